@@ -1,0 +1,1 @@
+//! Codecs: the runtime helpers generated code calls.

@@ -1,0 +1,1 @@
+//! TODO-placeholder: Protobuf FileDescriptorProto <-> .proto text (owned by the compat helper)
