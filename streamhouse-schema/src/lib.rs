@@ -12,3 +12,6 @@ pub mod schema;
 pub mod server;
 pub mod transport;
 pub mod wire;
+
+pub use codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
+pub use schema::{SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};

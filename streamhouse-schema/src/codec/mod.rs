@@ -1,1 +1,3 @@
-//! Codecs: the runtime helpers generated code calls.
+//! Codecs: the runtime pieces that derived encoders and decoders call.
+
+pub mod avro;

@@ -1,6 +1,116 @@
-//! Schemas: the traits the derive implements, the type model, formats and fingerprints.
+//! Schemas: the traits the derive implements, the type model, and the schema views built
+//! from it.
 
+pub mod avro;
 pub mod format;
+mod impls;
+pub mod model;
 pub mod proto_file;
+mod schemas;
 
 pub use format::SchemaFormat;
+pub use model::{ModelBuilder, Ty, TypeModel};
+pub use schemas::{schemas_for, SchemaBuildError, Schemas};
+
+use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
+
+/// Types that can appear in a schema: they describe themselves into the type model.
+///
+/// Implemented by `#[derive(StreamSchema)]` and, here, for std and common crate types.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no stream schema",
+    label = "this type cannot be mapped to Avro/JSON Schema/Protobuf",
+    note = "derive it with #[derive(StreamSchema)], or for u64/u128/i128 pick a mapping with #[stream_schema(repr = \"long\")] or #[stream_schema(repr = \"fixed\")]; map keys must be strings"
+)]
+pub trait SchemaType {
+    /// Describes this type, defining any named types it needs in `builder`.
+    fn describe(builder: &mut ModelBuilder) -> Ty;
+
+    /// A short, stable label used to name generic instantiations (`Envelope_Order`).
+    fn type_label() -> String;
+
+    /// How many Avro union branches a use of this type takes (more than one only for
+    /// data enums, whose variants are flattened into an enclosing `Option`'s union).
+    #[doc(hidden)]
+    const AVRO_UNION_WIDTH: usize = 1;
+
+    /// Describes `Vec<Self>`; `u8` overrides it so that `Vec<u8>` is bytes.
+    #[doc(hidden)]
+    fn describe_seq(builder: &mut ModelBuilder) -> Ty {
+        Ty::Array(Box::new(Self::describe(builder)))
+    }
+
+    /// Labels `Vec<Self>`.
+    #[doc(hidden)]
+    fn seq_label() -> String {
+        format!("array_{}", Self::type_label())
+    }
+}
+
+/// A type that is a message on a stream: its schemas and codec.
+///
+/// `#[derive(StreamSchema)]` implements it; the schemas are built on first use and cached.
+pub trait StreamSchema: AvroEncode + Sized + 'static {
+    /// Every schema view of the type, built once.
+    fn schemas() -> &'static Schemas;
+
+    /// The full name (`namespace.Name`) used by record-name subject strategies.
+    fn full_name() -> &'static str {
+        Self::schemas().full_name()
+    }
+
+    /// The Avro schema, parsed.
+    fn avro_schema() -> &'static apache_avro::Schema {
+        Self::schemas().avro_schema()
+    }
+
+    /// The Avro schema as JSON text, with docs, defaults and aliases: what is registered.
+    fn avro_schema_json() -> &'static str {
+        Self::schemas().avro_json()
+    }
+
+    /// The Avro Parsing Canonical Form.
+    fn avro_canonical_form() -> &'static str {
+        Self::schemas().avro_canonical_form()
+    }
+
+    /// The CRC-64-AVRO (Rabin) fingerprint of the Parsing Canonical Form.
+    fn avro_fingerprint() -> u64 {
+        Self::schemas().avro_fingerprint()
+    }
+
+    /// Writes the Avro payload of a stream message (no framing).
+    ///
+    /// Same as [`AvroEncode::encode_avro`] except for top-level `bytes`, which Confluent's
+    /// serializers write raw, without a length prefix.
+    #[inline]
+    fn encode_value<B: bytes::BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        self.encode_avro(buf)
+    }
+
+    /// Reads a value from an Avro payload written with this type's schema. Trailing bytes
+    /// are ignored, as Confluent's deserializers do.
+    #[inline]
+    fn decode_value(payload: &[u8]) -> Result<Self, DecodeError>
+    where
+        Self: AvroDecode,
+    {
+        let mut input = payload;
+        Self::decode_avro(&mut input)
+    }
+}
+
+/// Types bound to a topic with `#[stream_schema(topic = "...")]`: what `send_typed` needs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no topic",
+    label = "send_typed needs a topic",
+    note = "add #[stream_schema(topic = \"...\")] to the type, or use send_typed_to(topic, key, &value)"
+)]
+pub trait Topic: StreamSchema {
+    /// The topic the type's records go to.
+    const TOPIC: &'static str;
+    /// The key's type: the field marked `#[stream_schema(key)]`, or `()` without one.
+    type Key: StreamSchema;
+    /// The record's key, if the type has a key field.
+    fn key(&self) -> Option<&Self::Key>;
+}

@@ -1,0 +1,80 @@
+//! The Avro binary encoding: the traits derived types implement and their implementations
+//! for std and common crate types.
+//!
+//! Derived encoders write fields in order straight into the caller's buffer; there is no
+//! intermediate `Value` and no serde walk. Decoders read from a byte cursor (`&mut &[u8]`),
+//! check every length against the bytes that remain, and return [`DecodeError`] on
+//! malformed input.
+
+mod collections;
+mod error;
+mod logical;
+mod primitives;
+pub mod varint;
+
+use bytes::BufMut;
+
+pub use error::{DecodeError, EncodeError};
+pub use logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
+
+/// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`, a non-null
+/// default on an `Option`); derived code calls these.
+pub mod with {
+    pub use super::collections::option_null_last;
+    pub use super::logical::with::*;
+}
+
+use crate::schema::SchemaType;
+
+/// Types that write themselves in the Avro binary encoding of their schema.
+pub trait AvroEncode: SchemaType {
+    /// Appends the Avro encoding of `self` to `buf`.
+    fn encode_avro<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError>;
+
+    /// Writes `self` as a branch of a union whose first branch for this type is `first`:
+    /// the branch index, then the value. Union types (data enums) override this to add
+    /// their own variant index.
+    #[doc(hidden)]
+    #[inline]
+    fn encode_avro_branch<B: BufMut>(&self, first: i64, buf: &mut B) -> Result<(), EncodeError> {
+        varint::write_long(buf, first);
+        self.encode_avro(buf)
+    }
+
+    /// Writes a slice of `Self` as an Avro array (`u8` overrides it: `Vec<u8>` is `bytes`).
+    #[doc(hidden)]
+    #[inline]
+    fn encode_avro_seq<B: BufMut>(items: &[Self], buf: &mut B) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        collections::encode_array(items.iter(), items.len(), buf)
+    }
+}
+
+/// Types that read themselves from the Avro binary encoding of their own schema.
+pub trait AvroDecode: SchemaType + Sized {
+    /// Reads one value from the front of `input`, advancing it.
+    fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError>;
+
+    /// Reads the value of union branch `branch`, counted from this type's first branch.
+    #[doc(hidden)]
+    #[inline]
+    fn decode_avro_branch(branch: i64, input: &mut &[u8]) -> Result<Self, DecodeError> {
+        if branch == 0 {
+            Self::decode_avro(input)
+        } else {
+            Err(DecodeError::UnionBranch {
+                index: branch,
+                branches: Self::AVRO_UNION_WIDTH,
+            })
+        }
+    }
+
+    /// Reads an Avro array of `Self` (`u8` overrides it: `Vec<u8>` is `bytes`).
+    #[doc(hidden)]
+    #[inline]
+    fn decode_avro_seq(input: &mut &[u8]) -> Result<Vec<Self>, DecodeError> {
+        collections::decode_array(input, Self::decode_avro)
+    }
+}

@@ -1,0 +1,190 @@
+//! Avro's zigzag variable-length integers and the fixed-width reads built on a byte cursor.
+
+use bytes::BufMut;
+
+use super::DecodeError;
+
+/// Writes `v` as a zigzag varint (Avro `long`, also used for `int`).
+#[inline]
+pub fn write_long<B: BufMut>(buf: &mut B, v: i64) {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    // Most values in records are small: one byte, one call.
+    if z < 0x80 {
+        buf.put_u8(z as u8);
+        return;
+    }
+    let mut tmp = [0u8; 10];
+    let mut n = 0;
+    while z >= 0x80 {
+        tmp[n] = (z as u8) | 0x80;
+        z >>= 7;
+        n += 1;
+    }
+    tmp[n] = z as u8;
+    buf.put_slice(&tmp[..=n]);
+}
+
+/// Writes a length prefix.
+#[inline]
+pub fn write_len<B: BufMut>(buf: &mut B, len: usize) {
+    write_long(buf, len as i64);
+}
+
+/// Writes length-prefixed bytes (Avro `bytes` and `string`).
+#[inline]
+pub fn write_bytes<B: BufMut>(buf: &mut B, bytes: &[u8]) {
+    write_len(buf, bytes.len());
+    buf.put_slice(bytes);
+}
+
+/// Reads a zigzag varint `long`.
+#[inline]
+pub fn read_long(input: &mut &[u8]) -> Result<i64, DecodeError> {
+    let mut z: u64 = 0;
+    let mut shift = 0u32;
+    let mut i = 0;
+    loop {
+        let Some(&b) = input.get(i) else {
+            return Err(DecodeError::UnexpectedEof {
+                needed: 1,
+                remaining: 0,
+            });
+        };
+        i += 1;
+        if shift == 63 && b > 1 {
+            return Err(DecodeError::MalformedVarint);
+        }
+        z |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 63 {
+            return Err(DecodeError::MalformedVarint);
+        }
+    }
+    *input = &input[i..];
+    Ok(((z >> 1) as i64) ^ -((z & 1) as i64))
+}
+
+/// Reads an Avro `int`, rejecting values outside `i32`.
+#[inline]
+pub fn read_int(input: &mut &[u8]) -> Result<i32, DecodeError> {
+    let v = read_long(input)?;
+    i32::try_from(v).map_err(|_| DecodeError::IntOutOfRange {
+        value: v,
+        target: "int",
+    })
+}
+
+/// Reads a length prefix and checks that that many bytes remain.
+#[inline]
+pub fn read_len(input: &mut &[u8]) -> Result<usize, DecodeError> {
+    let len = read_long(input)?;
+    match usize::try_from(len) {
+        Ok(n) if n <= input.len() => Ok(n),
+        _ => Err(DecodeError::InvalidLength {
+            len,
+            remaining: input.len(),
+        }),
+    }
+}
+
+/// Reads `n` raw bytes.
+#[inline]
+pub fn read_exact<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], DecodeError> {
+    if input.len() < n {
+        return Err(DecodeError::UnexpectedEof {
+            needed: n,
+            remaining: input.len(),
+        });
+    }
+    let (head, tail) = input.split_at(n);
+    *input = tail;
+    Ok(head)
+}
+
+/// Reads length-prefixed bytes.
+#[inline]
+pub fn read_bytes<'a>(input: &mut &'a [u8]) -> Result<&'a [u8], DecodeError> {
+    let n = read_len(input)?;
+    read_exact(input, n)
+}
+
+/// Reads a length-prefixed UTF-8 string.
+#[inline]
+pub fn read_str<'a>(input: &mut &'a [u8]) -> Result<&'a str, DecodeError> {
+    std::str::from_utf8(read_bytes(input)?).map_err(|_| DecodeError::InvalidUtf8)
+}
+
+/// Reads `N` raw bytes as an array.
+#[inline]
+pub fn read_array<const N: usize>(input: &mut &[u8]) -> Result<[u8; N], DecodeError> {
+    let mut out = [0u8; N];
+    out.copy_from_slice(read_exact(input, N)?);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(v: i64) -> Vec<u8> {
+        let mut b = Vec::new();
+        write_long(&mut b, v);
+        b
+    }
+
+    #[test]
+    fn zigzag_bytes_match_the_avro_spec() {
+        assert_eq!(enc(0), [0x00]);
+        assert_eq!(enc(-1), [0x01]);
+        assert_eq!(enc(1), [0x02]);
+        assert_eq!(enc(-64), [0x7f]);
+        assert_eq!(enc(64), [0x80, 0x01]);
+        assert_eq!(enc(8192), [0x80, 0x80, 0x01]);
+        assert_eq!(
+            enc(i64::MAX),
+            [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
+        );
+        assert_eq!(
+            enc(i64::MIN),
+            [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
+        );
+    }
+
+    #[test]
+    fn read_long_round_trips_and_rejects_garbage() {
+        for v in [0, 1, -1, 63, -64, 64, -65, i64::MAX, i64::MIN, 1 << 40] {
+            let b = enc(v);
+            let mut s = b.as_slice();
+            assert_eq!(read_long(&mut s), Ok(v));
+            assert!(s.is_empty());
+        }
+        let mut truncated: &[u8] = &[0x80, 0x80];
+        assert!(matches!(
+            read_long(&mut truncated),
+            Err(DecodeError::UnexpectedEof { .. })
+        ));
+        let mut too_long: &[u8] = &[0xff; 11];
+        assert_eq!(read_long(&mut too_long), Err(DecodeError::MalformedVarint));
+        let mut overflow: &[u8] = &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
+        assert_eq!(read_long(&mut overflow), Err(DecodeError::MalformedVarint));
+    }
+
+    #[test]
+    fn lengths_beyond_the_input_are_errors_not_allocations() {
+        let mut b = Vec::new();
+        write_long(&mut b, 1 << 40);
+        let mut s = b.as_slice();
+        assert!(matches!(
+            read_len(&mut s),
+            Err(DecodeError::InvalidLength { .. })
+        ));
+        let mut neg: &[u8] = &[0x01];
+        assert!(matches!(
+            read_len(&mut neg),
+            Err(DecodeError::InvalidLength { len: -1, .. })
+        ));
+    }
+}

@@ -1,0 +1,119 @@
+//! The schema views of a type, built once from its model and cached.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
+use super::avro::{rabin_fingerprint, to_avro_json};
+use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
+use super::SchemaType;
+
+/// Every schema view of one type.
+#[derive(Debug)]
+pub struct Schemas {
+    model: TypeModel,
+    full_name: String,
+    avro_json: String,
+    avro: apache_avro::Schema,
+    avro_canonical_form: String,
+    avro_fingerprint: u64,
+}
+
+/// A type whose schemas cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SchemaBuildError {
+    /// The type model is inconsistent (e.g. two types share a name).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The emitted Avro schema does not parse.
+    #[error("the generated Avro schema is invalid: {0}")]
+    Avro(String),
+}
+
+impl Schemas {
+    /// Builds every view of `T` from its model.
+    pub fn build<T: SchemaType + ?Sized>() -> Result<Self, SchemaBuildError> {
+        let model = ModelBuilder::build::<T>()?;
+        let full_name = match &model.root {
+            Ty::Named(n) => n.clone(),
+            _ => T::type_label(),
+        };
+        let json = to_avro_json(&model);
+        let avro_json = json.to_string();
+        let avro = apache_avro::Schema::parse(&json)
+            .map_err(|e| SchemaBuildError::Avro(format!("{e}: {avro_json}")))?;
+        let avro_canonical_form = avro.canonical_form();
+        let avro_fingerprint = rabin_fingerprint(avro_canonical_form.as_bytes());
+        Ok(Schemas {
+            model,
+            full_name,
+            avro_json,
+            avro,
+            avro_canonical_form,
+            avro_fingerprint,
+        })
+    }
+
+    /// Builds the schemas of `T`, panicking with the reason when its definition is invalid.
+    ///
+    /// # Panics
+    /// When two Rust types in `T` claim the same schema name. That is a mistake in the
+    /// type definitions, found on first use of the type; the message names both types.
+    pub fn build_or_panic<T: SchemaType + ?Sized>() -> Self {
+        match Self::build::<T>() {
+            Ok(s) => s,
+            Err(e) => panic!(
+                "invalid stream schema for `{}`: {e}",
+                std::any::type_name::<T>()
+            ),
+        }
+    }
+
+    /// The type model every view is emitted from.
+    pub fn model(&self) -> &TypeModel {
+        &self.model
+    }
+
+    /// The full name of the root type (`namespace.Name`, or the primitive's name).
+    pub fn full_name(&self) -> &str {
+        &self.full_name
+    }
+
+    /// The Avro schema JSON text (with docs, defaults and aliases).
+    pub fn avro_json(&self) -> &str {
+        &self.avro_json
+    }
+
+    /// The parsed Avro schema.
+    pub fn avro_schema(&self) -> &apache_avro::Schema {
+        &self.avro
+    }
+
+    /// The Avro Parsing Canonical Form.
+    pub fn avro_canonical_form(&self) -> &str {
+        &self.avro_canonical_form
+    }
+
+    /// The CRC-64-AVRO fingerprint of the Parsing Canonical Form.
+    pub fn avro_fingerprint(&self) -> u64 {
+        self.avro_fingerprint
+    }
+}
+
+/// The cached schemas of `T`, for types that cannot hold a `static` of their own (generic
+/// types and the std types implemented here).
+///
+/// # Panics
+/// As [`Schemas::build_or_panic`].
+pub fn schemas_for<T: SchemaType + 'static>() -> &'static Schemas {
+    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static Schemas>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(s) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return s;
+    }
+    let built = Schemas::build_or_panic::<T>();
+    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
+    // Each type's schemas are leaked once, like a `static` would hold them.
+    w.entry(id).or_insert_with(|| Box::leak(Box::new(built)))
+}
