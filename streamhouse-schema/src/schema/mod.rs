@@ -50,7 +50,7 @@ pub trait SchemaType {
 /// A type that is a message on a stream: its schemas and codec.
 ///
 /// `#[derive(StreamSchema)]` implements it; the schemas are built on first use and cached.
-pub trait StreamSchema: AvroEncode + Sized + 'static {
+pub trait StreamSchema: AvroEncode + Sized {
     /// Every schema view of the type, built once.
     fn schemas() -> &'static Schemas;
 

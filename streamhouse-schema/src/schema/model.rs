@@ -317,3 +317,9 @@ pub enum ModelError {
     #[error("schema name conflict: {0}")]
     NameConflict(String),
 }
+
+/// Parses a default the derive already checked as JSON (so this never fails in practice).
+#[doc(hidden)]
+pub fn __json_default(json: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(json).ok()
+}

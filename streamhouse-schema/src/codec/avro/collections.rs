@@ -317,3 +317,70 @@ impl<T: AvroEncode + ?Sized> AvroEncode for &T {
         (**self).encode_avro_branch(first, buf)
     }
 }
+
+/// Element-wise codecs for `Option` and `Vec` around a field with an explicit mapping
+/// (`Option<DateTime<Utc>>` with `unit = "millis"`, `Vec<u64>` with `repr = "long"`).
+pub mod adapters {
+    use super::*;
+
+    /// Encodes an `Option` (`["null", T]`) whose value `f` encodes.
+    #[inline]
+    pub fn encode_opt<T, B: BufMut>(
+        v: &Option<T>,
+        buf: &mut B,
+        f: impl FnOnce(&T, &mut B) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        match v {
+            None => {
+                buf.put_u8(0);
+                Ok(())
+            }
+            Some(v) => {
+                buf.put_u8(2);
+                f(v, buf)
+            }
+        }
+    }
+
+    /// Decodes what [`encode_opt`] wrote.
+    #[inline]
+    pub fn decode_opt<T>(
+        input: &mut &[u8],
+        f: impl FnOnce(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<Option<T>, DecodeError> {
+        match read_long(input)? {
+            0 => Ok(None),
+            1 => f(input).map(Some),
+            b => Err(DecodeError::UnionBranch {
+                index: b,
+                branches: 2,
+            }),
+        }
+    }
+
+    /// Encodes a slice as an array whose items `f` encodes.
+    #[inline]
+    pub fn encode_seq<T, B: BufMut>(
+        items: &[T],
+        buf: &mut B,
+        mut f: impl FnMut(&T, &mut B) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        if !items.is_empty() {
+            write_long(buf, items.len() as i64);
+            for item in items {
+                f(item, buf)?;
+            }
+        }
+        buf.put_u8(0);
+        Ok(())
+    }
+
+    /// Decodes what [`encode_seq`] wrote.
+    #[inline]
+    pub fn decode_seq<T>(
+        input: &mut &[u8],
+        f: impl FnMut(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        decode_array(input, f)
+    }
+}

@@ -20,6 +20,7 @@ pub use logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
 /// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`, a non-null
 /// default on an `Option`); derived code calls these.
 pub mod with {
+    pub use super::collections::adapters::*;
     pub use super::collections::option_null_last;
     pub use super::logical::with::*;
 }

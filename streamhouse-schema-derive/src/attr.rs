@@ -1,0 +1,552 @@
+//! Typed attributes: `#[stream_schema(...)]`, the serde attributes we honour, and doc comments.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
+
+use crate::case::RenameRule;
+use crate::ctxt::Ctxt;
+
+/// A value with the span of the attribute that set it, for error messages.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// Where an attribute came from, for conflict messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    StreamSchema,
+    Serde,
+}
+
+/// A setting that both `#[stream_schema]` and `#[serde]` may give; they must agree.
+#[derive(Debug)]
+pub struct Setting<T> {
+    name: &'static str,
+    value: Option<(Spanned<T>, Origin)>,
+}
+
+impl<T: PartialEq + std::fmt::Debug + Clone> Setting<T> {
+    fn new(name: &'static str) -> Self {
+        Setting { name, value: None }
+    }
+
+    fn set(&mut self, cx: &Ctxt, origin: Origin, span: Span, value: T) {
+        match &self.value {
+            None => self.value = Some((Spanned { value, span }, origin)),
+            Some((prev, prev_origin)) if *prev_origin == origin => {
+                let _ = prev;
+                cx.syn_error(syn::Error::new(span, format!("duplicate `{}` attribute", self.name)));
+            }
+            Some((prev, _)) if prev.value != value => cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "conflicting `{}`: #[serde] says {:?} but #[stream_schema] says {:?}; they must agree (or keep only one)",
+                    self.name, prev.value, value
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(s, _)| &s.value)
+    }
+
+    pub fn spanned(&self) -> Option<&Spanned<T>> {
+        self.value.as_ref().map(|(s, _)| s)
+    }
+
+    pub fn origin(&self) -> Option<Origin> {
+        self.value.as_ref().map(|(_, o)| *o)
+    }
+}
+
+/// `default = <json>` on a field, or the bare `default` flag (Rust `Default` when skipped).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultAttr {
+    /// The reader default, as JSON text (already validated as JSON).
+    Json(String),
+    /// Use `Default::default()` (bare `default`, or serde `default`).
+    RustDefault,
+    /// Use this function (serde `default = "path"`).
+    Path(String),
+}
+
+/// `unit = "millis" | "micros"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Millis,
+    Micros,
+}
+
+/// `repr = "long" | "fixed" | "array"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repr {
+    Long,
+    Fixed,
+    Array,
+}
+
+/// `decimal(precision = P, scale = S, fixed = "Name", size = N)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    pub precision: u32,
+    pub scale: u32,
+    pub fixed: Option<(String, usize)>,
+}
+
+pub struct ContainerAttrs {
+    pub name: Setting<String>,
+    pub namespace: Option<Spanned<String>>,
+    pub doc: Option<String>,
+    pub rename_all: Setting<RenameRule>,
+    pub topic: Option<Spanned<String>>,
+    pub aliases: Vec<Spanned<String>>,
+    pub untagged: Setting<bool>,
+    pub transparent: bool,
+    pub reserved_tags: Vec<u32>,
+    pub reserved_names: Vec<String>,
+}
+
+pub struct FieldAttrs {
+    pub rename: Setting<String>,
+    pub aliases: Vec<Spanned<String>>,
+    pub default: Setting<DefaultAttr>,
+    pub skip: Setting<bool>,
+    pub doc: Option<String>,
+    pub key: Option<Span>,
+    pub unit: Option<Spanned<Unit>>,
+    pub decimal: Option<Spanned<Decimal>>,
+    pub repr: Option<Spanned<Repr>>,
+    pub tag: Option<Spanned<u32>>,
+    pub unsupported_serde: Vec<Spanned<String>>,
+}
+
+pub struct VariantAttrs {
+    pub rename: Setting<String>,
+    pub aliases: Vec<Spanned<String>>,
+    pub doc: Option<String>,
+    pub default: Option<Span>,
+    pub tag: Option<Spanned<u32>>,
+    pub unsupported_serde: Vec<Spanned<String>>,
+}
+
+/// Doc comments joined into one string, one leading space removed per line.
+pub fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) = &nv.value
+            {
+                let v = s.value();
+                lines.push(v.strip_prefix(' ').unwrap_or(&v).trim_end().to_string());
+            }
+        }
+    }
+    let doc = lines.join("\n").trim().to_string();
+    (!doc.is_empty()).then_some(doc)
+}
+
+fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+    meta.value()?.parse::<LitStr>()
+}
+
+/// Consumes an attribute we do not interpret (serde's other settings).
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|m| skip_value(&m))?;
+    }
+    Ok(())
+}
+
+fn key_name(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_default()
+}
+
+/// `rename = "x"` or serde's `rename(serialize = "x", deserialize = "x")`.
+fn rename_value(meta: &ParseNestedMeta, what: &str) -> syn::Result<LitStr> {
+    if meta.input.peek(syn::Token![=]) {
+        return string(meta);
+    }
+    let mut ser = None;
+    let mut de = None;
+    meta.parse_nested_meta(|m| {
+        if m.path.is_ident("serialize") {
+            ser = Some(string(&m)?);
+        } else if m.path.is_ident("deserialize") {
+            de = Some(string(&m)?);
+        } else {
+            return Err(m.error("expected `serialize` or `deserialize`"));
+        }
+        Ok(())
+    })?;
+    match (ser, de) {
+        (Some(s), Some(d)) if s.value() == d.value() => Ok(s),
+        (Some(s), None) | (None, Some(s)) => Err(syn::Error::new(
+            s.span(),
+            format!("a one-sided serde `{what}` gives two different schemas: use the same name for serialize and deserialize"),
+        )),
+        (Some(s), Some(_)) => Err(syn::Error::new(
+            s.span(),
+            format!("serde `{what}` with different serialize and deserialize names cannot be one schema"),
+        )),
+        (None, None) => Err(meta.error(format!("empty `{what}(...)`"))),
+    }
+}
+
+/// `default = <literal>` as JSON text.
+fn json_default(meta: &ParseNestedMeta) -> syn::Result<String> {
+    let expr: Expr = meta.value()?.parse()?;
+    let (neg, lit) = match &expr {
+        Expr::Lit(ExprLit { lit, .. }) => (false, lit),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr: inner,
+            ..
+        }) => match &**inner {
+            Expr::Lit(ExprLit { lit, .. }) => (true, lit),
+            _ => return Err(syn::Error::new_spanned(&expr, "expected a literal default")),
+        },
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &expr,
+                "expected a literal default, e.g. default = 0 or default = \"{\\\"a\\\": 1}\"",
+            ))
+        }
+    };
+    let sign = if neg { "-" } else { "" };
+    let text = match lit {
+        Lit::Str(s) => {
+            if neg {
+                return Err(syn::Error::new_spanned(&expr, "cannot negate a string"));
+            }
+            s.value()
+        }
+        Lit::Int(i) => format!("{sign}{}", i.base10_digits()),
+        Lit::Float(f) => format!("{sign}{}", f.base10_digits()),
+        Lit::Bool(b) if !neg => b.value.to_string(),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &expr,
+                "expected a JSON literal default",
+            ))
+        }
+    };
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("default {text:?} is not valid JSON ({e}); a string default is written as JSON, e.g. default = \"\\\"text\\\"\""),
+        ));
+    }
+    Ok(text)
+}
+
+fn u32_value(meta: &ParseNestedMeta) -> syn::Result<u32> {
+    meta.value()?.parse::<syn::LitInt>()?.base10_parse::<u32>()
+}
+
+impl ContainerAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut c = ContainerAttrs {
+            name: Setting::new("name"),
+            namespace: None,
+            doc: doc_comment(attrs),
+            rename_all: Setting::new("rename_all"),
+            topic: None,
+            aliases: Vec::new(),
+            untagged: Setting::new("untagged"),
+            transparent: false,
+            reserved_tags: Vec::new(),
+            reserved_names: Vec::new(),
+        };
+        for attr in attrs {
+            if attr.path().is_ident("stream_schema") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "name" => c.name.set(cx, Origin::StreamSchema, span, string(&meta)?.value()),
+                        "namespace" => {
+                            c.namespace = Some(Spanned { value: string(&meta)?.value(), span })
+                        }
+                        "doc" => c.doc = Some(string(&meta)?.value()),
+                        "rename_all" => {
+                            let rule = RenameRule::from_lit(&string(&meta)?)?;
+                            c.rename_all.set(cx, Origin::StreamSchema, span, rule)
+                        }
+                        "topic" => c.topic = Some(Spanned { value: string(&meta)?.value(), span }),
+                        "alias" => c.aliases.push(Spanned { value: string(&meta)?.value(), span }),
+                        "untagged" => c.untagged.set(cx, Origin::StreamSchema, span, true),
+                        "reserved" => meta.parse_nested_meta(|m| {
+                            let lit: Lit = m.input.parse().or_else(|_| {
+                                m.path.get_ident().map(|i| Lit::Str(LitStr::new(&i.to_string(), i.span()))).ok_or_else(|| m.error("expected a number or a name"))
+                            })?;
+                            match lit {
+                                Lit::Int(i) => c.reserved_tags.push(i.base10_parse()?),
+                                Lit::Str(s) => c.reserved_names.push(s.value()),
+                                _ => return Err(m.error("expected a field number or a name")),
+                            }
+                            Ok(())
+                        })?,
+                        _ => {
+                            return Err(meta.error(format!(
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved",
+                                key_name(&meta)
+                            )))
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("serde") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "rename" => c.name.set(cx, Origin::Serde, span, rename_value(&meta, "rename")?.value()),
+                        "rename_all" => {
+                            let rule = RenameRule::from_lit(&rename_value(&meta, "rename_all")?)?;
+                            c.rename_all.set(cx, Origin::Serde, span, rule)
+                        }
+                        "untagged" => c.untagged.set(cx, Origin::Serde, span, true),
+                        "transparent" => c.transparent = true,
+                        "tag" | "content" => {
+                            return Err(meta.error("internally/adjacently tagged serde enums are not supported by StreamSchema: use the default (externally tagged) or `untagged`"))
+                        }
+                        _ => skip_value(&meta)?,
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            }
+        }
+        c
+    }
+}
+
+impl FieldAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut f = FieldAttrs {
+            rename: Setting::new("rename"),
+            aliases: Vec::new(),
+            default: Setting::new("default"),
+            skip: Setting::new("skip"),
+            doc: doc_comment(attrs),
+            key: None,
+            unit: None,
+            decimal: None,
+            repr: None,
+            tag: None,
+            unsupported_serde: Vec::new(),
+        };
+        for attr in attrs {
+            if attr.path().is_ident("stream_schema") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "rename" => f.rename.set(cx, Origin::StreamSchema, span, string(&meta)?.value()),
+                        "alias" => f.aliases.push(Spanned { value: string(&meta)?.value(), span }),
+                        "default" => {
+                            let d = if meta.input.peek(syn::Token![=]) {
+                                DefaultAttr::Json(json_default(&meta)?)
+                            } else {
+                                DefaultAttr::RustDefault
+                            };
+                            f.default.set(cx, Origin::StreamSchema, span, d)
+                        }
+                        "skip" => f.skip.set(cx, Origin::StreamSchema, span, true),
+                        "doc" => f.doc = Some(string(&meta)?.value()),
+                        "key" => f.key = Some(span),
+                        "unit" => {
+                            let lit = string(&meta)?;
+                            let unit = match lit.value().as_str() {
+                                "millis" => Unit::Millis,
+                                "micros" => Unit::Micros,
+                                other => return Err(syn::Error::new(lit.span(), format!("unknown unit {other:?}: expected \"millis\" or \"micros\""))),
+                            };
+                            f.unit = Some(Spanned { value: unit, span })
+                        }
+                        "repr" => {
+                            let lit = string(&meta)?;
+                            let repr = match lit.value().as_str() {
+                                "long" => Repr::Long,
+                                "fixed" => Repr::Fixed,
+                                "array" => Repr::Array,
+                                other => return Err(syn::Error::new(lit.span(), format!("unknown repr {other:?}: expected \"long\", \"fixed\" or \"array\""))),
+                            };
+                            f.repr = Some(Spanned { value: repr, span })
+                        }
+                        "decimal" => {
+                            let mut precision = None;
+                            let mut scale = None;
+                            let mut fixed = None;
+                            let mut size = None;
+                            meta.parse_nested_meta(|m| {
+                                match key_name(&m).as_str() {
+                                    "precision" => precision = Some(u32_value(&m)?),
+                                    "scale" => scale = Some(u32_value(&m)?),
+                                    "fixed" => fixed = Some(string(&m)?.value()),
+                                    "size" => size = Some(u32_value(&m)? as usize),
+                                    _ => return Err(m.error("expected precision, scale, fixed or size")),
+                                }
+                                Ok(())
+                            })?;
+                            let Some(precision) = precision else {
+                                return Err(meta.error("decimal(...) needs `precision = N`"));
+                            };
+                            let scale = scale.unwrap_or(0);
+                            if precision == 0 || scale > precision {
+                                return Err(meta.error(format!("decimal precision must be > 0 and scale <= precision (got precision {precision}, scale {scale})")));
+                            }
+                            let fixed = match (fixed, size) {
+                                (Some(n), Some(s)) => Some((n, s)),
+                                (None, None) => None,
+                                _ => return Err(meta.error("decimal fixed needs both `fixed = \"Name\"` and `size = N`")),
+                            };
+                            f.decimal = Some(Spanned { value: Decimal { precision, scale, fixed }, span })
+                        }
+                        "tag" => f.tag = Some(Spanned { value: u32_value(&meta)?, span }),
+                        _ => {
+                            return Err(meta.error(format!(
+                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag",
+                                key_name(&meta)
+                            )))
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("serde") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "rename" => f.rename.set(
+                            cx,
+                            Origin::Serde,
+                            span,
+                            rename_value(&meta, "rename")?.value(),
+                        ),
+                        "alias" => f.aliases.push(Spanned {
+                            value: string(&meta)?.value(),
+                            span,
+                        }),
+                        "skip" => f.skip.set(cx, Origin::Serde, span, true),
+                        "default" => {
+                            let d = if meta.input.peek(syn::Token![=]) {
+                                DefaultAttr::Path(string(&meta)?.value())
+                            } else {
+                                DefaultAttr::RustDefault
+                            };
+                            f.default.set(cx, Origin::Serde, span, d)
+                        }
+                        k @ ("flatten"
+                        | "skip_serializing"
+                        | "skip_deserializing"
+                        | "skip_serializing_if") => {
+                            f.unsupported_serde.push(Spanned {
+                                value: k.to_string(),
+                                span,
+                            });
+                            skip_value(&meta)?
+                        }
+                        _ => skip_value(&meta)?,
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            }
+        }
+        f
+    }
+}
+
+impl VariantAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut v = VariantAttrs {
+            rename: Setting::new("rename"),
+            aliases: Vec::new(),
+            doc: doc_comment(attrs),
+            default: None,
+            tag: None,
+            unsupported_serde: Vec::new(),
+        };
+        for attr in attrs {
+            if attr.path().is_ident("stream_schema") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "rename" => v.rename.set(cx, Origin::StreamSchema, span, string(&meta)?.value()),
+                        "alias" => v.aliases.push(Spanned { value: string(&meta)?.value(), span }),
+                        "doc" => v.doc = Some(string(&meta)?.value()),
+                        "default" => v.default = Some(span),
+                        "tag" => v.tag = Some(Spanned { value: u32_value(&meta)?, span }),
+                        _ => {
+                            return Err(meta.error(format!(
+                                "unknown stream_schema variant attribute `{}`: expected one of rename, alias, doc, default, tag",
+                                key_name(&meta)
+                            )))
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("serde") {
+                let r = attr.parse_nested_meta(|meta| {
+                    let span = meta.path.span();
+                    match key_name(&meta).as_str() {
+                        "rename" => v.rename.set(
+                            cx,
+                            Origin::Serde,
+                            span,
+                            rename_value(&meta, "rename")?.value(),
+                        ),
+                        "alias" => v.aliases.push(Spanned {
+                            value: string(&meta)?.value(),
+                            span,
+                        }),
+                        k @ ("skip" | "skip_serializing" | "skip_deserializing" | "other"
+                        | "untagged") => {
+                            v.unsupported_serde.push(Spanned {
+                                value: k.to_string(),
+                                span,
+                            });
+                            skip_value(&meta)?
+                        }
+                        _ => skip_value(&meta)?,
+                    }
+                    Ok(())
+                });
+                if let Err(e) = r {
+                    cx.syn_error(e);
+                }
+            } else if attr.path().is_ident("default") {
+                // std's #[default] (from derive(Default)) marks the enum's reader default too.
+                v.default
+                    .get_or_insert(attr.path().segments[0].ident.span());
+            }
+        }
+        v
+    }
+}

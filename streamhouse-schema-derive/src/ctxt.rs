@@ -1,0 +1,35 @@
+//! Collects every error found while parsing and checking, so users see them all at once.
+
+use std::cell::RefCell;
+use std::fmt::Display;
+
+use quote::ToTokens;
+
+#[derive(Default)]
+pub struct Ctxt {
+    errors: RefCell<Vec<syn::Error>>,
+}
+
+impl Ctxt {
+    pub fn error_spanned<T: ToTokens, M: Display>(&self, tokens: T, msg: M) {
+        self.errors
+            .borrow_mut()
+            .push(syn::Error::new_spanned(tokens, msg));
+    }
+
+    pub fn syn_error(&self, err: syn::Error) {
+        self.errors.borrow_mut().push(err);
+    }
+
+    /// All errors combined into one, or `Ok` when there were none.
+    pub fn check(self) -> Result<(), syn::Error> {
+        let mut errors = self.errors.into_inner().into_iter();
+        let Some(mut first) = errors.next() else {
+            return Ok(());
+        };
+        for e in errors {
+            first.combine(e);
+        }
+        Err(first)
+    }
+}

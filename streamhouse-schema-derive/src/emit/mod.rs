@@ -1,0 +1,41 @@
+//! Code generation from the checked model: the type model (`SchemaType`), the Avro codec
+//! and the stream traits.
+
+mod avro;
+mod field;
+mod model;
+mod stream;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{parse_quote, Generics};
+
+use crate::ast::Container;
+
+pub fn expand(c: &Container) -> TokenStream {
+    let model = model::expand(c);
+    let avro = avro::expand(c);
+    let stream = stream::expand(c);
+    quote! {
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #model
+            #avro
+            #stream
+        };
+    }
+}
+
+/// The container's generics with `bound` added to every type parameter.
+pub fn bounded(generics: &Generics, bound: TokenStream) -> Generics {
+    let mut g = generics.clone();
+    for p in g.type_params_mut() {
+        p.bounds.push(parse_quote!(#bound));
+    }
+    g
+}
+
+/// `"Type.field"`, the context string decode and encode errors carry.
+pub fn field_context(owner: &str, field: &str) -> String {
+    format!("{owner}.{field}")
+}

@@ -1,0 +1,258 @@
+//! `SchemaType`: code that builds the type model at run time.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::bounded;
+use super::field::FieldCodec;
+use crate::ast::{Container, Data, Field, Style, Variant};
+use crate::attr::DefaultAttr;
+use crate::ty;
+
+const M: &str = "::streamhouse_schema::__private::model";
+
+fn m() -> TokenStream {
+    quote!(::streamhouse_schema::__private::model)
+}
+
+pub fn expand(c: &Container) -> TokenStream {
+    let _ = M;
+    let m = m();
+    let ident = c.ident;
+    let g = bounded(&c.input.generics, quote!(::streamhouse_schema::SchemaType));
+    let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let label = name_expr(c);
+    let identity = format!("{}", c.ident);
+    let ns = match &c.attrs.namespace {
+        Some(ns) => {
+            let v = &ns.value;
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let doc = opt_string(c.attrs.doc.as_deref());
+    let aliases: Vec<_> = c.attrs.aliases.iter().map(|a| a.value.clone()).collect();
+
+    let (describe, union_width) = match &c.data {
+        Data::Struct(Style::Newtype, fields) => {
+            let f = &fields[0];
+            let inner = f.ty;
+            if matches!(inner, syn::Type::Array(_)) {
+                // A newtype around [u8; N] is a fixed named after the newtype.
+                (
+                    quote! {
+                        let __name = #label;
+                        let __size = match <#inner as ::streamhouse_schema::SchemaType>::describe(__b) {
+                            #m::Ty::Fixed { size, .. } => size,
+                            _ => 0,
+                        };
+                        #m::Ty::Fixed { full_name: __b.full_name(&__name, #ns), size: __size }
+                    },
+                    quote!(1),
+                )
+            } else {
+                (
+                    FieldCodec::new(f).describe(),
+                    quote!(<#inner as ::streamhouse_schema::SchemaType>::AVRO_UNION_WIDTH),
+                )
+            }
+        }
+        Data::Struct(_, fields) => {
+            let fields_code = record_fields(fields);
+            let reserved_tags = &c.attrs.reserved_tags;
+            let reserved_names = &c.attrs.reserved_names;
+            (
+                quote! {
+                    let __name = #label;
+                    let __full = __b.full_name(&__name, #ns);
+                    if __b.begin(&__full, ::core::concat!(::core::module_path!(), "::", #identity)) {
+                        let __fields = #fields_code;
+                        __b.define(#m::Def::Record(#m::RecordDef {
+                            full_name: __full.clone(),
+                            doc: #doc,
+                            aliases: ::std::vec![#(::std::string::String::from(#aliases)),*],
+                            fields: __fields,
+                            reserved_tags: ::std::vec![#(#reserved_tags),*],
+                            reserved_names: ::std::vec![#(::std::string::String::from(#reserved_names)),*],
+                        }));
+                    }
+                    #m::Ty::Named(__full)
+                },
+                quote!(1),
+            )
+        }
+        Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {
+            let symbols: Vec<_> = variants.iter().map(|v| v.name.clone()).collect();
+            let default = opt_string(
+                variants
+                    .iter()
+                    .find(|v| v.attrs.default.is_some())
+                    .map(|v| v.name.as_str()),
+            );
+            (
+                quote! {
+                    let __name = #label;
+                    let __full = __b.full_name(&__name, #ns);
+                    if __b.begin(&__full, ::core::concat!(::core::module_path!(), "::", #identity)) {
+                        __b.define(#m::Def::Enum(#m::EnumDef {
+                            full_name: __full.clone(),
+                            doc: #doc,
+                            aliases: ::std::vec![#(::std::string::String::from(#aliases)),*],
+                            symbols: ::std::vec![#(::std::string::String::from(#symbols)),*],
+                            default: #default,
+                        }));
+                    }
+                    #m::Ty::Named(__full)
+                },
+                quote!(1),
+            )
+        }
+        Data::Enum(variants) => {
+            let n = variants.len();
+            let vs: Vec<_> = variants.iter().map(|v| union_variant(c, v)).collect();
+            (
+                quote! {
+                    let __name = #label;
+                    let __full = __b.full_name(&__name, #ns);
+                    if __b.begin(&__full, ::core::concat!(::core::module_path!(), "::", #identity)) {
+                        let __ns: ::std::string::String = __full.rsplit_once('.').map(|(n, _)| n.to_string()).unwrap_or_default();
+                        let __variants = ::std::vec![#(#vs),*];
+                        __b.define(#m::Def::Union(#m::UnionDef {
+                            full_name: __full.clone(),
+                            doc: #doc,
+                            variants: __variants,
+                        }));
+                    }
+                    #m::Ty::Named(__full)
+                },
+                quote!(#n),
+            )
+        }
+    };
+
+    quote! {
+        impl #impl_g ::streamhouse_schema::SchemaType for #ident #ty_g #where_c {
+            const AVRO_UNION_WIDTH: usize = #union_width;
+            fn describe(__b: &mut #m::ModelBuilder) -> #m::Ty {
+                #describe
+            }
+            fn type_label() -> ::std::string::String {
+                #label
+            }
+        }
+    }
+}
+
+/// The schema name: the type's name, plus its type arguments' labels for generics
+/// (`Envelope_Order`), which stay stable across compilers.
+fn name_expr(c: &Container) -> TokenStream {
+    let name = &c.name;
+    let params: Vec<_> = c.input.generics.type_params().map(|p| &p.ident).collect();
+    if params.is_empty() {
+        quote!(::std::string::String::from(#name))
+    } else {
+        quote!({
+            let __labels: ::std::vec::Vec<::std::string::String> =
+                ::std::vec![#(<#params as ::streamhouse_schema::SchemaType>::type_label()),*];
+            ::std::format!("{}_{}", #name, __labels.join("_"))
+        })
+    }
+}
+
+fn opt_string(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::std::option::Option::Some(::std::string::String::from(#s))),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// A `Vec<Field>` expression for the non-skipped fields.
+fn record_fields(fields: &[Field]) -> TokenStream {
+    let m = m();
+    let items = fields
+        .iter()
+        .filter(|f| !f.attrs.skip.get().copied().unwrap_or(false))
+        .map(|f| {
+            let codec = FieldCodec::new(f);
+            let name = &f.name;
+            let describe = codec.describe();
+            let doc = opt_string(f.attrs.doc.as_deref());
+            let aliases: Vec<_> = f.attrs.aliases.iter().map(|a| a.value.clone()).collect();
+            let default = match f.attrs.default.get() {
+                Some(DefaultAttr::Json(json)) => {
+                    quote!(#m::__json_default(#json))
+                }
+                _ if codec.implicit_null_default() => {
+                    quote!(::std::option::Option::Some(
+                        ::streamhouse_schema::__private::serde_json::Value::Null
+                    ))
+                }
+                _ => quote!(::std::option::Option::None),
+            };
+            let tag = match &f.attrs.tag {
+                Some(t) => {
+                    let v = t.value;
+                    quote!(::std::option::Option::Some(#v))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let _ = ty::name(f.ty);
+            quote!(#m::Field {
+                name: ::std::string::String::from(#name),
+                ty: #describe,
+                doc: #doc,
+                aliases: ::std::vec![#(::std::string::String::from(#aliases)),*],
+                default: #default,
+                tag: #tag,
+            })
+        });
+    quote!(::std::vec![#(#items),*])
+}
+
+fn union_variant(c: &Container, v: &Variant) -> TokenStream {
+    let m = m();
+    let name = &v.name;
+    let untagged = c.attrs.untagged.get().copied().unwrap_or(false);
+    let tag = match &v.attrs.tag {
+        Some(t) => {
+            let v = t.value;
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let ty = match v.style {
+        Style::Unit => quote!(#m::Ty::Null),
+        Style::Newtype if untagged => FieldCodec::new(&v.fields[0]).describe(),
+        _ => {
+            // Each variant with data is a record named after the variant, in the enum's
+            // namespace.
+            let fields = record_fields(&v.fields);
+            let doc = opt_string(v.attrs.doc.as_deref());
+            let identity = format!("{}::{}", c.ident, v.ident);
+            let wrap_newtype = if v.style == Style::Newtype {
+                // A tagged newtype variant is a record with one field, `value`.
+                quote!(for __f in __fields.iter_mut() {
+                    __f.name = ::std::string::String::from("value");
+                })
+            } else {
+                quote!()
+            };
+            quote!({
+                let __vfull = __b.full_name(#name, ::std::option::Option::Some(&__ns));
+                if __b.begin(&__vfull, ::core::concat!(::core::module_path!(), "::", #identity)) {
+                    #[allow(unused_mut)]
+                    let mut __fields = #fields;
+                    #wrap_newtype
+                    __b.define(#m::Def::Record(#m::RecordDef {
+                        full_name: __vfull.clone(),
+                        doc: #doc,
+                        fields: __fields,
+                        ..::std::default::Default::default()
+                    }));
+                }
+                #m::Ty::Named(__vfull)
+            })
+        }
+    };
+    quote!(#m::Variant { name: ::std::string::String::from(#name), ty: #ty, tag: #tag })
+}

@@ -1,0 +1,62 @@
+//! `StreamSchema` (cached schemas) and `Topic` (topic and key) impls.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::bounded;
+use crate::ast::{Container, Data};
+
+pub fn expand(c: &Container) -> TokenStream {
+    let ident = c.ident;
+    let g = bounded(
+        &c.input.generics,
+        quote!(::streamhouse_schema::AvroEncode + 'static),
+    );
+    let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let schemas = if c.is_generic() {
+        // A `static` in a generic impl is shared by every instantiation: key by TypeId.
+        quote!(::streamhouse_schema::schema::schemas_for::<Self>())
+    } else {
+        quote! {
+            static __SCHEMAS: ::streamhouse_schema::__private::OnceLock<::streamhouse_schema::Schemas> =
+                ::streamhouse_schema::__private::OnceLock::new();
+            __SCHEMAS.get_or_init(::streamhouse_schema::Schemas::build_or_panic::<Self>)
+        }
+    };
+    let stream = quote! {
+        impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
+            fn schemas() -> &'static ::streamhouse_schema::Schemas {
+                #schemas
+            }
+        }
+    };
+    let Some(topic) = &c.attrs.topic else {
+        return stream;
+    };
+    let topic = &topic.value;
+    let key = match &c.data {
+        Data::Struct(_, fields) => fields.iter().find(|f| f.attrs.key.is_some()),
+        Data::Enum(_) => None,
+    };
+    let (key_ty, key_fn) = match key {
+        Some(f) => {
+            let ty = f.ty;
+            let member = &f.member;
+            (
+                quote!(#ty),
+                quote!(::std::option::Option::Some(&self.#member)),
+            )
+        }
+        None => (quote!(()), quote!(::std::option::Option::None)),
+    };
+    quote! {
+        #stream
+        impl #impl_g ::streamhouse_schema::Topic for #ident #ty_g #where_c {
+            const TOPIC: &'static str = #topic;
+            type Key = #key_ty;
+            fn key(&self) -> ::std::option::Option<&Self::Key> {
+                #key_fn
+            }
+        }
+    }
+}
