@@ -1,4 +1,35 @@
-//! # streamhouse-schema (skeleton)
+//! # streamhouse-schema
+//!
+//! Turn plain Rust types into schema-governed stream messages.
+//!
+//! `#[derive(StreamSchema)]` generates, from one model of the type, its Avro schema
+//! (plus Parsing Canonical Form and CRC-64-AVRO fingerprint) and a generated Avro
+//! codec that writes straight into a caller's buffer. The rest of the crate frames
+//! payloads in the Confluent wire format, talks to a Confluent-compatible schema
+//! registry, and moves typed records over a transport.
+//!
+//! ```
+//! use streamhouse_schema::{AvroDecode, AvroEncode, StreamSchema};
+//!
+//! /// An order placed in the shop.
+//! #[derive(StreamSchema, Debug, PartialEq)]
+//! #[stream_schema(namespace = "com.acme.shop", topic = "orders")]
+//! struct Order {
+//!     #[stream_schema(key)]
+//!     id: String,
+//!     amount: f64,
+//! }
+//!
+//! let order = Order { id: "o-1".into(), amount: 9.5 };
+//! let mut buf = Vec::new();
+//! order.encode_avro(&mut buf).unwrap();
+//! assert_eq!(buf, [0x06, b'o', b'-', b'1', 0, 0, 0, 0, 0, 0, 0x23, 0x40]);
+//! assert_eq!(Order::decode_avro(&mut buf.as_slice()).unwrap(), order);
+//! assert_eq!(
+//!     Order::avro_canonical_form(),
+//!     r#"{"name":"com.acme.shop.Order","type":"record","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"}]}"#
+//! );
+//! ```
 #![warn(missing_docs)]
 
 // Lets the derive's `::streamhouse_schema` paths resolve inside this crate's own tests.

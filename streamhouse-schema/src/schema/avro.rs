@@ -193,6 +193,99 @@ impl Emitter<'_> {
     }
 }
 
+/// The Parsing Canonical Form of an Avro schema given as JSON, per the Avro specification
+/// (what Java's `SchemaNormalization.toParsingForm` produces).
+///
+/// Written here because apache-avro 0.22 keeps logical-type primitives as objects
+/// (`{"type":"long"}` instead of `"long"`), which changes fingerprints.
+pub fn parsing_canonical_form(schema: &Value) -> String {
+    let mut out = String::new();
+    let mut defined = HashSet::new();
+    pcf(schema, None, &mut defined, &mut out);
+    out
+}
+
+const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
+
+fn full_name(name: &str, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) if !name.contains('.') && !ns.is_empty() => format!("{ns}.{name}"),
+        _ => name.to_string(),
+    }
+}
+
+fn quoted(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
+}
+
+fn pcf(v: &Value, ns: Option<&str>, defined: &mut HashSet<String>, out: &mut String) {
+    match v {
+        Value::String(s) if PRIMITIVES.contains(&s.as_str()) => out.push_str(&quoted(s)),
+        Value::String(s) => out.push_str(&quoted(&full_name(s, ns))),
+        Value::Array(branches) => {
+            out.push('[');
+            for (i, b) in branches.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                pcf(b, ns, defined, out);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            let ty = o.get("type");
+            match ty.and_then(Value::as_str) {
+                Some(t @ ("record" | "error" | "enum" | "fixed")) => {
+                    let name = o.get("name").and_then(Value::as_str).unwrap_or("");
+                    let own_ns = o.get("namespace").and_then(Value::as_str).or(ns);
+                    let full = full_name(name, own_ns);
+                    if !defined.insert(full.clone()) {
+                        out.push_str(&quoted(&full));
+                        return;
+                    }
+                    let inner_ns = full.rsplit_once('.').map(|(n, _)| n.to_string());
+                    let t = if t == "error" { "record" } else { t };
+                    out.push_str(&format!("{{\"name\":{},\"type\":{}", quoted(&full), quoted(t)));
+                    if let Some(Value::Array(fields)) = o.get("fields") {
+                        out.push_str(",\"fields\":[");
+                        for (i, f) in fields.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            let fname = f.get("name").and_then(Value::as_str).unwrap_or("");
+                            out.push_str(&format!("{{\"name\":{},\"type\":", quoted(fname)));
+                            pcf(f.get("type").unwrap_or(&Value::Null), inner_ns.as_deref(), defined, out);
+                            out.push('}');
+                        }
+                        out.push(']');
+                    }
+                    if let Some(Value::Array(symbols)) = o.get("symbols") {
+                        out.push_str(",\"symbols\":");
+                        out.push_str(&Value::Array(symbols.clone()).to_string());
+                    }
+                    if let Some(size) = o.get("size") {
+                        out.push_str(&format!(",\"size\":{size}"));
+                    }
+                    out.push('}');
+                }
+                Some("array") => {
+                    out.push_str("{\"type\":\"array\",\"items\":");
+                    pcf(o.get("items").unwrap_or(&Value::Null), ns, defined, out);
+                    out.push('}');
+                }
+                Some("map") => {
+                    out.push_str("{\"type\":\"map\",\"values\":");
+                    pcf(o.get("values").unwrap_or(&Value::Null), ns, defined, out);
+                    out.push('}');
+                }
+                // A primitive with attributes (logicalType, ...) or a named reference.
+                Some(_) | None => pcf(ty.unwrap_or(&Value::Null), ns, defined, out),
+            }
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 /// The CRC-64-AVRO (Rabin) fingerprint of a Parsing Canonical Form, as Avro's
 /// `SchemaNormalization.parsingFingerprint64` computes it.
 pub const fn rabin_fingerprint(canonical_form: &[u8]) -> u64 {
@@ -226,6 +319,31 @@ const RABIN_TABLE: [u64; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_form_follows_the_specification() {
+        let schema = json!({
+            "type": "record", "name": "Order", "namespace": "com.acme", "doc": "dropped",
+            "fields": [
+                {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}, "doc": "x"},
+                {"name": "status", "type": {"type": "enum", "name": "Status", "symbols": ["A", "B"], "default": "A"}},
+                {"name": "again", "type": "Status"},
+                {"name": "other", "type": ["null", {"type": "fixed", "name": "x.Hash", "size": 4}], "default": null},
+                {"name": "m", "type": {"type": "map", "values": {"type": "array", "items": "x.Hash"}}}
+            ]
+        });
+        assert_eq!(
+            parsing_canonical_form(&schema),
+            r#"{"name":"com.acme.Order","type":"record","fields":[{"name":"at","type":"long"},{"name":"status","type":{"name":"com.acme.Status","type":"enum","symbols":["A","B"]}},{"name":"again","type":"com.acme.Status"},{"name":"other","type":["null",{"name":"x.Hash","type":"fixed","size":4}]},{"name":"m","type":{"type":"map","values":{"type":"array","items":"x.Hash"}}}]}"#
+        );
+    }
+
+    #[test]
+    fn canonical_form_agrees_with_apache_avro_without_logical_types() {
+        let text = r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"a","type":["null","string"],"default":null},{"name":"b","type":{"type":"array","items":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}}},{"name":"c","type":"S"}]}"#;
+        let ours = parsing_canonical_form(&serde_json::from_str(text).unwrap());
+        assert_eq!(ours, apache_avro::Schema::parse_str(text).unwrap().canonical_form());
+    }
 
     #[test]
     fn rabin_matches_apache_avro() {

@@ -4,7 +4,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
-use super::avro::{rabin_fingerprint, to_avro_json};
+use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::SchemaType;
 
@@ -42,7 +42,7 @@ impl Schemas {
         let avro_json = json.to_string();
         let avro = apache_avro::Schema::parse(&json)
             .map_err(|e| SchemaBuildError::Avro(format!("{e}: {avro_json}")))?;
-        let avro_canonical_form = avro.canonical_form();
+        let avro_canonical_form = parsing_canonical_form(&json);
         let avro_fingerprint = rabin_fingerprint(avro_canonical_form.as_bytes());
         Ok(Schemas {
             model,
