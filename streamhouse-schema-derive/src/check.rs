@@ -279,7 +279,7 @@ fn check_type(cx: &Ctxt, at: &str, f: &Field) {
                 return;
             }
             Repr::Array => {
-                if !ty::vec_inner(base).is_some_and(|t| ty::name(t).as_deref() == Some("u8")) {
+                if ty::vec_inner(base).is_none_or(|t| ty::name(t).as_deref() != Some("u8")) {
                     cx.syn_error(syn::Error::new(
                         repr.span,
                         format!("`{at}`: repr = \"array\" applies to Vec<u8> (bytes by default)"),
