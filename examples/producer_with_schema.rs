@@ -45,11 +45,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         customer_id: "cust-42".into(),
         amount: 59.97,
         currency: "EUR".into(),
-        created_at: Utc.with_ymd_and_hms(2026, 11, 27, 9, 30, 0).single().ok_or("bad date")?,
+        created_at: Utc
+            .with_ymd_and_hms(2026, 11, 27, 9, 30, 0)
+            .single()
+            .ok_or("bad date")?,
         note: Some("leave at the door".into()),
         items: vec![
-            LineItem { sku: "TEA-01".into(), quantity: 2, unit_price: 9.99 },
-            LineItem { sku: "MUG-07".into(), quantity: 1, unit_price: 39.99 },
+            LineItem {
+                sku: "TEA-01".into(),
+                quantity: 2,
+                unit_price: 9.99,
+            },
+            LineItem {
+                sku: "MUG-07".into(),
+                quantity: 1,
+                unit_price: 39.99,
+            },
         ],
     };
 
@@ -57,7 +68,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("topic:        {}", Order::TOPIC);
     println!("subject:      {}-value", Order::TOPIC);
     println!("full name:    {}", Order::full_name());
-    println!("fingerprint:  {:016x} (CRC-64-AVRO of the canonical form)", Order::avro_fingerprint());
+    println!(
+        "fingerprint:  {:016x} (CRC-64-AVRO of the canonical form)",
+        Order::avro_fingerprint()
+    );
     println!("Avro schema:\n{}", serde_json::to_string_pretty(&schema)?);
     println!("canonical:    {}", Order::avro_canonical_form());
 
@@ -76,5 +90,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -266,9 +266,17 @@ fn check<T: StreamSchema + AvroDecode + PartialEq + std::fmt::Debug>(
     // apache-avro's own form of both parsed schemas agrees too.
     let theirs: Value = serde_json::from_str(case["schema"].as_str().unwrap()).unwrap();
     let theirs_pcf = streamhouse_schema::schema::avro::parsing_canonical_form(&theirs);
-    assert_eq!(T::avro_canonical_form(), theirs_pcf, "{name}: canonical form");
+    assert_eq!(
+        T::avro_canonical_form(),
+        theirs_pcf,
+        "{name}: canonical form"
+    );
     let parsed = apache_avro::Schema::parse(&theirs).unwrap();
-    assert_eq!(T::avro_schema().canonical_form(), parsed.canonical_form(), "{name}: apache-avro form");
+    assert_eq!(
+        T::avro_schema().canonical_form(),
+        parsed.canonical_form(),
+        "{name}: apache-avro form"
+    );
     // Our full schema JSON parses too.
     apache_avro::Schema::parse_str(T::avro_schema_json()).unwrap();
 

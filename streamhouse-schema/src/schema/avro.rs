@@ -205,7 +205,9 @@ pub fn parsing_canonical_form(schema: &Value) -> String {
     out
 }
 
-const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
+const PRIMITIVES: [&str; 8] = [
+    "null", "boolean", "int", "long", "float", "double", "bytes", "string",
+];
 
 fn full_name(name: &str, namespace: Option<&str>) -> String {
     match namespace {
@@ -245,7 +247,11 @@ fn pcf(v: &Value, ns: Option<&str>, defined: &mut HashSet<String>, out: &mut Str
                     }
                     let inner_ns = full.rsplit_once('.').map(|(n, _)| n.to_string());
                     let t = if t == "error" { "record" } else { t };
-                    out.push_str(&format!("{{\"name\":{},\"type\":{}", quoted(&full), quoted(t)));
+                    out.push_str(&format!(
+                        "{{\"name\":{},\"type\":{}",
+                        quoted(&full),
+                        quoted(t)
+                    ));
                     if let Some(Value::Array(fields)) = o.get("fields") {
                         out.push_str(",\"fields\":[");
                         for (i, f) in fields.iter().enumerate() {
@@ -254,7 +260,12 @@ fn pcf(v: &Value, ns: Option<&str>, defined: &mut HashSet<String>, out: &mut Str
                             }
                             let fname = f.get("name").and_then(Value::as_str).unwrap_or("");
                             out.push_str(&format!("{{\"name\":{},\"type\":", quoted(fname)));
-                            pcf(f.get("type").unwrap_or(&Value::Null), inner_ns.as_deref(), defined, out);
+                            pcf(
+                                f.get("type").unwrap_or(&Value::Null),
+                                inner_ns.as_deref(),
+                                defined,
+                                out,
+                            );
                             out.push('}');
                         }
                         out.push(']');
@@ -342,7 +353,12 @@ mod tests {
     fn canonical_form_agrees_with_apache_avro_without_logical_types() {
         let text = r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"a","type":["null","string"],"default":null},{"name":"b","type":{"type":"array","items":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}}},{"name":"c","type":"S"}]}"#;
         let ours = parsing_canonical_form(&serde_json::from_str(text).unwrap());
-        assert_eq!(ours, apache_avro::Schema::parse_str(text).unwrap().canonical_form());
+        assert_eq!(
+            ours,
+            apache_avro::Schema::parse_str(text)
+                .unwrap()
+                .canonical_form()
+        );
     }
 
     #[test]
