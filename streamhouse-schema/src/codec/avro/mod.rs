@@ -10,6 +10,7 @@ mod collections;
 mod error;
 mod logical;
 mod primitives;
+pub mod resolve;
 pub mod varint;
 
 use bytes::BufMut;

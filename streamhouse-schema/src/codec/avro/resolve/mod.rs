@@ -1,0 +1,114 @@
+//! Avro schema resolution: reading data written with one schema (the writer's, found by
+//! the schema id) as a type whose schema differs (the reader's).
+//!
+//! A [`Resolution`] is built once per (writer schema, reader type) and cached by callers.
+//! It rewrites the writer's bytes into the reader schema's bytes in one pass (skipping
+//! removed fields, inserting defaults for added ones, promoting numbers, mapping enum
+//! symbols and union branches), then the reader type's generated decoder reads them. When
+//! both schemas have the same canonical form, no rewrite happens at all.
+
+mod default;
+mod plan;
+mod run;
+mod tree;
+
+use serde_json::Value;
+
+use super::{AvroDecode, DecodeError};
+use crate::schema::avro::parsing_canonical_form;
+use plan::{Builder, Plan};
+use tree::Tree;
+
+/// Why a writer schema cannot be read as the reader's type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// A schema's JSON is not an Avro schema.
+    #[error("invalid {which} schema: {message}")]
+    InvalidSchema {
+        /// `writer` or `reader`.
+        which: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The reader cannot read what the writer wrote; the message names the field.
+    #[error("incompatible schemas: {0}")]
+    Incompatible(String),
+}
+
+/// A reusable plan for reading one writer schema as one reader schema.
+#[derive(Debug)]
+pub struct Resolution {
+    identity: bool,
+    writer: Tree,
+    plans: Vec<Plan>,
+    root: usize,
+}
+
+impl Resolution {
+    /// Builds the plan from the writer's and the reader's schema JSON text.
+    pub fn new(writer: &str, reader: &str) -> Result<Self, ResolveError> {
+        let w: Value = serde_json::from_str(writer)
+            .or_else(|_| serde_json::from_str(&format!("\"{writer}\"")))
+            .map_err(|e| ResolveError::InvalidSchema {
+                which: "writer",
+                message: e.to_string(),
+            })?;
+        let r: Value = serde_json::from_str(reader).map_err(|e| ResolveError::InvalidSchema {
+            which: "reader",
+            message: e.to_string(),
+        })?;
+        Self::from_json(&w, &r)
+    }
+
+    /// Builds the plan from parsed schema JSON.
+    pub fn from_json(writer: &Value, reader: &Value) -> Result<Self, ResolveError> {
+        let wt = Tree::parse(writer).map_err(|message| ResolveError::InvalidSchema {
+            which: "writer",
+            message,
+        })?;
+        let rt = Tree::parse(reader).map_err(|message| ResolveError::InvalidSchema {
+            which: "reader",
+            message,
+        })?;
+        let identity = parsing_canonical_form(writer) == parsing_canonical_form(reader);
+        let mut b = Builder::new(&wt, &rt);
+        let root = b
+            .plan(wt.root, rt.root, "")
+            .map_err(|m| ResolveError::Incompatible(m.trim_start_matches('.').to_string()))?;
+        let plans = b.plans;
+        Ok(Resolution {
+            identity,
+            writer: wt,
+            plans,
+            root,
+        })
+    }
+
+    /// Whether the two schemas are the same (no rewriting needed).
+    pub fn is_identity(&self) -> bool {
+        self.identity
+    }
+
+    /// Rewrites a writer payload into reader-schema bytes, appended to `out`.
+    pub fn transcode(&self, payload: &[u8], out: &mut Vec<u8>) -> Result<(), DecodeError> {
+        let mut input = payload;
+        self.run(self.root, &mut input, out, 0)
+    }
+
+    /// Decodes a writer payload as `T` (whose schema must be the reader schema this plan
+    /// was built for). `scratch` is reused between calls to avoid allocating.
+    pub fn decode<T: AvroDecode>(
+        &self,
+        payload: &[u8],
+        scratch: &mut Vec<u8>,
+    ) -> Result<T, DecodeError> {
+        if self.identity {
+            let mut input = payload;
+            return T::decode_avro(&mut input);
+        }
+        scratch.clear();
+        self.transcode(payload, scratch)?;
+        let mut input = scratch.as_slice();
+        T::decode_avro(&mut input)
+    }
+}

@@ -1,0 +1,270 @@
+//! Runs a plan: rewrites writer-schema bytes as reader-schema bytes in one pass.
+
+use bytes::BufMut;
+
+use super::plan::{Plan, PlanId};
+use super::tree::{Node, NodeId, Tree};
+use super::Resolution;
+use crate::codec::avro::varint::{read_array, read_exact, read_len, read_long, write_long};
+use crate::codec::avro::DecodeError;
+
+/// Recursion guard: a hostile payload cannot nest deeper than any sane schema.
+const MAX_DEPTH: usize = 256;
+
+fn too_deep() -> DecodeError {
+    DecodeError::InvalidValue("value nests too deeply".into())
+}
+
+fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError> {
+    let raw = read_long(input)?;
+    if raw == 0 {
+        return Ok(None);
+    }
+    if raw < 0 {
+        let size = read_long(input)?;
+        if size < 0 {
+            return Err(DecodeError::InvalidLength {
+                len: size,
+                remaining: input.len(),
+            });
+        }
+    }
+    let n = raw.unsigned_abs();
+    // Every writer item takes at least one byte except null/empty records; bound the count
+    // by the input to refuse absurd counts before looping.
+    if n > input.len() as u64 + (1 << 20) {
+        return Err(DecodeError::InvalidCount { count: raw });
+    }
+    Ok(Some(n))
+}
+
+impl Resolution {
+    pub(super) fn run(
+        &self,
+        id: PlanId,
+        input: &mut &[u8],
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        let Some(plan) = self.plans.get(id) else {
+            return Err(DecodeError::Incompatible("internal: missing plan".into()));
+        };
+        match plan {
+            Plan::CopyNull | Plan::Pending => Ok(()),
+            Plan::CopyBoolean => {
+                out.put_slice(read_exact(input, 1)?);
+                Ok(())
+            }
+            Plan::CopyVarint => {
+                write_long(out, read_long(input)?);
+                Ok(())
+            }
+            Plan::CopyFloat => {
+                out.put_slice(read_exact(input, 4)?);
+                Ok(())
+            }
+            Plan::CopyDouble => {
+                out.put_slice(read_exact(input, 8)?);
+                Ok(())
+            }
+            Plan::CopyLengthPrefixed => {
+                let n = read_len(input)?;
+                write_long(out, n as i64);
+                out.put_slice(read_exact(input, n)?);
+                Ok(())
+            }
+            Plan::CopyFixed(n) => {
+                out.put_slice(read_exact(input, *n)?);
+                Ok(())
+            }
+            Plan::IntToFloat | Plan::LongToFloat => {
+                out.put_f32_le(read_long(input)? as f32);
+                Ok(())
+            }
+            Plan::IntToDouble | Plan::LongToDouble => {
+                out.put_f64_le(read_long(input)? as f64);
+                Ok(())
+            }
+            Plan::FloatToDouble => {
+                out.put_f64_le(f64::from(f32::from_le_bytes(read_array(input)?)));
+                Ok(())
+            }
+            Plan::Enum(map) => {
+                let i = read_long(input)?;
+                let mapped = usize::try_from(i).ok().and_then(|i| map.get(i)).ok_or(
+                    DecodeError::EnumSymbol {
+                        index: i,
+                        symbols: map.len(),
+                    },
+                )?;
+                let r = mapped.ok_or_else(|| DecodeError::Incompatible(format!("enum symbol {i} of the writer is unknown to the reader, which has no default")))?;
+                write_long(out, r);
+                Ok(())
+            }
+            Plan::Array(items) => {
+                let mut total = 0u64;
+                while let Some(n) = block_count(input)? {
+                    total += n;
+                    write_long(out, n as i64);
+                    for _ in 0..n {
+                        self.run(*items, input, out, depth + 1)?;
+                    }
+                }
+                let _ = total;
+                out.put_u8(0);
+                Ok(())
+            }
+            Plan::Map(values) => {
+                while let Some(n) = block_count(input)? {
+                    write_long(out, n as i64);
+                    for _ in 0..n {
+                        let k = read_len(input)?;
+                        write_long(out, k as i64);
+                        out.put_slice(read_exact(input, k)?);
+                        self.run(*values, input, out, depth + 1)?;
+                    }
+                }
+                out.put_u8(0);
+                Ok(())
+            }
+            Plan::Record(rec) => {
+                if rec.in_order {
+                    let mut next = 0usize;
+                    for (pos, plan) in &rec.writer_fields {
+                        match pos {
+                            Some(p) => {
+                                for d in rec.defaults.get(next..*p).into_iter().flatten().flatten()
+                                {
+                                    out.put_slice(d);
+                                }
+                                next = p + 1;
+                                self.run(*plan, input, out, depth + 1)?;
+                            }
+                            None => self.run(*plan, input, &mut Vec::new(), depth + 1)?,
+                        }
+                    }
+                    for d in rec.defaults.get(next..).into_iter().flatten().flatten() {
+                        out.put_slice(d);
+                    }
+                    return Ok(());
+                }
+                // Reordered fields: transcode each into its own buffer, then emit in order.
+                let mut parts: Vec<Vec<u8>> = vec![Vec::new(); rec.defaults.len()];
+                for (pos, plan) in &rec.writer_fields {
+                    match pos.and_then(|p| parts.get_mut(p)) {
+                        Some(buf) => self.run(*plan, input, buf, depth + 1)?,
+                        None => self.run(*plan, input, &mut Vec::new(), depth + 1)?,
+                    }
+                }
+                for (part, default) in parts.iter().zip(&rec.defaults) {
+                    match default {
+                        Some(d) => out.put_slice(d),
+                        None => out.put_slice(part),
+                    }
+                }
+                Ok(())
+            }
+            Plan::UnionToUnion(branches) => {
+                let b = read_long(input)?;
+                let entry = usize::try_from(b)
+                    .ok()
+                    .and_then(|i| branches.get(i))
+                    .ok_or(DecodeError::UnionBranch {
+                        index: b,
+                        branches: branches.len(),
+                    })?;
+                match entry {
+                    Ok((r, plan)) => {
+                        write_long(out, *r);
+                        self.run(*plan, input, out, depth + 1)
+                    }
+                    Err(why) => Err(DecodeError::Incompatible(why.clone())),
+                }
+            }
+            Plan::UnionToSingle(branches) => {
+                let b = read_long(input)?;
+                let entry = usize::try_from(b)
+                    .ok()
+                    .and_then(|i| branches.get(i))
+                    .ok_or(DecodeError::UnionBranch {
+                        index: b,
+                        branches: branches.len(),
+                    })?;
+                match entry {
+                    Ok(plan) => self.run(*plan, input, out, depth + 1),
+                    Err(why) => Err(DecodeError::Incompatible(why.clone())),
+                }
+            }
+            Plan::SingleToUnion(branch, plan) => {
+                write_long(out, *branch);
+                self.run(*plan, input, out, depth + 1)
+            }
+            Plan::Skip(node) => skip(&self.writer, *node, input, depth),
+        }
+    }
+}
+
+/// Consumes one value of writer type `node`.
+pub(super) fn skip(
+    t: &Tree,
+    node: NodeId,
+    input: &mut &[u8],
+    depth: usize,
+) -> Result<(), DecodeError> {
+    if depth > MAX_DEPTH {
+        return Err(too_deep());
+    }
+    match t.get(node) {
+        Node::Null => Ok(()),
+        Node::Boolean => read_exact(input, 1).map(drop),
+        Node::Int | Node::Long | Node::Enum { .. } => read_long(input).map(drop),
+        Node::Float => read_exact(input, 4).map(drop),
+        Node::Double => read_exact(input, 8).map(drop),
+        Node::Bytes | Node::String => {
+            let n = read_len(input)?;
+            read_exact(input, n).map(drop)
+        }
+        Node::Fixed { size, .. } => read_exact(input, *size).map(drop),
+        Node::Array(items) => {
+            while let Some(n) = block_count(input)? {
+                for _ in 0..n {
+                    skip(t, *items, input, depth + 1)?;
+                }
+            }
+            Ok(())
+        }
+        Node::Map(values) => {
+            while let Some(n) = block_count(input)? {
+                for _ in 0..n {
+                    let k = read_len(input)?;
+                    read_exact(input, k)?;
+                    skip(t, *values, input, depth + 1)?;
+                }
+            }
+            Ok(())
+        }
+        Node::Union(branches) => {
+            let b = read_long(input)?;
+            let branch = usize::try_from(b)
+                .ok()
+                .and_then(|i| branches.get(i))
+                .ok_or(DecodeError::UnionBranch {
+                    index: b,
+                    branches: branches.len(),
+                })?;
+            skip(t, *branch, input, depth + 1)
+        }
+        Node::Record { fields, .. } => {
+            for f in fields {
+                skip(t, f.ty, input, depth + 1)?;
+            }
+            Ok(())
+        }
+        Node::Ref(name) => Err(DecodeError::Incompatible(format!(
+            "writer schema refers to undefined type {name}"
+        ))),
+    }
+}
