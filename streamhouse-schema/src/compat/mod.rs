@@ -1,1 +1,137 @@
-//! TODO-placeholder
+//! Schema compatibility: the one implementation shared by the registry server, the
+//! in-memory registry and the compile-time drift checks, so that they never disagree.
+//!
+//! A check asks whether a *reader* schema can read data written with a *writer* schema
+//! ([`avro::can_read`], [`protobuf::can_read`], [`json::can_read`]). A
+//! [`CompatibilityLevel`] decides which pairs are checked when a new schema (the
+//! *candidate*) joins the registered versions of a subject:
+//!
+//! | level | pairs checked |
+//! |---|---|
+//! | `BACKWARD` | candidate reads the latest version |
+//! | `FORWARD` | the latest version reads the candidate |
+//! | `FULL` | both |
+//! | `*_TRANSITIVE` | the same, against every registered version |
+//! | `NONE` | nothing |
+//!
+//! ```
+//! use streamhouse_schema::compat::{check_compatibility, CompatibilityLevel};
+//! use streamhouse_schema::schema::SchemaFormat;
+//!
+//! let v1 = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"int"}]}"#;
+//! let v2 = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},
+//!             {"name":"note","type":"string","default":""}]}"#;
+//! let report =
+//!     check_compatibility(SchemaFormat::Avro, CompatibilityLevel::Full, v2, &[v1]).unwrap();
+//! // BACKWARD holds (int promotes to long) but FORWARD does not (long does not narrow to int).
+//! assert!(!report.is_compatible());
+//! assert_eq!(report.messages.len(), 1);
+//! assert!(report.messages[0].starts_with("TYPE_MISMATCH at '/fields/id'"));
+//! ```
+
+pub mod avro;
+mod error;
+pub mod json;
+mod level;
+mod parsed;
+pub mod protobuf;
+mod report;
+
+pub use error::CompatError;
+pub use level::{CompatibilityLevel, UnknownCompatibilityLevel};
+pub use parsed::{parse_schema, ParsedSchema};
+pub use report::{CompatibilityReport, Incompatibility, IncompatibilityKind};
+
+use crate::schema::SchemaFormat;
+
+/// Checks `candidate` (the schema being registered or tested) against `existing` (the
+/// registered versions, OLDEST FIRST) under `level`.
+///
+/// Non-transitive levels check only against the last element of `existing`, transitive ones
+/// against all of them; `NONE` and an empty `existing` are always compatible. Every schema is
+/// parsed first, so invalid text is an error even under `NONE`.
+///
+/// # Errors
+/// [`CompatError::InvalidSchema`] when `candidate` does not parse,
+/// [`CompatError::InvalidExistingSchema`] when one of `existing` does not.
+pub fn check_compatibility(
+    format: SchemaFormat,
+    level: CompatibilityLevel,
+    candidate: &str,
+    existing: &[&str],
+) -> Result<CompatibilityReport, CompatError> {
+    let candidate = parse_schema(format, candidate)?;
+    let existing = existing
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            parse_schema(format, text).map_err(|e| match e {
+                CompatError::InvalidSchema { format, message } => {
+                    CompatError::InvalidExistingSchema {
+                        format,
+                        index,
+                        message,
+                    }
+                }
+                other => other,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(check_parsed(level, &candidate, &existing))
+}
+
+/// [`check_compatibility`] for schemas that are already parsed (e.g. cached by a registry).
+///
+/// Schemas of different formats are never compatible with each other.
+pub fn check_parsed(
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    existing: &[ParsedSchema],
+) -> CompatibilityReport {
+    let total = existing.len();
+    let to_check: &[ParsedSchema] = match (level.is_transitive(), existing.split_last()) {
+        (_, None) => &[],
+        (true, Some(_)) => existing,
+        (false, Some((latest, _older))) => std::slice::from_ref(latest),
+    };
+    let first_index = total - to_check.len();
+    let mut messages = Vec::new();
+    for (offset, old) in to_check.iter().enumerate() {
+        let number = first_index + offset + 1;
+        if level.checks_backward() {
+            for problem in can_read(candidate, old) {
+                messages.push(format!(
+                    "{problem} ({level}: the new schema cannot read data written with \
+                     existing schema {number} of {total})"
+                ));
+            }
+        }
+        if level.checks_forward() {
+            for problem in can_read(old, candidate) {
+                messages.push(format!(
+                    "{problem} ({level}: existing schema {number} of {total} cannot read \
+                     data written with the new schema)"
+                ));
+            }
+        }
+    }
+    CompatibilityReport { messages }
+}
+
+/// Lists why `reader` cannot read data written with `writer`, whatever their format.
+pub fn can_read(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Incompatibility> {
+    match (reader, writer) {
+        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::can_read(r, w),
+        (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => protobuf::can_read(r, w),
+        (ParsedSchema::Json(r), ParsedSchema::Json(w)) => json::can_read(r, w),
+        _ => vec![Incompatibility::new(
+            IncompatibilityKind::TypeChanged,
+            "",
+            format!(
+                "the schema format changed from {} to {}",
+                writer.format(),
+                reader.format()
+            ),
+        )],
+    }
+}

@@ -1,0 +1,330 @@
+//! Avro reader/writer compatibility, following Avro Java's `SchemaCompatibility` (which the
+//! Confluent registry uses) with one deliberate strictness: named types are compared by
+//! *full* name, so moving a record to another namespace needs an alias, exactly like a rename.
+//!
+//! Rules, for a reader schema reading data written with a writer schema:
+//! - primitives must match, or the writer's type must promote to the reader's:
+//!   `int → long, float, double`, `long → float, double`, `float → double`, `string ↔ bytes`;
+//! - records: every reader field must exist in the writer (by name, or by one of the reader
+//!   field's aliases) or have a default; writer-only fields are skipped;
+//! - enums: writer symbols missing from the reader need the reader's enum `default`;
+//! - fixed: sizes must be equal;
+//! - record, enum and fixed names must be equal, or the reader's aliases must contain the
+//!   writer's full name (apache-avro's own `schema_compatibility` ignores these aliases);
+//! - unions: every writer branch must be readable by the reader (by some reader branch when
+//!   the reader is a union); a non-union writer needs a reader branch that reads it;
+//! - logical types are read as their underlying types (Java does not compare them either).
+//!
+//! Recursive schemas terminate: a pair of named types already being checked is assumed
+//! compatible while its own check is in progress.
+
+mod shape;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use apache_avro::schema::{Alias, EnumSchema, FixedSchema, Name, RecordSchema, UnionSchema};
+use apache_avro::Schema;
+
+use super::report::{Incompatibility, IncompatibilityKind};
+use shape::{NameTable, Shape};
+
+/// Lists why `reader` cannot read data written with `writer`; empty when it can.
+///
+/// ```
+/// use apache_avro::Schema;
+/// use streamhouse_schema::compat::avro::can_read;
+///
+/// let writer = Schema::parse_str(r#"{"type":"record","name":"Order","fields":[
+///     {"name":"id","type":"int"}]}"#).unwrap();
+/// let reader = Schema::parse_str(r#"{"type":"record","name":"Order","fields":[
+///     {"name":"id","type":"long"},
+///     {"name":"amount","type":"double"}]}"#).unwrap();
+/// let problems = can_read(&reader, &writer);
+/// assert_eq!(problems.len(), 1);
+/// assert_eq!(problems[0].path, "/fields/amount");
+/// assert_eq!(
+///     problems[0].message,
+///     "reader field 'amount' has no default and is missing from the writer"
+/// );
+/// ```
+pub fn can_read(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
+    let mut checker = Checker {
+        reader_names: NameTable::collect(reader),
+        writer_names: NameTable::collect(writer),
+        in_progress: HashSet::new(),
+        finished: HashMap::new(),
+    };
+    checker.check(reader, writer)
+}
+
+/// A pair of named types (reader full name, writer full name).
+type NamedPair = (String, String);
+
+struct Checker<'r, 'w> {
+    reader_names: NameTable<'r>,
+    writer_names: NameTable<'w>,
+    /// Named pairs whose check is running further up the stack (recursion guard).
+    in_progress: HashSet<NamedPair>,
+    /// Results of finished named-pair checks, with paths relative to the named type.
+    finished: HashMap<NamedPair, Vec<Incompatibility>>,
+}
+
+impl<'r, 'w> Checker<'r, 'w> {
+    /// Checks one reader node against one writer node; paths are relative to these nodes.
+    fn check(&mut self, reader: &'r Schema, writer: &'w Schema) -> Vec<Incompatibility> {
+        let r = Shape::of(reader, &self.reader_names);
+        let w = Shape::of(writer, &self.writer_names);
+        self.check_shapes(r, w)
+    }
+
+    fn check_shapes(&mut self, r: Shape<'r>, w: Shape<'w>) -> Vec<Incompatibility> {
+        match (r, w) {
+            (_, Shape::Unresolved(_)) | (Shape::Unresolved(_), _) => vec![type_mismatch(r, w)],
+            // A writer union is readable when each of its branches is.
+            (_, Shape::Union(writer_union)) => self.check_writer_union(r, writer_union),
+            (Shape::Union(reader_union), _) => self.check_reader_union(reader_union, w),
+            (Shape::Array(ri), Shape::Array(wi)) => prefixed("/items", self.check(ri, wi)),
+            (Shape::Map(rv), Shape::Map(wv)) => prefixed("/values", self.check(rv, wv)),
+            (Shape::Record(rr), Shape::Record(wr)) => {
+                let names = (rr.name.fullname(None), wr.name.fullname(None));
+                self.memoized(names, |c| c.check_record(rr, wr))
+            }
+            (Shape::Enum(re), Shape::Enum(we)) => {
+                let names = (re.name.fullname(None), we.name.fullname(None));
+                self.memoized(names, |_| check_enum(re, we))
+            }
+            (Shape::Fixed(rf), Shape::Fixed(wf)) => {
+                let names = (rf.name.fullname(None), wf.name.fullname(None));
+                self.memoized(names, |_| check_fixed(rf, wf))
+            }
+            _ if reads_primitive(r, w) => Vec::new(),
+            _ => vec![type_mismatch(r, w)],
+        }
+    }
+
+    /// Runs `check` for a pair of named types once; recursion into the same pair is assumed
+    /// compatible while the pair is being checked.
+    fn memoized(
+        &mut self,
+        names: NamedPair,
+        check: impl FnOnce(&mut Self) -> Vec<Incompatibility>,
+    ) -> Vec<Incompatibility> {
+        if let Some(done) = self.finished.get(&names) {
+            return done.clone();
+        }
+        if !self.in_progress.insert(names.clone()) {
+            return Vec::new();
+        }
+        let found = check(self);
+        self.in_progress.remove(&names);
+        self.finished.insert(names, found.clone());
+        found
+    }
+
+    fn check_record(&mut self, r: &'r RecordSchema, w: &'w RecordSchema) -> Vec<Incompatibility> {
+        let mut found = Vec::new();
+        if !names_match(&r.name, &r.aliases, &w.name) {
+            found.push(name_mismatch("record", &r.name, &w.name));
+        }
+        for reader_field in &r.fields {
+            let path = format!("/fields/{}", reader_field.name);
+            // Java matches by the reader field's name, then by the reader field's aliases;
+            // the writer's field aliases play no part.
+            let writer_field = std::iter::once(&reader_field.name)
+                .chain(reader_field.aliases.iter())
+                .find_map(|name| w.fields.iter().find(|f| &f.name == name));
+            match writer_field {
+                Some(writer_field) => {
+                    let nested = self.check(&reader_field.schema, &writer_field.schema);
+                    found.extend(prefixed(&path, nested).into_iter().map(|mut problem| {
+                        problem.message =
+                            format!("field '{}': {}", reader_field.name, problem.message);
+                        problem
+                    }));
+                }
+                None if reader_field.default.is_some() => {}
+                None => found.push(Incompatibility::new(
+                    IncompatibilityKind::ReaderFieldMissingDefaultValue,
+                    path,
+                    format!(
+                        "reader field '{}' has no default and is missing from the writer",
+                        reader_field.name
+                    ),
+                )),
+            }
+        }
+        found
+    }
+
+    /// Every writer branch must be readable by the reader.
+    fn check_writer_union(&mut self, r: Shape<'r>, w: &'w UnionSchema) -> Vec<Incompatibility> {
+        let mut found = Vec::new();
+        for (index, branch) in w.variants().iter().enumerate() {
+            let branch_shape = Shape::of(branch, &self.writer_names);
+            match r {
+                Shape::Union(reader_union) => {
+                    if !self.any_branch_reads(reader_union, branch_shape) {
+                        found.push(Incompatibility::new(
+                            IncompatibilityKind::MissingUnionBranch,
+                            format!("/{index}"),
+                            format!(
+                                "writer union branch {index} ({}) matches no branch of the \
+                                 reader union",
+                                branch_shape.describe()
+                            ),
+                        ));
+                    }
+                }
+                _ => {
+                    let nested = self.check_shapes(r, branch_shape);
+                    found.extend(nested.into_iter().map(|mut problem| {
+                        problem.message = format!(
+                            "{} (writer union branch {index} is not readable by the \
+                             non-union reader)",
+                            problem.message
+                        );
+                        problem
+                    }));
+                }
+            }
+        }
+        found
+    }
+
+    /// A non-union writer needs a reader branch that reads it.
+    fn check_reader_union(&mut self, r: &'r UnionSchema, w: Shape<'w>) -> Vec<Incompatibility> {
+        if self.any_branch_reads(r, w) {
+            Vec::new()
+        } else {
+            vec![Incompatibility::new(
+                IncompatibilityKind::MissingUnionBranch,
+                "",
+                format!(
+                    "writer type {} matches no branch of the reader union",
+                    w.describe()
+                ),
+            )]
+        }
+    }
+
+    fn any_branch_reads(&mut self, r: &'r UnionSchema, w: Shape<'w>) -> bool {
+        r.variants().iter().any(|branch| {
+            let branch_shape = Shape::of(branch, &self.reader_names);
+            self.check_shapes(branch_shape, w).is_empty()
+        })
+    }
+}
+
+fn check_enum(r: &EnumSchema, w: &EnumSchema) -> Vec<Incompatibility> {
+    let mut found = Vec::new();
+    if !names_match(&r.name, &r.aliases, &w.name) {
+        found.push(name_mismatch("enum", &r.name, &w.name));
+    }
+    let missing: Vec<&str> = w
+        .symbols
+        .iter()
+        .filter(|symbol| !r.symbols.contains(symbol))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() && r.default.is_none() {
+        found.push(Incompatibility::new(
+            IncompatibilityKind::MissingEnumSymbols,
+            "/symbols",
+            format!(
+                "reader enum '{}' lacks the writer's symbols [{}] and has no default symbol",
+                r.name.fullname(None),
+                missing.join(", ")
+            ),
+        ));
+    }
+    found
+}
+
+fn check_fixed(r: &FixedSchema, w: &FixedSchema) -> Vec<Incompatibility> {
+    let mut found = Vec::new();
+    if !names_match(&r.name, &r.aliases, &w.name) {
+        found.push(name_mismatch("fixed", &r.name, &w.name));
+    }
+    if r.size != w.size {
+        found.push(Incompatibility::new(
+            IncompatibilityKind::FixedSizeMismatch,
+            "/size",
+            format!(
+                "fixed '{}' has size {} in the reader but {} in the writer",
+                r.name.fullname(None),
+                r.size,
+                w.size
+            ),
+        ));
+    }
+    found
+}
+
+/// Equal full names, or the writer's full name is one of the reader's aliases.
+fn names_match(reader: &Name, reader_aliases: &Option<Vec<Alias>>, writer: &Name) -> bool {
+    let writer_full = writer.fullname(None);
+    reader.fullname(None) == writer_full
+        || reader_aliases
+            .iter()
+            .flatten()
+            .any(|alias| alias.fullname(None) == writer_full)
+}
+
+fn name_mismatch(kind: &str, reader: &Name, writer: &Name) -> Incompatibility {
+    let reader_full = reader.fullname(None);
+    let writer_full = writer.fullname(None);
+    let what = if reader.name() == writer.name() {
+        "namespace changed"
+    } else {
+        "renamed"
+    };
+    Incompatibility::new(
+        IncompatibilityKind::NameMismatch,
+        "/name",
+        format!(
+            "reader {kind} '{reader_full}' does not match writer {kind} '{writer_full}' \
+             ({what}); add the alias '{writer_full}' to the reader {kind}"
+        ),
+    )
+}
+
+/// Equal primitive types, or one of Avro's promotions from writer to reader.
+fn reads_primitive(r: Shape<'_>, w: Shape<'_>) -> bool {
+    use Shape::*;
+    matches!(
+        (r, w),
+        (Null, Null)
+            | (Boolean, Boolean)
+            | (Int, Int)
+            | (Long, Long | Int)
+            | (Float, Float | Int | Long)
+            | (Double, Double | Int | Long | Float)
+            | (Bytes, Bytes | String)
+            | (String, String | Bytes)
+    )
+}
+
+fn type_mismatch(r: Shape<'_>, w: Shape<'_>) -> Incompatibility {
+    Incompatibility::new(
+        IncompatibilityKind::TypeMismatch,
+        "",
+        format!(
+            "reader type {} cannot read writer type {}",
+            r.describe(),
+            w.describe()
+        ),
+    )
+}
+
+/// Puts `prefix` in front of the (relative) paths of nested problems.
+fn prefixed(prefix: &str, nested: Vec<Incompatibility>) -> Vec<Incompatibility> {
+    nested
+        .into_iter()
+        .map(|mut problem| {
+            problem.path = format!("{prefix}{}", problem.path);
+            problem
+        })
+        .collect()
+}

@@ -1,0 +1,555 @@
+//! One test per JSON Schema rule: a reader/writer pair and the expected verdict.
+
+use serde_json::{json, Value};
+
+use super::can_read;
+use crate::compat::report::{Incompatibility, IncompatibilityKind};
+use IncompatibilityKind::*;
+
+fn assert_compatible(reader: &Value, writer: &Value) {
+    let found = can_read(reader, writer);
+    assert!(found.is_empty(), "expected compatible, got {found:#?}");
+}
+
+fn assert_one(reader: &Value, writer: &Value, kind: IncompatibilityKind, path: &str) -> String {
+    let found: Vec<Incompatibility> = can_read(reader, writer);
+    assert_eq!(found.len(), 1, "expected one problem, got {found:#?}");
+    assert_eq!(found[0].kind, kind, "{found:#?}");
+    assert_eq!(found[0].path, path, "{found:#?}");
+    found[0].message.clone()
+}
+
+/// An object schema with the given properties and content model.
+fn object(properties: Value, additional: Option<Value>) -> Value {
+    let mut schema = json!({"type": "object", "properties": properties});
+    if let (Some(additional), Some(map)) = (additional, schema.as_object_mut()) {
+        map.insert("additionalProperties".into(), additional);
+    }
+    schema
+}
+
+#[test]
+fn widening_a_type_is_compatible_narrowing_is_not() {
+    assert_compatible(
+        &json!({"type": ["string", "null"]}),
+        &json!({"type": "string"}),
+    );
+    assert_compatible(&json!({"type": "number"}), &json!({"type": "integer"}));
+    let message = assert_one(
+        &json!({"type": "string"}),
+        &json!({"type": ["string", "null"]}),
+        TypeNarrowed,
+        "/type",
+    );
+    assert_eq!(
+        message,
+        "the writer's types [string, null] include [null], which the reader's types [string] \
+         do not accept"
+    );
+    assert_one(
+        &json!({"type": "integer"}),
+        &json!({"type": "number"}),
+        TypeNarrowed,
+        "/type",
+    );
+    assert_one(
+        &json!({"type": "string"}),
+        &json!({"type": "integer"}),
+        TypeChanged,
+        "/type",
+    );
+    assert_one(
+        &json!({"type": "string"}),
+        &json!({}),
+        TypeNarrowed,
+        "/type",
+    );
+}
+
+#[test]
+fn boolean_schemas() {
+    assert_compatible(&json!(true), &json!({"type": "string"}));
+    assert_compatible(&json!({"type": "string"}), &json!(false));
+    assert_one(&json!(false), &json!({"type": "string"}), TypeNarrowed, "");
+    assert_one(
+        &json!({"type": "string"}),
+        &json!(true),
+        TypeNarrowed,
+        "/type",
+    );
+}
+
+#[test]
+fn enum_values_removed_are_incompatible_added_are_fine() {
+    let abc = json!({"type": "string", "enum": ["a", "b", "c"]});
+    let ab = json!({"type": "string", "enum": ["a", "b"]});
+    let message = assert_one(&ab, &abc, EnumArrayNarrowed, "/enum");
+    assert_eq!(
+        message,
+        "the reader's enum lacks the writer's values [\"c\"]"
+    );
+    assert_compatible(&abc, &ab);
+    assert_one(&ab, &json!({"type": "string"}), EnumArrayNarrowed, "/enum");
+    // const is a one-value enum; 1 and 1.0 are the same number.
+    assert_compatible(&json!({"enum": [1.0, 2]}), &json!({"const": 1}));
+}
+
+#[test]
+fn numeric_bounds_may_loosen_but_not_tighten() {
+    let writer = json!({"type": "number", "minimum": 0, "maximum": 100});
+    assert_compatible(
+        &json!({"type": "number", "minimum": -5, "maximum": 200}),
+        &writer,
+    );
+    assert_compatible(&json!({"type": "number"}), &writer);
+    assert_one(
+        &json!({"type": "number", "minimum": 1, "maximum": 100}),
+        &writer,
+        NumericBoundTightened,
+        "/minimum",
+    );
+    assert_one(
+        &json!({"type": "number", "minimum": 0, "maximum": 99}),
+        &writer,
+        NumericBoundTightened,
+        "/maximum",
+    );
+    assert_one(
+        &json!({"type": "number", "maximum": 100}),
+        &json!({"type": "number"}),
+        NumericBoundTightened,
+        "/maximum",
+    );
+}
+
+#[test]
+fn exclusive_bounds_in_both_drafts() {
+    // Draft 6+: exclusiveMinimum 0 accepts 0.5, which minimum 1 rejects.
+    assert_one(
+        &json!({"type": "number", "minimum": 1}),
+        &json!({"type": "number", "exclusiveMinimum": 0}),
+        NumericBoundTightened,
+        "/minimum",
+    );
+    // minimum 0 inclusive allows 0, exclusiveMinimum 0 rejects it.
+    assert_one(
+        &json!({"type": "number", "exclusiveMinimum": 0}),
+        &json!({"type": "number", "minimum": 0}),
+        NumericBoundTightened,
+        "/exclusiveMinimum",
+    );
+    assert_compatible(
+        &json!({"type": "number", "minimum": 0}),
+        &json!({"type": "number", "exclusiveMinimum": 0}),
+    );
+    // Draft 4: boolean exclusiveMaximum modifies maximum.
+    assert_one(
+        &json!({"type": "number", "maximum": 10, "exclusiveMaximum": true}),
+        &json!({"type": "number", "maximum": 10}),
+        NumericBoundTightened,
+        "/exclusiveMaximum",
+    );
+    assert_compatible(
+        &json!({"type": "number", "maximum": 10}),
+        &json!({"type": "number", "maximum": 10, "exclusiveMaximum": true}),
+    );
+}
+
+#[test]
+fn multiple_of_must_divide_the_writers() {
+    assert_compatible(
+        &json!({"type": "integer", "multipleOf": 5}),
+        &json!({"type": "integer", "multipleOf": 10}),
+    );
+    assert_compatible(
+        &json!({"type": "number", "multipleOf": 0.1}),
+        &json!({"type": "number", "multipleOf": 0.5}),
+    );
+    assert_one(
+        &json!({"type": "integer", "multipleOf": 10}),
+        &json!({"type": "integer", "multipleOf": 5}),
+        NumericBoundTightened,
+        "/multipleOf",
+    );
+    assert_one(
+        &json!({"type": "integer", "multipleOf": 2}),
+        &json!({"type": "integer"}),
+        NumericBoundTightened,
+        "/multipleOf",
+    );
+}
+
+#[test]
+fn string_bounds_may_loosen_but_not_tighten() {
+    let writer = json!({"type": "string", "minLength": 2, "maxLength": 10, "pattern": "^[a-z]+$"});
+    assert_compatible(
+        &json!({"type": "string", "minLength": 1, "maxLength": 20}),
+        &writer,
+    );
+    assert_one(
+        &json!({"type": "string", "maxLength": 5}),
+        &writer,
+        StringBoundTightened,
+        "/maxLength",
+    );
+    assert_one(
+        &json!({"type": "string", "minLength": 3}),
+        &writer,
+        StringBoundTightened,
+        "/minLength",
+    );
+    let message = assert_one(
+        &json!({"type": "string", "pattern": "^[a-z]{2,}$"}),
+        &writer,
+        StringBoundTightened,
+        "/pattern",
+    );
+    assert_eq!(
+        message,
+        "the reader requires the pattern \"^[a-z]{2,}$\", which the writer did not require"
+    );
+    assert_one(
+        &json!({"type": "string", "format": "email"}),
+        &json!({"type": "string"}),
+        StringBoundTightened,
+        "/format",
+    );
+}
+
+#[test]
+fn bounds_of_types_the_writer_never_writes_are_ignored() {
+    // The writer writes only strings: numeric bounds on the reader do not matter.
+    assert_compatible(
+        &json!({"type": ["string", "number"], "minimum": 5}),
+        &json!({"type": "string"}),
+    );
+}
+
+#[test]
+fn property_added_to_open_content_model_is_incompatible() {
+    let writer = object(json!({"id": {"type": "string"}}), None);
+    let reader = object(
+        json!({"id": {"type": "string"}, "note": {"type": "string"}}),
+        None,
+    );
+    let message = assert_one(
+        &reader,
+        &writer,
+        PropertyAddedToOpenContentModel,
+        "/properties/note",
+    );
+    assert_eq!(
+        message,
+        "property 'note' was added, but the writer's open content model allowed any value \
+         under that name"
+    );
+    // An added property that accepts anything is fine.
+    let any_note = object(json!({"id": {"type": "string"}, "note": {}}), None);
+    assert_compatible(&any_note, &writer);
+}
+
+#[test]
+fn property_added_to_closed_content_model_is_compatible() {
+    let writer = object(json!({"id": {"type": "string"}}), Some(json!(false)));
+    let reader = object(
+        json!({"id": {"type": "string"}, "note": {"type": "string"}}),
+        Some(json!(false)),
+    );
+    assert_compatible(&reader, &writer);
+}
+
+#[test]
+fn property_added_to_partially_open_model_must_cover_it() {
+    let writer = object(
+        json!({"id": {"type": "string"}}),
+        Some(json!({"type": "string"})),
+    );
+    let covered = object(
+        json!({"id": {"type": "string"}, "note": {"type": ["string", "null"]}}),
+        Some(json!({"type": "string"})),
+    );
+    assert_compatible(&covered, &writer);
+    let not_covered = object(
+        json!({"id": {"type": "string"}, "count": {"type": "integer"}}),
+        Some(json!({"type": "string"})),
+    );
+    assert_one(
+        &not_covered,
+        &writer,
+        PropertyAddedNotCoveredByPartiallyOpenContentModel,
+        "/properties/count",
+    );
+}
+
+#[test]
+fn property_removed_from_open_model_is_fine_from_closed_is_not() {
+    let writer = object(
+        json!({"id": {"type": "string"}, "note": {"type": "string"}}),
+        Some(json!(false)),
+    );
+    let open_reader = object(json!({"id": {"type": "string"}}), None);
+    assert_compatible(&open_reader, &writer);
+    let closed_reader = object(json!({"id": {"type": "string"}}), Some(json!(false)));
+    let message = assert_one(
+        &closed_reader,
+        &writer,
+        PropertyRemovedFromClosedContentModel,
+        "/properties/note",
+    );
+    assert!(
+        message.starts_with("property 'note' was removed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn property_removed_must_be_covered_by_partially_open_model() {
+    let writer = object(
+        json!({"id": {"type": "string"}, "note": {"type": "string"}}),
+        Some(json!(false)),
+    );
+    let covering = object(
+        json!({"id": {"type": "string"}}),
+        Some(json!({"type": "string"})),
+    );
+    assert_compatible(&covering, &writer);
+    let not_covering = object(
+        json!({"id": {"type": "string"}}),
+        Some(json!({"type": "integer"})),
+    );
+    assert_one(
+        &not_covering,
+        &writer,
+        PropertyRemovedNotCoveredByPartiallyOpenContentModel,
+        "/properties/note",
+    );
+}
+
+#[test]
+fn additional_properties_may_not_narrow() {
+    let props = json!({"id": {"type": "string"}});
+    assert_one(
+        &object(props.clone(), Some(json!(false))),
+        &object(props.clone(), None),
+        AdditionalPropertiesNarrowed,
+        "/additionalProperties",
+    );
+    assert_one(
+        &object(props.clone(), Some(json!({"type": "string"}))),
+        &object(props.clone(), Some(json!(true))),
+        AdditionalPropertiesNarrowed,
+        "/additionalProperties",
+    );
+    assert_one(
+        &object(props.clone(), Some(json!({"type": "string"}))),
+        &object(props.clone(), Some(json!({"type": "number"}))),
+        TypeChanged,
+        "/additionalProperties/type",
+    );
+    // Opening up is fine.
+    assert_compatible(
+        &object(props.clone(), None),
+        &object(props, Some(json!(false))),
+    );
+}
+
+#[test]
+fn newly_required_property_is_incompatible_unless_defaulted() {
+    let writer = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+    let reader = json!({"type": "object", "properties": {"id": {"type": "string"}},
+                        "required": ["id"]});
+    let message = assert_one(&reader, &writer, RequiredAttributeAdded, "/required");
+    assert_eq!(
+        message,
+        "property 'id' is required by the reader but was not required by the writer"
+    );
+    let defaulted = json!({"type": "object",
+        "properties": {"id": {"type": "string", "default": ""}}, "required": ["id"]});
+    assert_compatible(&defaulted, &writer);
+    // Dropping a requirement is fine.
+    assert_compatible(&writer, &reader);
+}
+
+#[test]
+fn nested_objects_report_the_full_path() {
+    let schema = |zip: Value| {
+        json!({"type": "object", "additionalProperties": false, "properties": {
+            "address": {"type": "object", "additionalProperties": false,
+                        "properties": {"zip": zip}}}})
+    };
+    let message = assert_one(
+        &schema(json!({"type": "integer"})),
+        &schema(json!({"type": "string"})),
+        TypeChanged,
+        "/properties/address/properties/zip/type",
+    );
+    assert!(
+        message.starts_with("property 'address': property 'zip': "),
+        "{message}"
+    );
+}
+
+#[test]
+fn array_items_are_compared() {
+    assert_compatible(
+        &json!({"type": "array", "items": {"type": "number"}}),
+        &json!({"type": "array", "items": {"type": "integer"}}),
+    );
+    assert_one(
+        &json!({"type": "array", "items": {"type": "integer"}}),
+        &json!({"type": "array", "items": {"type": "string"}}),
+        TypeChanged,
+        "/items/type",
+    );
+    assert_one(
+        &json!({"type": "array", "items": {"type": "integer"}}),
+        &json!({"type": "array"}),
+        TypeNarrowed,
+        "/items/type",
+    );
+    assert_one(
+        &json!({"type": "array", "maxItems": 3}),
+        &json!({"type": "array", "maxItems": 5}),
+        ArrayBoundTightened,
+        "/maxItems",
+    );
+    assert_one(
+        &json!({"type": "array", "uniqueItems": true}),
+        &json!({"type": "array"}),
+        ArrayBoundTightened,
+        "/uniqueItems",
+    );
+}
+
+#[test]
+fn tuple_items_are_compared_by_position() {
+    let writer = json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+                        "items": false});
+    assert_compatible(
+        &json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}]}),
+        &writer,
+    );
+    assert_one(
+        &json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}]}),
+        &writer,
+        TypeChanged,
+        "/prefixItems/1/type",
+    );
+    // Draft 4 tuple form with additionalItems.
+    assert_one(
+        &json!({"type": "array", "items": [{"type": "string"}], "additionalItems": false}),
+        &json!({"type": "array", "items": [{"type": "string"}]}),
+        TypeNarrowed,
+        "/additionalItems",
+    );
+}
+
+#[test]
+fn refs_resolve_within_each_document() {
+    let writer = json!({
+        "$defs": {"Money": {"type": "object", "properties": {"cents": {"type": "integer"}}}},
+        "type": "object",
+        "properties": {"price": {"$ref": "#/$defs/Money"}}
+    });
+    let reader_ok = json!({
+        "definitions": {"Amount": {"type": "object", "properties": {"cents": {"type": "number"}}}},
+        "type": "object",
+        "properties": {"price": {"$ref": "#/definitions/Amount"}}
+    });
+    assert_compatible(&reader_ok, &writer);
+    let reader_bad = json!({
+        "definitions": {"Amount": {"type": "object", "properties": {"cents": {"type": "string"}}}},
+        "type": "object",
+        "properties": {"price": {"$ref": "#/definitions/Amount"}}
+    });
+    assert_one(
+        &reader_bad,
+        &writer,
+        TypeChanged,
+        "/properties/price/properties/cents/type",
+    );
+}
+
+#[test]
+fn unresolvable_refs_are_reported() {
+    let writer = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+    let reader = json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/Missing"}}});
+    let message = assert_one(&reader, &writer, UnresolvedReference, "/properties/a/$ref");
+    assert_eq!(
+        message,
+        "property 'a': the reference '#/$defs/Missing' cannot be resolved within the schema"
+    );
+    // The same external reference on both sides is the same schema.
+    let external = json!({"$ref": "https://example.com/money.json"});
+    assert_compatible(&external, &external);
+}
+
+#[test]
+fn recursive_schemas_terminate() {
+    let tree = |value_type: &str| {
+        json!({"$defs": {"Node": {"type": "object", "properties": {
+            "value": {"type": value_type},
+            "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}}},
+            "$ref": "#/$defs/Node"})
+    };
+    assert_compatible(&tree("number"), &tree("integer"));
+    let found = can_read(&tree("integer"), &tree("string"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, "/properties/value/type");
+    // A reference to the document root recursing into itself.
+    let list = json!({"type": "object", "properties": {"next": {"$ref": "#"}}});
+    assert_compatible(&list, &list);
+}
+
+#[test]
+fn self_referencing_chains_and_all_of_do_not_hang() {
+    let loop_refs = json!({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
+                           "$ref": "#/$defs/a"});
+    let found = can_read(&loop_refs, &json!({"type": "string"}));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].kind, UnresolvedReference);
+    let self_all_of = json!({"allOf": [{"$ref": "#"}], "type": "string"});
+    let found = can_read(&self_all_of, &json!({"type": "string"}));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].kind, UnresolvedReference);
+    let self_any_of = json!({"anyOf": [{"$ref": "#"}, {"type": "string"}]});
+    let found = can_read(&self_any_of, &json!({"type": "integer"}));
+    assert!(!found.is_empty(), "an integer matches no alternative");
+}
+
+#[test]
+fn any_of_alternatives_must_cover_the_writer() {
+    let writer = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
+    assert_compatible(
+        &json!({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
+        &writer,
+    );
+    let message = assert_one(
+        &json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]}),
+        &writer,
+        CombinedSchemaNarrowed,
+        "/oneOf",
+    );
+    assert_eq!(
+        message,
+        "writer anyOf alternative 1 matches no alternative of the reader's oneOf"
+    );
+    // A plain writer must match one reader alternative.
+    assert_compatible(&writer, &json!({"type": "string", "maxLength": 3}));
+    // A plain reader must read every writer alternative.
+    assert_one(&json!({"type": "string"}), &writer, TypeChanged, "/type");
+}
+
+#[test]
+fn all_of_conjuncts_are_merged() {
+    let writer = json!({"allOf": [
+        {"type": "object", "properties": {"id": {"type": "string"}}},
+        {"properties": {"qty": {"type": "integer"}}, "required": ["qty"]}
+    ]});
+    let reader = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "qty": {"type": "number"}}, "required": ["qty"]});
+    assert_compatible(&reader, &writer);
+    let stricter = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "qty": {"type": "number"}}, "required": ["qty", "id"]});
+    assert_one(&stricter, &writer, RequiredAttributeAdded, "/required");
+}

@@ -1,0 +1,215 @@
+//! Parsing schema text of any of the three formats, and its normalized form.
+
+use apache_avro::Schema as AvroSchema;
+use prost_types::FileDescriptorProto;
+use serde_json::{Map, Value};
+
+use super::error::CompatError;
+use crate::schema::proto_file::{parse_proto, print_proto};
+use crate::schema::SchemaFormat;
+
+/// A schema parsed into the model its format's checker works on.
+// The variants hold the parsed models directly (no boxing) because other modules match on
+// them; a parsed schema is long-lived and rarely moved, so the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum ParsedSchema {
+    /// An Avro schema.
+    Avro(AvroSchema),
+    /// A Protobuf file (from `.proto` text or a base64 serialized descriptor).
+    Protobuf(FileDescriptorProto),
+    /// A JSON Schema document.
+    Json(Value),
+}
+
+/// Parses schema text of the given format.
+///
+/// - Avro: JSON schema text, checked by apache-avro (names, defaults, unions...).
+/// - Protobuf: `.proto` text or a base64 `FileDescriptorProto` (see
+///   [`parse_proto`](crate::schema::proto_file::parse_proto)).
+/// - JSON: a JSON Schema document, which must be a JSON object or a boolean.
+///
+/// ```
+/// use streamhouse_schema::compat::{parse_schema, CompatError, ParsedSchema};
+/// use streamhouse_schema::schema::SchemaFormat;
+///
+/// let parsed = parse_schema(SchemaFormat::Json, r#"{"type":"string"}"#).unwrap();
+/// assert!(matches!(parsed, ParsedSchema::Json(_)));
+/// let err = parse_schema(SchemaFormat::Avro, r#"{"type":"nope"}"#).unwrap_err();
+/// assert!(matches!(err, CompatError::InvalidSchema { format: SchemaFormat::Avro, .. }));
+/// ```
+pub fn parse_schema(format: SchemaFormat, text: &str) -> Result<ParsedSchema, CompatError> {
+    let invalid = |message: String| CompatError::InvalidSchema { format, message };
+    match format {
+        SchemaFormat::Avro => AvroSchema::parse_str(text)
+            .map(ParsedSchema::Avro)
+            .map_err(|e| invalid(e.to_string())),
+        SchemaFormat::Protobuf => parse_proto(text)
+            .map(ParsedSchema::Protobuf)
+            .map_err(|e| invalid(e.to_string())),
+        SchemaFormat::Json => {
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
+            match value {
+                Value::Object(_) | Value::Bool(_) => Ok(ParsedSchema::Json(value)),
+                other => Err(invalid(format!(
+                    "a JSON Schema must be an object or a boolean, found {}",
+                    json_kind(&other)
+                ))),
+            }
+        }
+    }
+}
+
+impl ParsedSchema {
+    /// The format of this schema.
+    pub fn format(&self) -> SchemaFormat {
+        match self {
+            ParsedSchema::Avro(_) => SchemaFormat::Avro,
+            ParsedSchema::Protobuf(_) => SchemaFormat::Protobuf,
+            ParsedSchema::Json(_) => SchemaFormat::Json,
+        }
+    }
+
+    /// Text that is equal for two schemas iff they are the same schema (used by the registry
+    /// to dedupe registrations): Avro = apache-avro's JSON form that keeps doc, defaults and
+    /// aliases (not only the Parsing Canonical Form), Protobuf = the printed `.proto` text of
+    /// the descriptor, JSON = compact JSON with object keys sorted.
+    ///
+    /// ```
+    /// use streamhouse_schema::compat::parse_schema;
+    /// use streamhouse_schema::schema::SchemaFormat;
+    ///
+    /// let a = parse_schema(SchemaFormat::Json, r#"{ "type": "object", "title": "T" }"#).unwrap();
+    /// let b = parse_schema(SchemaFormat::Json, r#"{"title":"T","type":"object"}"#).unwrap();
+    /// assert_eq!(a.normalized(), b.normalized());
+    /// assert_eq!(a.normalized(), r#"{"title":"T","type":"object"}"#);
+    /// ```
+    pub fn normalized(&self) -> String {
+        match self {
+            // Serializing a parsed schema cannot fail (all keys are strings); the canonical
+            // form is a correct, if coarser, fallback should apache-avro ever report an error.
+            ParsedSchema::Avro(schema) => {
+                serde_json::to_string(schema).unwrap_or_else(|_| schema.canonical_form())
+            }
+            ParsedSchema::Protobuf(file) => print_proto(file),
+            ParsedSchema::Json(value) => sorted_keys(value).to_string(),
+        }
+    }
+}
+
+/// A copy of `value` whose objects list their keys in sorted order.
+fn sorted_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let mut sorted = Map::new();
+            for (key, inner) in entries {
+                sorted.insert(key.clone(), sorted_keys(inner));
+            }
+            Value::Object(sorted)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn avro_normalized_keeps_doc_default_and_aliases() {
+        let text = r#"{"type":"record","name":"Order","namespace":"shop","doc":"An order",
+            "aliases":["OldOrder"],
+            "fields":[{"name":"qty","type":"int","default":1,"doc":"how many"}]}"#;
+        let normalized = parse_schema(SchemaFormat::Avro, text).unwrap().normalized();
+        assert!(normalized.contains(r#""doc":"An order""#), "{normalized}");
+        assert!(normalized.contains(r#""default":1"#), "{normalized}");
+        assert!(
+            normalized.contains(r#""aliases":["shop.OldOrder"]"#),
+            "{normalized}"
+        );
+        let other_doc = text.replace("An order", "An order!");
+        let other = parse_schema(SchemaFormat::Avro, &other_doc)
+            .unwrap()
+            .normalized();
+        assert_ne!(normalized, other, "a changed doc is another schema");
+        let reformatted = text.replace('\n', " ").replace("            ", "");
+        let same = parse_schema(SchemaFormat::Avro, &reformatted)
+            .unwrap()
+            .normalized();
+        assert_eq!(normalized, same, "whitespace does not matter");
+    }
+
+    #[test]
+    fn json_normalized_sorts_nested_keys() {
+        let parsed = parse_schema(
+            SchemaFormat::Json,
+            r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"maxLength":3,"type":"string"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.normalized(),
+            r#"{"properties":{"a":{"maxLength":3,"type":"string"},"b":{"type":"string"}},"type":"object"}"#
+        );
+    }
+
+    #[test]
+    fn json_schema_must_be_object_or_boolean() {
+        assert!(matches!(
+            parse_schema(SchemaFormat::Json, "true"),
+            Ok(ParsedSchema::Json(Value::Bool(true)))
+        ));
+        let err = parse_schema(SchemaFormat::Json, "[1]").unwrap_err();
+        assert_eq!(
+            err,
+            CompatError::InvalidSchema {
+                format: SchemaFormat::Json,
+                message: "a JSON Schema must be an object or a boolean, found an array".into()
+            }
+        );
+        let err = parse_schema(SchemaFormat::Json, "{").unwrap_err();
+        assert!(
+            err.to_string().starts_with("invalid JSON schema: not JSON"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn invalid_avro_is_a_typed_error() {
+        let err = parse_schema(SchemaFormat::Avro, r#"{"type":"record","name":"R"}"#).unwrap_err();
+        assert!(matches!(
+            err,
+            CompatError::InvalidSchema {
+                format: SchemaFormat::Avro,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn protobuf_text_and_descriptor_normalize_alike() {
+        let text = "syntax = \"proto3\";\npackage shop;\nmessage Order { string id = 1; }\n";
+        let from_text = parse_schema(SchemaFormat::Protobuf, text).unwrap();
+        let ParsedSchema::Protobuf(file) = &from_text else {
+            panic!("expected a protobuf schema");
+        };
+        let base64 = crate::schema::proto_file::to_base64_descriptor(file);
+        let from_descriptor = parse_schema(SchemaFormat::Protobuf, &base64).unwrap();
+        assert_eq!(from_text.normalized(), from_descriptor.normalized());
+        assert_eq!(from_text.format(), SchemaFormat::Protobuf);
+    }
+}

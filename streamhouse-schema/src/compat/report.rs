@@ -1,0 +1,199 @@
+//! What a compatibility check found: single incompatibilities and the overall report.
+
+use std::fmt;
+
+/// The rule an [`Incompatibility`] breaks.
+///
+/// The names follow the checker each format copies: Avro Java's `SchemaCompatibility`
+/// (`NAME_MISMATCH`, `READER_FIELD_MISSING_DEFAULT_VALUE`, ...), Confluent's Protobuf
+/// `SchemaDiff` (`FIELD_KIND_CHANGED`, ...) and Confluent's JSON Schema diff
+/// (`TYPE_NARROWED`, ...). [`as_str`](Self::as_str) gives that spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IncompatibilityKind {
+    // ---- Avro (Java SchemaCompatibility) ----
+    /// Avro: a named type (record, enum, fixed) has another full name and no matching alias.
+    NameMismatch,
+    /// Avro: two `fixed` types have different sizes.
+    FixedSizeMismatch,
+    /// Avro: the writer's enum has symbols the reader lacks and the reader has no enum default.
+    MissingEnumSymbols,
+    /// Avro: a reader field has no default and is missing from the writer.
+    ReaderFieldMissingDefaultValue,
+    /// Avro: the writer's type cannot be read (or promoted) as the reader's type.
+    TypeMismatch,
+    /// Avro: a writer (branch) type matches no branch of the reader's union.
+    MissingUnionBranch,
+
+    // ---- Protobuf (Confluent SchemaDiff) ----
+    /// Protobuf: the file's package changed.
+    PackageChanged,
+    /// Protobuf: a message of the old schema is missing from the new one.
+    MessageRemoved,
+    /// Protobuf: a field changed between scalar, message and enum kinds (or map vs not).
+    FieldKindChanged,
+    /// Protobuf: a scalar field changed to a type outside its wire-compatible group.
+    FieldScalarKindChanged,
+    /// Protobuf: a message- or enum-typed field now refers to another type.
+    FieldNamedTypeChanged,
+    /// Protobuf: a numeric field changed between singular and repeated.
+    FieldNumericLabelChanged,
+    /// Protobuf: a `required` field (proto2) was added.
+    RequiredFieldAdded,
+    /// Protobuf: a `required` field (proto2) was removed.
+    RequiredFieldRemoved,
+    /// Protobuf: a field that belonged to a oneof was removed.
+    OneofFieldRemoved,
+    /// Protobuf: several existing fields were moved into one new oneof.
+    MultipleFieldsMovedToOneof,
+    /// Protobuf: an existing field was moved into a oneof that already existed.
+    FieldMovedToExistingOneof,
+
+    // ---- JSON Schema (Confluent JSON Schema diff) ----
+    /// JSON: the set of accepted JSON types got smaller.
+    TypeNarrowed,
+    /// JSON: the schema's type changed to an unrelated one.
+    TypeChanged,
+    /// JSON: a property became required.
+    RequiredAttributeAdded,
+    /// JSON: a property was added where the old content model was open (any value was allowed).
+    PropertyAddedToOpenContentModel,
+    /// JSON: a property was removed where the new content model is closed.
+    PropertyRemovedFromClosedContentModel,
+    /// JSON: a property was added whose schema does not accept what the old content model's
+    /// `additionalProperties` schema allowed for it.
+    PropertyAddedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: a property was removed and the new content model's `additionalProperties`
+    /// schema does not accept what the property allowed.
+    PropertyRemovedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: `additionalProperties` changed from allowing to forbidding (or got stricter).
+    AdditionalPropertiesNarrowed,
+    /// JSON: an `enum` lost values.
+    EnumArrayNarrowed,
+    /// JSON: a numeric bound (`minimum`, `maximum`, `exclusive*`, `multipleOf`) got stricter.
+    NumericBoundTightened,
+    /// JSON: a string bound (`minLength`, `maxLength`, `pattern`, `format`) got stricter.
+    StringBoundTightened,
+    /// JSON: an array bound (`minItems`, `maxItems`, `uniqueItems`) got stricter.
+    ArrayBoundTightened,
+    /// JSON: an object bound (`minProperties`, `maxProperties`) got stricter.
+    ObjectBoundTightened,
+    /// JSON: a combined schema (`oneOf`/`anyOf`/`allOf`) lost or changed subschemas.
+    CombinedSchemaNarrowed,
+    /// JSON: a `$ref` could not be resolved within the document.
+    UnresolvedReference,
+    /// JSON: the schemas are too large or too self-referential to compare within the
+    /// checker's step budget; treated as incompatible rather than guessed.
+    ComparisonLimitExceeded,
+}
+
+impl IncompatibilityKind {
+    /// The rule's name as the reference implementations print it.
+    pub fn as_str(self) -> &'static str {
+        use IncompatibilityKind::*;
+        match self {
+            NameMismatch => "NAME_MISMATCH",
+            FixedSizeMismatch => "FIXED_SIZE_MISMATCH",
+            MissingEnumSymbols => "MISSING_ENUM_SYMBOLS",
+            ReaderFieldMissingDefaultValue => "READER_FIELD_MISSING_DEFAULT_VALUE",
+            TypeMismatch => "TYPE_MISMATCH",
+            MissingUnionBranch => "MISSING_UNION_BRANCH",
+            PackageChanged => "PACKAGE_CHANGED",
+            MessageRemoved => "MESSAGE_REMOVED",
+            FieldKindChanged => "FIELD_KIND_CHANGED",
+            FieldScalarKindChanged => "FIELD_SCALAR_KIND_CHANGED",
+            FieldNamedTypeChanged => "FIELD_NAMED_TYPE_CHANGED",
+            FieldNumericLabelChanged => "FIELD_NUMERIC_LABEL_CHANGED",
+            RequiredFieldAdded => "REQUIRED_FIELD_ADDED",
+            RequiredFieldRemoved => "REQUIRED_FIELD_REMOVED",
+            OneofFieldRemoved => "ONEOF_FIELD_REMOVED",
+            MultipleFieldsMovedToOneof => "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
+            FieldMovedToExistingOneof => "FIELD_MOVED_TO_EXISTING_ONEOF",
+            TypeNarrowed => "TYPE_NARROWED",
+            TypeChanged => "TYPE_CHANGED",
+            RequiredAttributeAdded => "REQUIRED_ATTRIBUTE_ADDED",
+            PropertyAddedToOpenContentModel => "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+            PropertyRemovedFromClosedContentModel => "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+            PropertyAddedNotCoveredByPartiallyOpenContentModel => {
+                "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            PropertyRemovedNotCoveredByPartiallyOpenContentModel => {
+                "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            AdditionalPropertiesNarrowed => "ADDITIONAL_PROPERTIES_NARROWED",
+            EnumArrayNarrowed => "ENUM_ARRAY_NARROWED",
+            NumericBoundTightened => "NUMERIC_BOUND_TIGHTENED",
+            StringBoundTightened => "STRING_BOUND_TIGHTENED",
+            ArrayBoundTightened => "ARRAY_BOUND_TIGHTENED",
+            ObjectBoundTightened => "OBJECT_BOUND_TIGHTENED",
+            CombinedSchemaNarrowed => "COMBINED_SCHEMA_NARROWED",
+            UnresolvedReference => "UNRESOLVED_REFERENCE",
+            ComparisonLimitExceeded => "COMPARISON_LIMIT_EXCEEDED",
+        }
+    }
+}
+
+impl fmt::Display for IncompatibilityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One reason why a reader schema cannot read data written with a writer schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incompatibility {
+    /// The rule that is broken.
+    pub kind: IncompatibilityKind,
+    /// Where in the reader schema, e.g. `/fields/amount` or `/Order/fields/3`.
+    pub path: String,
+    /// A sentence naming the field or type and the rule, e.g. "reader field 'amount' has no
+    /// default and is missing from the writer".
+    pub message: String,
+}
+
+impl Incompatibility {
+    /// Builds an incompatibility.
+    pub fn new(
+        kind: IncompatibilityKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Incompatibility {
+            kind,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Incompatibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(f, "{} at '{}': {}", self.kind, path, self.message)
+    }
+}
+
+/// The outcome of [`check_compatibility`](super::check_compatibility): compatible when
+/// `messages` is empty, otherwise one human-readable line per problem (what the registry
+/// returns in `{"is_compatible": false, "messages": [...]}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompatibilityReport {
+    /// One line per incompatibility; empty when the schemas are compatible.
+    pub messages: Vec<String>,
+}
+
+impl CompatibilityReport {
+    /// A report without problems.
+    pub fn compatible() -> Self {
+        CompatibilityReport::default()
+    }
+
+    /// Whether no incompatibility was found.
+    pub fn is_compatible(&self) -> bool {
+        self.messages.is_empty()
+    }
+}

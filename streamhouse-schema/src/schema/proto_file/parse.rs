@@ -1,0 +1,131 @@
+//! Reading a Protobuf schema (`.proto` text or base64 descriptor) into a checked
+//! `FileDescriptorProto`, with protox doing the compiling in memory.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use prost::Message as _;
+use prost_types::FileDescriptorProto;
+use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
+use protox::Compiler;
+
+use super::ProtoSchemaError;
+
+/// The file name given to a schema that arrives as `.proto` text (text carries no name).
+const TEXT_SCHEMA_NAME: &str = "schema.proto";
+
+/// Parses a Protobuf schema: `.proto` text (proto2 or proto3) or a base64 serialized
+/// `FileDescriptorProto` (what Confluent's Python `ProtobufSerializer` registers).
+///
+/// The file is compiled, so unknown types, duplicate field numbers and the like are errors,
+/// and type references in the result are fully qualified (`.pkg.Message`). The
+/// `google/protobuf/*.proto` well-known files (timestamp, duration, wrappers, any, struct,
+/// empty, field_mask...) can be imported; other imports need
+/// [`parse_proto_with_imports`].
+///
+/// # Errors
+/// [`ProtoSchemaError`] says whether the text is empty, bad base64, not a descriptor, or
+/// does not compile (with protox's message).
+pub fn parse_proto(schema: &str) -> Result<FileDescriptorProto, ProtoSchemaError> {
+    parse_proto_with_imports(schema, &[])
+}
+
+/// Like [`parse_proto`], with the files that `schema` imports: pairs of import name (as
+/// written in the `import` statement, e.g. `"shop/money.proto"`) and that file's schema
+/// (`.proto` text or base64 descriptor). This is how a registry resolves schema references.
+///
+/// # Errors
+/// As [`parse_proto`]; an import's own problems are reported as [`ProtoSchemaError::Compile`]
+/// or its decoding error.
+pub fn parse_proto_with_imports(
+    schema: &str,
+    imports: &[(&str, &str)],
+) -> Result<FileDescriptorProto, ProtoSchemaError> {
+    let mut files = HashMap::new();
+    for (name, text) in imports {
+        files.insert((*name).to_string(), Source::read(text)?);
+    }
+    let main = Source::read(schema)?;
+    let main_name = match &main {
+        Source::Descriptor(file) if !file.name().is_empty() => file.name().to_string(),
+        _ => unused_name(&files),
+    };
+    files.insert(main_name.clone(), main);
+
+    let mut resolver = ChainFileResolver::new();
+    resolver.add(MemoryResolver { files });
+    resolver.add(GoogleFileResolver::new());
+    let mut compiler = Compiler::with_file_resolver(resolver);
+    compiler.include_imports(false).include_source_info(false);
+    compiler
+        .open_file(&main_name)
+        .map_err(|e| ProtoSchemaError::Compile(e.to_string()))?;
+    compiler
+        .file_descriptor_set()
+        .file
+        .into_iter()
+        .find(|file| file.name() == main_name)
+        .ok_or_else(|| {
+            ProtoSchemaError::Compile(format!("the compiler produced no file '{main_name}'"))
+        })
+}
+
+/// A name for the main text schema that no import already uses.
+fn unused_name(files: &HashMap<String, Source>) -> String {
+    let mut name = TEXT_SCHEMA_NAME.to_string();
+    let mut counter = 1;
+    while files.contains_key(&name) {
+        name = format!("schema_{counter}.proto");
+        counter += 1;
+    }
+    name
+}
+
+/// One schema's content before compiling.
+enum Source {
+    Text(String),
+    Descriptor(Box<FileDescriptorProto>),
+}
+
+impl Source {
+    fn read(schema: &str) -> Result<Self, ProtoSchemaError> {
+        let trimmed = schema.trim();
+        if trimmed.is_empty() {
+            return Err(ProtoSchemaError::Empty);
+        }
+        // `.proto` text always has a space, `;`, `{` or `"`, none of which base64 has.
+        if trimmed.bytes().all(is_base64_byte) {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(trimmed)
+                .map_err(|e| ProtoSchemaError::Base64(e.to_string()))?;
+            let file = FileDescriptorProto::decode(bytes.as_slice())
+                .map_err(|e| ProtoSchemaError::Descriptor(e.to_string()))?;
+            Ok(Source::Descriptor(Box::new(file)))
+        } else {
+            Ok(Source::Text(schema.to_string()))
+        }
+    }
+}
+
+fn is_base64_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=')
+}
+
+/// Serves the schema and its imports from memory.
+struct MemoryResolver {
+    files: HashMap<String, Source>,
+}
+
+impl FileResolver for MemoryResolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        match self.files.get(name) {
+            Some(Source::Text(text)) => File::from_source(name, text),
+            Some(Source::Descriptor(file)) => {
+                let mut file = FileDescriptorProto::clone(file);
+                file.name = Some(name.to_string());
+                Ok(File::from_file_descriptor_proto(file))
+            }
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
+}

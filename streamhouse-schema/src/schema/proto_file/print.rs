@@ -1,0 +1,541 @@
+//! Printing a `FileDescriptorProto` back to `.proto` text that protoc compiles.
+//!
+//! Type references are printed fully qualified (`.pkg.Message`), which is valid everywhere
+//! and never depends on scoping rules. Map fields are printed as `map<K, V>` instead of
+//! their synthetic entry messages, proto3 `optional` fields instead of their synthetic
+//! oneofs. Not printed: proto2 groups (printed as message fields), custom options, and
+//! options other than the common file options, `deprecated`, `packed`, `json_name`,
+//! `default` and `allow_alias`.
+
+use std::fmt::Write as _;
+
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    ServiceDescriptorProto,
+};
+
+/// The largest field number; `reserved 10 to max;` uses it.
+const MAX_FIELD_NUMBER: i32 = 536_870_911;
+
+/// Prints `file` as `.proto` text (its own syntax: proto3, proto2 or editions).
+///
+/// ```
+/// use streamhouse_schema::schema::proto_file::{parse_proto, print_proto};
+///
+/// let file = parse_proto(r#"syntax = "proto3"; package shop;
+///     message Order { map<string, int64> qty = 1; optional string note = 2; }"#).unwrap();
+/// assert_eq!(print_proto(&file), "\
+/// syntax = \"proto3\";
+///
+/// package shop;
+///
+/// message Order {
+///   map<string, int64> qty = 1;
+///   optional string note = 2;
+/// }
+/// ");
+/// ```
+pub fn print_proto(file: &FileDescriptorProto) -> String {
+    let mut printer = Printer {
+        out: String::new(),
+        depth: 0,
+        syntax: Syntax::of(file),
+    };
+    printer.file(file);
+    printer.out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Proto2,
+    Proto3,
+    Editions,
+}
+
+impl Syntax {
+    fn of(file: &FileDescriptorProto) -> Self {
+        match file.syntax() {
+            "proto3" => Syntax::Proto3,
+            "editions" => Syntax::Editions,
+            _ => Syntax::Proto2,
+        }
+    }
+}
+
+struct Printer {
+    out: String,
+    depth: usize,
+    syntax: Syntax,
+}
+
+impl Printer {
+    /// Writes one indented line.
+    fn line(&mut self, text: &str) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.out.push('\n');
+    }
+
+    fn file(&mut self, file: &FileDescriptorProto) {
+        match self.syntax {
+            Syntax::Proto3 => self.line("syntax = \"proto3\";"),
+            Syntax::Proto2 => self.line("syntax = \"proto2\";"),
+            // prost-types 0.14 does not expose the edition number; 2023 is the only
+            // edition protox accepts.
+            Syntax::Editions => self.line("edition = \"2023\";"),
+        }
+        if !file.package().is_empty() {
+            self.blank();
+            self.line(&format!("package {};", file.package()));
+        }
+        if !file.dependency.is_empty() {
+            self.blank();
+            for (index, import) in file.dependency.iter().enumerate() {
+                let index = i32::try_from(index).unwrap_or(i32::MAX);
+                let modifier = if file.public_dependency.contains(&index) {
+                    "public "
+                } else if file.weak_dependency.contains(&index) {
+                    "weak "
+                } else {
+                    ""
+                };
+                self.line(&format!("import {modifier}{};", quote(import)));
+            }
+        }
+        let options = file_options(file);
+        if !options.is_empty() {
+            self.blank();
+            for option in options {
+                self.line(&format!("option {option};"));
+            }
+        }
+        let scope = file.package().to_string();
+        for message in &file.message_type {
+            self.blank();
+            self.message(message, &scope);
+        }
+        for enumeration in &file.enum_type {
+            self.blank();
+            self.enumeration(enumeration);
+        }
+        for service in &file.service {
+            self.blank();
+            self.service(service);
+        }
+        if !file.extension.is_empty() {
+            self.blank();
+            self.extensions(&file.extension);
+        }
+    }
+
+    fn message(&mut self, message: &DescriptorProto, parent_scope: &str) {
+        let scope = join_scope(parent_scope, message.name());
+        self.line(&format!("message {} {{", message.name()));
+        self.depth += 1;
+        if message.options.as_ref().is_some_and(|o| o.deprecated()) {
+            self.line("option deprecated = true;");
+        }
+        let ranges: Vec<String> = message
+            .reserved_range
+            .iter()
+            .map(|r| range_text(r.start(), r.end().saturating_sub(1), MAX_FIELD_NUMBER))
+            .collect();
+        if !ranges.is_empty() {
+            self.line(&format!("reserved {};", ranges.join(", ")));
+        }
+        if !message.reserved_name.is_empty() {
+            let names: Vec<String> = message.reserved_name.iter().map(|n| quote(n)).collect();
+            self.line(&format!("reserved {};", names.join(", ")));
+        }
+        for enumeration in &message.enum_type {
+            self.enumeration(enumeration);
+        }
+        self.fields_and_nested(message, &scope);
+        let extension_ranges: Vec<String> = message
+            .extension_range
+            .iter()
+            .map(|r| range_text(r.start(), r.end().saturating_sub(1), MAX_FIELD_NUMBER))
+            .collect();
+        if !extension_ranges.is_empty() {
+            self.line(&format!("extensions {};", extension_ranges.join(", ")));
+        }
+        if !message.extension.is_empty() {
+            self.extensions(&message.extension);
+        }
+        self.depth -= 1;
+        self.line("}");
+    }
+
+    /// Fields in declaration order, a real oneof as a block where its first field appears,
+    /// and nested messages placed so that compiling the text recreates the same order of
+    /// nested types: a map field's synthetic entry type is created where the field is
+    /// declared, and that order decides Confluent's message indexes.
+    fn fields_and_nested(&mut self, message: &DescriptorProto, scope: &str) {
+        let mut printed_oneofs = Vec::new();
+        let mut next_nested = 0;
+        for field in &message.field {
+            if let Some(entry_index) = map_entry_index(field, message, scope) {
+                next_nested = self.nested_before(message, scope, next_nested, entry_index);
+            }
+            let oneof = field
+                .oneof_index
+                .filter(|_| !field.proto3_optional())
+                .and_then(|index| usize::try_from(index).ok());
+            match oneof {
+                None => {
+                    let text = self.field_text(field, message, scope, false);
+                    self.line(&text);
+                }
+                Some(index) if printed_oneofs.contains(&index) => {}
+                Some(index) => {
+                    printed_oneofs.push(index);
+                    let name = message
+                        .oneof_decl
+                        .get(index)
+                        .map(|o| o.name().to_string())
+                        .unwrap_or_else(|| format!("oneof_{index}"));
+                    self.line(&format!("oneof {name} {{"));
+                    self.depth += 1;
+                    for member in &message.field {
+                        let member_index = member.oneof_index.and_then(|i| usize::try_from(i).ok());
+                        if member_index == Some(index) && !member.proto3_optional() {
+                            let text = self.field_text(member, message, scope, true);
+                            self.line(&text);
+                        }
+                    }
+                    self.depth -= 1;
+                    self.line("}");
+                }
+            }
+        }
+        self.nested_before(message, scope, next_nested, message.nested_type.len());
+    }
+
+    /// Prints the non-map nested messages with indexes `from..until`; returns the index to
+    /// continue from.
+    fn nested_before(
+        &mut self,
+        message: &DescriptorProto,
+        scope: &str,
+        from: usize,
+        until: usize,
+    ) -> usize {
+        let mut index = from;
+        while index < until {
+            if let Some(nested) = message.nested_type.get(index) {
+                if !is_map_entry(nested) {
+                    self.message(nested, scope);
+                }
+            }
+            index += 1;
+        }
+        index
+    }
+
+    fn field_text(
+        &self,
+        field: &FieldDescriptorProto,
+        message: &DescriptorProto,
+        scope: &str,
+        in_oneof: bool,
+    ) -> String {
+        let map_entry = map_entry_of(field, message, scope);
+        let label = match (field.label(), in_oneof || map_entry.is_some()) {
+            (_, true) => "",
+            (Label::Repeated, false) => "repeated ",
+            (Label::Required, false) => "required ",
+            (Label::Optional, false) => match self.syntax {
+                Syntax::Proto2 => "optional ",
+                Syntax::Proto3 if field.proto3_optional() => "optional ",
+                Syntax::Proto3 | Syntax::Editions => "",
+            },
+        };
+        let type_text = match map_entry {
+            Some(entry) => {
+                let key = entry.field.iter().find(|f| f.number() == 1);
+                let value = entry.field.iter().find(|f| f.number() == 2);
+                format!(
+                    "map<{}, {}>",
+                    key.map(type_name).unwrap_or_default(),
+                    value.map(type_name).unwrap_or_default()
+                )
+            }
+            None => type_name(field),
+        };
+        let options = field_options(field);
+        let options = if options.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", options.join(", "))
+        };
+        format!(
+            "{label}{type_text} {} = {}{options};",
+            field.name(),
+            field.number()
+        )
+    }
+
+    fn enumeration(&mut self, enumeration: &EnumDescriptorProto) {
+        self.line(&format!("enum {} {{", enumeration.name()));
+        self.depth += 1;
+        if let Some(options) = &enumeration.options {
+            if options.allow_alias() {
+                self.line("option allow_alias = true;");
+            }
+            if options.deprecated() {
+                self.line("option deprecated = true;");
+            }
+        }
+        // Enum reserved ranges are inclusive, unlike message ones.
+        let ranges: Vec<String> = enumeration
+            .reserved_range
+            .iter()
+            .map(|r| range_text(r.start(), r.end(), i32::MAX))
+            .collect();
+        if !ranges.is_empty() {
+            self.line(&format!("reserved {};", ranges.join(", ")));
+        }
+        if !enumeration.reserved_name.is_empty() {
+            let names: Vec<String> = enumeration.reserved_name.iter().map(|n| quote(n)).collect();
+            self.line(&format!("reserved {};", names.join(", ")));
+        }
+        for value in &enumeration.value {
+            let deprecated = value.options.as_ref().is_some_and(|o| o.deprecated());
+            let suffix = if deprecated {
+                " [deprecated = true]"
+            } else {
+                ""
+            };
+            self.line(&format!("{} = {}{suffix};", value.name(), value.number()));
+        }
+        self.depth -= 1;
+        self.line("}");
+    }
+
+    fn service(&mut self, service: &ServiceDescriptorProto) {
+        self.line(&format!("service {} {{", service.name()));
+        self.depth += 1;
+        for method in &service.method {
+            let input_stream = if method.client_streaming() {
+                "stream "
+            } else {
+                ""
+            };
+            let output_stream = if method.server_streaming() {
+                "stream "
+            } else {
+                ""
+            };
+            self.line(&format!(
+                "rpc {}({input_stream}{}) returns ({output_stream}{});",
+                method.name(),
+                method.input_type(),
+                method.output_type()
+            ));
+        }
+        self.depth -= 1;
+        self.line("}");
+    }
+
+    /// `extend` blocks, one per extended message, in order of first appearance.
+    fn extensions(&mut self, extensions: &[FieldDescriptorProto]) {
+        let mut extendees: Vec<&str> = Vec::new();
+        for field in extensions {
+            if !extendees.contains(&field.extendee()) {
+                extendees.push(field.extendee());
+            }
+        }
+        let no_message = DescriptorProto::default();
+        for extendee in extendees {
+            self.line(&format!("extend {extendee} {{"));
+            self.depth += 1;
+            for field in extensions.iter().filter(|f| f.extendee() == extendee) {
+                let text = self.field_text(field, &no_message, "", false);
+                self.line(&text);
+            }
+            self.depth -= 1;
+            self.line("}");
+        }
+    }
+}
+
+fn join_scope(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+fn is_map_entry(message: &DescriptorProto) -> bool {
+    message.options.as_ref().is_some_and(|o| o.map_entry())
+}
+
+/// The synthetic entry message when `field` is a map field of `message`.
+fn map_entry_of<'a>(
+    field: &FieldDescriptorProto,
+    message: &'a DescriptorProto,
+    scope: &str,
+) -> Option<&'a DescriptorProto> {
+    map_entry_index(field, message, scope).and_then(|index| message.nested_type.get(index))
+}
+
+/// The index among `message`'s nested types of `field`'s map entry, if it is a map field.
+fn map_entry_index(
+    field: &FieldDescriptorProto,
+    message: &DescriptorProto,
+    scope: &str,
+) -> Option<usize> {
+    if field.r#type() != Type::Message || field.label() != Label::Repeated {
+        return None;
+    }
+    let type_name = field
+        .type_name()
+        .strip_prefix('.')
+        .unwrap_or(field.type_name());
+    message
+        .nested_type
+        .iter()
+        .position(|nested| is_map_entry(nested) && join_scope(scope, nested.name()) == type_name)
+}
+
+/// The type as written in a field declaration: a scalar keyword or the referenced type.
+fn type_name(field: &FieldDescriptorProto) -> String {
+    let scalar = match field.r#type() {
+        Type::Double => "double",
+        Type::Float => "float",
+        Type::Int64 => "int64",
+        Type::Uint64 => "uint64",
+        Type::Int32 => "int32",
+        Type::Fixed64 => "fixed64",
+        Type::Fixed32 => "fixed32",
+        Type::Bool => "bool",
+        Type::String => "string",
+        Type::Bytes => "bytes",
+        Type::Uint32 => "uint32",
+        Type::Sfixed32 => "sfixed32",
+        Type::Sfixed64 => "sfixed64",
+        Type::Sint32 => "sint32",
+        Type::Sint64 => "sint64",
+        Type::Message | Type::Enum | Type::Group => return field.type_name().to_string(),
+    };
+    scalar.to_string()
+}
+
+fn field_options(field: &FieldDescriptorProto) -> Vec<String> {
+    let mut options = Vec::new();
+    if let Some(default) = &field.default_value {
+        let literal = match field.r#type() {
+            Type::String => quote(default),
+            // Descriptors keep bytes defaults C-escaped already.
+            Type::Bytes => format!("\"{default}\""),
+            _ => default.clone(),
+        };
+        options.push(format!("default = {literal}"));
+    }
+    if let Some(json_name) = &field.json_name {
+        if *json_name != default_json_name(field.name()) {
+            options.push(format!("json_name = {}", quote(json_name)));
+        }
+    }
+    if let Some(field_options) = &field.options {
+        if let Some(packed) = field_options.packed {
+            options.push(format!("packed = {packed}"));
+        }
+        if field_options.deprecated() {
+            options.push("deprecated = true".to_string());
+        }
+    }
+    options
+}
+
+/// protoc's default JSON name: underscores dropped, the letter after each one upper-cased.
+fn default_json_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper_next = true;
+        } else if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn file_options(file: &FileDescriptorProto) -> Vec<String> {
+    let Some(o) = &file.options else {
+        return Vec::new();
+    };
+    let mut options = Vec::new();
+    let strings = [
+        ("java_package", &o.java_package),
+        ("java_outer_classname", &o.java_outer_classname),
+        ("go_package", &o.go_package),
+        ("objc_class_prefix", &o.objc_class_prefix),
+        ("csharp_namespace", &o.csharp_namespace),
+        ("swift_prefix", &o.swift_prefix),
+        ("php_namespace", &o.php_namespace),
+        ("ruby_package", &o.ruby_package),
+    ];
+    for (name, value) in strings {
+        if let Some(value) = value {
+            options.push(format!("{name} = {}", quote(value)));
+        }
+    }
+    if let Some(value) = o.java_multiple_files {
+        options.push(format!("java_multiple_files = {value}"));
+    }
+    if o.optimize_for.is_some() {
+        options.push(format!("optimize_for = {}", o.optimize_for().as_str_name()));
+    }
+    if o.deprecated() {
+        options.push("deprecated = true".to_string());
+    }
+    options
+}
+
+/// `5`, `5 to 9` or `5 to max` (`last` inclusive).
+fn range_text(start: i32, last: i32, max: i32) -> String {
+    if start == last {
+        start.to_string()
+    } else if last == max {
+        format!("{start} to max")
+    } else {
+        format!("{start} to {last}")
+    }
+}
+
+/// A string literal with the escapes protoc understands.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "\\{byte:03o}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,293 @@
+//! Parsing, printing and message-index paths of Protobuf schemas.
+
+use prost::Message as _;
+use prost_types::FileDescriptorProto;
+
+use super::*;
+
+/// Covers what the printer must render: nested messages and enums, oneofs, proto3
+/// `optional`, maps, imports of well-known types, reserved ranges and names, negative enum
+/// values, repeated and json_name options.
+const RICH_PROTO3: &str = r#"
+syntax = "proto3";
+
+package oracle.v1;
+
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/wrappers.proto";
+
+option java_package = "com.example.oracle";
+option go_package = "example.com/oracle/v1;oraclev1";
+
+message Order {
+  reserved 4, 8 to 10, 100 to max;
+  reserved "legacy", "old_total";
+
+  enum Status {
+    STATUS_UNSPECIFIED = 0;
+    STATUS_OPEN = 1;
+    STATUS_VOID = -1;
+  }
+
+  message LineItem {
+    string sku = 1;
+    int32 quantity = 2;
+    map<string, string> attributes = 3;
+  }
+
+  string id = 1;
+  repeated LineItem items = 2;
+  map<string, int64> totals = 3;
+  Status status = 5;
+  optional string note = 6;
+  oneof payment {
+    string card_token = 7;
+    .oracle.v1.Order.LineItem voucher = 11;
+  }
+  google.protobuf.Timestamp placed_at = 12;
+  google.protobuf.StringValue coupon = 13;
+  repeated int32 flags = 14 [packed = false];
+  string customer_ref = 15 [json_name = "customer"];
+  bytes blob = 16 [deprecated = true];
+}
+
+enum Region {
+  REGION_UNSPECIFIED = 0;
+  REGION_EU = 1;
+}
+
+service Orders {
+  rpc Place(.oracle.v1.Order) returns (stream .oracle.v1.Order);
+}
+"#;
+
+const EXPECTED_RICH_PRINT: &str = r#"syntax = "proto3";
+
+package oracle.v1;
+
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/wrappers.proto";
+
+option java_package = "com.example.oracle";
+option go_package = "example.com/oracle/v1;oraclev1";
+
+message Order {
+  reserved 4, 8 to 10, 100 to max;
+  reserved "legacy", "old_total";
+  enum Status {
+    STATUS_UNSPECIFIED = 0;
+    STATUS_OPEN = 1;
+    STATUS_VOID = -1;
+  }
+  string id = 1;
+  repeated .oracle.v1.Order.LineItem items = 2;
+  message LineItem {
+    string sku = 1;
+    int32 quantity = 2;
+    map<string, string> attributes = 3;
+  }
+  map<string, int64> totals = 3;
+  .oracle.v1.Order.Status status = 5;
+  optional string note = 6;
+  oneof payment {
+    string card_token = 7;
+    .oracle.v1.Order.LineItem voucher = 11;
+  }
+  .google.protobuf.Timestamp placed_at = 12;
+  .google.protobuf.StringValue coupon = 13;
+  repeated int32 flags = 14 [packed = false];
+  string customer_ref = 15 [json_name = "customer"];
+  bytes blob = 16 [deprecated = true];
+}
+
+enum Region {
+  REGION_UNSPECIFIED = 0;
+  REGION_EU = 1;
+}
+
+service Orders {
+  rpc Place(.oracle.v1.Order) returns (stream .oracle.v1.Order);
+}
+"#;
+
+fn parse(text: &str) -> FileDescriptorProto {
+    parse_proto(text).unwrap_or_else(|e| panic!("test schema does not parse: {e}"))
+}
+
+/// The descriptor without its file name (text schemas get a generated one).
+fn unnamed(mut file: FileDescriptorProto) -> FileDescriptorProto {
+    file.name = None;
+    file
+}
+
+#[test]
+fn prints_every_construct() {
+    assert_eq!(print_proto(&parse(RICH_PROTO3)), EXPECTED_RICH_PRINT);
+}
+
+#[test]
+fn printed_text_compiles_back_to_the_same_descriptor() {
+    let original = parse(RICH_PROTO3);
+    let reparsed = parse(&print_proto(&original));
+    assert_eq!(unnamed(reparsed), unnamed(original));
+}
+
+#[test]
+fn proto2_round_trips_with_labels_defaults_and_extensions() {
+    let text = r#"
+        syntax = "proto2";
+        package legacy;
+        message Item {
+          required string id = 1;
+          optional int32 count = 2 [default = -5];
+          optional string label = 3 [default = "a \"quoted\"\nline"];
+          repeated double weights = 4;
+          optional Kind kind = 5 [default = KIND_B];
+          extensions 100 to 199;
+          enum Kind { KIND_A = 1; KIND_B = 2; }
+        }
+        extend Item { optional string extra = 100; }
+    "#;
+    let original = parse(text);
+    let printed = print_proto(&original);
+    assert!(printed.starts_with("syntax = \"proto2\";"), "{printed}");
+    assert!(printed.contains("  required string id = 1;"), "{printed}");
+    assert!(
+        printed.contains("  optional int32 count = 2 [default = -5];"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"  optional string label = 3 [default = "a \"quoted\"\nline"];"#),
+        "{printed}"
+    );
+    assert!(printed.contains("  extensions 100 to 199;"), "{printed}");
+    assert!(
+        printed.contains("extend .legacy.Item {\n  optional string extra = 100;\n}"),
+        "{printed}"
+    );
+    assert_eq!(unnamed(parse(&printed)), unnamed(original));
+}
+
+#[test]
+fn base64_descriptor_is_accepted_and_round_trips() {
+    let original = parse(RICH_PROTO3);
+    let encoded = to_base64_descriptor(&original);
+    let decoded = parse_proto(&encoded).unwrap();
+    assert_eq!(decoded, original);
+    // The payload really is the protobuf encoding of the descriptor.
+    let bytes =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &encoded).unwrap();
+    assert_eq!(
+        FileDescriptorProto::decode(bytes.as_slice()).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn descriptor_with_its_own_file_name_keeps_it() {
+    let mut file = parse("syntax = \"proto3\"; message A { int32 x = 1; }");
+    file.name = Some("shop/a.proto".to_string());
+    let decoded = parse_proto(&to_base64_descriptor(&file)).unwrap();
+    assert_eq!(decoded.name(), "shop/a.proto");
+}
+
+#[test]
+fn bad_input_gets_typed_errors() {
+    assert_eq!(parse_proto("  \n"), Err(ProtoSchemaError::Empty));
+    assert!(matches!(
+        parse_proto("abc"),
+        Err(ProtoSchemaError::Base64(_))
+    ));
+    // Valid base64, but the bytes are not a FileDescriptorProto (field 1 with wire type 7).
+    assert!(matches!(
+        parse_proto("D////w=="),
+        Err(ProtoSchemaError::Descriptor(_))
+    ));
+    let missing_type = parse_proto("syntax = \"proto3\"; message A { Missing m = 1; }");
+    let Err(ProtoSchemaError::Compile(message)) = missing_type else {
+        panic!("expected a compile error, got {missing_type:?}");
+    };
+    assert!(message.contains("Missing"), "{message}");
+    let syntax_error = parse_proto("syntax = \"proto3\"; message A { int32 x = ; }");
+    assert!(matches!(syntax_error, Err(ProtoSchemaError::Compile(_))));
+    let unknown_import = parse_proto("syntax = \"proto3\"; import \"shop/money.proto\";");
+    let Err(ProtoSchemaError::Compile(message)) = unknown_import else {
+        panic!("expected a compile error, got {unknown_import:?}");
+    };
+    assert!(message.contains("shop/money.proto"), "{message}");
+}
+
+#[test]
+fn well_known_imports_resolve() {
+    for import in [
+        "timestamp",
+        "duration",
+        "wrappers",
+        "any",
+        "struct",
+        "empty",
+        "field_mask",
+    ] {
+        let text = format!("syntax = \"proto3\"; import \"google/protobuf/{import}.proto\";");
+        let file = parse_proto(&text).unwrap_or_else(|e| panic!("{import}: {e}"));
+        assert_eq!(file.dependency, [format!("google/protobuf/{import}.proto")]);
+    }
+}
+
+#[test]
+fn imports_can_be_supplied_as_references() {
+    let money = "syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }";
+    let order = "syntax = \"proto3\"; package shop; import \"shop/money.proto\";
+                 message Order { Money total = 1; }";
+    let file = parse_proto_with_imports(order, &[("shop/money.proto", money)]).unwrap();
+    assert_eq!(file.message_type[0].field[0].type_name(), ".shop.Money");
+    // A reference may itself be a base64 descriptor.
+    let money_descriptor = to_base64_descriptor(&parse(money));
+    let file = parse_proto_with_imports(order, &[("shop/money.proto", &money_descriptor)]).unwrap();
+    assert_eq!(file.message_type[0].field[0].type_name(), ".shop.Money");
+}
+
+#[test]
+fn message_index_paths_count_map_entries() {
+    let file = parse(RICH_PROTO3);
+    assert_eq!(message_index_path(&file, "oracle.v1.Order"), Some(vec![0]));
+    // Order's nested types in declaration order: LineItem, then TotalsEntry (map entry).
+    assert_eq!(
+        message_index_path(&file, "oracle.v1.Order.LineItem"),
+        Some(vec![0, 0])
+    );
+    assert_eq!(
+        message_index_path(&file, "oracle.v1.Order.TotalsEntry"),
+        Some(vec![0, 1])
+    );
+    assert_eq!(message_index_path(&file, "other.Order"), None);
+    assert_eq!(
+        message_index_path(&file, "oracle.v1.Region"),
+        None,
+        "an enum is no message"
+    );
+    let (name, message) = message_at_index_path(&file, &[0, 0]).unwrap();
+    assert_eq!(name, "oracle.v1.Order.LineItem");
+    assert_eq!(message.name(), "LineItem");
+    assert!(message_at_index_path(&file, &[-1]).is_none());
+    assert!(message_at_index_path(&file, &[1]).is_none());
+}
+
+#[test]
+fn message_index_path_and_lookup_are_inverse() {
+    let file = parse(
+        "syntax = \"proto3\"; package p;
+         message A { message B { message C {} } map<int32, B> bs = 1; message D {} }
+         message E {}",
+    );
+    for name in ["p.A", "p.A.B", "p.A.B.C", "p.A.BsEntry", "p.A.D", "p.E"] {
+        let path = message_index_path(&file, name).unwrap();
+        let (found, _) = message_at_index_path(&file, &path).unwrap();
+        assert_eq!(found, name, "path {path:?}");
+    }
+    assert_eq!(message_index_path(&file, "p.A.D"), Some(vec![0, 2]));
+    // Printing keeps the nested order, so the indexes survive a print/parse round trip.
+    let reparsed = parse(&print_proto(&file));
+    assert_eq!(message_index_path(&reparsed, "p.A.D"), Some(vec![0, 2]));
+    assert_eq!(unnamed(reparsed), unnamed(file));
+}
