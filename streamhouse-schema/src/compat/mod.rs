@@ -35,11 +35,13 @@ pub mod json;
 mod level;
 mod parsed;
 pub mod protobuf;
+mod references;
 mod report;
 
 pub use error::CompatError;
 pub use level::{CompatibilityLevel, UnknownCompatibilityLevel};
 pub use parsed::{parse_schema, ParsedSchema};
+pub use references::parse_schema_with_references;
 pub use report::{CompatibilityReport, Incompatibility, IncompatibilityKind};
 
 use crate::schema::SchemaFormat;
