@@ -31,6 +31,9 @@ mod node;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod validate;
+
+pub(super) use validate::validate as validate_document;
 
 use std::collections::HashSet;
 

@@ -51,7 +51,10 @@ pub fn parse_schema(format: SchemaFormat, text: &str) -> Result<ParsedSchema, Co
             let value: Value =
                 serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
             match value {
-                Value::Object(_) | Value::Bool(_) => Ok(ParsedSchema::Json(value)),
+                Value::Object(_) | Value::Bool(_) => {
+                    super::json::validate_document(&value).map_err(invalid)?;
+                    Ok(ParsedSchema::Json(value))
+                }
                 other => Err(invalid(format!(
                     "a JSON Schema must be an object or a boolean, found {}",
                     json_kind(&other)
@@ -180,6 +183,12 @@ mod tests {
                 format: SchemaFormat::Json,
                 message: "a JSON Schema must be an object or a boolean, found an array".into()
             }
+        );
+        let err = parse_schema(SchemaFormat::Json, r#"{"type":"text"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid JSON schema: at '/': 'type' must be a type name or a non-empty array of \
+             type names"
         );
         let err = parse_schema(SchemaFormat::Json, "{").unwrap_err();
         assert!(

@@ -291,3 +291,39 @@ fn message_index_path_and_lookup_are_inverse() {
     assert_eq!(message_index_path(&reparsed, "p.A.D"), Some(vec![0, 2]));
     assert_eq!(unnamed(reparsed), unnamed(file));
 }
+
+#[test]
+fn well_known_files_registered_as_descriptor_references_are_accepted() {
+    // Confluent's Python serializer registers each import as its own subject, as a base64
+    // descriptor named after the import, and passes it back as a reference.
+    let mut timestamp = parse(
+        "syntax = \"proto3\"; package google.protobuf;
+         message Timestamp { int64 seconds = 1; int32 nanos = 2; }",
+    );
+    timestamp.name = Some("google/protobuf/timestamp.proto".to_string());
+    let timestamp_b64 = to_base64_descriptor(&timestamp);
+    let registered = parse_proto(&timestamp_b64).unwrap();
+    assert_eq!(registered.name(), "google/protobuf/timestamp.proto");
+
+    let mut order = parse(
+        "syntax = \"proto3\"; package shop; import \"google/protobuf/timestamp.proto\";
+         message Order { google.protobuf.Timestamp at = 1; }",
+    );
+    order.name = Some("shop/order.proto".to_string());
+    let order_b64 = to_base64_descriptor(&order);
+    let file = parse_proto_with_imports(
+        &order_b64,
+        &[("google/protobuf/timestamp.proto", &timestamp_b64)],
+    )
+    .unwrap();
+    assert_eq!(file.name(), "shop/order.proto");
+    assert_eq!(
+        file.message_type[0].field[0].type_name(),
+        ".google.protobuf.Timestamp"
+    );
+    assert_eq!(
+        print_proto(&file),
+        print_proto(&parse_proto(&order_b64).unwrap()),
+        "with or without the reference, the schema prints the same"
+    );
+}
