@@ -165,16 +165,21 @@ impl<'r, 'w> Checker<'r, 'w> {
             let branch_shape = Shape::of(branch, &self.writer_names);
             match r {
                 Shape::Union(reader_union) => {
-                    if !self.any_branch_reads(reader_union, branch_shape) {
-                        found.push(Incompatibility::new(
+                    if self.any_branch_reads(reader_union, branch_shape) {
+                        continue;
+                    }
+                    let path = format!("/{index}");
+                    match self.counterpart_problems(reader_union, branch_shape) {
+                        Some(problems) => found.extend(prefixed(&path, problems)),
+                        None => found.push(Incompatibility::new(
                             IncompatibilityKind::MissingUnionBranch,
-                            format!("/{index}"),
+                            path,
                             format!(
                                 "writer union branch {index} ({}) matches no branch of the \
                                  reader union",
                                 branch_shape.describe()
                             ),
-                        ));
+                        )),
                     }
                 }
                 _ => {
@@ -196,17 +201,34 @@ impl<'r, 'w> Checker<'r, 'w> {
     /// A non-union writer needs a reader branch that reads it.
     fn check_reader_union(&mut self, r: &'r UnionSchema, w: Shape<'w>) -> Vec<Incompatibility> {
         if self.any_branch_reads(r, w) {
-            Vec::new()
-        } else {
-            vec![Incompatibility::new(
-                IncompatibilityKind::MissingUnionBranch,
-                "",
-                format!(
-                    "writer type {} matches no branch of the reader union",
-                    w.describe()
-                ),
-            )]
+            return Vec::new();
         }
+        if let Some(problems) = self.counterpart_problems(r, w) {
+            return problems;
+        }
+        vec![Incompatibility::new(
+            IncompatibilityKind::MissingUnionBranch,
+            "",
+            format!(
+                "writer type {} matches no branch of the reader union",
+                w.describe()
+            ),
+        )]
+    }
+
+    /// When no reader branch reads `w` but one is clearly meant to (the same named type,
+    /// or the same kind of array or map), that branch's own problems explain more than
+    /// "no branch matches": e.g. a missing default deep inside an optional record.
+    fn counterpart_problems(
+        &mut self,
+        r: &'r UnionSchema,
+        w: Shape<'w>,
+    ) -> Option<Vec<Incompatibility>> {
+        let counterpart = r.variants().iter().find_map(|branch| {
+            let shape = Shape::of(branch, &self.reader_names);
+            is_counterpart(shape, w).then_some(shape)
+        })?;
+        Some(self.check_shapes(counterpart, w))
     }
 
     fn any_branch_reads(&mut self, r: &'r UnionSchema, w: Shape<'w>) -> bool {
@@ -288,6 +310,22 @@ fn name_mismatch(kind: &str, reader: &Name, writer: &Name) -> Incompatibility {
              ({what}); add the alias '{writer_full}' to the reader {kind}"
         ),
     )
+}
+
+/// Whether a reader union branch is the one meant for a writer type: same kind of
+/// container, or a named type of the same kind whose name matches (by full name, alias or
+/// unqualified name).
+fn is_counterpart(r: Shape<'_>, w: Shape<'_>) -> bool {
+    let related = |reader: &Name, aliases: &Option<Vec<Alias>>, writer: &Name| {
+        names_match(reader, aliases, writer) || reader.name() == writer.name()
+    };
+    match (r, w) {
+        (Shape::Array(_), Shape::Array(_)) | (Shape::Map(_), Shape::Map(_)) => true,
+        (Shape::Record(r), Shape::Record(w)) => related(&r.name, &r.aliases, &w.name),
+        (Shape::Enum(r), Shape::Enum(w)) => related(&r.name, &r.aliases, &w.name),
+        (Shape::Fixed(r), Shape::Fixed(w)) => related(&r.name, &r.aliases, &w.name),
+        _ => false,
+    }
 }
 
 /// Equal primitive types, or one of Avro's promotions from writer to reader.

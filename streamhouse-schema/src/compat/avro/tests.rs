@@ -380,8 +380,8 @@ fn mutually_recursive_named_types_terminate() {
     assert_compatible(&schema(""), &schema(""));
     let found = problems(&schema(r#",{"name":"x","type":"int"}"#), &schema(""));
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].kind, MissingUnionBranch);
-    assert_eq!(found[0].path, "/fields/b/1");
+    assert_eq!(found[0].kind, ReaderFieldMissingDefaultValue);
+    assert_eq!(found[0].path, "/fields/b/1/fields/x");
 }
 
 #[test]
@@ -399,5 +399,36 @@ fn a_type_used_twice_reports_at_each_use() {
     assert_eq!(
         paths,
         ["/fields/price/fields/cents", "/fields/tax/fields/cents"]
+    );
+}
+
+#[test]
+fn problems_inside_an_optional_record_are_reported_in_place() {
+    let schema = |extra: &str| {
+        format!(
+            r#"{{"type":"record","name":"Order","fields":[
+            {{"name":"customer","type":["null",{{"type":"record","name":"Customer","fields":[
+                {{"name":"id","type":"string"}}{extra}]}}]}}]}}"#
+        )
+    };
+    let message = assert_one(
+        &schema(r#",{"name":"email","type":"string"}"#),
+        &schema(""),
+        ReaderFieldMissingDefaultValue,
+        "/fields/customer/1/fields/email",
+    );
+    assert_eq!(
+        message,
+        "field 'customer': reader field 'email' has no default and is missing from the writer"
+    );
+    // A non-union writer against an optional reader record gets the same detail.
+    let plain_writer = r#"{"type":"record","name":"Order","fields":[
+        {"name":"customer","type":{"type":"record","name":"Customer","fields":[
+            {"name":"id","type":"string"}]}}]}"#;
+    assert_one(
+        &schema(r#",{"name":"email","type":"string"}"#),
+        plain_writer,
+        ReaderFieldMissingDefaultValue,
+        "/fields/customer/fields/email",
     );
 }
