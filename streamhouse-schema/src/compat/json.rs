@@ -212,16 +212,16 @@ impl<'a> Checker<'a> {
         };
         let reader_keyword = alternatives(reader).map(|(keyword, _)| keyword);
         let mut found = Vec::new();
-        for (index, writer_alt) in writer_alts.iter().enumerate() {
+        for (index, writer_alt) in &writer_alts {
             let mut attempts = Vec::new();
             let mut read = false;
-            for reader_alt in &reader_alts {
+            for (reader_index, reader_alt) in &reader_alts {
                 let problems = self.check(reader_alt, writer_alt);
                 if problems.is_empty() {
                     read = true;
                     break;
                 }
-                attempts.push(problems);
+                attempts.push((*reader_index, problems));
             }
             if read {
                 continue;
@@ -230,19 +230,31 @@ impl<'a> Checker<'a> {
                 Some((keyword, _)) => format!("writer {keyword} alternative {index}"),
                 None => "the writer schema".to_string(),
             };
-            match (reader_keyword, attempts.pop()) {
+            let Some(keyword) = reader_keyword else {
                 // A single reader schema: its own problems say more than "no match".
-                (None, Some(problems)) => found.extend(problems.into_iter().map(|mut p| {
+                let problems = attempts.pop().map(|(_, p)| p).unwrap_or_default();
+                found.extend(problems.into_iter().map(|mut p| {
                     p.message = format!("{} ({writer_part})", p.message);
                     p
-                })),
-                (keyword, _) => found.push(Incompatibility::new(
+                }));
+                continue;
+            };
+            // Exactly one reader alternative of a matching type (e.g. the object branch of
+            // a nullable object): its problems explain the break.
+            let mut same_type = attempts.into_iter().filter(|(_, problems)| {
+                !problems
+                    .iter()
+                    .any(|p| p.kind == IncompatibilityKind::TypeChanged && p.path == "/type")
+            });
+            match (same_type.next(), same_type.next()) {
+                (Some((reader_index, problems)), None) => {
+                    let path = format!("/{keyword}/{reader_index}");
+                    found.extend(nested(&path, "", problems));
+                }
+                _ => found.push(Incompatibility::new(
                     IncompatibilityKind::CombinedSchemaNarrowed,
-                    format!("/{}", keyword.unwrap_or("anyOf")),
-                    format!(
-                        "{writer_part} matches no alternative of the reader's {}",
-                        keyword.unwrap_or("schema")
-                    ),
+                    format!("/{keyword}"),
+                    format!("{writer_part} matches no alternative of the reader's {keyword}"),
                 )),
             }
         }
@@ -255,14 +267,14 @@ impl<'a> Checker<'a> {
         &self,
         schema: &Map<String, Value>,
         root: &Value,
-    ) -> Result<Vec<Value>, Incompatibility> {
+    ) -> Result<Vec<(usize, Value)>, Incompatibility> {
         let Some((keyword, alts)) = alternatives(schema) else {
-            return Ok(vec![Value::Object(schema.clone())]);
+            return Ok(vec![(0, Value::Object(schema.clone()))]);
         };
         let mut base = schema.clone();
         base.remove(keyword);
         let mut expanded = Vec::new();
-        for alt in alts {
+        for (index, alt) in alts.iter().enumerate() {
             let mut merged = base.clone();
             match prepare(root, alt) {
                 Node::Any => {}
@@ -275,7 +287,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            expanded.push(Value::Object(merged));
+            expanded.push((index, Value::Object(merged)));
         }
         Ok(expanded)
     }

@@ -553,3 +553,23 @@ fn all_of_conjuncts_are_merged() {
         "id": {"type": "string"}, "qty": {"type": "number"}}, "required": ["qty", "id"]});
     assert_one(&stricter, &writer, RequiredAttributeAdded, "/required");
 }
+
+#[test]
+fn problems_inside_a_nullable_object_are_reported_in_place() {
+    let schema = |qty: &str| {
+        json!({"type": "object", "properties": {"line": {"anyOf": [
+            {"type": "null"},
+            {"type": "object", "properties": {"qty": {"type": qty}}}
+        ]}}})
+    };
+    let message = assert_one(
+        &schema("integer"),
+        &schema("string"),
+        TypeChanged,
+        "/properties/line/anyOf/1/properties/qty/type",
+    );
+    assert!(
+        message.starts_with("property 'line': property 'qty': "),
+        "{message}"
+    );
+}
