@@ -14,6 +14,10 @@
 //! | `*_TRANSITIVE` | the same, against every registered version |
 //! | `NONE` | nothing |
 //!
+//! [`check_compatibility`] takes schema text; a registry that stores schemas with
+//! `references` parses them with [`parse_schema_with_references`] and calls
+//! [`check_parsed`]. [`ParsedSchema::normalized`] gives the text to dedupe registrations on.
+//!
 //! ```
 //! use streamhouse_schema::compat::{check_compatibility, CompatibilityLevel};
 //! use streamhouse_schema::schema::SchemaFormat;

@@ -327,3 +327,18 @@ fn well_known_files_registered_as_descriptor_references_are_accepted() {
         "with or without the reference, the schema prints the same"
     );
 }
+
+#[test]
+fn absurdly_deep_nesting_is_a_compile_error_not_a_crash() {
+    let depth = 5000;
+    let text = format!(
+        "syntax = \"proto3\"; {} {}",
+        "message A { ".repeat(depth),
+        "}".repeat(depth)
+    );
+    let result = parse_proto(&text);
+    assert!(
+        matches!(&result, Err(ProtoSchemaError::Compile(m)) if m.contains("recursion limit")),
+        "{result:?}"
+    );
+}
