@@ -1,12 +1,11 @@
 //! Schemas: the traits the derive implements, the type model, and the schema views built
 //! from it.
 
-pub mod avro;
-pub mod format;
 mod impls;
-pub mod model;
 pub mod proto_file;
 mod schemas;
+
+pub use streamhouse_schema_core::{avro, format, model};
 
 pub use format::SchemaFormat;
 pub use model::{ModelBuilder, Ty, TypeModel};

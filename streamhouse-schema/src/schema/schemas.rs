@@ -33,7 +33,9 @@ pub enum SchemaBuildError {
 impl Schemas {
     /// Builds every view of `T` from its model.
     pub fn build<T: SchemaType + ?Sized>() -> Result<Self, SchemaBuildError> {
-        let model = ModelBuilder::build::<T>()?;
+        let mut builder = ModelBuilder::new();
+        let root = T::describe(&mut builder);
+        let model = builder.finish(root)?;
         let full_name = match &model.root {
             Ty::Named(n) => n.clone(),
             _ => T::type_label(),

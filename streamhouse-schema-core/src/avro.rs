@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::model::{Def, Field, Ty, TypeModel};
+use crate::model::{Def, Field, Ty, TypeModel};
 
 /// Emits the Avro schema of `model` as JSON, with docs, defaults and aliases.
 ///

@@ -246,18 +246,16 @@ impl ModelBuilder {
         Self::default()
     }
 
-    /// Builds the model of `T`.
+    /// Finishes a build whose root type is `root`.
     ///
-    /// Fails when two different Rust types claim the same full name.
-    pub fn build<T: crate::schema::SchemaType + ?Sized>() -> Result<TypeModel, ModelError> {
-        let mut b = ModelBuilder::new();
-        let root = T::describe(&mut b);
-        if !b.conflicts.is_empty() {
-            return Err(ModelError::NameConflict(b.conflicts.join("; ")));
+    /// Fails when two different Rust types claimed the same full name.
+    pub fn finish(self, root: Ty) -> Result<TypeModel, ModelError> {
+        if !self.conflicts.is_empty() {
+            return Err(ModelError::NameConflict(self.conflicts.join("; ")));
         }
         Ok(TypeModel {
             root,
-            defs: b.slots.into_iter().flatten().collect(),
+            defs: self.slots.into_iter().flatten().collect(),
         })
     }
 

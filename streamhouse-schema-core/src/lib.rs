@@ -1,0 +1,12 @@
+//! The pieces of streamhouse-schema that both the runtime crate and the derive macro use,
+//! so that what the build checks and what runs are computed by the same code: the type
+//! model, the Avro emitter, the Parsing Canonical Form and the CRC-64-AVRO fingerprint.
+//!
+//! Users reach these through `streamhouse_schema::schema`.
+#![warn(missing_docs)]
+
+pub mod avro;
+pub mod format;
+pub mod model;
+
+pub use format::SchemaFormat;
