@@ -83,7 +83,7 @@ macro_rules! sequence {
         }
     )*};
 }
-sequence!(Vec, VecDeque, BTreeSet);
+sequence!(Vec);
 
 impl<T: SchemaType> SchemaType for [T] {
     fn describe(b: &mut ModelBuilder) -> Ty {
@@ -94,14 +94,20 @@ impl<T: SchemaType> SchemaType for [T] {
     }
 }
 
-impl<T: SchemaType, S> SchemaType for HashSet<T, S> {
-    fn describe(b: &mut ModelBuilder) -> Ty {
-        Ty::Array(Box::new(T::describe(b)))
-    }
-    fn type_label() -> String {
-        format!("array_{}", T::type_label())
-    }
+/// Other collections are always arrays (only `Vec<u8>` is `bytes`, matching its codec).
+macro_rules! array_of {
+    ($($t:ident $(, $s:ident)?);*) => {$(
+        impl<T: SchemaType $(, $s)?> SchemaType for $t<T $(, $s)?> {
+            fn describe(b: &mut ModelBuilder) -> Ty {
+                Ty::Array(Box::new(T::describe(b)))
+            }
+            fn type_label() -> String {
+                format!("array_{}", T::type_label())
+            }
+        }
+    )*};
 }
+array_of!(VecDeque; BTreeSet; HashSet, S);
 
 /// String-like map keys: Avro, JSON and Protobuf maps all key by string here.
 #[diagnostic::on_unimplemented(
