@@ -1,13 +1,38 @@
 //! The client-side error type shared by the registry client, producer and consumer.
-//! (Extended by the registry-client / producer work.)
+
+pub use crate::registry::RegistryError;
 
 /// Errors from the registry client, producer and consumer.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// The producer or consumer was built with an incomplete or invalid configuration.
+    /// The producer, consumer or registry client was built with an incomplete or invalid
+    /// configuration.
     #[error("configuration error: {0}")]
     ConfigError(String),
-    /// The schema registry refused a request or could not be reached.
-    #[error("schema registry error: {0}")]
-    SchemaRegistryError(String),
+    /// The schema registry refused a request or could not be reached. Displays as the
+    /// registry error itself, e.g. `Schema registration failed with status 409: ...`.
+    #[error(transparent)]
+    SchemaRegistryError(#[from] RegistryError),
+}
+
+impl ClientError {
+    /// The registry error, if this is one.
+    pub fn registry_error(&self) -> Option<&RegistryError> {
+        match self {
+            ClientError::SchemaRegistryError(error) => Some(error),
+            ClientError::ConfigError(_) => None,
+        }
+    }
+
+    /// True when the registry rejected a schema as incompatible (HTTP 409 / code 40901).
+    pub fn is_incompatible(&self) -> bool {
+        self.registry_error()
+            .is_some_and(RegistryError::is_incompatible)
+    }
+
+    /// True when the registry answered 404 (subject, version or schema not found).
+    pub fn is_not_found(&self) -> bool {
+        self.registry_error()
+            .is_some_and(RegistryError::is_not_found)
+    }
 }

@@ -1,1 +1,38 @@
-//! TODO-placeholder
+//! The schema registry client: the Confluent REST API over HTTP, or an in-memory registry,
+//! behind one cached, single-flight [`SchemaRegistryClient`].
+//!
+//! - [`SchemaRegistryClient::new`] takes `http://host:8081`, several comma-separated URLs
+//!   (failover), a URL with a path prefix, or `mock://name` (the [`MemoryRegistry`] called
+//!   `name`, shared within the process).
+//! - [`SchemaRegistryClient::builder`] adds timeouts, basic/bearer auth, custom CAs or a
+//!   custom `reqwest::Client`, retries with exponential backoff and full jitter, cache
+//!   sizes.
+//! - Errors are [`RegistryError`]s inside [`ClientError::SchemaRegistryError`], carrying
+//!   the HTTP status and Confluent error code.
+//!
+//! [`ClientError::SchemaRegistryError`]: crate::error::ClientError::SchemaRegistryError
+
+mod backend;
+mod builder;
+mod cache;
+mod cache_key;
+mod client;
+pub(crate) mod error;
+mod http;
+mod memory;
+mod types;
+
+pub use backend::{BackendResult, BoxFuture, RegistryBackend};
+pub use builder::{
+    SchemaRegistryClientBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_TIMEOUT, MOCK_SCHEME,
+};
+pub use client::SchemaRegistryClient;
+pub use error::{codes, Operation, RegistryError};
+pub use memory::MemoryRegistry;
+pub use types::{CompatibilityCheck, RegisteredSchema, Schema, SchemaReference, Version};
+
+pub use crate::compat::CompatibilityLevel;
+
+/// The `reqwest` version the HTTP client uses, for
+/// [`SchemaRegistryClientBuilder::http_client`].
+pub use reqwest;

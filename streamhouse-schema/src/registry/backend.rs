@@ -1,0 +1,95 @@
+//! The registry trait: the raw, uncached operations a registry offers. The HTTP client
+//! and the in-memory registry implement it; [`SchemaRegistryClient`] puts caches and
+//! single-flight in front of whichever one it holds.
+//!
+//! [`SchemaRegistryClient`]: super::SchemaRegistryClient
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, Version};
+use crate::compat::CompatibilityLevel;
+
+/// A boxed, `Send` future: what the object-safe [`RegistryBackend`] methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The result type of every backend call.
+pub type BackendResult<'a, T> = BoxFuture<'a, Result<T, RegistryError>>;
+
+/// A schema registry: the Confluent REST operations, uncached.
+///
+/// Errors use the registry's own HTTP statuses and Confluent error codes (404/40401 for
+/// an unknown subject, 409/40901 for an incompatible schema...), whether they come over
+/// HTTP or from the in-memory registry, so callers handle both the same way.
+pub trait RegistryBackend: Send + Sync + fmt::Debug {
+    /// Registers `schema` under `subject` (idempotent) and returns its id.
+    fn register<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, i32>;
+
+    /// Finds `schema` among the versions of `subject`.
+    fn lookup<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, RegisteredSchema>;
+
+    /// The schema with registry-wide id `id`.
+    fn schema_by_id(&self, id: i32) -> BackendResult<'_, Schema>;
+
+    /// Tests `schema` against `version` of `subject` under the subject's compatibility level.
+    fn test_compatibility<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        version: Version,
+    ) -> BackendResult<'a, CompatibilityCheck>;
+
+    /// One version of a subject.
+    fn get_version<'a>(
+        &'a self,
+        subject: &'a str,
+        version: Version,
+    ) -> BackendResult<'a, RegisteredSchema>;
+
+    /// Subjects with at least one live version, sorted.
+    fn list_subjects(&self) -> BackendResult<'_, Vec<String>>;
+
+    /// Live version numbers of `subject`, ascending.
+    fn list_versions<'a>(&'a self, subject: &'a str) -> BackendResult<'a, Vec<i32>>;
+
+    /// The effective compatibility level of `subject` (falling back to the global level),
+    /// or the global level for `None`.
+    fn get_compatibility<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+    ) -> BackendResult<'a, CompatibilityLevel>;
+
+    /// Sets the level of `subject`, or the global level for `None`; returns the new level.
+    fn set_compatibility<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        level: CompatibilityLevel,
+    ) -> BackendResult<'a, CompatibilityLevel>;
+
+    /// Deletes a subject (soft, or permanent after a soft delete); returns the versions
+    /// deleted.
+    fn delete_subject<'a>(
+        &'a self,
+        subject: &'a str,
+        permanent: bool,
+    ) -> BackendResult<'a, Vec<i32>>;
+
+    /// Deletes one version (soft, or permanent after a soft delete); returns its number.
+    fn delete_version<'a>(
+        &'a self,
+        subject: &'a str,
+        version: Version,
+        permanent: bool,
+    ) -> BackendResult<'a, i32>;
+}

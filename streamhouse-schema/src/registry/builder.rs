@@ -1,0 +1,258 @@
+//! [`SchemaRegistryClientBuilder`]: URLs, timeouts, auth, TLS, retries, caches.
+
+use std::fmt;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::backend::RegistryBackend;
+use super::http::{Auth, BaseUrl, HttpBackend, RetryPolicy, UrlList};
+use super::{MemoryRegistry, SchemaRegistryClient};
+use crate::error::ClientError;
+
+/// Default request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default size of each cache, as in Confluent's clients.
+pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
+/// URL scheme of the in-memory registry.
+pub const MOCK_SCHEME: &str = "mock://";
+
+/// Builds a [`SchemaRegistryClient`].
+///
+/// ```
+/// use std::time::Duration;
+/// use streamhouse_schema::registry::SchemaRegistryClient;
+///
+/// let client = SchemaRegistryClient::builder()
+///     .url("http://registry-a:8081")
+///     .url("http://registry-b:8081/schemas") // failover, with a path prefix
+///     .basic_auth("api-key", "api-secret")
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(5)
+///     .retry_backoff(Duration::from_millis(200), Duration::from_secs(10))
+///     .cache_capacity(10_000)
+///     .build()?;
+/// # Ok::<(), streamhouse_schema::error::ClientError>(())
+/// ```
+#[derive(Default)]
+pub struct SchemaRegistryClientBuilder {
+    urls: Vec<String>,
+    backend: Option<Arc<dyn RegistryBackend>>,
+    auth: Option<Auth>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    root_certificates: Vec<Vec<u8>>,
+    http_client: Option<reqwest::Client>,
+    cache_capacity: Option<usize>,
+    normalize: bool,
+}
+
+impl fmt::Debug for SchemaRegistryClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaRegistryClientBuilder")
+            .field("urls", &self.urls)
+            .field("backend", &self.backend)
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("cache_capacity", &self.cache_capacity)
+            .field("normalize", &self.normalize)
+            .finish()
+    }
+}
+
+impl SchemaRegistryClientBuilder {
+    /// Adds a base URL (or several, comma-separated). URLs are tried in the order added;
+    /// a URL may carry a path prefix (`http://host:8080/schemas`) and `user:password@`
+    /// credentials. `mock://name` selects the in-memory registry instead.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.urls.extend(
+            url.split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(String::from),
+        );
+        self
+    }
+
+    /// Adds several base URLs, in failover order.
+    pub fn urls<I, S>(self, urls: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        urls.into_iter().fold(self, |builder, url| builder.url(url))
+    }
+
+    /// Uses `backend` (any [`RegistryBackend`], e.g. a [`MemoryRegistry`]) instead of URLs.
+    pub fn backend(mut self, backend: Arc<dyn RegistryBackend>) -> Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// HTTP basic auth on every request (replaces a bearer token).
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Basic {
+            username: username.into(),
+            password: Some(password.into()),
+        });
+        self
+    }
+
+    /// `Authorization: Bearer <token>` on every request (replaces basic auth).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Bearer(token.into()));
+        self
+    }
+
+    /// Time allowed for each request attempt, connect to last body byte (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after a retriable failure (408, 429, 500, 502, 503, 504, connection errors,
+    /// timeouts); default 3, 0 disables retrying. Other 4xx are never retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Backoff between retries: a random wait up to `initial * 2^n`, capped at `max`
+    /// ("full jitter"). Defaults 1 s and 20 s.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max;
+        self
+    }
+
+    /// Trusts an extra root CA (PEM) for `https://` registries, in addition to the
+    /// built-in roots. Cannot be combined with [`http_client`](Self::http_client).
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Sends requests with this `reqwest::Client` (custom TLS, proxies, mTLS...). The
+    /// request timeout and auth of this builder still apply per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Entries kept in each LRU cache (default 1000; at least 1).
+    pub fn cache_capacity(mut self, capacity: usize) -> Self {
+        self.cache_capacity = Some(capacity);
+        self
+    }
+
+    /// Sends `normalize=true` on register and lookup, so the registry compares schemas
+    /// in normalized form (default false, as in Confluent's clients).
+    pub fn normalize_schemas(mut self, normalize: bool) -> Self {
+        self.normalize = normalize;
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    pub fn build(self) -> Result<SchemaRegistryClient, ClientError> {
+        let capacity = self.cache_capacity.unwrap_or(DEFAULT_CACHE_CAPACITY);
+        let capacity = NonZeroUsize::new(capacity).ok_or_else(|| {
+            ClientError::ConfigError("schema registry cache capacity must be at least 1".into())
+        })?;
+        let normalize = self.normalize;
+        let backend = self.build_backend()?;
+        Ok(SchemaRegistryClient::from_parts(
+            backend, capacity, normalize,
+        ))
+    }
+
+    fn build_backend(self) -> Result<Arc<dyn RegistryBackend>, ClientError> {
+        let config = |message: String| ClientError::ConfigError(message);
+        if let Some(backend) = self.backend {
+            if !self.urls.is_empty() {
+                return Err(config(
+                    "schema registry: set either URLs or a backend, not both".into(),
+                ));
+            }
+            return Ok(backend);
+        }
+        let mock_urls: Vec<&String> = self
+            .urls
+            .iter()
+            .filter(|url| url.starts_with(MOCK_SCHEME))
+            .collect();
+        if let Some(mock) = mock_urls.first() {
+            if self.urls.len() > 1 {
+                return Err(config(format!(
+                    "schema registry: a mock:// URL cannot be combined with other URLs ({})",
+                    self.urls.join(", ")
+                )));
+            }
+            let scope = mock.trim_start_matches(MOCK_SCHEME).trim_end_matches('/');
+            return Ok(MemoryRegistry::scope(scope));
+        }
+        let mut parsed = self
+            .urls
+            .iter()
+            .map(|url| BaseUrl::parse(url).map_err(config));
+        let first = parsed.next().ok_or_else(|| {
+            config(
+                "Schema registry not configured: no URL given (http://host:8081 or mock://name)"
+                    .into(),
+            )
+        })??;
+        let rest = parsed.collect::<Result<Vec<_>, _>>()?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(config(
+                "schema registry timeout must be greater than zero".into(),
+            ));
+        }
+        let client = match self.http_client {
+            Some(_) if !self.root_certificates.is_empty() => {
+                return Err(config(
+                    "schema registry: add root certificates to the custom reqwest::Client \
+                     itself; the builder cannot change a client it did not build"
+                        .into(),
+                ))
+            }
+            Some(client) => client,
+            None => {
+                let mut builder = reqwest::Client::builder().connect_timeout(timeout);
+                for pem in &self.root_certificates {
+                    // Parse now: reqwest would silently skip a PEM without certificates.
+                    let certificates =
+                        reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
+                            config(format!(
+                                "schema registry: invalid root certificate PEM: {error}"
+                            ))
+                        })?;
+                    if certificates.is_empty() {
+                        return Err(config(
+                            "schema registry: invalid root certificate PEM: no certificate found"
+                                .into(),
+                        ));
+                    }
+                    for certificate in certificates {
+                        builder = builder.add_root_certificate(certificate);
+                    }
+                }
+                builder.build().map_err(|error| {
+                    config(format!(
+                        "schema registry: cannot build the HTTP client: {error}"
+                    ))
+                })?
+            }
+        };
+        Ok(Arc::new(HttpBackend::new(
+            client,
+            UrlList::new(first, rest),
+            self.auth,
+            timeout,
+            self.retry,
+        )))
+    }
+}

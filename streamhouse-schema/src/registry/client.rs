@@ -1,0 +1,305 @@
+//! [`SchemaRegistryClient`]: caches and single-flight in front of a registry backend.
+
+use std::fmt;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+use super::backend::RegistryBackend;
+use super::cache::{Flight, SingleFlightCache};
+use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
+use super::{CompatibilityCheck, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version};
+use crate::compat::CompatibilityLevel;
+use crate::error::ClientError;
+use crate::schema::SchemaFormat;
+
+/// A Confluent schema registry client: HTTP (`http://`, `https://`) or in-memory
+/// (`mock://name`), with bounded LRU caches for (subject, schema) → id and id → schema.
+///
+/// Concurrent cache misses for the same key share one request, and cached answers keep
+/// working while the registry is down. Cheap to clone (the caches are shared).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use streamhouse_schema::registry::{SchemaRegistryClient, Version};
+/// use streamhouse_schema::SchemaFormat;
+///
+/// let client = SchemaRegistryClient::new("mock://client-doc")?;
+/// let schema = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
+/// let id = client.register_schema("orders-value", schema, SchemaFormat::Avro).await?;
+/// assert_eq!(client.get_schema_by_id(id).await?.schema, schema);
+/// assert_eq!(client.get_version("orders-value", Version::Latest).await?.version, 1);
+/// # Ok::<(), streamhouse_schema::error::ClientError>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct SchemaRegistryClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Arc<dyn RegistryBackend>,
+    ids: SingleFlightCache<OwnedKey, i32>,
+    schemas: SingleFlightCache<i32, Arc<Schema>>,
+    normalize: bool,
+}
+
+impl fmt::Debug for SchemaRegistryClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaRegistryClient")
+            .field("backend", &self.inner.backend)
+            .field("cached_ids", &self.inner.ids.len())
+            .field("cached_schemas", &self.inner.schemas.len())
+            .field("normalize", &self.inner.normalize)
+            .finish()
+    }
+}
+
+impl SchemaRegistryClient {
+    /// A client with default settings for `base_url`: `http(s)://host[:port][/prefix]`,
+    /// several such URLs separated by commas (tried in order), or `mock://name` for the
+    /// in-memory registry shared by that name within the process.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, ClientError> {
+        Self::builder().url(base_url).build()
+    }
+
+    /// A builder for timeouts, failover URLs, auth, TLS, retries and cache sizes.
+    pub fn builder() -> SchemaRegistryClientBuilder {
+        SchemaRegistryClientBuilder::default()
+    }
+
+    pub(crate) fn from_parts(
+        backend: Arc<dyn RegistryBackend>,
+        cache_capacity: NonZeroUsize,
+        normalize: bool,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                backend,
+                ids: SingleFlightCache::new(cache_capacity),
+                schemas: SingleFlightCache::new(cache_capacity),
+                normalize,
+            }),
+        }
+    }
+
+    /// The id of `schema` under `subject`, if this client has it cached. Never does I/O:
+    /// the send hot path.
+    pub fn cached_schema_id(&self, subject: &str, schema: &Schema) -> Option<i32> {
+        let key = BorrowedKey { subject, schema };
+        self.inner.ids.get(&key as &dyn SubjectSchema)
+    }
+
+    /// The schema with `id`, if this client has it cached. Never does I/O.
+    pub fn cached_schema(&self, id: i32) -> Option<Arc<Schema>> {
+        self.inner.schemas.get(&id)
+    }
+
+    /// Registers schema text of `format` under `subject` and returns its id (see
+    /// [`register`](Self::register)).
+    pub async fn register_schema(
+        &self,
+        subject: &str,
+        schema: &str,
+        format: SchemaFormat,
+    ) -> Result<i32, ClientError> {
+        self.register(subject, &Schema::new(schema, format)).await
+    }
+
+    /// Registers `schema` (with its references) under `subject` and returns its id.
+    ///
+    /// Idempotent: an already registered schema returns its existing id. The answer is
+    /// cached, and concurrent first calls for the same subject and schema share one
+    /// request. An incompatible schema fails with an error whose
+    /// [`is_incompatible`](ClientError::is_incompatible) is true.
+    pub async fn register(&self, subject: &str, schema: &Schema) -> Result<i32, ClientError> {
+        if let Some(id) = self.cached_schema_id(subject, schema) {
+            return Ok(id);
+        }
+        let inner = &self.inner;
+        let id = inner
+            .ids
+            .get_or_fetch(Flight::Load, OwnedKey::new(subject, schema), || async {
+                let id = inner
+                    .backend
+                    .register(subject, schema, inner.normalize)
+                    .await?;
+                // The registry now serves this text under `id`: spare consumers a fetch.
+                inner.schemas.insert(id, Arc::new(schema.clone()));
+                Ok(id)
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// Looks `schema` up under `subject` (`POST /subjects/{s}`) without registering it.
+    /// Fails with a 404 error (code 40401 or 40403) when it is not there.
+    pub async fn lookup_schema(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let found = self
+            .inner
+            .backend
+            .lookup(subject, schema, self.inner.normalize)
+            .await?;
+        self.inner
+            .ids
+            .insert(OwnedKey::new(subject, schema), found.id);
+        Ok(found)
+    }
+
+    /// The id of `schema` under `subject`, looked up but never registered: what a
+    /// producer with auto-registration off needs. Cached and single-flight like
+    /// [`register`](Self::register).
+    pub async fn lookup_schema_id(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<i32, ClientError> {
+        if let Some(id) = self.cached_schema_id(subject, schema) {
+            return Ok(id);
+        }
+        let inner = &self.inner;
+        let id = inner
+            .ids
+            .get_or_fetch(Flight::Lookup, OwnedKey::new(subject, schema), || async {
+                let found = inner
+                    .backend
+                    .lookup(subject, schema, inner.normalize)
+                    .await?;
+                Ok(found.id)
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// The schema with registry-wide id `id` (the id in a frame header). Cached;
+    /// concurrent misses share one request.
+    pub async fn get_schema_by_id(&self, id: i32) -> Result<Arc<Schema>, ClientError> {
+        let inner = &self.inner;
+        let schema = inner
+            .schemas
+            .get_or_fetch(Flight::Load, id, || async {
+                Ok(Arc::new(inner.backend.schema_by_id(id).await?))
+            })
+            .await?;
+        Ok(schema)
+    }
+
+    /// Whether `schema` may follow `version` of `subject` under the subject's
+    /// compatibility level.
+    pub async fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        version: Version,
+    ) -> Result<bool, ClientError> {
+        Ok(self
+            .check_compatibility(subject, schema, version)
+            .await?
+            .is_compatible)
+    }
+
+    /// Like [`test_compatibility`](Self::test_compatibility), with the registry's reasons.
+    pub async fn check_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        version: Version,
+    ) -> Result<CompatibilityCheck, ClientError> {
+        Ok(self
+            .inner
+            .backend
+            .test_compatibility(subject, schema, version)
+            .await?)
+    }
+
+    /// The latest version of `subject`. Not cached: it changes when a schema is registered.
+    pub async fn get_latest(&self, subject: &str) -> Result<RegisteredSchema, ClientError> {
+        self.get_version(subject, Version::Latest).await
+    }
+
+    /// One version of `subject`. The answer also fills the id caches.
+    pub async fn get_version(
+        &self,
+        subject: &str,
+        version: Version,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let found = self.inner.backend.get_version(subject, version).await?;
+        self.inner
+            .schemas
+            .insert(found.id, Arc::new(found.schema.clone()));
+        self.inner
+            .ids
+            .insert(OwnedKey::new(subject, &found.schema), found.id);
+        Ok(found)
+    }
+
+    /// Every subject with at least one live version.
+    pub async fn list_subjects(&self) -> Result<Vec<String>, ClientError> {
+        Ok(self.inner.backend.list_subjects().await?)
+    }
+
+    /// The live version numbers of `subject`, ascending.
+    pub async fn list_versions(&self, subject: &str) -> Result<Vec<i32>, ClientError> {
+        Ok(self.inner.backend.list_versions(subject).await?)
+    }
+
+    /// The compatibility level in force for `subject` (its own, else the global one), or
+    /// the global level for `None`.
+    pub async fn get_compatibility(
+        &self,
+        subject: Option<&str>,
+    ) -> Result<CompatibilityLevel, ClientError> {
+        Ok(self.inner.backend.get_compatibility(subject).await?)
+    }
+
+    /// Sets the compatibility level of `subject`, or the global level for `None`.
+    pub async fn set_compatibility(
+        &self,
+        subject: Option<&str>,
+        level: CompatibilityLevel,
+    ) -> Result<CompatibilityLevel, ClientError> {
+        Ok(self.inner.backend.set_compatibility(subject, level).await?)
+    }
+
+    /// Deletes `subject` (soft; `permanent` after a soft delete) and forgets its cached
+    /// ids. Returns the deleted versions.
+    pub async fn delete_subject(
+        &self,
+        subject: &str,
+        permanent: bool,
+    ) -> Result<Vec<i32>, ClientError> {
+        let deleted = self
+            .inner
+            .backend
+            .delete_subject(subject, permanent)
+            .await?;
+        self.forget_subject(subject);
+        Ok(deleted)
+    }
+
+    /// Deletes one version of `subject` (soft; `permanent` after a soft delete) and forgets
+    /// the subject's cached ids. Returns the version number.
+    pub async fn delete_version(
+        &self,
+        subject: &str,
+        version: Version,
+        permanent: bool,
+    ) -> Result<i32, ClientError> {
+        let deleted = self
+            .inner
+            .backend
+            .delete_version(subject, version, permanent)
+            .await?;
+        self.forget_subject(subject);
+        Ok(deleted)
+    }
+
+    /// Drops cached (subject, schema) → id entries of `subject`, so that the next
+    /// registration asks the registry again (as Confluent's clients do after a delete).
+    fn forget_subject(&self, subject: &str) {
+        self.inner.ids.remove_where(|key| key.subject() == subject);
+    }
+}

@@ -1,0 +1,54 @@
+//! The JSON bodies of the Confluent REST API that are not plain registry types.
+
+use serde::{Deserialize, Serialize};
+
+use crate::compat::CompatibilityLevel;
+
+/// `POST /subjects/{s}/versions` answer; newer registries add fields, which are ignored.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RegisterResponse {
+    pub(crate) id: i32,
+}
+
+/// `GET /config` answers `compatibilityLevel`, `PUT /config` answers `compatibility`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ConfigResponse {
+    #[serde(rename = "compatibilityLevel", alias = "compatibility")]
+    pub(crate) level: CompatibilityLevel,
+}
+
+/// `PUT /config[/{s}]` body.
+#[derive(Debug, Serialize)]
+pub(crate) struct ConfigUpdate {
+    pub(crate) compatibility: CompatibilityLevel,
+}
+
+/// A Confluent error body: `{"error_code": 40401, "message": "Subject not found."}`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorBody {
+    pub(crate) error_code: Option<i32>,
+    pub(crate) message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_reads_both_spellings() {
+        let get: ConfigResponse =
+            serde_json::from_str(r#"{"compatibilityLevel":"FULL_TRANSITIVE"}"#).unwrap();
+        assert_eq!(get.level, CompatibilityLevel::FullTransitive);
+        let put: ConfigResponse = serde_json::from_str(r#"{"compatibility":"NONE"}"#).unwrap();
+        assert_eq!(put.level, CompatibilityLevel::None);
+    }
+
+    #[test]
+    fn config_update_writes_compatibility() {
+        let body = serde_json::to_string(&ConfigUpdate {
+            compatibility: CompatibilityLevel::Forward,
+        })
+        .unwrap();
+        assert_eq!(body, r#"{"compatibility":"FORWARD"}"#);
+    }
+}

@@ -1,0 +1,229 @@
+//! The HTTP registry backend: the Confluent REST API over reqwest, with failover across
+//! base URLs and retries with backoff.
+
+mod auth;
+mod bodies;
+mod request;
+mod retry;
+mod urls;
+
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+
+use reqwest::Method;
+
+pub(crate) use auth::Auth;
+pub(crate) use retry::RetryPolicy;
+pub(crate) use urls::{BaseUrl, UrlList};
+
+use self::bodies::{ConfigResponse, ConfigUpdate, RegisterResponse};
+use self::request::Call;
+use super::backend::{BackendResult, RegistryBackend};
+use super::{CompatibilityCheck, Operation, RegisteredSchema, Schema, Version};
+use crate::compat::CompatibilityLevel;
+
+/// Media type of registry requests and the preferred response type.
+pub(crate) const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+/// What responses may be, most preferred first (as Confluent's clients send it).
+pub(crate) const ACCEPT_VALUE: &str =
+    "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
+
+/// A registry reached over HTTP.
+#[derive(Debug)]
+pub(crate) struct HttpBackend {
+    client: reqwest::Client,
+    urls: UrlList,
+    auth: Option<Auth>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    /// Index of the URL that answered last: requests start there, so a dead first URL
+    /// costs one failed connection, not one per request.
+    preferred: AtomicUsize,
+}
+
+impl HttpBackend {
+    /// A backend trying `urls` in order.
+    pub(crate) fn new(
+        client: reqwest::Client,
+        urls: UrlList,
+        auth: Option<Auth>,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self {
+            client,
+            urls,
+            auth,
+            timeout,
+            retry,
+            preferred: AtomicUsize::new(0),
+        }
+    }
+}
+
+fn normalize_query(normalize: bool) -> &'static [(&'static str, &'static str)] {
+    if normalize {
+        &[("normalize", "true")]
+    } else {
+        &[]
+    }
+}
+
+fn permanent_query(permanent: bool) -> &'static [(&'static str, &'static str)] {
+    if permanent {
+        &[("permanent", "true")]
+    } else {
+        &[]
+    }
+}
+
+impl RegistryBackend for HttpBackend {
+    fn register<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, i32> {
+        Box::pin(async move {
+            let call = Call::new(Operation::Register, Method::POST)
+                .path(&["subjects", subject, "versions"])
+                .query(normalize_query(normalize))
+                .json(schema)?;
+            let response: RegisterResponse = self.execute(call).await?;
+            Ok(response.id)
+        })
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        Box::pin(async move {
+            let call = Call::new(Operation::Lookup, Method::POST)
+                .path(&["subjects", subject])
+                .query(normalize_query(normalize))
+                .json(schema)?;
+            self.execute(call).await
+        })
+    }
+
+    fn schema_by_id(&self, id: i32) -> BackendResult<'_, Schema> {
+        Box::pin(async move {
+            let id = id.to_string();
+            let call =
+                Call::new(Operation::GetSchemaById, Method::GET).path(&["schemas", "ids", &id]);
+            self.execute(call).await
+        })
+    }
+
+    fn test_compatibility<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        version: Version,
+    ) -> BackendResult<'a, CompatibilityCheck> {
+        Box::pin(async move {
+            let version = version.to_string();
+            let call = Call::new(Operation::TestCompatibility, Method::POST)
+                .path(&["compatibility", "subjects", subject, "versions", &version])
+                .query(&[("verbose", "true")])
+                .json(schema)?;
+            self.execute(call).await
+        })
+    }
+
+    fn get_version<'a>(
+        &'a self,
+        subject: &'a str,
+        version: Version,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        Box::pin(async move {
+            let version = version.to_string();
+            let call = Call::new(Operation::GetVersion, Method::GET)
+                .path(&["subjects", subject, "versions", &version]);
+            self.execute(call).await
+        })
+    }
+
+    fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
+        Box::pin(async move {
+            let call = Call::new(Operation::ListSubjects, Method::GET).path(&["subjects"]);
+            self.execute(call).await
+        })
+    }
+
+    fn list_versions<'a>(&'a self, subject: &'a str) -> BackendResult<'a, Vec<i32>> {
+        Box::pin(async move {
+            let call = Call::new(Operation::ListVersions, Method::GET)
+                .path(&["subjects", subject, "versions"]);
+            self.execute(call).await
+        })
+    }
+
+    fn get_compatibility<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+    ) -> BackendResult<'a, CompatibilityLevel> {
+        Box::pin(async move {
+            let call = match subject {
+                // Without defaultToGlobal a subject with no own level answers 40408.
+                Some(subject) => Call::new(Operation::GetCompatibility, Method::GET)
+                    .path(&["config", subject])
+                    .query(&[("defaultToGlobal", "true")]),
+                None => Call::new(Operation::GetCompatibility, Method::GET).path(&["config"]),
+            };
+            let response: ConfigResponse = self.execute(call).await?;
+            Ok(response.level)
+        })
+    }
+
+    fn set_compatibility<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        level: CompatibilityLevel,
+    ) -> BackendResult<'a, CompatibilityLevel> {
+        Box::pin(async move {
+            let path: &[&str] = match subject {
+                Some(ref subject) => &["config", subject],
+                None => &["config"],
+            };
+            let call = Call::new(Operation::SetCompatibility, Method::PUT)
+                .path(path)
+                .json(&ConfigUpdate {
+                    compatibility: level,
+                })?;
+            let response: ConfigResponse = self.execute(call).await?;
+            Ok(response.level)
+        })
+    }
+
+    fn delete_subject<'a>(
+        &'a self,
+        subject: &'a str,
+        permanent: bool,
+    ) -> BackendResult<'a, Vec<i32>> {
+        Box::pin(async move {
+            let call = Call::new(Operation::DeleteSubject, Method::DELETE)
+                .path(&["subjects", subject])
+                .query(permanent_query(permanent));
+            self.execute(call).await
+        })
+    }
+
+    fn delete_version<'a>(
+        &'a self,
+        subject: &'a str,
+        version: Version,
+        permanent: bool,
+    ) -> BackendResult<'a, i32> {
+        Box::pin(async move {
+            let version = version.to_string();
+            let call = Call::new(Operation::DeleteVersion, Method::DELETE)
+                .path(&["subjects", subject, "versions", &version])
+                .query(permanent_query(permanent));
+            self.execute(call).await
+        })
+    }
+}

@@ -1,0 +1,584 @@
+//! The in-memory registry's data and rules, free of locking and async.
+//!
+//! Semantics follow a real Confluent registry: ids come from one counter starting at 1;
+//! the same schema (same format, normalized text and references) gets the same id in
+//! every subject; versions count from 1 per subject and never reuse a number; deletes are
+//! soft first, permanent second; registration is checked with [`crate::compat`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::compat::{self, CompatibilityLevel};
+use crate::registry::error::codes;
+use crate::registry::{
+    CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, SchemaReference,
+    Version,
+};
+use crate::schema::SchemaFormat;
+
+/// What makes two registrations "the same schema".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Identity {
+    format: SchemaFormat,
+    normalized: String,
+    references: Vec<SchemaReference>,
+}
+
+#[derive(Debug)]
+struct Stored {
+    schema: Schema,
+    identity: Identity,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    version: i32,
+    id: i32,
+    deleted: bool,
+}
+
+#[derive(Debug, Default)]
+struct Subject {
+    entries: Vec<Entry>,
+    level: Option<CompatibilityLevel>,
+}
+
+impl Subject {
+    fn live(&self) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.entries.iter().filter(|entry| !entry.deleted)
+    }
+}
+
+/// The whole registry.
+#[derive(Debug)]
+pub(super) struct State {
+    next_id: i32,
+    schemas: BTreeMap<i32, Stored>,
+    ids: HashMap<Identity, i32>,
+    subjects: BTreeMap<String, Subject>,
+    global_level: CompatibilityLevel,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            next_id: 1,
+            schemas: BTreeMap::new(),
+            ids: HashMap::new(),
+            subjects: BTreeMap::new(),
+            global_level: CompatibilityLevel::Backward,
+        }
+    }
+}
+
+fn subject_not_found(operation: Operation, subject: &str) -> RegistryError {
+    RegistryError::status(
+        operation,
+        404,
+        codes::SUBJECT_NOT_FOUND,
+        format!("Subject '{subject}' not found."),
+    )
+}
+
+fn version_not_found(operation: Operation, subject: &str, version: i32) -> RegistryError {
+    RegistryError::status(
+        operation,
+        404,
+        codes::VERSION_NOT_FOUND,
+        format!("Version {version} not found for subject '{subject}'."),
+    )
+}
+
+fn invalid_version(operation: Operation, version: i32) -> RegistryError {
+    RegistryError::status(
+        operation,
+        422,
+        codes::INVALID_VERSION,
+        format!(
+            "The specified version '{version}' is not a valid version id. Allowed values are \
+             between [1, 2^31-1] and the string \"latest\""
+        ),
+    )
+}
+
+fn invalid_schema(operation: Operation, reason: impl std::fmt::Display) -> RegistryError {
+    RegistryError::status(
+        operation,
+        422,
+        codes::INVALID_SCHEMA,
+        format!("Invalid schema: {reason}"),
+    )
+}
+
+fn is_transitive(level: CompatibilityLevel) -> bool {
+    matches!(
+        level,
+        CompatibilityLevel::BackwardTransitive
+            | CompatibilityLevel::ForwardTransitive
+            | CompatibilityLevel::FullTransitive
+    )
+}
+
+impl State {
+    fn identity(&self, operation: Operation, schema: &Schema) -> Result<Identity, RegistryError> {
+        let parsed = compat::parse_schema(schema.schema_type, &schema.schema)
+            .map_err(|error| invalid_schema(operation, error))?;
+        Ok(Identity {
+            format: schema.schema_type,
+            normalized: parsed.normalized(),
+            references: schema.references.clone(),
+        })
+    }
+
+    fn level_of(&self, subject: &str) -> CompatibilityLevel {
+        self.subjects
+            .get(subject)
+            .and_then(|state| state.level)
+            .unwrap_or(self.global_level)
+    }
+
+    /// The subject, if it has at least one live version.
+    fn live_subject(&self, operation: Operation, subject: &str) -> Result<&Subject, RegistryError> {
+        self.subjects
+            .get(subject)
+            .filter(|state| state.live().next().is_some())
+            .ok_or_else(|| subject_not_found(operation, subject))
+    }
+
+    /// A live entry of a live subject.
+    fn live_entry(
+        &self,
+        operation: Operation,
+        subject: &str,
+        version: Version,
+    ) -> Result<Entry, RegistryError> {
+        let state = self.live_subject(operation, subject)?;
+        match version {
+            Version::Latest => state.live().next_back().copied(),
+            Version::Number(number) if number <= 0 => {
+                return Err(invalid_version(operation, number))
+            }
+            Version::Number(number) => state.live().find(|entry| entry.version == number).copied(),
+        }
+        .ok_or_else(|| match version {
+            Version::Number(number) => version_not_found(operation, subject, number),
+            Version::Latest => subject_not_found(operation, subject),
+        })
+    }
+
+    fn stored(&self, operation: Operation, id: i32) -> Result<&Stored, RegistryError> {
+        self.schemas.get(&id).ok_or_else(|| {
+            RegistryError::status(
+                operation,
+                404,
+                codes::SCHEMA_NOT_FOUND,
+                format!("Schema {id} not found"),
+            )
+        })
+    }
+
+    fn registered(
+        &self,
+        operation: Operation,
+        subject: &str,
+        entry: Entry,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        Ok(RegisteredSchema {
+            subject: subject.to_string(),
+            id: entry.id,
+            version: entry.version,
+            schema: self.stored(operation, entry.id)?.schema.clone(),
+        })
+    }
+
+    fn check_references(&self, operation: Operation, schema: &Schema) -> Result<(), RegistryError> {
+        for reference in &schema.references {
+            self.live_entry(
+                operation,
+                &reference.subject,
+                Version::from(reference.version),
+            )
+            .map_err(|_| {
+                invalid_schema(
+                    operation,
+                    format!(
+                        "reference '{}' to subject '{}' version {} does not exist",
+                        reference.name, reference.subject, reference.version
+                    ),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Why `candidate` may not follow `existing` (oldest first) under `level`; empty when
+    /// it may.
+    fn incompatibilities(
+        &self,
+        operation: Operation,
+        level: CompatibilityLevel,
+        candidate: &Schema,
+        existing: &[Entry],
+    ) -> Result<Vec<String>, RegistryError> {
+        if level == CompatibilityLevel::None || existing.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut texts = Vec::with_capacity(existing.len());
+        for entry in existing {
+            let stored = self.stored(operation, entry.id)?;
+            if stored.schema.schema_type != candidate.schema_type {
+                return Ok(vec![format!(
+                    "Incompatible because of different schema type: version {} is {}, the \
+                     new schema is {}",
+                    entry.version, stored.schema.schema_type, candidate.schema_type
+                )]);
+            }
+            texts.push(stored.schema.schema.as_str());
+        }
+        let report =
+            compat::check_compatibility(candidate.schema_type, level, &candidate.schema, &texts)
+                .map_err(|error| invalid_schema(operation, error))?;
+        Ok(report.messages)
+    }
+
+    pub(super) fn register(
+        &mut self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<i32, RegistryError> {
+        let operation = Operation::Register;
+        if subject.trim().is_empty() {
+            return Err(RegistryError::status(
+                operation,
+                422,
+                42208,
+                "Invalid subject: the subject name is empty",
+            ));
+        }
+        let identity = self.identity(operation, schema)?;
+        self.check_references(operation, schema)?;
+        let live: Vec<Entry> = self
+            .subjects
+            .get(subject)
+            .map(|state| state.live().copied().collect())
+            .unwrap_or_default();
+        let known_id = self.ids.get(&identity).copied();
+        if let Some(entry) = live.iter().find(|entry| Some(entry.id) == known_id) {
+            return Ok(entry.id);
+        }
+        let level = self.level_of(subject);
+        let relevant = match (is_transitive(level), live.last()) {
+            (true, _) => live.as_slice(),
+            (false, Some(latest)) => std::slice::from_ref(latest),
+            (false, None) => &[],
+        };
+        let problems = self.incompatibilities(operation, level, schema, relevant)?;
+        if !problems.is_empty() {
+            return Err(RegistryError::status(
+                operation,
+                409,
+                codes::INCOMPATIBLE,
+                format!(
+                    "Schema being registered is incompatible with an earlier schema for \
+                     subject \"{subject}\", details: [{}]",
+                    problems.join("; ")
+                ),
+            ));
+        }
+        let id = match known_id {
+            Some(id) => id,
+            None => {
+                let id = self.next_id;
+                self.next_id = id.checked_add(1).ok_or_else(|| {
+                    RegistryError::status(
+                        operation,
+                        500,
+                        codes::STORE_ERROR,
+                        "schema ids exhausted",
+                    )
+                })?;
+                self.schemas.insert(
+                    id,
+                    Stored {
+                        schema: schema.clone(),
+                        identity: identity.clone(),
+                    },
+                );
+                self.ids.insert(identity, id);
+                id
+            }
+        };
+        let state = self.subjects.entry(subject.to_string()).or_default();
+        let version = state
+            .entries
+            .last()
+            .map_or(1, |last| last.version.saturating_add(1));
+        state.entries.push(Entry {
+            version,
+            id,
+            deleted: false,
+        });
+        Ok(id)
+    }
+
+    pub(super) fn lookup(
+        &self,
+        subject: &str,
+        schema: &Schema,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let operation = Operation::Lookup;
+        let state = self.live_subject(operation, subject)?;
+        let identity = self.identity(operation, schema)?;
+        let id = self.ids.get(&identity).copied();
+        let entry = state
+            .live()
+            .find(|entry| Some(entry.id) == id)
+            .copied()
+            .ok_or_else(|| {
+                RegistryError::status(
+                    operation,
+                    404,
+                    codes::SCHEMA_NOT_FOUND,
+                    format!("Schema not found under subject '{subject}'"),
+                )
+            })?;
+        self.registered(operation, subject, entry)
+    }
+
+    pub(super) fn schema_by_id(&self, id: i32) -> Result<Schema, RegistryError> {
+        Ok(self.stored(Operation::GetSchemaById, id)?.schema.clone())
+    }
+
+    pub(super) fn test_compatibility(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        version: Version,
+    ) -> Result<CompatibilityCheck, RegistryError> {
+        let operation = Operation::TestCompatibility;
+        self.identity(operation, schema)?;
+        let has_live = self
+            .subjects
+            .get(subject)
+            .is_some_and(|state| state.live().next().is_some());
+        if version == Version::Latest && !has_live {
+            // Nothing to be incompatible with: a first registration always succeeds.
+            return Ok(CompatibilityCheck {
+                is_compatible: true,
+                messages: Vec::new(),
+            });
+        }
+        let entry = self.live_entry(operation, subject, version)?;
+        let messages =
+            self.incompatibilities(operation, self.level_of(subject), schema, &[entry])?;
+        Ok(CompatibilityCheck {
+            is_compatible: messages.is_empty(),
+            messages,
+        })
+    }
+
+    pub(super) fn get_version(
+        &self,
+        subject: &str,
+        version: Version,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let operation = Operation::GetVersion;
+        let entry = self.live_entry(operation, subject, version)?;
+        self.registered(operation, subject, entry)
+    }
+
+    pub(super) fn list_subjects(&self) -> Vec<String> {
+        self.subjects
+            .iter()
+            .filter(|(_, state)| state.live().next().is_some())
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    pub(super) fn list_versions(&self, subject: &str) -> Result<Vec<i32>, RegistryError> {
+        let state = self.live_subject(Operation::ListVersions, subject)?;
+        Ok(state.live().map(|entry| entry.version).collect())
+    }
+
+    pub(super) fn get_compatibility(&self, subject: Option<&str>) -> CompatibilityLevel {
+        subject.map_or(self.global_level, |subject| self.level_of(subject))
+    }
+
+    pub(super) fn set_compatibility(
+        &mut self,
+        subject: Option<&str>,
+        level: CompatibilityLevel,
+    ) -> CompatibilityLevel {
+        match subject {
+            Some(subject) => {
+                self.subjects.entry(subject.to_string()).or_default().level = Some(level)
+            }
+            None => self.global_level = level,
+        }
+        level
+    }
+
+    /// Fails with 42206 when a live schema still imports one of `versions` of `subject`.
+    fn check_not_referenced(
+        &self,
+        operation: Operation,
+        subject: &str,
+        versions: &[i32],
+    ) -> Result<(), RegistryError> {
+        for (other_subject, state) in &self.subjects {
+            for entry in state.live() {
+                let Some(stored) = self.schemas.get(&entry.id) else {
+                    continue;
+                };
+                let hit = stored.schema.references.iter().find(|reference| {
+                    reference.subject == subject && versions.contains(&reference.version)
+                });
+                if let Some(reference) = hit {
+                    return Err(RegistryError::status(
+                        operation,
+                        422,
+                        codes::REFERENCE_EXISTS,
+                        format!(
+                            "One or more references exist to the schema {{subject={subject}, \
+                             version={}}}: referenced by subject '{other_subject}' version {}",
+                            reference.version, entry.version
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets `id` when no version of any subject uses it any more.
+    fn collect_garbage(&mut self, id: i32) {
+        let used = self
+            .subjects
+            .values()
+            .any(|state| state.entries.iter().any(|entry| entry.id == id));
+        if !used {
+            if let Some(stored) = self.schemas.remove(&id) {
+                self.ids.remove(&stored.identity);
+            }
+        }
+    }
+
+    pub(super) fn delete_subject(
+        &mut self,
+        subject: &str,
+        permanent: bool,
+    ) -> Result<Vec<i32>, RegistryError> {
+        let operation = Operation::DeleteSubject;
+        let Some(state) = self
+            .subjects
+            .get(subject)
+            .filter(|state| !state.entries.is_empty())
+        else {
+            return Err(subject_not_found(operation, subject));
+        };
+        let live: Vec<i32> = state.live().map(|entry| entry.version).collect();
+        if permanent {
+            if !live.is_empty() {
+                return Err(RegistryError::status(
+                    operation,
+                    404,
+                    codes::SUBJECT_NOT_SOFT_DELETED,
+                    format!(
+                        "Subject '{subject}' was not deleted first before being permanently \
+                         deleted"
+                    ),
+                ));
+            }
+            let removed = self.subjects.remove(subject).unwrap_or_default();
+            for entry in &removed.entries {
+                self.collect_garbage(entry.id);
+            }
+            return Ok(removed.entries.iter().map(|entry| entry.version).collect());
+        }
+        if live.is_empty() {
+            return Err(RegistryError::status(
+                operation,
+                404,
+                codes::SUBJECT_SOFT_DELETED,
+                format!("Subject '{subject}' was soft deleted. Set permanent=true to delete permanently"),
+            ));
+        }
+        self.check_not_referenced(operation, subject, &live)?;
+        if let Some(state) = self.subjects.get_mut(subject) {
+            state
+                .entries
+                .iter_mut()
+                .for_each(|entry| entry.deleted = true);
+        }
+        Ok(live)
+    }
+
+    pub(super) fn delete_version(
+        &mut self,
+        subject: &str,
+        version: Version,
+        permanent: bool,
+    ) -> Result<i32, RegistryError> {
+        let operation = Operation::DeleteVersion;
+        let Some(state) = self
+            .subjects
+            .get(subject)
+            .filter(|state| !state.entries.is_empty())
+        else {
+            return Err(subject_not_found(operation, subject));
+        };
+        let entry = match version {
+            Version::Number(number) if number <= 0 => {
+                return Err(invalid_version(operation, number))
+            }
+            Version::Number(number) => state.entries.iter().find(|entry| entry.version == number),
+            Version::Latest if permanent => state.entries.last(),
+            Version::Latest => state.live().next_back(),
+        }
+        .copied()
+        .ok_or_else(|| match version {
+            Version::Number(number) => version_not_found(operation, subject, number),
+            Version::Latest => subject_not_found(operation, subject),
+        })?;
+        match (permanent, entry.deleted) {
+            (false, true) => Err(RegistryError::status(
+                operation,
+                404,
+                codes::VERSION_SOFT_DELETED,
+                format!(
+                    "Version {} of subject '{subject}' was soft deleted",
+                    entry.version
+                ),
+            )),
+            (true, false) => Err(RegistryError::status(
+                operation,
+                404,
+                codes::VERSION_NOT_SOFT_DELETED,
+                format!(
+                    "Version {} of subject '{subject}' was not deleted first before being \
+                     permanently deleted",
+                    entry.version
+                ),
+            )),
+            (false, false) => {
+                self.check_not_referenced(operation, subject, &[entry.version])?;
+                if let Some(state) = self.subjects.get_mut(subject) {
+                    state
+                        .entries
+                        .iter_mut()
+                        .filter(|candidate| candidate.version == entry.version)
+                        .for_each(|candidate| candidate.deleted = true);
+                }
+                Ok(entry.version)
+            }
+            (true, true) => {
+                if let Some(state) = self.subjects.get_mut(subject) {
+                    state
+                        .entries
+                        .retain(|candidate| candidate.version != entry.version);
+                }
+                self.collect_garbage(entry.id);
+                Ok(entry.version)
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The values the registry API speaks in: schemas, references, versions.
+//!
+//! Field names follow the Confluent REST JSON (`schemaType`, `references`), so the same
+//! types serialize to and from a registry's request and response bodies.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::SchemaFormat;
+
+/// A schema as the registry stores it: text, format and the schemas it imports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    /// The schema text (Avro JSON, JSON Schema, `.proto` source or base64 descriptor).
+    pub schema: String,
+    /// The format; absent in registry JSON means Avro.
+    #[serde(default, skip_serializing_if = "is_avro")]
+    pub schema_type: SchemaFormat,
+    /// Other registered schemas this one imports (Protobuf imports, Avro named types,
+    /// JSON `$ref`s).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<SchemaReference>,
+}
+
+fn is_avro(format: &SchemaFormat) -> bool {
+    *format == SchemaFormat::Avro
+}
+
+impl Schema {
+    /// A schema of `format` without references.
+    pub fn new(schema: impl Into<String>, format: SchemaFormat) -> Self {
+        Self {
+            schema: schema.into(),
+            schema_type: format,
+            references: Vec::new(),
+        }
+    }
+
+    /// An Avro schema without references.
+    pub fn avro(schema: impl Into<String>) -> Self {
+        Self::new(schema, SchemaFormat::Avro)
+    }
+
+    /// A JSON Schema without references.
+    pub fn json(schema: impl Into<String>) -> Self {
+        Self::new(schema, SchemaFormat::Json)
+    }
+
+    /// A Protobuf schema without references.
+    pub fn protobuf(schema: impl Into<String>) -> Self {
+        Self::new(schema, SchemaFormat::Protobuf)
+    }
+
+    /// The same schema importing `references`.
+    pub fn with_references(mut self, references: Vec<SchemaReference>) -> Self {
+        self.references = references;
+        self
+    }
+}
+
+/// A reference from one schema to another registered schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SchemaReference {
+    /// The name the referring schema uses (Protobuf import path, Avro full name, JSON `$ref`).
+    pub name: String,
+    /// The subject the referenced schema is registered under.
+    pub subject: String,
+    /// The referenced version.
+    pub version: i32,
+}
+
+impl SchemaReference {
+    /// A reference to `subject` at `version`, imported as `name`.
+    pub fn new(name: impl Into<String>, subject: impl Into<String>, version: i32) -> Self {
+        Self {
+            name: name.into(),
+            subject: subject.into(),
+            version,
+        }
+    }
+}
+
+/// A schema registered under a subject: what `GET /subjects/{s}/versions/{v}` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredSchema {
+    /// The subject.
+    pub subject: String,
+    /// The registry-wide schema id (the one in the frame header).
+    pub id: i32,
+    /// The version within the subject, from 1.
+    pub version: i32,
+    /// The schema itself.
+    #[serde(flatten)]
+    pub schema: Schema,
+}
+
+/// A subject version: a number from 1, or the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// The newest non-deleted version.
+    Latest,
+    /// A specific version number.
+    Number(i32),
+}
+
+impl From<i32> for Version {
+    /// `-1` is the registry's alias for the latest version; any other number is itself.
+    fn from(version: i32) -> Self {
+        if version == -1 {
+            Version::Latest
+        } else {
+            Version::Number(version)
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    /// `latest` or the number, as used in registry URLs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Version::Latest => f.write_str("latest"),
+            Version::Number(version) => write!(f, "{version}"),
+        }
+    }
+}
+
+/// The answer to a compatibility test, with the checker's reasons when incompatible.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CompatibilityCheck {
+    /// Whether the candidate may be registered.
+    pub is_compatible: bool,
+    /// Why not (empty when compatible, or when the registry gives no reasons).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn avro_schema_json_omits_type_and_empty_references() {
+        let json = serde_json::to_string(&Schema::avro("\"string\"")).unwrap();
+        assert_eq!(json, r#"{"schema":"\"string\""}"#);
+    }
+
+    #[test]
+    fn protobuf_schema_json_names_type_and_references() {
+        let schema = Schema::protobuf("syntax = \"proto3\";")
+            .with_references(vec![SchemaReference::new("dep.proto", "dep", 2)]);
+        let json = serde_json::to_value(&schema).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "schema": "syntax = \"proto3\";",
+                "schemaType": "PROTOBUF",
+                "references": [{"name": "dep.proto", "subject": "dep", "version": 2}]
+            })
+        );
+    }
+
+    #[test]
+    fn registered_schema_reads_flat_registry_json_and_ignores_unknown_fields() {
+        let body = r#"{"subject":"orders-value","version":3,"id":7,"schemaType":"JSON",
+                       "schema":"{}","guid":"x","ts":1}"#;
+        let parsed: RegisteredSchema = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            parsed,
+            RegisteredSchema {
+                subject: "orders-value".into(),
+                id: 7,
+                version: 3,
+                schema: Schema::json("{}"),
+            }
+        );
+    }
+
+    #[test]
+    fn version_display_and_from() {
+        assert_eq!(Version::Latest.to_string(), "latest");
+        assert_eq!(Version::from(3).to_string(), "3");
+        assert_eq!(Version::from(-1), Version::Latest);
+    }
+}

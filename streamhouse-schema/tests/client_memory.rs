@@ -1,0 +1,496 @@
+//! The in-memory registry behind `mock://name`: real id semantics, versions, deletes,
+//! config, and the same compatibility checks as the server.
+
+use streamhouse_schema::error::{ClientError, RegistryError};
+use streamhouse_schema::registry::{
+    CompatibilityLevel, MemoryRegistry, Schema, SchemaReference, SchemaRegistryClient, Version,
+};
+use streamhouse_schema::SchemaFormat;
+
+/// A client on a fresh scope of its own (tests run in parallel in one process).
+fn mock(scope: &str) -> SchemaRegistryClient {
+    MemoryRegistry::drop_scope(scope);
+    SchemaRegistryClient::new(format!("mock://{scope}")).unwrap()
+}
+
+fn registry_error(error: ClientError) -> RegistryError {
+    match error {
+        ClientError::SchemaRegistryError(error) => error,
+        other => panic!("expected a registry error, got {other:?}"),
+    }
+}
+
+fn code(error: ClientError) -> (Option<u16>, Option<i32>) {
+    let error = registry_error(error);
+    (error.http_status(), error.error_code())
+}
+
+const V1: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
+/// V1 plus a field with a default: backward and forward compatible.
+const V2: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"note","type":"string","default":""}]}"#;
+/// V1 plus a required field: a V3 reader cannot read V1 data (not backward compatible).
+const V2_REQUIRED: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"note","type":"string"}]}"#;
+
+#[tokio::test]
+async fn ids_follow_one_counter_and_same_schema_means_same_id() {
+    let client = mock("ids");
+    let order = client
+        .register("orders-value", &Schema::avro(V1))
+        .await
+        .unwrap();
+    let text = client
+        .register("names-value", &Schema::avro("\"string\""))
+        .await
+        .unwrap();
+    let again = client
+        .register("audit-value", &Schema::avro(V1))
+        .await
+        .unwrap();
+    assert_eq!((order, text, again), (1, 2, 1));
+    // Whitespace does not make another schema.
+    let spaced = V1.replace(',', " , ");
+    assert_eq!(
+        client
+            .register("spaced-value", &Schema::avro(spaced))
+            .await
+            .unwrap(),
+        1
+    );
+    // Another format with the same text is another schema.
+    let json = client
+        .register("json-value", &Schema::json(r#"{"type":"string"}"#))
+        .await
+        .unwrap();
+    assert_eq!(json, 3);
+}
+
+#[tokio::test]
+async fn registration_is_idempotent_and_versions_count_per_subject() {
+    let client = mock("versions");
+    assert_eq!(client.register("o", &Schema::avro(V1)).await.unwrap(), 1);
+    assert_eq!(client.register("o", &Schema::avro(V1)).await.unwrap(), 1);
+    assert_eq!(client.register("o", &Schema::avro(V2)).await.unwrap(), 2);
+    assert_eq!(client.list_versions("o").await.unwrap(), [1, 2]);
+    let latest = client.get_latest("o").await.unwrap();
+    assert_eq!(
+        (latest.subject.as_str(), latest.id, latest.version),
+        ("o", 2, 2)
+    );
+    assert_eq!(latest.schema, Schema::avro(V2));
+    let first = client.get_version("o", Version::Number(1)).await.unwrap();
+    assert_eq!((first.id, first.version), (1, 1));
+    assert_eq!(client.list_subjects().await.unwrap(), ["o"]);
+    assert_eq!(client.get_schema_by_id(2).await.unwrap().schema, V2);
+}
+
+#[tokio::test]
+async fn mock_scopes_are_shared_by_name_and_isolated_between_names() {
+    let writer = mock("shared-scope");
+    let reader = SchemaRegistryClient::new("mock://shared-scope").unwrap();
+    let other = mock("other-scope");
+    let id = writer
+        .register_schema("s", V1, SchemaFormat::Avro)
+        .await
+        .unwrap();
+    assert_eq!(reader.get_schema_by_id(id).await.unwrap().schema, V1);
+    assert_eq!(
+        code(other.get_schema_by_id(id).await.unwrap_err()),
+        (Some(404), Some(40403))
+    );
+}
+
+#[tokio::test]
+async fn incompatible_schema_is_rejected_with_409_40901() {
+    let client = mock("incompatible");
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    let error = client
+        .register("o", &Schema::avro(V2_REQUIRED))
+        .await
+        .unwrap_err();
+    assert!(error.is_incompatible());
+    let text = error.to_string();
+    assert!(
+        text.starts_with("Schema registration failed with status 409: Schema being registered is incompatible with an earlier schema for subject \"o\""),
+        "{text}"
+    );
+    assert!(text.ends_with("(error code 40901)"), "{text}");
+    assert_eq!(
+        client.list_versions("o").await.unwrap(),
+        [1],
+        "nothing was registered"
+    );
+    // The same schema is fine under a subject without history...
+    assert_eq!(
+        client
+            .register("fresh", &Schema::avro(V2_REQUIRED))
+            .await
+            .unwrap(),
+        2
+    );
+    // ...and under NONE.
+    client
+        .set_compatibility(Some("o"), CompatibilityLevel::None)
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .register("o", &Schema::avro(V2_REQUIRED))
+            .await
+            .unwrap(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn transitive_levels_check_every_version() {
+    // V3 reads V2 data (note has a writer value) but not V1 data (no note, no default).
+    let v3 = r#"{"type":"record","name":"Order","fields":[{"name":"note","type":"string"}]}"#;
+    for (level, accepted) in [
+        (CompatibilityLevel::Backward, true),
+        (CompatibilityLevel::BackwardTransitive, false),
+    ] {
+        let client = mock(&format!("transitive-{level}"));
+        client.set_compatibility(Some("o"), level).await.unwrap();
+        client.register("o", &Schema::avro(V1)).await.unwrap();
+        client.register("o", &Schema::avro(V2)).await.unwrap();
+        let result = client.register("o", &Schema::avro(v3)).await;
+        assert_eq!(result.is_ok(), accepted, "{level}: {result:?}");
+        if let Err(error) = result {
+            assert!(error.is_incompatible());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_different_schema_type_is_incompatible() {
+    let client = mock("type-change");
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    let error = client
+        .register("o", &Schema::json(r#"{"type":"object"}"#))
+        .await
+        .unwrap_err();
+    assert!(error.is_incompatible());
+    assert!(
+        error.to_string().contains("different schema type"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn compatibility_test_reports_without_registering() {
+    let client = mock("test-compat");
+    // Nothing registered: anything is compatible with "latest".
+    assert!(client
+        .test_compatibility("o", &Schema::avro(V1), Version::Latest)
+        .await
+        .unwrap());
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    assert!(client
+        .test_compatibility("o", &Schema::avro(V2), Version::Latest)
+        .await
+        .unwrap());
+    let check = client
+        .check_compatibility("o", &Schema::avro(V2_REQUIRED), Version::Number(1))
+        .await
+        .unwrap();
+    assert!(!check.is_compatible);
+    assert!(!check.messages.is_empty());
+    assert_eq!(client.list_versions("o").await.unwrap(), [1]);
+    assert_eq!(
+        code(
+            client
+                .test_compatibility("o", &Schema::avro(V2), Version::Number(7))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40402))
+    );
+    assert_eq!(
+        code(
+            client
+                .test_compatibility("nope", &Schema::avro(V2), Version::Number(1))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40401))
+    );
+}
+
+#[tokio::test]
+async fn lookups_distinguish_unknown_subject_and_unknown_schema() {
+    let client = mock("lookup");
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    let found = client.lookup_schema("o", &Schema::avro(V1)).await.unwrap();
+    assert_eq!((found.id, found.version), (1, 1));
+    assert_eq!(
+        client
+            .lookup_schema_id("o", &Schema::avro(V1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        code(
+            client
+                .lookup_schema("x", &Schema::avro(V1))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40401))
+    );
+    assert_eq!(
+        code(
+            client
+                .lookup_schema("o", &Schema::avro(V2))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40403))
+    );
+    assert_eq!(
+        code(
+            client
+                .lookup_schema_id("o", &Schema::avro(V2))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40403))
+    );
+    // A lookup never registers.
+    assert_eq!(client.list_versions("o").await.unwrap(), [1]);
+}
+
+#[tokio::test]
+async fn bad_requests_get_confluent_codes() {
+    let client = mock("bad-requests");
+    assert_eq!(
+        code(
+            client
+                .register("o", &Schema::avro("{not json"))
+                .await
+                .unwrap_err()
+        ),
+        (Some(422), Some(42201))
+    );
+    assert_eq!(
+        code(client.get_version("o", Version::Latest).await.unwrap_err()),
+        (Some(404), Some(40401))
+    );
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    assert_eq!(
+        code(
+            client
+                .get_version("o", Version::Number(0))
+                .await
+                .unwrap_err()
+        ),
+        (Some(422), Some(42202))
+    );
+    assert_eq!(
+        code(
+            client
+                .get_version("o", Version::Number(2))
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40402))
+    );
+    assert_eq!(
+        code(client.list_versions("p").await.unwrap_err()),
+        (Some(404), Some(40401))
+    );
+}
+
+#[tokio::test]
+async fn soft_then_permanent_delete() {
+    let client = mock("deletes");
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    client.register("o", &Schema::avro(V2)).await.unwrap();
+    assert_eq!(
+        code(client.delete_subject("o", true).await.unwrap_err()),
+        (Some(404), Some(40405))
+    );
+    assert_eq!(client.delete_subject("o", false).await.unwrap(), [1, 2]);
+    assert_eq!(client.list_subjects().await.unwrap(), Vec::<String>::new());
+    assert_eq!(
+        code(client.delete_subject("o", false).await.unwrap_err()),
+        (Some(404), Some(40404))
+    );
+    // Soft-deleted schemas still resolve by id (consumers may still read old records).
+    assert_eq!(client.get_schema_by_id(2).await.unwrap().schema, V2);
+    // Re-registering after a soft delete keeps the id and continues the version numbers.
+    assert_eq!(client.register("o", &Schema::avro(V1)).await.unwrap(), 1);
+    assert_eq!(client.get_latest("o").await.unwrap().version, 3);
+    assert_eq!(client.delete_subject("o", false).await.unwrap(), [3]);
+    assert_eq!(client.delete_subject("o", true).await.unwrap(), [1, 2, 3]);
+    // Permanently deleted ids are gone; a new registration gets a new id.
+    let fresh = mock("deletes-check");
+    drop(fresh);
+    let reader = SchemaRegistryClient::new("mock://deletes").unwrap();
+    assert_eq!(
+        code(reader.get_schema_by_id(2).await.unwrap_err()),
+        (Some(404), Some(40403))
+    );
+    assert_eq!(client.register("o", &Schema::avro(V2)).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn version_deletes_follow_the_same_rules() {
+    let client = mock("version-deletes");
+    client.register("o", &Schema::avro(V1)).await.unwrap();
+    client.register("o", &Schema::avro(V2)).await.unwrap();
+    assert_eq!(
+        code(
+            client
+                .delete_version("o", Version::Number(1), true)
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40407))
+    );
+    assert_eq!(
+        client
+            .delete_version("o", Version::Number(1), false)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        code(
+            client
+                .delete_version("o", Version::Number(1), false)
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40406))
+    );
+    assert_eq!(client.list_versions("o").await.unwrap(), [2]);
+    assert_eq!(
+        client
+            .delete_version("o", Version::Number(1), true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        code(
+            client
+                .delete_version("o", Version::Number(1), false)
+                .await
+                .unwrap_err()
+        ),
+        (Some(404), Some(40402))
+    );
+    assert_eq!(
+        client
+            .delete_version("o", Version::Latest, false)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(client.list_subjects().await.unwrap(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn references_must_exist_and_block_deletes() {
+    let client = mock("references");
+    let common = r#"{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"cents","type":"long"}]}"#;
+    let order = r#"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"total","type":"shop.Money"}]}"#;
+    let reference = vec![SchemaReference::new("shop.Money", "money", 1)];
+    let dangling = client
+        .register(
+            "orders-value",
+            &Schema::avro(order).with_references(reference.clone()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(dangling), (Some(422), Some(42201)));
+    client
+        .register("money", &Schema::avro(common))
+        .await
+        .unwrap();
+    let id = client
+        .register(
+            "orders-value",
+            &Schema::avro(order).with_references(reference.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(id, 2);
+    assert_eq!(
+        client.get_schema_by_id(2).await.unwrap().references,
+        reference
+    );
+    assert_eq!(
+        code(client.delete_subject("money", false).await.unwrap_err()),
+        (Some(422), Some(42206))
+    );
+    assert_eq!(
+        code(
+            client
+                .delete_version("money", Version::Number(1), false)
+                .await
+                .unwrap_err()
+        ),
+        (Some(422), Some(42206))
+    );
+}
+
+#[tokio::test]
+async fn compatibility_levels_default_to_backward_and_fall_back_to_global() {
+    let client = mock("config");
+    assert_eq!(
+        client.get_compatibility(None).await.unwrap(),
+        CompatibilityLevel::Backward
+    );
+    assert_eq!(
+        client.get_compatibility(Some("o")).await.unwrap(),
+        CompatibilityLevel::Backward
+    );
+    client
+        .set_compatibility(None, CompatibilityLevel::Full)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get_compatibility(Some("o")).await.unwrap(),
+        CompatibilityLevel::Full
+    );
+    client
+        .set_compatibility(Some("o"), CompatibilityLevel::None)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get_compatibility(Some("o")).await.unwrap(),
+        CompatibilityLevel::None
+    );
+    assert_eq!(
+        client.get_compatibility(None).await.unwrap(),
+        CompatibilityLevel::Full
+    );
+    // A subject with only config set is not listed.
+    assert_eq!(client.list_subjects().await.unwrap(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn protobuf_and_json_schemas_register_too() {
+    let client = mock("formats");
+    let proto = "syntax = \"proto3\";\npackage shop;\nmessage Order { int64 id = 1; }\n";
+    let json = r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#;
+    let proto_id = client
+        .register_schema("p", proto, SchemaFormat::Protobuf)
+        .await
+        .unwrap();
+    let json_id = client
+        .register_schema("j", json, SchemaFormat::Json)
+        .await
+        .unwrap();
+    assert_eq!((proto_id, json_id), (1, 2));
+    assert_eq!(
+        client.get_schema_by_id(1).await.unwrap().schema_type,
+        SchemaFormat::Protobuf
+    );
+    assert_eq!(
+        client.get_latest("j").await.unwrap().schema,
+        Schema::json(json)
+    );
+}
