@@ -3,7 +3,9 @@
 //! Like Confluent's `MockSchemaRegistry`, every client built with `mock://name` in one
 //! process shares the registry called `name`. Unlike Confluent's Python mock, it keeps a
 //! real registry's id semantics (same schema, same id across subjects) and applies the
-//! same compatibility checks as the server ([`crate::compat`]).
+//! same compatibility checks as the server ([`crate::compat`]), except for schemas with
+//! references, which `compat` cannot resolve: those are compared by exact text and not
+//! compatibility-checked.
 
 mod state;
 
