@@ -186,7 +186,7 @@ impl RegistryBackend for HttpBackend {
     ) -> BackendResult<'a, CompatibilityLevel> {
         Box::pin(async move {
             let path: &[&str] = match subject {
-                Some(ref subject) => &["config", subject],
+                Some(subject) => &["config", subject],
                 None => &["config"],
             };
             let call = Call::new(Operation::SetCompatibility, Method::PUT)
