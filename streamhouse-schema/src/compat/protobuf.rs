@@ -82,6 +82,58 @@ pub fn can_read(
     found
 }
 
+/// Fields that kept their name but changed their number between `writer` and `reader`, in
+/// messages present in both.
+///
+/// Confluent's rules accept this (it is a removed plus an added field), and so does
+/// [`can_read`]; but readers silently lose what was written under the old number, which is
+/// the usual result of tags inferred from field order. Drift checks that want to forbid it
+/// can add these findings to `can_read`'s.
+///
+/// ```
+/// use streamhouse_schema::compat::protobuf::{can_read, renumbered_fields};
+/// use streamhouse_schema::schema::proto_file::parse_proto;
+///
+/// let old = parse_proto("syntax = \"proto3\"; message M { string id = 1; int32 qty = 2; }").unwrap();
+/// let new = parse_proto("syntax = \"proto3\"; message M { string id = 1; string note = 2; int32 qty = 3; }").unwrap();
+/// assert!(!can_read(&new, &old).is_empty()); // number 2 changed from int32 to string
+/// let renumbered = renumbered_fields(&new, &old);
+/// assert_eq!(renumbered.len(), 1);
+/// assert_eq!(renumbered[0].message, "field 'qty' of message 'M' moved from number 2 to 3");
+/// ```
+pub fn renumbered_fields(
+    reader: &FileDescriptorProto,
+    writer: &FileDescriptorProto,
+) -> Vec<Incompatibility> {
+    let reader_index = MessageIndex::new(reader);
+    let writer_index = MessageIndex::new(writer);
+    let mut found = Vec::new();
+    for (local_name, writer_message) in &writer_index.ordered {
+        let Some(reader_message) = reader_index.by_local_name.get(local_name.as_str()) else {
+            continue;
+        };
+        for writer_field in &writer_message.field {
+            let moved = reader_message
+                .field
+                .iter()
+                .find(|f| f.name() == writer_field.name() && f.number() != writer_field.number());
+            if let Some(reader_field) = moved {
+                found.push(Incompatibility::new(
+                    IncompatibilityKind::FieldRenumbered,
+                    format!("/{local_name}/fields/{}", writer_field.number()),
+                    format!(
+                        "field '{}' of message '{local_name}' moved from number {} to {}",
+                        writer_field.name(),
+                        writer_field.number(),
+                        reader_field.number()
+                    ),
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// The messages of one file (map entries excluded), by name relative to the package.
 struct MessageIndex<'a> {
     package: &'a str,

@@ -48,6 +48,10 @@ pub enum IncompatibilityKind {
     MultipleFieldsMovedToOneof,
     /// Protobuf: an existing field was moved into a oneof that already existed.
     FieldMovedToExistingOneof,
+    /// Protobuf (stricter than Confluent, reported only by
+    /// [`protobuf::renumbered_fields`](crate::compat::protobuf::renumbered_fields)): a field
+    /// kept its name but changed its number, so data written under the old number is lost.
+    FieldRenumbered,
 
     // ---- JSON Schema (Confluent JSON Schema diff) ----
     /// JSON: the set of accepted JSON types got smaller.
@@ -109,6 +113,7 @@ impl IncompatibilityKind {
             OneofFieldRemoved => "ONEOF_FIELD_REMOVED",
             MultipleFieldsMovedToOneof => "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
             FieldMovedToExistingOneof => "FIELD_MOVED_TO_EXISTING_ONEOF",
+            FieldRenumbered => "FIELD_RENUMBERED",
             TypeNarrowed => "TYPE_NARROWED",
             TypeChanged => "TYPE_CHANGED",
             RequiredAttributeAdded => "REQUIRED_ATTRIBUTE_ADDED",

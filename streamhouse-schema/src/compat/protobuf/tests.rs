@@ -2,7 +2,7 @@
 
 use prost_types::FileDescriptorProto;
 
-use super::can_read;
+use super::{can_read, renumbered_fields};
 use crate::compat::report::{Incompatibility, IncompatibilityKind};
 use crate::schema::proto_file::parse_proto;
 use IncompatibilityKind::*;
@@ -311,4 +311,24 @@ fn types_from_imports_are_compared_by_name() {
         FieldNamedTypeChanged,
         "/Order/fields/1",
     );
+}
+
+#[test]
+fn renumbered_fields_are_found_separately_from_confluent_rules() {
+    let writer = order("string id = 1;\nint32 qty = 2;");
+    let reader = order("string id = 1;\nint32 qty = 5;");
+    // Confluent: a removed field and an added one, both fine.
+    assert_compatible(&reader, &writer);
+    let found = renumbered_fields(&parse(&reader), &parse(&writer));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].kind, FieldRenumbered);
+    assert_eq!(found[0].path, "/Order/fields/2");
+    assert_eq!(
+        found[0].message,
+        "field 'qty' of message 'Order' moved from number 2 to 5"
+    );
+    assert!(renumbered_fields(&parse(&writer), &parse(&writer)).is_empty());
+    // A plain rename keeps the number: not a renumbering.
+    let renamed = order("string id = 1;\nint32 quantity = 2;");
+    assert!(renumbered_fields(&parse(&renamed), &parse(&writer)).is_empty());
 }
