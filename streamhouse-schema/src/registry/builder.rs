@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::backend::RegistryBackend;
+use super::client::ClientOptions;
 use super::http::{Auth, BaseUrl, HttpBackend, RetryPolicy, UrlList};
 use super::{MemoryRegistry, SchemaRegistryClient};
 use crate::error::ClientError;
@@ -45,6 +46,7 @@ pub struct SchemaRegistryClientBuilder {
     http_client: Option<reqwest::Client>,
     cache_capacity: Option<usize>,
     normalize: bool,
+    latest_ttl: Option<Duration>,
 }
 
 impl fmt::Debug for SchemaRegistryClientBuilder {
@@ -59,6 +61,7 @@ impl fmt::Debug for SchemaRegistryClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("cache_capacity", &self.cache_capacity)
             .field("normalize", &self.normalize)
+            .field("latest_ttl", &self.latest_ttl)
             .finish()
     }
 }
@@ -156,17 +159,29 @@ impl SchemaRegistryClientBuilder {
         self
     }
 
+    /// Caches [`get_latest`](SchemaRegistryClient::get_latest) answers for `ttl` (default:
+    /// not cached, every call asks the registry). Registrations and deletes made through
+    /// this client drop the subject's entry at once; others' changes show after `ttl`. If
+    /// the registry is unreachable when an entry expires, the expired answer is served
+    /// (with a warning) rather than failing.
+    pub fn latest_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.latest_ttl = Some(ttl);
+        self
+    }
+
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<SchemaRegistryClient, ClientError> {
         let capacity = self.cache_capacity.unwrap_or(DEFAULT_CACHE_CAPACITY);
         let capacity = NonZeroUsize::new(capacity).ok_or_else(|| {
             ClientError::ConfigError("schema registry cache capacity must be at least 1".into())
         })?;
-        let normalize = self.normalize;
+        let options = ClientOptions {
+            cache_capacity: capacity,
+            normalize: self.normalize,
+            latest_ttl: self.latest_ttl,
+        };
         let backend = self.build_backend()?;
-        Ok(SchemaRegistryClient::from_parts(
-            backend, capacity, normalize,
-        ))
+        Ok(SchemaRegistryClient::from_parts(backend, options))
     }
 
     fn build_backend(self) -> Result<Arc<dyn RegistryBackend>, ClientError> {

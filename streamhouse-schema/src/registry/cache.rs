@@ -63,6 +63,15 @@ impl<K: Hash + Eq + Clone, V: Clone> SingleFlightCache<K, V> {
         lock(&self.entries).put(key, value);
     }
 
+    /// Drops the entry for `key`, if any.
+    pub(crate) fn remove<Q>(&self, key: &Q)
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        lock(&self.entries).pop(key);
+    }
+
     /// Drops every entry whose key matches `predicate`.
     pub(crate) fn remove_where(&self, predicate: impl Fn(&K) -> bool) {
         let mut entries = lock(&self.entries);

@@ -3,6 +3,9 @@
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::backend::RegistryBackend;
 use super::cache::{Flight, SingleFlightCache};
@@ -36,11 +39,28 @@ pub struct SchemaRegistryClient {
     inner: Arc<Inner>,
 }
 
+/// Settings the builder hands to the client.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientOptions {
+    pub(crate) cache_capacity: NonZeroUsize,
+    pub(crate) normalize: bool,
+    pub(crate) latest_ttl: Option<Duration>,
+}
+
+/// A cached `get_latest` answer and when it was fetched.
+#[derive(Debug, Clone)]
+struct Latest {
+    fetched: Instant,
+    schema: RegisteredSchema,
+}
+
 struct Inner {
     backend: Arc<dyn RegistryBackend>,
     ids: SingleFlightCache<OwnedKey, i32>,
     schemas: SingleFlightCache<i32, Arc<Schema>>,
+    latest: SingleFlightCache<String, Latest>,
     normalize: bool,
+    latest_ttl: Option<Duration>,
 }
 
 impl fmt::Debug for SchemaRegistryClient {
@@ -49,6 +69,8 @@ impl fmt::Debug for SchemaRegistryClient {
             .field("backend", &self.inner.backend)
             .field("cached_ids", &self.inner.ids.len())
             .field("cached_schemas", &self.inner.schemas.len())
+            .field("cached_latest", &self.inner.latest.len())
+            .field("latest_ttl", &self.inner.latest_ttl)
             .field("normalize", &self.inner.normalize)
             .finish()
     }
@@ -67,17 +89,15 @@ impl SchemaRegistryClient {
         SchemaRegistryClientBuilder::default()
     }
 
-    pub(crate) fn from_parts(
-        backend: Arc<dyn RegistryBackend>,
-        cache_capacity: NonZeroUsize,
-        normalize: bool,
-    ) -> Self {
+    pub(crate) fn from_parts(backend: Arc<dyn RegistryBackend>, options: ClientOptions) -> Self {
         Self {
             inner: Arc::new(Inner {
                 backend,
-                ids: SingleFlightCache::new(cache_capacity),
-                schemas: SingleFlightCache::new(cache_capacity),
-                normalize,
+                ids: SingleFlightCache::new(options.cache_capacity),
+                schemas: SingleFlightCache::new(options.cache_capacity),
+                latest: SingleFlightCache::new(options.cache_capacity),
+                normalize: options.normalize,
+                latest_ttl: options.latest_ttl,
             }),
         }
     }
@@ -125,6 +145,8 @@ impl SchemaRegistryClient {
                     .await?;
                 // The registry now serves this text under `id`: spare consumers a fetch.
                 inner.schemas.insert(id, Arc::new(schema.clone()));
+                // The subject may have a new latest version.
+                inner.latest.remove(subject);
                 Ok(id)
             })
             .await?;
@@ -215,9 +237,42 @@ impl SchemaRegistryClient {
             .await?)
     }
 
-    /// The latest version of `subject`. Not cached: it changes when a schema is registered.
+    /// The latest version of `subject`. Asks the registry every time unless the builder set
+    /// a [`latest_cache_ttl`](SchemaRegistryClientBuilder::latest_cache_ttl).
     pub async fn get_latest(&self, subject: &str) -> Result<RegisteredSchema, ClientError> {
-        self.get_version(subject, Version::Latest).await
+        let Some(ttl) = self.inner.latest_ttl else {
+            return self.get_version(subject, Version::Latest).await;
+        };
+        let inner = &self.inner;
+        let stale = match inner.latest.get(subject) {
+            Some(hit) if hit.fetched.elapsed() < ttl => return Ok(hit.schema),
+            Some(expired) => {
+                inner.latest.remove(subject);
+                Some(expired)
+            }
+            None => None,
+        };
+        let fetched = inner
+            .latest
+            .get_or_fetch(Flight::Load, subject.to_string(), || async {
+                let schema = inner.backend.get_version(subject, Version::Latest).await?;
+                Ok(Latest {
+                    fetched: Instant::now(),
+                    schema,
+                })
+            })
+            .await;
+        match (fetched, stale) {
+            (Ok(latest), _) => {
+                self.remember(&latest.schema);
+                Ok(latest.schema)
+            }
+            (Err(error), Some(stale)) if error.is_retriable() => {
+                tracing::warn!(%error, subject, "schema registry unavailable; serving expired latest version");
+                Ok(stale.schema)
+            }
+            (Err(error), _) => Err(error.into()),
+        }
     }
 
     /// One version of `subject`. The answer also fills the id caches.
@@ -227,13 +282,18 @@ impl SchemaRegistryClient {
         version: Version,
     ) -> Result<RegisteredSchema, ClientError> {
         let found = self.inner.backend.get_version(subject, version).await?;
+        self.remember(&found);
+        Ok(found)
+    }
+
+    /// Fills the id caches from a subject version the registry returned.
+    fn remember(&self, found: &RegisteredSchema) {
         self.inner
             .schemas
             .insert(found.id, Arc::new(found.schema.clone()));
         self.inner
             .ids
-            .insert(OwnedKey::new(subject, &found.schema), found.id);
-        Ok(found)
+            .insert(OwnedKey::new(&found.subject, &found.schema), found.id);
     }
 
     /// Every subject with at least one live version.
@@ -297,9 +357,11 @@ impl SchemaRegistryClient {
         Ok(deleted)
     }
 
-    /// Drops cached (subject, schema) → id entries of `subject`, so that the next
-    /// registration asks the registry again (as Confluent's clients do after a delete).
+    /// Drops cached (subject, schema) → id entries and the cached latest version of
+    /// `subject`, so that the next call asks the registry again (as Confluent's clients do
+    /// after a delete).
     fn forget_subject(&self, subject: &str) {
         self.inner.ids.remove_where(|key| key.subject() == subject);
+        self.inner.latest.remove(subject);
     }
 }
