@@ -110,6 +110,9 @@ pub struct ContainerAttrs {
     pub transparent: bool,
     pub reserved_tags: Vec<u32>,
     pub reserved_names: Vec<String>,
+    pub pin: Option<Spanned<String>>,
+    pub compatibility: Option<Spanned<String>>,
+    pub fingerprint: Option<Spanned<String>>,
 }
 
 pub struct FieldAttrs {
@@ -272,12 +275,18 @@ impl ContainerAttrs {
             transparent: false,
             reserved_tags: Vec::new(),
             reserved_names: Vec::new(),
+            pin: None,
+            compatibility: None,
+            fingerprint: None,
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
                 let r = attr.parse_nested_meta(|meta| {
                     let span = meta.path.span();
                     match key_name(&meta).as_str() {
+                        "pin" => c.pin = Some(Spanned { value: string(&meta)?.value(), span }),
+                        "compatibility" => c.compatibility = Some(Spanned { value: string(&meta)?.value(), span }),
+                        "fingerprint" => c.fingerprint = Some(Spanned { value: string(&meta)?.value(), span }),
                         "name" => c.name.set(cx, Origin::StreamSchema, span, string(&meta)?.value()),
                         "namespace" => {
                             c.namespace = Some(Spanned { value: string(&meta)?.value(), span })
@@ -303,7 +312,7 @@ impl ContainerAttrs {
                         })?,
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint",
                                 key_name(&meta)
                             )))
                         }

@@ -14,6 +14,7 @@ mod check;
 mod ctxt;
 mod emit;
 mod fallback;
+mod pin;
 mod ty;
 
 use proc_macro::TokenStream;
@@ -34,8 +35,9 @@ fn expand(input: &DeriveInput) -> proc_macro2::TokenStream {
     if let Some(c) = &container {
         check::check(&cx, c);
     }
+    let pinned = container.as_ref().and_then(|c| pin::expand(&cx, c));
     match (cx.check(), container) {
-        (Ok(()), Some(c)) => emit::expand(&c),
+        (Ok(()), Some(c)) => emit::expand(&c, pinned.as_ref()),
         (Err(e), _) => fallback::expand(input, e),
         (Ok(()), None) => fallback::expand(
             input,

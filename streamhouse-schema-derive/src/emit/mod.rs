@@ -11,11 +11,13 @@ use quote::quote;
 use syn::{parse_quote, Generics};
 
 use crate::ast::Container;
+use crate::pin::Pinned;
 
-pub fn expand(c: &Container) -> TokenStream {
+pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let model = model::expand(c);
     let avro = avro::expand(c);
-    let stream = stream::expand(c);
+    let stream = stream::expand(c, pinned);
+    let pin_tokens = pinned.map(|p| p.tokens.clone());
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -23,6 +25,7 @@ pub fn expand(c: &Container) -> TokenStream {
             #avro
             #stream
         };
+        #pin_tokens
     }
 }
 

@@ -5,8 +5,9 @@ use quote::quote;
 
 use super::bounded;
 use crate::ast::{Container, Data};
+use crate::pin::Pinned;
 
-pub fn expand(c: &Container) -> TokenStream {
+pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let ident = c.ident;
     let g = bounded(
         &c.input.generics,
@@ -20,14 +21,25 @@ pub fn expand(c: &Container) -> TokenStream {
         quote! {
             static __SCHEMAS: ::streamhouse_schema::__private::OnceLock<::streamhouse_schema::Schemas> =
                 ::streamhouse_schema::__private::OnceLock::new();
-            __SCHEMAS.get_or_init(::streamhouse_schema::Schemas::build_or_panic::<Self>)
+            __SCHEMAS.get_or_init(::streamhouse_schema::Schemas::build_stream_or_panic::<Self>)
         }
     };
+    // The canonical form the compile-time guards checked; the run time refuses to build a
+    // different schema, so the build can never have checked something else.
+    let pinned_form = pinned.map(|p| {
+        let pcf = &p.canonical_form;
+        quote! {
+            fn compile_time_canonical_form() -> ::std::option::Option<&'static str> {
+                ::std::option::Option::Some(#pcf)
+            }
+        }
+    });
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
             fn schemas() -> &'static ::streamhouse_schema::Schemas {
                 #schemas
             }
+            #pinned_form
         }
     };
     let Some(topic) = &c.attrs.topic else {

@@ -53,6 +53,12 @@ pub trait StreamSchema: AvroEncode + Sized {
     /// Every schema view of the type, built once.
     fn schemas() -> &'static Schemas;
 
+    /// The canonical form a compile-time guard (`pin`, `fingerprint`) checked, if any.
+    #[doc(hidden)]
+    fn compile_time_canonical_form() -> Option<&'static str> {
+        None
+    }
+
     /// The full name (`namespace.Name`) used by record-name subject strategies.
     fn full_name() -> &'static str {
         Self::schemas().full_name()

@@ -71,6 +71,28 @@ impl Schemas {
         }
     }
 
+    /// Builds the schemas of a stream type, checking them against what its compile-time
+    /// guards saw.
+    ///
+    /// # Panics
+    /// As [`build_or_panic`](Self::build_or_panic), and when the compile-time guards of a
+    /// pinned type read a different schema from its sources than the type has at run time
+    /// (a type alias or macro hid a field's real type): the pin would then check the
+    /// wrong schema, so it must not pass silently.
+    pub fn build_stream_or_panic<T: super::StreamSchema>() -> Self {
+        let built = Self::build_or_panic::<T>();
+        if let Some(seen) = T::compile_time_canonical_form() {
+            if seen != built.avro_canonical_form {
+                panic!(
+                    "the compile-time schema guard of `{}` read a different schema from the sources than the type has:\n  compile time: {seen}\n  run time:     {}\nuse the field types directly (not through aliases or macros) in pinned types",
+                    std::any::type_name::<T>(),
+                    built.avro_canonical_form
+                );
+            }
+        }
+        built
+    }
+
     /// The type model every view is emitted from.
     pub fn model(&self) -> &TypeModel {
         &self.model
