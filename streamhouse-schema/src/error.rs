@@ -13,6 +13,23 @@ pub enum ClientError {
     /// registry error itself, e.g. `Schema registration failed with status 409: ...`.
     #[error(transparent)]
     SchemaRegistryError(#[from] RegistryError),
+    /// The transport (embedded log or Kafka) refused or failed the operation.
+    #[error("transport error: {0}")]
+    Transport(#[from] crate::transport::TransportError),
+    /// A value could not be encoded with its schema.
+    #[error("encode error: {0}")]
+    Encode(#[from] crate::codec::avro::EncodeError),
+    /// The producer does not register schemas and found none to use under the subject.
+    #[error("schema not registered under subject {subject:?}: {detail}")]
+    SchemaNotRegistered {
+        /// The subject that was searched.
+        subject: String,
+        /// What was found instead.
+        detail: String,
+    },
+    /// The registry has no schema with this id.
+    #[error("schema id {0} is not known to the registry")]
+    UnknownSchemaId(i32),
 }
 
 impl ClientError {
@@ -20,7 +37,7 @@ impl ClientError {
     pub fn registry_error(&self) -> Option<&RegistryError> {
         match self {
             ClientError::SchemaRegistryError(error) => Some(error),
-            ClientError::ConfigError(_) => None,
+            _ => None,
         }
     }
 

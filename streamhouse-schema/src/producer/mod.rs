@@ -1,1 +1,326 @@
-//! TODO-placeholder
+//! The producer: raw sends, sends framed with a registered schema, and typed sends.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use streamhouse_schema::producer::Producer;
+//! use streamhouse_schema::schema::SchemaFormat;
+//!
+//! let producer = Producer::builder().schema_registry("mock://producer-doc").build().await?;
+//! let schema = r#"{"type":"record","name":"Ping","fields":[{"name":"n","type":"int"}]}"#;
+//! // Avro payload of {"n": 1}: zigzag varint 1 = 0x02.
+//! let sent = producer.send_with_schema("pings", None, &[0x02], schema, SchemaFormat::Avro, None).await?;
+//! assert_eq!((sent.partition, sent.offset), (0, 0));
+//! # Ok::<(), streamhouse_schema::error::ClientError>(())
+//! # }).unwrap();
+//! ```
+
+mod config;
+mod frame;
+mod registry_glue;
+mod schema_ids;
+mod subject;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use bytes::Bytes;
+
+pub use config::{ProducerBuilder, ProducerConfig};
+pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
+
+use crate::error::ClientError;
+use crate::schema::{SchemaFormat, StreamSchema, Topic};
+use crate::transport::{SendResult, Transport};
+use frame::{build_frame, frame_payload};
+use schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
+
+/// The exact error text for a schema send on a producer built without a registry.
+pub const REGISTRY_NOT_CONFIGURED: &str =
+    "Schema registry not configured. Call .schema_registry(url) on builder";
+
+/// How much room to reserve for a typed payload before encoding (the buffer grows if a
+/// payload is larger).
+const TYPED_PAYLOAD_HINT: usize = 64;
+
+/// Sends records to a [`Transport`], framed with schema ids from a schema registry.
+///
+/// Cheap to clone: clones share the transport, the registry client and the id caches.
+#[derive(Clone)]
+pub struct Producer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Arc<dyn Transport>,
+    registry: Option<Arc<dyn SchemaIds>>,
+    strategy: SubjectNameStrategy,
+    auto_register: bool,
+    use_latest_version: bool,
+    typed_ids: TypedIds,
+    raw_ids: RawIds,
+    /// Formats of ids used with `send_with_schema_id`, so only the first send asks.
+    id_formats: RwLock<HashMap<i32, SchemaFormat>>,
+}
+
+impl Producer {
+    /// Options for a producer: registry, transport, subject strategy, registration mode.
+    pub fn builder() -> ProducerBuilder {
+        ProducerBuilder::new()
+    }
+
+    /// A producer built from a [`ProducerConfig`] with the default transport.
+    pub async fn from_config(config: ProducerConfig) -> Result<Producer, ClientError> {
+        ProducerBuilder::from_config(config).build().await
+    }
+
+    pub(crate) fn assemble(
+        transport: Arc<dyn Transport>,
+        registry: Option<Arc<dyn SchemaIds>>,
+        strategy: SubjectNameStrategy,
+        auto_register: bool,
+        use_latest_version: bool,
+    ) -> Producer {
+        Producer {
+            inner: Arc::new(Inner {
+                transport,
+                registry,
+                strategy,
+                auto_register,
+                use_latest_version,
+                typed_ids: TypedIds::default(),
+                raw_ids: RawIds::default(),
+                id_formats: RwLock::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The transport records are sent to (consumers can be built on the same one).
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.inner.transport
+    }
+
+    /// Sends `value` as is: no schema, no frame.
+    pub async fn send(
+        &self,
+        topic: &str,
+        key: Option<&[u8]>,
+        value: &[u8],
+        partition: Option<i32>,
+    ) -> Result<SendResult, ClientError> {
+        let key = key.map(Bytes::copy_from_slice);
+        self.deliver(topic, partition, key, Bytes::copy_from_slice(value)).await
+    }
+
+    /// Sends an already-encoded `value` framed with the id of `schema`.
+    ///
+    /// The schema is registered (or looked up, see [`ProducerBuilder::auto_register`])
+    /// under the subject the producer's strategy names (`{topic}-value` by default) on first
+    /// use; later sends take the id from the cache. The frame is `0x00`, the id big-endian,
+    /// the message indexes `[0]` for Protobuf, then `value`.
+    pub async fn send_with_schema(
+        &self,
+        topic: &str,
+        key: Option<&[u8]>,
+        value: &[u8],
+        schema: &str,
+        format: SchemaFormat,
+        partition: Option<i32>,
+    ) -> Result<SendResult, ClientError> {
+        let registry = self.registry()?;
+        let record_name = if self.inner.strategy.needs_record_name() {
+            Some(record_name_of(schema, format).map_err(|reason| {
+                ClientError::ConfigError(format!(
+                    "the {:?} subject strategy needs a record name: {reason}",
+                    self.inner.strategy
+                ))
+            })?)
+        } else {
+            None
+        };
+        let subject = self.subject(topic, false, record_name.as_deref())?;
+        let id = match self.inner.raw_ids.get(&subject, schema, format) {
+            Some(id) => id,
+            None => {
+                let id = self.resolve_id(registry, &subject, schema, format).await?;
+                self.inner.raw_ids.insert(&subject, schema, format, id);
+                id
+            }
+        };
+        let frame = frame_payload(id, format, value);
+        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame).await
+    }
+
+    /// Sends an already-encoded `value` framed with a known schema id.
+    ///
+    /// The id must exist in the registry (checked once per id, then cached); its format
+    /// decides whether Protobuf message indexes are written.
+    pub async fn send_with_schema_id(
+        &self,
+        topic: &str,
+        key: Option<&[u8]>,
+        value: &[u8],
+        schema_id: i32,
+        partition: Option<i32>,
+    ) -> Result<SendResult, ClientError> {
+        let registry = self.registry()?;
+        let known = self
+            .inner
+            .id_formats
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&schema_id)
+            .copied();
+        let format = match known {
+            Some(format) => format,
+            None => {
+                let schema = registry
+                    .by_id(schema_id)
+                    .await?
+                    .ok_or(ClientError::UnknownSchemaId(schema_id))?;
+                self.inner
+                    .id_formats
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(schema_id, schema.format);
+                schema.format
+            }
+        };
+        let frame = frame_payload(schema_id, format, value);
+        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame).await
+    }
+
+    /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
+    ///
+    /// The key is the type's key field, encoded with its own schema under the key subject
+    /// (`{topic}-key` by default). The first send of a type registers its generated schema
+    /// (concurrent first sends share the registry's single request); later sends use the
+    /// cached id and touch only the cache, the generated encoder and the transport.
+    pub async fn send_typed<T: Topic>(&self, value: &T) -> Result<SendResult, ClientError> {
+        let topic = T::TOPIC;
+        let key = match value.key() {
+            Some(key) => Some(self.encode_typed(topic, true, key).await?),
+            None => None,
+        };
+        let frame = self.encode_typed(topic, false, value).await?;
+        self.deliver(topic, None, key, frame).await
+    }
+
+    /// Sends a typed value to an explicit topic, with an optional typed key (encoded with
+    /// its own schema under the key subject).
+    ///
+    /// Without a key, name any key type: `producer.send_typed_to("t", None::<&String>, &v)`.
+    pub async fn send_typed_to<T: StreamSchema, K: StreamSchema>(
+        &self,
+        topic: &str,
+        key: Option<&K>,
+        value: &T,
+    ) -> Result<SendResult, ClientError> {
+        let key = match key {
+            Some(key) => Some(self.encode_typed(topic, true, key).await?),
+            None => None,
+        };
+        let frame = self.encode_typed(topic, false, value).await?;
+        self.deliver(topic, None, key, frame).await
+    }
+
+    /// Frames `value` with the id of `T`'s schema for `topic` (key or value role).
+    async fn encode_typed<T: StreamSchema>(
+        &self,
+        topic: &str,
+        is_key: bool,
+        value: &T,
+    ) -> Result<Bytes, ClientError> {
+        let id = match self.inner.typed_ids.get(TypeId::of::<T>(), is_key, topic) {
+            Some(id) => id,
+            None => self.resolve_typed::<T>(topic, is_key).await?,
+        };
+        build_frame(id, SchemaFormat::Avro, TYPED_PAYLOAD_HINT, |buf| value.encode_value(buf))
+            .map_err(ClientError::from)
+    }
+
+    /// The cache miss of [`Self::encode_typed`]: find the id and remember it.
+    async fn resolve_typed<T: StreamSchema>(&self, topic: &str, is_key: bool) -> Result<i32, ClientError> {
+        let registry = self.registry()?;
+        let subject = self.subject(topic, is_key, Some(T::full_name()))?;
+        let id = self
+            .resolve_id(registry, &subject, T::avro_schema_json(), SchemaFormat::Avro)
+            .await?;
+        self.inner.typed_ids.insert(TypeId::of::<T>(), is_key, topic, id);
+        Ok(id)
+    }
+
+    /// Confluent's order: register if allowed, else the latest version if asked, else look
+    /// the exact schema up.
+    async fn resolve_id(
+        &self,
+        registry: &Arc<dyn SchemaIds>,
+        subject: &str,
+        schema: &str,
+        format: SchemaFormat,
+    ) -> Result<i32, ClientError> {
+        if self.inner.auto_register {
+            return registry.register(subject, schema, format).await;
+        }
+        let not_registered = |detail: String| ClientError::SchemaNotRegistered {
+            subject: subject.to_string(),
+            detail,
+        };
+        if self.inner.use_latest_version {
+            return match registry.latest(subject).await? {
+                Some(latest) if latest.format == format && same_schema(&latest.schema, schema, format) => {
+                    Ok(latest.id)
+                }
+                Some(latest) => Err(not_registered(format!(
+                    "its latest version (schema id {}) is not the schema being sent, and auto_register is off",
+                    latest.id
+                ))),
+                None => Err(not_registered("the subject has no versions and auto_register is off".to_string())),
+            };
+        }
+        registry.lookup(subject, schema, format).await?.ok_or_else(|| {
+            not_registered("the schema is not registered under this subject and auto_register is off".to_string())
+        })
+    }
+
+    fn registry(&self) -> Result<&Arc<dyn SchemaIds>, ClientError> {
+        self.inner
+            .registry
+            .as_ref()
+            .ok_or_else(|| ClientError::ConfigError(REGISTRY_NOT_CONFIGURED.to_string()))
+    }
+
+    fn subject(&self, topic: &str, is_key: bool, record_name: Option<&str>) -> Result<String, ClientError> {
+        self.inner
+            .strategy
+            .subject(topic, is_key, record_name)
+            .map_err(|e| ClientError::ConfigError(e.to_string()))
+    }
+
+    async fn deliver(
+        &self,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<Bytes>,
+        value: Bytes,
+    ) -> Result<SendResult, ClientError> {
+        Ok(self.inner.transport.send(topic, partition, key, value, Vec::new()).await?)
+    }
+}
+
+impl fmt::Debug for Producer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Producer")
+            .field("transport", &self.inner.transport)
+            .field("registry", &self.inner.registry)
+            .field("subject_name_strategy", &self.inner.strategy)
+            .field("auto_register", &self.inner.auto_register)
+            .field("use_latest_version", &self.inner.use_latest_version)
+            .finish()
+    }
+}

@@ -1,0 +1,160 @@
+//! Producer configuration: the builder and the plain config struct of the original design.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::schema_ids::SchemaIds;
+use super::{Producer, SubjectNameStrategy};
+use crate::error::ClientError;
+use crate::transport::{MemoryLog, Transport};
+
+/// The producer's settings as plain data (the original design's configuration struct).
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use streamhouse_schema::producer::{Producer, ProducerConfig};
+/// let producer = Producer::from_config(ProducerConfig::default()).await?;
+/// // No registry configured: raw sends work, schema sends explain what is missing.
+/// assert!(producer.send("events", None, b"raw", None).await.is_ok());
+/// # Ok::<(), streamhouse_schema::error::ClientError>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProducerConfig {
+    /// The schema registry's base URL (`http://host:8081`, or `mock://name` for the
+    /// in-memory registry); `None` for raw sends only.
+    pub schema_registry_url: Option<String>,
+    /// How subjects are named (default: `{topic}-value` / `{topic}-key`).
+    pub subject_name_strategy: SubjectNameStrategy,
+    /// Register schemas on first use (default `true`); when `false` the schema must already
+    /// be registered under the subject.
+    pub auto_register: bool,
+    /// Without auto-registration, take the subject's latest version (which must be the
+    /// producer's schema) instead of looking the schema up (default `false`).
+    pub use_latest_version: bool,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            schema_registry_url: None,
+            subject_name_strategy: SubjectNameStrategy::TopicName,
+            auto_register: true,
+            use_latest_version: false,
+        }
+    }
+}
+
+/// Where the producer's registry comes from.
+pub(crate) enum RegistrySetting {
+    None,
+    Url(String),
+    Ready(Arc<dyn SchemaIds>),
+}
+
+/// Builds a [`Producer`]; start with [`Producer::builder`].
+pub struct ProducerBuilder {
+    pub(crate) registry: RegistrySetting,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
+    pub(crate) strategy: SubjectNameStrategy,
+    pub(crate) auto_register: bool,
+    pub(crate) use_latest_version: bool,
+}
+
+impl ProducerBuilder {
+    pub(crate) fn new() -> Self {
+        ProducerBuilder::from_config(ProducerConfig::default())
+    }
+
+    /// A builder holding the settings of `config`.
+    pub fn from_config(config: ProducerConfig) -> Self {
+        ProducerBuilder {
+            registry: match config.schema_registry_url {
+                Some(url) => RegistrySetting::Url(url),
+                None => RegistrySetting::None,
+            },
+            transport: None,
+            strategy: config.subject_name_strategy,
+            auto_register: config.auto_register,
+            use_latest_version: config.use_latest_version,
+        }
+    }
+
+    /// Use the schema registry at `url` (`http://host:8081`, or `mock://name` for the
+    /// in-memory registry shared by every client of that name).
+    pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
+        self.registry = RegistrySetting::Url(url.into());
+        self
+    }
+
+    /// Use an already-connected registry (the registry client, or a test double).
+    pub(crate) fn with_schema_ids(mut self, registry: Arc<dyn SchemaIds>) -> Self {
+        self.registry = RegistrySetting::Ready(registry);
+        self
+    }
+
+    /// Where records go (default: a new embedded [`MemoryLog`]).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// How subjects are named (default [`SubjectNameStrategy::TopicName`]).
+    pub fn subject_name_strategy(mut self, strategy: SubjectNameStrategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Register schemas on first use (default `true`). With `false` the producer only looks
+    /// schemas up and fails with [`ClientError::SchemaNotRegistered`] when one is absent.
+    pub fn auto_register(mut self, enabled: bool) -> Self {
+        self.auto_register = enabled;
+        self
+    }
+
+    /// Without auto-registration, use the subject's latest version instead of looking the
+    /// exact schema up (default `false`). The latest version must be the schema the producer
+    /// encodes with; anything else is [`ClientError::SchemaNotRegistered`], because the
+    /// frame would otherwise name a schema its payload was not written with.
+    pub fn use_latest_version(mut self, enabled: bool) -> Self {
+        self.use_latest_version = enabled;
+        self
+    }
+
+    /// The producer; fails if the registry URL is invalid.
+    pub async fn build(self) -> Result<Producer, ClientError> {
+        let registry = match self.registry {
+            RegistrySetting::None => None,
+            RegistrySetting::Url(url) => Some(super::registry_glue::from_url(&url)?),
+            RegistrySetting::Ready(registry) => Some(registry),
+        };
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(MemoryLog::new()),
+        };
+        Ok(Producer::assemble(
+            transport,
+            registry,
+            self.strategy,
+            self.auto_register,
+            self.use_latest_version,
+        ))
+    }
+}
+
+impl fmt::Debug for ProducerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let registry = match &self.registry {
+            RegistrySetting::None => "none".to_string(),
+            RegistrySetting::Url(url) => url.clone(),
+            RegistrySetting::Ready(registry) => format!("{registry:?}"),
+        };
+        f.debug_struct("ProducerBuilder")
+            .field("registry", &registry)
+            .field("transport", &self.transport)
+            .field("subject_name_strategy", &self.strategy)
+            .field("auto_register", &self.auto_register)
+            .field("use_latest_version", &self.use_latest_version)
+            .finish()
+    }
+}

@@ -1,0 +1,147 @@
+//! What the producer needs from a schema registry, and the id caches in front of it.
+//!
+//! The producer asks the registry only on a cache miss; after the first send of a type (or
+//! schema) to a topic its id comes from here, so a registry outage does not affect sends
+//! whose ids are cached.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{PoisonError, RwLock};
+
+use crate::error::ClientError;
+use crate::schema::SchemaFormat;
+
+/// A boxed future (registry calls happen on cache misses only, so boxing costs nothing that
+/// matters).
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A schema as the registry returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RegisteredSchema {
+    pub(crate) id: i32,
+    pub(crate) schema: String,
+    pub(crate) format: SchemaFormat,
+}
+
+/// The registry operations the producer uses.
+pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
+    /// Registers `schema` under `subject` (idempotent) and returns its id.
+    fn register<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+    ) -> BoxFuture<'a, Result<i32, ClientError>>;
+
+    /// The id of `schema` under `subject`, or `None` when it is not registered there.
+    fn lookup<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+    ) -> BoxFuture<'a, Result<Option<i32>, ClientError>>;
+
+    /// The latest version registered under `subject`, or `None` when the subject is empty.
+    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<RegisteredSchema>, ClientError>>;
+
+    /// The schema with `id`, or `None` when the registry has no such id.
+    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<RegisteredSchema>, ClientError>>;
+}
+
+/// Ids of typed schemas: per (Rust type, key or value), per topic.
+///
+/// Two levels so a lookup needs no allocation: the type key is `Copy` and the topic is
+/// looked up by `&str`.
+#[derive(Debug, Default)]
+pub(crate) struct TypedIds {
+    ids: RwLock<HashMap<(TypeId, bool), HashMap<Box<str>, i32>>>,
+}
+
+impl TypedIds {
+    pub(crate) fn get(&self, type_id: TypeId, is_key: bool, topic: &str) -> Option<i32> {
+        let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
+        ids.get(&(type_id, is_key)).and_then(|topics| topics.get(topic)).copied()
+    }
+
+    pub(crate) fn insert(&self, type_id: TypeId, is_key: bool, topic: &str, id: i32) {
+        let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
+        ids.entry((type_id, is_key)).or_default().insert(Box::from(topic), id);
+    }
+}
+
+/// Ids of raw schema texts: per subject, per schema text.
+#[derive(Debug, Default)]
+pub(crate) struct RawIds {
+    ids: RwLock<HashMap<Box<str>, HashMap<Box<str>, (SchemaFormat, i32)>>>,
+}
+
+impl RawIds {
+    pub(crate) fn get(&self, subject: &str, schema: &str, format: SchemaFormat) -> Option<i32> {
+        let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
+        match ids.get(subject).and_then(|schemas| schemas.get(schema)) {
+            Some((cached_format, id)) if *cached_format == format => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn insert(&self, subject: &str, schema: &str, format: SchemaFormat, id: i32) {
+        let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
+        ids.entry(Box::from(subject)).or_default().insert(Box::from(schema), (format, id));
+    }
+}
+
+/// Whether two schema texts describe the same schema: the same Avro Parsing Canonical Form
+/// for Avro, the same text (ignoring surrounding whitespace) otherwise.
+pub(crate) fn same_schema(a: &str, b: &str, format: SchemaFormat) -> bool {
+    if a.trim() == b.trim() {
+        return true;
+    }
+    if format != SchemaFormat::Avro {
+        return false;
+    }
+    match (apache_avro::Schema::parse_str(a), apache_avro::Schema::parse_str(b)) {
+        (Ok(a), Ok(b)) => a.canonical_form() == b.canonical_form(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_ids_are_per_type_role_and_topic() {
+        let ids = TypedIds::default();
+        ids.insert(TypeId::of::<String>(), false, "a", 1);
+        ids.insert(TypeId::of::<String>(), true, "a", 2);
+        ids.insert(TypeId::of::<i64>(), false, "a", 3);
+        assert_eq!(ids.get(TypeId::of::<String>(), false, "a"), Some(1));
+        assert_eq!(ids.get(TypeId::of::<String>(), true, "a"), Some(2));
+        assert_eq!(ids.get(TypeId::of::<i64>(), false, "a"), Some(3));
+        assert_eq!(ids.get(TypeId::of::<String>(), false, "b"), None);
+    }
+
+    #[test]
+    fn raw_ids_distinguish_formats() {
+        let ids = RawIds::default();
+        ids.insert("t-value", "{}", SchemaFormat::Json, 4);
+        assert_eq!(ids.get("t-value", "{}", SchemaFormat::Json), Some(4));
+        assert_eq!(ids.get("t-value", "{}", SchemaFormat::Avro), None);
+        assert_eq!(ids.get("u-value", "{}", SchemaFormat::Json), None);
+    }
+
+    #[test]
+    fn avro_schemas_compare_by_canonical_form() {
+        let compact = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+        let documented =
+            r#"{"type": "record", "name": "R", "doc": "x", "fields": [ {"name": "a", "type": "int", "doc": "y"} ]}"#;
+        assert!(same_schema(compact, documented, SchemaFormat::Avro));
+        let other = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+        assert!(!same_schema(compact, other, SchemaFormat::Avro));
+        assert!(!same_schema("{\"a\":1}", "{\"a\": 1}", SchemaFormat::Json));
+        assert!(same_schema(" x ", "x", SchemaFormat::Protobuf));
+    }
+}
