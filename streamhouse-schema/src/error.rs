@@ -30,6 +30,10 @@ pub enum ClientError {
     /// The registry has no schema with this id.
     #[error("schema id {0} is not known to the registry")]
     UnknownSchemaId(i32),
+    /// A consumed record could not be read (not a frame, unknown schema id, undecodable);
+    /// the consumer has moved past it.
+    #[error(transparent)]
+    InvalidRecord(#[from] Box<crate::consumer::InvalidRecord>),
 }
 
 impl ClientError {

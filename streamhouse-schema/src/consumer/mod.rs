@@ -1,1 +1,301 @@
-//! TODO-placeholder
+//! The consumer: polls a transport, resolves each record's writer schema from its frame, and
+//! decodes payloads generically ([`Consumer::deserialize_avro`]) or into Rust types
+//! ([`Consumer::decode`], [`Consumer::poll_typed`]).
+//!
+//! A record that is not a valid frame (wrong magic byte, truncated header, unknown schema
+//! id) is reported as [`ClientError::InvalidRecord`], naming the record; the consumer has
+//! already moved past it, so the next poll returns the next record.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use streamhouse_schema::consumer::Consumer;
+//! use streamhouse_schema::producer::Producer;
+//! use streamhouse_schema::schema::SchemaFormat;
+//!
+//! let producer = Producer::builder().schema_registry("mock://consumer-doc").build().await?;
+//! let schema = r#"{"type":"record","name":"Ping","fields":[{"name":"n","type":"int"}]}"#;
+//! producer.send_with_schema("pings", None, &[0x02], schema, SchemaFormat::Avro, None).await?;
+//!
+//! let mut consumer = Consumer::builder()
+//!     .schema_registry("mock://consumer-doc")
+//!     .transport(producer.transport().clone())
+//!     .subscribe("pings")
+//!     .build()
+//!     .await?;
+//! let record = consumer.poll(Duration::from_secs(1)).await?.expect("the record just sent");
+//! assert_eq!(&record.value[..], &[0x02]);
+//! let value = consumer.deserialize_avro(&record)?;
+//! assert_eq!(value, apache_avro::types::Value::Record(vec![("n".into(), apache_avro::types::Value::Int(1))]));
+//! # Ok::<(), streamhouse_schema::error::ClientError>(())
+//! # }).unwrap();
+//! ```
+
+mod builder;
+mod error;
+mod record;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+pub use builder::ConsumerBuilder;
+pub use error::{InvalidRecord, RecordError};
+pub use record::{ConsumedRecord, TypedRecord};
+
+use crate::codec::avro::AvroDecode;
+use crate::error::ClientError;
+use crate::producer::schema_ids::SchemaIds;
+use crate::producer::Schema;
+use crate::schema::avro::rabin_fingerprint;
+use crate::schema::{SchemaFormat, StreamSchema};
+use crate::transport::{TransportCursor, TransportRecord};
+use crate::wire::{self, SchemaId};
+
+/// Reads records from a transport and resolves their schemas through a registry.
+pub struct Consumer {
+    cursor: Box<dyn TransportCursor>,
+    registry: Option<Arc<dyn SchemaIds>>,
+    /// Writer schemas by id (the registry client caches too; this saves even that call).
+    schemas: HashMap<i32, Arc<Schema>>,
+    /// Parsed Avro writer schemas by id, built on first decode.
+    parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
+}
+
+/// A writer schema parsed once for decoding.
+struct ParsedAvro {
+    schema: apache_avro::Schema,
+    /// CRC-64-AVRO fingerprint of the Parsing Canonical Form: equal fingerprints mean the
+    /// generated decoder of the reader type reads the payload as is.
+    fingerprint: u64,
+}
+
+impl Consumer {
+    /// Options for a consumer: registry, transport, topics, start position.
+    pub fn builder() -> ConsumerBuilder {
+        ConsumerBuilder::new()
+    }
+
+    pub(crate) fn assemble(cursor: Box<dyn TransportCursor>, registry: Option<Arc<dyn SchemaIds>>) -> Self {
+        Consumer { cursor, registry, schemas: HashMap::new(), parsed: RwLock::new(HashMap::new()) }
+    }
+
+    /// The next record, waiting up to `timeout`; `Ok(None)` when none arrived in time.
+    ///
+    /// With a registry, the value must be a Confluent frame: the record comes back with its
+    /// schema id, writer schema and the payload after the header. Without one, values come
+    /// back as sent.
+    pub async fn poll(&mut self, timeout: Duration) -> Result<Option<ConsumedRecord>, ClientError> {
+        match self.cursor.poll(timeout).await? {
+            Some(record) => self.resolve(record).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The next record decoded into `T` (whose schema must be the writer schema), waiting up
+    /// to `timeout`.
+    pub async fn poll_typed<T: StreamSchema + AvroDecode>(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<Option<TypedRecord<T>>, ClientError> {
+        let Some(record) = self.poll(timeout).await? else {
+            return Ok(None);
+        };
+        let value = self.decode::<T>(&record)?;
+        Ok(Some(TypedRecord { value, record }))
+    }
+
+    /// Decodes a polled record into `T` with `T`'s generated decoder.
+    ///
+    /// The writer schema must be `T`'s schema (same Avro Parsing Canonical Form); a record
+    /// written with another version is [`RecordError::SchemaMismatch`].
+    pub fn decode<T: StreamSchema + AvroDecode>(&self, record: &ConsumedRecord) -> Result<T, ClientError> {
+        let (id, writer) = self.avro_writer(record)?;
+        if writer.fingerprint != T::avro_fingerprint() {
+            return Err(invalid(
+                record,
+                RecordError::SchemaMismatch { schema_id: id, reader: T::full_name().to_string() },
+            ));
+        }
+        T::decode_value(&record.value).map_err(|e| invalid(record, RecordError::Decode(e)))
+    }
+
+    /// Decodes a polled record's Avro payload with its writer schema into a generic value.
+    pub fn deserialize_avro(&self, record: &ConsumedRecord) -> Result<apache_avro::types::Value, ClientError> {
+        let (_, writer) = self.avro_writer(record)?;
+        let mut payload = &record.value[..];
+        apache_avro::reader::datum::GenericDatumReader::builder(&writer.schema)
+            .build()
+            .and_then(|reader| reader.read_value(&mut payload))
+            .map_err(|e| invalid(record, RecordError::Avro(e.to_string())))
+    }
+
+    /// Decodes a record's framed key into `K` (a key sent by `send_typed`, framed with its
+    /// own schema id). `Ok(None)` when the record has no key.
+    pub async fn decode_key<K: StreamSchema + AvroDecode>(
+        &mut self,
+        record: &ConsumedRecord,
+    ) -> Result<Option<K>, ClientError> {
+        let Some(key) = &record.key else {
+            return Ok(None);
+        };
+        let frame = wire::parse_frame(key).map_err(|e| invalid(record, RecordError::Frame(e)))?;
+        let SchemaId::Id(id) = frame.schema_id else {
+            return Err(invalid(record, RecordError::GuidNotSupported));
+        };
+        let schema = match self.schema(id).await? {
+            Some(schema) => schema,
+            None => return Err(invalid(record, RecordError::UnknownSchemaId(id))),
+        };
+        let writer = self.parsed_avro(record, id, &schema)?;
+        if writer.fingerprint != K::avro_fingerprint() {
+            return Err(invalid(
+                record,
+                RecordError::SchemaMismatch { schema_id: id, reader: K::full_name().to_string() },
+            ));
+        }
+        K::decode_value(frame.payload).map(Some).map_err(|e| invalid(record, RecordError::Decode(e)))
+    }
+
+    /// Moves the read position of one partition (the next poll from it returns `offset`).
+    pub fn seek(&mut self, topic: &str, partition: i32, offset: i64) -> Result<(), ClientError> {
+        Ok(self.cursor.seek(topic, partition, offset)?)
+    }
+
+    /// The offset the consumer reads next from a partition, if it has a position there.
+    pub fn position(&self, topic: &str, partition: i32) -> Option<i64> {
+        self.cursor.position(topic, partition)
+    }
+
+    /// Turns a transport record into a consumed record, resolving its writer schema.
+    async fn resolve(&mut self, record: TransportRecord) -> Result<ConsumedRecord, ClientError> {
+        if self.registry.is_none() {
+            return Ok(consumed(record, None, None, Vec::new(), 0));
+        }
+        let frame = match wire::parse_frame(&record.value) {
+            Ok(frame) => frame,
+            Err(error) => return Err(invalid_raw(&record, RecordError::Frame(error))),
+        };
+        let SchemaId::Id(id) = frame.schema_id else {
+            return Err(invalid_raw(&record, RecordError::GuidNotSupported));
+        };
+        let header_len = record.value.len().saturating_sub(frame.payload.len());
+        let schema = match self.schema(id).await {
+            Ok(Some(schema)) => schema,
+            Ok(None) => return Err(invalid_raw(&record, RecordError::UnknownSchemaId(id))),
+            Err(error) => {
+                // The registry failed, not the record: rewind so the next poll retries it
+                // instead of losing it.
+                if let Err(seek_error) = self.cursor.seek(&record.topic, record.partition, record.offset) {
+                    tracing::warn!(%seek_error, "could not rewind to a record whose schema lookup failed");
+                }
+                return Err(error);
+            }
+        };
+        let (indexes, payload_start) = if schema.schema_type == SchemaFormat::Protobuf {
+            match wire::parse_message_indexes(frame.payload) {
+                Ok((indexes, rest)) => (indexes, record.value.len().saturating_sub(rest.len())),
+                Err(error) => return Err(invalid_raw(&record, RecordError::Frame(error))),
+            }
+        } else {
+            (Vec::new(), header_len)
+        };
+        Ok(consumed(record, Some(id), Some(schema), indexes, payload_start))
+    }
+
+    /// The writer schema with `id`: from the consumer's cache, else the registry.
+    async fn schema(&mut self, id: i32) -> Result<Option<Arc<Schema>>, ClientError> {
+        if let Some(schema) = self.schemas.get(&id) {
+            return Ok(Some(Arc::clone(schema)));
+        }
+        let Some(registry) = &self.registry else {
+            return Ok(None);
+        };
+        let schema = registry.by_id(id).await?;
+        if let Some(schema) = &schema {
+            self.schemas.insert(id, Arc::clone(schema));
+        }
+        Ok(schema)
+    }
+
+    /// The record's writer schema, which must be Avro, parsed.
+    fn avro_writer(&self, record: &ConsumedRecord) -> Result<(i32, Arc<ParsedAvro>), ClientError> {
+        let (Some(id), Some(schema)) = (record.schema_id, &record.schema) else {
+            return Err(invalid(record, RecordError::NoSchema));
+        };
+        Ok((id, self.parsed_avro(record, id, schema)?))
+    }
+
+    fn parsed_avro(&self, record: &ConsumedRecord, id: i32, schema: &Schema) -> Result<Arc<ParsedAvro>, ClientError> {
+        if schema.schema_type != SchemaFormat::Avro {
+            return Err(invalid(
+                record,
+                RecordError::WrongFormat { schema_id: id, expected: SchemaFormat::Avro, actual: schema.schema_type },
+            ));
+        }
+        if let Some(parsed) = self.parsed.read().unwrap_or_else(PoisonError::into_inner).get(&id) {
+            return Ok(Arc::clone(parsed));
+        }
+        let parsed = apache_avro::Schema::parse_str(&schema.schema)
+            .map_err(|e| invalid(record, RecordError::InvalidSchema { schema_id: id, message: e.to_string() }))?;
+        let fingerprint = rabin_fingerprint(parsed.canonical_form().as_bytes());
+        let parsed = Arc::new(ParsedAvro { schema: parsed, fingerprint });
+        self.parsed.write().unwrap_or_else(PoisonError::into_inner).insert(id, Arc::clone(&parsed));
+        Ok(parsed)
+    }
+}
+
+impl fmt::Debug for Consumer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Consumer")
+            .field("cursor", &self.cursor)
+            .field("registry", &self.registry)
+            .field("cached_schema_ids", &self.schemas.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn consumed(
+    record: TransportRecord,
+    schema_id: Option<i32>,
+    schema: Option<Arc<Schema>>,
+    message_indexes: Vec<i32>,
+    payload_start: usize,
+) -> ConsumedRecord {
+    // `payload_start` is the length of a prefix of the value, so the slice is in bounds;
+    // `min` keeps that true even if a caller got it wrong.
+    let start = payload_start.min(record.value.len());
+    ConsumedRecord {
+        topic: record.topic.to_string(),
+        partition: record.partition,
+        offset: record.offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value.slice(start..),
+        schema_id,
+        schema,
+        message_indexes,
+        headers: record.headers,
+    }
+}
+
+fn invalid(record: &ConsumedRecord, reason: RecordError) -> ClientError {
+    ClientError::InvalidRecord(Box::new(InvalidRecord {
+        topic: record.topic.clone(),
+        partition: record.partition,
+        offset: record.offset,
+        reason,
+    }))
+}
+
+fn invalid_raw(record: &TransportRecord, reason: RecordError) -> ClientError {
+    ClientError::InvalidRecord(Box::new(InvalidRecord {
+        topic: record.topic.to_string(),
+        partition: record.partition,
+        offset: record.offset,
+        reason,
+    }))
+}

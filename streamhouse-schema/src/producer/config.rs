@@ -45,11 +45,32 @@ impl Default for ProducerConfig {
     }
 }
 
-/// Where the producer's registry comes from.
+/// Where a producer's or consumer's registry comes from.
 pub(crate) enum RegistrySetting {
     None,
     Url(String),
     Ready(Arc<dyn SchemaIds>),
+}
+
+impl RegistrySetting {
+    /// The registry to use, connecting to a URL if one was given.
+    pub(crate) fn connect(self) -> Result<Option<Arc<dyn SchemaIds>>, ClientError> {
+        Ok(match self {
+            RegistrySetting::None => None,
+            RegistrySetting::Url(url) => Some(super::registry_glue::from_url(&url)?),
+            RegistrySetting::Ready(registry) => Some(registry),
+        })
+    }
+}
+
+impl fmt::Debug for RegistrySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistrySetting::None => f.write_str("None"),
+            RegistrySetting::Url(url) => write!(f, "Url({url:?})"),
+            RegistrySetting::Ready(registry) => write!(f, "Ready({registry:?})"),
+        }
+    }
 }
 
 /// Builds a [`Producer`]; start with [`Producer::builder`].
@@ -123,11 +144,7 @@ impl ProducerBuilder {
 
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
-        let registry = match self.registry {
-            RegistrySetting::None => None,
-            RegistrySetting::Url(url) => Some(super::registry_glue::from_url(&url)?),
-            RegistrySetting::Ready(registry) => Some(registry),
-        };
+        let registry = self.registry.connect()?;
         let transport = match self.transport {
             Some(transport) => transport,
             None => Arc::new(MemoryLog::new()),
@@ -144,13 +161,8 @@ impl ProducerBuilder {
 
 impl fmt::Debug for ProducerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let registry = match &self.registry {
-            RegistrySetting::None => "none".to_string(),
-            RegistrySetting::Url(url) => url.clone(),
-            RegistrySetting::Ready(registry) => format!("{registry:?}"),
-        };
         f.debug_struct("ProducerBuilder")
-            .field("registry", &registry)
+            .field("registry", &self.registry)
             .field("transport", &self.transport)
             .field("subject_name_strategy", &self.strategy)
             .field("auto_register", &self.auto_register)

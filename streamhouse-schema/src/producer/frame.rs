@@ -10,18 +10,7 @@ use std::cell::RefCell;
 use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::schema::SchemaFormat;
-mod wire {
-    //! Stand-in until `crate::wire` lands.
-    use bytes::BufMut;
-    pub const HEADER_LEN: usize = 5;
-    pub fn write_header(buf: &mut impl BufMut, id: i32) {
-        buf.put_u8(0);
-        buf.put_i32(id);
-    }
-    pub fn write_message_indexes(buf: &mut impl BufMut, _indexes: &[i32]) {
-        buf.put_u8(0);
-    }
-}
+use crate::wire;
 
 /// Size of each arena chunk. Small enough that a few long-lived frames do not pin much
 /// memory, large enough to amortise the allocation over many typical messages.

@@ -17,28 +17,29 @@
 mod config;
 mod frame;
 mod registry_glue;
-mod schema_ids;
+pub(crate) mod schema_ids;
 mod subject;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
-use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
 
+pub(crate) use config::RegistrySetting;
 pub use config::{ProducerBuilder, ProducerConfig};
+pub use schema_ids::Schema;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
 use frame::{build_frame, frame_payload};
-use schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
+use schema_ids::{same_schema, RawIds, SchemaIds, SchemaKey, TypedIds};
 
 /// The exact error text for a schema send on a producer built without a registry.
 pub const REGISTRY_NOT_CONFIGURED: &str =
@@ -187,8 +188,8 @@ impl Producer {
                     .id_formats
                     .write()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .insert(schema_id, schema.format);
-                schema.format
+                    .insert(schema_id, schema.schema_type);
+                schema.schema_type
             }
         };
         let frame = frame_payload(schema_id, format, value);
@@ -236,7 +237,7 @@ impl Producer {
         is_key: bool,
         value: &T,
     ) -> Result<Bytes, ClientError> {
-        let id = match self.inner.typed_ids.get(TypeId::of::<T>(), is_key, topic) {
+        let id = match self.inner.typed_ids.get(SchemaKey::of::<T>(), is_key, topic) {
             Some(id) => id,
             None => self.resolve_typed::<T>(topic, is_key).await?,
         };
@@ -251,7 +252,7 @@ impl Producer {
         let id = self
             .resolve_id(registry, &subject, T::avro_schema_json(), SchemaFormat::Avro)
             .await?;
-        self.inner.typed_ids.insert(TypeId::of::<T>(), is_key, topic, id);
+        self.inner.typed_ids.insert(SchemaKey::of::<T>(), is_key, topic, id);
         Ok(id)
     }
 
@@ -273,7 +274,10 @@ impl Producer {
         };
         if self.inner.use_latest_version {
             return match registry.latest(subject).await? {
-                Some(latest) if latest.format == format && same_schema(&latest.schema, schema, format) => {
+                Some(latest)
+                    if latest.schema.schema_type == format
+                        && same_schema(&latest.schema.schema, schema, format) =>
+                {
                     Ok(latest.id)
                 }
                 Some(latest) => Err(not_registered(format!(

@@ -4,26 +4,33 @@
 //! schema) to a topic its id comes from here, so a registry outage does not affect sends
 //! whose ids are cached.
 
-use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::ClientError;
-use crate::schema::SchemaFormat;
+use crate::schema::{SchemaFormat, Schemas, StreamSchema};
 
 /// A boxed future (registry calls happen on cache misses only, so boxing costs nothing that
 /// matters).
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A schema as the registry returns it.
+/// Stand-in for the registry client's `Schema` until it lands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RegisteredSchema {
+pub struct Schema {
+    /// The schema text.
+    pub schema: String,
+    /// Its format.
+    pub schema_type: SchemaFormat,
+}
+
+/// The latest version of a subject: its id and schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Latest {
     pub(crate) id: i32,
-    pub(crate) schema: String,
-    pub(crate) format: SchemaFormat,
+    pub(crate) schema: Arc<Schema>,
 }
 
 /// The registry operations the producer uses.
@@ -45,28 +52,40 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, Result<Option<i32>, ClientError>>;
 
     /// The latest version registered under `subject`, or `None` when the subject is empty.
-    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<RegisteredSchema>, ClientError>>;
+    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<Latest>, ClientError>>;
 
     /// The schema with `id`, or `None` when the registry has no such id.
-    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<RegisteredSchema>, ClientError>>;
+    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>>;
 }
 
-/// Ids of typed schemas: per (Rust type, key or value), per topic.
+/// Identifies a typed schema: the address of the type's `&'static Schemas`, which every
+/// `StreamSchema` type owns exactly once (and which, unlike `TypeId`, does not require the
+/// type to be `'static`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SchemaKey(usize);
+
+impl SchemaKey {
+    pub(crate) fn of<T: StreamSchema>() -> Self {
+        SchemaKey(std::ptr::from_ref::<Schemas>(T::schemas()) as usize)
+    }
+}
+
+/// Ids of typed schemas: per (schema, key or value), per topic.
 ///
-/// Two levels so a lookup needs no allocation: the type key is `Copy` and the topic is
+/// Two levels so a lookup needs no allocation: the schema key is `Copy` and the topic is
 /// looked up by `&str`.
 #[derive(Debug, Default)]
 pub(crate) struct TypedIds {
-    ids: RwLock<HashMap<(TypeId, bool), HashMap<Box<str>, i32>>>,
+    ids: RwLock<HashMap<(SchemaKey, bool), HashMap<Box<str>, i32>>>,
 }
 
 impl TypedIds {
-    pub(crate) fn get(&self, type_id: TypeId, is_key: bool, topic: &str) -> Option<i32> {
+    pub(crate) fn get(&self, type_id: SchemaKey, is_key: bool, topic: &str) -> Option<i32> {
         let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
         ids.get(&(type_id, is_key)).and_then(|topics| topics.get(topic)).copied()
     }
 
-    pub(crate) fn insert(&self, type_id: TypeId, is_key: bool, topic: &str, id: i32) {
+    pub(crate) fn insert(&self, type_id: SchemaKey, is_key: bool, topic: &str, id: i32) {
         let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
         ids.entry((type_id, is_key)).or_default().insert(Box::from(topic), id);
     }
@@ -115,13 +134,13 @@ mod tests {
     #[test]
     fn typed_ids_are_per_type_role_and_topic() {
         let ids = TypedIds::default();
-        ids.insert(TypeId::of::<String>(), false, "a", 1);
-        ids.insert(TypeId::of::<String>(), true, "a", 2);
-        ids.insert(TypeId::of::<i64>(), false, "a", 3);
-        assert_eq!(ids.get(TypeId::of::<String>(), false, "a"), Some(1));
-        assert_eq!(ids.get(TypeId::of::<String>(), true, "a"), Some(2));
-        assert_eq!(ids.get(TypeId::of::<i64>(), false, "a"), Some(3));
-        assert_eq!(ids.get(TypeId::of::<String>(), false, "b"), None);
+        ids.insert(SchemaKey::of::<String>(), false, "a", 1);
+        ids.insert(SchemaKey::of::<String>(), true, "a", 2);
+        ids.insert(SchemaKey::of::<i64>(), false, "a", 3);
+        assert_eq!(ids.get(SchemaKey::of::<String>(), false, "a"), Some(1));
+        assert_eq!(ids.get(SchemaKey::of::<String>(), true, "a"), Some(2));
+        assert_eq!(ids.get(SchemaKey::of::<i64>(), false, "a"), Some(3));
+        assert_eq!(ids.get(SchemaKey::of::<String>(), false, "b"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::BufMut;
 
-use super::schema_ids::{BoxFuture, RegisteredSchema, SchemaIds};
+use super::schema_ids::{BoxFuture, Latest, Schema, SchemaIds};
 use crate::codec::avro::{AvroEncode, EncodeError};
 use crate::error::ClientError;
 use crate::schema::model::{Def, Field, ModelBuilder, RecordDef, Ty};
@@ -62,10 +62,13 @@ impl FakeRegistry {
         id
     }
 
-    fn schema(&self, id: i32) -> Option<RegisteredSchema> {
+    fn schema(&self, id: i32) -> Option<Arc<Schema>> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let index = usize::try_from(id).ok()?.checked_sub(1)?;
-        state.ids.get(index).map(|(schema, format)| RegisteredSchema { id, schema: schema.clone(), format: *format })
+        state
+            .ids
+            .get(index)
+            .map(|(schema, format)| Arc::new(Schema { schema: schema.clone(), schema_type: *format }))
     }
 
     pub(crate) fn subjects(&self) -> Vec<String> {
@@ -104,12 +107,12 @@ impl SchemaIds for FakeRegistry {
                 state.subjects.get(subject).cloned().unwrap_or_default()
             };
             Ok(versions.into_iter().find(|id| {
-                self.schema(*id).is_some_and(|s| s.schema == schema && s.format == format)
+                self.schema(*id).is_some_and(|s| s.schema == schema && s.schema_type == format)
             }))
         })
     }
 
-    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<RegisteredSchema>, ClientError>> {
+    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
         Box::pin(async move {
             self.latests.fetch_add(1, Ordering::SeqCst);
             self.check_up()?;
@@ -117,11 +120,11 @@ impl SchemaIds for FakeRegistry {
                 let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
                 state.subjects.get(subject).and_then(|v| v.last().copied())
             };
-            Ok(last.and_then(|id| self.schema(id)))
+            Ok(last.and_then(|id| self.schema(id).map(|schema| Latest { id, schema })))
         })
     }
 
-    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<RegisteredSchema>, ClientError>> {
+    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
         Box::pin(async move {
             self.by_ids.fetch_add(1, Ordering::SeqCst);
             self.check_up()?;

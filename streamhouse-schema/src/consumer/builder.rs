@@ -1,0 +1,102 @@
+//! Building a [`Consumer`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::Consumer;
+use crate::error::ClientError;
+use crate::producer::schema_ids::SchemaIds;
+use crate::producer::RegistrySetting;
+use crate::transport::{StartOffset, Transport};
+
+/// Builds a [`Consumer`]; start with [`Consumer::builder`].
+pub struct ConsumerBuilder {
+    registry: RegistrySetting,
+    transport: Option<Arc<dyn Transport>>,
+    topics: Vec<String>,
+    start: StartOffset,
+}
+
+impl ConsumerBuilder {
+    pub(crate) fn new() -> Self {
+        ConsumerBuilder {
+            registry: RegistrySetting::None,
+            transport: None,
+            topics: Vec::new(),
+            start: StartOffset::Earliest,
+        }
+    }
+
+    /// Resolve writer schemas through the registry at `url` (`http://...` or `mock://name`).
+    /// Without a registry, values are returned as sent.
+    pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
+        self.registry = RegistrySetting::Url(url.into());
+        self
+    }
+
+    /// Use an already-connected registry.
+    pub(crate) fn with_schema_ids(mut self, registry: Arc<dyn SchemaIds>) -> Self {
+        self.registry = RegistrySetting::Ready(registry);
+        self
+    }
+
+    /// The transport to read from (required; share the producer's with
+    /// `producer.transport().clone()`).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Adds one topic to read.
+    pub fn subscribe(mut self, topic: impl Into<String>) -> Self {
+        self.topics.push(topic.into());
+        self
+    }
+
+    /// Adds topics to read.
+    pub fn topics<I, S>(mut self, topics: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.topics.extend(topics.into_iter().map(Into::into));
+        self
+    }
+
+    /// Where to start in partitions that exist when the consumer is built (default
+    /// [`StartOffset::Earliest`]).
+    pub fn start_offset(mut self, start: StartOffset) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The consumer; fails without a transport or topics, or with an invalid registry URL
+    /// or topic name.
+    pub async fn build(self) -> Result<Consumer, ClientError> {
+        let transport = self.transport.ok_or_else(|| {
+            ClientError::ConfigError(
+                "Consumer needs a transport. Call .transport(producer.transport().clone()) on builder".to_string(),
+            )
+        })?;
+        if self.topics.is_empty() {
+            return Err(ClientError::ConfigError(
+                "Consumer has no topics. Call .subscribe(topic) or .topics([..]) on builder".to_string(),
+            ));
+        }
+        let registry = self.registry.connect()?;
+        let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
+        let cursor = transport.subscribe(&topics, self.start)?;
+        Ok(Consumer::assemble(cursor, registry))
+    }
+}
+
+impl fmt::Debug for ConsumerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsumerBuilder")
+            .field("registry", &self.registry)
+            .field("transport", &self.transport)
+            .field("topics", &self.topics)
+            .field("start", &self.start)
+            .finish()
+    }
+}

@@ -1,0 +1,70 @@
+//! Why a consumed record could not be read.
+
+use crate::codec::avro::DecodeError;
+use crate::schema::SchemaFormat;
+use crate::wire::WireError;
+
+/// A record the consumer could not read, and where it is. The consumer has already moved
+/// past it: the next poll returns the next record.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("record {topic}/{partition}@{offset}: {reason}")]
+pub struct InvalidRecord {
+    /// The record's topic.
+    pub topic: String,
+    /// Its partition.
+    pub partition: i32,
+    /// Its offset.
+    pub offset: i64,
+    /// What is wrong with it.
+    pub reason: RecordError,
+}
+
+/// What is wrong with a consumed record.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    /// The value is not a Confluent frame (wrong magic byte, truncated header, bad message
+    /// indexes).
+    #[error("not a schema-registry frame: {0}")]
+    Frame(#[from] WireError),
+    /// The frame names its schema by GUID, which this consumer does not resolve.
+    #[error("the frame names its schema by GUID, which is not supported; only integer schema ids are")]
+    GuidNotSupported,
+    /// The frame's schema id is not known to the registry.
+    #[error("schema id {0} is not known to the registry")]
+    UnknownSchemaId(i32),
+    /// The record is not of the format the caller decodes.
+    #[error("the writer schema (id {schema_id}) is {actual}, not {expected}")]
+    WrongFormat {
+        /// The writer schema id.
+        schema_id: i32,
+        /// The format asked for.
+        expected: SchemaFormat,
+        /// The writer schema's format.
+        actual: SchemaFormat,
+    },
+    /// The record has no schema (read without a registry, or not framed).
+    #[error("the record carries no schema id (is a schema registry configured?)")]
+    NoSchema,
+    /// The writer schema is not the schema of the type asked for.
+    #[error("the writer schema (id {schema_id}) differs from the schema of {reader}; reading across schema versions is not supported yet")]
+    SchemaMismatch {
+        /// The writer schema id.
+        schema_id: i32,
+        /// The full name of the type asked for.
+        reader: String,
+    },
+    /// The writer schema text does not parse.
+    #[error("the writer schema (id {schema_id}) is invalid: {message}")]
+    InvalidSchema {
+        /// The writer schema id.
+        schema_id: i32,
+        /// The parser's message.
+        message: String,
+    },
+    /// The payload does not decode with the writer schema.
+    #[error("the payload does not decode: {0}")]
+    Decode(#[from] DecodeError),
+    /// The payload does not decode with the writer schema (generic Avro reader).
+    #[error("the payload does not decode with the writer schema: {0}")]
+    Avro(String),
+}
