@@ -80,7 +80,8 @@ impl ConsumerBuilder {
         })?;
         if self.topics.is_empty() {
             return Err(ClientError::ConfigError(
-                "Consumer has no topics. Call .subscribe(topic) or .topics([..]) on builder".to_string(),
+                "Consumer has no topics. Call .subscribe(topic) or .topics([..]) on builder"
+                    .to_string(),
             ));
         }
         let registry = self.registry.connect()?;

@@ -27,7 +27,9 @@ pub enum RecordError {
     #[error("not a schema-registry frame: {0}")]
     Frame(#[from] WireError),
     /// The frame names its schema by GUID, which this consumer does not resolve.
-    #[error("the frame names its schema by GUID, which is not supported; only integer schema ids are")]
+    #[error(
+        "the frame names its schema by GUID, which is not supported; only integer schema ids are"
+    )]
     GuidNotSupported,
     /// The frame's schema id is not known to the registry.
     #[error("schema id {0} is not known to the registry")]

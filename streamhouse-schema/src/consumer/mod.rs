@@ -79,8 +79,16 @@ impl Consumer {
         ConsumerBuilder::new()
     }
 
-    pub(crate) fn assemble(cursor: Box<dyn TransportCursor>, registry: Option<Arc<dyn SchemaIds>>) -> Self {
-        Consumer { cursor, registry, schemas: HashMap::new(), parsed: RwLock::new(HashMap::new()) }
+    pub(crate) fn assemble(
+        cursor: Box<dyn TransportCursor>,
+        registry: Option<Arc<dyn SchemaIds>>,
+    ) -> Self {
+        Consumer {
+            cursor,
+            registry,
+            schemas: HashMap::new(),
+            parsed: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The next record, waiting up to `timeout`; `Ok(None)` when none arrived in time.
@@ -112,19 +120,28 @@ impl Consumer {
     ///
     /// The writer schema must be `T`'s schema (same Avro Parsing Canonical Form); a record
     /// written with another version is [`RecordError::SchemaMismatch`].
-    pub fn decode<T: StreamSchema + AvroDecode>(&self, record: &ConsumedRecord) -> Result<T, ClientError> {
+    pub fn decode<T: StreamSchema + AvroDecode>(
+        &self,
+        record: &ConsumedRecord,
+    ) -> Result<T, ClientError> {
         let (id, writer) = self.avro_writer(record)?;
         if writer.fingerprint != T::avro_fingerprint() {
             return Err(invalid(
                 record,
-                RecordError::SchemaMismatch { schema_id: id, reader: T::full_name().to_string() },
+                RecordError::SchemaMismatch {
+                    schema_id: id,
+                    reader: T::full_name().to_string(),
+                },
             ));
         }
         T::decode_value(&record.value).map_err(|e| invalid(record, RecordError::Decode(e)))
     }
 
     /// Decodes a polled record's Avro payload with its writer schema into a generic value.
-    pub fn deserialize_avro(&self, record: &ConsumedRecord) -> Result<apache_avro::types::Value, ClientError> {
+    pub fn deserialize_avro(
+        &self,
+        record: &ConsumedRecord,
+    ) -> Result<apache_avro::types::Value, ClientError> {
         let (_, writer) = self.avro_writer(record)?;
         let mut payload = &record.value[..];
         apache_avro::reader::datum::GenericDatumReader::builder(&writer.schema)
@@ -154,10 +171,15 @@ impl Consumer {
         if writer.fingerprint != K::avro_fingerprint() {
             return Err(invalid(
                 record,
-                RecordError::SchemaMismatch { schema_id: id, reader: K::full_name().to_string() },
+                RecordError::SchemaMismatch {
+                    schema_id: id,
+                    reader: K::full_name().to_string(),
+                },
             ));
         }
-        K::decode_value(frame.payload).map(Some).map_err(|e| invalid(record, RecordError::Decode(e)))
+        K::decode_value(frame.payload)
+            .map(Some)
+            .map_err(|e| invalid(record, RecordError::Decode(e)))
     }
 
     /// Moves the read position of one partition (the next poll from it returns `offset`).
@@ -189,7 +211,10 @@ impl Consumer {
             Err(error) => {
                 // The registry failed, not the record: rewind so the next poll retries it
                 // instead of losing it.
-                if let Err(seek_error) = self.cursor.seek(&record.topic, record.partition, record.offset) {
+                if let Err(seek_error) =
+                    self.cursor
+                        .seek(&record.topic, record.partition, record.offset)
+                {
                     tracing::warn!(%seek_error, "could not rewind to a record whose schema lookup failed");
                 }
                 return Err(error);
@@ -203,7 +228,13 @@ impl Consumer {
         } else {
             (Vec::new(), header_len)
         };
-        Ok(consumed(record, Some(id), Some(schema), indexes, payload_start))
+        Ok(consumed(
+            record,
+            Some(id),
+            Some(schema),
+            indexes,
+            payload_start,
+        ))
     }
 
     /// The writer schema with `id`: from the consumer's cache, else the registry.
@@ -229,21 +260,48 @@ impl Consumer {
         Ok((id, self.parsed_avro(record, id, schema)?))
     }
 
-    fn parsed_avro(&self, record: &ConsumedRecord, id: i32, schema: &Schema) -> Result<Arc<ParsedAvro>, ClientError> {
+    fn parsed_avro(
+        &self,
+        record: &ConsumedRecord,
+        id: i32,
+        schema: &Schema,
+    ) -> Result<Arc<ParsedAvro>, ClientError> {
         if schema.schema_type != SchemaFormat::Avro {
             return Err(invalid(
                 record,
-                RecordError::WrongFormat { schema_id: id, expected: SchemaFormat::Avro, actual: schema.schema_type },
+                RecordError::WrongFormat {
+                    schema_id: id,
+                    expected: SchemaFormat::Avro,
+                    actual: schema.schema_type,
+                },
             ));
         }
-        if let Some(parsed) = self.parsed.read().unwrap_or_else(PoisonError::into_inner).get(&id) {
+        if let Some(parsed) = self
+            .parsed
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
             return Ok(Arc::clone(parsed));
         }
-        let parsed = apache_avro::Schema::parse_str(&schema.schema)
-            .map_err(|e| invalid(record, RecordError::InvalidSchema { schema_id: id, message: e.to_string() }))?;
+        let parsed = apache_avro::Schema::parse_str(&schema.schema).map_err(|e| {
+            invalid(
+                record,
+                RecordError::InvalidSchema {
+                    schema_id: id,
+                    message: e.to_string(),
+                },
+            )
+        })?;
         let fingerprint = rabin_fingerprint(parsed.canonical_form().as_bytes());
-        let parsed = Arc::new(ParsedAvro { schema: parsed, fingerprint });
-        self.parsed.write().unwrap_or_else(PoisonError::into_inner).insert(id, Arc::clone(&parsed));
+        let parsed = Arc::new(ParsedAvro {
+            schema: parsed,
+            fingerprint,
+        });
+        self.parsed
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, Arc::clone(&parsed));
         Ok(parsed)
     }
 }
@@ -253,7 +311,10 @@ impl fmt::Debug for Consumer {
         f.debug_struct("Consumer")
             .field("cursor", &self.cursor)
             .field("registry", &self.registry)
-            .field("cached_schema_ids", &self.schemas.keys().collect::<Vec<_>>())
+            .field(
+                "cached_schema_ids",
+                &self.schemas.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

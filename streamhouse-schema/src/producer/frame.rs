@@ -38,7 +38,13 @@ pub(crate) fn build_frame<E>(
         Ok(mut arena) => write_into(&mut arena, schema_id, format, size_hint, write_payload),
         // Only reachable if `write_payload` itself builds a frame on this thread; give that
         // nested frame its own buffer rather than failing.
-        Err(_) => write_into(&mut BytesMut::new(), schema_id, format, size_hint, write_payload),
+        Err(_) => write_into(
+            &mut BytesMut::new(),
+            schema_id,
+            format,
+            size_hint,
+            write_payload,
+        ),
     })
 }
 
@@ -89,7 +95,10 @@ mod tests {
     #[test]
     fn avro_frame_is_magic_big_endian_id_then_payload() {
         let frame = frame_payload(1, SchemaFormat::Avro, b"\x06abc");
-        assert_eq!(&frame[..], &[0x00, 0x00, 0x00, 0x00, 0x01, 0x06, b'a', b'b', b'c'][..]);
+        assert_eq!(
+            &frame[..],
+            &[0x00, 0x00, 0x00, 0x00, 0x01, 0x06, b'a', b'b', b'c'][..]
+        );
         let frame = frame_payload(0x0102_0304, SchemaFormat::Json, b"{}");
         assert_eq!(&frame[..], &[0x00, 0x01, 0x02, 0x03, 0x04, b'{', b'}'][..]);
     }
@@ -97,7 +106,10 @@ mod tests {
     #[test]
     fn protobuf_frame_carries_the_first_message_index() {
         let frame = frame_payload(7, SchemaFormat::Protobuf, b"\x08\x01");
-        assert_eq!(&frame[..], &[0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x08, 0x01][..]);
+        assert_eq!(
+            &frame[..],
+            &[0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x08, 0x01][..]
+        );
     }
 
     #[test]
@@ -115,7 +127,10 @@ mod tests {
             Err("boom")
         });
         assert_eq!(failed, Err("boom"));
-        assert_eq!(&frame_payload(3, SchemaFormat::Avro, b"ok")[..], b"\x00\x00\x00\x00\x03ok");
+        assert_eq!(
+            &frame_payload(3, SchemaFormat::Avro, b"ok")[..],
+            b"\x00\x00\x00\x00\x03ok"
+        );
     }
 
     #[test]

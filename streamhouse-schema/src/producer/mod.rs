@@ -115,7 +115,8 @@ impl Producer {
         partition: Option<i32>,
     ) -> Result<SendResult, ClientError> {
         let key = key.map(Bytes::copy_from_slice);
-        self.deliver(topic, partition, key, Bytes::copy_from_slice(value)).await
+        self.deliver(topic, partition, key, Bytes::copy_from_slice(value))
+            .await
     }
 
     /// Sends an already-encoded `value` framed with the id of `schema`.
@@ -154,7 +155,8 @@ impl Producer {
             }
         };
         let frame = frame_payload(id, format, value);
-        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame).await
+        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+            .await
     }
 
     /// Sends an already-encoded `value` framed with a known schema id.
@@ -193,7 +195,8 @@ impl Producer {
             }
         };
         let frame = frame_payload(schema_id, format, value);
-        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame).await
+        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+            .await
     }
 
     /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
@@ -237,22 +240,39 @@ impl Producer {
         is_key: bool,
         value: &T,
     ) -> Result<Bytes, ClientError> {
-        let id = match self.inner.typed_ids.get(SchemaKey::of::<T>(), is_key, topic) {
+        let id = match self
+            .inner
+            .typed_ids
+            .get(SchemaKey::of::<T>(), is_key, topic)
+        {
             Some(id) => id,
             None => self.resolve_typed::<T>(topic, is_key).await?,
         };
-        build_frame(id, SchemaFormat::Avro, TYPED_PAYLOAD_HINT, |buf| value.encode_value(buf))
-            .map_err(ClientError::from)
+        build_frame(id, SchemaFormat::Avro, TYPED_PAYLOAD_HINT, |buf| {
+            value.encode_value(buf)
+        })
+        .map_err(ClientError::from)
     }
 
     /// The cache miss of [`Self::encode_typed`]: find the id and remember it.
-    async fn resolve_typed<T: StreamSchema>(&self, topic: &str, is_key: bool) -> Result<i32, ClientError> {
+    async fn resolve_typed<T: StreamSchema>(
+        &self,
+        topic: &str,
+        is_key: bool,
+    ) -> Result<i32, ClientError> {
         let registry = self.registry()?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
         let id = self
-            .resolve_id(registry, &subject, T::avro_schema_json(), SchemaFormat::Avro)
+            .resolve_id(
+                registry,
+                &subject,
+                T::avro_schema_json(),
+                SchemaFormat::Avro,
+            )
             .await?;
-        self.inner.typed_ids.insert(SchemaKey::of::<T>(), is_key, topic, id);
+        self.inner
+            .typed_ids
+            .insert(SchemaKey::of::<T>(), is_key, topic, id);
         Ok(id)
     }
 
@@ -287,9 +307,15 @@ impl Producer {
                 None => Err(not_registered("the subject has no versions and auto_register is off".to_string())),
             };
         }
-        registry.lookup(subject, schema, format).await?.ok_or_else(|| {
-            not_registered("the schema is not registered under this subject and auto_register is off".to_string())
-        })
+        registry
+            .lookup(subject, schema, format)
+            .await?
+            .ok_or_else(|| {
+                not_registered(
+                    "the schema is not registered under this subject and auto_register is off"
+                        .to_string(),
+                )
+            })
     }
 
     fn registry(&self) -> Result<&Arc<dyn SchemaIds>, ClientError> {
@@ -299,7 +325,12 @@ impl Producer {
             .ok_or_else(|| ClientError::ConfigError(REGISTRY_NOT_CONFIGURED.to_string()))
     }
 
-    fn subject(&self, topic: &str, is_key: bool, record_name: Option<&str>) -> Result<String, ClientError> {
+    fn subject(
+        &self,
+        topic: &str,
+        is_key: bool,
+        record_name: Option<&str>,
+    ) -> Result<String, ClientError> {
         self.inner
             .strategy
             .subject(topic, is_key, record_name)
@@ -313,7 +344,11 @@ impl Producer {
         key: Option<Bytes>,
         value: Bytes,
     ) -> Result<SendResult, ClientError> {
-        Ok(self.inner.transport.send(topic, partition, key, value, Vec::new()).await?)
+        Ok(self
+            .inner
+            .transport
+            .send(topic, partition, key, value, Vec::new())
+            .await?)
     }
 }
 

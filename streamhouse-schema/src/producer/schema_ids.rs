@@ -52,7 +52,8 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'a, Result<Option<i32>, ClientError>>;
 
     /// The latest version registered under `subject`, or `None` when the subject is empty.
-    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<Latest>, ClientError>>;
+    fn latest<'a>(&'a self, subject: &'a str)
+        -> BoxFuture<'a, Result<Option<Latest>, ClientError>>;
 
     /// The schema with `id`, or `None` when the registry has no such id.
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>>;
@@ -76,25 +77,32 @@ impl SchemaKey {
 /// looked up by `&str`.
 #[derive(Debug, Default)]
 pub(crate) struct TypedIds {
-    ids: RwLock<HashMap<(SchemaKey, bool), HashMap<Box<str>, i32>>>,
+    ids: RwLock<HashMap<(SchemaKey, bool), IdsByName<i32>>>,
 }
+
+/// Values by a name (topic or subject), looked up by `&str`.
+type IdsByName<V> = HashMap<Box<str>, V>;
 
 impl TypedIds {
     pub(crate) fn get(&self, type_id: SchemaKey, is_key: bool, topic: &str) -> Option<i32> {
         let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
-        ids.get(&(type_id, is_key)).and_then(|topics| topics.get(topic)).copied()
+        ids.get(&(type_id, is_key))
+            .and_then(|topics| topics.get(topic))
+            .copied()
     }
 
     pub(crate) fn insert(&self, type_id: SchemaKey, is_key: bool, topic: &str, id: i32) {
         let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
-        ids.entry((type_id, is_key)).or_default().insert(Box::from(topic), id);
+        ids.entry((type_id, is_key))
+            .or_default()
+            .insert(Box::from(topic), id);
     }
 }
 
 /// Ids of raw schema texts: per subject, per schema text.
 #[derive(Debug, Default)]
 pub(crate) struct RawIds {
-    ids: RwLock<HashMap<Box<str>, HashMap<Box<str>, (SchemaFormat, i32)>>>,
+    ids: RwLock<IdsByName<IdsByName<(SchemaFormat, i32)>>>,
 }
 
 impl RawIds {
@@ -108,7 +116,9 @@ impl RawIds {
 
     pub(crate) fn insert(&self, subject: &str, schema: &str, format: SchemaFormat, id: i32) {
         let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
-        ids.entry(Box::from(subject)).or_default().insert(Box::from(schema), (format, id));
+        ids.entry(Box::from(subject))
+            .or_default()
+            .insert(Box::from(schema), (format, id));
     }
 }
 
@@ -121,7 +131,10 @@ pub(crate) fn same_schema(a: &str, b: &str, format: SchemaFormat) -> bool {
     if format != SchemaFormat::Avro {
         return false;
     }
-    match (apache_avro::Schema::parse_str(a), apache_avro::Schema::parse_str(b)) {
+    match (
+        apache_avro::Schema::parse_str(a),
+        apache_avro::Schema::parse_str(b),
+    ) {
         (Ok(a), Ok(b)) => a.canonical_form() == b.canonical_form(),
         _ => false,
     }
@@ -155,8 +168,7 @@ mod tests {
     #[test]
     fn avro_schemas_compare_by_canonical_form() {
         let compact = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
-        let documented =
-            r#"{"type": "record", "name": "R", "doc": "x", "fields": [ {"name": "a", "type": "int", "doc": "y"} ]}"#;
+        let documented = r#"{"type": "record", "name": "R", "doc": "x", "fields": [ {"name": "a", "type": "int", "doc": "y"} ]}"#;
         assert!(same_schema(compact, documented, SchemaFormat::Avro));
         let other = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
         assert!(!same_schema(compact, other, SchemaFormat::Avro));

@@ -80,22 +80,24 @@ pub fn record_name_of(schema: &str, format: SchemaFormat) -> Result<String, Stri
 }
 
 fn avro_record_name(schema: &str) -> Result<String, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(schema).map_err(|e| format!("the Avro schema is not valid JSON: {e}"))?;
+    let json: serde_json::Value = serde_json::from_str(schema)
+        .map_err(|e| format!("the Avro schema is not valid JSON: {e}"))?;
     let name = json
         .get("name")
         .and_then(|n| n.as_str())
         .ok_or_else(|| "the Avro schema is not a named type (record, enum or fixed)".to_string())?;
     // A dotted name is already a full name; otherwise the namespace (if any) qualifies it.
     match json.get("namespace").and_then(|n| n.as_str()) {
-        Some(namespace) if !name.contains('.') && !namespace.is_empty() => Ok(format!("{namespace}.{name}")),
+        Some(namespace) if !name.contains('.') && !namespace.is_empty() => {
+            Ok(format!("{namespace}.{name}"))
+        }
         _ => Ok(name.to_string()),
     }
 }
 
 fn json_schema_title(schema: &str) -> Result<String, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(schema).map_err(|e| format!("the JSON Schema is not valid JSON: {e}"))?;
+    let json: serde_json::Value = serde_json::from_str(schema)
+        .map_err(|e| format!("the JSON Schema is not valid JSON: {e}"))?;
     json.get("title")
         .and_then(|t| t.as_str())
         .map(str::to_string)
@@ -107,7 +109,10 @@ fn protobuf_first_message(schema: &str) -> Result<String, String> {
     let text = strip_proto_comments(schema);
     let mut package: Option<&str> = None;
     let mut depth = 0_usize;
-    let mut tokens = text.split(|c: char| c.is_whitespace() || c == ';').filter(|t| !t.is_empty()).peekable();
+    let mut tokens = text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|t| !t.is_empty())
+        .peekable();
     while let Some(token) = tokens.next() {
         match token {
             "package" if depth == 0 => package = tokens.next(),
@@ -156,33 +161,60 @@ mod tests {
 
     #[test]
     fn topic_name_strategy_ignores_the_record() {
-        assert_eq!(SubjectNameStrategy::TopicName.subject("t", false, None), Ok("t-value".to_string()));
-        assert_eq!(SubjectNameStrategy::TopicName.subject("t", true, None), Ok("t-key".to_string()));
+        assert_eq!(
+            SubjectNameStrategy::TopicName.subject("t", false, None),
+            Ok("t-value".to_string())
+        );
+        assert_eq!(
+            SubjectNameStrategy::TopicName.subject("t", true, None),
+            Ok("t-key".to_string())
+        );
     }
 
     #[test]
     fn record_strategies_need_a_record_name() {
-        for strategy in [SubjectNameStrategy::RecordName, SubjectNameStrategy::TopicRecordName] {
+        for strategy in [
+            SubjectNameStrategy::RecordName,
+            SubjectNameStrategy::TopicRecordName,
+        ] {
             let error = strategy.subject("t", false, None);
             assert_eq!(
                 error,
-                Err(SubjectNameError { strategy, reason: "the schema does not name a record".to_string() })
+                Err(SubjectNameError {
+                    strategy,
+                    reason: "the schema does not name a record".to_string()
+                })
             );
             assert!(strategy.needs_record_name());
         }
-        assert_eq!(SubjectNameStrategy::TopicRecordName.subject("t", true, Some("a.B")), Ok("t-a.B".to_string()));
+        assert_eq!(
+            SubjectNameStrategy::TopicRecordName.subject("t", true, Some("a.B")),
+            Ok("t-a.B".to_string())
+        );
     }
 
     #[test]
     fn avro_record_names_are_full_names() {
         let cases = [
-            (r#"{"type":"record","name":"Order","namespace":"com.acme","fields":[]}"#, "com.acme.Order"),
+            (
+                r#"{"type":"record","name":"Order","namespace":"com.acme","fields":[]}"#,
+                "com.acme.Order",
+            ),
             (r#"{"type":"record","name":"Order","fields":[]}"#, "Order"),
-            (r#"{"type":"record","name":"x.y.Order","namespace":"ignored","fields":[]}"#, "x.y.Order"),
-            (r#"{"type":"enum","name":"Color","namespace":"c","symbols":["R"]}"#, "c.Color"),
+            (
+                r#"{"type":"record","name":"x.y.Order","namespace":"ignored","fields":[]}"#,
+                "x.y.Order",
+            ),
+            (
+                r#"{"type":"enum","name":"Color","namespace":"c","symbols":["R"]}"#,
+                "c.Color",
+            ),
         ];
         for (schema, expected) in cases {
-            assert_eq!(record_name_of(schema, SchemaFormat::Avro), Ok(expected.to_string()));
+            assert_eq!(
+                record_name_of(schema, SchemaFormat::Avro),
+                Ok(expected.to_string())
+            );
         }
         assert!(record_name_of(r#""string""#, SchemaFormat::Avro).is_err());
         assert!(record_name_of("{not json", SchemaFormat::Avro).is_err());
@@ -203,9 +235,15 @@ mod tests {
     #[test]
     fn protobuf_record_name_is_the_first_top_level_message() {
         let proto = "syntax = \"proto3\";\n// message Commented {}\npackage com.acme;\n/* message Block {} */\nmessage Order {\n  message Line { string sku = 1; }\n  Line line = 1;\n}\nmessage Other {}\n";
-        assert_eq!(record_name_of(proto, SchemaFormat::Protobuf), Ok("com.acme.Order".to_string()));
         assert_eq!(
-            record_name_of("syntax = \"proto3\";\nmessage Bare{}", SchemaFormat::Protobuf),
+            record_name_of(proto, SchemaFormat::Protobuf),
+            Ok("com.acme.Order".to_string())
+        );
+        assert_eq!(
+            record_name_of(
+                "syntax = \"proto3\";\nmessage Bare{}",
+                SchemaFormat::Protobuf
+            ),
             Ok("Bare".to_string())
         );
         assert!(record_name_of("syntax = \"proto3\";", SchemaFormat::Protobuf).is_err());

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::BufMut;
 
 use super::schema_ids::{BoxFuture, Latest, Schema, SchemaIds};
-use crate::codec::avro::{AvroEncode, EncodeError};
+use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::error::ClientError;
 use crate::schema::model::{Def, Field, ModelBuilder, RecordDef, Ty};
 use crate::schema::{schemas_for, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
@@ -38,7 +38,9 @@ impl FakeRegistry {
 
     fn check_up(&self) -> Result<(), ClientError> {
         if self.down.load(Ordering::SeqCst) {
-            Err(ClientError::SchemaRegistryError("connection refused".to_string()))
+            Err(ClientError::SchemaRegistryError(
+                "connection refused".to_string(),
+            ))
         } else {
             Ok(())
         }
@@ -47,7 +49,10 @@ impl FakeRegistry {
     /// Registers directly (as another client would have), returning the id.
     pub(crate) fn preregister(&self, subject: &str, schema: &str, format: SchemaFormat) -> i32 {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let position = state.ids.iter().position(|(s, f)| s == schema && *f == format);
+        let position = state
+            .ids
+            .iter()
+            .position(|(s, f)| s == schema && *f == format);
         let id = match position {
             Some(index) => i32::try_from(index).unwrap_or(i32::MAX) + 1,
             None => {
@@ -65,10 +70,12 @@ impl FakeRegistry {
     fn schema(&self, id: i32) -> Option<Arc<Schema>> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let index = usize::try_from(id).ok()?.checked_sub(1)?;
-        state
-            .ids
-            .get(index)
-            .map(|(schema, format)| Arc::new(Schema { schema: schema.clone(), schema_type: *format }))
+        state.ids.get(index).map(|(schema, format)| {
+            Arc::new(Schema {
+                schema: schema.clone(),
+                schema_type: *format,
+            })
+        })
     }
 
     pub(crate) fn subjects(&self) -> Vec<String> {
@@ -107,12 +114,16 @@ impl SchemaIds for FakeRegistry {
                 state.subjects.get(subject).cloned().unwrap_or_default()
             };
             Ok(versions.into_iter().find(|id| {
-                self.schema(*id).is_some_and(|s| s.schema == schema && s.schema_type == format)
+                self.schema(*id)
+                    .is_some_and(|s| s.schema == schema && s.schema_type == format)
             }))
         })
     }
 
-    fn latest<'a>(&'a self, subject: &'a str) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
+    fn latest<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
         Box::pin(async move {
             self.latests.fetch_add(1, Ordering::SeqCst);
             self.check_up()?;
@@ -149,7 +160,11 @@ impl SchemaType for Ping {
                 Field::new("user", String::describe(builder)),
                 Field::new("id", i64::describe(builder)),
             ];
-            builder.define(Def::Record(RecordDef { full_name: name.clone(), fields, ..RecordDef::default() }));
+            builder.define(Def::Record(RecordDef {
+                full_name: name.clone(),
+                fields,
+                ..RecordDef::default()
+            }));
         }
         Ty::Named(name)
     }
@@ -163,6 +178,15 @@ impl AvroEncode for Ping {
     fn encode_avro<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         self.user.encode_avro(buf)?;
         self.id.encode_avro(buf)
+    }
+}
+
+impl AvroDecode for Ping {
+    fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
+        Ok(Ping {
+            user: String::decode_avro(input)?,
+            id: i64::decode_avro(input)?,
+        })
     }
 }
 
