@@ -47,13 +47,15 @@ pub enum RecordError {
     /// The record has no schema (read without a registry, or not framed).
     #[error("the record carries no schema id (is a schema registry configured?)")]
     NoSchema,
-    /// The writer schema is not the schema of the type asked for.
-    #[error("the writer schema (id {schema_id}) differs from the schema of {reader}; reading across schema versions is not supported yet")]
-    SchemaMismatch {
+    /// The type asked for cannot read what the writer schema wrote.
+    #[error("{reader} cannot read data written with schema id {schema_id}: {message}")]
+    Incompatible {
         /// The writer schema id.
         schema_id: i32,
         /// The full name of the type asked for.
         reader: String,
+        /// Why (names the field).
+        message: String,
     },
     /// The writer schema text does not parse.
     #[error("the writer schema (id {schema_id}) is invalid: {message}")]

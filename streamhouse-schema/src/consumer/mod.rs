@@ -37,6 +37,7 @@ mod record;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -46,9 +47,10 @@ pub use builder::ConsumerBuilder;
 pub use error::{InvalidRecord, RecordError};
 pub use record::{ConsumedRecord, TypedRecord};
 
+use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::AvroDecode;
 use crate::error::ClientError;
-use crate::producer::schema_ids::SchemaIds;
+use crate::producer::schema_ids::{SchemaIds, SchemaKey};
 use crate::producer::Schema;
 use crate::schema::avro::rabin_fingerprint;
 use crate::schema::{SchemaFormat, StreamSchema};
@@ -63,6 +65,13 @@ pub struct Consumer {
     schemas: HashMap<i32, Arc<Schema>>,
     /// Parsed Avro writer schemas by id, built on first decode.
     parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
+    /// Resolution plans by (writer id, reader type), built on first decode across schemas.
+    resolutions: RwLock<HashMap<(i32, SchemaKey), Arc<Resolution>>>,
+}
+
+thread_local! {
+    /// Reused buffer for payloads rewritten into the reader's schema.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A writer schema parsed once for decoding.
@@ -88,6 +97,7 @@ impl Consumer {
             registry,
             schemas: HashMap::new(),
             parsed: RwLock::new(HashMap::new()),
+            resolutions: RwLock::new(HashMap::new()),
         }
     }
 
@@ -118,23 +128,63 @@ impl Consumer {
 
     /// Decodes a polled record into `T` with `T`'s generated decoder.
     ///
-    /// The writer schema must be `T`'s schema (same Avro Parsing Canonical Form); a record
-    /// written with another version is [`RecordError::SchemaMismatch`].
+    /// When the writer schema (from the record's id) is `T`'s schema, the payload is
+    /// decoded directly. Otherwise Avro schema resolution applies (added fields take their
+    /// defaults, removed fields are skipped, numbers are promoted, enum symbols and aliases
+    /// are mapped), with the plan built once per (writer id, type) and cached. A writer
+    /// schema `T` cannot read is [`RecordError::Incompatible`], naming the field.
     pub fn decode<T: StreamSchema + AvroDecode>(
         &self,
         record: &ConsumedRecord,
     ) -> Result<T, ClientError> {
         let (id, writer) = self.avro_writer(record)?;
-        if writer.fingerprint != T::avro_fingerprint() {
-            return Err(invalid(
+        if writer.fingerprint == T::avro_fingerprint() {
+            return T::decode_value(&record.value)
+                .map_err(|e| invalid(record, RecordError::Decode(e)));
+        }
+        let resolution = self.resolution::<T>(record, id)?;
+        SCRATCH
+            .with(|scratch| match scratch.try_borrow_mut() {
+                Ok(mut scratch) => resolution.decode::<T>(&record.value, &mut scratch),
+                Err(_) => resolution.decode::<T>(&record.value, &mut Vec::new()),
+            })
+            .map_err(|e| invalid(record, RecordError::Decode(e)))
+    }
+
+    /// The cached plan for reading writer schema `id` as `T`.
+    fn resolution<T: StreamSchema>(
+        &self,
+        record: &ConsumedRecord,
+        id: i32,
+    ) -> Result<Arc<Resolution>, ClientError> {
+        let key = (id, SchemaKey::of::<T>());
+        if let Some(plan) = self
+            .resolutions
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(Arc::clone(plan));
+        }
+        let Some(writer) = &record.schema else {
+            return Err(invalid(record, RecordError::NoSchema));
+        };
+        let plan = Resolution::new(&writer.schema, T::avro_schema_json()).map_err(|e| {
+            invalid(
                 record,
-                RecordError::SchemaMismatch {
+                RecordError::Incompatible {
                     schema_id: id,
                     reader: T::full_name().to_string(),
+                    message: e.to_string(),
                 },
-            ));
-        }
-        T::decode_value(&record.value).map_err(|e| invalid(record, RecordError::Decode(e)))
+            )
+        })?;
+        let plan = Arc::new(plan);
+        self.resolutions
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&plan));
+        Ok(plan)
     }
 
     /// Decodes a polled record's Avro payload with its writer schema into a generic value.
@@ -171,9 +221,10 @@ impl Consumer {
         if writer.fingerprint != K::avro_fingerprint() {
             return Err(invalid(
                 record,
-                RecordError::SchemaMismatch {
+                RecordError::Incompatible {
                     schema_id: id,
                     reader: K::full_name().to_string(),
+                    message: "keys are decoded only with their own schema".to_string(),
                 },
             ));
         }

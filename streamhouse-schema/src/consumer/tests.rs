@@ -281,7 +281,7 @@ async fn protobuf_payload_excludes_message_indexes() {
 }
 
 #[tokio::test]
-async fn decoding_with_another_schema_is_a_typed_mismatch() {
+async fn decoding_an_unrelated_schema_is_a_typed_incompatibility() {
     let setup = setup().await;
     assert!(setup
         .producer
@@ -303,8 +303,12 @@ async fn decoding_with_another_schema_is_a_typed_mismatch() {
     };
     let decoded = consumer.decode::<Ping>(&record);
     assert!(
-        matches!(decoded, Err(ClientError::InvalidRecord(ref e)) if e.reason == RecordError::SchemaMismatch { schema_id: 1, reader: "com.acme.Ping".into() }),
+        matches!(decoded, Err(ClientError::InvalidRecord(ref e)) if matches!(e.reason, RecordError::Incompatible { schema_id: 1, ref reader, .. } if reader == "com.acme.Ping")),
         "{decoded:?}"
+    );
+    assert_eq!(
+        decoded.err().map(|e| e.to_string()).unwrap_or_default(),
+        "record pings/0@0: com.acme.Ping cannot read data written with schema id 1: incompatible schemas: : record Other does not match reader record com.acme.Ping (add an alias)"
     );
     // The generic reader still reads it with the writer schema.
     assert_eq!(
@@ -372,5 +376,28 @@ async fn builder_requires_transport_and_topics() {
     assert!(
         matches!(bad_topic, Err(ClientError::Transport(_))),
         "{bad_topic:?}"
+    );
+}
+
+#[tokio::test]
+async fn records_written_with_an_older_schema_are_resolved_into_the_type() {
+    let setup = setup().await;
+    // The writer had `id` as an int and an extra field the reader dropped.
+    let writer = r#"{"type":"record","name":"Ping","namespace":"com.acme","fields":[
+        {"name":"user","type":"string"},{"name":"id","type":"int"},{"name":"extra","type":"string"}]}"#;
+    let payload = [0x04, b'a', b'l', 0x02, 0x02, b'x'];
+    let sent = setup
+        .producer
+        .send_with_schema("pings", None, &payload, writer, SchemaFormat::Avro, None)
+        .await;
+    assert!(sent.is_ok(), "{sent:?}");
+    let mut consumer = consumer(&setup, "pings").await;
+    let typed = consumer.poll_typed::<Ping>(Duration::from_millis(50)).await;
+    assert_eq!(
+        typed.ok().flatten().map(|t| t.value),
+        Some(Ping {
+            user: "al".to_string(),
+            id: 1
+        })
     );
 }
