@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::{Producer, ProducerConfig, SubjectNameStrategy};
+use streamhouse_schema::registry::SchemaRegistryClient;
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::{MemoryLog, Transport, TransportRecord};
-use streamhouse_schema::{StreamSchema, Topic};
+use streamhouse_schema::StreamSchema;
 
 /// A shop order.
 #[derive(StreamSchema, Debug, Clone, PartialEq)]
@@ -132,6 +133,19 @@ async fn concurrent_first_sends_agree_on_one_id() {
     assert_eq!(offsets, (0..100).collect::<Vec<i64>>());
     let stored = records(&log, "beats").await;
     assert!(stored.iter().all(|r| r.value[..5] == [0x00, 0, 0, 0, 1]));
+    // One schema, one version: every first send ended up with the same registration.
+    let client = match SchemaRegistryClient::new("mock://producer-typed-concurrent") {
+        Ok(client) => client,
+        Err(error) => unreachable!("{error}"),
+    };
+    assert_eq!(
+        client.list_subjects().await.ok(),
+        Some(vec!["beats-value".to_string()])
+    );
+    assert_eq!(
+        client.list_versions("beats-value").await.ok(),
+        Some(vec![1])
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use super::Consumer;
 use crate::error::ClientError;
 use crate::producer::schema_ids::SchemaIds;
 use crate::producer::RegistrySetting;
+use crate::registry::SchemaRegistryClient;
 use crate::transport::{StartOffset, Transport};
 
 /// Builds a [`Consumer`]; start with [`Consumer::builder`].
@@ -32,6 +33,11 @@ impl ConsumerBuilder {
     pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
         self.registry = RegistrySetting::Url(url.into());
         self
+    }
+
+    /// Use an existing registry client (sharing its schema cache).
+    pub fn schema_registry_client(self, client: SchemaRegistryClient) -> Self {
+        self.with_schema_ids(Arc::new(client))
     }
 
     /// Use an already-connected registry.

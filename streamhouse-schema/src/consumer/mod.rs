@@ -51,7 +51,7 @@ use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::AvroDecode;
 use crate::error::ClientError;
 use crate::producer::schema_ids::{SchemaIds, SchemaKey};
-use crate::producer::Schema;
+use crate::registry::Schema;
 use crate::schema::avro::rabin_fingerprint;
 use crate::schema::{SchemaFormat, StreamSchema};
 use crate::transport::{TransportCursor, TransportRecord};

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::producer::Schema;
+use crate::registry::Schema;
 use crate::transport::Header;
 
 /// A record read by the [`Consumer`](super::Consumer), with its writer schema resolved.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::schema_ids::SchemaIds;
 use super::{Producer, SubjectNameStrategy};
 use crate::error::ClientError;
+use crate::registry::SchemaRegistryClient;
 use crate::transport::{MemoryLog, Transport};
 
 /// The producer's settings as plain data (the original design's configuration struct).
@@ -106,6 +107,12 @@ impl ProducerBuilder {
     pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
         self.registry = RegistrySetting::Url(url.into());
         self
+    }
+
+    /// Use an existing registry client (its caches are shared with every other holder, and
+    /// its builder sets timeouts, failover URLs, auth and TLS).
+    pub fn schema_registry_client(self, client: SchemaRegistryClient) -> Self {
+        self.with_schema_ids(Arc::new(client))
     }
 
     /// Use an already-connected registry (the registry client, or a test double).

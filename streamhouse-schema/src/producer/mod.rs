@@ -32,7 +32,6 @@ use bytes::Bytes;
 
 pub(crate) use config::RegistrySetting;
 pub use config::{ProducerBuilder, ProducerConfig};
-pub use schema_ids::Schema;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::error::ClientError;

@@ -1,14 +1,67 @@
-//! Connects the producer to the crate's registry client.
+//! Connects the producer and consumer to the crate's [`SchemaRegistryClient`].
+//!
+//! The client brings the caches and single-flight (concurrent first sends of a type share
+//! one registration request); this adapter only maps "not found" answers to `None` so the
+//! producer and consumer can turn them into their own, more specific errors.
 
 use std::sync::Arc;
 
-use super::schema_ids::SchemaIds;
+use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::error::ClientError;
+use crate::registry::{Schema, SchemaRegistryClient};
+use crate::schema::SchemaFormat;
 
-/// The registry client for `url`, as the producer uses it.
+/// The registry client for `url` (`http(s)://...`, comma-separated failover URLs, or
+/// `mock://name`), as the producer and consumer use it.
 pub(crate) fn from_url(url: &str) -> Result<Arc<dyn SchemaIds>, ClientError> {
-    // Placeholder until the registry client lands.
-    Err(ClientError::ConfigError(format!(
-        "no registry client for {url} yet"
-    )))
+    Ok(Arc::new(SchemaRegistryClient::new(url)?))
+}
+
+/// `Ok(None)` for a 404 answer, the value or the error otherwise.
+fn found<T>(result: Result<T, ClientError>) -> Result<Option<T>, ClientError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.is_not_found() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+impl SchemaIds for SchemaRegistryClient {
+    fn register<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+    ) -> BoxFuture<'a, Result<i32, ClientError>> {
+        Box::pin(self.register_schema(subject, schema, format))
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+    ) -> BoxFuture<'a, Result<Option<i32>, ClientError>> {
+        Box::pin(async move {
+            let schema = Schema::new(schema, format);
+            found(self.lookup_schema_id(subject, &schema).await)
+        })
+    }
+
+    fn latest<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
+        Box::pin(async move {
+            let latest = found(self.get_latest(subject).await)?;
+            Ok(latest.map(|registered| Latest {
+                id: registered.id,
+                schema: Arc::new(registered.schema),
+            }))
+        })
+    }
+
+    fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
+        Box::pin(async move { found(self.get_schema_by_id(id).await) })
+    }
 }

@@ -11,20 +11,12 @@ use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::ClientError;
+use crate::registry::Schema;
 use crate::schema::{SchemaFormat, Schemas, StreamSchema};
 
 /// A boxed future (registry calls happen on cache misses only, so boxing costs nothing that
 /// matters).
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Stand-in for the registry client's `Schema` until it lands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Schema {
-    /// The schema text.
-    pub schema: String,
-    /// Its format.
-    pub schema_type: SchemaFormat,
-}
 
 /// The latest version of a subject: its id and schema.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::BufMut;
 
-use super::schema_ids::{BoxFuture, Latest, Schema, SchemaIds};
+use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::error::ClientError;
+use crate::registry::{codes, Operation, RegistryError, Schema};
 use crate::schema::model::{Def, Field, ModelBuilder, RecordDef, Ty};
 use crate::schema::{schemas_for, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
 
@@ -38,9 +39,12 @@ impl FakeRegistry {
 
     fn check_up(&self) -> Result<(), ClientError> {
         if self.down.load(Ordering::SeqCst) {
-            Err(ClientError::SchemaRegistryError(
-                "connection refused".to_string(),
-            ))
+            Err(ClientError::SchemaRegistryError(RegistryError::status(
+                Operation::Register,
+                503,
+                codes::STORE_ERROR,
+                "registry down",
+            )))
         } else {
             Ok(())
         }
@@ -70,12 +74,10 @@ impl FakeRegistry {
     fn schema(&self, id: i32) -> Option<Arc<Schema>> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let index = usize::try_from(id).ok()?.checked_sub(1)?;
-        state.ids.get(index).map(|(schema, format)| {
-            Arc::new(Schema {
-                schema: schema.clone(),
-                schema_type: *format,
-            })
-        })
+        state
+            .ids
+            .get(index)
+            .map(|(schema, format)| Arc::new(Schema::new(schema.clone(), *format)))
     }
 
     pub(crate) fn subjects(&self) -> Vec<String> {
