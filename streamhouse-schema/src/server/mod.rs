@@ -1,1 +1,49 @@
-//! TODO-placeholder
+//! An embedded, Confluent-compatible schema registry server (feature `server`).
+//!
+//! It speaks the Confluent Schema Registry REST API (subjects, versions, schemas by id,
+//! compatibility checks, config and mode, soft and permanent deletes) with Confluent's JSON
+//! shapes and error codes, stores schemas in SQLite (a file or `sqlite::memory:`) or
+//! PostgreSQL (several instances may share one database: ids come from the database), and
+//! checks compatibility with [`crate::compat`]. Routes are served at the root and again under
+//! `/schemas` (`GET /schemas/subjects`).
+//!
+//! Start one in-process with [`spawn`], or run the `streamhouse-registry` binary:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use streamhouse_schema::server::{spawn, RegistryConfig};
+//!
+//! let server = spawn(RegistryConfig::in_memory()).await?;
+//! let subjects: Vec<String> = reqwest::get(format!("{}/subjects", server.url()))
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert!(subjects.is_empty());
+//! assert_eq!(server.requests().count("GET", "/subjects"), 1);
+//! server.shutdown().await?;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod cache;
+mod config;
+mod error;
+mod metrics;
+mod model;
+mod policy;
+mod prepare;
+mod response;
+mod routes;
+mod running;
+mod state;
+mod store;
+mod version;
+
+pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};
+pub use error::{ApiError, ServerError};
+pub use metrics::RequestCounter;
+pub use model::SchemaReference;
+pub use response::CONTENT_TYPE;
+pub use routes::router;
+pub use running::{spawn, RunningServer};
+pub use state::AppState;

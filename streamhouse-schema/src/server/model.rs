@@ -1,0 +1,131 @@
+//! The JSON bodies of the Confluent REST API, as the server reads and writes them.
+//! Unknown request fields are ignored (serde's default), as Confluent's clients send extras
+//! such as `metadata` and `ruleSet`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::SchemaFormat;
+
+/// A reference from one schema to another registered schema (`references` in the API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaReference {
+    /// The name the referring schema uses (a Protobuf import path, an Avro full name, a JSON `$ref`).
+    pub name: String,
+    /// The subject the referenced schema is registered under.
+    pub subject: String,
+    /// The referenced version of that subject.
+    pub version: i64,
+}
+
+/// The body of `POST /subjects/{s}/versions`, `POST /subjects/{s}` and the compatibility checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SchemaRequest {
+    pub(crate) schema: String,
+    #[serde(default)]
+    pub(crate) schema_type: Option<String>,
+    #[serde(default)]
+    pub(crate) references: Option<Vec<SchemaReference>>,
+}
+
+/// `{"schema": ..., "schemaType": ..., "references": [...]}` (schemaType omitted for Avro,
+/// references omitted when empty, as Confluent answers).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SchemaBody<'a> {
+    pub(crate) schema: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) schema_type: Option<SchemaFormat>,
+    #[serde(skip_serializing_if = "<[SchemaReference]>::is_empty")]
+    pub(crate) references: &'a [SchemaReference],
+}
+
+/// A subject version: `{"subject", "id", "version", "schema", "schemaType"?, "references"?}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct VersionBody<'a> {
+    pub(crate) subject: &'a str,
+    pub(crate) id: i64,
+    pub(crate) version: i64,
+    #[serde(flatten)]
+    pub(crate) schema: SchemaBody<'a>,
+}
+
+/// `schemaType` is only written for non-Avro schemas.
+pub(crate) fn schema_type_field(format: SchemaFormat) -> Option<SchemaFormat> {
+    (format != SchemaFormat::Avro).then_some(format)
+}
+
+/// The body of `PUT /config` and `PUT /config/{s}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ConfigRequest {
+    #[serde(default)]
+    pub(crate) compatibility: Option<String>,
+}
+
+/// The body of `PUT /mode` and `PUT /mode/{s}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ModeRequest {
+    pub(crate) mode: String,
+}
+
+/// `{"subject", "version"}` pairs of `GET /schemas/ids/{id}/versions`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SubjectVersion {
+    pub(crate) subject: String,
+    pub(crate) version: i64,
+}
+
+/// The answer of the compatibility checks.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CompatibilityBody {
+    pub(crate) is_compatible: bool,
+    pub(crate) messages: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_request_ignores_unknown_fields_and_defaults_type() {
+        let request: SchemaRequest = serde_json::from_str(
+            r#"{"schema":"\"string\"","metadata":{"x":1},"ruleSet":null,"extra":true}"#,
+        )
+        .unwrap();
+        assert_eq!(request.schema, "\"string\"");
+        assert_eq!(request.schema_type, None);
+        assert_eq!(request.references, None);
+    }
+
+    #[test]
+    fn avro_bodies_omit_schema_type_and_empty_references() {
+        let body = VersionBody {
+            subject: "s",
+            id: 7,
+            version: 2,
+            schema: SchemaBody {
+                schema: "\"int\"",
+                schema_type: schema_type_field(SchemaFormat::Avro),
+                references: &[],
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"subject":"s","id":7,"version":2,"schema":"\"int\""}"#
+        );
+        let proto = SchemaBody {
+            schema: "syntax = \"proto3\";",
+            schema_type: schema_type_field(SchemaFormat::Protobuf),
+            references: &[SchemaReference {
+                name: "a.proto".into(),
+                subject: "a".into(),
+                version: 1,
+            }],
+        };
+        assert_eq!(
+            serde_json::to_string(&proto).unwrap(),
+            r#"{"schema":"syntax = \"proto3\";","schemaType":"PROTOBUF","references":[{"name":"a.proto","subject":"a","version":1}]}"#
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The REST routes, served at the root and again under `/schemas` (the original design's
+//! paths, e.g. `GET /schemas/subjects`).
+
+mod compatibility;
+mod config;
+mod meta;
+mod mode;
+mod render;
+mod schemas;
+mod subjects;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use super::auth::{expected_header, require_basic_auth};
+use super::error::ApiError;
+use super::metrics::count_requests;
+use super::state::AppState;
+
+/// Query parameters as sent; flags are parsed leniently because Confluent's Python client
+/// sends `normalize=False` / `True`.
+pub(crate) type Params = HashMap<String, String>;
+
+/// Whether flag `name` is `true` (any case).
+pub(crate) fn flag(params: &Params, name: &str) -> bool {
+    params
+        .get(name)
+        .is_some_and(|value| value.eq_ignore_ascii_case("true"))
+}
+
+/// The registry's HTTP routes for `state`, with the body limit, request counting and (when
+/// configured) basic auth applied.
+pub fn router(state: AppState) -> Router {
+    let api = api_routes();
+    let mut app = Router::new()
+        .merge(api.clone())
+        .nest("/schemas", api)
+        .route("/health", get(meta::health))
+        .route("/v1/metadata/id", get(meta::metadata_id))
+        .route_layer(middleware::from_fn_with_state(
+            state.requests(),
+            count_requests,
+        ))
+        .fallback(|| async { ApiError::no_route() })
+        .layer(DefaultBodyLimit::max(state.max_body_bytes()))
+        .layer(TraceLayer::new_for_http());
+    if let Some(auth) = &state.config().basic_auth {
+        let expected: Arc<str> = Arc::from(expected_header(auth));
+        app = app.layer(middleware::from_fn_with_state(expected, require_basic_auth));
+    }
+    app.with_state(state)
+}
+
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(meta::root))
+        .route("/subjects", get(subjects::list))
+        .route(
+            "/subjects/{subject}",
+            post(subjects::lookup).delete(subjects::delete_subject),
+        )
+        .route(
+            "/subjects/{subject}/versions",
+            get(subjects::versions).post(subjects::register),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}",
+            get(subjects::version).delete(subjects::delete_version),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/schema",
+            get(subjects::version_schema_text),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            get(subjects::referenced_by),
+        )
+        .route("/schemas/types", get(meta::schema_types))
+        .route("/schemas/ids/{id}", get(schemas::by_id))
+        .route("/schemas/ids/{id}/schema", get(schemas::text_by_id))
+        .route("/schemas/ids/{id}/versions", get(schemas::versions_by_id))
+        .route("/schemas/ids/{id}/subjects", get(schemas::subjects_by_id))
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(compatibility::against_all),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            post(compatibility::against_version),
+        )
+        .route(
+            "/config",
+            get(config::get_global)
+                .put(config::put_global)
+                .delete(config::delete_global),
+        )
+        .route(
+            "/config/{subject}",
+            get(config::get_subject)
+                .put(config::put_subject)
+                .delete(config::delete_subject),
+        )
+        .route("/mode", get(mode::get_global).put(mode::put_global))
+        .route(
+            "/mode/{subject}",
+            get(mode::get_subject)
+                .put(mode::put_subject)
+                .delete(mode::delete_subject),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_accept_python_spellings() {
+        let params: Params = [
+            ("normalize".to_string(), "True".to_string()),
+            ("deleted".to_string(), "False".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        assert!(flag(&params, "normalize"));
+        assert!(!flag(&params, "deleted"));
+        assert!(!flag(&params, "permanent"));
+    }
+}

@@ -1,0 +1,175 @@
+//! `/subjects/...`: listing, registration, lookup, versions and deletes.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::super::error::ApiError;
+use super::super::model::SchemaRequest;
+use super::super::policy::{effective_level, ensure_writable};
+use super::super::prepare::{check, prepare};
+use super::super::response::{json_response, ok, CONTENT_TYPE};
+use super::super::state::AppState;
+use super::super::store::reads::Visibility;
+use super::super::version::VersionSpec;
+use super::render::version_response;
+use super::{flag, Params};
+use crate::server::response::JsonBody;
+
+fn visibility(params: &Params) -> Visibility {
+    Visibility::from_flags(flag(params, "deleted"), flag(params, "deletedOnly"))
+}
+
+/// `GET /subjects?subjectPrefix=&deleted=&deletedOnly=`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let mut subjects = state.store().subjects(visibility(&params)).await?;
+    if let Some(prefix) = params.get("subjectPrefix").filter(|p| !p.is_empty()) {
+        subjects.retain(|subject| subject.starts_with(prefix.as_str()));
+    }
+    Ok(ok(&subjects))
+}
+
+/// `GET /subjects/{subject}/versions`: the version numbers (40401 without any).
+pub(crate) async fn versions(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let versions: Vec<i64> = state
+        .store()
+        .visible_versions(&subject, visibility(&params))
+        .await?
+        .into_iter()
+        .map(|v| v.version)
+        .collect();
+    Ok(ok(&versions))
+}
+
+/// `GET /subjects/{subject}/versions/{version}`.
+pub(crate) async fn version(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version)?;
+    let record = state
+        .store()
+        .version(&subject, spec, visibility(&params))
+        .await?;
+    version_response(&record, &params)
+}
+
+/// `GET /subjects/{subject}/versions/{version}/schema`: the schema text itself.
+pub(crate) async fn version_schema_text(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version)?;
+    let record = state
+        .store()
+        .version(&subject, spec, visibility(&params))
+        .await?;
+    let text = super::render::schema_text(&record.schema, &params)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response())
+}
+
+/// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of schemas referencing it.
+pub(crate) async fn referenced_by(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version)?;
+    let record = state
+        .store()
+        .version(&subject, spec, Visibility::Live)
+        .await?;
+    let ids = state
+        .store()
+        .referenced_by(&record.subject, record.version)
+        .await?;
+    Ok(ok(&ids))
+}
+
+/// `POST /subjects/{subject}/versions?normalize=`: registers, answering `{"id": n}`.
+pub(crate) async fn register(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(params): Query<Params>,
+    JsonBody(request): JsonBody<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let store = state.store();
+    ensure_writable(store, &subject).await?;
+    let candidate = prepare(store, request, flag(&params, "normalize")).await?;
+    let level = effective_level(store, &subject).await?;
+    let registered = store
+        .register(&subject, &candidate.new, |existing| {
+            let report = check(level, &candidate.parsed, existing)?;
+            if report.is_compatible() {
+                Ok(())
+            } else {
+                Err(ApiError::incompatible(&subject, &report.messages))
+            }
+        })
+        .await?;
+    if registered.created {
+        tracing::info!(
+            subject,
+            id = registered.id,
+            version = registered.version,
+            "registered schema"
+        );
+    }
+    Ok(ok(&serde_json::json!({ "id": registered.id })))
+}
+
+/// `POST /subjects/{subject}?normalize=&deleted=`: finds the schema under the subject
+/// (40401 no subject, 40403 not under it).
+pub(crate) async fn lookup(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(params): Query<Params>,
+    JsonBody(request): JsonBody<SchemaRequest>,
+) -> Result<Response, ApiError> {
+    let store = state.store();
+    let candidate = prepare(store, request, flag(&params, "normalize")).await?;
+    let found = store
+        .lookup(&subject, &candidate.new.fingerprint, visibility(&params))
+        .await?;
+    version_response(&found, &params)
+}
+
+/// `DELETE /subjects/{subject}?permanent=`: the affected versions.
+pub(crate) async fn delete_subject(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    ensure_writable(state.store(), &subject).await?;
+    let deleted = state
+        .store()
+        .delete_subject(&subject, flag(&params, "permanent"))
+        .await?;
+    state.cache().remove(&deleted.removed_schema_ids);
+    Ok(json_response(StatusCode::OK, &deleted.versions))
+}
+
+/// `DELETE /subjects/{subject}/versions/{version}?permanent=`: the affected version.
+pub(crate) async fn delete_version(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let spec = VersionSpec::parse(&version)?;
+    ensure_writable(state.store(), &subject).await?;
+    let deleted = state
+        .store()
+        .delete_version(&subject, spec, flag(&params, "permanent"))
+        .await?;
+    state.cache().remove(&deleted.removed_schema_ids);
+    let version = deleted.versions.first().copied().unwrap_or_default();
+    Ok(ok(&version))
+}

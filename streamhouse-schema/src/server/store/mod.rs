@@ -1,0 +1,195 @@
+//! The registry's storage on SQLite or PostgreSQL through sqlx.
+//!
+//! Both backends share one set of SQL statements (`$n` placeholders work in both); the
+//! [`with_pool!`] macro expands each operation once per backend so every query is checked
+//! against the native driver's types. Domain failures (40401, 40405, ...) come back as
+//! [`ApiError`]s so a whole operation, checks included, can run inside one transaction.
+
+mod deletes;
+pub(crate) mod reads;
+mod registration;
+pub(crate) mod settings;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+use crate::schema::SchemaFormat;
+
+use super::config::RegistryConfig;
+use super::error::{ApiError, ServerError};
+use super::model::SchemaReference;
+
+pub(crate) use registration::{ExistingSchema, NewSchema};
+
+/// Runs `$body` with `$pool` bound to the concrete sqlx pool of `$store`.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pools {
+            $crate::server::store::Pools::Sqlite($pool) => $body,
+            $crate::server::store::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// The two supported databases.
+#[derive(Debug, Clone)]
+pub(crate) enum Pools {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The registry's database.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    pub(crate) pools: Pools,
+}
+
+/// One stored schema (the row behind a schema id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SchemaRecord {
+    pub(crate) id: i64,
+    pub(crate) format: SchemaFormat,
+    pub(crate) text: String,
+    pub(crate) references: Vec<SchemaReference>,
+}
+
+/// One version of a subject with its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VersionRecord {
+    pub(crate) subject: String,
+    pub(crate) version: i64,
+    pub(crate) deleted: bool,
+    pub(crate) schema: SchemaRecord,
+}
+
+/// The columns of `schemas` in the order the queries select them.
+type SchemaRow = (i64, String, String, String);
+/// `subject_versions` joined with `schemas`.
+type VersionRow = (String, i64, bool, i64, String, String, String);
+
+/// The SELECT list matching [`VersionRow`].
+pub(crate) const VERSION_COLUMNS: &str =
+    "sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.schema_text, s.references_json \
+     FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id";
+
+fn schema_from_row(
+    (id, schema_type, text, references_json): SchemaRow,
+) -> Result<SchemaRecord, ApiError> {
+    let format = SchemaFormat::from_str(&schema_type)
+        .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
+    let references: Vec<SchemaReference> = serde_json::from_str(&references_json)
+        .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
+    Ok(SchemaRecord {
+        id,
+        format,
+        text,
+        references,
+    })
+}
+
+fn version_from_row(
+    (subject, version, deleted, id, schema_type, text, references_json): VersionRow,
+) -> Result<VersionRecord, ApiError> {
+    Ok(VersionRecord {
+        subject,
+        version,
+        deleted,
+        schema: schema_from_row((id, schema_type, text, references_json))?,
+    })
+}
+
+impl Store {
+    /// Connects to `config.database_url` and brings its tables up to date.
+    pub(crate) async fn connect(config: &RegistryConfig) -> Result<Store, ServerError> {
+        let url = config.database_url.as_str();
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Self::connect_postgres(url, config.max_connections).await
+        } else {
+            Err(ServerError::UnsupportedDatabase(url.to_string()))
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Store, ServerError> {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let mut options = SqliteConnectOptions::from_str(url)
+            .map_err(ServerError::Connect)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if !in_memory {
+            options = options.journal_mode(SqliteJournalMode::Wal);
+        }
+        // One connection: SQLite has one writer anyway, and a single connection turns
+        // concurrent registrations into a queue instead of SQLITE_BUSY failures. It is
+        // never recycled, so an in-memory database lives as long as the server.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(ServerError::Connect)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(ServerError::Migrate)?;
+        Ok(Store {
+            pools: Pools::Sqlite(pool),
+        })
+    }
+
+    async fn connect_postgres(url: &str, max_connections: u32) -> Result<Store, ServerError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(ServerError::Connect)?;
+        // sqlx takes an advisory lock while migrating, so instances starting together on one
+        // database do not race.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(ServerError::Migrate)?;
+        Ok(Store {
+            pools: Pools::Postgres(pool),
+        })
+    }
+
+    /// Closes every connection (waits for checked-out ones to come back).
+    pub(crate) async fn close(&self) {
+        with_pool!(self, |pool| pool.close().await)
+    }
+
+    /// The backend's name, for logs.
+    pub(crate) fn backend_name(&self) -> &'static str {
+        match self.pools {
+            Pools::Sqlite(_) => "sqlite",
+            Pools::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether the database answers (for `/health`).
+    pub(crate) async fn ping(&self) -> Result<(), ApiError> {
+        with_pool!(self, |pool| {
+            sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
+                .fetch_one(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}
+
+/// Whether `error` is a unique-constraint violation (a lost race with a concurrent writer).
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|db| db.is_unique_violation())
+}

@@ -1,0 +1,214 @@
+//! Read-only queries: subjects, versions, schemas by id, lookups.
+
+use super::super::error::ApiError;
+use super::super::model::SchemaReference;
+use super::super::version::VersionSpec;
+use super::{
+    schema_from_row, version_from_row, with_pool, SchemaRecord, SchemaRow, Store, VersionRecord,
+    VersionRow,
+};
+
+/// Which versions a read may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Visibility {
+    /// Only versions that are not soft-deleted.
+    Live,
+    /// Live and soft-deleted versions (`?deleted=true`).
+    IncludeDeleted,
+    /// Only soft-deleted versions (`?deletedOnly=true`).
+    DeletedOnly,
+}
+
+impl Visibility {
+    /// From the `deleted` / `deletedOnly` query flags.
+    pub(crate) fn from_flags(deleted: bool, deleted_only: bool) -> Self {
+        if deleted_only {
+            Visibility::DeletedOnly
+        } else if deleted {
+            Visibility::IncludeDeleted
+        } else {
+            Visibility::Live
+        }
+    }
+
+    fn shows(self, deleted: bool) -> bool {
+        match self {
+            Visibility::Live => !deleted,
+            Visibility::IncludeDeleted => true,
+            Visibility::DeletedOnly => deleted,
+        }
+    }
+}
+
+impl Store {
+    /// Subject names (sorted) with at least one version `visibility` shows.
+    pub(crate) async fn subjects(&self, visibility: Visibility) -> Result<Vec<String>, ApiError> {
+        let rows: Vec<(String, bool)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT DISTINCT subject, deleted FROM subject_versions ORDER BY subject",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut subjects: Vec<String> = rows
+            .into_iter()
+            .filter(|(_, deleted)| visibility.shows(*deleted))
+            .map(|(subject, _)| subject)
+            .collect();
+        subjects.dedup();
+        Ok(subjects)
+    }
+
+    /// Every version of `subject` (oldest first), soft-deleted ones included.
+    pub(crate) async fn all_versions(&self, subject: &str) -> Result<Vec<VersionRecord>, ApiError> {
+        let sql = format!(
+            "SELECT {} WHERE sv.subject = $1 ORDER BY sv.version",
+            super::VERSION_COLUMNS
+        );
+        let rows: Vec<VersionRow> = with_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(subject).fetch_all(pool).await?
+        });
+        rows.into_iter().map(version_from_row).collect()
+    }
+
+    /// The versions of `subject` that `visibility` shows; 40401 when there are none.
+    pub(crate) async fn visible_versions(
+        &self,
+        subject: &str,
+        visibility: Visibility,
+    ) -> Result<Vec<VersionRecord>, ApiError> {
+        let versions: Vec<VersionRecord> = self
+            .all_versions(subject)
+            .await?
+            .into_iter()
+            .filter(|v| visibility.shows(v.deleted))
+            .collect();
+        if versions.is_empty() {
+            return Err(ApiError::subject_not_found(subject));
+        }
+        Ok(versions)
+    }
+
+    /// One version of `subject`: 40401 without visible versions, 40402 without that one.
+    pub(crate) async fn version(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        visibility: Visibility,
+    ) -> Result<VersionRecord, ApiError> {
+        let versions = self.visible_versions(subject, visibility).await?;
+        pick_version(versions, spec)
+    }
+
+    /// The schema with this id (soft-deleted registrations keep it resolvable); 40403 otherwise.
+    pub(crate) async fn schema_by_id(&self, id: i64) -> Result<SchemaRecord, ApiError> {
+        let row: Option<SchemaRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, schema_type, schema_text, references_json FROM schemas WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        match row {
+            Some(row) => schema_from_row(row),
+            None => Err(ApiError::schema_not_found(format!("Schema {id} not found"))),
+        }
+    }
+
+    /// The (subject, version) pairs that use schema `id`; 40403 when the id is unknown.
+    pub(crate) async fn versions_of_schema(
+        &self,
+        id: i64,
+        visibility: Visibility,
+    ) -> Result<Vec<(String, i64)>, ApiError> {
+        self.schema_by_id(id).await?;
+        let rows: Vec<(String, i64, bool)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT subject, version, deleted FROM subject_versions WHERE schema_id = $1 ORDER BY subject, version",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|(_, _, deleted)| visibility.shows(*deleted))
+            .map(|(subject, version, _)| (subject, version))
+            .collect())
+    }
+
+    /// The newest visible version of `subject` whose schema has `fingerprint`: 40401 when
+    /// the subject has no visible version, 40403 when none matches.
+    pub(crate) async fn lookup(
+        &self,
+        subject: &str,
+        fingerprint: &str,
+        visibility: Visibility,
+    ) -> Result<VersionRecord, ApiError> {
+        let versions = self.visible_versions(subject, visibility).await?;
+        let matching: Vec<(i64, bool)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT sv.version, sv.deleted FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
+                 WHERE sv.subject = $1 AND s.fingerprint = $2 ORDER BY sv.version DESC",
+            )
+            .bind(subject)
+            .bind(fingerprint)
+            .fetch_all(pool)
+            .await?
+        });
+        let found = matching
+            .into_iter()
+            .find(|(_, deleted)| visibility.shows(*deleted))
+            .and_then(|(version, _)| versions.into_iter().find(|v| v.version == version));
+        found.ok_or_else(|| ApiError::schema_not_found("Schema not found"))
+    }
+}
+
+impl Store {
+    /// Ids of schemas whose references name `subject` version `version`.
+    pub(crate) async fn referenced_by(
+        &self,
+        subject: &str,
+        version: i64,
+    ) -> Result<Vec<i64>, ApiError> {
+        let rows: Vec<(i64, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, references_json FROM schemas WHERE references_json <> '[]' ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut ids = Vec::new();
+        for (id, references_json) in rows {
+            let references: Vec<SchemaReference> =
+                serde_json::from_str(&references_json).map_err(|error| {
+                    ApiError::internal(format!("stored references of schema {id}: {error}"))
+                })?;
+            if references
+                .iter()
+                .any(|r| r.subject == subject && r.version == version)
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Picks `spec` out of `versions` (oldest first, non-empty); 40402 when absent.
+pub(crate) fn pick_version(
+    versions: Vec<VersionRecord>,
+    spec: VersionSpec,
+) -> Result<VersionRecord, ApiError> {
+    match spec {
+        VersionSpec::Latest => versions
+            .into_iter()
+            .max_by_key(|v| v.version)
+            .ok_or_else(|| ApiError::version_not_found(-1)),
+        VersionSpec::Number(n) => versions
+            .into_iter()
+            .find(|v| v.version == n)
+            .ok_or_else(|| ApiError::version_not_found(n)),
+    }
+}

@@ -1,0 +1,192 @@
+//! Registering a schema under a subject: one transaction, idempotent under concurrency.
+//!
+//! Two writers racing on the same subject (on PostgreSQL, or two registry instances on one
+//! database) both compute "no such version yet"; the unique indexes let exactly one insert
+//! win and the loser's transaction fails with a unique violation. The loser then retries
+//! from the start and finds the winner's row, so 100 identical concurrent registrations
+//! yield one id and one version.
+
+use crate::schema::SchemaFormat;
+
+use super::super::error::ApiError;
+use super::{is_unique_violation, with_pool, Store};
+
+/// How often a registration that lost a race is retried before giving up with 50001.
+const MAX_ATTEMPTS: usize = 20;
+
+/// A schema ready to be stored: validated, with its dedupe fingerprint.
+#[derive(Debug, Clone)]
+pub(crate) struct NewSchema {
+    pub(crate) format: SchemaFormat,
+    /// The text to store and return.
+    pub(crate) text: String,
+    /// `references` as stored JSON.
+    pub(crate) references_json: String,
+    /// Equal for schemas that are the same (format, normalized text, references).
+    pub(crate) fingerprint: String,
+}
+
+/// A live version the compatibility check must consider.
+#[derive(Debug, Clone)]
+pub(crate) struct ExistingSchema {
+    pub(crate) version: i64,
+    pub(crate) format: SchemaFormat,
+    pub(crate) text: String,
+}
+
+/// The outcome of a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Registered {
+    pub(crate) id: i64,
+    pub(crate) version: i64,
+    /// False when the schema was already live under the subject.
+    pub(crate) created: bool,
+}
+
+impl Store {
+    /// Registers `schema` under `subject`. `check` sees the subject's live versions (oldest
+    /// first) and the effective compatibility level's verdict is its business; it runs only
+    /// when the schema is not already registered under the subject.
+    pub(crate) async fn register<F>(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        check: F,
+    ) -> Result<Registered, ApiError>
+    where
+        F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
+    {
+        let mut last_error = None;
+        for _ in 0..MAX_ATTEMPTS {
+            match self.register_once(subject, schema, &check).await {
+                Ok(registered) => return Ok(registered),
+                Err(Attempt::Api(error)) => return Err(error),
+                Err(Attempt::Database(error)) if is_unique_violation(&error) => {
+                    tracing::debug!(subject, "registration lost a race; retrying");
+                    last_error = Some(error);
+                    tokio::task::yield_now().await;
+                }
+                Err(Attempt::Database(error)) => return Err(ApiError::store(&error)),
+            }
+        }
+        Err(ApiError::store(
+            &last_error.unwrap_or(sqlx::Error::PoolTimedOut),
+        ))
+    }
+
+    async fn register_once<F>(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        check: &F,
+    ) -> Result<Registered, Attempt>
+    where
+        F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
+    {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+
+            let existing: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
+                 WHERE sv.subject = $1 AND s.fingerprint = $2 AND NOT sv.deleted \
+                 ORDER BY sv.version DESC LIMIT 1",
+            )
+            .bind(subject)
+            .bind(&schema.fingerprint)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((version, id)) = existing {
+                tx.commit().await?;
+                return Ok(Registered {
+                    id,
+                    version,
+                    created: false,
+                });
+            }
+
+            let live: Vec<(i64, String, String)> = sqlx::query_as(
+                "SELECT sv.version, s.schema_type, s.schema_text FROM subject_versions sv \
+                 JOIN schemas s ON s.id = sv.schema_id \
+                 WHERE sv.subject = $1 AND NOT sv.deleted ORDER BY sv.version",
+            )
+            .bind(subject)
+            .fetch_all(&mut *tx)
+            .await?;
+            let live = live
+                .into_iter()
+                .map(|(version, schema_type, text)| {
+                    let format = schema_type
+                        .parse::<SchemaFormat>()
+                        .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
+                    Ok(ExistingSchema {
+                        version,
+                        format,
+                        text,
+                    })
+                })
+                .collect::<Result<Vec<_>, Attempt>>()?;
+            check(&live).map_err(Attempt::Api)?;
+
+            // Look first, insert only when absent: a conflicting insert would still use up
+            // a sequence value and leave a gap in the ids.
+            let known: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
+                    .bind(&schema.fingerprint)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let id = match known {
+                Some(id) => id,
+                None => {
+                    sqlx::query(
+                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (fingerprint) DO NOTHING",
+                    )
+                    .bind(schema.format.as_str())
+                    .bind(&schema.text)
+                    .bind(&schema.references_json)
+                    .bind(&schema.fingerprint)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
+                        .bind(&schema.fingerprint)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+
+            let (latest,): (i64,) = sqlx::query_as(
+                "SELECT COALESCE(MAX(version), 0) FROM subject_versions WHERE subject = $1",
+            )
+            .bind(subject)
+            .fetch_one(&mut *tx)
+            .await?;
+            let version = latest + 1;
+            sqlx::query(
+                "INSERT INTO subject_versions (subject, version, schema_id, deleted) VALUES ($1, $2, $3, FALSE)",
+            )
+            .bind(subject)
+            .bind(version)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Registered {
+                id,
+                version,
+                created: true,
+            })
+        })
+    }
+}
+
+/// Why one attempt failed: a verdict to return, or a database error that may be a lost race.
+enum Attempt {
+    Api(ApiError),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Attempt {
+    fn from(error: sqlx::Error) -> Self {
+        Attempt::Database(error)
+    }
+}

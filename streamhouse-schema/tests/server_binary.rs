@@ -1,0 +1,162 @@
+//! The `streamhouse-registry` binary: `--help`, flags and env config, JSON logs with the bound
+//! address, basic auth, graceful shutdown on SIGTERM, and data kept across restarts.
+#![cfg(feature = "server")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_streamhouse-registry");
+
+#[test]
+fn help_lists_every_flag_and_env_var() {
+    let output = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "--listen",
+        "--database",
+        "--basic-auth",
+        "--max-body-bytes",
+        "STREAMHOUSE_REGISTRY_LISTEN",
+        "STREAMHOUSE_REGISTRY_DATABASE",
+        "STREAMHOUSE_REGISTRY_BASIC_AUTH",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
+
+#[test]
+fn bad_flags_fail_with_a_message() {
+    let output = Command::new(BIN)
+        .args(["--basic-auth", "no-colon"])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("USER:PASSWORD"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--database", "mysql://x"])
+        .output()
+        .expect("run");
+    assert!(
+        !output.status.success(),
+        "an unsupported database must fail"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("unsupported database URL"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+/// A started binary and the address it reported.
+struct Registry {
+    child: Child,
+    url: String,
+}
+
+/// Starts the binary (config through env vars) and reads the bound address from its JSON log.
+fn start(database: &str, basic_auth: Option<&str>) -> Registry {
+    let mut command = Command::new(BIN);
+    command
+        .arg("--log-json")
+        .env("STREAMHOUSE_REGISTRY_LISTEN", "127.0.0.1:0")
+        .env("STREAMHOUSE_REGISTRY_DATABASE", database)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(auth) = basic_auth {
+        command.env("STREAMHOUSE_REGISTRY_BASIC_AUTH", auth);
+    }
+    let mut child = command.spawn().expect("start the registry binary");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = match lines.next() {
+            Some(Ok(line)) => line,
+            _ => panic!("the registry exited before reporting its address"),
+        };
+        let Ok(event) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if event["fields"]["message"] == json!("schema registry listening") {
+            let addr = event["fields"]["addr"]
+                .as_str()
+                .expect("addr field")
+                .to_string();
+            break format!("http://{addr}");
+        }
+    };
+    // Keep draining the log so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Registry { child, url }
+}
+
+fn terminate(mut registry: Registry) {
+    let status = Command::new("kill")
+        .args(["-TERM", &registry.child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let exit = registry.child.wait().expect("wait for the registry");
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_stops_on_sigterm_and_keeps_data() {
+    let dir = std::env::temp_dir().join(format!("streamhouse_registry_bin_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let database = format!("sqlite://{}", dir.join("registry.db").display());
+    let client = reqwest::Client::new();
+
+    let registry = start(&database, Some("ops:pa55"));
+    let unauthorized = client
+        .get(format!("{}/subjects", registry.url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(unauthorized.status(), 401);
+    let registered: Value = client
+        .post(format!("{}/subjects/orders-value/versions", registry.url))
+        .basic_auth("ops", Some("pa55"))
+        .json(&json!({ "schema": "\"string\"" }))
+        .send()
+        .await
+        .expect("register")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(registered, json!({ "id": 1 }));
+    terminate(registry);
+
+    // Same database, no auth this time: the schema is still there.
+    let registry = start(&database, None);
+    let subjects: Value = client
+        .get(format!("{}/schemas/subjects", registry.url))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(subjects, json!(["orders-value"]));
+    let schema: Value = client
+        .get(format!("{}/schemas/ids/1", registry.url))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(schema, json!({ "schema": "\"string\"" }));
+    terminate(registry);
+    let _ = std::fs::remove_dir_all(dir);
+}
