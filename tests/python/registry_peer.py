@@ -178,7 +178,7 @@ def framing(payload):
     return struct.unpack(">I", payload[1:5])[0]
 
 
-def avro_round_trip(client):
+def avro_round_trip(client, url):
     serializer = AvroSerializer(client, ORDER_V2)
     deserializer = AvroDeserializer(client)
     ctx = SerializationContext("peer-avro", MessageField.VALUE)
@@ -189,7 +189,7 @@ def avro_round_trip(client):
     check(client.get_subjects().count("peer-avro-value") == 1, "auto-registered under topic-value")
     check(deserializer(payload, ctx) == record, "Avro round trip")
     # A second serializer instance finds the same id (server-side idempotence).
-    again = AvroSerializer(SchemaRegistryClient({"url": client._rest_client.base_urls[0]}), ORDER_V2)
+    again = AvroSerializer(SchemaRegistryClient({"url": url}), ORDER_V2)
     check(framing(again(record, ctx)) == schema_id, "the same schema maps to the same id")
 
 
@@ -260,7 +260,7 @@ def main():
     client = SchemaRegistryClient({"url": url})
     try:
         registry_api(client)
-        avro_round_trip(client)
+        avro_round_trip(client, url)
         json_round_trip(client)
         protobuf_round_trip(client)
     except Exception:  # noqa: BLE001 - report any failure and exit non-zero
