@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::schema_ids::SchemaIds;
-use super::{Producer, SubjectNameStrategy};
+use super::{KeyEncoding, Producer, SubjectNameStrategy};
 use crate::error::ClientError;
 use crate::registry::SchemaRegistryClient;
 use crate::transport::{MemoryLog, Transport};
@@ -33,6 +33,8 @@ pub struct ProducerConfig {
     /// Without auto-registration, take the subject's latest version (which must be the
     /// producer's schema) instead of looking the schema up (default `false`).
     pub use_latest_version: bool,
+    /// How typed sends write keys (default: framed with the key's own schema).
+    pub key_encoding: KeyEncoding,
 }
 
 impl Default for ProducerConfig {
@@ -42,6 +44,7 @@ impl Default for ProducerConfig {
             subject_name_strategy: SubjectNameStrategy::TopicName,
             auto_register: true,
             use_latest_version: false,
+            key_encoding: KeyEncoding::Schema,
         }
     }
 }
@@ -81,6 +84,7 @@ pub struct ProducerBuilder {
     pub(crate) strategy: SubjectNameStrategy,
     pub(crate) auto_register: bool,
     pub(crate) use_latest_version: bool,
+    pub(crate) key_encoding: KeyEncoding,
 }
 
 impl ProducerBuilder {
@@ -99,6 +103,7 @@ impl ProducerBuilder {
             strategy: config.subject_name_strategy,
             auto_register: config.auto_register,
             use_latest_version: config.use_latest_version,
+            key_encoding: config.key_encoding,
         }
     }
 
@@ -149,6 +154,12 @@ impl ProducerBuilder {
         self
     }
 
+    /// How typed sends write keys (default [`KeyEncoding::Schema`]).
+    pub fn key_encoding(mut self, encoding: KeyEncoding) -> Self {
+        self.key_encoding = encoding;
+        self
+    }
+
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
         let registry = self.registry.connect()?;
@@ -162,6 +173,7 @@ impl ProducerBuilder {
             self.strategy,
             self.auto_register,
             self.use_latest_version,
+            self.key_encoding,
         ))
     }
 }
@@ -174,6 +186,7 @@ impl fmt::Debug for ProducerBuilder {
             .field("subject_name_strategy", &self.strategy)
             .field("auto_register", &self.auto_register)
             .field("use_latest_version", &self.use_latest_version)
+            .field("key_encoding", &self.key_encoding)
             .finish()
     }
 }

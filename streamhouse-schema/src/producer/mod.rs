@@ -16,6 +16,7 @@
 
 mod config;
 mod frame;
+mod key;
 mod registry_glue;
 pub(crate) mod schema_ids;
 mod subject;
@@ -32,6 +33,7 @@ use bytes::Bytes;
 
 pub(crate) use config::RegistrySetting;
 pub use config::{ProducerBuilder, ProducerConfig};
+pub use key::KeyEncoding;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::error::ClientError;
@@ -62,6 +64,7 @@ struct Inner {
     strategy: SubjectNameStrategy,
     auto_register: bool,
     use_latest_version: bool,
+    key_encoding: KeyEncoding,
     typed_ids: TypedIds,
     raw_ids: RawIds,
     /// Formats of ids used with `send_with_schema_id`, so only the first send asks.
@@ -85,6 +88,7 @@ impl Producer {
         strategy: SubjectNameStrategy,
         auto_register: bool,
         use_latest_version: bool,
+        key_encoding: KeyEncoding,
     ) -> Producer {
         Producer {
             inner: Arc::new(Inner {
@@ -93,6 +97,7 @@ impl Producer {
                 strategy,
                 auto_register,
                 use_latest_version,
+                key_encoding,
                 typed_ids: TypedIds::default(),
                 raw_ids: RawIds::default(),
                 id_formats: RwLock::new(HashMap::new()),
@@ -201,13 +206,14 @@ impl Producer {
     /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
     ///
     /// The key is the type's key field, encoded with its own schema under the key subject
-    /// (`{topic}-key` by default). The first send of a type registers its generated schema
+    /// (`{topic}-key` by default), or as plain bytes with
+    /// [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`. The first send of a type registers its generated schema
     /// (concurrent first sends share the registry's single request); later sends use the
     /// cached id and touch only the cache, the generated encoder and the transport.
     pub async fn send_typed<T: Topic>(&self, value: &T) -> Result<SendResult, ClientError> {
         let topic = T::TOPIC;
         let key = match value.key() {
-            Some(key) => Some(self.encode_typed(topic, true, key).await?),
+            Some(key) => Some(self.encode_key(topic, key).await?),
             None => None,
         };
         let frame = self.encode_typed(topic, false, value).await?;
@@ -225,11 +231,23 @@ impl Producer {
         value: &T,
     ) -> Result<SendResult, ClientError> {
         let key = match key {
-            Some(key) => Some(self.encode_typed(topic, true, key).await?),
+            Some(key) => Some(self.encode_key(topic, key).await?),
             None => None,
         };
         let frame = self.encode_typed(topic, false, value).await?;
         self.deliver(topic, None, key, frame).await
+    }
+
+    /// The key bytes of a typed send, as the producer's [`KeyEncoding`] says.
+    async fn encode_key<K: StreamSchema>(
+        &self,
+        topic: &str,
+        key: &K,
+    ) -> Result<Bytes, ClientError> {
+        match self.inner.key_encoding {
+            KeyEncoding::Schema => self.encode_typed(topic, true, key).await,
+            KeyEncoding::Raw => key::raw_key(key),
+        }
     }
 
     /// Frames `value` with the id of `T`'s schema for `topic` (key or value role).
@@ -359,6 +377,7 @@ impl fmt::Debug for Producer {
             .field("subject_name_strategy", &self.inner.strategy)
             .field("auto_register", &self.inner.auto_register)
             .field("use_latest_version", &self.inner.use_latest_version)
+            .field("key_encoding", &self.inner.key_encoding)
             .finish()
     }
 }

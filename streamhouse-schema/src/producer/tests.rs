@@ -366,11 +366,24 @@ async fn from_config_carries_every_setting() {
         subject_name_strategy: SubjectNameStrategy::TopicRecordName,
         auto_register: false,
         use_latest_version: true,
+        key_encoding: KeyEncoding::Raw,
     };
     let builder = ProducerBuilder::from_config(config);
     assert_eq!(builder.strategy, SubjectNameStrategy::TopicRecordName);
     assert!(!builder.auto_register);
     assert!(builder.use_latest_version);
+    assert_eq!(builder.key_encoding, KeyEncoding::Raw);
     assert!(matches!(builder.registry, config::RegistrySetting::None));
     assert!(ProducerConfig::default().auto_register);
+}
+
+#[tokio::test]
+async fn raw_key_encoding_writes_plain_key_bytes_and_registers_no_key_schema() {
+    let registry = FakeRegistry::shared();
+    let producer = producer_with(&registry, |b| b.key_encoding(KeyEncoding::Raw)).await;
+    assert!(producer.send_typed(&ping()).await.is_ok());
+    let record = only_record(&producer, "pings").await;
+    assert_eq!(record.key, Some(Bytes::from_static(b"al")));
+    assert_eq!(&record.value[..5], &[0x00, 0, 0, 0, 1]);
+    assert_eq!(registry.subjects(), vec!["pings-value".to_string()]);
 }

@@ -1,0 +1,91 @@
+//! How `send_typed` writes record keys.
+
+use apache_avro::schema::UuidSchema;
+use apache_avro::Schema as AvroSchema;
+use bytes::Bytes;
+
+use crate::codec::avro::varint;
+use crate::error::ClientError;
+use crate::schema::StreamSchema;
+
+/// How the producer writes the key of a typed send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyEncoding {
+    /// A Confluent frame with the key type's own schema, registered under the key subject
+    /// (`{topic}-key` by default), as Confluent's Avro key serializer writes it.
+    #[default]
+    Schema,
+    /// The key's plain bytes, as Kafka's own serializers write them: UTF-8 for strings
+    /// (and string UUIDs), the bytes themselves for `bytes`, 4 or 8 big-endian bytes for
+    /// `int` and `long` (Kafka's `IntegerSerializer` / `LongSerializer`). No schema is
+    /// registered for the key. Other key types are a configuration error.
+    Raw,
+}
+
+/// The plain bytes of `key` for [`KeyEncoding::Raw`].
+pub(crate) fn raw_key<K: StreamSchema>(key: &K) -> Result<Bytes, ClientError> {
+    let mut payload = Vec::new();
+    key.encode_value(&mut payload)?;
+    let unsupported = || {
+        ClientError::ConfigError(format!(
+            "raw keys must be strings, bytes, int or long; the key type {} is not (use KeyEncoding::Schema)",
+            K::full_name()
+        ))
+    };
+    let mut input = payload.as_slice();
+    let raw = match K::avro_schema() {
+        // Top-level bytes are already written raw (no length prefix).
+        AvroSchema::Bytes => return Ok(Bytes::from(payload)),
+        AvroSchema::String | AvroSchema::Uuid(UuidSchema::String) => varint::read_bytes(&mut input)
+            .map(Bytes::copy_from_slice)
+            .map_err(|_| unsupported())?,
+        AvroSchema::Int => varint::read_int(&mut input)
+            .map(|v| Bytes::copy_from_slice(&v.to_be_bytes()))
+            .map_err(|_| unsupported())?,
+        AvroSchema::Long => varint::read_long(&mut input)
+            .map(|v| Bytes::copy_from_slice(&v.to_be_bytes()))
+            .map_err(|_| unsupported())?,
+        _ => return Err(unsupported()),
+    };
+    Ok(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_utf8_bytes() {
+        assert_eq!(
+            raw_key(&"ord-1".to_string()).ok(),
+            Some(Bytes::from_static(b"ord-1"))
+        );
+        assert_eq!(raw_key(&String::new()).ok(), Some(Bytes::new()));
+    }
+
+    #[test]
+    fn integers_are_big_endian_like_kafka_serializers() {
+        assert_eq!(
+            raw_key(&258_i32).ok(),
+            Some(Bytes::from_static(&[0, 0, 1, 2]))
+        );
+        assert_eq!(raw_key(&-1_i64).ok(), Some(Bytes::from_static(&[0xff; 8])));
+    }
+
+    #[test]
+    fn bytes_are_passed_through() {
+        assert_eq!(
+            raw_key(&vec![1_u8, 2, 3]).ok(),
+            Some(Bytes::from_static(&[1, 2, 3]))
+        );
+    }
+
+    #[test]
+    fn other_types_are_a_configuration_error() {
+        let error = raw_key(&true);
+        assert!(
+            matches!(error, Err(ClientError::ConfigError(ref m)) if m == "raw keys must be strings, bytes, int or long; the key type boolean is not (use KeyEncoding::Schema)"),
+            "{error:?}"
+        );
+    }
+}
