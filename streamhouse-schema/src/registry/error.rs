@@ -67,9 +67,10 @@ pub mod codes {
     pub const VERSION_SOFT_DELETED: i32 = 40406;
     /// Permanent delete of a version that was not soft-deleted first.
     pub const VERSION_NOT_SOFT_DELETED: i32 = 40407;
-    /// Incompatible schema, as registries before Confluent 8.x (and Karapace) send it.
+    /// Incompatible schema, as Confluent sent it before 8.x and as Karapace, this
+    /// project's server and its in-memory registry send it.
     pub const INCOMPATIBLE_LEGACY: i32 = 409;
-    /// Incompatible schema.
+    /// Incompatible schema, as Confluent 8.x sends it.
     pub const INCOMPATIBLE: i32 = 40901;
     /// Invalid schema (or an unresolvable reference).
     pub const INVALID_SCHEMA: i32 = 42201;

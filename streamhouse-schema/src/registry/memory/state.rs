@@ -292,10 +292,12 @@ impl State {
         };
         let problems = self.incompatibilities(operation, level, schema, relevant)?;
         if !problems.is_empty() {
+            // 409 as the error code too: what the embedded server (and Karapace, and
+            // Confluent before 8.x) answers, so both registries read the same.
             return Err(RegistryError::status(
                 operation,
                 409,
-                codes::INCOMPATIBLE,
+                codes::INCOMPATIBLE_LEGACY,
                 format!(
                     "Schema being registered is incompatible with an earlier schema for \
                      subject \"{subject}\", details: [{}]",
