@@ -36,7 +36,7 @@
 extern crate self as streamhouse_schema;
 
 pub mod codec;
-pub mod compat;
+pub use streamhouse_schema_core::compat;
 pub mod consumer;
 pub mod error;
 pub mod producer;

@@ -9,6 +9,7 @@
 //! that differ from it, so the build can never have checked something other than what is
 //! registered.
 
+mod files;
 mod model;
 mod scan;
 
@@ -74,9 +75,12 @@ pub fn expand(cx: &Ctxt, c: &Container) -> Option<Pinned> {
             )),
         }
     }
-    let _ = pin;
+    let tokens = match pin {
+        Some(p) => files::check(cx, c, &json, p, file.as_deref()),
+        None => quote!(),
+    };
     Some(Pinned {
         canonical_form,
-        tokens: quote!(),
+        tokens,
     })
 }

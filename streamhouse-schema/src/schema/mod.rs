@@ -2,10 +2,9 @@
 //! from it.
 
 mod impls;
-pub mod proto_file;
 mod schemas;
 
-pub use streamhouse_schema_core::{avro, format, model};
+pub use streamhouse_schema_core::{avro, format, model, proto_file};
 
 pub use format::SchemaFormat;
 pub use model::{ModelBuilder, Ty, TypeModel};

@@ -55,8 +55,8 @@ const MAX_DEPTH: usize = 200;
 ///
 /// ```
 /// use serde_json::json;
-/// use streamhouse_schema::compat::json::can_read;
-/// use streamhouse_schema::compat::IncompatibilityKind;
+/// use streamhouse_schema_core::compat::json::can_read;
+/// use streamhouse_schema_core::compat::IncompatibilityKind;
 ///
 /// let writer = json!({"type": "object", "properties": {"id": {"type": "integer"}},
 ///                     "additionalProperties": false});

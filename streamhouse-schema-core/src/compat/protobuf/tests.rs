@@ -4,7 +4,7 @@ use prost_types::FileDescriptorProto;
 
 use super::{can_read, renumbered_fields};
 use crate::compat::report::{Incompatibility, IncompatibilityKind};
-use crate::schema::proto_file::parse_proto;
+use crate::proto_file::parse_proto;
 use IncompatibilityKind::*;
 
 fn parse(text: &str) -> FileDescriptorProto {

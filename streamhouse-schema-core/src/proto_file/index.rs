@@ -11,7 +11,7 @@ use prost_types::{DescriptorProto, FileDescriptorProto};
 /// allowed), or `None` when the file has no such message.
 ///
 /// ```
-/// use streamhouse_schema::schema::proto_file::{message_index_path, parse_proto};
+/// use streamhouse_schema_core::proto_file::{message_index_path, parse_proto};
 ///
 /// let file = parse_proto(r#"syntax = "proto3"; package p;
 ///     message A { map<string, string> tags = 1; message B {} }
@@ -46,7 +46,7 @@ pub fn message_index_path(file: &FileDescriptorProto, full_name: &str) -> Option
 /// `[0]` as an empty list). Negative or out-of-range indexes give `None`.
 ///
 /// ```
-/// use streamhouse_schema::schema::proto_file::{message_at_index_path, parse_proto};
+/// use streamhouse_schema_core::proto_file::{message_at_index_path, parse_proto};
 ///
 /// let file = parse_proto(r#"syntax = "proto3"; package p;
 ///     message A { message B { int32 x = 1; } }"#).unwrap();

@@ -10,7 +10,7 @@ use std::str::FromStr;
 /// levels check against every registered version instead of only the latest.
 ///
 /// ```
-/// use streamhouse_schema::compat::CompatibilityLevel;
+/// use streamhouse_schema_core::compat::CompatibilityLevel;
 ///
 /// let level: CompatibilityLevel = "full_transitive".parse().unwrap();
 /// assert_eq!(level, CompatibilityLevel::FullTransitive);

@@ -30,9 +30,9 @@ use super::report::{Incompatibility, IncompatibilityKind};
 /// Lists why `reader` cannot read data written with `writer`; empty when it can.
 ///
 /// ```
-/// use streamhouse_schema::compat::protobuf::can_read;
-/// use streamhouse_schema::compat::IncompatibilityKind;
-/// use streamhouse_schema::schema::proto_file::parse_proto;
+/// use streamhouse_schema_core::compat::protobuf::can_read;
+/// use streamhouse_schema_core::compat::IncompatibilityKind;
+/// use streamhouse_schema_core::proto_file::parse_proto;
 ///
 /// let writer = parse_proto(r#"syntax = "proto3"; message Order { int32 qty = 1; }"#).unwrap();
 /// let widened = parse_proto(r#"syntax = "proto3"; message Order { int64 qty = 1; }"#).unwrap();
@@ -91,8 +91,8 @@ pub fn can_read(
 /// can add these findings to `can_read`'s.
 ///
 /// ```
-/// use streamhouse_schema::compat::protobuf::{can_read, renumbered_fields};
-/// use streamhouse_schema::schema::proto_file::parse_proto;
+/// use streamhouse_schema_core::compat::protobuf::{can_read, renumbered_fields};
+/// use streamhouse_schema_core::proto_file::parse_proto;
 ///
 /// let old = parse_proto("syntax = \"proto3\"; message M { string id = 1; int32 qty = 2; }").unwrap();
 /// let new = parse_proto("syntax = \"proto3\"; message M { string id = 1; string note = 2; int32 qty = 3; }").unwrap();

@@ -34,7 +34,7 @@ use shape::{NameTable, Shape};
 ///
 /// ```
 /// use apache_avro::Schema;
-/// use streamhouse_schema::compat::avro::can_read;
+/// use streamhouse_schema_core::compat::avro::can_read;
 ///
 /// let writer = Schema::parse_str(r#"{"type":"record","name":"Order","fields":[
 ///     {"name":"id","type":"int"}]}"#).unwrap();

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::error::CompatError;
 use super::parsed::{parse_schema, ParsedSchema};
-use crate::schema::proto_file::parse_proto_with_imports;
-use crate::schema::SchemaFormat;
+use crate::proto_file::parse_proto_with_imports;
+use crate::SchemaFormat;
 
 /// The key under which referenced JSON Schema documents are embedded.
 const EMBEDDED_DEFS: &str = "$defs";
@@ -25,8 +25,8 @@ const EMBEDDED_DEFS: &str = "$defs";
 /// Without references this is [`parse_schema`].
 ///
 /// ```
-/// use streamhouse_schema::compat::{parse_schema_with_references, ParsedSchema};
-/// use streamhouse_schema::schema::SchemaFormat;
+/// use streamhouse_schema_core::compat::{parse_schema_with_references, ParsedSchema};
+/// use streamhouse_schema_core::SchemaFormat;
 ///
 /// let money = r#"{"type":"record","name":"Money","namespace":"shop",
 ///                 "fields":[{"name":"cents","type":"long"}]}"#;

@@ -23,7 +23,7 @@ const MAX_FIELD_NUMBER: i32 = 536_870_911;
 /// Prints `file` as `.proto` text (its own syntax: proto3, proto2 or editions).
 ///
 /// ```
-/// use streamhouse_schema::schema::proto_file::{parse_proto, print_proto};
+/// use streamhouse_schema_core::proto_file::{parse_proto, print_proto};
 ///
 /// let file = parse_proto(r#"syntax = "proto3"; package shop;
 ///     message Order { map<string, int64> qty = 1; optional string note = 2; }"#).unwrap();

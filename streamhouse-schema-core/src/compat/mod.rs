@@ -19,8 +19,8 @@
 //! [`check_parsed`]. [`ParsedSchema::normalized`] gives the text to dedupe registrations on.
 //!
 //! ```
-//! use streamhouse_schema::compat::{check_compatibility, CompatibilityLevel};
-//! use streamhouse_schema::schema::SchemaFormat;
+//! use streamhouse_schema_core::compat::{check_compatibility, CompatibilityLevel};
+//! use streamhouse_schema_core::SchemaFormat;
 //!
 //! let v1 = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"int"}]}"#;
 //! let v2 = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},
@@ -48,7 +48,7 @@ pub use parsed::{parse_schema, ParsedSchema};
 pub use references::parse_schema_with_references;
 pub use report::{CompatibilityReport, Incompatibility, IncompatibilityKind};
 
-use crate::schema::SchemaFormat;
+use crate::SchemaFormat;
 
 /// Checks `candidate` (the schema being registered or tested) against `existing` (the
 /// registered versions, OLDEST FIRST) under `level`.

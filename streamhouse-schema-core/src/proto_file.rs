@@ -4,7 +4,7 @@
 //! in the wire format.
 //!
 //! ```
-//! use streamhouse_schema::schema::proto_file::{message_index_path, parse_proto, print_proto};
+//! use streamhouse_schema_core::proto_file::{message_index_path, parse_proto, print_proto};
 //!
 //! let file = parse_proto(r#"
 //!     syntax = "proto3";

@@ -5,8 +5,8 @@ use prost_types::FileDescriptorProto;
 use serde_json::{Map, Value};
 
 use super::error::CompatError;
-use crate::schema::proto_file::{parse_proto, print_proto};
-use crate::schema::SchemaFormat;
+use crate::proto_file::{parse_proto, print_proto};
+use crate::SchemaFormat;
 
 /// A schema parsed into the model its format's checker works on.
 // The variants hold the parsed models directly (no boxing) because other modules match on
@@ -26,12 +26,12 @@ pub enum ParsedSchema {
 ///
 /// - Avro: JSON schema text, checked by apache-avro (names, defaults, unions...).
 /// - Protobuf: `.proto` text or a base64 `FileDescriptorProto` (see
-///   [`parse_proto`](crate::schema::proto_file::parse_proto)).
+///   [`parse_proto`](crate::proto_file::parse_proto)).
 /// - JSON: a JSON Schema document, which must be a JSON object or a boolean.
 ///
 /// ```
-/// use streamhouse_schema::compat::{parse_schema, CompatError, ParsedSchema};
-/// use streamhouse_schema::schema::SchemaFormat;
+/// use streamhouse_schema_core::compat::{parse_schema, CompatError, ParsedSchema};
+/// use streamhouse_schema_core::SchemaFormat;
 ///
 /// let parsed = parse_schema(SchemaFormat::Json, r#"{"type":"string"}"#).unwrap();
 /// assert!(matches!(parsed, ParsedSchema::Json(_)));
@@ -80,8 +80,8 @@ impl ParsedSchema {
     /// the descriptor, JSON = compact JSON with object keys sorted.
     ///
     /// ```
-    /// use streamhouse_schema::compat::parse_schema;
-    /// use streamhouse_schema::schema::SchemaFormat;
+    /// use streamhouse_schema_core::compat::parse_schema;
+    /// use streamhouse_schema_core::SchemaFormat;
     ///
     /// let a = parse_schema(SchemaFormat::Json, r#"{ "type": "object", "title": "T" }"#).unwrap();
     /// let b = parse_schema(SchemaFormat::Json, r#"{"title":"T","type":"object"}"#).unwrap();
@@ -216,7 +216,7 @@ mod tests {
         let ParsedSchema::Protobuf(file) = &from_text else {
             panic!("expected a protobuf schema");
         };
-        let base64 = crate::schema::proto_file::to_base64_descriptor(file);
+        let base64 = crate::proto_file::to_base64_descriptor(file);
         let from_descriptor = parse_schema(SchemaFormat::Protobuf, &base64).unwrap();
         assert_eq!(from_text.normalized(), from_descriptor.normalized());
         assert_eq!(from_text.format(), SchemaFormat::Protobuf);

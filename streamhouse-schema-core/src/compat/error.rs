@@ -1,6 +1,6 @@
 //! Errors of the compatibility module.
 
-use crate::schema::SchemaFormat;
+use crate::SchemaFormat;
 
 /// Why a compatibility check (or schema parsing) could not run.
 ///

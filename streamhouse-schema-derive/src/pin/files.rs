@@ -1,0 +1,314 @@
+//! `#[stream_schema(pin = "...", compatibility = "...")]`: the type against committed schema
+//! files, with the registry's own compatibility rules (`streamhouse-schema-core::compat`).
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+use streamhouse_schema_core::compat::{
+    avro::can_read, CompatibilityLevel, Incompatibility, IncompatibilityKind,
+};
+
+use crate::ast::{Container, Data};
+use crate::ctxt::Ctxt;
+
+/// The environment variable that turns checks into updates of the pinned files.
+pub const UPDATE_ENV: &str = "STREAMHOUSE_SCHEMA_UPDATE";
+
+struct PinFile {
+    path: PathBuf,
+    text: String,
+}
+
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// A pin path is relative to the crate's manifest directory; when nothing is there, to the
+/// directory of the file that defines the type (what standalone test crates, such as
+/// trybuild cases, need).
+fn resolve(rel: &str, source_file: Option<&Path>) -> PathBuf {
+    let from_manifest = manifest_dir().join(rel);
+    if from_manifest.exists() {
+        return from_manifest;
+    }
+    match source_file.and_then(Path::parent).map(|d| d.join(rel)) {
+        Some(p) if p.exists() => p,
+        _ => from_manifest,
+    }
+}
+
+fn updating() -> bool {
+    std::env::var(UPDATE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The pinned versions, oldest first: the file, or every `.avsc` file of the directory
+/// in name order (name them so that order is version order, e.g. `v001.avsc`).
+fn read_pins(path: &Path) -> Result<Vec<PinFile>, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let entries =
+            std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "avsc"))
+            .collect();
+        paths.sort();
+        files = paths;
+    } else if path.exists() {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Ok(PinFile { path: p, text })
+        })
+        .collect()
+}
+
+fn pretty(json: &Value) -> String {
+    serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string()) + "\n"
+}
+
+/// Checks (or, with `STREAMHOUSE_SCHEMA_UPDATE=1`, refreshes) the pinned files. Returns
+/// tokens that make the build depend on those files and on the variable.
+pub fn check(
+    cx: &Ctxt,
+    c: &Container,
+    current: &Value,
+    pin: &crate::attr::Spanned<String>,
+    source_file: Option<&Path>,
+) -> TokenStream {
+    let ty_name = c.ident.to_string();
+    let rel = &pin.value;
+    let path = resolve(rel, source_file);
+    let is_dir_pin = rel.ends_with('/') || path.is_dir();
+    let ext_ok = is_dir_pin || path.extension().is_some_and(|e| e == "avsc");
+    if !ext_ok {
+        cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: pin {rel:?}: only Avro schema files (.avsc, or a directory of them) can be pinned so far")));
+        return quote!();
+    }
+    let level = match &c.attrs.compatibility {
+        None => CompatibilityLevel::Backward,
+        Some(l) => match l.value.parse::<CompatibilityLevel>() {
+            Ok(level) => level,
+            Err(e) => {
+                cx.syn_error(syn::Error::new(l.span, format!("`{ty_name}`: {e}")));
+                return quote!();
+            }
+        },
+    };
+    let pins = match read_pins(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: {e}")));
+            return quote!();
+        }
+    };
+    let current_text = pretty(current);
+    if pins.is_empty() {
+        if updating() {
+            let target = if is_dir_pin {
+                path.join("v001.avsc")
+            } else {
+                path.clone()
+            };
+            if let Some(parent) = target.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Err(e) = std::fs::write(&target, &current_text) {
+                cx.syn_error(syn::Error::new(
+                    pin.span,
+                    format!("`{ty_name}`: cannot write {}: {e}", target.display()),
+                ));
+            }
+            return tracking(&[target]);
+        }
+        cx.syn_error(syn::Error::new(
+            pin.span,
+            format!("`{ty_name}`: the pinned schema {rel:?} does not exist yet: create it from the current type with `{UPDATE_ENV}=1 cargo build`, then commit it"),
+        ));
+        return quote!();
+    }
+
+    let reader = match apache_avro::Schema::parse(current) {
+        Ok(s) => s,
+        Err(e) => {
+            cx.syn_error(syn::Error::new(
+                pin.span,
+                format!("`{ty_name}`: the generated schema does not parse: {e}"),
+            ));
+            return quote!();
+        }
+    };
+    let against: Vec<&PinFile> = if level.is_transitive() {
+        pins.iter().collect()
+    } else {
+        pins.last().into_iter().collect()
+    };
+    let mut broke = false;
+    if level != CompatibilityLevel::None {
+        for p in &against {
+            let shown = p
+                .path
+                .strip_prefix(manifest_dir())
+                .unwrap_or(&p.path)
+                .display()
+                .to_string();
+            let pinned = match apache_avro::Schema::parse_str(&p.text) {
+                Ok(s) => s,
+                Err(e) => {
+                    cx.syn_error(syn::Error::new(
+                        pin.span,
+                        format!("`{ty_name}`: the pinned schema {shown} does not parse: {e}"),
+                    ));
+                    broke = true;
+                    continue;
+                }
+            };
+            if level.checks_backward() {
+                for problem in can_read(&reader, &pinned) {
+                    broke = true;
+                    report(
+                        cx,
+                        c,
+                        pin.span,
+                        &shown,
+                        "BACKWARD",
+                        Direction::NewReadsOld,
+                        &problem,
+                    );
+                }
+            }
+            if level.checks_forward() {
+                for problem in can_read(&pinned, &reader) {
+                    broke = true;
+                    report(
+                        cx,
+                        c,
+                        pin.span,
+                        &shown,
+                        "FORWARD",
+                        Direction::OldReadsNew,
+                        &problem,
+                    );
+                }
+            }
+        }
+    }
+    let files: Vec<PathBuf> = pins.iter().map(|p| p.path.clone()).collect();
+    if updating() && !broke {
+        let latest = pins.last().map(|p| p.text.trim()).unwrap_or("");
+        let latest_json: Option<Value> = serde_json::from_str(latest).ok();
+        if latest_json.as_ref() != Some(current) {
+            let target = if is_dir_pin {
+                path.join(format!("v{:03}.avsc", pins.len() + 1))
+            } else {
+                path.clone()
+            };
+            if let Err(e) = std::fs::write(&target, &current_text) {
+                cx.syn_error(syn::Error::new(
+                    pin.span,
+                    format!("`{ty_name}`: cannot write {}: {e}", target.display()),
+                ));
+            }
+        }
+    }
+    tracking(&files)
+}
+
+/// Makes the crate rebuild when a pinned file or the update variable changes.
+fn tracking(files: &[PathBuf]) -> TokenStream {
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    quote! {
+        const _: () = {
+            #(let _ = ::core::include_bytes!(#paths);)*
+            let _ = ::core::option_env!("STREAMHOUSE_SCHEMA_UPDATE");
+        };
+    }
+}
+
+enum Direction {
+    /// BACKWARD: the new schema reads data written with the pinned one.
+    NewReadsOld,
+    /// FORWARD: the pinned schema reads data written with the new one.
+    OldReadsNew,
+}
+
+fn report(
+    cx: &Ctxt,
+    c: &Container,
+    pin_span: Span,
+    shown: &str,
+    level: &str,
+    dir: Direction,
+    p: &Incompatibility,
+) {
+    let ty_name = c.ident.to_string();
+    // "/fields/items/items/fields/qty" → the root field "items".
+    let root_field = p
+        .path
+        .strip_prefix("/fields/")
+        .map(|rest| rest.split('/').next().unwrap_or(rest));
+    let field = root_field.and_then(|name| match &c.data {
+        Data::Struct(_, fields) => fields.iter().find(|f| f.name == name),
+        Data::Enum(_) => None,
+    });
+    let (span, at) = match field {
+        Some(f) => (
+            f.original
+                .ident
+                .as_ref()
+                .map(|i| i.span())
+                .unwrap_or(pin_span),
+            format!("{ty_name}.{}", f.rust_name),
+        ),
+        None => (
+            pin_span,
+            match root_field {
+                Some(name) => format!("{ty_name}.{name}"),
+                None => ty_name.clone(),
+            },
+        ),
+    };
+    let who = match dir {
+        Direction::NewReadsOld => "consumers using the new type cannot read records already written with the pinned schema",
+        Direction::OldReadsNew => "consumers still on the pinned schema cannot read records written with the new type",
+    };
+    let hint = match (&p.kind, &dir) {
+        (IncompatibilityKind::ReaderFieldMissingDefaultValue, Direction::NewReadsOld) => {
+            "give the new field a default: #[stream_schema(default = <json>)] (an Option gets null by default)".to_string()
+        }
+        (IncompatibilityKind::ReaderFieldMissingDefaultValue, Direction::OldReadsNew) => {
+            "keep the field, or first publish a pinned version where it has a default".to_string()
+        }
+        (IncompatibilityKind::TypeMismatch, _) => {
+            "keep the type, or change it only along Avro's promotions (int → long → float → double, string ↔ bytes); otherwise add a new field".to_string()
+        }
+        (IncompatibilityKind::NameMismatch, _) => {
+            "keep the old name, or record it: #[stream_schema(alias = \"old.full.Name\")] on the renamed type (or `alias = \"old_name\"` on a renamed field)".to_string()
+        }
+        (IncompatibilityKind::MissingEnumSymbols, _) => {
+            "keep the removed variant, or mark a fallback variant with #[stream_schema(default)] so readers map unknown symbols to it".to_string()
+        }
+        (IncompatibilityKind::MissingUnionBranch, _) => "keep the removed variant or union branch".to_string(),
+        (IncompatibilityKind::FixedSizeMismatch, _) => "keep the fixed size; use a new field for a new size".to_string(),
+        _ => "restore the old shape of this part of the schema".to_string(),
+    };
+    cx.syn_error(syn::Error::new(
+        span,
+        format!(
+            "`{at}`: this change breaks {level} compatibility with the pinned schema {shown}: {msg} (at {path}).\n\
+             {who}.\n\
+             help: {hint}; or, if the break is intended, pin the type to a new subject's schema file (or lower `compatibility`)",
+            msg = p.message,
+            path = p.path,
+        ),
+    ));
+}

@@ -1,0 +1,71 @@
+//! Allowed evolutions compile against a pinned schema file (the breaking ones are
+//! compile-fail cases under tests/ui/drift/).
+
+use streamhouse_schema::StreamSchema;
+
+/// v1 evolved the allowed ways: added field with default, int → long, rename with alias,
+/// added enum symbol (the pinned enum has a default), a nested type gaining a defaulted field.
+#[derive(StreamSchema, Debug, PartialEq)]
+#[stream_schema(
+    namespace = "com.acme.pins",
+    name = "Order",
+    pin = "tests/pins/order-v1.avsc",
+    compatibility = "BACKWARD"
+)]
+struct OrderV2 {
+    id: String,
+    qty: i64,
+    #[stream_schema(alias = "customer")]
+    customer_id: String,
+    status: Status,
+    items: Vec<Item>,
+    #[stream_schema(default = "\"EUR\"")]
+    currency: String,
+    note: Option<String>,
+}
+
+#[derive(StreamSchema, Debug, PartialEq)]
+#[stream_schema(rename_all = "UPPERCASE")]
+enum Status {
+    #[stream_schema(default)]
+    New,
+    Paid,
+    Shipped,
+}
+
+#[derive(StreamSchema, Debug, PartialEq)]
+struct Item {
+    sku: String,
+    #[stream_schema(default = "1")]
+    quantity: i32,
+}
+
+#[test]
+fn the_pinned_type_reads_v1_records() {
+    // Encoded by hand with the v1 schema: id "o1", qty 2, customer "c", status PAID, one item "s".
+    let v1: Vec<u8> = vec![
+        0x04, b'o', b'1', 0x04, 0x02, b'c', 0x02, 0x02, 0x02, b's', 0x00,
+    ];
+    let plan = streamhouse_schema::codec::avro::resolve::Resolution::new(
+        include_str!("pins/order-v1.avsc"),
+        OrderV2::avro_schema_json(),
+    )
+    .unwrap();
+    let got: OrderV2 = plan.decode(&v1, &mut Vec::new()).unwrap();
+    assert_eq!(
+        got,
+        OrderV2 {
+            id: "o1".into(),
+            qty: 2,
+            customer_id: "c".into(),
+            status: Status::Paid,
+            items: vec![Item {
+                sku: "s".into(),
+                quantity: 1
+            }],
+            currency: "EUR".into(),
+            note: None,
+        }
+    );
+    assert!(OrderV2::compile_time_canonical_form().is_some());
+}
