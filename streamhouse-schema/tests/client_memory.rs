@@ -276,6 +276,10 @@ async fn bad_requests_get_confluent_codes() {
         code(client.get_version("o", Version::Latest).await.unwrap_err()),
         (Some(404), Some(40401))
     );
+    assert_eq!(
+        code(client.register(" ", &Schema::avro(V1)).await.unwrap_err()),
+        (Some(422), Some(42208))
+    );
     client.register("o", &Schema::avro(V1)).await.unwrap();
     assert_eq!(
         code(

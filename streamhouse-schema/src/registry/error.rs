@@ -78,6 +78,8 @@ pub mod codes {
     pub const INVALID_VERSION: i32 = 42202;
     /// Invalid compatibility level.
     pub const INVALID_COMPATIBILITY_LEVEL: i32 = 42203;
+    /// Invalid subject name (e.g. empty).
+    pub const INVALID_SUBJECT: i32 = 42208;
     /// A schema still referenced by another cannot be deleted.
     pub const REFERENCE_EXISTS: i32 = 42206;
     /// The registry's backing store failed.

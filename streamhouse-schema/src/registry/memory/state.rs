@@ -269,7 +269,7 @@ impl State {
             return Err(RegistryError::status(
                 operation,
                 422,
-                42208,
+                codes::INVALID_SUBJECT,
                 "Invalid subject: the subject name is empty",
             ));
         }
