@@ -152,6 +152,40 @@ async fn two_instances_on_one_database_share_ids(backend: Backend) {
         json!({ "id": 2 })
     );
     assert_eq!(r.get("/schemas/ids/2").await.ok(), &json!({ "schema": b }));
+
+    // Both instances racing on one new schema: one id, one version, whichever answers.
+    let c = order_schema(&[NOTE_FIELD, r#"{"name":"qty","type":"int","default":0}"#]);
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let client = r.client.clone();
+        let base = if i % 2 == 0 {
+            r.url.clone()
+        } else {
+            other.url()
+        };
+        let body = json!({ "schema": c });
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post(format!("{base}/subjects/race-value/versions"))
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            (
+                response.status(),
+                response.json::<serde_json::Value>().await.expect("json"),
+            )
+        }));
+    }
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, json!({ "id": 3 }));
+    }
+    assert_eq!(
+        r.get("/subjects/race-value/versions").await.ok(),
+        &json!([1])
+    );
     other.shutdown().await.expect("shutdown");
     r.finish().await;
 }

@@ -200,6 +200,9 @@ async fn schema_types_root_health_and_metadata(backend: Backend) {
         json!("schema-registry")
     );
     r.get("/no/such/route").await.assert_error(404, 404);
+    r.send(reqwest::Method::PATCH, "/subjects", None)
+        .await
+        .assert_error(405, 405);
     r.finish().await;
 }
 

@@ -230,6 +230,15 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, 404, "HTTP 404 Not Found")
     }
 
+    /// 405 for a method the path does not serve.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            405,
+            "HTTP 405 Method Not Allowed",
+        )
+    }
+
     /// 50001: the store holds something the server cannot use.
     pub fn internal(detail: impl Into<String>) -> Self {
         let detail = detail.into();

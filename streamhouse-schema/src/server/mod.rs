@@ -7,7 +7,22 @@
 //! checks compatibility with [`crate::compat`]. Routes are served at the root and again under
 //! `/schemas` (`GET /schemas/subjects`).
 //!
-//! Start one in-process with [`spawn`], or run the `streamhouse-registry` binary:
+//! Start one in-process with [`spawn`] (as below), or run the `streamhouse-registry` binary:
+//!
+//! ```text
+//! streamhouse-registry --listen 127.0.0.1:8081 --database sqlite://registry.db
+//! streamhouse-registry --database postgres://user:pass@db/registry --basic-auth ops:secret
+//! ```
+//!
+//! Every flag also reads an environment variable: `STREAMHOUSE_REGISTRY_LISTEN`,
+//! `STREAMHOUSE_REGISTRY_DATABASE`, `STREAMHOUSE_REGISTRY_BASIC_AUTH` (`user:password`),
+//! `STREAMHOUSE_REGISTRY_MAX_BODY_BYTES`, `STREAMHOUSE_REGISTRY_MAX_CONNECTIONS`,
+//! `STREAMHOUSE_REGISTRY_LOG_JSON`; `RUST_LOG` sets the log filter. SIGINT and SIGTERM shut
+//! it down gracefully (in-flight requests finish).
+//!
+//! Known limits: schema references are resolved for Protobuf imports; Avro and JSON Schema
+//! references are stored and returned but not resolved when parsing. Modes are READWRITE
+//! and READONLY (no IMPORT). Contexts are not supported.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             count_requests,
         ))
         .fallback(|| async { ApiError::no_route() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
         .layer(TraceLayer::new_for_http());
     if let Some(auth) = &state.config().basic_auth {

@@ -6,7 +6,7 @@
 
 use super::super::error::ApiError;
 use super::super::version::VersionSpec;
-use super::{with_pool, Store};
+use super::{with_pool, BeginWrite, Store};
 
 /// What a delete removed or hid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl Store {
         permanent: bool,
     ) -> Result<Deleted, ApiError> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rows: Vec<(i64, bool, i64)> = sqlx::query_as(
                 "SELECT version, deleted, schema_id FROM subject_versions WHERE subject = $1 ORDER BY version",
             )
@@ -100,7 +100,7 @@ impl Store {
         permanent: bool,
     ) -> Result<Deleted, ApiError> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rows: Vec<(i64, bool, i64)> = sqlx::query_as(
                 "SELECT version, deleted, schema_id FROM subject_versions WHERE subject = $1 ORDER BY version",
             )

@@ -187,6 +187,33 @@ impl Store {
     }
 }
 
+/// Starting a transaction that will write.
+pub(crate) trait BeginWrite {
+    /// The database of the pool.
+    type Db: sqlx::Database;
+
+    /// Begins a write transaction.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+
+    /// `BEGIN IMMEDIATE` takes SQLite's write lock up front, so two registries sharing one
+    /// file queue on the busy timeout instead of failing a read-then-write upgrade.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// Whether `error` is a unique-constraint violation (a lost race with a concurrent writer).
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     error

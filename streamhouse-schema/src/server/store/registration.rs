@@ -9,7 +9,7 @@
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
-use super::{is_unique_violation, with_pool, Store};
+use super::{is_unique_violation, with_pool, BeginWrite, Store};
 
 /// How often a registration that lost a race is retried before giving up with 50001.
 const MAX_ATTEMPTS: usize = 20;
@@ -84,7 +84,7 @@ impl Store {
         F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
     {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
 
             let existing: Option<(i64, i64)> = sqlx::query_as(
                 "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
