@@ -135,6 +135,9 @@ pub struct RecordDef {
     pub reserved_tags: Vec<u32>,
     /// Protobuf field names retired from use.
     pub reserved_names: Vec<String>,
+    /// JSON Schema `additionalProperties` for the record's object: `None` leaves it
+    /// unstated (open), `Some(false)` closes it (`#[stream_schema(additional_properties = false)]`).
+    pub additional_properties: Option<bool>,
 }
 
 /// A record field.

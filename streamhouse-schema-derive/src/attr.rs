@@ -113,6 +113,8 @@ pub struct ContainerAttrs {
     pub pin: Option<Spanned<String>>,
     pub compatibility: Option<Spanned<String>>,
     pub fingerprint: Option<Spanned<String>>,
+    /// JSON Schema `additionalProperties` for the type's objects.
+    pub additional_properties: Option<bool>,
 }
 
 pub struct FieldAttrs {
@@ -278,6 +280,7 @@ impl ContainerAttrs {
             pin: None,
             compatibility: None,
             fingerprint: None,
+            additional_properties: None,
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -299,6 +302,9 @@ impl ContainerAttrs {
                         "topic" => c.topic = Some(Spanned { value: string(&meta)?.value(), span }),
                         "alias" => c.aliases.push(Spanned { value: string(&meta)?.value(), span }),
                         "untagged" => c.untagged.set(cx, Origin::StreamSchema, span, true),
+                        "additional_properties" => {
+                            c.additional_properties = Some(meta.value()?.parse::<syn::LitBool>()?.value)
+                        }
                         "reserved" => meta.parse_nested_meta(|m| {
                             let lit: Lit = m.input.parse().or_else(|_| {
                                 m.path.get_ident().map(|i| Lit::Str(LitStr::new(&i.to_string(), i.span()))).ok_or_else(|| m.error("expected a number or a name"))
@@ -312,7 +318,7 @@ impl ContainerAttrs {
                         })?,
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties",
                                 key_name(&meta)
                             )))
                         }

@@ -44,6 +44,16 @@ pub fn expand(input: &DeriveInput, errors: syn::Error) -> TokenStream {
                     ::std::unimplemented!()
                 }
             }
+            impl #impl_g ::streamhouse_schema::JsonEncode for #ident #ty_g #where_c {
+                fn encode_json<__B: ::streamhouse_schema::__private::BufMut>(&self, __buf: &mut __B) -> ::std::result::Result<(), ::streamhouse_schema::JsonEncodeError> {
+                    ::std::unimplemented!()
+                }
+            }
+            impl #impl_g ::streamhouse_schema::JsonDecode for #ident #ty_g #where_c {
+                fn read_json(__r: &mut ::streamhouse_schema::__private::JsonReader<'_>) -> ::std::result::Result<Self, ::streamhouse_schema::JsonDecodeError> {
+                    ::std::unimplemented!()
+                }
+            }
             impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
                 fn schemas() -> &'static ::streamhouse_schema::Schemas { ::std::unimplemented!() }
             }

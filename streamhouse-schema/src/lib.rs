@@ -48,7 +48,8 @@ pub mod transport;
 pub mod wire;
 
 pub use codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
-pub use schema::{SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
+pub use codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
+pub use schema::{JsonSchemaDraft, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
 pub use streamhouse_schema_derive::StreamSchema;
 
 /// Items the generated code refers to. Not part of the public API: paths here may
@@ -57,6 +58,8 @@ pub use streamhouse_schema_derive::StreamSchema;
 pub mod __private {
     pub use crate::codec::avro::varint;
     pub use crate::codec::avro::with;
+    pub use crate::codec::json::with as json_with;
+    pub use crate::codec::json::JsonReader;
     pub use crate::schema::model;
     pub use bytes::BufMut;
     pub use serde_json;

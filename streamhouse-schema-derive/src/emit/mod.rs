@@ -3,6 +3,7 @@
 
 mod avro;
 mod field;
+mod json;
 mod model;
 mod stream;
 
@@ -16,6 +17,7 @@ use crate::pin::Pinned;
 pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let model = model::expand(c);
     let avro = avro::expand(c);
+    let json = json::expand(c);
     let stream = stream::expand(c, pinned);
     let pin_tokens = pinned.map(|p| p.tokens.clone());
     quote! {
@@ -23,6 +25,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
         const _: () = {
             #model
             #avro
+            #json
             #stream
         };
         #pin_tokens

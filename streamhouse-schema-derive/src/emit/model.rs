@@ -32,6 +32,7 @@ pub fn expand(c: &Container) -> TokenStream {
     };
     let doc = opt_string(c.attrs.doc.as_deref());
     let aliases: Vec<_> = c.attrs.aliases.iter().map(|a| a.value.clone()).collect();
+    let additional_properties = additional_properties(c);
 
     let (describe, union_width) = match &c.data {
         Data::Struct(Style::Newtype, fields) => {
@@ -74,6 +75,7 @@ pub fn expand(c: &Container) -> TokenStream {
                             fields: __fields,
                             reserved_tags: ::std::vec![#(#reserved_tags),*],
                             reserved_names: ::std::vec![#(::std::string::String::from(#reserved_names)),*],
+                            additional_properties: #additional_properties,
                         }));
                     }
                     #m::Ty::Named(__full)
@@ -209,8 +211,17 @@ fn record_fields(fields: &[Field]) -> TokenStream {
     quote!(::std::vec![#(#items),*])
 }
 
+/// `#[stream_schema(additional_properties = ...)]` as an `Option<bool>` expression.
+fn additional_properties(c: &Container) -> TokenStream {
+    match c.attrs.additional_properties {
+        Some(b) => quote!(::std::option::Option::Some(#b)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
 fn union_variant(c: &Container, v: &Variant) -> TokenStream {
     let m = m();
+    let additional_properties = additional_properties(c);
     let name = &v.name;
     let untagged = c.attrs.untagged.get().copied().unwrap_or(false);
     let tag = match &v.attrs.tag {
@@ -247,6 +258,7 @@ fn union_variant(c: &Container, v: &Variant) -> TokenStream {
                         full_name: __vfull.clone(),
                         doc: #doc,
                         fields: __fields,
+                        additional_properties: #additional_properties,
                         ..::std::default::Default::default()
                     }));
                 }

@@ -1,3 +1,4 @@
 //! Codecs: the runtime pieces that derived encoders and decoders call.
 
 pub mod avro;
+pub mod json;

@@ -2,11 +2,13 @@
 //! from it.
 
 mod impls;
+pub mod json;
 mod schemas;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
 
 pub use format::SchemaFormat;
+pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use schemas::{schemas_for, SchemaBuildError, Schemas};
 
@@ -81,6 +83,22 @@ pub trait StreamSchema: AvroEncode + Sized {
     /// The CRC-64-AVRO (Rabin) fingerprint of the Parsing Canonical Form.
     fn avro_fingerprint() -> u64 {
         Self::schemas().avro_fingerprint()
+    }
+
+    /// The JSON Schema (draft 2020-12) of the type's JSON encoding.
+    fn json_schema() -> &'static schemars::Schema {
+        Self::schemas().json_schema(JsonSchemaDraft::Draft2020_12)
+    }
+
+    /// The JSON Schema in the given draft.
+    fn json_schema_in(draft: JsonSchemaDraft) -> &'static schemars::Schema {
+        Self::schemas().json_schema(draft)
+    }
+
+    /// The JSON Schema (draft 2020-12) as compact text: what is registered with
+    /// `schemaType: JSON`.
+    fn json_schema_text() -> &'static str {
+        Self::schemas().json_schema_text(JsonSchemaDraft::Draft2020_12)
     }
 
     /// Writes the Avro payload of a stream message (no framing).

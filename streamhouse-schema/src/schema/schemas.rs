@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
+use super::json::{to_json_schema, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::SchemaType;
 
@@ -17,6 +18,14 @@ pub struct Schemas {
     avro: apache_avro::Schema,
     avro_canonical_form: String,
     avro_fingerprint: u64,
+    json: OnceLock<JsonViews>,
+}
+
+/// The JSON Schema views, built on first use (many types are never sent as JSON).
+#[derive(Debug)]
+struct JsonViews {
+    draft2020: (schemars::Schema, String),
+    draft07: (schemars::Schema, String),
 }
 
 /// A type whose schemas cannot be built.
@@ -53,6 +62,7 @@ impl Schemas {
             avro,
             avro_canonical_form,
             avro_fingerprint,
+            json: OnceLock::new(),
         })
     }
 
@@ -121,6 +131,38 @@ impl Schemas {
     /// The CRC-64-AVRO fingerprint of the Parsing Canonical Form.
     pub fn avro_fingerprint(&self) -> u64 {
         self.avro_fingerprint
+    }
+
+    fn json_views(&self) -> &JsonViews {
+        self.json.get_or_init(|| {
+            let view = |draft| {
+                let schema = to_json_schema(&self.model, draft);
+                // How schemars serializes it (its own key order), as any client would.
+                let text = serde_json::to_string(&schema)
+                    .unwrap_or_else(|_| schema.as_value().to_string());
+                (schema, text)
+            };
+            JsonViews {
+                draft2020: view(JsonSchemaDraft::Draft2020_12),
+                draft07: view(JsonSchemaDraft::Draft07),
+            }
+        })
+    }
+
+    /// The JSON Schema in `draft`.
+    pub fn json_schema(&self, draft: JsonSchemaDraft) -> &schemars::Schema {
+        match draft {
+            JsonSchemaDraft::Draft2020_12 => &self.json_views().draft2020.0,
+            JsonSchemaDraft::Draft07 => &self.json_views().draft07.0,
+        }
+    }
+
+    /// The JSON Schema in `draft` as compact JSON text.
+    pub fn json_schema_text(&self, draft: JsonSchemaDraft) -> &str {
+        match draft {
+            JsonSchemaDraft::Draft2020_12 => &self.json_views().draft2020.1,
+            JsonSchemaDraft::Draft07 => &self.json_views().draft07.1,
+        }
     }
 }
 
