@@ -441,6 +441,7 @@ impl SynModel<'_> {
                         fields,
                         reserved_tags: c.attrs.reserved_tags.clone(),
                         reserved_names: c.attrs.reserved_names.clone(),
+                        additional_properties: c.attrs.additional_properties,
                     }));
                 }
                 Ty::Named(full)
@@ -490,6 +491,7 @@ impl SynModel<'_> {
                                         full_name: vfull.clone(),
                                         doc: v.attrs.doc.clone(),
                                         fields,
+                                        additional_properties: c.attrs.additional_properties,
                                         ..Default::default()
                                     }));
                                 }
