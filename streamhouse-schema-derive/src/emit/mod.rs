@@ -32,11 +32,14 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     }
 }
 
-/// The container's generics with `bound` added to every type parameter.
+/// The container's generics with `bound` (one or more `+`-separated bounds) added to
+/// every type parameter.
 pub fn bounded(generics: &Generics, bound: TokenStream) -> Generics {
     let mut g = generics.clone();
+    let bounds: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> =
+        parse_quote!(#bound);
     for p in g.type_params_mut() {
-        p.bounds.push(parse_quote!(#bound));
+        p.bounds.extend(bounds.iter().cloned());
     }
     g
 }

@@ -16,7 +16,8 @@
 //!   ambiguous in JSON (a string and a uuid, an int and a long).
 //! - Maps are objects with `additionalProperties`; bytes and fixed are base64 strings
 //!   (`contentEncoding: base64`); integers carry their Rust type's bounds; uuid, date,
-//!   time and timestamps use `format` (`uuid`, `date`, `time`, `date-time`); local
+//!   time and timestamps use `format` (`uuid`, `date`, `time`, `date-time`; draft-07, which
+//!   has no `uuid` format, also gets a `pattern`); local
 //!   timestamps (no offset) and decimals are strings with a `pattern` (decimals as strings
 //!   keep every digit, which JSON numbers do not promise).
 
@@ -138,6 +139,9 @@ fn base64_len(n: usize) -> usize {
     n.div_ceil(3) * 4
 }
 
+const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
 const LOCAL_DATE_TIME_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?$";
 
@@ -167,6 +171,10 @@ impl Emitter<'_> {
                 "type": "string", "contentEncoding": "base64",
                 "minLength": base64_len(*size), "maxLength": base64_len(*size)
             }),
+            // Draft-07 has no `uuid` format (validators ignore it): a pattern says it there.
+            Ty::Uuid if self.draft == JsonSchemaDraft::Draft07 => {
+                json!({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})
+            }
             Ty::Uuid => json!({"type": "string", "format": "uuid"}),
             Ty::Date => json!({"type": "string", "format": "date"}),
             Ty::TimeMillis | Ty::TimeMicros => json!({"type": "string", "format": "time"}),
