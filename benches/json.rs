@@ -56,7 +56,10 @@ fn bench(c: &mut Criterion) {
     let theirs = serde_json::to_vec(&order).expect("serde_json encodes");
     // Both read both texts (serde's chrono writes fewer fraction digits when it can).
     assert_eq!(Order::decode_json(&theirs).as_ref(), Ok(&order));
-    assert_eq!(serde_json::from_slice::<Order>(&ours).ok().as_ref(), Some(&order));
+    assert_eq!(
+        serde_json::from_slice::<Order>(&ours).ok().as_ref(),
+        Some(&order)
+    );
 
     let mut g = c.benchmark_group("json/encode");
     let mut buf = Vec::with_capacity(512);
