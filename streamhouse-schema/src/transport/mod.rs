@@ -28,6 +28,8 @@
 
 mod error;
 mod future;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 mod memory;
 mod partitioner;
 mod record;
