@@ -47,12 +47,17 @@ impl MemoryCursor {
         topics: &[&str],
         start: StartOffset,
     ) -> Result<Self, TransportError> {
+        let mut unique: Vec<(String, bool)> = Vec::with_capacity(topics.len());
         for topic in topics {
             validate_topic_name(topic)?;
+            // A topic named twice must not be read twice.
+            if !unique.iter().any(|(name, _)| name == topic) {
+                unique.push((topic.to_string(), false));
+            }
         }
         let mut cursor = MemoryCursor {
             shared,
-            topics: topics.iter().map(|t| (t.to_string(), false)).collect(),
+            topics: unique,
             assignments: Vec::new(),
             next: 0,
             scans: 0,
@@ -423,6 +428,18 @@ mod tests {
             record.map(|r| (r.offset, r.value)),
             Some((2, Bytes::from_static(b"c")))
         );
+    }
+
+    #[tokio::test]
+    async fn a_topic_named_twice_is_read_once() {
+        let log = MemoryLog::new();
+        send(&log, "t", None, b"once").await;
+        let mut cursor = cursor(&log, &["t", "t"], StartOffset::Earliest);
+        assert_eq!(
+            value(cursor.poll(Duration::ZERO).await),
+            Some(Bytes::from_static(b"once"))
+        );
+        assert_eq!(cursor.poll(Duration::ZERO).await, Ok(None));
     }
 
     #[test]
