@@ -54,18 +54,20 @@ pub struct Variant<'a> {
 
 impl<'a> Container<'a> {
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
-        let attrs = ContainerAttrs::from_ast(cx, &input.attrs);
+        let owner = input.ident.to_string();
+        let attrs = ContainerAttrs::from_ast(cx, &owner, &input.attrs);
         let rename_all = attrs.rename_all.get().copied();
         let data = match &input.data {
             SynData::Struct(s) => {
-                let (style, fields) = fields_from_ast(cx, &s.fields, rename_all);
+                let (style, fields) = fields_from_ast(cx, &owner, &s.fields, rename_all);
                 Data::Struct(style, fields)
             }
             SynData::Enum(e) => Data::Enum(
                 e.variants
                     .iter()
                     .map(|v| {
-                        let vattrs = VariantAttrs::from_ast(cx, &v.attrs);
+                        let vowner = format!("{owner}::{}", v.ident);
+                        let vattrs = VariantAttrs::from_ast(cx, &vowner, &v.attrs);
                         let name = match vattrs.rename.get() {
                             Some(n) => n.clone(),
                             None => match rename_all {
@@ -73,7 +75,7 @@ impl<'a> Container<'a> {
                                 None => v.ident.to_string(),
                             },
                         };
-                        let (style, fields) = fields_from_ast(cx, &v.fields, None);
+                        let (style, fields) = fields_from_ast(cx, &vowner, &v.fields, None);
                         Variant {
                             ident: &v.ident,
                             attrs: vattrs,
@@ -120,6 +122,7 @@ impl<'a> Container<'a> {
 
 fn fields_from_ast<'a>(
     cx: &Ctxt,
+    owner: &str,
     fields: &'a Fields,
     rename_all: Option<RenameRule>,
 ) -> (Style, Vec<Field<'a>>) {
@@ -133,7 +136,6 @@ fn fields_from_ast<'a>(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let attrs = FieldAttrs::from_ast(cx, &f.attrs);
             let (member, rust_name) = match &f.ident {
                 Some(id) => {
                     let s = id.to_string();
@@ -142,6 +144,7 @@ fn fields_from_ast<'a>(
                 }
                 None => (Member::Unnamed(i.into()), i.to_string()),
             };
+            let attrs = FieldAttrs::from_ast(cx, &format!("{owner}.{rust_name}"), &f.attrs);
             let name = match attrs.rename.get() {
                 Some(n) => n.clone(),
                 None => match rename_all {

@@ -39,7 +39,10 @@ impl<T: PartialEq + std::fmt::Debug + Clone> Setting<T> {
             None => self.value = Some((Spanned { value, span }, origin)),
             Some((prev, prev_origin)) if *prev_origin == origin => {
                 let _ = prev;
-                cx.syn_error(syn::Error::new(span, format!("duplicate `{}` attribute", self.name)));
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!("duplicate `{}` attribute: keep one", self.name),
+                ));
             }
             Some((prev, _)) if prev.value != value => cx.syn_error(syn::Error::new(
                 span,
@@ -129,6 +132,9 @@ pub struct FieldAttrs {
     pub repr: Option<Spanned<Repr>>,
     pub tag: Option<Spanned<u32>>,
     pub unsupported_serde: Vec<Spanned<String>>,
+    /// An attribute failed to parse (already reported): later checks skip the field so
+    /// that users see that one error, not its consequences.
+    pub invalid: bool,
 }
 
 pub struct VariantAttrs {
@@ -265,7 +271,10 @@ fn u32_value(meta: &ParseNestedMeta) -> syn::Result<u32> {
 }
 
 impl ContainerAttrs {
-    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+    /// Parses the container's attributes; errors name `owner`, the type.
+    pub fn from_ast(outer: &Ctxt, owner: &str, attrs: &[Attribute]) -> Self {
+        let local = Ctxt::default();
+        let cx = &local;
         let mut c = ContainerAttrs {
             name: Setting::new("name"),
             namespace: None,
@@ -351,12 +360,16 @@ impl ContainerAttrs {
                 }
             }
         }
+        outer.absorb(local, owner);
         c
     }
 }
 
 impl FieldAttrs {
-    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+    /// Parses a field's attributes; errors name `owner`, `Type.field`.
+    pub fn from_ast(outer: &Ctxt, owner: &str, attrs: &[Attribute]) -> Self {
+        let local = Ctxt::default();
+        let cx = &local;
         let mut f = FieldAttrs {
             rename: Setting::new("rename"),
             aliases: Vec::new(),
@@ -369,6 +382,7 @@ impl FieldAttrs {
             repr: None,
             tag: None,
             unsupported_serde: Vec::new(),
+            invalid: false,
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -491,12 +505,16 @@ impl FieldAttrs {
                 }
             }
         }
+        f.invalid = outer.absorb(local, owner);
         f
     }
 }
 
 impl VariantAttrs {
-    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+    /// Parses a variant's attributes; errors name `owner`, `Type::Variant`.
+    pub fn from_ast(outer: &Ctxt, owner: &str, attrs: &[Attribute]) -> Self {
+        let local = Ctxt::default();
+        let cx = &local;
         let mut v = VariantAttrs {
             rename: Setting::new("rename"),
             aliases: Vec::new(),
@@ -562,6 +580,7 @@ impl VariantAttrs {
                     .get_or_insert(attr.path().segments[0].ident.span());
             }
         }
+        outer.absorb(local, owner);
         v
     }
 }

@@ -3,7 +3,7 @@
 use syn::LitStr;
 
 /// A `rename_all` rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum RenameRule {
     Lower,
     Upper,
@@ -13,6 +13,23 @@ pub enum RenameRule {
     ScreamingSnake,
     Kebab,
     ScreamingKebab,
+}
+
+/// Shown as serde spells it (`"camelCase"`), for conflict messages.
+impl std::fmt::Debug for RenameRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            RenameRule::Lower => "lowercase",
+            RenameRule::Upper => "UPPERCASE",
+            RenameRule::Pascal => "PascalCase",
+            RenameRule::Camel => "camelCase",
+            RenameRule::Snake => "snake_case",
+            RenameRule::ScreamingSnake => "SCREAMING_SNAKE_CASE",
+            RenameRule::Kebab => "kebab-case",
+            RenameRule::ScreamingKebab => "SCREAMING-KEBAB-CASE",
+        };
+        write!(f, "{name:?}")
+    }
 }
 
 impl RenameRule {

@@ -39,7 +39,7 @@ pub fn check(cx: &Ctxt, c: &Container) {
             cx.syn_error(syn::Error::new(
                 a.span,
                 format!(
-                    "`{ty_name}`: alias {:?} is not a valid Avro full name",
+                    "`{ty_name}`: alias {:?} is not a valid Avro full name (dotted [A-Za-z_][A-Za-z0-9_]* names)",
                     a.value
                 ),
             ));
@@ -69,7 +69,7 @@ pub fn check(cx: &Ctxt, c: &Container) {
                 cx.syn_error(syn::Error::new(
                     keys[1],
                     format!(
-                        "`{ty_name}`: only one field can be the record key (#[stream_schema(key)])"
+                        "`{ty_name}`: only one field can be the record key (#[stream_schema(key)]): keep `key` on one field"
                     ),
                 ));
             }
@@ -78,14 +78,16 @@ pub fn check(cx: &Ctxt, c: &Container) {
             }
             cx.error_spanned(
                 &c.input.ident,
-                format!("`{ty_name}`: `untagged` applies to enums only"),
+                format!(
+                    "`{ty_name}`: `untagged` applies to enums only: remove it from this struct"
+                ),
             );
         }
         Data::Enum(variants) => {
             if variants.is_empty() {
                 cx.error_spanned(
                     &c.input.ident,
-                    format!("`{ty_name}`: an enum without variants has no values and no schema"),
+                    format!("`{ty_name}`: an enum without variants has no values and no schema: add a variant, or use `()` for no data"),
                 );
                 return;
             }
@@ -106,7 +108,7 @@ pub fn check(cx: &Ctxt, c: &Container) {
                     cx.error_spanned(
                         v.ident,
                         format!(
-                            "`{ty_name}::{}`: duplicate variant name {:?} (after renames)",
+                            "`{ty_name}::{}`: duplicate variant name {:?} (after renames): rename one of the variants",
                             v.ident, v.name
                         ),
                     );
@@ -134,12 +136,12 @@ pub fn check(cx: &Ctxt, c: &Container) {
                 cx.error_spanned(&c.input.ident, format!("`{ty_name}`: an untagged enum may have one unit variant (it becomes the union's null)"));
             }
             if !unit_only && units > 1 {
-                cx.error_spanned(&c.input.ident, format!("`{ty_name}`: a data enum may have at most one unit variant, because it becomes the union's single `null` branch"));
+                cx.error_spanned(&c.input.ident, format!("`{ty_name}`: a data enum may have at most one unit variant, because it becomes the union's single `null` branch: give the other unit variants a field"));
             }
             if defaults.len() > 1 {
                 cx.syn_error(syn::Error::new(
                     defaults[1],
-                    format!("`{ty_name}`: only one variant can be the default"),
+                    format!("`{ty_name}`: only one variant can be the default: remove `default` from the others"),
                 ));
             }
         }
@@ -161,6 +163,10 @@ fn check_name(cx: &Ctxt, span: Span, owner: &str, what: &str, name: &str) {
 fn check_fields(cx: &Ctxt, owner: &str, fields: &[Field], keys_allowed: bool) {
     let mut names = HashSet::new();
     for f in fields {
+        if f.attrs.invalid {
+            // Its attribute error is reported; checking the rest would only repeat it.
+            continue;
+        }
         let at = format!("{owner}.{}", f.rust_name);
         let skipped = f.attrs.skip.get().copied().unwrap_or(false);
         if !skipped && matches!(f.member, syn::Member::Named(_)) {
@@ -178,14 +184,17 @@ fn check_fields(cx: &Ctxt, owner: &str, fields: &[Field], keys_allowed: bool) {
             if !names.insert(f.name.clone()) {
                 cx.error_spanned(
                     f.original,
-                    format!("`{at}`: duplicate field name {:?} (after renames)", f.name),
+                    format!(
+                        "`{at}`: duplicate field name {:?} (after renames): rename one of the fields",
+                        f.name
+                    ),
                 );
             }
             for a in &f.attrs.aliases {
                 if !valid_name(&a.value) {
                     cx.syn_error(syn::Error::new(
                         a.span,
-                        format!("`{at}`: alias {:?} is not a valid Avro name", a.value),
+                        format!("`{at}`: alias {:?} is not a valid Avro name: it must match [A-Za-z_][A-Za-z0-9_]*", a.value),
                     ));
                 }
             }
@@ -199,7 +208,9 @@ fn check_fields(cx: &Ctxt, owner: &str, fields: &[Field], keys_allowed: bool) {
             } else if skipped {
                 cx.syn_error(syn::Error::new(
                     k,
-                    format!("`{at}`: a skipped field cannot be the record key"),
+                    format!(
+                        "`{at}`: a skipped field cannot be the record key: remove `skip` or `key`"
+                    ),
                 ));
             }
         }
@@ -267,8 +278,23 @@ fn check_type(cx: &Ctxt, at: &str, f: &Field) {
     if f.attrs.skip.get().copied().unwrap_or(false) {
         return;
     }
-    // Explicit mappings apply to the base type inside an optional Option/Vec.
+    // Explicit mappings apply to T, Option<T> or Vec<T> (Vec<u8> itself for repr = "array").
     let base = ty::option_inner(f.ty).unwrap_or(f.ty);
+    let explicit = f.attrs.unit.is_some()
+        || f.attrs.decimal.is_some()
+        || f.attrs
+            .repr
+            .as_ref()
+            .is_some_and(|r| r.value != Repr::Array);
+    if explicit {
+        let element = ty::option_inner(f.ty)
+            .or_else(|| ty::vec_inner(f.ty))
+            .unwrap_or(f.ty);
+        if ty::option_inner(element).is_some() || ty::vec_inner(element).is_some() {
+            cx.syn_error(syn::Error::new(span, format!("`{at}`: `repr`, `unit` and `decimal` apply to a field of type T, Option<T> or Vec<T>, not to nested Option/Vec: wrap the value in a newtype struct")));
+            return;
+        }
+    }
     if let Some(repr) = &f.attrs.repr {
         match repr.value {
             Repr::Long | Repr::Fixed => {
@@ -287,6 +313,25 @@ fn check_type(cx: &Ctxt, at: &str, f: &Field) {
                 }
                 return;
             }
+        }
+    }
+    if let Some(unit) = &f.attrs.unit {
+        let element = ty::option_inner(f.ty)
+            .or_else(|| ty::vec_inner(f.ty))
+            .unwrap_or(f.ty);
+        if !matches!(
+            ty::name(element).as_deref(),
+            Some(
+                "DateTime"
+                    | "NaiveDateTime"
+                    | "NaiveTime"
+                    | "OffsetDateTime"
+                    | "PrimitiveDateTime"
+                    | "Time"
+            )
+        ) {
+            cx.syn_error(syn::Error::new(unit.span, format!("`{at}`: `unit` applies to timestamps and times of day (chrono DateTime<Utc>, NaiveDateTime, NaiveTime; time OffsetDateTime, PrimitiveDateTime, Time), not to `{}`", quote::quote!(#element))));
+            return;
         }
     }
     if f.attrs.unit.is_some() && f.attrs.decimal.is_some() {
@@ -311,7 +356,9 @@ fn default_mismatch(field_ty: &syn::Type, v: &Value) -> Option<String> {
         return if v.is_null() {
             None
         } else {
-            default_mismatch(inner, v)
+            default_mismatch(inner, v).map(|m| {
+                format!("{m}: a non-null default on an Option makes the union [T, \"null\"], and Avro requires a union's default to match its first branch (or use default = \"null\")")
+            })
         };
     }
     let name = ty::name(field_ty)?;
@@ -322,7 +369,7 @@ fn default_mismatch(field_ty: &syn::Type, v: &Value) -> Option<String> {
             .or_else(|| v.as_u64().map(i128::from))
         {
             Some(n) if (lo..=hi).contains(&n) => None,
-            Some(n) => Some(format!("is out of range for `{name}` ({n})")),
+            Some(_) => Some(format!("is out of range for `{name}` ({lo}..={hi})")),
             None => Some(format!("must be an integer for a `{name}` field")),
         }
     };

@@ -21,6 +21,20 @@ impl Ctxt {
         self.errors.borrow_mut().push(err);
     }
 
+    /// Moves `other`'s errors here, each prefixed with the `owner` they are about
+    /// (`Type`, `Type.field`, `Type::Variant`); returns whether there were any.
+    pub fn absorb(&self, other: Ctxt, owner: &str) -> bool {
+        let errors = other.errors.into_inner();
+        let any = !errors.is_empty();
+        let mut mine = self.errors.borrow_mut();
+        for err in errors {
+            for e in err {
+                mine.push(syn::Error::new(e.span(), format!("`{owner}`: {e}")));
+            }
+        }
+        any
+    }
+
     /// All errors combined into one, or `Ok` when there were none.
     pub fn check(self) -> Result<(), syn::Error> {
         let mut errors = self.errors.into_inner().into_iter();

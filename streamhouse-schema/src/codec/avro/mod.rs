@@ -29,6 +29,11 @@ pub mod with {
 use crate::schema::SchemaType;
 
 /// Types that write themselves in the Avro binary encoding of their schema.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Avro encoder",
+    label = "this type cannot be written as Avro",
+    note = "derive it with #[derive(StreamSchema)]"
+)]
 pub trait AvroEncode: SchemaType {
     /// Appends the Avro encoding of `self` to `buf`.
     fn encode_avro<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError>;
@@ -55,6 +60,11 @@ pub trait AvroEncode: SchemaType {
 }
 
 /// Types that read themselves from the Avro binary encoding of their own schema.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Avro decoder",
+    label = "this type cannot be read from Avro",
+    note = "derive it with #[derive(StreamSchema)]"
+)]
 pub trait AvroDecode: SchemaType + Sized {
     /// Reads one value from the front of `input`, advancing it.
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError>;

@@ -1,0 +1,8 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+struct Price {
+    amount: rust_decimal::Decimal,
+}
+
+fn main() {}

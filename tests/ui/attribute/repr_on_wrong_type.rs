@@ -1,0 +1,9 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+struct Counter {
+    #[stream_schema(repr = "long")]
+    total: i32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+enum Never {}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+struct Reading {
+    id: i32,
+    value: char,
+}
+
+fn main() {}
