@@ -155,6 +155,26 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     /// The Protobuf field number, when given.
     pub tag: Option<u32>,
+    /// The Protobuf integer encoding chosen with `#[stream_schema(proto = "...")]`
+    /// (`None`: the plain varint scalar that matches the Rust width).
+    pub proto: Option<ProtoInt>,
+}
+
+/// A Protobuf integer encoding other than the default varint, picked per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProtoInt {
+    /// `sint32`: zigzag varint.
+    Sint32,
+    /// `sint64`: zigzag varint.
+    Sint64,
+    /// `fixed32`: 4 bytes little-endian, unsigned.
+    Fixed32,
+    /// `fixed64`: 8 bytes little-endian, unsigned.
+    Fixed64,
+    /// `sfixed32`: 4 bytes little-endian, signed.
+    Sfixed32,
+    /// `sfixed64`: 8 bytes little-endian, signed.
+    Sfixed64,
 }
 
 impl Field {
@@ -167,6 +187,7 @@ impl Field {
             aliases: Vec::new(),
             default: None,
             tag: None,
+            proto: None,
         }
     }
 }
@@ -182,6 +203,9 @@ pub struct EnumDef {
     pub aliases: Vec<String>,
     /// Symbols in declaration order.
     pub symbols: Vec<String>,
+    /// The Protobuf number of each symbol (Rust discriminants), parallel to `symbols`;
+    /// empty means declaration order from 0.
+    pub numbers: Vec<i32>,
     /// The symbol a reader uses for a symbol it does not know.
     pub default: Option<String>,
 }

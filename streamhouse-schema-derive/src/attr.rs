@@ -94,6 +94,69 @@ pub enum Repr {
     Array,
 }
 
+/// `proto = "sint32" | "sint64" | "fixed32" | "fixed64" | "sfixed32" | "sfixed64"`: the
+/// Protobuf integer encoding of a field (the variant names match the runtime `ProtoInt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProtoInt {
+    Sint32,
+    Sint64,
+    Fixed32,
+    Fixed64,
+    Sfixed32,
+    Sfixed64,
+}
+
+impl ProtoInt {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "sint32" => ProtoInt::Sint32,
+            "sint64" => ProtoInt::Sint64,
+            "fixed32" => ProtoInt::Fixed32,
+            "fixed64" => ProtoInt::Fixed64,
+            "sfixed32" => ProtoInt::Sfixed32,
+            "sfixed64" => ProtoInt::Sfixed64,
+            _ => return None,
+        })
+    }
+
+    /// The Protobuf type name (`sint64`).
+    pub fn proto_name(self) -> &'static str {
+        match self {
+            ProtoInt::Sint32 => "sint32",
+            ProtoInt::Sint64 => "sint64",
+            ProtoInt::Fixed32 => "fixed32",
+            ProtoInt::Fixed64 => "fixed64",
+            ProtoInt::Sfixed32 => "sfixed32",
+            ProtoInt::Sfixed64 => "sfixed64",
+        }
+    }
+
+    /// The same choice in the shared type model.
+    pub fn to_core(self) -> streamhouse_schema_core::model::ProtoInt {
+        use streamhouse_schema_core::model::ProtoInt as Core;
+        match self {
+            ProtoInt::Sint32 => Core::Sint32,
+            ProtoInt::Sint64 => Core::Sint64,
+            ProtoInt::Fixed32 => Core::Fixed32,
+            ProtoInt::Fixed64 => Core::Fixed64,
+            ProtoInt::Sfixed32 => Core::Sfixed32,
+            ProtoInt::Sfixed64 => Core::Sfixed64,
+        }
+    }
+
+    /// The runtime `ProtoInt` variant name.
+    pub fn variant(self) -> &'static str {
+        match self {
+            ProtoInt::Sint32 => "Sint32",
+            ProtoInt::Sint64 => "Sint64",
+            ProtoInt::Fixed32 => "Fixed32",
+            ProtoInt::Fixed64 => "Fixed64",
+            ProtoInt::Sfixed32 => "Sfixed32",
+            ProtoInt::Sfixed64 => "Sfixed64",
+        }
+    }
+}
+
 /// `decimal(precision = P, scale = S, fixed = "Name", size = N)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decimal {
@@ -118,6 +181,8 @@ pub struct ContainerAttrs {
     pub fingerprint: Option<Spanned<String>>,
     /// JSON Schema `additionalProperties` for the type's objects.
     pub additional_properties: Option<bool>,
+    /// `protobuf`: the type is a Protobuf message (or enum) too.
+    pub protobuf: Option<Span>,
 }
 
 pub struct FieldAttrs {
@@ -131,6 +196,7 @@ pub struct FieldAttrs {
     pub decimal: Option<Spanned<Decimal>>,
     pub repr: Option<Spanned<Repr>>,
     pub tag: Option<Spanned<u32>>,
+    pub proto: Option<Spanned<ProtoInt>>,
     pub unsupported_serde: Vec<Spanned<String>>,
     /// An attribute failed to parse (already reported): later checks skip the field so
     /// that users see that one error, not its consequences.
@@ -290,6 +356,7 @@ impl ContainerAttrs {
             compatibility: None,
             fingerprint: None,
             additional_properties: None,
+            protobuf: None,
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -314,6 +381,7 @@ impl ContainerAttrs {
                         "additional_properties" => {
                             c.additional_properties = Some(meta.value()?.parse::<syn::LitBool>()?.value)
                         }
+                        "protobuf" => c.protobuf = Some(span),
                         "reserved" => meta.parse_nested_meta(|m| {
                             let lit: Lit = m.input.parse().or_else(|_| {
                                 m.path.get_ident().map(|i| Lit::Str(LitStr::new(&i.to_string(), i.span()))).ok_or_else(|| m.error("expected a number or a name"))
@@ -327,7 +395,7 @@ impl ContainerAttrs {
                         })?,
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf",
                                 key_name(&meta)
                             )))
                         }
@@ -381,6 +449,7 @@ impl FieldAttrs {
             decimal: None,
             repr: None,
             tag: None,
+            proto: None,
             unsupported_serde: Vec::new(),
             invalid: false,
         };
@@ -451,9 +520,16 @@ impl FieldAttrs {
                             f.decimal = Some(Spanned { value: Decimal { precision, scale, fixed }, span })
                         }
                         "tag" => f.tag = Some(Spanned { value: u32_value(&meta)?, span }),
+                        "proto" => {
+                            let lit = string(&meta)?;
+                            let Some(kind) = ProtoInt::parse(&lit.value()) else {
+                                return Err(syn::Error::new(lit.span(), format!("unknown proto integer encoding {:?}: expected \"sint32\", \"sint64\", \"fixed32\", \"fixed64\", \"sfixed32\" or \"sfixed64\"", lit.value())));
+                            };
+                            f.proto = Some(Spanned { value: kind, span })
+                        }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag",
+                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto",
                                 key_name(&meta)
                             )))
                         }

@@ -11,6 +11,7 @@ mod ast;
 mod attr;
 mod case;
 mod check;
+mod check_proto;
 mod ctxt;
 mod emit;
 mod fallback;
@@ -34,6 +35,7 @@ fn expand(input: &DeriveInput) -> proc_macro2::TokenStream {
     let container = ast::Container::from_ast(&cx, input);
     if let Some(c) = &container {
         check::check(&cx, c);
+        check_proto::check_proto(&cx, c);
     }
     let pinned = container.as_ref().and_then(|c| pin::expand(&cx, c));
     match (cx.check(), container) {

@@ -5,6 +5,7 @@ mod avro;
 mod field;
 mod json;
 mod model;
+pub mod proto;
 mod stream;
 
 use proc_macro2::TokenStream;
@@ -20,6 +21,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let json = json::expand(c);
     let stream = stream::expand(c, pinned);
     let pin_tokens = pinned.map(|p| p.tokens.clone());
+    let proto = proto::expand(c);
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -27,6 +29,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             #avro
             #json
             #stream
+            #proto
         };
         #pin_tokens
     }

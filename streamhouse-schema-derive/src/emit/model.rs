@@ -85,6 +85,7 @@ pub fn expand(c: &Container) -> TokenStream {
         }
         Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {
             let symbols: Vec<_> = variants.iter().map(|v| v.name.clone()).collect();
+            let numbers = super::proto::enum_numbers(c).unwrap_or_default();
             let default = opt_string(
                 variants
                     .iter()
@@ -101,6 +102,7 @@ pub fn expand(c: &Container) -> TokenStream {
                             doc: #doc,
                             aliases: ::std::vec![#(::std::string::String::from(#aliases)),*],
                             symbols: ::std::vec![#(::std::string::String::from(#symbols)),*],
+                            numbers: ::std::vec![#(#numbers),*],
                             default: #default,
                         }));
                     }
@@ -198,6 +200,13 @@ fn record_fields(fields: &[Field]) -> TokenStream {
                 }
                 None => quote!(::std::option::Option::None),
             };
+            let proto = match &f.attrs.proto {
+                Some(p) => {
+                    let v = syn::Ident::new(p.value.variant(), proc_macro2::Span::call_site());
+                    quote!(::std::option::Option::Some(#m::ProtoInt::#v))
+                }
+                None => quote!(::std::option::Option::None),
+            };
             let _ = ty::name(f.ty);
             quote!(#m::Field {
                 name: ::std::string::String::from(#name),
@@ -206,6 +215,7 @@ fn record_fields(fields: &[Field]) -> TokenStream {
                 aliases: ::std::vec![#(::std::string::String::from(#aliases)),*],
                 default: #default,
                 tag: #tag,
+                proto: #proto,
             })
         });
     quote!(::std::vec![#(#items),*])

@@ -378,6 +378,7 @@ impl SynModel<'_> {
                     aliases: f.attrs.aliases.iter().map(|a| a.value.clone()).collect(),
                     default,
                     tag: f.attrs.tag.as_ref().map(|t| t.value),
+                    proto: f.attrs.proto.as_ref().map(|p| p.value.to_core()),
                 }
             })
             .collect()
@@ -454,6 +455,7 @@ impl SynModel<'_> {
                         doc,
                         aliases,
                         symbols: variants.iter().map(|v| v.name.clone()).collect(),
+                        numbers: crate::emit::proto::enum_numbers(c).unwrap_or_default(),
                         default: variants
                             .iter()
                             .find(|v| v.attrs.default.is_some())

@@ -3,6 +3,7 @@
 
 mod impls;
 pub mod json;
+pub mod protobuf;
 mod schemas;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
@@ -10,6 +11,7 @@ pub use streamhouse_schema_core::{avro, format, model, proto_file};
 pub use format::SchemaFormat;
 pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
+pub use protobuf::{ProtoBuildError, ProtoSchema};
 pub use schemas::{schemas_for, SchemaBuildError, Schemas};
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
@@ -108,6 +110,69 @@ pub trait StreamSchema: AvroEncode + Sized {
     #[inline]
     fn encode_value<B: bytes::BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         self.encode_avro(buf)
+    }
+
+    /// The Protobuf view of the type (built on first use), or why it has none.
+    fn try_proto_schema() -> Result<&'static ProtoSchema, &'static ProtoBuildError> {
+        Self::schemas().protobuf()
+    }
+
+    /// The Protobuf view of the type: descriptor, `.proto` text, message indexes.
+    ///
+    /// # Panics
+    /// When the type has no Protobuf mapping: it is not a struct or data enum, or it was
+    /// derived without field tags. `#[derive(StreamSchema)]` with
+    /// `#[stream_schema(protobuf)]` checks all of that at compile time; use
+    /// [`try_proto_schema`](Self::try_proto_schema) for the other types.
+    fn proto_schema() -> &'static ProtoSchema {
+        match Self::try_proto_schema() {
+            Ok(p) => p,
+            Err(e) => panic!(
+                "`{}` has no Protobuf schema: {e}",
+                std::any::type_name::<Self>()
+            ),
+        }
+    }
+
+    /// The Protobuf schema as one `FileDescriptorProto`: root message first.
+    ///
+    /// # Panics
+    /// As [`proto_schema`](Self::proto_schema).
+    fn proto_file() -> &'static prost_types::FileDescriptorProto {
+        Self::proto_schema().file()
+    }
+
+    /// The Protobuf schema as proto3 `.proto` text.
+    ///
+    /// # Panics
+    /// As [`proto_schema`](Self::proto_schema).
+    fn proto_text() -> &'static str {
+        Self::proto_schema().text()
+    }
+
+    /// The Confluent message-index path of the type's message in [`proto_file`](Self::proto_file):
+    /// `[0]`, the first message (written as the single byte `00` in a frame).
+    fn proto_message_indexes() -> &'static [i32] {
+        &[0]
+    }
+
+    /// Writes the Protobuf payload of a stream message (no framing), through the
+    /// generated `prost::Message` implementation.
+    #[inline]
+    fn encode_proto<B: bytes::BufMut>(&self, buf: &mut B)
+    where
+        Self: crate::codec::proto::Message,
+    {
+        crate::codec::proto::Message::encode_raw(self, buf)
+    }
+
+    /// Reads a value from a Protobuf payload (no framing) written with this type's schema.
+    #[inline]
+    fn decode_proto(payload: &[u8]) -> Result<Self, crate::codec::proto::DecodeError>
+    where
+        Self: crate::codec::proto::Message + crate::codec::proto::ProtoValue,
+    {
+        crate::codec::proto::decode_message(payload)
     }
 
     /// Reads a value from an Avro payload written with this type's schema. Trailing bytes

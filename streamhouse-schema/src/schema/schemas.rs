@@ -7,6 +7,7 @@ use std::sync::{OnceLock, RwLock};
 use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
 use super::json::{to_json_schema, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
+use super::protobuf::{ProtoBuildError, ProtoSchema};
 use super::SchemaType;
 
 /// Every schema view of one type.
@@ -19,6 +20,8 @@ pub struct Schemas {
     avro_canonical_form: String,
     avro_fingerprint: u64,
     json: OnceLock<JsonViews>,
+    /// Built on first use: most types are never sent as Protobuf.
+    protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
 }
 
 /// The JSON Schema views, built on first use (many types are never sent as JSON).
@@ -63,6 +66,7 @@ impl Schemas {
             avro_canonical_form,
             avro_fingerprint,
             json: OnceLock::new(),
+            protobuf: OnceLock::new(),
         })
     }
 
@@ -163,6 +167,13 @@ impl Schemas {
             JsonSchemaDraft::Draft2020_12 => &self.json_views().draft2020.1,
             JsonSchemaDraft::Draft07 => &self.json_views().draft07.1,
         }
+    }
+
+    /// The Protobuf view (file descriptor and `.proto` text), built on first use.
+    pub fn protobuf(&self) -> Result<&ProtoSchema, &ProtoBuildError> {
+        self.protobuf
+            .get_or_init(|| ProtoSchema::build(&self.model))
+            .as_ref()
     }
 }
 

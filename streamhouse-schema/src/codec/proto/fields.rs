@@ -1,0 +1,208 @@
+//! [`ProtoField`]: a plain value, `Option<T>`, `Vec<T>` and string-keyed maps.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+
+use bytes::{Buf, BufMut};
+
+use super::{
+    check_wire_type, delimited_len, encode_key, key_len, read_len, write_len, DecodeContext,
+    DecodeError, ProtoElement, ProtoValue, WireType,
+};
+
+/// A plain field: proto3 implicit presence, so the zero value is not written.
+impl<T: ProtoValue> ProtoField for T {
+    #[inline]
+    fn encode_field(&self, tag: u32, buf: &mut impl BufMut) {
+        if !self.is_default() {
+            encode_key(tag, T::WIRE_TYPE, buf);
+            self.encode_value(buf);
+        }
+    }
+    #[inline]
+    fn field_len(&self, tag: u32) -> usize {
+        if self.is_default() {
+            0
+        } else {
+            key_len(tag) + self.value_len()
+        }
+    }
+    #[inline]
+    fn merge_field(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        self.merge_value(buf, ctx)
+    }
+    #[inline]
+    fn field_default() -> Self {
+        T::proto_default()
+    }
+}
+
+use super::ProtoField;
+
+/// `optional T`: explicit presence, so a present zero value is written.
+impl<T: ProtoValue> ProtoField for Option<T> {
+    #[inline]
+    fn encode_field(&self, tag: u32, buf: &mut impl BufMut) {
+        if let Some(v) = self {
+            encode_key(tag, T::WIRE_TYPE, buf);
+            v.encode_value(buf);
+        }
+    }
+    #[inline]
+    fn field_len(&self, tag: u32) -> usize {
+        self.as_ref().map_or(0, |v| key_len(tag) + v.value_len())
+    }
+    #[inline]
+    fn merge_field(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        self.get_or_insert_with(T::proto_default)
+            .merge_value(buf, ctx)
+    }
+    #[inline]
+    fn field_default() -> Self {
+        None
+    }
+}
+
+/// `repeated T`: packed for numeric scalars and enums; readers accept both forms.
+impl<T: ProtoElement> ProtoField for Vec<T> {
+    #[inline]
+    fn encode_field(&self, tag: u32, buf: &mut impl BufMut) {
+        if self.is_empty() {
+            return;
+        }
+        if T::PACKED {
+            encode_key(tag, WireType::LengthDelimited, buf);
+            write_len(self.iter().map(ProtoValue::value_len).sum(), buf);
+            for v in self {
+                v.encode_value(buf);
+            }
+        } else {
+            for v in self {
+                encode_key(tag, T::WIRE_TYPE, buf);
+                v.encode_value(buf);
+            }
+        }
+    }
+    #[inline]
+    fn field_len(&self, tag: u32) -> usize {
+        if self.is_empty() {
+            0
+        } else if T::PACKED {
+            key_len(tag) + delimited_len(self.iter().map(ProtoValue::value_len).sum())
+        } else {
+            self.iter().map(|v| key_len(tag) + v.value_len()).sum()
+        }
+    }
+    fn merge_field(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        if T::PACKED && wire_type == WireType::LengthDelimited {
+            let len = read_len(buf)?;
+            let mut packed = buf.take(len);
+            while packed.has_remaining() {
+                let mut v = T::proto_default();
+                v.merge_value(&mut packed, ctx.clone())?;
+                self.push(v);
+            }
+            return Ok(());
+        }
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        let mut v = T::proto_default();
+        v.merge_value(buf, ctx)?;
+        self.push(v);
+        Ok(())
+    }
+    #[inline]
+    fn field_default() -> Self {
+        Vec::new()
+    }
+}
+
+/// One `map<string, V>` entry: a message with the key as field 1 and the value as field 2.
+/// Both are always written, as protobuf's own serializers do.
+fn entry_body_len<V: ProtoValue>(key: &str, value: &V) -> usize {
+    key_len(1) + delimited_len(key.len()) + key_len(2) + value.value_len()
+}
+
+fn encode_entry<V: ProtoValue>(tag: u32, key: &str, value: &V, buf: &mut impl BufMut) {
+    encode_key(tag, WireType::LengthDelimited, buf);
+    write_len(entry_body_len(key, value), buf);
+    encode_key(1, WireType::LengthDelimited, buf);
+    write_len(key.len(), buf);
+    buf.put_slice(key.as_bytes());
+    encode_key(2, V::WIRE_TYPE, buf);
+    value.encode_value(buf);
+}
+
+/// Reads one map entry; a missing key or value is its zero value.
+fn merge_entry<V: ProtoValue>(
+    wire_type: WireType,
+    buf: &mut impl Buf,
+    ctx: DecodeContext,
+) -> Result<(String, V), DecodeError> {
+    check_wire_type(WireType::LengthDelimited, wire_type)?;
+    let len = read_len(buf)?;
+    let mut entry = buf.take(len);
+    let mut key = String::new();
+    let mut value = V::proto_default();
+    while entry.has_remaining() {
+        let (tag, wire_type) = prost::encoding::decode_key(&mut entry)?;
+        match tag {
+            1 => ProtoField::merge_field(&mut key, wire_type, &mut entry, ctx.clone())?,
+            2 => {
+                check_wire_type(V::WIRE_TYPE, wire_type)?;
+                value.merge_value(&mut entry, ctx.clone())?
+            }
+            _ => prost::encoding::skip_field(wire_type, tag, &mut entry, ctx.clone())?,
+        }
+    }
+    Ok((key, value))
+}
+
+macro_rules! map_field {
+    ($map:ident $(, $s:ident: $bound:path)?) => {
+        /// `map<string, V>`: one entry message per key.
+        impl<V: ProtoValue $(, $s: $bound + Default)?> ProtoField for $map<String, V $(, $s)?> {
+            fn encode_field(&self, tag: u32, buf: &mut impl BufMut) {
+                for (k, v) in self {
+                    encode_entry(tag, k, v, buf);
+                }
+            }
+            fn field_len(&self, tag: u32) -> usize {
+                self.iter()
+                    .map(|(k, v)| key_len(tag) + delimited_len(entry_body_len(k, v)))
+                    .sum()
+            }
+            fn merge_field(
+                &mut self,
+                wire_type: WireType,
+                buf: &mut impl Buf,
+                ctx: DecodeContext,
+            ) -> Result<(), DecodeError> {
+                let (k, v) = merge_entry(wire_type, buf, ctx)?;
+                self.insert(k, v);
+                Ok(())
+            }
+            fn field_default() -> Self {
+                Self::default()
+            }
+        }
+    };
+}
+map_field!(HashMap, S: BuildHasher);
+map_field!(BTreeMap);

@@ -1,0 +1,282 @@
+//! Logical types: timestamps as `google.protobuf.Timestamp`, UUIDs as their string,
+//! dates as `int32` days since 1970-01-01 and times of day as `int64` microseconds since
+//! midnight (the Avro `unit` attribute does not change the Protobuf mapping).
+
+#[allow(unused_imports)]
+use bytes::{Buf, BufMut};
+#[allow(unused_imports)]
+use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
+
+#[allow(unused_imports)]
+use super::{
+    check_wire_type, delimited_len, encode_key, invalid, key_len, read_len, write_len,
+    DecodeContext, DecodeError, ProtoElement, ProtoValue, WireType,
+};
+
+/// The body of a `google.protobuf.Timestamp`: `seconds` (1, int64) and `nanos` (2, int32),
+/// zero values omitted.
+#[allow(dead_code)]
+fn timestamp_body_len(seconds: i64, nanos: i32) -> usize {
+    let mut n = 0;
+    if seconds != 0 {
+        n += 1 + encoded_len_varint(seconds as u64);
+    }
+    if nanos != 0 {
+        n += 1 + encoded_len_varint(nanos as i64 as u64);
+    }
+    n
+}
+
+#[allow(dead_code)]
+fn encode_timestamp(seconds: i64, nanos: i32, buf: &mut impl BufMut) {
+    write_len(timestamp_body_len(seconds, nanos), buf);
+    if seconds != 0 {
+        encode_key(1, WireType::Varint, buf);
+        encode_varint(seconds as u64, buf);
+    }
+    if nanos != 0 {
+        encode_key(2, WireType::Varint, buf);
+        encode_varint(nanos as i64 as u64, buf);
+    }
+}
+
+/// Merges a Timestamp message into `(seconds, nanos)` and checks the result's range.
+#[allow(dead_code)]
+fn merge_timestamp(
+    mut seconds: i64,
+    mut nanos: i32,
+    buf: &mut impl Buf,
+    ctx: DecodeContext,
+) -> Result<(i64, u32), DecodeError> {
+    let len = read_len(buf)?;
+    let mut body = buf.take(len);
+    while body.has_remaining() {
+        let (tag, wire_type) = prost::encoding::decode_key(&mut body)?;
+        match tag {
+            1 => {
+                check_wire_type(WireType::Varint, wire_type)?;
+                seconds = decode_varint(&mut body)? as i64;
+            }
+            2 => {
+                check_wire_type(WireType::Varint, wire_type)?;
+                nanos = decode_varint(&mut body)? as i32;
+            }
+            _ => prost::encoding::skip_field(wire_type, tag, &mut body, ctx.clone())?,
+        }
+    }
+    match u32::try_from(nanos) {
+        Ok(n) if n < 1_000_000_000 => Ok((seconds, n)),
+        _ => Err(invalid(format!(
+            "Timestamp nanos {nanos} is outside 0..=999999999"
+        ))),
+    }
+}
+
+#[cfg(feature = "chrono")]
+mod chrono_impls {
+    use super::*;
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+
+    fn from_parts(seconds: i64, nanos: u32) -> Result<DateTime<Utc>, DecodeError> {
+        DateTime::from_timestamp(seconds, nanos).ok_or_else(|| {
+            invalid(format!(
+                "Timestamp {seconds}s {nanos}ns is outside the range chrono supports"
+            ))
+        })
+    }
+
+    impl ProtoValue for DateTime<Utc> {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            encode_timestamp(self.timestamp(), self.timestamp_subsec_nanos() as i32, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            delimited_len(timestamp_body_len(
+                self.timestamp(),
+                self.timestamp_subsec_nanos() as i32,
+            ))
+        }
+        fn merge_value(
+            &mut self,
+            buf: &mut impl Buf,
+            ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let (s, n) = merge_timestamp(
+                self.timestamp(),
+                self.timestamp_subsec_nanos() as i32,
+                buf,
+                ctx,
+            )?;
+            *self = from_parts(s, n)?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            // A message: always written when the field is.
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            DateTime::UNIX_EPOCH
+        }
+    }
+    impl ProtoElement for DateTime<Utc> {}
+
+    /// A local date-time is carried as a Timestamp of the same wall-clock time in UTC.
+    impl ProtoValue for NaiveDateTime {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            self.and_utc().encode_value(buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            self.and_utc().value_len()
+        }
+        fn merge_value(
+            &mut self,
+            buf: &mut impl Buf,
+            ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let mut utc = self.and_utc();
+            utc.merge_value(buf, ctx)?;
+            *self = utc.naive_utc();
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            DateTime::UNIX_EPOCH.naive_utc()
+        }
+    }
+    impl ProtoElement for NaiveDateTime {}
+
+    const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+    /// `int32` days since 1970-01-01.
+    impl ProtoValue for NaiveDate {
+        const WIRE_TYPE: WireType = WireType::Varint;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            let days = self.num_days_from_ce_() - EPOCH_DAYS_FROM_CE;
+            encode_varint(days as i64 as u64, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            encoded_len_varint((self.num_days_from_ce_() - EPOCH_DAYS_FROM_CE) as i64 as u64)
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let days = decode_varint(buf)? as i32;
+            *self = days
+                .checked_add(EPOCH_DAYS_FROM_CE)
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .ok_or_else(|| {
+                    invalid(format!("date {days} days from 1970-01-01 is out of range"))
+                })?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            self.num_days_from_ce_() == EPOCH_DAYS_FROM_CE
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            DateTime::UNIX_EPOCH.date_naive()
+        }
+    }
+    impl ProtoElement for NaiveDate {
+        const PACKED: bool = true;
+    }
+
+    trait DaysFromCe {
+        fn num_days_from_ce_(&self) -> i32;
+    }
+    impl DaysFromCe for NaiveDate {
+        fn num_days_from_ce_(&self) -> i32 {
+            chrono::Datelike::num_days_from_ce(self)
+        }
+    }
+
+    fn micros_of_day(t: &NaiveTime) -> i64 {
+        // Leap-second nanos (>= 1e9) are clamped into the last microsecond of the second.
+        i64::from(t.num_seconds_from_midnight()) * 1_000_000
+            + i64::from(t.nanosecond().min(999_999_999) / 1_000)
+    }
+
+    /// `int64` microseconds since midnight.
+    impl ProtoValue for NaiveTime {
+        const WIRE_TYPE: WireType = WireType::Varint;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            encode_varint(micros_of_day(self) as u64, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            encoded_len_varint(micros_of_day(self) as u64)
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let micros = decode_varint(buf)? as i64;
+            let secs = u32::try_from(micros.div_euclid(1_000_000)).ok();
+            let nanos = (micros.rem_euclid(1_000_000) * 1_000) as u32;
+            *self = secs
+                .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, nanos))
+                .ok_or_else(|| invalid(format!("time of day {micros} µs is out of range")))?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            micros_of_day(self) == 0
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            NaiveTime::MIN
+        }
+    }
+    impl ProtoElement for NaiveTime {
+        const PACKED: bool = true;
+    }
+}
+
+#[cfg(feature = "uuid")]
+mod uuid_impls {
+    use super::*;
+
+    /// The 36-character hyphenated lowercase form, as a `string`.
+    impl ProtoValue for uuid::Uuid {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let s = self.hyphenated().encode_lower(&mut text);
+            write_len(s.len(), buf);
+            buf.put_slice(s.as_bytes());
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            delimited_len(uuid::fmt::Hyphenated::LENGTH)
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let len = read_len(buf)?;
+            let mut text = vec![0u8; len];
+            buf.copy_to_slice(&mut text);
+            *self = uuid::Uuid::try_parse_ascii(&text)
+                .map_err(|e| invalid(format!("invalid uuid string: {e}")))?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            // Always written: an empty string would not parse back as a uuid.
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            uuid::Uuid::nil()
+        }
+    }
+    impl ProtoElement for uuid::Uuid {}
+}
