@@ -2,6 +2,7 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
+use syn::parse::Parse as _;
 use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
 
@@ -382,17 +383,20 @@ impl ContainerAttrs {
                             c.additional_properties = Some(meta.value()?.parse::<syn::LitBool>()?.value)
                         }
                         "protobuf" => c.protobuf = Some(span),
-                        "reserved" => meta.parse_nested_meta(|m| {
-                            let lit: Lit = m.input.parse().or_else(|_| {
-                                m.path.get_ident().map(|i| Lit::Str(LitStr::new(&i.to_string(), i.span()))).ok_or_else(|| m.error("expected a number or a name"))
-                            })?;
-                            match lit {
-                                Lit::Int(i) => c.reserved_tags.push(i.base10_parse()?),
-                                Lit::Str(s) => c.reserved_names.push(s.value()),
-                                _ => return Err(m.error("expected a field number or a name")),
+                        "reserved" => {
+                            // `reserved(2, 15, "old_name")`: literals, which nested-meta
+                            // parsing (paths only) cannot read.
+                            let content;
+                            syn::parenthesized!(content in meta.input);
+                            let items = content.parse_terminated(Lit::parse, syn::Token![,])?;
+                            for lit in items {
+                                match lit {
+                                    Lit::Int(i) => c.reserved_tags.push(i.base10_parse()?),
+                                    Lit::Str(s) => c.reserved_names.push(s.value()),
+                                    other => return Err(syn::Error::new(other.span(), "expected a field number or a quoted field name")),
+                                }
                             }
-                            Ok(())
-                        })?,
+                        }
                         _ => {
                             return Err(meta.error(format!(
                                 "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf",

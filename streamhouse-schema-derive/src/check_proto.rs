@@ -260,3 +260,158 @@ fn check_int_kind(cx: &Ctxt, at: &str, f: &Field, kind: ProtoInt, span: Span) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Protobuf errors the derive reports for `input`, in order.
+    fn errors(input: syn::DeriveInput) -> Vec<String> {
+        let cx = Ctxt::default();
+        let Some(c) = Container::from_ast(&cx, &input) else {
+            return vec!["not a container".into()];
+        };
+        check_proto(&cx, &c);
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_valid_message_has_no_errors() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf, reserved(3, "old"))]
+            struct Order {
+                #[stream_schema(tag = 1)] id: String,
+                #[stream_schema(tag = 2, proto = "sint64")] delta: i64,
+                #[stream_schema(tag = 536870911)] last: Vec<u32>,
+            }
+        });
+        assert_eq!(e, Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_tag_names_type_field_and_rule() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            struct Order { #[stream_schema(tag = 1)] id: String, amount: f64 }
+        });
+        assert_eq!(e, ["`Order.amount`: a Protobuf message field needs a field number: add #[stream_schema(tag = N)] (1 to 536870911, not 19000-19999)"]);
+    }
+
+    #[test]
+    fn a_tag_enables_protobuf_without_the_container_flag() {
+        let e = errors(syn::parse_quote! {
+            struct Order { #[stream_schema(tag = 1)] id: String, amount: f64 }
+        });
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("`Order.amount`: a Protobuf message field needs a field number"));
+        // Without any tag or flag the type is Avro-only: no Protobuf errors.
+        let e = errors(syn::parse_quote! { struct Plain { id: String } });
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn duplicate_zero_reserved_range_and_too_large_tags() {
+        let e = errors(syn::parse_quote! {
+            struct Order {
+                #[stream_schema(tag = 1)] a: i32,
+                #[stream_schema(tag = 1)] b: i32,
+                #[stream_schema(tag = 0)] c: i32,
+                #[stream_schema(tag = 19000)] d: i32,
+                #[stream_schema(tag = 536870912)] e: i32,
+            }
+        });
+        assert_eq!(
+            e,
+            [
+                "`Order.b`: duplicate Protobuf field number 1 (also used by `Order.a`)",
+                "`Order.c`: Protobuf field number 0 is not allowed: numbers start at 1",
+                "`Order.d`: Protobuf field numbers 19000-19999 are reserved for the Protobuf implementation: 19000 cannot be used",
+                "`Order.e`: Protobuf field number 536870912 is too large: the maximum is 536870911 (2^29 - 1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn reserved_numbers_and_names_cannot_be_used() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(reserved(2, 3, "legacy"))]
+            struct Order {
+                #[stream_schema(tag = 3)] amount: f64,
+                #[stream_schema(tag = 4)] legacy: f64,
+            }
+        });
+        assert_eq!(
+            e,
+            [
+                "`Order.amount`: field number 3 is reserved (#[stream_schema(reserved(...))]): pick another number",
+                "`Order.legacy`: the field name \"legacy\" is reserved (#[stream_schema(reserved(...))]): rename the field",
+            ]
+        );
+    }
+
+    #[test]
+    fn unit_enum_must_start_at_zero_and_takes_no_tags() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            enum Currency { Eur = 1, Usd = 2 }
+        });
+        assert_eq!(e, ["`Currency::Eur`: the first value of a proto3 enum must be 0 (it is the default), found 1: add a first variant `= 0` (e.g. `Unspecified = 0`)"]);
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            enum Currency { Unspecified, #[stream_schema(tag = 2)] Usd }
+        });
+        assert_eq!(e, ["`Currency::Usd`: a unit enum's Protobuf numbers are its Rust discriminants (`Usd = 1`), not `tag`"]);
+    }
+
+    #[test]
+    fn oneof_variants_need_unique_tags_and_singular_members() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            enum Payment {
+                #[stream_schema(tag = 1)] Card(String),
+                Cash(i64),
+                #[stream_schema(tag = 1)] Many(Vec<String>),
+            }
+        });
+        assert_eq!(
+            e,
+            [
+                "`Payment::Cash`: every variant of a Protobuf oneof needs a field number: add #[stream_schema(tag = N)]",
+                "`Payment::Many`: duplicate Protobuf field number 1 (also used by `Payment::Card`)",
+                "`Payment::Many`: a oneof member cannot be an Option, a Vec or a map: use a struct variant",
+            ]
+        );
+    }
+
+    #[test]
+    fn shapes_protobuf_cannot_label_are_rejected() {
+        let e = errors(syn::parse_quote! {
+            struct Order {
+                #[stream_schema(tag = 1)] a: Option<Vec<String>>,
+                #[stream_schema(tag = 2)] b: Vec<Option<i32>>,
+                #[stream_schema(tag = 3)] c: HashMap<String, Vec<i32>>,
+                #[stream_schema(tag = 4)] ok_bytes: Option<Vec<u8>>,
+                #[stream_schema(tag = 5)] ok_repeated_bytes: Vec<Vec<u8>>,
+            }
+        });
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(e[0].starts_with("`Order.a`: `Option<Vec<T>>`"));
+        assert!(e[1].starts_with("`Order.b`: a repeated field's elements"));
+        assert!(e[2].starts_with("`Order.c`: a map's values"));
+    }
+
+    #[test]
+    fn integer_encoding_must_fit_the_rust_type() {
+        let e = errors(syn::parse_quote! {
+            struct Order {
+                #[stream_schema(tag = 1, proto = "sint64")] a: i32,
+                #[stream_schema(tag = 2, proto = "fixed32")] b: Option<u32>,
+                #[stream_schema(tag = 3, proto = "sfixed64")] c: Vec<i64>,
+            }
+        });
+        assert_eq!(e, ["`Order.a`: proto = \"sint64\" applies to `i64` fields (or Option/Vec of it), not `i32`"]);
+    }
+}
