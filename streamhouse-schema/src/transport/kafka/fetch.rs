@@ -105,17 +105,16 @@ fn read_range(
             break;
         }
         match consumer.poll(remaining) {
-            None => {}
-            Some(Ok(message)) => {
-                // Skip anything left over from an earlier assignment or read twice.
+            Some(Ok(message))
                 if message.topic() == topic
                     && message.partition() == partition
-                    && message.offset() >= next
-                {
-                    next = message.offset() + 1;
-                    records.push(to_record(&message, Arc::clone(&shared_topic)));
-                }
+                    && message.offset() >= next =>
+            {
+                next = message.offset() + 1;
+                records.push(to_record(&message, Arc::clone(&shared_topic)));
             }
+            // Nothing yet, or a record left over from an earlier assignment or read twice.
+            None | Some(Ok(_)) => {}
             // The partition holds fewer records than the watermarks suggested (compaction,
             // transaction markers): what was read is all there is.
             Some(Err(KafkaError::PartitionEOF(p))) if p == partition => break,
