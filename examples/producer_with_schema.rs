@@ -1,9 +1,15 @@
-//! The main job: derive the schemas of a domain type and encode a value in the Confluent
-//! wire format.
+//! The main job: derive the schemas of a domain type, register them with a schema registry
+//! (embedded unless SCHEMA_REGISTRY_URL is set), send typed orders on the embedded log in the
+//! Confluent wire format, and consume them back as typed values.
 //!
 //! Run with `cargo run --example producer_with_schema` (no service needed).
 
 use chrono::{TimeZone, Utc};
+use std::time::Duration;
+
+use streamhouse_schema::consumer::Consumer;
+use streamhouse_schema::producer::Producer;
+use streamhouse_schema::registry::SchemaRegistryClient;
 use streamhouse_schema::{StreamSchema, Topic};
 
 /// One line of an order.
@@ -39,53 +45,105 @@ pub struct Order {
     pub items: Vec<LineItem>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let order = Order {
-        id: "ord-1001".into(),
-        customer_id: "cust-42".into(),
-        amount: 59.97,
-        currency: "EUR".into(),
-        created_at: Utc
-            .with_ymd_and_hms(2026, 11, 27, 9, 30, 0)
-            .single()
-            .ok_or("bad date")?,
-        note: Some("leave at the door".into()),
-        items: vec![
-            LineItem {
-                sku: "TEA-01".into(),
-                quantity: 2,
-                unit_price: 9.99,
-            },
-            LineItem {
-                sku: "MUG-07".into(),
-                quantity: 1,
-                unit_price: 39.99,
-            },
-        ],
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // A registry: the one in SCHEMA_REGISTRY_URL, or an embedded one (in-memory SQLite).
+    let (registry_url, embedded) = match std::env::var("SCHEMA_REGISTRY_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let server = streamhouse_schema::server::spawn(
+                streamhouse_schema::server::RegistryConfig::in_memory(),
+            )
+            .await?;
+            (server.url(), Some(server))
+        }
     };
+    println!("schema registry: {registry_url}");
+
+    let orders: Vec<Order> = (0..3)
+        .map(|i| Order {
+            id: format!("ord-{}", 1001 + i),
+            customer_id: "cust-42".into(),
+            amount: 59.97 + f64::from(i),
+            currency: "EUR".into(),
+            created_at: Utc
+                .with_ymd_and_hms(2026, 11, 27, 9, 30, i)
+                .single()
+                .unwrap_or_default(),
+            note: (i == 0).then(|| "leave at the door".into()),
+            items: vec![
+                LineItem {
+                    sku: "TEA-01".into(),
+                    quantity: 2,
+                    unit_price: 9.99,
+                },
+                LineItem {
+                    sku: "MUG-07".into(),
+                    quantity: 1,
+                    unit_price: 39.99 + f64::from(i),
+                },
+            ],
+        })
+        .collect();
 
     let schema: serde_json::Value = serde_json::from_str(Order::avro_schema_json())?;
-    println!("topic:        {}", Order::TOPIC);
     println!("subject:      {}-value", Order::TOPIC);
-    println!("full name:    {}", Order::full_name());
     println!(
-        "fingerprint:  {:016x} (CRC-64-AVRO of the canonical form)",
+        "fingerprint:  {:#018x} (CRC-64-AVRO of the canonical form)",
         Order::avro_fingerprint()
     );
     println!("Avro schema:\n{}", serde_json::to_string_pretty(&schema)?);
-    println!("canonical:    {}", Order::avro_canonical_form());
 
-    // Confluent framing: magic 0x00, 4-byte big-endian schema id, then the Avro payload.
-    let schema_id: i32 = 1;
-    let mut frame = Vec::with_capacity(128);
-    streamhouse_schema::wire::write_header(&mut frame, schema_id);
-    order.encode_value(&mut frame)?;
-    println!("key:          {:?}", order.key());
-    println!("frame ({} bytes): {}", frame.len(), hex(&frame));
+    // The embedded log is the default transport; the first send registers the schema once.
+    let producer = Producer::builder()
+        .schema_registry(registry_url.as_str())
+        .build()
+        .await?;
+    for order in &orders {
+        let sent = producer.send_typed(order).await?;
+        println!("sent {} -> {sent:?}", order.id);
+    }
+    let client = SchemaRegistryClient::new(registry_url.as_str())?;
+    let latest = client
+        .get_latest(&format!("{}-value", Order::TOPIC))
+        .await?;
+    println!(
+        "registered:   subject {} id {} version {}",
+        latest.subject, latest.id, latest.version
+    );
 
-    let back = Order::decode_value(&frame[5..])?;
-    assert_eq!(back, order);
-    println!("decoded back: {back:?}");
+    // The frame of the first message, as it sits on the log.
+    let mut consumer = Consumer::builder()
+        .schema_registry(registry_url.as_str())
+        .transport(producer.transport().clone())
+        .subscribe(Order::TOPIC)
+        .build()
+        .await?;
+    let mut first = true;
+    while let Some(rec) = consumer
+        .poll_typed::<Order>(Duration::from_millis(200))
+        .await?
+    {
+        if first {
+            let mut frame = Vec::new();
+            streamhouse_schema::wire::write_header(
+                &mut frame,
+                rec.record.schema_id.unwrap_or_default(),
+            );
+            frame.extend_from_slice(&rec.record.value);
+            println!("first frame ({} bytes): {}", frame.len(), hex(&frame));
+            first = false;
+        }
+        println!(
+            "consumed p{} @{}: {:?}",
+            rec.record.partition, rec.record.offset, rec.value
+        );
+    }
+
+    if let Some(server) = embedded {
+        println!("while it runs: curl {registry_url}/subjects");
+        server.shutdown().await?;
+    }
     Ok(())
 }
 
