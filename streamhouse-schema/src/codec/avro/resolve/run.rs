@@ -15,6 +15,18 @@ fn too_deep() -> DecodeError {
     DecodeError::InvalidValue("value nests too deeply".into())
 }
 
+/// Reads a union branch index and returns that branch.
+fn union_branch<'a, B>(input: &mut &[u8], branches: &'a [B]) -> Result<&'a B, DecodeError> {
+    let b = read_long(input)?;
+    usize::try_from(b)
+        .ok()
+        .and_then(|i| branches.get(i))
+        .ok_or(DecodeError::UnionBranch {
+            index: b,
+            branches: branches.len(),
+        })
+}
+
 fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError> {
     let raw = read_long(input)?;
     if raw == 0 {
@@ -105,15 +117,12 @@ impl Resolution {
                 Ok(())
             }
             Plan::Array(items) => {
-                let mut total = 0u64;
                 while let Some(n) = block_count(input)? {
-                    total += n;
                     write_long(out, n as i64);
                     for _ in 0..n {
                         self.run(*items, input, out, depth + 1)?;
                     }
                 }
-                let _ = total;
                 out.put_u8(0);
                 Ok(())
             }
@@ -168,14 +177,7 @@ impl Resolution {
                 Ok(())
             }
             Plan::UnionToUnion(branches) => {
-                let b = read_long(input)?;
-                let entry = usize::try_from(b)
-                    .ok()
-                    .and_then(|i| branches.get(i))
-                    .ok_or(DecodeError::UnionBranch {
-                        index: b,
-                        branches: branches.len(),
-                    })?;
+                let entry = union_branch(input, branches)?;
                 match entry {
                     Ok((r, plan)) => {
                         write_long(out, *r);
@@ -185,14 +187,7 @@ impl Resolution {
                 }
             }
             Plan::UnionToSingle(branches) => {
-                let b = read_long(input)?;
-                let entry = usize::try_from(b)
-                    .ok()
-                    .and_then(|i| branches.get(i))
-                    .ok_or(DecodeError::UnionBranch {
-                        index: b,
-                        branches: branches.len(),
-                    })?;
+                let entry = union_branch(input, branches)?;
                 match entry {
                     Ok(plan) => self.run(*plan, input, out, depth + 1),
                     Err(why) => Err(DecodeError::Incompatible(why.clone())),
@@ -247,14 +242,7 @@ pub(super) fn skip(
             Ok(())
         }
         Node::Union(branches) => {
-            let b = read_long(input)?;
-            let branch = usize::try_from(b)
-                .ok()
-                .and_then(|i| branches.get(i))
-                .ok_or(DecodeError::UnionBranch {
-                    index: b,
-                    branches: branches.len(),
-                })?;
+            let branch = union_branch(input, branches)?;
             skip(t, *branch, input, depth + 1)
         }
         Node::Record { fields, .. } => {
