@@ -6,6 +6,16 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 
+# Disk, not CPU, is what runs out first on a small CI machine: no incremental caches (a
+# one-shot build never reuses them) and no debug info (trybuild builds the cases' dependencies
+# a second time in target/tests/trybuild, where the workspace's [profile] does not reach but
+# these variables do).
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=0
+export CARGO_PROFILE_TEST_DEBUG=0
+export RUST_BACKTRACE=1
+df -h . | tail -1
+
 log "system packages"
 need=()
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
@@ -31,3 +41,5 @@ cargo clippy --workspace --all-targets -- -D warnings
 log "tests"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/test-output.log
+log "disk used by target/"
+du -sh target 2>/dev/null || true

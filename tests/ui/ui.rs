@@ -1,0 +1,17 @@
+//! Compile-fail tests of `#[derive(StreamSchema)]`: one rule per case under `tests/ui/<rule>/`,
+//! each with the exact message users see in its `.stderr`. Regenerate the `.stderr` files with
+//! `TRYBUILD=overwrite cargo test -p streamhouse-schema-ui` after a deliberate message change, then read them.
+
+#[test]
+fn derive_rejects_invalid_types_and_attributes_with_one_clear_error() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("unsupported-type/*.rs");
+    t.compile_fail("attribute/*.rs");
+    t.compile_fail("default/*.rs");
+    t.compile_fail("names/*.rs");
+    t.compile_fail("skip/*.rs");
+    t.compile_fail("conflict/*.rs");
+    t.compile_fail("enum/*.rs");
+    t.compile_fail("container/*.rs");
+    t.pass("pass/*.rs");
+}
