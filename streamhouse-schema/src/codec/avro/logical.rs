@@ -3,9 +3,9 @@
 
 use bytes::BufMut;
 
-use super::varint::{
-    read_array, read_bytes, read_exact, read_int, read_long, read_str, write_bytes, write_long,
-};
+#[cfg(any(feature = "chrono", feature = "time"))]
+use super::varint::read_int;
+use super::varint::{read_array, read_bytes, read_exact, read_long, write_bytes, write_long};
 #[allow(unused_imports)]
 use super::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::schema::model::{IntKind, ModelBuilder, Ty};
@@ -232,7 +232,7 @@ impl AvroEncode for uuid::Uuid {
 impl AvroDecode for uuid::Uuid {
     #[inline]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
-        let s = read_str(input)?;
+        let s = super::varint::read_str(input)?;
         uuid::Uuid::parse_str(s).map_err(|e| DecodeError::InvalidValue(format!("uuid {s:?}: {e}")))
     }
 }

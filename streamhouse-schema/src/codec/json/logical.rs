@@ -4,6 +4,7 @@
 use bytes::BufMut;
 
 use super::reader::JsonReader;
+#[cfg(any(feature = "chrono", feature = "time"))]
 use super::temporal::{self, Hms, Precision, Ymd};
 #[allow(unused_imports)]
 use super::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
@@ -34,6 +35,7 @@ fn read_text<'a>(
     Ok((r.read_str()?, at))
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 fn write_quoted_date_time<B: BufMut>(
     buf: &mut B,
     d: Ymd,
@@ -52,6 +54,7 @@ fn write_quoted_date_time<B: BufMut>(
     Ok(())
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 fn write_quoted_time<B: BufMut>(buf: &mut B, t: Hms, p: Precision) {
     buf.put_u8(b'"');
     temporal::write_time(buf, t, p);
@@ -59,6 +62,7 @@ fn write_quoted_time<B: BufMut>(buf: &mut B, t: Hms, p: Precision) {
     buf.put_slice(b"Z\"");
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 fn write_quoted_date<B: BufMut>(buf: &mut B, d: Ymd) -> Result<(), JsonEncodeError> {
     buf.put_u8(b'"');
     temporal::write_date(buf, d)?;

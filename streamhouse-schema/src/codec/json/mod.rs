@@ -29,6 +29,7 @@ mod error;
 mod logical;
 mod primitives;
 pub mod reader;
+#[cfg(any(feature = "chrono", feature = "time"))]
 mod temporal;
 pub mod writer;
 

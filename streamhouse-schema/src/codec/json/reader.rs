@@ -39,6 +39,32 @@ pub struct ArrayItems {
     first: bool,
 }
 
+/// How [`JsonReader::read_str`] treats each byte value inside a string.
+const PLAIN: u8 = 0;
+const NON_ASCII: u8 = 1;
+const QUOTE: u8 = 2;
+const BACKSLASH: u8 = 3;
+const CONTROL: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if i < 0x20 {
+            CONTROL
+        } else if i >= 0x80 {
+            NON_ASCII
+        } else if i == b'"' as usize {
+            QUOTE
+        } else if i == b'\\' as usize {
+            BACKSLASH
+        } else {
+            PLAIN
+        };
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -87,7 +113,7 @@ impl<'a> JsonReader<'a> {
     #[inline]
     pub fn peek(&mut self) -> Result<u8, JsonDecodeError> {
         self.skip_ws();
-        self.input.get(self.pos).copied().ok_or(self.eof())
+        self.input.get(self.pos).copied().ok_or_else(|| self.eof())
     }
 
     #[cold]
@@ -332,24 +358,37 @@ impl<'a> JsonReader<'a> {
         }
         self.pos += 1;
         let start = self.pos;
+        // One table lookup per byte, and UTF-8 validation only for strings that are not
+        // plain ASCII: keys and most values are, and this loop is most of a decode.
+        let mut ascii = true;
         loop {
-            match self.input.get(self.pos) {
-                Some(b'"') => {
-                    let raw = self.input.get(start..self.pos).unwrap_or_default();
+            let Some(&b) = self.input.get(self.pos) else {
+                return Err(self.eof());
+            };
+            match CLASS[usize::from(b)] {
+                PLAIN => self.pos += 1,
+                NON_ASCII => {
+                    ascii = false;
                     self.pos += 1;
-                    return std::str::from_utf8(raw).map(Cow::Borrowed).map_err(|e| {
-                        JsonDecodeError::Syntax {
-                            offset: start + e.valid_up_to(),
-                            message: "string is not valid UTF-8",
-                        }
-                    });
                 }
-                Some(b'\\') => return self.read_escaped(start).map(Cow::Owned),
-                Some(b) if *b < 0x20 => return Err(self.syntax("control character in string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.eof()),
+                QUOTE => break,
+                BACKSLASH => return self.read_escaped(start).map(Cow::Owned),
+                _ => return Err(self.syntax("control character in string")),
             }
         }
+        let raw = self.input.get(start..self.pos).unwrap_or_default();
+        self.pos += 1;
+        if ascii {
+            // SAFETY: every byte of `raw` is below 0x80 (checked above), and a sequence
+            // of ASCII bytes is valid UTF-8.
+            return Ok(Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) }));
+        }
+        std::str::from_utf8(raw)
+            .map(Cow::Borrowed)
+            .map_err(|e| JsonDecodeError::Syntax {
+                offset: start + e.valid_up_to(),
+                message: "string is not valid UTF-8",
+            })
     }
 
     /// The slow path of [`read_str`](Self::read_str): the string has escapes.
@@ -678,6 +717,26 @@ mod tests {
                 message: "string is not valid UTF-8"
             })
         );
+    }
+
+    #[test]
+    fn strings_borrow_when_unescaped_and_are_validated_when_not_ascii() {
+        let mut r = JsonReader::new("\"sku-\u{7f}\" \"caf\u{e9} \u{1f600}\"".as_bytes());
+        assert!(matches!(r.read_str(), Ok(Cow::Borrowed("sku-\u{7f}"))));
+        assert!(matches!(
+            r.read_str(),
+            Ok(Cow::Borrowed("caf\u{e9} \u{1f600}"))
+        ));
+        // A multi-byte sequence cut short by the closing quote, and an overlong encoding.
+        for (bad, offset) in [(&b"\"ab\xc3\""[..], 3), (&b"\"\xc0\xaf\""[..], 1)] {
+            assert_eq!(
+                JsonReader::new(bad).read_str(),
+                Err(JsonDecodeError::Syntax {
+                    offset,
+                    message: "string is not valid UTF-8"
+                })
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,11 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+#[stream_schema(protobuf)]
+struct Order {
+    #[stream_schema(tag = 1)]
+    id: String,
+    amount: f64,
+}
+
+fn main() {}
