@@ -5,50 +5,13 @@
 //! cargo bench --bench json
 //! ```
 
-use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use serde::{Deserialize, Serialize};
 use std::hint::black_box;
-use streamhouse_schema::{JsonDecode, JsonEncode, StreamSchema};
+use streamhouse_schema::{JsonDecode, JsonEncode};
 
-#[derive(StreamSchema, Serialize, Deserialize, Debug, PartialEq, Clone)]
-#[stream_schema(namespace = "com.acme.shop")]
-struct LineItem {
-    sku: String,
-    quantity: i32,
-    unit_price: f64,
-}
-
-/// An order placed in the shop.
-#[derive(StreamSchema, Serialize, Deserialize, Debug, PartialEq, Clone)]
-#[stream_schema(namespace = "com.acme.shop")]
-struct Order {
-    id: String,
-    customer_id: i64,
-    amount: f64,
-    currency: String,
-    created_at: DateTime<Utc>,
-    note: Option<String>,
-    items: Vec<LineItem>,
-}
-
-fn order() -> Order {
-    Order {
-        id: "ord-2024-000123".into(),
-        customer_id: 987_654_321,
-        amount: 149.97,
-        currency: "EUR".into(),
-        created_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap_or_default(),
-        note: Some("leave at the door".into()),
-        items: (0..3)
-            .map(|i| LineItem {
-                sku: format!("SKU-{i:05}"),
-                quantity: i + 1,
-                unit_price: 49.99,
-            })
-            .collect(),
-    }
-}
+#[path = "support/json_order.rs"]
+mod json_order;
+use json_order::{order, Order};
 
 fn bench(c: &mut Criterion) {
     let order = order();

@@ -1,0 +1,46 @@
+//! The `Order` the JSON benchmarks measure: shared by `benches/json.rs` (criterion) and
+//! `examples/codec_instructions.rs` (instruction counts under callgrind).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema, Serialize, Deserialize, Debug, PartialEq, Clone)]
+#[stream_schema(namespace = "com.acme.shop")]
+pub struct LineItem {
+    pub sku: String,
+    pub quantity: i32,
+    pub unit_price: f64,
+}
+
+/// An order placed in the shop.
+#[derive(StreamSchema, Serialize, Deserialize, Debug, PartialEq, Clone)]
+#[stream_schema(namespace = "com.acme.shop")]
+pub struct Order {
+    pub id: String,
+    pub customer_id: i64,
+    pub amount: f64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub items: Vec<LineItem>,
+}
+
+/// A realistic order.
+pub fn order() -> Order {
+    Order {
+        id: "ord-2024-000123".into(),
+        customer_id: 987_654_321,
+        amount: 149.97,
+        currency: "EUR".into(),
+        created_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap_or_default(),
+        note: Some("leave at the door".into()),
+        items: (0..3)
+            .map(|i| LineItem {
+                sku: format!("SKU-{i:05}"),
+                quantity: i + 1,
+                unit_price: 49.99,
+            })
+            .collect(),
+    }
+}

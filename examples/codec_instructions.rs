@@ -1,0 +1,124 @@
+//! Runs each codec of the benchmarks' `Order` in a loop of its own, so that callgrind can
+//! count the instructions each one takes. Instruction counts are exact and repeatable
+//! whatever else the machine is doing, which wall-clock benchmarks on a shared 2-core
+//! machine are not; `BENCHMARKS.md` reports both.
+//!
+//! ```sh
+//! cargo build --release --example codec_instructions
+//! valgrind --tool=callgrind --callgrind-out-file=cg.out \
+//!     target/release/examples/codec_instructions 100000
+//! callgrind_annotate --inclusive=yes cg.out | grep 'codec_instructions::run_'
+//! ```
+//! Divide each `run_*` total by the iteration count for instructions per message.
+
+use std::hint::black_box;
+
+use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode};
+
+#[path = "../benches/support/avro_order.rs"]
+mod avro_order;
+#[path = "../benches/support/json_order.rs"]
+mod json_order;
+
+#[inline(never)]
+fn run_avro_encode_streamhouse(o: &avro_order::Order, buf: &mut Vec<u8>, n: usize) {
+    for _ in 0..n {
+        buf.clear();
+        if black_box(o).encode_avro(buf).is_err() {
+            return;
+        }
+        black_box(buf.len());
+    }
+}
+
+#[inline(never)]
+fn run_avro_encode_hand_written(o: &avro_order::Order, buf: &mut Vec<u8>, n: usize) {
+    for _ in 0..n {
+        buf.clear();
+        avro_order::hand::encode(black_box(o), buf);
+        black_box(buf.len());
+    }
+}
+
+#[inline(never)]
+fn run_avro_decode_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(avro_order::Order::decode_avro(&mut black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_avro_decode_hand_written(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(avro_order::hand::decode(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_json_encode_streamhouse(o: &json_order::Order, buf: &mut Vec<u8>, n: usize) {
+    for _ in 0..n {
+        buf.clear();
+        if black_box(o).encode_json(buf).is_err() {
+            return;
+        }
+        black_box(buf.len());
+    }
+}
+
+#[inline(never)]
+fn run_json_encode_serde_json(o: &json_order::Order, buf: &mut Vec<u8>, n: usize) {
+    for _ in 0..n {
+        buf.clear();
+        if serde_json::to_writer(&mut *buf, black_box(o)).is_err() {
+            return;
+        }
+        black_box(buf.len());
+    }
+}
+
+#[inline(never)]
+fn run_json_decode_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(json_order::Order::decode_json(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_json_decode_serde_json(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(serde_json::from_slice::<json_order::Order>(black_box(bytes)).ok());
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = match std::env::args().nth(1) {
+        Some(arg) => arg.parse()?,
+        None => 100_000,
+    };
+    let mut buf = Vec::with_capacity(1024);
+
+    let order = avro_order::sample();
+    let mut avro = Vec::new();
+    order.encode_avro(&mut avro)?;
+    let mut by_hand = Vec::new();
+    avro_order::hand::encode(&order, &mut by_hand);
+    if avro != by_hand {
+        return Err("the hand-written Avro encoder writes other bytes".into());
+    }
+    run_avro_encode_streamhouse(&order, &mut buf, n);
+    run_avro_encode_hand_written(&order, &mut buf, n);
+    run_avro_decode_streamhouse(&avro, n);
+    run_avro_decode_hand_written(&avro, n);
+
+    let order = json_order::order();
+    let json = serde_json::to_vec(&order)?;
+    if json_order::Order::decode_json(&json)? != order {
+        return Err("the generated JSON decoder reads another value".into());
+    }
+    run_json_encode_streamhouse(&order, &mut buf, n);
+    run_json_encode_serde_json(&order, &mut buf, n);
+    run_json_decode_streamhouse(&json, n);
+    run_json_decode_serde_json(&json, n);
+    println!("ran every codec {n} times");
+    Ok(())
+}
