@@ -14,6 +14,8 @@ export CARGO_INCREMENTAL=0
 export CARGO_PROFILE_DEV_DEBUG=0
 export CARGO_PROFILE_TEST_DEBUG=0
 export RUST_BACKTRACE=1
+# `cargo install`ed tools (tansu) live here.
+export PATH="$HOME/.cargo/bin:$PATH"
 df -h . | tail -1
 
 log "system packages"
@@ -25,7 +27,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 
-for setup in scripts/setup-postgres.sh scripts/setup-python.sh; do
+for setup in scripts/setup-postgres.sh scripts/setup-python.sh scripts/setup-kafka.sh; do
   if [ -f "$setup" ]; then
     log "$setup"
     bash "$setup"
@@ -37,9 +39,15 @@ cargo fmt --all -- --check
 
 log "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+# The Kafka transport is a feature of its own (a C build users opt into), linted and tested on
+# top of the workspace run.
+cargo clippy -p streamhouse-schema --all-targets --features full,kafka -- -D warnings
 
 log "tests"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/test-output.log
+
+log "tests: Kafka transport (librdkafka's mock cluster, and a tansu broker on loopback)"
+cargo test -p streamhouse-schema --features full,kafka --lib --test kafka_mock --test kafka_tansu 2>&1 | tee target/test-output-kafka.log
 log "disk used by target/"
 du -sh target 2>/dev/null || true
