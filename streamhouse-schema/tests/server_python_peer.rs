@@ -1,6 +1,8 @@
 //! Confluent's own Python client as a peer: `tests/python/registry_peer.py` drives our server
 //! with `SchemaRegistryClient` and round-trips Avro, JSON and Protobuf records through
-//! Confluent's serializers, on SQLite and PostgreSQL. Needs `scripts/setup-python.sh`.
+//! Confluent's serializers, on SQLite and PostgreSQL; `tests/python/registry_peer_references.py`
+//! does the same for schema references (a Protobuf import, an Avro named type).
+//! Needs `scripts/setup-python.sh`.
 #![cfg(feature = "server")]
 
 mod server_common;
@@ -37,10 +39,10 @@ fn python() -> PathBuf {
     }
 }
 
-async fn confluent_python_client_interoperates(backend: Backend) {
+/// Runs `tests/python/{script}` against `r`, asserting it passed all its checks.
+async fn run_peer(r: &TestRegistry, script: &str) {
     let python = python();
-    let r = TestRegistry::start(backend).await;
-    let script = workspace_root().join("tests/python/registry_peer.py");
+    let script = workspace_root().join("tests/python").join(script);
     let url = r.url.clone();
     let output =
         tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(url).output())
@@ -55,6 +57,11 @@ async fn confluent_python_client_interoperates(backend: Backend) {
         output.status
     );
     assert!(stdout.contains("checks passed"), "stdout:\n{stdout}");
+}
+
+async fn confluent_python_client_interoperates(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    run_peer(&r, "registry_peer.py").await;
     // The peer really talked to this server: registrations, reads by id and deletes.
     let requests = r.server.requests();
     assert!(
@@ -75,4 +82,27 @@ async fn confluent_python_client_interoperates(backend: Backend) {
     r.finish().await;
 }
 
-on_both_backends!(confluent_python_client_interoperates);
+/// Protobuf imports and Avro named types through `references`, as Confluent's Python
+/// serializers register and read them.
+async fn confluent_python_client_follows_references(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    run_peer(&r, "registry_peer_references.py").await;
+    let requests = r.server.requests();
+    // The import was registered, then read back serialized by subject and version.
+    assert!(
+        requests.count("POST", "/subjects/{subject}/versions") >= 5,
+        "{:?}",
+        requests.snapshot()
+    );
+    assert!(
+        requests.count("GET", "/subjects/{subject}/versions/{version}") >= 1,
+        "{:?}",
+        requests.snapshot()
+    );
+    r.finish().await;
+}
+
+on_both_backends!(
+    confluent_python_client_interoperates,
+    confluent_python_client_follows_references
+);

@@ -20,9 +20,11 @@
 //! `STREAMHOUSE_REGISTRY_LOG_JSON`; `RUST_LOG` sets the log filter. SIGINT and SIGTERM shut
 //! it down gracefully (in-flight requests finish).
 //!
-//! Known limits: schema references are resolved for Protobuf imports; Avro and JSON Schema
-//! references are stored and returned but not resolved when parsing. Modes are READWRITE
-//! and READONLY (no IMPORT). Contexts are not supported.
+//! Schema `references` are followed (transitively) when a schema is validated, checked for
+//! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
+//! Protobuf imports by import path. Known limits: Protobuf compatibility compares message
+//! types defined in imported files by name only; modes are READWRITE and READONLY (no
+//! IMPORT); contexts are not supported.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -47,6 +49,7 @@ mod metrics;
 mod model;
 mod policy;
 mod prepare;
+mod references;
 mod response;
 mod routes;
 mod running;

@@ -2,19 +2,20 @@
 //! normalized form used to dedupe registrations, and compatibility checks against stored
 //! versions. The rules themselves live in [`crate::compat`].
 
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256};
 
 use crate::compat::{
     check_parsed, parse_schema, CompatibilityLevel, CompatibilityReport, ParsedSchema,
 };
-use crate::schema::proto_file::parse_proto_with_imports;
 use crate::schema::SchemaFormat;
 
 use super::error::ApiError;
 use super::model::SchemaRequest;
+use super::references::{parse_stored, ReferenceError, ReferencedSchemas};
 use super::store::reads::Visibility;
-use super::store::{ExistingSchema, NewSchema, Store};
-use super::version::VersionSpec;
+use super::store::{ExistingSchema, NewSchema, Store, VersionRecord};
 
 /// A validated request schema.
 #[derive(Debug, Clone)]
@@ -23,7 +24,8 @@ pub(crate) struct Candidate {
     pub(crate) parsed: ParsedSchema,
 }
 
-/// Validates `request` (42201 when the schema, its type or a reference is invalid).
+/// Validates `request` (42201 when the schema, its type or a reference is invalid): the
+/// schema is parsed together with the schemas its `references` name, transitively.
 /// With `normalize`, the normalized text is what gets stored.
 pub(crate) async fn prepare(
     store: &Store,
@@ -37,43 +39,27 @@ pub(crate) async fn prepare(
             .map_err(ApiError::invalid_schema)?,
     };
     let references = request.references.unwrap_or_default();
-    let mut imports = Vec::with_capacity(references.len());
-    for reference in &references {
-        let spec = VersionSpec::parse(&reference.version.to_string())
-            .map_err(|_| ApiError::invalid_schema(format!("invalid reference {reference:?}")))?;
-        let target = store
-            .version(&reference.subject, spec, Visibility::Live)
-            .await
-            .map_err(|error| match error.error_code {
-                40401 | 40402 => ApiError::invalid_schema(format!(
-                    "reference {:?} names subject '{}' version {}, which does not exist",
-                    reference.name, reference.subject, reference.version
-                )),
-                _ => error,
-            })?;
-        imports.push((reference.name.clone(), target.schema.text));
-    }
-
-    let parsed = if format == SchemaFormat::Protobuf && !imports.is_empty() {
-        let pairs: Vec<(&str, &str)> = imports
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        parse_proto_with_imports(&request.schema, &pairs)
-            .map(ParsedSchema::Protobuf)
-            .map_err(ApiError::invalid_schema)?
-    } else {
-        parse_schema(format, &request.schema).map_err(ApiError::invalid_schema)?
-    };
+    let referenced = ReferencedSchemas::load(store, &references, Visibility::Live)
+        .await
+        .map_err(ReferenceError::into_request_error)?;
+    let parsed = referenced
+        .parse(format, &request.schema)
+        .map_err(ApiError::invalid_schema)?;
 
     let normalized = parsed.normalized();
-    // A Protobuf schema sent as a base64 descriptor is stored as .proto text, as Confluent does.
-    let text =
-        if normalize || (format == SchemaFormat::Protobuf && looks_like_base64(&request.schema)) {
-            normalized.clone()
-        } else {
-            request.schema
-        };
+    // A Protobuf schema sent as a base64 descriptor is stored as .proto text, as Confluent
+    // does (its imports stay imports). Avro and JSON schemas with references are normalized
+    // with the referenced schemas inlined, which is right for dedupe but not as stored text:
+    // the text must keep naming them, so it is stored as sent.
+    let store_normalized = match format {
+        SchemaFormat::Protobuf => normalize || looks_like_base64(&request.schema),
+        SchemaFormat::Avro | SchemaFormat::Json => normalize && references.is_empty(),
+    };
+    let text = if store_normalized {
+        normalized.clone()
+    } else {
+        request.schema
+    };
     let references_json = serde_json::to_string(&references).map_err(ApiError::bad_request)?;
     let fingerprint = fingerprint(format, &normalized, &references_json);
     Ok(Candidate {
@@ -107,27 +93,80 @@ fn fingerprint(format: SchemaFormat, normalized: &str, references_json: &str) ->
         .collect()
 }
 
+/// Stored versions parsed with their references, by schema id. Registration parses them
+/// before its transaction (resolving references reads the store, which the transaction's
+/// connection is busy with) and the check inside it takes them from here.
+#[derive(Debug, Default)]
+pub(crate) struct ParsedVersions {
+    by_id: HashMap<i64, ParsedSchema>,
+}
+
+impl ParsedVersions {
+    /// Parses the live versions of `subject` that have references (the others parse on the
+    /// spot, without the store).
+    pub(crate) async fn load(store: &Store, subject: &str) -> Result<ParsedVersions, ApiError> {
+        let versions = match store.visible_versions(subject, Visibility::Live).await {
+            Ok(versions) => versions,
+            Err(error) if error.error_code == 40401 => Vec::new(),
+            Err(error) => return Err(error),
+        };
+        let mut by_id = HashMap::new();
+        for version in versions {
+            if !version.schema.references.is_empty() && !by_id.contains_key(&version.schema.id) {
+                let parsed = parse_stored(store, &version.schema).await?;
+                by_id.insert(version.schema.id, parsed);
+            }
+        }
+        Ok(ParsedVersions { by_id })
+    }
+
+    /// `existing` parsed; `Ok(None)` when one of them has references but was not loaded
+    /// (registered after [`ParsedVersions::load`] ran).
+    pub(crate) fn parse_all(
+        &self,
+        existing: &[ExistingSchema],
+    ) -> Result<Option<Vec<ParsedSchema>>, ApiError> {
+        let mut parsed = Vec::with_capacity(existing.len());
+        for old in existing {
+            if let Some(known) = self.by_id.get(&old.id) {
+                parsed.push(known.clone());
+            } else if old.references.is_empty() {
+                parsed.push(parse_schema(old.format, &old.text).map_err(|error| {
+                    ApiError::internal(format!(
+                        "stored schema of version {} cannot be parsed for the compatibility check: {error}",
+                        old.version
+                    ))
+                })?);
+            } else {
+                return Ok(None);
+            }
+        }
+        Ok(Some(parsed))
+    }
+}
+
+/// Parses stored versions (with their references) for a compatibility check.
+pub(crate) async fn parse_versions(
+    store: &Store,
+    versions: &[VersionRecord],
+) -> Result<Vec<ParsedSchema>, ApiError> {
+    let mut parsed = Vec::with_capacity(versions.len());
+    for version in versions {
+        parsed.push(parse_stored(store, &version.schema).await?);
+    }
+    Ok(parsed)
+}
+
 /// Checks `candidate` against `existing` (oldest first) under `level`.
 pub(crate) fn check(
     level: CompatibilityLevel,
     candidate: &ParsedSchema,
-    existing: &[ExistingSchema],
-) -> Result<CompatibilityReport, ApiError> {
+    existing: &[ParsedSchema],
+) -> CompatibilityReport {
     if level == CompatibilityLevel::None || existing.is_empty() {
-        return Ok(CompatibilityReport::compatible());
+        return CompatibilityReport::compatible();
     }
-    let parsed = existing
-        .iter()
-        .map(|old| {
-            parse_schema(old.format, &old.text).map_err(|error| {
-                ApiError::internal(format!(
-                    "stored schema of version {} cannot be parsed for the compatibility check: {error}",
-                    old.version
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(check_parsed(level, candidate, &parsed))
+    check_parsed(level, candidate, existing)
 }
 
 #[cfg(test)]

@@ -6,11 +6,10 @@ use axum::response::Response;
 use super::super::error::ApiError;
 use super::super::model::{CompatibilityBody, SchemaRequest};
 use super::super::policy::effective_level;
-use super::super::prepare::{check, prepare};
+use super::super::prepare::{check, parse_versions, prepare};
 use super::super::response::{ok, JsonBody};
 use super::super::state::AppState;
 use super::super::store::reads::{pick_version, Visibility};
-use super::super::store::ExistingSchema;
 use super::super::version::VersionSpec;
 use super::{flag, Params};
 
@@ -28,17 +27,6 @@ fn answer(report: crate::compat::CompatibilityReport, params: &Params) -> Respon
     })
 }
 
-fn existing(records: Vec<super::super::store::VersionRecord>) -> Vec<ExistingSchema> {
-    records
-        .into_iter()
-        .map(|v| ExistingSchema {
-            version: v.version,
-            format: v.schema.format,
-            text: v.schema.text,
-        })
-        .collect()
-}
-
 /// Against the versions the subject's level selects (compatible when the subject is new).
 pub(crate) async fn against_all(
     State(state): State<AppState>,
@@ -54,7 +42,8 @@ pub(crate) async fn against_all(
         Err(error) if error.error_code == 40401 => Vec::new(),
         Err(error) => return Err(error),
     };
-    let report = check(level, &candidate.parsed, &existing(versions))?;
+    let existing = parse_versions(store, &versions).await?;
+    let report = check(level, &candidate.parsed, &existing);
     Ok(answer(report, &params))
 }
 
@@ -71,6 +60,7 @@ pub(crate) async fn against_version(
     let level = effective_level(store, &subject).await?;
     let versions = store.visible_versions(&subject, Visibility::Live).await?;
     let target = pick_version(versions, spec)?;
-    let report = check(level, &candidate.parsed, &existing(vec![target]))?;
+    let existing = parse_versions(store, std::slice::from_ref(&target)).await?;
+    let report = check(level, &candidate.parsed, &existing);
     Ok(answer(report, &params))
 }

@@ -2,40 +2,48 @@
 
 use axum::response::Response;
 
-use crate::schema::proto_file::{parse_proto, to_base64_descriptor};
+use crate::compat::ParsedSchema;
+use crate::schema::proto_file::to_base64_descriptor;
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
 use super::super::model::{schema_type_field, SchemaBody, VersionBody};
+use super::super::references::parse_stored;
 use super::super::response::ok;
-use super::super::store::{SchemaRecord, VersionRecord};
+use super::super::store::{SchemaRecord, Store, VersionRecord};
 use super::Params;
 
 /// The schema text as `?format=` asks: `serialized` turns Protobuf into a base64
 /// `FileDescriptorProto` (Confluent's Python client reads schemas that way); other formats
 /// and values return the stored text.
-pub(crate) fn schema_text(record: &SchemaRecord, params: &Params) -> Result<String, ApiError> {
+/// Imports of registered references are compiled from the referenced schemas.
+pub(crate) async fn schema_text(
+    store: &Store,
+    record: &SchemaRecord,
+    params: &Params,
+) -> Result<String, ApiError> {
     let serialized = params
         .get("format")
         .is_some_and(|f| f.eq_ignore_ascii_case("serialized"));
     if serialized && record.format == SchemaFormat::Protobuf {
-        let file = parse_proto(&record.text).map_err(|error| {
-            ApiError::internal(format!(
-                "stored schema {} cannot be serialized: {error}",
+        let ParsedSchema::Protobuf(file) = parse_stored(store, record).await? else {
+            return Err(ApiError::internal(format!(
+                "stored schema {} is not a Protobuf file",
                 record.id
-            ))
-        })?;
+            )));
+        };
         return Ok(to_base64_descriptor(&file));
     }
     Ok(record.text.clone())
 }
 
 /// `{"subject", "id", "version", "schema", "schemaType"?, "references"?}`.
-pub(crate) fn version_response(
+pub(crate) async fn version_response(
+    store: &Store,
     version: &VersionRecord,
     params: &Params,
 ) -> Result<Response, ApiError> {
-    let text = schema_text(&version.schema, params)?;
+    let text = schema_text(store, &version.schema, params).await?;
     Ok(ok(&VersionBody {
         subject: &version.subject,
         id: version.schema.id,

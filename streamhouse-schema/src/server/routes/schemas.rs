@@ -54,7 +54,7 @@ pub(crate) async fn by_id(
 ) -> Result<Response, ApiError> {
     let entry = cached(&state, parse_id(&id)?).await?;
     if params.contains_key("format") {
-        let text = schema_text(&entry.record, &params)?;
+        let text = schema_text(state.store(), &entry.record, &params).await?;
         return Ok(ok(&schema_body(&entry.record, &text)));
     }
     Ok(bytes_response(StatusCode::OK, entry.body))
@@ -67,7 +67,7 @@ pub(crate) async fn text_by_id(
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let entry = cached(&state, parse_id(&id)?).await?;
-    let text = schema_text(&entry.record, &params)?;
+    let text = schema_text(state.store(), &entry.record, &params).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response())
 }
 

@@ -1,5 +1,7 @@
 //! `/subjects/...`: listing, registration, lookup, versions and deletes.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -7,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::super::error::ApiError;
 use super::super::model::SchemaRequest;
 use super::super::policy::{effective_level, ensure_writable};
-use super::super::prepare::{check, prepare};
+use super::super::prepare::{check, prepare, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
@@ -15,6 +17,9 @@ use super::super::version::VersionSpec;
 use super::render::version_response;
 use super::{flag, Params};
 use crate::server::response::JsonBody;
+
+/// How often a registration reloads the subject's referencing versions before giving up.
+const MAX_REFERENCE_RELOADS: usize = 3;
 
 fn visibility(params: &Params) -> Visibility {
     Visibility::from_flags(flag(params, "deleted"), flag(params, "deletedOnly"))
@@ -59,7 +64,7 @@ pub(crate) async fn version(
         .store()
         .version(&subject, spec, visibility(&params))
         .await?;
-    version_response(&record, &params)
+    version_response(state.store(), &record, &params).await
 }
 
 /// `GET /subjects/{subject}/versions/{version}/schema`: the schema text itself.
@@ -73,7 +78,7 @@ pub(crate) async fn version_schema_text(
         .store()
         .version(&subject, spec, visibility(&params))
         .await?;
-    let text = super::render::schema_text(&record.schema, &params)?;
+    let text = super::render::schema_text(state.store(), &record.schema, &params).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response())
 }
 
@@ -105,16 +110,36 @@ pub(crate) async fn register(
     ensure_writable(store, &subject).await?;
     let candidate = prepare(store, request, flag(&params, "normalize")).await?;
     let level = effective_level(store, &subject).await?;
-    let registered = store
-        .register(&subject, &candidate.new, |existing| {
-            let report = check(level, &candidate.parsed, existing)?;
-            if report.is_compatible() {
-                Ok(())
-            } else {
-                Err(ApiError::incompatible(&subject, &report.messages))
-            }
-        })
-        .await?;
+    // Versions with references are parsed before the transaction. The first attempt assumes
+    // there are none (the common case costs nothing); when the transaction meets one, or one
+    // registered in between, it ends and the next attempt loads them.
+    let mut known = ParsedVersions::default();
+    let mut attempts_left = MAX_REFERENCE_RELOADS;
+    let registered = loop {
+        let needs_references = AtomicBool::new(false);
+        let result = store
+            .register(&subject, &candidate.new, |existing| {
+                let Some(parsed) = known.parse_all(existing)? else {
+                    needs_references.store(true, Ordering::Relaxed);
+                    return Err(ApiError::internal(format!(
+                        "the versions of subject '{subject}' changed during the registration"
+                    )));
+                };
+                let report = check(level, &candidate.parsed, &parsed);
+                if report.is_compatible() {
+                    Ok(())
+                } else {
+                    Err(ApiError::incompatible(&subject, &report.messages))
+                }
+            })
+            .await;
+        if needs_references.load(Ordering::Relaxed) && attempts_left > 0 {
+            attempts_left -= 1;
+            known = ParsedVersions::load(store, &subject).await?;
+            continue;
+        }
+        break result?;
+    };
     if registered.created {
         tracing::info!(
             subject,
@@ -139,7 +164,7 @@ pub(crate) async fn lookup(
     let found = store
         .lookup(&subject, &candidate.new.fingerprint, visibility(&params))
         .await?;
-    version_response(&found, &params)
+    version_response(store, &found, &params).await
 }
 
 /// `DELETE /subjects/{subject}?permanent=`: the affected versions.

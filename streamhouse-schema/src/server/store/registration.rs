@@ -9,6 +9,7 @@
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
+use super::super::model::SchemaReference;
 use super::{is_unique_violation, with_pool, BeginWrite, Store};
 
 /// How often a registration that lost a race is retried before giving up with 50001.
@@ -30,8 +31,12 @@ pub(crate) struct NewSchema {
 #[derive(Debug, Clone)]
 pub(crate) struct ExistingSchema {
     pub(crate) version: i64,
+    /// The schema's id.
+    pub(crate) id: i64,
     pub(crate) format: SchemaFormat,
     pub(crate) text: String,
+    /// Its `references` (resolving them needs the store, so the caller does it up front).
+    pub(crate) references: Vec<SchemaReference>,
 }
 
 /// The outcome of a registration.
@@ -104,8 +109,9 @@ impl Store {
                 });
             }
 
-            let live: Vec<(i64, String, String)> = sqlx::query_as(
-                "SELECT sv.version, s.schema_type, s.schema_text FROM subject_versions sv \
+            let live: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+                "SELECT sv.version, s.id, s.schema_type, s.schema_text, s.references_json \
+                 FROM subject_versions sv \
                  JOIN schemas s ON s.id = sv.schema_id \
                  WHERE sv.subject = $1 AND NOT sv.deleted ORDER BY sv.version",
             )
@@ -114,14 +120,20 @@ impl Store {
             .await?;
             let live = live
                 .into_iter()
-                .map(|(version, schema_type, text)| {
+                .map(|(version, id, schema_type, text, references_json)| {
                     let format = schema_type
                         .parse::<SchemaFormat>()
                         .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
+                    let references: Vec<SchemaReference> = serde_json::from_str(&references_json)
+                        .map_err(|error| {
+                        Attempt::Database(sqlx::Error::Decode(Box::new(error)))
+                    })?;
                     Ok(ExistingSchema {
                         version,
+                        id,
                         format,
                         text,
+                        references,
                     })
                 })
                 .collect::<Result<Vec<_>, Attempt>>()?;

@@ -1,0 +1,161 @@
+//! Following a schema's `references` to the registered schemas they name, transitively, so
+//! that Avro named types, JSON Schema `$ref`s and Protobuf imports resolve when a schema is
+//! validated, checked for compatibility or serialized.
+
+use std::collections::HashSet;
+
+use crate::compat::{parse_schema_with_references, ParsedSchema};
+use crate::schema::SchemaFormat;
+
+use super::error::ApiError;
+use super::model::SchemaReference;
+use super::store::reads::Visibility;
+use super::store::{SchemaRecord, Store};
+use super::version::VersionSpec;
+
+/// More referenced schemas than this is treated as a reference cycle or abuse (42201/50001).
+const MAX_REFERENCED_SCHEMAS: usize = 1000;
+
+/// The schemas a schema needs, as (reference name, schema text) pairs: its direct
+/// references and theirs, each (subject, version) once. The name of a nested reference is
+/// the one its own referrer gave it, which is what a Protobuf import or a JSON `$ref`
+/// inside that referenced schema uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ReferencedSchemas {
+    pub(crate) pairs: Vec<(String, String)>,
+}
+
+/// Why the references could not be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReferenceError {
+    /// A reference names a subject version that does not exist (or is not visible).
+    Missing {
+        name: String,
+        subject: String,
+        version: i64,
+    },
+    /// A reference's version is not `-1` or 1..=2^31-1.
+    BadVersion { name: String, version: i64 },
+    /// More than [`MAX_REFERENCED_SCHEMAS`] schemas.
+    TooMany,
+    /// The store failed.
+    Store(ApiError),
+}
+
+impl std::fmt::Display for ReferenceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReferenceError::Missing {
+                name,
+                subject,
+                version,
+            } => write!(
+                f,
+                "reference \"{name}\" names subject '{subject}' version {version}, which does not exist"
+            ),
+            ReferenceError::BadVersion { name, version } => {
+                write!(f, "reference \"{name}\" has invalid version {version}")
+            }
+            ReferenceError::TooMany => write!(
+                f,
+                "the schema references more than {MAX_REFERENCED_SCHEMAS} schemas"
+            ),
+            ReferenceError::Store(error) => write!(f, "{}", error.message),
+        }
+    }
+}
+
+impl ReferenceError {
+    /// As the error of a request schema: 42201, except for store failures.
+    pub(crate) fn into_request_error(self) -> ApiError {
+        match self {
+            ReferenceError::Store(error) => error,
+            other => ApiError::invalid_schema(other),
+        }
+    }
+
+    /// As the error of a stored schema (its references were valid when it was stored): 50001.
+    pub(crate) fn into_stored_error(self, id: i64) -> ApiError {
+        match self {
+            ReferenceError::Store(error) => error,
+            other => ApiError::internal(format!(
+                "the references of stored schema {id} cannot be resolved: {other}"
+            )),
+        }
+    }
+}
+
+impl ReferencedSchemas {
+    /// Follows `references` through `store`. `visibility` says whether soft-deleted versions
+    /// may be referenced (stored schemas keep resolving after a soft delete).
+    pub(crate) async fn load(
+        store: &Store,
+        references: &[SchemaReference],
+        visibility: Visibility,
+    ) -> Result<ReferencedSchemas, ReferenceError> {
+        let mut pairs = Vec::new();
+        let mut seen: HashSet<(String, i64)> = HashSet::new();
+        let mut names: HashSet<String> = HashSet::new();
+        let mut pending: Vec<SchemaReference> = references.iter().rev().cloned().collect();
+        while let Some(reference) = pending.pop() {
+            let spec = VersionSpec::parse(&reference.version.to_string()).map_err(|_| {
+                ReferenceError::BadVersion {
+                    name: reference.name.clone(),
+                    version: reference.version,
+                }
+            })?;
+            let target = match store.version(&reference.subject, spec, visibility).await {
+                Ok(target) => target,
+                Err(error) if matches!(error.error_code, 40401 | 40402) => {
+                    return Err(ReferenceError::Missing {
+                        name: reference.name,
+                        subject: reference.subject,
+                        version: reference.version,
+                    })
+                }
+                Err(error) => return Err(ReferenceError::Store(error)),
+            };
+            if !seen.insert((target.subject.clone(), target.version)) {
+                continue;
+            }
+            if seen.len() > MAX_REFERENCED_SCHEMAS {
+                return Err(ReferenceError::TooMany);
+            }
+            // Referenced schemas' own references come after them, depth first.
+            pending.extend(target.schema.references.iter().rev().cloned());
+            if names.insert(reference.name.clone()) {
+                pairs.push((reference.name, target.schema.text));
+            }
+        }
+        Ok(ReferencedSchemas { pairs })
+    }
+
+    /// Parses `text` of `format` with these schemas; the message says what is wrong.
+    pub(crate) fn parse(&self, format: SchemaFormat, text: &str) -> Result<ParsedSchema, String> {
+        let pairs: Vec<(&str, &str)> = self
+            .pairs
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        parse_schema_with_references(format, text, &pairs).map_err(|error| error.to_string())
+    }
+}
+
+/// Parses a stored schema with everything it references (50001 when that fails: it was
+/// valid when it was stored).
+pub(crate) async fn parse_stored(
+    store: &Store,
+    record: &SchemaRecord,
+) -> Result<ParsedSchema, ApiError> {
+    let referenced = ReferencedSchemas::load(store, &record.references, Visibility::IncludeDeleted)
+        .await
+        .map_err(|error| error.into_stored_error(record.id))?;
+    referenced
+        .parse(record.format, &record.text)
+        .map_err(|error| {
+            ApiError::internal(format!(
+                "stored schema {} cannot be parsed: {error}",
+                record.id
+            ))
+        })
+}
