@@ -16,6 +16,8 @@ pub struct ConsumerBuilder {
     transport: Option<Arc<dyn Transport>>,
     topics: Vec<String>,
     start: StartOffset,
+    #[cfg(feature = "kafka")]
+    kafka: crate::transport::kafka::hook::KafkaHook,
 }
 
 impl ConsumerBuilder {
@@ -25,6 +27,8 @@ impl ConsumerBuilder {
             transport: None,
             topics: Vec::new(),
             start: StartOffset::Earliest,
+            #[cfg(feature = "kafka")]
+            kafka: Default::default(),
         }
     }
 
@@ -50,6 +54,61 @@ impl ConsumerBuilder {
     /// `producer.transport().clone()`).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
+        self
+    }
+
+    /// Read from the Apache Kafka cluster at `bootstrap_servers` (cargo feature `kafka`)
+    /// instead of a shared transport. Records come back as the same [`ConsumedRecord`]s
+    /// as on the embedded log; commit with [`Consumer::commit`](super::Consumer::commit).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), streamhouse_schema::ClientError> {
+    /// use streamhouse_schema::consumer::Consumer;
+    ///
+    /// let consumer = Consumer::builder()
+    ///     .schema_registry("http://localhost:8081")
+    ///     .kafka("localhost:9092")
+    ///     .group_id("billing")
+    ///     .kafka_config("session.timeout.ms", "10000")
+    ///     .subscribe("orders")
+    ///     .build()
+    ///     .await?;
+    /// # drop(consumer);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// [`ConsumedRecord`]: super::ConsumedRecord
+    #[cfg(feature = "kafka")]
+    pub fn kafka(mut self, bootstrap_servers: impl Into<String>) -> Self {
+        self.kafka.bootstrap_servers(bootstrap_servers.into());
+        self
+    }
+
+    /// The consumer group to join: members share the partitions and resume from the
+    /// group's committed offsets. Without one, the consumer reads on its own and never
+    /// resumes. Needs [`kafka`](Self::kafka).
+    #[cfg(feature = "kafka")]
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.kafka.group_id(group_id.into());
+        self
+    }
+
+    /// Commit read positions automatically (librdkafka's `enable.auto.commit`, and on
+    /// close) instead of through [`Consumer::commit`](super::Consumer::commit) (default
+    /// `false`). Needs [`kafka`](Self::kafka).
+    #[cfg(feature = "kafka")]
+    pub fn auto_commit(mut self, enabled: bool) -> Self {
+        self.kafka.auto_commit(enabled);
+        self
+    }
+
+    /// Passes a librdkafka consumer property through unchanged (`session.timeout.ms`,
+    /// `fetch.min.bytes`, `security.protocol`, `sasl.*`, `ssl.*`, ...). Needs
+    /// [`kafka`](Self::kafka).
+    #[cfg(feature = "kafka")]
+    pub fn kafka_config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.kafka.set(key.into(), value.into());
         self
     }
 
@@ -79,9 +138,16 @@ impl ConsumerBuilder {
     /// The consumer; fails without a transport or topics, or with an invalid registry URL
     /// or topic name.
     pub async fn build(self) -> Result<Consumer, ClientError> {
-        let transport = self.transport.ok_or_else(|| {
+        #[cfg(feature = "kafka")]
+        let kafka = self.kafka.build(
+            crate::transport::kafka::hook::Side::Consumer,
+            self.transport.is_some(),
+        )?;
+        #[cfg(not(feature = "kafka"))]
+        let kafka: Option<Arc<dyn Transport>> = None;
+        let transport = self.transport.or(kafka).ok_or_else(|| {
             ClientError::ConfigError(
-                "Consumer needs a transport. Call .transport(producer.transport().clone()) on builder".to_string(),
+                "Consumer needs a transport. Call .transport(producer.transport().clone()) or .kafka(bootstrap_servers) on builder".to_string(),
             )
         })?;
         if self.topics.is_empty() {

@@ -113,6 +113,13 @@ impl Consumer {
         }
     }
 
+    /// Commits the consumer group's position: for every partition read, the offset after
+    /// the last record returned (or the last [`seek`](Self::seek)), so that the group
+    /// resumes there. On the embedded log, which keeps no group offsets, this does nothing.
+    pub async fn commit(&mut self) -> Result<(), ClientError> {
+        Ok(self.cursor.commit().await?)
+    }
+
     /// The next record decoded into `T` (whose schema must be the writer schema), waiting up
     /// to `timeout`.
     pub async fn poll_typed<T: StreamSchema + AvroDecode>(

@@ -85,6 +85,8 @@ pub struct ProducerBuilder {
     pub(crate) auto_register: bool,
     pub(crate) use_latest_version: bool,
     pub(crate) key_encoding: KeyEncoding,
+    #[cfg(feature = "kafka")]
+    pub(crate) kafka: crate::transport::kafka::hook::KafkaHook,
 }
 
 impl ProducerBuilder {
@@ -104,6 +106,8 @@ impl ProducerBuilder {
             auto_register: config.auto_register,
             use_latest_version: config.use_latest_version,
             key_encoding: config.key_encoding,
+            #[cfg(feature = "kafka")]
+            kafka: Default::default(),
         }
     }
 
@@ -129,6 +133,41 @@ impl ProducerBuilder {
     /// Where records go (default: a new embedded [`MemoryLog`]).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
+        self
+    }
+
+    /// Send to the Apache Kafka cluster at `bootstrap_servers` (`"host:9092,host2:9092"`)
+    /// instead of the embedded log (cargo feature `kafka`). The producer is idempotent and
+    /// partitions keys with `murmur2_random`, like Java clients and the embedded log; every
+    /// send resolves to the partition and offset of its delivery report.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), streamhouse_schema::ClientError> {
+    /// use streamhouse_schema::producer::Producer;
+    ///
+    /// let producer = Producer::builder()
+    ///     .schema_registry("http://localhost:8081")
+    ///     .kafka("localhost:9092")
+    ///     .kafka_config("acks", "all")
+    ///     .kafka_config("compression.type", "zstd")
+    ///     .build()
+    ///     .await?;
+    /// # drop(producer);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "kafka")]
+    pub fn kafka(mut self, bootstrap_servers: impl Into<String>) -> Self {
+        self.kafka.bootstrap_servers(bootstrap_servers.into());
+        self
+    }
+
+    /// Passes a librdkafka producer property through unchanged (`acks`, `linger.ms`,
+    /// `compression.type`, `security.protocol`, `sasl.*`, `ssl.*`, ...). Needs
+    /// [`kafka`](Self::kafka); an unknown property fails `build()` with its name.
+    #[cfg(feature = "kafka")]
+    pub fn kafka_config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.kafka.set(key.into(), value.into());
         self
     }
 
@@ -163,9 +202,16 @@ impl ProducerBuilder {
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
         let registry = self.registry.connect()?;
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => Arc::new(MemoryLog::new()),
+        #[cfg(feature = "kafka")]
+        let kafka = self.kafka.build(
+            crate::transport::kafka::hook::Side::Producer,
+            self.transport.is_some(),
+        )?;
+        #[cfg(not(feature = "kafka"))]
+        let kafka: Option<Arc<dyn Transport>> = None;
+        let transport = match (self.transport, kafka) {
+            (Some(transport), _) | (None, Some(transport)) => transport,
+            (None, None) => Arc::new(MemoryLog::new()),
         };
         Ok(Producer::assemble(
             transport,

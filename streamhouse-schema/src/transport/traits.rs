@@ -69,4 +69,11 @@ pub trait TransportCursor: Send + fmt::Debug {
 
     /// The offset the cursor will read next from a partition, if it has a position there.
     fn position(&self, topic: &str, partition: i32) -> Option<i64>;
+
+    /// Commits, for every partition read, the position after the last record handed out, so
+    /// that the consumer group resumes there. The embedded log keeps no group offsets: its
+    /// cursors have nothing to commit and return `Ok`.
+    fn commit(&mut self) -> TransportFuture<'_, ()> {
+        TransportFuture::ready(Ok(()))
+    }
 }

@@ -263,4 +263,8 @@ impl TransportCursor for KafkaCursor {
     fn position(&self, topic: &str, partition: i32) -> Option<i64> {
         self.positions.get(topic)?.get(&partition).copied()
     }
+
+    fn commit(&mut self) -> TransportFuture<'_, ()> {
+        TransportFuture::boxed(KafkaCursor::commit(self))
+    }
 }

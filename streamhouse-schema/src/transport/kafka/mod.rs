@@ -47,6 +47,7 @@ mod convert;
 mod cursor;
 mod error;
 mod fetch;
+pub(crate) mod hook;
 mod kafka_transport;
 
 pub use admin::KafkaAdmin;
