@@ -62,7 +62,7 @@ impl ConsumerBuilder {
     /// as on the embedded log; commit with [`Consumer::commit`](super::Consumer::commit).
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), streamhouse_schema::ClientError> {
+    /// # async fn demo() -> Result<(), streamhouse_schema::error::ClientError> {
     /// use streamhouse_schema::consumer::Consumer;
     ///
     /// let consumer = Consumer::builder()

@@ -142,7 +142,7 @@ impl ProducerBuilder {
     /// send resolves to the partition and offset of its delivery report.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), streamhouse_schema::ClientError> {
+    /// # async fn demo() -> Result<(), streamhouse_schema::error::ClientError> {
     /// use streamhouse_schema::producer::Producer;
     ///
     /// let producer = Producer::builder()
