@@ -48,7 +48,7 @@ mkdir -p target
 cargo test --workspace 2>&1 | tee target/test-output.log
 
 log "tests: Kafka transport (librdkafka's mock cluster, and a tansu broker on loopback)"
-cargo test -p streamhouse-schema --features full,kafka --lib --test kafka_mock --test kafka_typed --test kafka_tansu 2>&1 | tee target/test-output-kafka.log
+cargo test -p streamhouse-schema --features full,kafka --lib --test kafka_mock --test kafka_typed --test kafka_tansu --test kafka_python_peer 2>&1 | tee target/test-output-kafka.log
 cargo test -p streamhouse-schema --features full,kafka --doc 2>&1 | tee -a target/test-output-kafka.log
 log "disk used by target/"
 du -sh target 2>/dev/null || true

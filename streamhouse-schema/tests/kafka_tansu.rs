@@ -6,83 +6,16 @@
 //! reports watermarks wrongly, so nothing here asserts on them.
 #![cfg(feature = "kafka")]
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod kafka_common;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use kafka_common::{start_tansu, Tansu, WAIT};
 use streamhouse_schema::transport::kafka::KafkaTransport;
 use streamhouse_schema::transport::{
     partition_for_key, Header, StartOffset, Transport, TransportError, TransportRecord,
 };
-
-/// How long the broker may take to listen, and a poll may wait for records.
-const WAIT: Duration = Duration::from_secs(30);
-
-/// A tansu broker process, killed when dropped.
-struct Tansu {
-    child: Child,
-    bootstrap: String,
-}
-
-impl Drop for Tansu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tansu_binary() -> String {
-    std::env::var("TANSU_BIN").unwrap_or_else(|_| "tansu".to_string())
-}
-
-/// Starts tansu on a free loopback port and waits until it accepts connections.
-fn start_tansu() -> Tansu {
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let url = format!("tcp://127.0.0.1:{port}");
-    let child = Command::new(tansu_binary())
-        .args([
-            "broker",
-            "--listener-url",
-            &url,
-            "--advertised-listener-url",
-            &url,
-            "--storage-engine",
-            "memory://tansu/",
-            "--silent",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!(
-                "cannot start {:?} ({err}): run scripts/setup-kafka.sh or set TANSU_BIN",
-                tansu_binary()
-            )
-        });
-    let mut broker = Tansu {
-        child,
-        bootstrap: format!("127.0.0.1:{port}"),
-    };
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let deadline = Instant::now() + WAIT;
-    while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-        if let Ok(Some(status)) = broker.child.try_wait() {
-            panic!("tansu exited before listening: {status}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "tansu did not listen on {address} within {WAIT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    broker
-}
 
 fn transport(broker: &Tansu) -> Arc<KafkaTransport> {
     KafkaTransport::builder(&broker.bootstrap)
