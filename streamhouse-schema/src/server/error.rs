@@ -189,7 +189,9 @@ impl ApiError {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             42204,
-            format!("Invalid mode '{raw}'. Valid values are READWRITE and READONLY"),
+            format!(
+                "Invalid mode '{raw}'. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT"
+            ),
         )
     }
 
@@ -198,8 +200,15 @@ impl ApiError {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             42205,
-            format!("Subject '{subject}' is in read-only mode"),
+            format!("Subject {subject} is in read-only mode"),
         )
+    }
+
+    /// 42205: an operation the mode does not allow (Confluent's "operation not permitted"):
+    /// an `id` outside IMPORT mode, IMPORT set on a registry that has subjects, an id taken
+    /// by another schema...
+    pub fn operation_not_permitted(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, 42205, detail)
     }
 
     /// 42209 (HTTP 413): the request body is larger than the configured limit.
@@ -294,6 +303,7 @@ mod tests {
             (ApiError::invalid_compatibility_level("x"), 422, 42203),
             (ApiError::invalid_mode("x"), 422, 42204),
             (ApiError::read_only("s"), 422, 42205),
+            (ApiError::operation_not_permitted("x"), 422, 42205),
             (ApiError::too_large(1), 413, 42209),
             (ApiError::store(&sqlx::Error::PoolClosed), 500, 50001),
         ];

@@ -22,9 +22,11 @@
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
-//! Protobuf imports by import path. Known limits: Protobuf compatibility compares message
-//! types defined in imported files by name only; modes are READWRITE and READONLY (no
-//! IMPORT); contexts are not supported.
+//! Protobuf imports by import path. Modes are READWRITE, READONLY, READONLY_OVERRIDE and
+//! IMPORT (registrations with their own `id` and `version`, as replication tools send them).
+//! Known limits: Protobuf compatibility compares message types defined in imported files by
+//! name only (they evolve under their own subjects); one schema never has two ids, even in
+//! IMPORT mode; contexts are not supported.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

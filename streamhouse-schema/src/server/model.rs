@@ -26,6 +26,25 @@ pub(crate) struct SchemaRequest {
     pub(crate) schema_type: Option<String>,
     #[serde(default)]
     pub(crate) references: Option<Vec<SchemaReference>>,
+    /// The id to register under (IMPORT mode only); negative means none, as Confluent's
+    /// clients send `-1`.
+    #[serde(default)]
+    pub(crate) id: Option<i64>,
+    /// The version to register as (IMPORT mode only); 0 or negative means none.
+    #[serde(default)]
+    pub(crate) version: Option<i64>,
+}
+
+impl SchemaRequest {
+    /// The explicit id, when the request carries one.
+    pub(crate) fn explicit_id(&self) -> Option<i64> {
+        self.id.filter(|id| *id >= 0)
+    }
+
+    /// The explicit version, when the request carries one.
+    pub(crate) fn explicit_version(&self) -> Option<i64> {
+        self.version.filter(|version| *version > 0)
+    }
 }
 
 /// `{"schema": ..., "schemaType": ..., "references": [...]}` (schemaType omitted for Avro,
@@ -96,6 +115,26 @@ mod tests {
         assert_eq!(request.schema, "\"string\"");
         assert_eq!(request.schema_type, None);
         assert_eq!(request.references, None);
+        assert_eq!(
+            (request.explicit_id(), request.explicit_version()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn explicit_id_and_version_follow_confluent_sentinels() {
+        let request: SchemaRequest =
+            serde_json::from_str(r#"{"schema":"\"int\"","id":-1,"version":0}"#).unwrap();
+        assert_eq!(
+            (request.explicit_id(), request.explicit_version()),
+            (None, None)
+        );
+        let request: SchemaRequest =
+            serde_json::from_str(r#"{"schema":"\"int\"","id":0,"version":3}"#).unwrap();
+        assert_eq!(
+            (request.explicit_id(), request.explicit_version()),
+            (Some(0), Some(3))
+        );
     }
 
     #[test]

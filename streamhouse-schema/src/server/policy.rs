@@ -8,13 +8,18 @@ use super::error::ApiError;
 use super::store::settings::{Setting, GLOBAL};
 use super::store::Store;
 
-/// The registry's modes (Confluent's IMPORT and READONLY_OVERRIDE are not supported).
+/// The registry's modes, as Confluent's (its deprecated `FORWARD` mode is not supported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// Reads and writes.
     ReadWrite,
     /// Reads only: registrations and deletes fail with 42205.
     ReadOnly,
+    /// READONLY that, set globally, also overrides subjects' own modes.
+    ReadOnlyOverride,
+    /// Registrations carry their own `id` and `version` (replicating or migrating another
+    /// registry) and are not checked for compatibility.
+    Import,
 }
 
 impl Mode {
@@ -22,7 +27,14 @@ impl Mode {
         match self {
             Mode::ReadWrite => "READWRITE",
             Mode::ReadOnly => "READONLY",
+            Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Mode::Import => "IMPORT",
         }
+    }
+
+    /// Whether writes (registrations, deletes) are refused.
+    pub(crate) fn is_read_only(self) -> bool {
+        matches!(self, Mode::ReadOnly | Mode::ReadOnlyOverride)
     }
 }
 
@@ -33,6 +45,8 @@ impl FromStr for Mode {
         match s.to_ascii_uppercase().as_str() {
             "READWRITE" => Ok(Mode::ReadWrite),
             "READONLY" => Ok(Mode::ReadOnly),
+            "READONLY_OVERRIDE" => Ok(Mode::ReadOnlyOverride),
+            "IMPORT" => Ok(Mode::Import),
             _ => Err(ApiError::invalid_mode(s)),
         }
     }
@@ -71,14 +85,68 @@ pub(crate) async fn global_mode(store: &Store) -> Result<Mode, ApiError> {
     }
 }
 
-/// 42205 unless `subject` (or, without its own mode, the registry) is READWRITE.
+/// The mode that applies to `subject`: a global READONLY_OVERRIDE, else the subject's own
+/// mode, else the global one.
+pub(crate) async fn effective_mode(store: &Store, subject: &str) -> Result<Mode, ApiError> {
+    let global = global_mode(store).await?;
+    if global == Mode::ReadOnlyOverride {
+        return Ok(global);
+    }
+    match store.setting(subject, Setting::Mode).await? {
+        Some(raw) => raw.parse(),
+        None => Ok(global),
+    }
+}
+
+/// 42205 when `subject` is read-only (deletes are allowed in READWRITE and IMPORT).
 pub(crate) async fn ensure_writable(store: &Store, subject: &str) -> Result<(), ApiError> {
-    let mode = match store.setting(subject, Setting::Mode).await? {
-        Some(raw) => raw.parse()?,
-        None => global_mode(store).await?,
-    };
-    match mode {
-        Mode::ReadWrite => Ok(()),
-        Mode::ReadOnly => Err(ApiError::read_only(subject)),
+    if effective_mode(store, subject).await?.is_read_only() {
+        return Err(ApiError::read_only(subject));
+    }
+    Ok(())
+}
+
+/// What a registration may do in `subject`'s mode, as Confluent decides it: 42205 when
+/// read-only, when it carries an `id` or `version` outside IMPORT mode, or when it does not
+/// in IMPORT mode.
+pub(crate) async fn registration_mode(
+    store: &Store,
+    subject: &str,
+    imports: bool,
+) -> Result<Mode, ApiError> {
+    let mode = effective_mode(store, subject).await?;
+    match (mode, imports) {
+        (Mode::ReadOnly | Mode::ReadOnlyOverride, _) => Err(ApiError::read_only(subject)),
+        (Mode::Import, true) | (Mode::ReadWrite, false) => Ok(mode),
+        (_, true) => Err(ApiError::operation_not_permitted(format!(
+            "Subject {subject} is not in import mode"
+        ))),
+        (_, false) => Err(ApiError::operation_not_permitted(format!(
+            "Subject {subject} is not in read-write mode"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_in_any_case_and_print_as_confluent() {
+        for mode in [
+            Mode::ReadWrite,
+            Mode::ReadOnly,
+            Mode::ReadOnlyOverride,
+            Mode::Import,
+        ] {
+            assert_eq!(mode.as_str().parse::<Mode>(), Ok(mode));
+            assert_eq!(mode.as_str().to_lowercase().parse::<Mode>(), Ok(mode));
+        }
+        assert_eq!(
+            "FORWARD".parse::<Mode>().map_err(|e| e.error_code),
+            Err(42204)
+        );
+        assert!(Mode::ReadOnlyOverride.is_read_only());
+        assert!(!Mode::Import.is_read_only());
     }
 }

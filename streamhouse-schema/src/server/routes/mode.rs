@@ -1,13 +1,16 @@
-//! `/mode` and `/mode/{subject}`: READWRITE or READONLY (writes then fail with 42205).
+//! `/mode` and `/mode/{subject}`: READWRITE, READONLY, READONLY_OVERRIDE or IMPORT.
+//! Switching to IMPORT needs a registry (or subject) without live versions, unless
+//! `?force=true` (42205 "Cannot import since found existing subjects", as Confluent).
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::super::error::ApiError;
 use super::super::model::ModeRequest;
-use super::super::policy::{global_mode, Mode};
+use super::super::policy::{effective_mode, global_mode, Mode};
 use super::super::response::{ok, JsonBody};
 use super::super::state::AppState;
+use super::super::store::reads::Visibility;
 use super::super::store::settings::{Setting, GLOBAL};
 use super::{flag, Params};
 
@@ -20,12 +23,48 @@ pub(crate) async fn get_global(State(state): State<AppState>) -> Result<Response
     Ok(mode_body(global_mode(state.store()).await?))
 }
 
-/// `PUT /mode` (`force` is accepted and ignored: no mode here needs it).
+/// 42205 when switching `scope` to IMPORT would mix imported ids with existing versions.
+async fn check_import_switch(
+    state: &AppState,
+    scope: Option<&str>,
+    mode: Mode,
+    params: &Params,
+) -> Result<(), ApiError> {
+    if mode != Mode::Import || flag(params, "force") {
+        return Ok(());
+    }
+    let store = state.store();
+    let current = match scope {
+        Some(subject) => effective_mode(store, subject).await?,
+        None => global_mode(store).await?,
+    };
+    if current == Mode::Import {
+        return Ok(());
+    }
+    let has_subjects = match scope {
+        None => !store.subjects(Visibility::Live).await?.is_empty(),
+        Some(subject) => match store.visible_versions(subject, Visibility::Live).await {
+            Ok(versions) => !versions.is_empty(),
+            Err(error) if error.error_code == 40401 => false,
+            Err(error) => return Err(error),
+        },
+    };
+    if has_subjects {
+        return Err(ApiError::operation_not_permitted(
+            "Cannot import since found existing subjects",
+        ));
+    }
+    Ok(())
+}
+
+/// `PUT /mode?force=`.
 pub(crate) async fn put_global(
     State(state): State<AppState>,
+    Query(params): Query<Params>,
     JsonBody(request): JsonBody<ModeRequest>,
 ) -> Result<Response, ApiError> {
     let mode: Mode = request.mode.parse()?;
+    check_import_switch(&state, None, mode, &params).await?;
     state
         .store()
         .put_setting(GLOBAL, Setting::Mode, mode.as_str())
@@ -48,13 +87,15 @@ pub(crate) async fn get_subject(
     }
 }
 
-/// `PUT /mode/{subject}`.
+/// `PUT /mode/{subject}?force=`.
 pub(crate) async fn put_subject(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Query(params): Query<Params>,
     JsonBody(request): JsonBody<ModeRequest>,
 ) -> Result<Response, ApiError> {
     let mode: Mode = request.mode.parse()?;
+    check_import_switch(&state, Some(&subject), mode, &params).await?;
     state
         .store()
         .put_setting(&subject, Setting::Mode, mode.as_str())

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::super::error::ApiError;
 use super::super::model::SchemaRequest;
-use super::super::policy::{effective_level, ensure_writable};
+use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
 use super::super::prepare::{check, prepare, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;
@@ -99,7 +99,8 @@ pub(crate) async fn referenced_by(
     Ok(ok(&ids))
 }
 
-/// `POST /subjects/{subject}/versions?normalize=`: registers, answering `{"id": n}`.
+/// `POST /subjects/{subject}/versions?normalize=`: registers, answering `{"id": n}`. In
+/// IMPORT mode the body's `id` and `version` say where (see `Store::import`).
 pub(crate) async fn register(
     State(state): State<AppState>,
     Path(subject): Path<String>,
@@ -107,8 +108,24 @@ pub(crate) async fn register(
     JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Result<Response, ApiError> {
     let store = state.store();
-    ensure_writable(store, &subject).await?;
+    let (id, version) = (request.explicit_id(), request.explicit_version());
+    if let Some(version) = version.filter(|v| *v > i64::from(i32::MAX)) {
+        return Err(ApiError::invalid_version(&version.to_string()));
+    }
+    let mode = registration_mode(store, &subject, id.is_some() || version.is_some()).await?;
     let candidate = prepare(store, request, flag(&params, "normalize")).await?;
+    if mode == Mode::Import {
+        let registered = store.import(&subject, &candidate.new, id, version).await?;
+        if registered.created {
+            tracing::info!(
+                subject,
+                id = registered.id,
+                version = registered.version,
+                "imported schema"
+            );
+        }
+        return Ok(ok(&serde_json::json!({ "id": registered.id })));
+    }
     let level = effective_level(store, &subject).await?;
     // Versions with references are parsed before the transaction. The first attempt assumes
     // there are none (the common case costs nothing); when the transaction meets one, or one

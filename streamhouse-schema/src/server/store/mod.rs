@@ -6,6 +6,7 @@
 //! [`ApiError`]s so a whole operation, checks included, can run inside one transaction.
 
 mod deletes;
+mod imports;
 pub(crate) mod reads;
 mod registration;
 pub(crate) mod settings;

@@ -13,7 +13,7 @@ use super::super::model::SchemaReference;
 use super::{is_unique_violation, with_pool, BeginWrite, Store};
 
 /// How often a registration that lost a race is retried before giving up with 50001.
-const MAX_ATTEMPTS: usize = 20;
+pub(super) const MAX_ATTEMPTS: usize = 20;
 
 /// A schema ready to be stored: validated, with its dedupe fingerprint.
 #[derive(Debug, Clone)]
@@ -192,7 +192,7 @@ impl Store {
 }
 
 /// Why one attempt failed: a verdict to return, or a database error that may be a lost race.
-enum Attempt {
+pub(super) enum Attempt {
     Api(ApiError),
     Database(sqlx::Error),
 }
