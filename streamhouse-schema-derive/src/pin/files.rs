@@ -3,14 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-use streamhouse_schema_core::compat::{
-    avro::can_read, CompatibilityLevel, Incompatibility, IncompatibilityKind,
-};
+use streamhouse_schema_core::compat::{CompatError, CompatibilityLevel};
+use streamhouse_schema_core::SchemaFormat;
 
-use crate::ast::{Container, Data};
+use super::report;
+use super::verdict::{verdict, Direction};
+use crate::ast::Container;
 use crate::ctxt::Ctxt;
 
 /// The environment variable that turns checks into updates of the pinned files.
@@ -137,71 +138,57 @@ pub fn check(
         return quote!();
     }
 
-    let reader = match apache_avro::Schema::parse(current) {
-        Ok(s) => s,
+    let pinned: Vec<&str> = pins.iter().map(|p| p.text.as_str()).collect();
+    let shown = |index: usize| -> String {
+        match (is_dir_pin, pins.get(index).and_then(|p| p.path.file_name())) {
+            (true, Some(name)) => {
+                format!("{}/{}", rel.trim_end_matches('/'), name.to_string_lossy())
+            }
+            _ => rel.clone(),
+        }
+    };
+    let broke = match verdict(SchemaFormat::Avro, level, &pretty(current), &pinned) {
+        Ok(findings) => {
+            let pinned_json: Vec<Option<Value>> = pins
+                .iter()
+                .map(|p| serde_json::from_str::<Value>(&p.text).ok())
+                .collect();
+            for finding in &findings {
+                let old = pinned_json.get(finding.version).and_then(Option::as_ref);
+                let reader = match finding.direction {
+                    Direction::NewReadsOld => Some(current),
+                    Direction::OldReadsNew => old,
+                };
+                cx.syn_error(report::error(
+                    c,
+                    pin.span,
+                    &shown(finding.version),
+                    level,
+                    finding,
+                    reader,
+                    old,
+                ));
+            }
+            !findings.is_empty()
+        }
+        Err(CompatError::InvalidExistingSchema { index, message, .. }) => {
+            cx.syn_error(syn::Error::new(
+                pin.span,
+                format!(
+                    "`{ty_name}`: the pinned schema {:?} does not parse: {message}",
+                    shown(index)
+                ),
+            ));
+            true
+        }
         Err(e) => {
             cx.syn_error(syn::Error::new(
                 pin.span,
                 format!("`{ty_name}`: the generated schema does not parse: {e}"),
             ));
-            return quote!();
+            true
         }
     };
-    let against: Vec<&PinFile> = if level.is_transitive() {
-        pins.iter().collect()
-    } else {
-        pins.last().into_iter().collect()
-    };
-    let mut broke = false;
-    if level != CompatibilityLevel::None {
-        for p in &against {
-            let shown = p
-                .path
-                .strip_prefix(manifest_dir())
-                .unwrap_or(&p.path)
-                .display()
-                .to_string();
-            let pinned = match apache_avro::Schema::parse_str(&p.text) {
-                Ok(s) => s,
-                Err(e) => {
-                    cx.syn_error(syn::Error::new(
-                        pin.span,
-                        format!("`{ty_name}`: the pinned schema {shown} does not parse: {e}"),
-                    ));
-                    broke = true;
-                    continue;
-                }
-            };
-            if level.checks_backward() {
-                for problem in can_read(&reader, &pinned) {
-                    broke = true;
-                    report(
-                        cx,
-                        c,
-                        pin.span,
-                        &shown,
-                        "BACKWARD",
-                        Direction::NewReadsOld,
-                        &problem,
-                    );
-                }
-            }
-            if level.checks_forward() {
-                for problem in can_read(&pinned, &reader) {
-                    broke = true;
-                    report(
-                        cx,
-                        c,
-                        pin.span,
-                        &shown,
-                        "FORWARD",
-                        Direction::OldReadsNew,
-                        &problem,
-                    );
-                }
-            }
-        }
-    }
     let files: Vec<PathBuf> = pins.iter().map(|p| p.path.clone()).collect();
     if updating() && !broke {
         let latest = pins.last().map(|p| p.text.trim()).unwrap_or("");
@@ -232,83 +219,4 @@ fn tracking(files: &[PathBuf]) -> TokenStream {
             let _ = ::core::option_env!("STREAMHOUSE_SCHEMA_UPDATE");
         };
     }
-}
-
-enum Direction {
-    /// BACKWARD: the new schema reads data written with the pinned one.
-    NewReadsOld,
-    /// FORWARD: the pinned schema reads data written with the new one.
-    OldReadsNew,
-}
-
-fn report(
-    cx: &Ctxt,
-    c: &Container,
-    pin_span: Span,
-    shown: &str,
-    level: &str,
-    dir: Direction,
-    p: &Incompatibility,
-) {
-    let ty_name = c.ident.to_string();
-    // "/fields/items/items/fields/qty" → the root field "items".
-    let root_field = p
-        .path
-        .strip_prefix("/fields/")
-        .map(|rest| rest.split('/').next().unwrap_or(rest));
-    let field = root_field.and_then(|name| match &c.data {
-        Data::Struct(_, fields) => fields.iter().find(|f| f.name == name),
-        Data::Enum(_) => None,
-    });
-    let (span, at) = match field {
-        Some(f) => (
-            f.original
-                .ident
-                .as_ref()
-                .map(|i| i.span())
-                .unwrap_or(pin_span),
-            format!("{ty_name}.{}", f.rust_name),
-        ),
-        None => (
-            pin_span,
-            match root_field {
-                Some(name) => format!("{ty_name}.{name}"),
-                None => ty_name.clone(),
-            },
-        ),
-    };
-    let who = match dir {
-        Direction::NewReadsOld => "consumers using the new type cannot read records already written with the pinned schema",
-        Direction::OldReadsNew => "consumers still on the pinned schema cannot read records written with the new type",
-    };
-    let hint = match (&p.kind, &dir) {
-        (IncompatibilityKind::ReaderFieldMissingDefaultValue, Direction::NewReadsOld) => {
-            "give the new field a default: #[stream_schema(default = <json>)] (an Option gets null by default)".to_string()
-        }
-        (IncompatibilityKind::ReaderFieldMissingDefaultValue, Direction::OldReadsNew) => {
-            "keep the field, or first publish a pinned version where it has a default".to_string()
-        }
-        (IncompatibilityKind::TypeMismatch, _) => {
-            "keep the type, or change it only along Avro's promotions (int → long → float → double, string ↔ bytes); otherwise add a new field".to_string()
-        }
-        (IncompatibilityKind::NameMismatch, _) => {
-            "keep the old name, or record it: #[stream_schema(alias = \"old.full.Name\")] on the renamed type (or `alias = \"old_name\"` on a renamed field)".to_string()
-        }
-        (IncompatibilityKind::MissingEnumSymbols, _) => {
-            "keep the removed variant, or mark a fallback variant with #[stream_schema(default)] so readers map unknown symbols to it".to_string()
-        }
-        (IncompatibilityKind::MissingUnionBranch, _) => "keep the removed variant or union branch".to_string(),
-        (IncompatibilityKind::FixedSizeMismatch, _) => "keep the fixed size; use a new field for a new size".to_string(),
-        _ => "restore the old shape of this part of the schema".to_string(),
-    };
-    cx.syn_error(syn::Error::new(
-        span,
-        format!(
-            "`{at}`: this change breaks {level} compatibility with the pinned schema {shown}: {msg} (at {path}).\n\
-             {who}.\n\
-             help: {hint}; or, if the break is intended, pin the type to a new subject's schema file (or lower `compatibility`)",
-            msg = p.message,
-            path = p.path,
-        ),
-    ));
 }

@@ -10,8 +10,11 @@
 //! registered.
 
 mod files;
+mod locate;
 mod model;
+mod report;
 mod scan;
+mod verdict;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -64,9 +67,10 @@ pub fn expand(cx: &Ctxt, c: &Container) -> Option<Pinned> {
             Ok(expected) => cx.syn_error(syn::Error::new(
                 f.span,
                 format!(
-                    "`{ty_name}`: the schema changed: its fingerprint is now \"{actual:#018x}\" but the pin expects \"{expected:#018x}\".\n\
-                     The pin covers the whole schema, nested types included. If the change is intended, update the pin to \"{actual:#018x}\".\n\
-                     Canonical form now: {canonical_form}"
+                    "`{ty_name}`: the schema changed: its fingerprint is now \"{actual:#018x}\" but the pin expects \"{expected:#018x}\"\n\
+                     = the fingerprint covers the whole schema, nested types included, so any change fails the build\n\
+                     = help: if the change is intended, update the pin to fingerprint = \"{actual:#018x}\"\n\
+                     = canonical form now: {canonical_form}"
                 ),
             )),
             Err(_) => cx.syn_error(syn::Error::new(

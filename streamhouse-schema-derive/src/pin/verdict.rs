@@ -1,0 +1,215 @@
+//! The verdict of a pin: which (pinned version, direction) pairs a compatibility level
+//! checks, and what the registry's own checker (`streamhouse_schema_core::compat::can_read`,
+//! the function its `check_parsed` calls) finds for each. Pure, so the corpus test can hold
+//! it to the registry's verdict on the same schema pairs.
+
+use streamhouse_schema_core::compat::{
+    can_read, parse_schema, CompatError, CompatibilityLevel, Incompatibility, ParsedSchema,
+};
+use streamhouse_schema_core::SchemaFormat;
+
+/// Which readers break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// BACKWARD: the new schema reads data written with the pinned one.
+    NewReadsOld,
+    /// FORWARD: the pinned schema reads data written with the new one.
+    OldReadsNew,
+}
+
+/// One broken rule against one pinned version.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index of the pinned version (0 = oldest).
+    pub version: usize,
+    pub direction: Direction,
+    pub problem: Incompatibility,
+}
+
+/// Checks `current` against the pinned versions (oldest first) under `level`, exactly as the
+/// registry checks a candidate against a subject's registered versions: non-transitive
+/// levels against the latest only, transitive ones against all, `NONE` against none.
+///
+/// Every schema is parsed first, so a broken pinned file is an error even under `NONE`
+/// (`InvalidExistingSchema` names its index).
+pub fn verdict(
+    format: SchemaFormat,
+    level: CompatibilityLevel,
+    current: &str,
+    pinned: &[&str],
+) -> Result<Vec<Finding>, CompatError> {
+    let candidate = parse_schema(format, current)?;
+    let parsed = pinned
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            parse_schema(format, text).map_err(|e| match e {
+                CompatError::InvalidSchema { format, message } => {
+                    CompatError::InvalidExistingSchema {
+                        format,
+                        index,
+                        message,
+                    }
+                }
+                other => other,
+            })
+        })
+        .collect::<Result<Vec<ParsedSchema>, _>>()?;
+    let first = match level {
+        CompatibilityLevel::None => parsed.len(),
+        _ if level.is_transitive() => 0,
+        _ => parsed.len().saturating_sub(1),
+    };
+    let mut findings = Vec::new();
+    for (version, old) in parsed.iter().enumerate().skip(first) {
+        if level.checks_backward() {
+            findings.extend(
+                can_read(&candidate, old)
+                    .into_iter()
+                    .map(|problem| Finding {
+                        version,
+                        direction: Direction::NewReadsOld,
+                        problem,
+                    }),
+            );
+        }
+        if level.checks_forward() {
+            findings.extend(
+                can_read(old, &candidate)
+                    .into_iter()
+                    .map(|problem| Finding {
+                        version,
+                        direction: Direction::OldReadsNew,
+                        problem,
+                    }),
+            );
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use streamhouse_schema_core::compat::check_compatibility;
+
+    /// The corpus the registry's own tests run (`streamhouse-schema/tests/compat_corpus.rs`).
+    const CORPUS: &str =
+        include_str!("../../../streamhouse-schema/tests/fixtures/compat/corpus.json");
+
+    fn schema_text(value: &Value) -> String {
+        match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The build and the registry never disagree: on every corpus pair, the pin verdict and
+    /// the registry's `check_compatibility` find the same rules in the same order, and both
+    /// match the verdict the corpus records.
+    #[test]
+    fn pin_verdict_equals_the_registry_verdict_on_the_corpus() {
+        let corpus: Value = serde_json::from_str(CORPUS).unwrap();
+        let cases = corpus["cases"].as_array().unwrap();
+        assert!(cases.len() >= 40, "the corpus lost cases: {}", cases.len());
+        let mut incompatible = 0;
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let format: SchemaFormat = case["format"].as_str().unwrap().parse().unwrap();
+            let level: CompatibilityLevel = case["level"].as_str().unwrap().parse().unwrap();
+            let candidate = schema_text(&case["candidate"]);
+            let existing: Vec<String> = case["existing"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(schema_text)
+                .collect();
+            let existing: Vec<&str> = existing.iter().map(String::as_str).collect();
+
+            let registry = check_compatibility(format, level, &candidate, &existing).unwrap();
+            let registry_kinds: Vec<&str> = registry
+                .messages
+                .iter()
+                .filter_map(|m| m.split(' ').next())
+                .collect();
+            let pin = verdict(format, level, &candidate, &existing).unwrap();
+            let pin_kinds: Vec<&str> = pin.iter().map(|f| f.problem.kind.as_str()).collect();
+            assert_eq!(pin_kinds, registry_kinds, "{name}");
+
+            let expected: Vec<&str> = case["kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            assert_eq!(pin_kinds, expected, "{name}");
+            assert_eq!(
+                pin.is_empty(),
+                case["compatible"].as_bool().unwrap(),
+                "{name}"
+            );
+            if !pin.is_empty() {
+                incompatible += 1;
+            }
+        }
+        // Both verdicts occur, so the comparison is not vacuous.
+        assert!(incompatible > 10 && incompatible < cases.len());
+    }
+
+    #[test]
+    fn levels_pick_the_registry_pairs() {
+        let v1 = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+        let v2 = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#;
+        // Drops `b` without a default and makes `a` a long: only old readers of v2 break on `b`.
+        let current = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+        let kinds = |level| -> Vec<(usize, Direction, &'static str)> {
+            verdict(SchemaFormat::Avro, level, current, &[v1, v2])
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.version, f.direction, f.problem.kind.as_str()))
+                .collect()
+        };
+        assert_eq!(kinds(CompatibilityLevel::None), vec![]);
+        assert_eq!(kinds(CompatibilityLevel::Backward), vec![]);
+        assert_eq!(
+            kinds(CompatibilityLevel::Forward),
+            vec![
+                (1, Direction::OldReadsNew, "TYPE_MISMATCH"),
+                (
+                    1,
+                    Direction::OldReadsNew,
+                    "READER_FIELD_MISSING_DEFAULT_VALUE"
+                )
+            ]
+        );
+        assert_eq!(
+            kinds(CompatibilityLevel::ForwardTransitive),
+            vec![
+                (0, Direction::OldReadsNew, "TYPE_MISMATCH"),
+                (1, Direction::OldReadsNew, "TYPE_MISMATCH"),
+                (
+                    1,
+                    Direction::OldReadsNew,
+                    "READER_FIELD_MISSING_DEFAULT_VALUE"
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_pinned_file_is_an_error_naming_its_version() {
+        let ok = r#"{"type":"record","name":"R","fields":[]}"#;
+        let err = verdict(
+            SchemaFormat::Avro,
+            CompatibilityLevel::None,
+            ok,
+            &[ok, r#"{"type":"record""#],
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            CompatError::InvalidExistingSchema { index: 1, .. }
+        ));
+    }
+}
