@@ -19,6 +19,12 @@ pub enum ClientError {
     /// A value could not be encoded with its schema.
     #[error("encode error: {0}")]
     Encode(#[from] crate::codec::avro::EncodeError),
+    /// A value could not be written as JSON (a NaN, a date outside RFC 3339's years, ...).
+    #[error("JSON encode error: {0}")]
+    JsonEncode(#[from] crate::codec::json::JsonEncodeError),
+    /// JSON validation is on and the payload does not match the JSON Schema it is sent with.
+    #[error(transparent)]
+    InvalidJson(Box<JsonValidationError>),
     /// The producer does not register schemas and found none to use under the subject.
     #[error("schema not registered under subject {subject:?}: {detail}")]
     SchemaNotRegistered {
@@ -34,6 +40,17 @@ pub enum ClientError {
     /// the consumer has moved past it.
     #[error(transparent)]
     InvalidRecord(#[from] Box<crate::consumer::InvalidRecord>),
+}
+
+/// A JSON payload that does not match its JSON Schema (see
+/// [`ProducerBuilder::validate_json`](crate::producer::ProducerBuilder::validate_json)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{type_name} does not match its JSON Schema: {}", errors.join("; "))]
+pub struct JsonValidationError {
+    /// The full name of the type (or the subject, for a raw JSON send).
+    pub type_name: String,
+    /// Each failed check, with the JSON Pointer of the value it failed at.
+    pub errors: Vec<String>,
 }
 
 impl ClientError {

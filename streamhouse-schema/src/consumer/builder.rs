@@ -4,10 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::Consumer;
+use crate::codec::proto::{Message, ProtoValue};
 use crate::error::ClientError;
+use crate::producer::format::{Protobuf, TypeFormats};
 use crate::producer::schema_ids::SchemaIds;
 use crate::producer::RegistrySetting;
 use crate::registry::SchemaRegistryClient;
+use crate::schema::StreamSchema;
 use crate::transport::{StartOffset, Transport};
 
 /// Builds a [`Consumer`]; start with [`Consumer::builder`].
@@ -18,6 +21,7 @@ pub struct ConsumerBuilder {
     start: StartOffset,
     #[cfg(feature = "kafka")]
     kafka: crate::transport::kafka::hook::KafkaHook,
+    formats: TypeFormats,
 }
 
 impl ConsumerBuilder {
@@ -29,6 +33,7 @@ impl ConsumerBuilder {
             start: StartOffset::Earliest,
             #[cfg(feature = "kafka")]
             kafka: Default::default(),
+            formats: TypeFormats::default(),
         }
     }
 
@@ -135,6 +140,15 @@ impl ConsumerBuilder {
         self
     }
 
+    /// Lets [`Consumer::decode`]`::<T>` and [`Consumer::poll_typed`]`::<T>` read records
+    /// whose writer schema is Protobuf, with `T`'s generated `prost::Message` (`T` derived
+    /// with `#[stream_schema(protobuf)]`, checked here at compile time). Avro and JSON
+    /// records need no registration.
+    pub fn protobuf<T: StreamSchema + Message + ProtoValue + 'static>(mut self) -> Self {
+        self.formats.set::<T, Protobuf>();
+        self
+    }
+
     /// The consumer; fails without a transport or topics, or with an invalid registry URL
     /// or topic name.
     pub async fn build(self) -> Result<Consumer, ClientError> {
@@ -159,7 +173,7 @@ impl ConsumerBuilder {
         let registry = self.registry.connect()?;
         let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
         let cursor = transport.subscribe(&topics, self.start)?;
-        Ok(Consumer::assemble(cursor, registry))
+        Ok(Consumer::assemble(cursor, registry, self.formats))
     }
 }
 
@@ -170,6 +184,7 @@ impl fmt::Debug for ConsumerBuilder {
             .field("transport", &self.transport)
             .field("topics", &self.topics)
             .field("start", &self.start)
+            .field("formats", &self.formats)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! Why a consumed record could not be read.
 
 use crate::codec::avro::DecodeError;
+use crate::codec::json::JsonDecodeError;
 use crate::schema::SchemaFormat;
 use crate::wire::WireError;
 
@@ -68,6 +69,12 @@ pub enum RecordError {
     /// The payload does not decode with the writer schema.
     #[error("the payload does not decode: {0}")]
     Decode(#[from] DecodeError),
+    /// The JSON payload does not decode into the type asked for.
+    #[error("the JSON payload does not decode: {0}")]
+    Json(#[from] JsonDecodeError),
+    /// The Protobuf payload does not decode into the type asked for.
+    #[error("the Protobuf payload does not decode: {0}")]
+    Protobuf(String),
     /// The payload does not decode with the writer schema (generic Avro reader).
     #[error("the payload does not decode with the writer schema: {0}")]
     Avro(String),

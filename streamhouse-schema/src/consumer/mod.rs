@@ -2,6 +2,11 @@
 //! decodes payloads generically ([`Consumer::deserialize_avro`]) or into Rust types
 //! ([`Consumer::decode`], [`Consumer::poll_typed`]).
 //!
+//! Typed reads follow the writer schema's format: Avro with schema resolution, JSON with
+//! the generated decoder (unknown fields are skipped), Protobuf with the generated
+//! `prost::Message` of types registered with [`ConsumerBuilder::protobuf`] (unknown fields
+//! are skipped, absent ones take their zero values).
+//!
 //! A record that is not a valid frame (wrong magic byte, truncated header, unknown schema
 //! id) is reported as [`ClientError::InvalidRecord`], naming the record; the consumer has
 //! already moved past it, so the next poll returns the next record.
@@ -49,7 +54,9 @@ pub use record::{ConsumedRecord, TypedRecord};
 
 use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::AvroDecode;
+use crate::codec::json::JsonDecode;
 use crate::error::ClientError;
+use crate::producer::format::{no_proto_codec, TypeFormats};
 use crate::producer::schema_ids::{SchemaIds, SchemaKey};
 use crate::registry::Schema;
 use crate::schema::avro::rabin_fingerprint;
@@ -67,6 +74,8 @@ pub struct Consumer {
     parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
     /// Resolution plans by (writer id, reader type), built on first decode across schemas.
     resolutions: RwLock<HashMap<(i32, SchemaKey), Arc<Resolution>>>,
+    /// Protobuf codecs of the types registered with [`ConsumerBuilder::protobuf`].
+    formats: TypeFormats,
 }
 
 thread_local! {
@@ -91,10 +100,12 @@ impl Consumer {
     pub(crate) fn assemble(
         cursor: Box<dyn TransportCursor>,
         registry: Option<Arc<dyn SchemaIds>>,
+        formats: TypeFormats,
     ) -> Self {
         Consumer {
             cursor,
             registry,
+            formats,
             schemas: HashMap::new(),
             parsed: RwLock::new(HashMap::new()),
             resolutions: RwLock::new(HashMap::new()),
@@ -120,9 +131,9 @@ impl Consumer {
         Ok(self.cursor.commit().await?)
     }
 
-    /// The next record decoded into `T` (whose schema must be the writer schema), waiting up
-    /// to `timeout`.
-    pub async fn poll_typed<T: StreamSchema + AvroDecode>(
+    /// The next record decoded into `T` as [`decode`](Self::decode) does, waiting up to
+    /// `timeout`.
+    pub async fn poll_typed<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &mut self,
         timeout: Duration,
     ) -> Result<Option<TypedRecord<T>>, ClientError> {
@@ -133,18 +144,44 @@ impl Consumer {
         Ok(Some(TypedRecord { value, record }))
     }
 
-    /// Decodes a polled record into `T` with `T`'s generated decoder.
+    /// Decodes a polled record into `T` with `T`'s generated decoder for the format of the
+    /// record's writer schema.
     ///
-    /// When the writer schema (from the record's id) is `T`'s schema, the payload is
-    /// decoded directly. Otherwise Avro schema resolution applies (added fields take their
-    /// defaults, removed fields are skipped, numbers are promoted, enum symbols and aliases
-    /// are mapped), with the plan built once per (writer id, type) and cached. A writer
-    /// schema `T` cannot read is [`RecordError::Incompatible`], naming the field.
-    pub fn decode<T: StreamSchema + AvroDecode>(
+    /// - Avro: when the writer schema (from the record's id) is `T`'s schema, the payload is
+    ///   decoded directly. Otherwise Avro schema resolution applies (added fields take their
+    ///   defaults, removed fields are skipped, numbers are promoted, enum symbols and
+    ///   aliases are mapped), with the plan built once per (writer id, type) and cached. A
+    ///   writer schema `T` cannot read is [`RecordError::Incompatible`], naming the field.
+    /// - JSON: `T`'s JSON decoder; unknown fields are skipped, a missing required field or
+    ///   a value of the wrong type is [`RecordError::Json`].
+    /// - Protobuf: `T`'s generated `prost::Message` (register `T` with
+    ///   [`ConsumerBuilder::protobuf`]); unknown fields are skipped. The frame's message
+    ///   indexes must name `T`'s message (the schema's first).
+    pub fn decode<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &self,
         record: &ConsumedRecord,
     ) -> Result<T, ClientError> {
-        let (id, writer) = self.avro_writer(record)?;
+        let (Some(id), Some(schema)) = (record.schema_id, &record.schema) else {
+            return Err(invalid(record, RecordError::NoSchema));
+        };
+        match schema.schema_type {
+            SchemaFormat::Avro => self.decode_avro::<T>(record, id),
+            SchemaFormat::Json => {
+                T::decode_json(&record.value).map_err(|e| invalid(record, RecordError::Json(e)))
+            }
+            SchemaFormat::Protobuf => {
+                self.decode_protobuf::<T>(record, id, &record.message_indexes, &record.value)
+            }
+        }
+    }
+
+    /// Decodes an Avro record into `T`, resolving the writer schema when it differs.
+    fn decode_avro<T: StreamSchema + AvroDecode>(
+        &self,
+        record: &ConsumedRecord,
+        id: i32,
+    ) -> Result<T, ClientError> {
+        let (_, writer) = self.avro_writer(record)?;
         if writer.fingerprint == T::avro_fingerprint() {
             return T::decode_value(&record.value)
                 .map_err(|e| invalid(record, RecordError::Decode(e)));
@@ -156,6 +193,34 @@ impl Consumer {
                 Err(_) => resolution.decode::<T>(&record.value, &mut Vec::new()),
             })
             .map_err(|e| invalid(record, RecordError::Decode(e)))
+    }
+
+    /// Decodes a Protobuf payload (after the message indexes) into `T`.
+    fn decode_protobuf<T: StreamSchema + 'static>(
+        &self,
+        record: &ConsumedRecord,
+        id: i32,
+        indexes: &[i32],
+        payload: &[u8],
+    ) -> Result<T, ClientError> {
+        let Some(codec) = self.formats.proto_codec::<T>() else {
+            return Err(ClientError::ConfigError(no_proto_codec::<T>("read")));
+        };
+        if indexes != T::proto_message_indexes() {
+            return Err(invalid(
+                record,
+                RecordError::Incompatible {
+                    schema_id: id,
+                    reader: T::full_name().to_string(),
+                    message: format!(
+                        "the frame names message {indexes:?} of the schema, {} is message {:?}",
+                        T::full_name(),
+                        T::proto_message_indexes()
+                    ),
+                },
+            ));
+        }
+        (codec.decode)(payload).map_err(|e| invalid(record, RecordError::Protobuf(e.to_string())))
     }
 
     /// The cached plan for reading writer schema `id` as `T`.
@@ -208,8 +273,9 @@ impl Consumer {
     }
 
     /// Decodes a record's framed key into `K` (a key sent by `send_typed`, framed with its
-    /// own schema id). `Ok(None)` when the record has no key.
-    pub async fn decode_key<K: StreamSchema + AvroDecode>(
+    /// own schema id, in Avro, JSON or Protobuf). `Ok(None)` when the record has no key.
+    /// Avro keys are decoded only with their own schema (no resolution).
+    pub async fn decode_key<K: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &mut self,
         record: &ConsumedRecord,
     ) -> Result<Option<K>, ClientError> {
@@ -224,20 +290,33 @@ impl Consumer {
             Some(schema) => schema,
             None => return Err(invalid(record, RecordError::UnknownSchemaId(id))),
         };
-        let writer = self.parsed_avro(record, id, &schema)?;
-        if writer.fingerprint != K::avro_fingerprint() {
-            return Err(invalid(
-                record,
-                RecordError::Incompatible {
-                    schema_id: id,
-                    reader: K::full_name().to_string(),
-                    message: "keys are decoded only with their own schema".to_string(),
-                },
-            ));
+        match schema.schema_type {
+            SchemaFormat::Avro => {
+                let writer = self.parsed_avro(record, id, &schema)?;
+                if writer.fingerprint != K::avro_fingerprint() {
+                    return Err(invalid(
+                        record,
+                        RecordError::Incompatible {
+                            schema_id: id,
+                            reader: K::full_name().to_string(),
+                            message: "keys are decoded only with their own schema".to_string(),
+                        },
+                    ));
+                }
+                K::decode_value(frame.payload)
+                    .map(Some)
+                    .map_err(|e| invalid(record, RecordError::Decode(e)))
+            }
+            SchemaFormat::Json => K::decode_json(frame.payload)
+                .map(Some)
+                .map_err(|e| invalid(record, RecordError::Json(e))),
+            SchemaFormat::Protobuf => {
+                let (indexes, payload) = wire::parse_message_indexes(frame.payload)
+                    .map_err(|e| invalid(record, RecordError::Frame(e)))?;
+                self.decode_protobuf::<K>(record, id, &indexes, payload)
+                    .map(Some)
+            }
         }
-        K::decode_value(frame.payload)
-            .map(Some)
-            .map_err(|e| invalid(record, RecordError::Decode(e)))
     }
 
     /// Moves the read position of one partition (the next poll from it returns `offset`).

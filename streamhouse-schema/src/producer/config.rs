@@ -3,10 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::format::{TypeFormat, TypeFormats};
 use super::schema_ids::SchemaIds;
-use super::{KeyEncoding, Producer, SubjectNameStrategy};
+use super::{KeyEncoding, Producer, Settings, SubjectNameStrategy};
 use crate::error::ClientError;
 use crate::registry::SchemaRegistryClient;
+use crate::schema::{SchemaFormat, StreamSchema};
 use crate::transport::{MemoryLog, Transport};
 
 /// The producer's settings as plain data (the original design's configuration struct).
@@ -35,6 +37,8 @@ pub struct ProducerConfig {
     pub use_latest_version: bool,
     /// How typed sends write keys (default: framed with the key's own schema).
     pub key_encoding: KeyEncoding,
+    /// The format of typed sends whose type has no format of its own (default Avro).
+    pub default_format: SchemaFormat,
 }
 
 impl Default for ProducerConfig {
@@ -45,6 +49,7 @@ impl Default for ProducerConfig {
             auto_register: true,
             use_latest_version: false,
             key_encoding: KeyEncoding::Schema,
+            default_format: SchemaFormat::Avro,
         }
     }
 }
@@ -87,6 +92,10 @@ pub struct ProducerBuilder {
     pub(crate) key_encoding: KeyEncoding,
     #[cfg(feature = "kafka")]
     pub(crate) kafka: crate::transport::kafka::hook::KafkaHook,
+    pub(crate) default_format: SchemaFormat,
+    pub(crate) formats: TypeFormats,
+    #[cfg(feature = "json-validation")]
+    pub(crate) validate_json: bool,
 }
 
 impl ProducerBuilder {
@@ -108,6 +117,10 @@ impl ProducerBuilder {
             key_encoding: config.key_encoding,
             #[cfg(feature = "kafka")]
             kafka: Default::default(),
+            default_format: config.default_format,
+            formats: TypeFormats::default(),
+            #[cfg(feature = "json-validation")]
+            validate_json: false,
         }
     }
 
@@ -199,6 +212,56 @@ impl ProducerBuilder {
         self
     }
 
+    /// The format typed sends use for types without a format of their own (default
+    /// [`SchemaFormat::Avro`]). With [`SchemaFormat::Protobuf`], every type sent must also
+    /// be given its codec with [`format_for`](Self::format_for)`::<T>(Protobuf)`.
+    pub fn default_format(mut self, format: SchemaFormat) -> Self {
+        self.default_format = format;
+        self
+    }
+
+    /// Sends `T` in the format of `format` ([`Avro`](super::Avro), [`Json`](super::Json) or
+    /// [`Protobuf`](super::Protobuf)), whatever the default format.
+    ///
+    /// `Protobuf` needs `T` derived with `#[stream_schema(protobuf)]` (checked here, at
+    /// compile time) and stores its generated codec for `send_typed`.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use streamhouse_schema::producer::{Json, Producer};
+    /// use streamhouse_schema::StreamSchema;
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(topic = "clicks")]
+    /// struct Click { x: i32 }
+    ///
+    /// let producer = Producer::builder()
+    ///     .schema_registry("mock://format-for-doc")
+    ///     .format_for::<Click, _>(Json)
+    ///     .build()
+    ///     .await?;
+    /// producer.send_typed(&Click { x: 7 }).await?;
+    /// let record = &producer.transport().fetch("clicks", 0, 0, 1).await?[0];
+    /// assert_eq!(&record.value[5..], br#"{"x":7}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn format_for<T: StreamSchema, F: TypeFormat<T>>(mut self, format: F) -> Self {
+        let _ = format;
+        self.formats.set::<T, F>();
+        self
+    }
+
+    /// Checks every JSON payload against its JSON Schema before sending (default `false`):
+    /// typed sends against the type's generated schema, [`Producer::send_with_schema`]
+    /// against the schema given. A payload that does not match is
+    /// [`ClientError::InvalidJson`], listing each failed check, and is not sent.
+    #[cfg(feature = "json-validation")]
+    pub fn validate_json(mut self, enabled: bool) -> Self {
+        self.validate_json = enabled;
+        self
+    }
+
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
         let registry = self.registry.connect()?;
@@ -213,14 +276,17 @@ impl ProducerBuilder {
             (Some(transport), _) | (None, Some(transport)) => transport,
             (None, None) => Arc::new(MemoryLog::new()),
         };
-        Ok(Producer::assemble(
-            transport,
-            registry,
-            self.strategy,
-            self.auto_register,
-            self.use_latest_version,
-            self.key_encoding,
-        ))
+        let settings = Settings {
+            strategy: self.strategy,
+            auto_register: self.auto_register,
+            use_latest_version: self.use_latest_version,
+            key_encoding: self.key_encoding,
+            default_format: self.default_format,
+            formats: self.formats,
+            #[cfg(feature = "json-validation")]
+            validate_json: self.validate_json,
+        };
+        Ok(Producer::assemble(transport, registry, settings))
     }
 }
 
@@ -233,6 +299,8 @@ impl fmt::Debug for ProducerBuilder {
             .field("auto_register", &self.auto_register)
             .field("use_latest_version", &self.use_latest_version)
             .field("key_encoding", &self.key_encoding)
+            .field("default_format", &self.default_format)
+            .field("formats", &self.formats)
             .finish()
     }
 }

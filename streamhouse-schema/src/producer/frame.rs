@@ -26,22 +26,29 @@ thread_local! {
 
 /// Writes a Confluent frame for `schema_id` and returns it as one `Bytes`.
 ///
-/// `write_payload` appends the payload; on error nothing is kept. Protobuf frames get the
-/// message-index array `[0]` (the single byte `0x00`) between header and payload.
+/// `write_payload` appends the payload; on error nothing is kept. Protobuf frames pass
+/// their message-index path (`[0]`, written as the single byte `0x00`, for the first
+/// message of the schema), which goes between header and payload; other formats pass `None`.
 pub(crate) fn build_frame<E>(
     schema_id: i32,
-    format: SchemaFormat,
+    message_indexes: Option<&[i32]>,
     size_hint: usize,
     write_payload: impl FnOnce(&mut BytesMut) -> Result<(), E>,
 ) -> Result<Bytes, E> {
     ARENA.with(|arena| match arena.try_borrow_mut() {
-        Ok(mut arena) => write_into(&mut arena, schema_id, format, size_hint, write_payload),
+        Ok(mut arena) => write_into(
+            &mut arena,
+            schema_id,
+            message_indexes,
+            size_hint,
+            write_payload,
+        ),
         // Only reachable if `write_payload` itself builds a frame on this thread; give that
         // nested frame its own buffer rather than failing.
         Err(_) => write_into(
             &mut BytesMut::new(),
             schema_id,
-            format,
+            message_indexes,
             size_hint,
             write_payload,
         ),
@@ -51,20 +58,21 @@ pub(crate) fn build_frame<E>(
 fn write_into<E>(
     arena: &mut BytesMut,
     schema_id: i32,
-    format: SchemaFormat,
+    message_indexes: Option<&[i32]>,
     size_hint: usize,
     write_payload: impl FnOnce(&mut BytesMut) -> Result<(), E>,
 ) -> Result<Bytes, E> {
     // The arena holds no bytes between frames (each frame is split off), so this only
     // allocates when the current chunk is used up; a new chunk is at least ARENA_CHUNK.
     arena.clear();
-    let needed = wire::HEADER_LEN + 1 + size_hint;
+    let indexes_len = message_indexes.map_or(0, wire::encoded_message_indexes_len);
+    let needed = wire::HEADER_LEN + indexes_len + size_hint;
     if arena.capacity() < needed {
         arena.reserve(needed.max(ARENA_CHUNK));
     }
     wire::write_header(arena, schema_id);
-    if format == SchemaFormat::Protobuf {
-        wire::write_message_indexes(arena, &FIRST_MESSAGE);
+    if let Some(indexes) = message_indexes {
+        wire::write_message_indexes(arena, indexes);
     }
     match write_payload(arena) {
         Ok(()) => Ok(arena.split().freeze()),
@@ -76,9 +84,13 @@ fn write_into<E>(
 }
 
 /// Frames an already-encoded payload.
+///
+/// A Protobuf payload is taken to be the schema's first message (indexes `[0]`), which is
+/// what a schema generated for one type (or registered by `send_with_schema`) describes.
 pub(crate) fn frame_payload(schema_id: i32, format: SchemaFormat, payload: &[u8]) -> Bytes {
+    let indexes = (format == SchemaFormat::Protobuf).then_some(&FIRST_MESSAGE[..]);
     let framed: Result<Bytes, std::convert::Infallible> =
-        build_frame(schema_id, format, payload.len(), |buf| {
+        build_frame(schema_id, indexes, payload.len(), |buf| {
             buf.put_slice(payload);
             Ok(())
         });
@@ -113,6 +125,19 @@ mod tests {
     }
 
     #[test]
+    fn nested_message_indexes_go_between_header_and_payload() {
+        let framed: Result<Bytes, ()> = build_frame(7, Some(&[1, 0]), 2, |buf| {
+            buf.put_slice(b"\x08\x01");
+            Ok(())
+        });
+        // Count 2, then 1 and 0, each a zigzag varint.
+        assert_eq!(
+            framed.as_deref().ok(),
+            Some(&[0x00, 0x00, 0x00, 0x00, 0x07, 0x04, 0x02, 0x00, 0x08, 0x01][..])
+        );
+    }
+
+    #[test]
     fn consecutive_frames_are_independent() {
         let first = frame_payload(1, SchemaFormat::Avro, b"one");
         let second = frame_payload(2, SchemaFormat::Avro, b"two");
@@ -122,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_failed_payload_leaves_nothing_behind() {
-        let failed: Result<Bytes, &str> = build_frame(1, SchemaFormat::Avro, 4, |buf| {
+        let failed: Result<Bytes, &str> = build_frame(1, None, 4, |buf| {
             buf.put_slice(b"partial");
             Err("boom")
         });

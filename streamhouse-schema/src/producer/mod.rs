@@ -15,7 +15,10 @@
 //! ```
 
 mod config;
+pub mod format;
 mod frame;
+#[cfg(feature = "json-validation")]
+mod json_validation;
 mod key;
 mod registry_glue;
 pub(crate) mod schema_ids;
@@ -33,12 +36,15 @@ use bytes::Bytes;
 
 pub(crate) use config::RegistrySetting;
 pub use config::{ProducerBuilder, ProducerConfig};
+pub use format::{Avro, Json, Protobuf, TypeFormat};
 pub use key::KeyEncoding;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
+use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
+use format::{no_proto_codec, schema_text, TypeFormats};
 use frame::{build_frame, frame_payload};
 use schema_ids::{same_schema, RawIds, SchemaIds, SchemaKey, TypedIds};
 
@@ -61,14 +67,29 @@ pub struct Producer {
 struct Inner {
     transport: Arc<dyn Transport>,
     registry: Option<Arc<dyn SchemaIds>>,
-    strategy: SubjectNameStrategy,
-    auto_register: bool,
-    use_latest_version: bool,
-    key_encoding: KeyEncoding,
+    settings: Settings,
     typed_ids: TypedIds,
     raw_ids: RawIds,
     /// Formats of ids used with `send_with_schema_id`, so only the first send asks.
     id_formats: RwLock<HashMap<i32, SchemaFormat>>,
+    /// Compiled JSON Schema validators, when [`ProducerBuilder::validate_json`] is on.
+    #[cfg(feature = "json-validation")]
+    json_validators: Option<json_validation::JsonValidators>,
+}
+
+/// What a producer was configured with (everything but the transport and registry).
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) strategy: SubjectNameStrategy,
+    pub(crate) auto_register: bool,
+    pub(crate) use_latest_version: bool,
+    pub(crate) key_encoding: KeyEncoding,
+    /// The format of typed sends whose type has no format of its own.
+    pub(crate) default_format: SchemaFormat,
+    /// Formats (and Protobuf codecs) chosen per type.
+    pub(crate) formats: TypeFormats,
+    #[cfg(feature = "json-validation")]
+    pub(crate) validate_json: bool,
 }
 
 impl Producer {
@@ -85,19 +106,17 @@ impl Producer {
     pub(crate) fn assemble(
         transport: Arc<dyn Transport>,
         registry: Option<Arc<dyn SchemaIds>>,
-        strategy: SubjectNameStrategy,
-        auto_register: bool,
-        use_latest_version: bool,
-        key_encoding: KeyEncoding,
+        settings: Settings,
     ) -> Producer {
         Producer {
             inner: Arc::new(Inner {
                 transport,
                 registry,
-                strategy,
-                auto_register,
-                use_latest_version,
-                key_encoding,
+                #[cfg(feature = "json-validation")]
+                json_validators: settings
+                    .validate_json
+                    .then(json_validation::JsonValidators::default),
+                settings,
                 typed_ids: TypedIds::default(),
                 raw_ids: RawIds::default(),
                 id_formats: RwLock::new(HashMap::new()),
@@ -128,7 +147,8 @@ impl Producer {
     /// The schema is registered (or looked up, see [`ProducerBuilder::auto_register`])
     /// under the subject the producer's strategy names (`{topic}-value` by default) on first
     /// use; later sends take the id from the cache. The frame is `0x00`, the id big-endian,
-    /// the message indexes `[0]` for Protobuf, then `value`.
+    /// the message indexes `[0]` for Protobuf, then `value`. With
+    /// [`ProducerBuilder::validate_json`] a JSON `value` is first checked against `schema`.
     pub async fn send_with_schema(
         &self,
         topic: &str,
@@ -139,11 +159,11 @@ impl Producer {
         partition: Option<i32>,
     ) -> Result<SendResult, ClientError> {
         let registry = self.registry()?;
-        let record_name = if self.inner.strategy.needs_record_name() {
+        let record_name = if self.inner.settings.strategy.needs_record_name() {
             Some(record_name_of(schema, format).map_err(|reason| {
                 ClientError::ConfigError(format!(
                     "the {:?} subject strategy needs a record name: {reason}",
-                    self.inner.strategy
+                    self.inner.settings.strategy
                 ))
             })?)
         } else {
@@ -158,6 +178,10 @@ impl Producer {
                 id
             }
         };
+        #[cfg(feature = "json-validation")]
+        if let (Some(validators), SchemaFormat::Json) = (&self.inner.json_validators, format) {
+            validators.check_raw(id, schema, &subject, value)?;
+        }
         let frame = frame_payload(id, format, value);
         self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
             .await
@@ -205,12 +229,26 @@ impl Producer {
 
     /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
     ///
+    /// The value is written in its type's format ([`ProducerBuilder::format_for`]), else in
+    /// the producer's [`default_format`](ProducerBuilder::default_format) (Avro unless set):
+    /// Avro and JSON with the generated codecs, Protobuf with the generated
+    /// `prost::Message` and the message-index path of the type's message in the frame. The
+    /// schema registered is the generated Avro schema, JSON Schema or `.proto` file.
+    ///
     /// The key is the type's key field, encoded with its own schema under the key subject
-    /// (`{topic}-key` by default), or as plain bytes with
-    /// [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`. The first send of a type registers its generated schema
-    /// (concurrent first sends share the registry's single request); later sends use the
-    /// cached id and touch only the cache, the generated encoder and the transport.
-    pub async fn send_typed<T: Topic>(&self, value: &T) -> Result<SendResult, ClientError> {
+    /// (`{topic}-key` by default) in the key type's own format if it has one, else in the
+    /// producer's default format, except Protobuf (a string or number key is no message),
+    /// for which keys are Avro. With [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`
+    /// keys are plain bytes instead.
+    ///
+    /// The first send of a type registers its generated schema (concurrent first sends
+    /// share the registry's single request); later sends use the cached id and touch only
+    /// the cache, the generated encoder and the transport.
+    pub async fn send_typed<T>(&self, value: &T) -> Result<SendResult, ClientError>
+    where
+        T: Topic + JsonEncode + 'static,
+        T::Key: JsonEncode + 'static,
+    {
         let topic = T::TOPIC;
         let key = match value.key() {
             Some(key) => Some(self.encode_key(topic, key).await?),
@@ -221,15 +259,20 @@ impl Producer {
     }
 
     /// Sends a typed value to an explicit topic, with an optional typed key (encoded with
-    /// its own schema under the key subject).
+    /// its own schema under the key subject), in the formats [`send_typed`](Self::send_typed)
+    /// uses.
     ///
     /// Without a key, name any key type: `producer.send_typed_to("t", None::<&String>, &v)`.
-    pub async fn send_typed_to<T: StreamSchema, K: StreamSchema>(
+    pub async fn send_typed_to<T, K>(
         &self,
         topic: &str,
         key: Option<&K>,
         value: &T,
-    ) -> Result<SendResult, ClientError> {
+    ) -> Result<SendResult, ClientError>
+    where
+        T: StreamSchema + JsonEncode + 'static,
+        K: StreamSchema + JsonEncode + 'static,
+    {
         let key = match key {
             Some(key) => Some(self.encode_key(topic, key).await?),
             None => None,
@@ -239,36 +282,84 @@ impl Producer {
     }
 
     /// The key bytes of a typed send, as the producer's [`KeyEncoding`] says.
-    async fn encode_key<K: StreamSchema>(
+    async fn encode_key<K: StreamSchema + JsonEncode + 'static>(
         &self,
         topic: &str,
         key: &K,
     ) -> Result<Bytes, ClientError> {
-        match self.inner.key_encoding {
+        match self.inner.settings.key_encoding {
             KeyEncoding::Schema => self.encode_typed(topic, true, key).await,
             KeyEncoding::Raw => key::raw_key(key),
         }
     }
 
-    /// Frames `value` with the id of `T`'s schema for `topic` (key or value role).
-    async fn encode_typed<T: StreamSchema>(
+    /// The format typed sends write `T` in (as a key or as a value).
+    #[inline]
+    fn format_of<T: StreamSchema>(&self, is_key: bool) -> SchemaFormat {
+        let settings = &self.inner.settings;
+        match settings.formats.get::<T>() {
+            Some(entry) => entry.format,
+            None if is_key && settings.default_format == SchemaFormat::Protobuf => {
+                SchemaFormat::Avro
+            }
+            None => settings.default_format,
+        }
+    }
+
+    /// Frames `value` with the id of `T`'s schema for `topic` (key or value role), in the
+    /// format chosen for `T`.
+    async fn encode_typed<T: StreamSchema + JsonEncode + 'static>(
         &self,
         topic: &str,
         is_key: bool,
         value: &T,
     ) -> Result<Bytes, ClientError> {
+        let format = self.format_of::<T>(is_key);
+        // Checked before the registry is asked, so nothing is registered for a send that
+        // cannot be encoded.
+        let proto_codec = match format {
+            SchemaFormat::Protobuf => Some(
+                self.inner
+                    .settings
+                    .formats
+                    .proto_codec::<T>()
+                    .ok_or_else(|| ClientError::ConfigError(no_proto_codec::<T>("sent")))?,
+            ),
+            SchemaFormat::Avro | SchemaFormat::Json => None,
+        };
         let id = match self
             .inner
             .typed_ids
             .get(SchemaKey::of::<T>(), is_key, topic)
         {
             Some(id) => id,
-            None => self.resolve_typed::<T>(topic, is_key).await?,
+            None => self.resolve_typed::<T>(topic, is_key, format).await?,
         };
-        build_frame(id, SchemaFormat::Avro, TYPED_PAYLOAD_HINT, |buf| {
-            value.encode_value(buf)
-        })
-        .map_err(ClientError::from)
+        if let Some(codec) = proto_codec {
+            let indexes = T::proto_message_indexes();
+            return build_frame(id, Some(indexes), (codec.encoded_len)(value), |buf| {
+                (codec.encode)(value, buf);
+                Ok::<(), ClientError>(())
+            });
+        }
+        match format {
+            SchemaFormat::Json => build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
+                #[cfg(feature = "json-validation")]
+                let start = buf.len();
+                value.encode_json(buf)?;
+                #[cfg(feature = "json-validation")]
+                if let Some(validators) = &self.inner.json_validators {
+                    validators.check_typed::<T>(buf.get(start..).unwrap_or_default())?;
+                }
+                Ok(())
+            }),
+            // Avro (Protobuf frames were returned above).
+            SchemaFormat::Avro | SchemaFormat::Protobuf => {
+                build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
+                    value.encode_value(buf).map_err(ClientError::from)
+                })
+            }
+        }
     }
 
     /// The cache miss of [`Self::encode_typed`]: find the id and remember it.
@@ -276,17 +367,12 @@ impl Producer {
         &self,
         topic: &str,
         is_key: bool,
+        format: SchemaFormat,
     ) -> Result<i32, ClientError> {
         let registry = self.registry()?;
+        let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        let id = self
-            .resolve_id(
-                registry,
-                &subject,
-                T::avro_schema_json(),
-                SchemaFormat::Avro,
-            )
-            .await?;
+        let id = self.resolve_id(registry, &subject, schema, format).await?;
         self.inner
             .typed_ids
             .insert(SchemaKey::of::<T>(), is_key, topic, id);
@@ -302,14 +388,14 @@ impl Producer {
         schema: &str,
         format: SchemaFormat,
     ) -> Result<i32, ClientError> {
-        if self.inner.auto_register {
+        if self.inner.settings.auto_register {
             return registry.register(subject, schema, format).await;
         }
         let not_registered = |detail: String| ClientError::SchemaNotRegistered {
             subject: subject.to_string(),
             detail,
         };
-        if self.inner.use_latest_version {
+        if self.inner.settings.use_latest_version {
             return match registry.latest(subject).await? {
                 Some(latest)
                     if latest.schema.schema_type == format
@@ -349,6 +435,7 @@ impl Producer {
         record_name: Option<&str>,
     ) -> Result<String, ClientError> {
         self.inner
+            .settings
             .strategy
             .subject(topic, is_key, record_name)
             .map_err(|e| ClientError::ConfigError(e.to_string()))
@@ -374,10 +461,7 @@ impl fmt::Debug for Producer {
         f.debug_struct("Producer")
             .field("transport", &self.inner.transport)
             .field("registry", &self.inner.registry)
-            .field("subject_name_strategy", &self.inner.strategy)
-            .field("auto_register", &self.inner.auto_register)
-            .field("use_latest_version", &self.inner.use_latest_version)
-            .field("key_encoding", &self.inner.key_encoding)
+            .field("settings", &self.inner.settings)
             .finish()
     }
 }

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::BufMut;
 
+use crate::codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError, JsonReader};
+
 use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::error::ClientError;
@@ -188,6 +190,35 @@ impl AvroDecode for Ping {
         Ok(Ping {
             user: String::decode_avro(input)?,
             id: i64::decode_avro(input)?,
+        })
+    }
+}
+
+impl JsonEncode for Ping {
+    fn encode_json<B: BufMut>(&self, buf: &mut B) -> Result<(), JsonEncodeError> {
+        buf.put_slice(b"{\"user\":");
+        self.user.encode_json(buf)?;
+        buf.put_slice(b",\"id\":");
+        self.id.encode_json(buf)?;
+        buf.put_u8(b'}');
+        Ok(())
+    }
+}
+
+impl JsonDecode for Ping {
+    fn read_json(r: &mut JsonReader<'_>) -> Result<Self, JsonDecodeError> {
+        let (mut user, mut id) = (None, None);
+        let mut keys = r.begin_object()?;
+        while let Some(key) = keys.next_key(r)? {
+            match &*key {
+                "user" => user = Some(String::read_json(r)?),
+                "id" => id = Some(i64::read_json(r)?),
+                _ => r.skip_value()?,
+            }
+        }
+        Ok(Ping {
+            user: user.ok_or(JsonDecodeError::MissingField { field: "user" })?,
+            id: id.ok_or(JsonDecodeError::MissingField { field: "id" })?,
         })
     }
 }

@@ -367,14 +367,17 @@ async fn from_config_carries_every_setting() {
         auto_register: false,
         use_latest_version: true,
         key_encoding: KeyEncoding::Raw,
+        default_format: SchemaFormat::Json,
     };
     let builder = ProducerBuilder::from_config(config);
     assert_eq!(builder.strategy, SubjectNameStrategy::TopicRecordName);
     assert!(!builder.auto_register);
     assert!(builder.use_latest_version);
     assert_eq!(builder.key_encoding, KeyEncoding::Raw);
+    assert_eq!(builder.default_format, SchemaFormat::Json);
     assert!(matches!(builder.registry, config::RegistrySetting::None));
     assert!(ProducerConfig::default().auto_register);
+    assert_eq!(ProducerConfig::default().default_format, SchemaFormat::Avro);
 }
 
 #[tokio::test]

@@ -1,0 +1,159 @@
+//! The payload format of typed sends and typed reads, chosen per producer or per type.
+//!
+//! Avro and JSON codecs are generated for every derived type, so `send_typed` and
+//! `Consumer::decode` use them directly. The Protobuf codec (`prost::Message`) exists only
+//! for types derived with `#[stream_schema(protobuf)]`; a generic `send_typed::<T>` cannot
+//! name it, so a type is sent or read as Protobuf once it is registered with
+//! [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for)`::<T>(Protobuf)` or
+//! [`ConsumerBuilder::protobuf`](crate::consumer::ConsumerBuilder::protobuf)`::<T>()`: that
+//! call is where the compiler checks the codec exists, and it stores the generated functions.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::BytesMut;
+
+use super::schema_ids::SchemaKey;
+use crate::codec::json::JsonEncode;
+use crate::codec::proto::{self, Message, ProtoValue};
+use crate::schema::{SchemaFormat, StreamSchema};
+
+/// Chooses Avro for a type in [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Avro;
+
+/// Chooses JSON (JSON Schema) for a type in
+/// [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Json;
+
+/// Chooses Protobuf for a type in
+/// [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for); the type must be
+/// derived with `#[stream_schema(protobuf)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Protobuf;
+
+/// A payload format `T` has a generated codec for (one of [`Avro`], [`Json`], [`Protobuf`]).
+pub trait TypeFormat<T>: sealed::Sealed {
+    /// How `T` is written in this format.
+    #[doc(hidden)]
+    fn entry() -> TypeEntry;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Avro {}
+    impl Sealed for super::Json {}
+    impl Sealed for super::Protobuf {}
+}
+
+impl<T: StreamSchema> TypeFormat<T> for Avro {
+    fn entry() -> TypeEntry {
+        TypeEntry {
+            format: SchemaFormat::Avro,
+            protobuf: None,
+        }
+    }
+}
+
+impl<T: StreamSchema + JsonEncode> TypeFormat<T> for Json {
+    fn entry() -> TypeEntry {
+        TypeEntry {
+            format: SchemaFormat::Json,
+            protobuf: None,
+        }
+    }
+}
+
+impl<T: StreamSchema + Message + ProtoValue + 'static> TypeFormat<T> for Protobuf {
+    fn entry() -> TypeEntry {
+        TypeEntry {
+            format: SchemaFormat::Protobuf,
+            protobuf: Some(Arc::new(ProtoCodec::<T>::generated())),
+        }
+    }
+}
+
+/// The format chosen for one type, with its Protobuf codec when that is the format.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct TypeEntry {
+    pub(crate) format: SchemaFormat,
+    /// A `ProtoCodec<T>` for the type the entry was made for.
+    protobuf: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl fmt::Debug for TypeEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypeEntry")
+            .field("format", &self.format)
+            .field("protobuf_codec", &self.protobuf.is_some())
+            .finish()
+    }
+}
+
+/// The generated Protobuf functions of `T`, stored where a generic `T` cannot name them.
+pub(crate) struct ProtoCodec<T> {
+    pub(crate) encode: fn(&T, &mut BytesMut),
+    pub(crate) encoded_len: fn(&T) -> usize,
+    pub(crate) decode: fn(&[u8]) -> Result<T, proto::DecodeError>,
+}
+
+impl<T: Message + ProtoValue> ProtoCodec<T> {
+    fn generated() -> Self {
+        ProtoCodec {
+            encode: |value, buf| value.encode_raw(buf),
+            encoded_len: |value| value.encoded_len(),
+            decode: proto::decode_message::<T>,
+        }
+    }
+}
+
+/// Per-type format choices (and Protobuf codecs), fixed when a producer or consumer is built.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TypeFormats {
+    by_type: HashMap<SchemaKey, TypeEntry>,
+}
+
+impl TypeFormats {
+    pub(crate) fn set<T: StreamSchema, F: TypeFormat<T>>(&mut self) {
+        self.by_type.insert(SchemaKey::of::<T>(), F::entry());
+    }
+
+    /// The entry of `T`, if one was set (no hashing when none was).
+    #[inline]
+    pub(crate) fn get<T: StreamSchema>(&self) -> Option<&TypeEntry> {
+        if self.by_type.is_empty() {
+            return None;
+        }
+        self.by_type.get(&SchemaKey::of::<T>())
+    }
+
+    /// The Protobuf codec registered for `T`.
+    pub(crate) fn proto_codec<T: StreamSchema + 'static>(&self) -> Option<&ProtoCodec<T>> {
+        self.get::<T>()
+            .and_then(|entry| entry.protobuf.as_deref())
+            .and_then(|codec| codec.downcast_ref::<ProtoCodec<T>>())
+    }
+}
+
+/// The schema text `T` is registered with in `format`.
+pub(crate) fn schema_text<T: StreamSchema>(format: SchemaFormat) -> Result<&'static str, String> {
+    match format {
+        SchemaFormat::Avro => Ok(T::avro_schema_json()),
+        SchemaFormat::Json => Ok(T::json_schema_text()),
+        SchemaFormat::Protobuf => T::try_proto_schema()
+            .map(|schema| schema.text())
+            .map_err(|e| format!("`{}` has no Protobuf schema: {e}", T::full_name())),
+    }
+}
+
+/// Why a type cannot be sent or read as Protobuf here: no codec was registered for it.
+pub(crate) fn no_proto_codec<T: StreamSchema>(role: &str) -> String {
+    format!(
+        "`{name}` is {role} as Protobuf, but no Protobuf codec was registered for it: derive it with #[stream_schema(protobuf)] and call .format_for::<{name}>(Protobuf) on the producer builder (.protobuf::<{name}>() on the consumer builder)",
+        name = std::any::type_name::<T>()
+    )
+}
