@@ -358,7 +358,8 @@ async fn without_a_registry_values_come_back_as_sent() {
 async fn builder_requires_transport_and_topics() {
     let no_transport = Consumer::builder().subscribe("t").build().await;
     assert!(
-        matches!(no_transport, Err(ClientError::ConfigError(ref m)) if m == "Consumer needs a transport. Call .transport(producer.transport().clone()) on builder")
+        matches!(no_transport, Err(ClientError::ConfigError(ref m)) if m == "Consumer needs a transport. Call .transport(producer.transport().clone()) or .kafka(bootstrap_servers) on builder"),
+        "{no_transport:?}"
     );
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
     let no_topics = Consumer::builder()
