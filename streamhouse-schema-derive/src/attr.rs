@@ -198,6 +198,9 @@ pub struct FieldAttrs {
     pub repr: Option<Spanned<Repr>>,
     pub tag: Option<Spanned<u32>>,
     pub proto: Option<Spanned<ProtoInt>>,
+    /// `oneof`: an `Option<E>` field whose data enum `E`'s variants are a Protobuf `oneof`
+    /// declared inside this message (its members are this message's fields).
+    pub oneof: Option<Span>,
     pub unsupported_serde: Vec<Spanned<String>>,
     /// An attribute failed to parse (already reported): later checks skip the field so
     /// that users see that one error, not its consequences.
@@ -454,6 +457,7 @@ impl FieldAttrs {
             repr: None,
             tag: None,
             proto: None,
+            oneof: None,
             unsupported_serde: Vec::new(),
             invalid: false,
         };
@@ -531,9 +535,10 @@ impl FieldAttrs {
                             };
                             f.proto = Some(Spanned { value: kind, span })
                         }
+                        "oneof" => f.oneof = Some(span),
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto",
+                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto, oneof",
                                 key_name(&meta)
                             )))
                         }

@@ -1,6 +1,11 @@
 //! Protobuf checks for a type that enables Protobuf (`#[stream_schema(protobuf)]` or any
 //! `tag`): every field has a valid, unique, unreserved number; `proto = "..."` fits the
-//! field's integer type; unit enums start at 0; fields have a Protobuf shape.
+//! field's integer type; unit enums start at 0; fields have a Protobuf shape; an inline
+//! `oneof` field is an `Option` of a data enum and takes no `tag` of its own.
+//!
+//! Whether an inline oneof's member numbers collide with the message's own field numbers
+//! cannot be seen from the message's tokens (the members are the enum's variants, declared
+//! elsewhere): the derive emits a compile-time assertion for that (see `emit::proto`).
 
 use std::collections::HashMap;
 
@@ -28,6 +33,16 @@ pub fn check_proto(cx: &Ctxt, c: &Container) {
                 p.value,
                 p.span,
             );
+        }
+    }
+    match &c.data {
+        Data::Struct(Style::Named | Style::Unit, _) => {}
+        _ => {
+            for f in all_fields(c) {
+                if let Some(span) = f.attrs.oneof {
+                    cx.syn_error(syn::Error::new(span, format!("`{ty_name}.{}`: #[stream_schema(oneof)] applies to the fields of a struct with named fields only", f.rust_name)));
+                }
+            }
         }
     }
     if !enabled(c) {
@@ -176,6 +191,10 @@ fn check_tags(cx: &Ctxt, owner: &str, fields: &[Field], reserved: &Reserved) {
             }
             continue;
         }
+        if f.attrs.oneof.is_some() {
+            check_oneof_field(cx, &at, f);
+            continue;
+        }
         match &f.attrs.tag {
             None => cx.error_spanned(f.original, format!("`{at}`: a Protobuf message field needs a field number: add #[stream_schema(tag = N)] (1 to {MAX_TAG}, not 19000-19999)")),
             Some(t) => {
@@ -190,6 +209,60 @@ fn check_tags(cx: &Ctxt, owner: &str, fields: &[Field], reserved: &Reserved) {
         }
         check_shape(cx, &at, f);
     }
+}
+
+/// An inline oneof field: `Option<E>` with `E` a data enum (the trait system checks that
+/// `E` really is one), no `tag` (its members' numbers are the variants' tags).
+fn check_oneof_field(cx: &Ctxt, at: &str, f: &Field) {
+    if let Some(t) = &f.attrs.tag {
+        cx.syn_error(syn::Error::new(t.span, format!("`{at}`: a oneof field takes no `tag`: its members' field numbers are the `tag`s of the enum's variants")));
+        return;
+    }
+    let Some(inner) = ty::option_inner(f.ty) else {
+        cx.error_spanned(f.ty, format!("`{at}`: #[stream_schema(oneof)] needs an `Option<E>` field (None: no member set), where `E` is an enum with data whose variants carry `tag`s"));
+        return;
+    };
+    if let Some(what) = not_an_enum(inner) {
+        cx.error_spanned(inner, format!("`{at}`: #[stream_schema(oneof)] needs `Option<E>` with `E` an enum with data whose variants carry `tag`s; {what} is not one"));
+    }
+}
+
+/// Types that the tokens alone show are not a user's enum.
+fn not_an_enum(t: &syn::Type) -> Option<String> {
+    let syn::Type::Path(_) = t else {
+        return Some(format!("`{}`", quote::quote!(#t)));
+    };
+    let name = ty::name(t)?;
+    let known = matches!(
+        name.as_str(),
+        "bool"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "f32"
+            | "f64"
+            | "String"
+            | "Vec"
+            | "HashMap"
+            | "BTreeMap"
+            | "Option"
+            | "Box"
+            | "Bytes"
+            | "Uuid"
+            | "DateTime"
+            | "NaiveDateTime"
+            | "NaiveDate"
+            | "NaiveTime"
+            | "Decimal"
+    );
+    known.then(|| format!("`{}`", quote::quote!(#t)))
 }
 
 fn is_bytes(t: &syn::Type) -> bool {
@@ -413,5 +486,45 @@ mod tests {
             }
         });
         assert_eq!(e, ["`Order.a`: proto = \"sint64\" applies to `i64` fields (or Option/Vec of it), not `i32`"]);
+    }
+
+    #[test]
+    fn inline_oneof_needs_an_untagged_option_of_an_enum() {
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            struct Order {
+                #[stream_schema(tag = 1)] id: String,
+                #[stream_schema(oneof)] ok: Option<Payment>,
+                #[stream_schema(oneof)] bare: Payment,
+                #[stream_schema(oneof)] text: Option<String>,
+                #[stream_schema(oneof, tag = 7)] tagged: Option<Payment>,
+            }
+        });
+        assert_eq!(
+            e,
+            [
+                "`Order.bare`: #[stream_schema(oneof)] needs an `Option<E>` field (None: no member set), where `E` is an enum with data whose variants carry `tag`s",
+                "`Order.text`: #[stream_schema(oneof)] needs `Option<E>` with `E` an enum with data whose variants carry `tag`s; `String` is not one",
+                "`Order.tagged`: a oneof field takes no `tag`: its members' field numbers are the `tag`s of the enum's variants",
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_oneof_enables_protobuf_and_belongs_to_structs_only() {
+        // `oneof` alone makes the type a Protobuf message: the other fields need tags.
+        let e = errors(syn::parse_quote! {
+            struct Order { id: String, #[stream_schema(oneof)] pay: Option<Payment> }
+        });
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("`Order.id`: a Protobuf message field needs a field number"));
+        let e = errors(syn::parse_quote! {
+            #[stream_schema(protobuf)]
+            enum Event {
+                #[stream_schema(tag = 1)]
+                Paid { #[stream_schema(tag = 1)] id: String, #[stream_schema(oneof)] pay: Option<Payment> },
+            }
+        });
+        assert_eq!(e, ["`Event.pay`: #[stream_schema(oneof)] applies to the fields of a struct with named fields only"]);
     }
 }

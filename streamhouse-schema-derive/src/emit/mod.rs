@@ -6,6 +6,7 @@ mod field;
 mod json;
 mod model;
 pub mod proto;
+mod proto_oneof;
 mod stream;
 
 use proc_macro2::TokenStream;

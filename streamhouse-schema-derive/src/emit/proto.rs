@@ -8,22 +8,25 @@ use quote::{format_ident, quote};
 use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 
 use super::bounded;
-use crate::ast::{Container, Data, Field, Style, Variant};
+use super::proto_oneof::{self, InlineOneofs};
+use crate::ast::{Container, Data, Field, Style};
 use crate::attr::{DefaultAttr, ProtoInt};
 use crate::ty;
 
-fn p() -> TokenStream {
+pub(super) fn p() -> TokenStream {
     quote!(::streamhouse_schema::codec::proto)
 }
 
 /// Whether the type takes part in Protobuf: `#[stream_schema(protobuf)]` on the container,
-/// or a `tag` on any field or variant.
+/// or a `tag` (or `oneof`) on any field or variant.
 pub fn enabled(c: &Container) -> bool {
     if c.attrs.protobuf.is_some() {
         return true;
     }
     match &c.data {
-        Data::Struct(_, fields) => fields.iter().any(|f| f.attrs.tag.is_some()),
+        Data::Struct(_, fields) => fields
+            .iter()
+            .any(|f| f.attrs.tag.is_some() || f.attrs.oneof.is_some()),
         Data::Enum(variants) => variants
             .iter()
             .any(|v| v.attrs.tag.is_some() || v.fields.iter().any(|f| f.attrs.tag.is_some())),
@@ -79,9 +82,12 @@ fn skipped(f: &Field) -> bool {
 }
 
 /// The value a field takes when it is absent (or skipped).
-fn field_default(f: &Field) -> TokenStream {
+pub(super) fn field_default(f: &Field) -> TokenStream {
     let p = p();
     let t = f.ty;
+    if f.attrs.oneof.is_some() && !skipped(f) {
+        return quote!(::std::option::Option::None);
+    }
     if skipped(f) {
         return match f.attrs.default.get() {
             Some(DefaultAttr::Path(path)) => match syn::parse_str::<syn::ExprPath>(path) {
@@ -99,13 +105,18 @@ fn field_default(f: &Field) -> TokenStream {
 
 /// Encode / length / merge expressions for one field at `place` (an expression of type
 /// `&FieldTy` or, for merge, `&mut FieldTy`).
-struct FieldCode {
-    encode: TokenStream,
-    len: TokenStream,
-    merge: TokenStream,
+pub(super) struct FieldCode {
+    pub encode: TokenStream,
+    pub len: TokenStream,
+    pub merge: TokenStream,
 }
 
-fn field_code(f: &Field, tag: u32, place: &TokenStream, place_mut: &TokenStream) -> FieldCode {
+pub(super) fn field_code(
+    f: &Field,
+    tag: u32,
+    place: &TokenStream,
+    place_mut: &TokenStream,
+) -> FieldCode {
     let p = p();
     match &f.attrs.proto {
         None => FieldCode {
@@ -132,11 +143,12 @@ fn field_code(f: &Field, tag: u32, place: &TokenStream, place_mut: &TokenStream)
     }
 }
 
-/// Non-skipped fields sorted by tag (the derive's checks guarantee every one has a tag).
-fn tagged<'f, 'a>(fields: &'f [Field<'a>]) -> Vec<(&'f Field<'a>, u32)> {
+/// Non-skipped fields sorted by tag (the derive's checks guarantee every one has a tag),
+/// without inline oneofs (their members are numbered by the enum's variants).
+pub(super) fn tagged<'f, 'a>(fields: &'f [Field<'a>]) -> Vec<(&'f Field<'a>, u32)> {
     let mut v: Vec<_> = fields
         .iter()
-        .filter(|f| !skipped(f))
+        .filter(|f| !skipped(f) && f.attrs.oneof.is_none())
         .map(|f| (f, f.attrs.tag.as_ref().map_or(0, |t| t.value)))
         .collect();
     v.sort_by_key(|(_, t)| *t);
@@ -185,10 +197,14 @@ pub fn expand(c: &Container) -> TokenStream {
         }
         Data::Struct(_, fields) => {
             let sorted = tagged(fields);
+            let oneofs = InlineOneofs::new(c, fields);
             let mut encodes = Vec::new();
             let mut lens = Vec::new();
             let mut arms = Vec::new();
+            let mut low = 0u32;
             for (f, tag) in &sorted {
+                encodes.push(oneofs.encode_between(low, *tag));
+                low = *tag;
                 let m = &f.member;
                 let code = field_code(f, *tag, &quote!(&self.#m), &quote!(&mut self.#m));
                 let (e, l, mg) = (code.encode, code.len, code.merge);
@@ -197,6 +213,20 @@ pub fn expand(c: &Container) -> TokenStream {
                 let fname = &f.rust_name;
                 arms.push(quote!(#tag => #mg.map_err(|__e| #p::in_field(__e, #owner, #fname)),));
             }
+            encodes.push(oneofs.encode_between(low, u32::MAX));
+            lens.extend(oneofs.lens());
+            arms.extend(oneofs.merge_arms(&owner));
+            let checks = oneofs.number_checks(c, &sorted);
+            let force = oneofs.force_checks();
+            let mut where_c = where_c.cloned();
+            let bounds = oneofs.bounds();
+            if !bounds.is_empty() {
+                let wc = where_c.get_or_insert_with(|| syn::parse_quote!(where));
+                for b in bounds {
+                    wc.predicates.push(syn::parse_quote!(#b));
+                }
+            }
+            let where_c = where_c.as_ref();
             let inits: Vec<_> = fields
                 .iter()
                 .map(|f| {
@@ -215,13 +245,16 @@ pub fn expand(c: &Container) -> TokenStream {
                 })
                 .collect();
             let message = quote! {
+                #checks
                 impl #impl_g #p::Message for #ident #ty_g #where_c {
                     #[allow(unused_variables)]
                     fn encode_raw(&self, __buf: &mut impl #p::BufMut) {
+                        #force
                         #(#encodes)*
                     }
                     #[allow(unused_variables)]
                     fn merge_field(&mut self, __tag: u32, __wt: #p::WireType, __buf: &mut impl #p::Buf, __ctx: #p::DecodeContext) -> ::std::result::Result<(), #p::DecodeError> {
+                        #force
                         match __tag {
                             #(#arms)*
                             _ => #p::skip_field(__wt, __tag, __buf, __ctx),
@@ -281,12 +314,12 @@ pub fn expand(c: &Container) -> TokenStream {
                 }
             }
         }
-        Data::Enum(variants) => expand_oneof(c, variants, &owner),
+        Data::Enum(variants) => proto_oneof::expand_enum(c, variants, &owner),
     }
 }
 
 /// `ProtoValue` + `ProtoElement` for a type that is a message.
-fn message_value(
+pub(super) fn message_value(
     c: &Container,
     impl_g: &syn::ImplGenerics,
     ty_g: &syn::TypeGenerics,
@@ -313,169 +346,4 @@ fn message_value(
         }
         impl #impl_g #p::ProtoElement for #ident #ty_g #where_c {}
     }
-}
-
-/// A data enum: a wrapper message with one `oneof` whose members are the variants. A unit
-/// variant is a `google.protobuf.Empty`, a newtype variant its inner value, a struct variant
-/// a message of its fields.
-fn expand_oneof(c: &Container, variants: &[Variant], owner: &str) -> TokenStream {
-    let p = p();
-    let ident = c.ident;
-    let g = bounded(
-        &c.input.generics,
-        quote!(#p::ProtoElement + ::std::marker::Send + ::std::marker::Sync),
-    );
-    let (impl_g, ty_g, where_c) = g.split_for_impl();
-    let mut enc_arms = Vec::new();
-    let mut len_arms = Vec::new();
-    let mut merge_arms = Vec::new();
-    let mut default = None;
-    for v in variants {
-        let vi = v.ident;
-        let tag = v.attrs.tag.as_ref().map_or(0, |t| t.value);
-        let vname = v.ident.to_string();
-        match v.style {
-            Style::Unit => {
-                enc_arms.push(quote!(Self::#vi => {
-                    #p::encode_key(#tag, #p::WireType::LengthDelimited, __buf);
-                    #p::BufMut::put_u8(__buf, 0);
-                }));
-                len_arms.push(quote!(Self::#vi => #p::key_len(#tag) + 1,));
-                merge_arms.push(quote!(#tag => {
-                    #p::check_wire_type(#p::WireType::LengthDelimited, __wt)?;
-                    let __len = #p::read_len(__buf)?;
-                    // google.protobuf.Empty: any content is unknown fields, skipped.
-                    #p::Buf::advance(__buf, __len);
-                    *self = Self::#vi;
-                    ::std::result::Result::Ok(())
-                }));
-                default.get_or_insert_with(|| quote!(Self::#vi));
-            }
-            Style::Newtype => {
-                let t = v.fields[0].ty;
-                enc_arms.push(quote!(Self::#vi(__v) => {
-                    #p::encode_key(#tag, <#t as #p::ProtoValue>::WIRE_TYPE, __buf);
-                    #p::ProtoValue::encode_value(__v, __buf);
-                }));
-                len_arms.push(
-                    quote!(Self::#vi(__v) => #p::key_len(#tag) + #p::ProtoValue::value_len(__v),),
-                );
-                merge_arms.push(quote!(#tag => {
-                    #p::check_wire_type(<#t as #p::ProtoValue>::WIRE_TYPE, __wt)?;
-                    let mut __v = match ::std::mem::replace(self, Self::proto_default_()) {
-                        // The same member again: merge into it, as protobuf does.
-                        Self::#vi(__old) => __old,
-                        _ => <#t as #p::ProtoValue>::proto_default(),
-                    };
-                    let __r = #p::ProtoValue::merge_value(&mut __v, __buf, __ctx);
-                    *self = Self::#vi(__v);
-                    __r.map_err(|__e| #p::in_field(__e, #owner, #vname))
-                }));
-                default.get_or_insert_with(
-                    || quote!(Self::#vi(<#t as #p::ProtoValue>::proto_default())),
-                );
-            }
-            _ => {
-                let sorted = tagged(&v.fields);
-                let binds: Vec<_> = (0..v.fields.len())
-                    .map(|i| format_ident!("__f{}", i))
-                    .collect();
-                let members: Vec<_> = v.fields.iter().map(|f| &f.member).collect();
-                let mut encodes = Vec::new();
-                let mut lens = Vec::new();
-                let mut arms = Vec::new();
-                let vowner = format!("{owner}::{}", v.ident);
-                for (f, ftag) in &sorted {
-                    let i = v
-                        .fields
-                        .iter()
-                        .position(|x| std::ptr::eq(x, *f))
-                        .unwrap_or(0);
-                    let b = &binds[i];
-                    let code = field_code(f, *ftag, &quote!(#b), &quote!(&mut #b));
-                    let (e, l, mg) = (code.encode, code.len, code.merge);
-                    encodes.push(quote!(#e;));
-                    lens.push(l);
-                    let fname = &f.rust_name;
-                    arms.push(
-                        quote!(#ftag => #mg.map_err(|__e| #p::in_field(__e, #vowner, #fname))?,),
-                    );
-                }
-                let inits: Vec<_> = v
-                    .fields
-                    .iter()
-                    .zip(&binds)
-                    .map(|(f, b)| {
-                        let d = field_default(f);
-                        quote!(let mut #b = #d;)
-                    })
-                    .collect();
-                let unused: Vec<_> = binds.iter().map(|b| quote!(let _ = &#b;)).collect();
-                enc_arms.push(quote!(Self::#vi { #(#members: #binds),* } => {
-                    #(#unused)*
-                    #p::encode_key(#tag, #p::WireType::LengthDelimited, __buf);
-                    #p::write_len(0 #(+ #lens)*, __buf);
-                    #(#encodes)*
-                }));
-                len_arms.push(quote!(Self::#vi { #(#members: #binds),* } => {
-                    #(#unused)*
-                    #p::key_len(#tag) + #p::delimited_len(0 #(+ #lens)*)
-                }));
-                merge_arms.push(quote!(#tag => {
-                    #p::check_wire_type(#p::WireType::LengthDelimited, __wt)?;
-                    let __len = #p::read_len(__buf)?;
-                    let mut __body = #p::Buf::take(&mut *__buf, __len);
-                    #(#inits)*
-                    while #p::Buf::has_remaining(&__body) {
-                        let (__tag, __wt) = #p::decode_key(&mut __body)?;
-                        let __buf = &mut __body;
-                        match __tag {
-                            #(#arms)*
-                            _ => #p::skip_field(__wt, __tag, __buf, __ctx.clone())?,
-                        }
-                    }
-                    *self = Self::#vi { #(#members: #binds),* };
-                    ::std::result::Result::Ok(())
-                }));
-                let dinits: Vec<_> = v
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let m = &f.member;
-                        let d = field_default(f);
-                        quote!(#m: #d)
-                    })
-                    .collect();
-                default.get_or_insert_with(|| quote!(Self::#vi { #(#dinits),* }));
-            }
-        }
-    }
-    let default = default.unwrap_or_else(|| quote!(::std::unreachable!()));
-    let message = quote! {
-        impl #impl_g #ident #ty_g #where_c {
-            /// The oneof's default: the unit variant, else the first variant with zero values.
-            #[inline]
-            fn proto_default_() -> Self { #default }
-        }
-        impl #impl_g #p::Message for #ident #ty_g #where_c {
-            fn encode_raw(&self, __buf: &mut impl #p::BufMut) {
-                match self { #(#enc_arms)* }
-            }
-            #[allow(unused_mut, unused_variables)]
-            fn merge_field(&mut self, __tag: u32, __wt: #p::WireType, __buf: &mut impl #p::Buf, __ctx: #p::DecodeContext) -> ::std::result::Result<(), #p::DecodeError> {
-                match __tag {
-                    #(#merge_arms)*
-                    _ => #p::skip_field(__wt, __tag, __buf, __ctx),
-                }
-            }
-            fn encoded_len(&self) -> usize {
-                match self { #(#len_arms)* }
-            }
-            fn clear(&mut self) {
-                *self = Self::proto_default_();
-            }
-        }
-    };
-    let value = message_value(c, &impl_g, &ty_g, where_c, quote!(Self::proto_default_()));
-    quote!(#message #value)
 }

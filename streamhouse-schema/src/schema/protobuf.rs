@@ -16,11 +16,19 @@
 //! | struct | `message` |
 //! | unit-only enum | `enum` (numbers are the Rust discriminants; the first must be 0) |
 //! | enum with data | a `message` holding `oneof value { ... }`: a unit variant is `google.protobuf.Empty`, a newtype variant its inner type, a struct variant a message |
+//! | `#[stream_schema(oneof)] f: Option<E>` (E an enum with data) | `oneof f { ... }` declared inside the struct's message: E's variants are the struct's fields (as above), E is no message of its own |
 //! | timestamps (UTC or local) | `google.protobuf.Timestamp` |
 //! | uuid | `string` (36 characters, hyphenated) |
 //! | date | `int32`, days since 1970-01-01 |
 //! | time of day | `int64`, microseconds since midnight |
 //! | decimal | `string` (not yet supported by the codec) |
+//!
+//! In the type model an inline oneof is a record field with no Protobuf field number whose
+//! type is an optional data enum (`Option<E>`): every other field of a Protobuf record has
+//! a number (the derive requires it), and the oneof's numbers are those of E's variants. Its
+//! Avro and JSON Schema views are unchanged: a nullable union of E's variants. A message's
+//! `oneof_decl` lists its inline oneofs first, in field order, then the synthetic oneofs of
+//! its `optional` fields, as protoc does.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -178,6 +186,29 @@ fn newtype_payload<'m>(model: &'m TypeModel, ty: &'m Ty) -> Option<&'m Field> {
     }
 }
 
+/// The data enum of an inline oneof field: no field number, type `Option<E>` with E a data
+/// enum (see the module docs).
+fn inline_oneof<'m>(model: &'m TypeModel, f: &Field) -> Option<&'m UnionDef> {
+    if f.tag.is_some() {
+        return None;
+    }
+    let Ty::Optional { inner, .. } = &f.ty else {
+        return None;
+    };
+    let Ty::Named(n) = &**inner else { return None };
+    match model.def(n) {
+        Some(Def::Union(u)) => Some(u),
+        _ => None,
+    }
+}
+
+/// The types a oneof's members carry: a newtype variant's value, else the variant's type.
+fn member_types<'m>(model: &'m TypeModel, u: &'m UnionDef) -> impl Iterator<Item = &'m Ty> {
+    u.variants
+        .iter()
+        .map(move |v| newtype_payload(model, &v.ty).map_or(&v.ty, |f| &f.ty))
+}
+
 /// Every definition reachable from `root`, root first, in first-use order.
 fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, ProtoBuildError> {
     let mut order: Vec<&Def> = Vec::new();
@@ -189,15 +220,16 @@ fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, 
         order.push(def);
         let mut children: Vec<&Ty> = Vec::new();
         match def {
-            Def::Record(r) => children.extend(r.fields.iter().map(|f| &f.ty)),
-            Def::Union(u) => {
-                for v in &u.variants {
-                    match newtype_payload(model, &v.ty) {
-                        Some(f) => children.push(&f.ty),
-                        None => children.push(&v.ty),
+            Def::Record(r) => {
+                for f in &r.fields {
+                    // An inline oneof's enum is no message of its own: its members are.
+                    match inline_oneof(model, f) {
+                        Some(u) => children.extend(member_types(model, u)),
+                        None => children.push(&f.ty),
                     }
                 }
             }
+            Def::Union(u) => children.extend(member_types(model, u)),
             Def::Enum(_) => {}
         }
         let mut found = Vec::new();
@@ -456,17 +488,38 @@ impl Builder<'_> {
 
     fn record(&mut self, r: &RecordDef) -> Result<DescriptorProto, ProtoBuildError> {
         let name = self.local(&r.full_name);
-        let mut oneofs = Vec::new();
+        let model = self.model;
+        let real_oneofs = r
+            .fields
+            .iter()
+            .filter(|f| inline_oneof(model, f).is_some())
+            .count();
+        let real_oneofs = i32::try_from(real_oneofs).unwrap_or(i32::MAX);
+        let mut real = Vec::new();
+        let mut synthetic = Vec::new();
         let mut nested = Vec::new();
         let mut fields = Vec::new();
         for f in &r.fields {
-            fields.push(self.field(&name, f, &mut oneofs, &mut nested, 0)?);
+            match inline_oneof(model, f) {
+                Some(u) => {
+                    let index = i32::try_from(real.len()).unwrap_or(i32::MAX);
+                    real.push(OneofDescriptorProto {
+                        name: Some(f.name.clone()),
+                        ..Default::default()
+                    });
+                    fields.extend(self.oneof_members(&name, u, index)?);
+                }
+                None => {
+                    fields.push(self.field(&name, f, &mut synthetic, &mut nested, real_oneofs)?)
+                }
+            }
         }
+        real.extend(synthetic);
         Ok(DescriptorProto {
             name: Some(name),
             field: fields,
             nested_type: nested,
-            oneof_decl: oneofs,
+            oneof_decl: real,
             reserved_range: r
                 .reserved_tags
                 .iter()
@@ -483,6 +536,27 @@ impl Builder<'_> {
 
     fn union(&mut self, u: &UnionDef) -> Result<DescriptorProto, ProtoBuildError> {
         let name = self.local(&u.full_name);
+        let fields = self.oneof_members(&name, u, 0)?;
+        Ok(DescriptorProto {
+            name: Some(name),
+            field: fields,
+            oneof_decl: vec![OneofDescriptorProto {
+                name: Some("value".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    }
+
+    /// The fields of message `message` that are `u`'s variants, members of the message's
+    /// oneof number `index`.
+    fn oneof_members(
+        &mut self,
+        message: &str,
+        u: &UnionDef,
+        index: i32,
+    ) -> Result<Vec<FieldDescriptorProto>, ProtoBuildError> {
+        let name = message.to_string();
         let mut fields = Vec::new();
         for v in &u.variants {
             let tag = v.tag.ok_or_else(|| ProtoBuildError::MissingTag {
@@ -512,19 +586,11 @@ impl Builder<'_> {
                 label: Some(Label::Optional as i32),
                 r#type: Some(ft.ty as i32),
                 type_name: ft.type_name,
-                oneof_index: Some(0),
+                oneof_index: Some(index),
                 ..Default::default()
             });
         }
-        Ok(DescriptorProto {
-            name: Some(name),
-            field: fields,
-            oneof_decl: vec![OneofDescriptorProto {
-                name: Some("value".into()),
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
+        Ok(fields)
     }
 
     fn enumeration(&mut self, e: &EnumDef) -> Result<EnumDescriptorProto, ProtoBuildError> {
@@ -672,5 +738,113 @@ mod tests {
             .map(|v| v.name().to_string())
             .collect();
         assert_eq!(names, ["B_Unknown", "B_On"]);
+    }
+
+    fn tagged(name: &str, ty: Ty, tag: u32) -> Field {
+        let mut f = Field::new(name, ty);
+        f.tag = Some(tag);
+        f
+    }
+
+    /// `M { a: i32 = 1, pay: oneof { Card card = 2; Empty cash = 4 }, note: optional
+    /// string = 3 }`, the oneof declared inline by a tagless `Option<Pay>` field.
+    fn inline_oneof_model() -> TypeModel {
+        let optional = |t: Ty| Ty::Optional {
+            inner: Box::new(t),
+            null_first: true,
+        };
+        TypeModel {
+            root: Ty::Named("p.M".into()),
+            defs: vec![
+                Def::Record(RecordDef {
+                    full_name: "p.M".into(),
+                    fields: vec![
+                        tagged("a", Ty::Int(IntKind::I32), 1),
+                        Field::new("pay", optional(Ty::Named("p.Pay".into()))),
+                        tagged("note", optional(Ty::String), 3),
+                    ],
+                    ..Default::default()
+                }),
+                Def::Union(UnionDef {
+                    full_name: "p.Pay".into(),
+                    doc: None,
+                    variants: vec![
+                        super::super::model::Variant {
+                            name: "card".into(),
+                            ty: Ty::Named("p.Card".into()),
+                            tag: Some(2),
+                        },
+                        super::super::model::Variant {
+                            name: "cash".into(),
+                            ty: Ty::Null,
+                            tag: Some(4),
+                        },
+                    ],
+                }),
+                Def::Record(RecordDef {
+                    full_name: "p.Card".into(),
+                    fields: vec![tagged("token", Ty::String, 1)],
+                    ..Default::default()
+                }),
+            ],
+        }
+    }
+
+    #[test]
+    fn inline_oneof_members_are_fields_of_the_holding_message() {
+        let file = file_descriptor(&inline_oneof_model()).unwrap();
+        // The union is no message of its own; the member's message type is.
+        let messages: Vec<_> = file.message_type.iter().map(|m| m.name()).collect();
+        assert_eq!(messages, ["M", "Card"]);
+        assert_eq!(file.dependency, ["google/protobuf/empty.proto"]);
+        let m = &file.message_type[0];
+        let decls: Vec<_> = m.oneof_decl.iter().map(|o| o.name()).collect();
+        assert_eq!(decls, ["pay", "_note"]);
+        let fields: Vec<_> = m
+            .field
+            .iter()
+            .map(|f| {
+                (
+                    f.name(),
+                    f.number(),
+                    f.r#type(),
+                    f.oneof_index,
+                    f.proto3_optional,
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("a", 1, Type::Int32, None, None),
+                ("card", 2, Type::Message, Some(0), None),
+                ("cash", 4, Type::Message, Some(0), None),
+                ("note", 3, Type::String, Some(1), Some(true)),
+            ]
+        );
+        assert_eq!(m.field[1].type_name(), ".p.Card");
+        assert_eq!(m.field[2].type_name(), ".google.protobuf.Empty");
+        let text = super::super::proto_file::print_proto(&file);
+        assert!(
+            text.contains(
+                "  oneof pay {\n    .p.Card card = 2;\n    .google.protobuf.Empty cash = 4;\n  }\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_tagged_optional_union_field_stays_a_message_field() {
+        let mut model = inline_oneof_model();
+        if let Some(Def::Record(r)) = model.defs.first_mut() {
+            r.fields[1].tag = Some(5);
+        }
+        let file = file_descriptor(&model).unwrap();
+        let messages: Vec<_> = file.message_type.iter().map(|m| m.name()).collect();
+        assert_eq!(messages, ["M", "Pay", "Card"]);
+        let m = &file.message_type[0];
+        let decls: Vec<_> = m.oneof_decl.iter().map(|o| o.name()).collect();
+        assert_eq!(decls, ["_pay", "_note"]);
+        assert_eq!(m.field[1].type_name(), ".p.Pay");
     }
 }

@@ -11,15 +11,21 @@
 //!   written), `Option<T>` (explicit presence), `Vec<T>` (repeated) or a string-keyed map.
 //! - [`ints`]: the `sint`/`fixed`/`sfixed` encodings picked with
 //!   `#[stream_schema(proto = "...")]`.
+//! - [`ProtoOneof`]: a data enum's variants as `oneof` members, written as fields of the
+//!   message that holds them (the enum's own wrapper message, or a struct that declares the
+//!   oneof inline with `#[stream_schema(oneof)]`).
 
 mod fields;
 pub mod ints;
+mod oneof;
 mod scalars;
 mod wkt;
 
 pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
 pub use prost::{DecodeError, EncodeError, Message};
+
+pub use oneof::{any_tag_between, tags_contain, tags_overlap, ProtoOneof};
 
 use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
 
