@@ -95,33 +95,107 @@ pub fn check_parsed(
     existing: &[ParsedSchema],
 ) -> CompatibilityReport {
     let total = existing.len();
+    let messages = find_incompatibilities(level, candidate, existing)
+        .into_iter()
+        .map(|finding| {
+            let number = finding.existing_index + 1;
+            let problem = finding.incompatibility;
+            match finding.direction {
+                Direction::NewReadsExisting => format!(
+                    "{problem} ({level}: the new schema cannot read data written with \
+                     existing schema {number} of {total})"
+                ),
+                Direction::ExistingReadsNew => format!(
+                    "{problem} ({level}: existing schema {number} of {total} cannot read \
+                     data written with the new schema)"
+                ),
+            }
+        })
+        .collect();
+    CompatibilityReport { messages }
+}
+
+/// Which way a [`Finding`] failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The new schema (reader) cannot read data written with an existing one (BACKWARD).
+    NewReadsExisting,
+    /// An existing schema (reader) cannot read data written with the new one (FORWARD).
+    ExistingReadsNew,
+}
+
+/// One problem [`find_incompatibilities`] found, with the version it concerns, for callers
+/// that present problems their own way (a registry answering in Confluent's shape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index into `existing` (oldest first) of the schema the problem is with.
+    pub existing_index: usize,
+    /// Whether the new schema reads the existing one or the other way round.
+    pub direction: Direction,
+    /// The problem, with the reader's path and the rule.
+    pub incompatibility: Incompatibility,
+}
+
+/// The problems behind [`check_parsed`]'s verdict, one per incompatibility: under `level`,
+/// the pairs it selects (the latest of `existing`, oldest first, or all of them when
+/// transitive; nothing under `NONE`) are checked, backward before forward for each.
+///
+/// ```
+/// use streamhouse_schema_core::compat::{
+///     find_incompatibilities, parse_schema, CompatibilityLevel, Direction, IncompatibilityKind,
+/// };
+/// use streamhouse_schema_core::SchemaFormat;
+///
+/// let v1 = parse_schema(SchemaFormat::Avro,
+///     r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#).unwrap();
+/// let v2 = parse_schema(SchemaFormat::Avro,
+///     r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},
+///                                               {"name":"b","type":"string"}]}"#).unwrap();
+/// let found = find_incompatibilities(CompatibilityLevel::Backward, &v2, &[v1]);
+/// assert_eq!(found.len(), 1);
+/// assert_eq!(found[0].existing_index, 0);
+/// assert_eq!(found[0].direction, Direction::NewReadsExisting);
+/// assert_eq!(found[0].incompatibility.kind, IncompatibilityKind::ReaderFieldMissingDefaultValue);
+/// assert_eq!(found[0].incompatibility.path, "/fields/b");
+/// ```
+pub fn find_incompatibilities(
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    existing: &[ParsedSchema],
+) -> Vec<Finding> {
     let to_check: &[ParsedSchema] = match (level.is_transitive(), existing.split_last()) {
         (_, None) => &[],
         (true, Some(_)) => existing,
         (false, Some((latest, _older))) => std::slice::from_ref(latest),
     };
-    let first_index = total - to_check.len();
-    let mut messages = Vec::new();
+    let first_index = existing.len() - to_check.len();
+    let mut found = Vec::new();
     for (offset, old) in to_check.iter().enumerate() {
-        let number = first_index + offset + 1;
+        let existing_index = first_index + offset;
         if level.checks_backward() {
-            for problem in can_read(candidate, old) {
-                messages.push(format!(
-                    "{problem} ({level}: the new schema cannot read data written with \
-                     existing schema {number} of {total})"
-                ));
-            }
+            found.extend(
+                can_read(candidate, old)
+                    .into_iter()
+                    .map(|incompatibility| Finding {
+                        existing_index,
+                        direction: Direction::NewReadsExisting,
+                        incompatibility,
+                    }),
+            );
         }
         if level.checks_forward() {
-            for problem in can_read(old, candidate) {
-                messages.push(format!(
-                    "{problem} ({level}: existing schema {number} of {total} cannot read \
-                     data written with the new schema)"
-                ));
-            }
+            found.extend(
+                can_read(old, candidate)
+                    .into_iter()
+                    .map(|incompatibility| Finding {
+                        existing_index,
+                        direction: Direction::ExistingReadsNew,
+                        incompatibility,
+                    }),
+            );
         }
     }
-    CompatibilityReport { messages }
+    found
 }
 
 /// Lists why `reader` cannot read data written with `writer`, whatever their format.

@@ -57,6 +57,7 @@ mod routes;
 mod running;
 mod state;
 mod store;
+mod verdict;
 mod version;
 
 pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};

@@ -99,6 +99,8 @@ pub(crate) struct SubjectVersion {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct CompatibilityBody {
     pub(crate) is_compatible: bool,
+    /// Left out when empty, as Confluent does (and always without `verbose=true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) messages: Vec<String>,
 }
 

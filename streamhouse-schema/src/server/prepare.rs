@@ -6,9 +6,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::compat::{
-    check_parsed, parse_schema, CompatibilityLevel, CompatibilityReport, ParsedSchema,
-};
+use crate::compat::{parse_schema, ParsedSchema};
 use crate::schema::SchemaFormat;
 
 use super::error::ApiError;
@@ -155,18 +153,6 @@ pub(crate) async fn parse_versions(
         parsed.push(parse_stored(store, &version.schema).await?);
     }
     Ok(parsed)
-}
-
-/// Checks `candidate` against `existing` (oldest first) under `level`.
-pub(crate) fn check(
-    level: CompatibilityLevel,
-    candidate: &ParsedSchema,
-    existing: &[ParsedSchema],
-) -> CompatibilityReport {
-    if level == CompatibilityLevel::None || existing.is_empty() {
-        return CompatibilityReport::compatible();
-    }
-    check_parsed(level, candidate, existing)
 }
 
 #[cfg(test)]

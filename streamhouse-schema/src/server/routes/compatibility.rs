@@ -6,25 +6,43 @@ use axum::response::Response;
 use super::super::error::ApiError;
 use super::super::model::{CompatibilityBody, SchemaRequest};
 use super::super::policy::effective_level;
-use super::super::prepare::{check, parse_versions, prepare};
+use super::super::prepare::{parse_versions, prepare};
 use super::super::response::{ok, JsonBody};
 use super::super::state::AppState;
 use super::super::store::reads::{pick_version, Visibility};
+use super::super::store::{Store, VersionRecord};
+use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::{flag, Params};
+use crate::compat::{CompatibilityLevel, ParsedSchema};
 
-fn answer(report: crate::compat::CompatibilityReport, params: &Params) -> Response {
-    let is_compatible = report.is_compatible();
-    // Reasons are always computed; Confluent only returns them with `verbose=true`.
-    let messages = if flag(params, "verbose") {
-        report.messages
-    } else {
-        Vec::new()
-    };
-    ok(&CompatibilityBody {
+/// Checks `candidate` against `versions` (oldest first) and answers as Confluent does:
+/// `{"is_compatible": bool}`, plus `messages` with `verbose=true` when there are any.
+async fn answer(
+    store: &Store,
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    versions: &[VersionRecord],
+    params: &Params,
+) -> Result<Response, ApiError> {
+    let existing = parse_versions(store, versions).await?;
+    let checked: Vec<CheckedVersion<'_>> = versions
+        .iter()
+        .map(|v| CheckedVersion {
+            version: v.version,
+            text: &v.schema.text,
+        })
+        .collect();
+    let messages = incompatibility_messages(level, candidate, &existing, &checked);
+    let is_compatible = messages.is_empty();
+    Ok(ok(&CompatibilityBody {
         is_compatible,
-        messages,
-    })
+        messages: if flag(params, "verbose") {
+            messages
+        } else {
+            Vec::new()
+        },
+    }))
 }
 
 /// Against the versions the subject's level selects (compatible when the subject is new).
@@ -42,9 +60,7 @@ pub(crate) async fn against_all(
         Err(error) if error.error_code == 40401 => Vec::new(),
         Err(error) => return Err(error),
     };
-    let existing = parse_versions(store, &versions).await?;
-    let report = check(level, &candidate.parsed, &existing);
-    Ok(answer(report, &params))
+    answer(store, level, &candidate.parsed, &versions, &params).await
 }
 
 /// Against one version (`latest` included): 40401 / 40402 when it does not exist.
@@ -60,7 +76,12 @@ pub(crate) async fn against_version(
     let level = effective_level(store, &subject).await?;
     let versions = store.visible_versions(&subject, Visibility::Live).await?;
     let target = pick_version(versions, spec)?;
-    let existing = parse_versions(store, std::slice::from_ref(&target)).await?;
-    let report = check(level, &candidate.parsed, &existing);
-    Ok(answer(report, &params))
+    answer(
+        store,
+        level,
+        &candidate.parsed,
+        std::slice::from_ref(&target),
+        &params,
+    )
+    .await
 }

@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Response};
 use super::super::error::ApiError;
 use super::super::model::SchemaRequest;
 use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
-use super::super::prepare::{check, prepare, ParsedVersions};
+use super::super::prepare::{prepare, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
+use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::render::version_response;
 use super::{flag, Params};
@@ -142,11 +143,19 @@ pub(crate) async fn register(
                         "the versions of subject '{subject}' changed during the registration"
                     )));
                 };
-                let report = check(level, &candidate.parsed, &parsed);
-                if report.is_compatible() {
+                let versions: Vec<CheckedVersion<'_>> = existing
+                    .iter()
+                    .map(|old| CheckedVersion {
+                        version: old.version,
+                        text: &old.text,
+                    })
+                    .collect();
+                let messages =
+                    incompatibility_messages(level, &candidate.parsed, &parsed, &versions);
+                if messages.is_empty() {
                     Ok(())
                 } else {
-                    Err(ApiError::incompatible(&subject, &report.messages))
+                    Err(ApiError::incompatible(&subject, &messages))
                 }
             })
             .await;
