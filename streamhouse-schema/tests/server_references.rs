@@ -142,6 +142,35 @@ async fn avro_references_are_parsed_and_checked(backend: Backend) {
     r.post("/subjects/orders-value/versions", &breaking)
         .await
         .assert_error(409, 409);
+
+    // Referenced versions cannot be deleted (42206); unreferenced ones can.
+    let referenced = r.delete("/subjects/money/versions/1").await;
+    referenced.assert_error(422, 42206);
+    assert_eq!(
+        referenced.body["message"],
+        json!(
+            "One or more references exist to the schema \
+             {magic=1,keytype=SCHEMA,subject=money,version=1}."
+        )
+    );
+    r.delete("/subjects/money").await.assert_error(422, 42206);
+    assert_eq!(r.delete("/subjects/money/versions/2").await.ok(), &json!(2));
+    r.delete("/subjects/money/versions/latest")
+        .await
+        .assert_error(422, 42206);
+    // Once the referring schemas are gone for good, so is the protection.
+    assert_eq!(
+        r.delete("/subjects/orders-value").await.ok(),
+        &json!([1, 2])
+    );
+    r.delete("/subjects/money/versions/1")
+        .await
+        .assert_error(422, 42206);
+    assert_eq!(
+        r.delete("/subjects/orders-value?permanent=true").await.ok(),
+        &json!([1, 2])
+    );
+    assert_eq!(r.delete("/subjects/money/versions/1").await.ok(), &json!(1));
     r.finish().await;
 }
 

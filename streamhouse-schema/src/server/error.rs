@@ -211,6 +211,18 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, 42205, detail)
     }
 
+    /// 42206: the version is referenced by another schema, so it cannot be deleted.
+    pub fn reference_exists(subject: &str, version: i64) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42206,
+            format!(
+                "One or more references exist to the schema \
+                 {{magic=1,keytype=SCHEMA,subject={subject},version={version}}}."
+            ),
+        )
+    }
+
     /// 42209 (HTTP 413): the request body is larger than the configured limit.
     pub fn too_large(limit: usize) -> Self {
         Self::new(
@@ -304,6 +316,7 @@ mod tests {
             (ApiError::invalid_mode("x"), 422, 42204),
             (ApiError::read_only("s"), 422, 42205),
             (ApiError::operation_not_permitted("x"), 422, 42205),
+            (ApiError::reference_exists("s", 1), 422, 42206),
             (ApiError::too_large(1), 413, 42209),
             (ApiError::store(&sqlx::Error::PoolClosed), 500, 50001),
         ];

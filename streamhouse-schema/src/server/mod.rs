@@ -22,7 +22,7 @@
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
-//! Protobuf imports by import path. Modes are READWRITE, READONLY, READONLY_OVERRIDE and
+//! Protobuf imports by import path; a referenced version cannot be deleted (42206). Modes are READWRITE, READONLY, READONLY_OVERRIDE and
 //! IMPORT (registrations with their own `id` and `version`, as replication tools send them).
 //! Known limits: Protobuf compatibility compares message types defined in imported files by
 //! name only (they evolve under their own subjects); one schema never has two ids, even in

@@ -13,6 +13,7 @@ use super::super::prepare::{prepare, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
+use super::super::store::Store;
 use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::render::version_response;
@@ -193,15 +194,37 @@ pub(crate) async fn lookup(
     version_response(store, &found, &params).await
 }
 
+/// 42206 when another schema references one of `versions` of `subject`: as Confluent, a
+/// referenced version stays (deleting it would leave the referring schema unresolvable).
+async fn ensure_unreferenced(
+    store: &Store,
+    subject: &str,
+    versions: &[i64],
+) -> Result<(), ApiError> {
+    for version in versions {
+        if !store.referenced_by(subject, *version).await?.is_empty() {
+            return Err(ApiError::reference_exists(subject, *version));
+        }
+    }
+    Ok(())
+}
+
 /// `DELETE /subjects/{subject}?permanent=`: the affected versions.
 pub(crate) async fn delete_subject(
     State(state): State<AppState>,
     Path(subject): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
-    ensure_writable(state.store(), &subject).await?;
-    let deleted = state
-        .store()
+    let store = state.store();
+    ensure_writable(store, &subject).await?;
+    let versions: Vec<i64> = store
+        .all_versions(&subject)
+        .await?
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    ensure_unreferenced(store, &subject, &versions).await?;
+    let deleted = store
         .delete_subject(&subject, flag(&params, "permanent"))
         .await?;
     state.cache().remove(&deleted.removed_schema_ids);
@@ -216,6 +239,17 @@ pub(crate) async fn delete_version(
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version)?;
     ensure_writable(state.store(), &subject).await?;
+    let number = match spec {
+        VersionSpec::Number(number) => Some(number),
+        // `latest` is the newest live version; when there is none the delete reports it.
+        VersionSpec::Latest => state
+            .store()
+            .version(&subject, spec, Visibility::Live)
+            .await
+            .ok()
+            .map(|v| v.version),
+    };
+    ensure_unreferenced(state.store(), &subject, number.as_slice()).await?;
     let deleted = state
         .store()
         .delete_version(&subject, spec, flag(&params, "permanent"))
