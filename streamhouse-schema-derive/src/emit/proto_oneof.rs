@@ -208,22 +208,28 @@ fn struct_variant(v: &Variant, tag: u32, owner: &str) -> VariantCode {
         #(#unused)*
         #p::key_len(#tag) + #p::delimited_len(0 #(+ #lens)*)
     });
+    // The body is read from `__buf` itself up to a limit, as prost reads a message: a
+    // `Take` adapter would nest one type deeper per level of a recursive enum, which the
+    // compiler cannot instantiate. Each nested message still counts against the
+    // recursion limit when it is merged.
     let merge = quote!(#tag => {
         #p::check_wire_type(#p::WireType::LengthDelimited, __wt)?;
         let __len = #p::read_len(__buf)?;
-        let mut __body = #p::Buf::take(&mut *__buf, __len);
+        let __limit = #p::Buf::remaining(__buf).saturating_sub(__len);
         // The same member again: merge into its fields, as protobuf does.
         let (#(mut #binds,)*) = match __field.take() {
             ::std::option::Option::Some(Self::#vi { #(#members: #binds),* }) => (#(#binds,)*),
             _ => (#(#defaults,)*),
         };
-        while #p::Buf::has_remaining(&__body) {
-            let (__tag, __wt) = #p::decode_key(&mut __body)?;
-            let __buf = &mut __body;
+        while #p::Buf::remaining(__buf) > __limit {
+            let (__tag, __wt) = #p::decode_key(__buf)?;
             match __tag {
                 #(#arms)*
                 _ => #p::skip_field(__wt, __tag, __buf, __ctx.clone())?,
             }
+        }
+        if #p::Buf::remaining(__buf) != __limit {
+            return ::std::result::Result::Err(#p::invalid("a field runs past the end of its enclosing message"));
         }
         *__field = ::std::option::Option::Some(Self::#vi { #(#members: #binds),* });
         ::std::result::Result::Ok(())

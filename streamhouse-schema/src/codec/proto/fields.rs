@@ -6,8 +6,8 @@ use std::hash::BuildHasher;
 use bytes::{Buf, BufMut};
 
 use super::{
-    check_wire_type, delimited_len, encode_key, key_len, read_len, write_len, DecodeContext,
-    DecodeError, ProtoElement, ProtoValue, WireType,
+    check_wire_type, delimited_len, encode_key, invalid, key_len, read_len, write_len,
+    DecodeContext, DecodeError, ProtoElement, ProtoValue, WireType,
 };
 
 /// A plain field: proto3 implicit presence, so the zero value is not written.
@@ -112,14 +112,13 @@ impl<T: ProtoElement> ProtoField for Vec<T> {
         ctx: DecodeContext,
     ) -> Result<(), DecodeError> {
         if T::PACKED && wire_type == WireType::LengthDelimited {
-            let len = read_len(buf)?;
-            let mut packed = buf.take(len);
-            while packed.has_remaining() {
+            let limit = delimited_limit(buf)?;
+            while buf.remaining() > limit {
                 let mut v = T::proto_default();
-                v.merge_value(&mut packed, ctx.clone())?;
+                v.merge_value(buf, ctx.clone())?;
                 self.push(v);
             }
-            return Ok(());
+            return check_limit(buf, limit);
         }
         check_wire_type(T::WIRE_TYPE, wire_type)?;
         let mut v = T::proto_default();
@@ -130,6 +129,29 @@ impl<T: ProtoElement> ProtoField for Vec<T> {
     #[inline]
     fn field_default() -> Self {
         Vec::new()
+    }
+}
+
+/// Reads a length prefix and returns how many bytes of `buf` remain after that body.
+///
+/// Bodies holding values of arbitrary types (packed runs, map entries) are read from `buf`
+/// itself up to this limit, as prost reads a message, rather than through a `Take`
+/// adapter: a recursive type would otherwise nest one adapter deeper per level, a type
+/// the compiler cannot instantiate.
+fn delimited_limit(buf: &mut impl Buf) -> Result<usize, DecodeError> {
+    let len = read_len(buf)?;
+    // `read_len` checked that `len` bytes remain.
+    Ok(buf.remaining().saturating_sub(len))
+}
+
+/// Fails when the body's last value ran past its length.
+fn check_limit(buf: &impl Buf, limit: usize) -> Result<(), DecodeError> {
+    if buf.remaining() == limit {
+        Ok(())
+    } else {
+        Err(invalid(
+            "a value runs past the end of its length-delimited field",
+        ))
     }
 }
 
@@ -156,21 +178,21 @@ fn merge_entry<V: ProtoValue>(
     ctx: DecodeContext,
 ) -> Result<(String, V), DecodeError> {
     check_wire_type(WireType::LengthDelimited, wire_type)?;
-    let len = read_len(buf)?;
-    let mut entry = buf.take(len);
+    let limit = delimited_limit(buf)?;
     let mut key = String::new();
     let mut value = V::proto_default();
-    while entry.has_remaining() {
-        let (tag, wire_type) = prost::encoding::decode_key(&mut entry)?;
+    while buf.remaining() > limit {
+        let (tag, wire_type) = prost::encoding::decode_key(buf)?;
         match tag {
-            1 => ProtoField::merge_field(&mut key, wire_type, &mut entry, ctx.clone())?,
+            1 => ProtoField::merge_field(&mut key, wire_type, buf, ctx.clone())?,
             2 => {
                 check_wire_type(V::WIRE_TYPE, wire_type)?;
-                value.merge_value(&mut entry, ctx.clone())?
+                value.merge_value(buf, ctx.clone())?
             }
-            _ => prost::encoding::skip_field(wire_type, tag, &mut entry, ctx.clone())?,
+            _ => prost::encoding::skip_field(wire_type, tag, buf, ctx.clone())?,
         }
     }
+    check_limit(buf, limit)?;
     Ok((key, value))
 }
 
@@ -206,3 +228,69 @@ macro_rules! map_field {
 }
 map_field!(HashMap, S: BuildHasher);
 map_field!(BTreeMap);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merge<F: ProtoField>(
+        field: &mut F,
+        wire_type: WireType,
+        bytes: &[u8],
+    ) -> Result<(), DecodeError> {
+        let mut buf = bytes;
+        field.merge_field(wire_type, &mut buf, DecodeContext::default())?;
+        assert!(buf.is_empty(), "{} bytes left", buf.len());
+        Ok(())
+    }
+
+    #[test]
+    fn packed_run_and_map_entry_are_read_to_their_length() {
+        let mut v: Vec<i32> = Vec::new();
+        merge(&mut v, WireType::LengthDelimited, &[3, 0x01, 0xac, 0x02]).unwrap();
+        assert_eq!(v, [1, 300]);
+        let mut m: BTreeMap<String, i64> = BTreeMap::new();
+        merge(
+            &mut m,
+            WireType::LengthDelimited,
+            &[5, 0x0a, 1, b'k', 0x10, 7],
+        )
+        .unwrap();
+        assert_eq!(m, BTreeMap::from([("k".to_string(), 7)]));
+    }
+
+    #[test]
+    fn a_value_running_past_its_length_is_an_error() {
+        // A packed run of 1 byte whose varint continues into the next byte.
+        let mut v: Vec<i32> = Vec::new();
+        let mut buf: &[u8] = &[1, 0xac, 0x02];
+        let err = v
+            .merge_field(
+                WireType::LengthDelimited,
+                &mut buf,
+                DecodeContext::default(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("runs past"), "{err}");
+        // A map entry of 2 bytes whose key claims 3.
+        let mut m: HashMap<String, i64> = HashMap::new();
+        let mut buf: &[u8] = &[2, 0x0a, 3, b'a', b'b', b'c'];
+        let err = m
+            .merge_field(
+                WireType::LengthDelimited,
+                &mut buf,
+                DecodeContext::default(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("runs past"), "{err}");
+        // A length longer than the input.
+        let mut buf: &[u8] = &[9, 1];
+        assert!(v
+            .merge_field(
+                WireType::LengthDelimited,
+                &mut buf,
+                DecodeContext::default()
+            )
+            .is_err());
+    }
+}
