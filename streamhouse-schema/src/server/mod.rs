@@ -22,11 +22,14 @@
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
-//! Protobuf imports by import path; a referenced version cannot be deleted (42206). Modes are READWRITE, READONLY, READONLY_OVERRIDE and
-//! IMPORT (registrations with their own `id` and `version`, as replication tools send them).
+//! Protobuf imports by import path; a referenced version cannot be deleted (42206).
+//! Modes are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT (registrations with their own
+//! `id` and `version`, as replication tools send them). Incompatible verdicts carry
+//! Confluent's messages (`verbose=true`, and the 409 of a registration).
+//!
 //! Known limits: Protobuf compatibility compares message types defined in imported files by
-//! name only (they evolve under their own subjects); one schema never has two ids, even in
-//! IMPORT mode; contexts are not supported.
+//! name only (Confluent also compares their fields when the two schemas reference different
+//! versions); one schema never has two ids, even in IMPORT mode; contexts are not supported.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -159,3 +159,74 @@ pub(crate) async fn parse_stored(
             ))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_errors_are_42201_and_stored_ones_50001() {
+        let missing = ReferenceError::Missing {
+            name: "shop.Money".into(),
+            subject: "money".into(),
+            version: 3,
+        };
+        let as_request = missing.clone().into_request_error();
+        assert_eq!(as_request.error_code, 42201);
+        assert_eq!(
+            as_request.message,
+            "Invalid schema: reference \"shop.Money\" names subject 'money' version 3, which \
+             does not exist"
+        );
+        let as_stored = missing.into_stored_error(12);
+        assert_eq!(as_stored.error_code, 50001);
+        assert!(
+            as_stored
+                .message
+                .starts_with("the references of stored schema 12 cannot be resolved"),
+            "{}",
+            as_stored.message
+        );
+        let bad_version = ReferenceError::BadVersion {
+            name: "a.proto".into(),
+            version: 0,
+        };
+        assert_eq!(
+            bad_version.into_request_error().message,
+            "Invalid schema: reference \"a.proto\" has invalid version 0"
+        );
+        assert_eq!(
+            ReferenceError::TooMany.into_request_error().error_code,
+            42201
+        );
+        // A store failure keeps its own code either way.
+        let store = ReferenceError::Store(ApiError::store(&sqlx::Error::PoolClosed));
+        assert_eq!(store.clone().into_request_error().error_code, 50001);
+        assert_eq!(store.into_stored_error(1).error_code, 50001);
+    }
+
+    #[test]
+    fn referenced_schemas_parse_with_their_names() {
+        let referenced = ReferencedSchemas {
+            pairs: vec![(
+                "money.json".to_string(),
+                r#"{"type":"object","properties":{"cents":{"type":"integer"}}}"#.to_string(),
+            )],
+        };
+        let parsed = referenced
+            .parse(
+                SchemaFormat::Json,
+                r#"{"type":"object","properties":{"total":{"$ref":"money.json"}}}"#,
+            )
+            .unwrap();
+        assert_eq!(parsed.format(), SchemaFormat::Json);
+        let empty = ReferencedSchemas::default();
+        let error = empty
+            .parse(
+                SchemaFormat::Avro,
+                r#"{"type":"record","name":"O","fields":[{"name":"m","type":"Money"}]}"#,
+            )
+            .unwrap_err();
+        assert!(error.contains("Money"), "{error}");
+    }
+}
