@@ -1,15 +1,19 @@
 //! The main job: derive the schemas of a domain type, register them with a schema registry
-//! (embedded unless SCHEMA_REGISTRY_URL is set), send typed orders on the embedded log in the
-//! Confluent wire format, and consume them back as typed values.
+//! (embedded unless SCHEMA_REGISTRY_URL is set), send typed orders in the Confluent wire
+//! format on the embedded log (or on Kafka when KAFKA_BOOTSTRAP_SERVERS is set), and consume
+//! them back as typed values.
 //!
-//! Run with `cargo run --example producer_with_schema` (no service needed).
+//! Run with `cargo run --example producer_with_schema` (no service needed), or against
+//! Kafka: `KAFKA_BOOTSTRAP_SERVERS=localhost:9092 cargo run --features kafka --example
+//! producer_with_schema`.
 
 use chrono::{TimeZone, Utc};
 use std::time::Duration;
 
-use streamhouse_schema::consumer::Consumer;
-use streamhouse_schema::producer::Producer;
+use streamhouse_schema::consumer::{Consumer, ConsumerBuilder};
+use streamhouse_schema::producer::{Producer, ProducerBuilder};
 use streamhouse_schema::registry::SchemaRegistryClient;
+use streamhouse_schema::transport::Transport;
 use streamhouse_schema::{StreamSchema, Topic};
 
 /// One line of an order.
@@ -95,10 +99,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Avro schema:\n{}", serde_json::to_string_pretty(&schema)?);
 
     // The embedded log is the default transport; the first send registers the schema once.
-    let producer = Producer::builder()
-        .schema_registry(registry_url.as_str())
-        .build()
-        .await?;
+    let kafka = std::env::var("KAFKA_BOOTSTRAP_SERVERS")
+        .ok()
+        .filter(|servers| !servers.trim().is_empty());
+    let producer = on_kafka(
+        Producer::builder().schema_registry(registry_url.as_str()),
+        kafka.as_deref(),
+    )?
+    .build()
+    .await?;
+    if kafka.is_some() {
+        // Some brokers never create topics on first use.
+        if let Err(e) = producer.transport().create_topic(Order::TOPIC, 3).await {
+            println!("topic {}: {e} (using it as it is)", Order::TOPIC);
+        }
+    }
     for order in &orders {
         let sent = producer.send_typed(order).await?;
         println!("sent {} -> {sent:?}", order.id);
@@ -113,17 +128,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The frame of the first message, as it sits on the log.
-    let mut consumer = Consumer::builder()
+    let consumer = Consumer::builder()
         .schema_registry(registry_url.as_str())
-        .transport(producer.transport().clone())
-        .subscribe(Order::TOPIC)
-        .build()
-        .await?;
+        .subscribe(Order::TOPIC);
+    let mut consumer = match kafka.as_deref() {
+        Some(servers) => consume_kafka(consumer, servers)?,
+        None => consumer.transport(producer.transport().clone()),
+    }
+    .build()
+    .await?;
+    // A Kafka consumer group takes a few seconds to join; the embedded log answers at once.
+    let wait = Duration::from_millis(if kafka.is_some() { 15_000 } else { 200 });
     let mut first = true;
-    while let Some(rec) = consumer
-        .poll_typed::<Order>(Duration::from_millis(200))
-        .await?
-    {
+    let mut consumed = 0;
+    while consumed < orders.len() {
+        let Some(rec) = consumer.poll_typed::<Order>(wait).await? else {
+            break;
+        };
+        consumed += 1;
         if first {
             let mut frame = Vec::new();
             streamhouse_schema::wire::write_header(
@@ -145,6 +167,48 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         server.shutdown().await?;
     }
     Ok(())
+}
+
+/// Sends to Kafka when bootstrap servers are given (needs `--features kafka`).
+#[cfg(feature = "kafka")]
+fn on_kafka(
+    builder: ProducerBuilder,
+    servers: Option<&str>,
+) -> Result<ProducerBuilder, Box<dyn std::error::Error>> {
+    Ok(match servers {
+        Some(servers) => builder.kafka(servers),
+        None => builder,
+    })
+}
+
+#[cfg(not(feature = "kafka"))]
+fn on_kafka(
+    builder: ProducerBuilder,
+    servers: Option<&str>,
+) -> Result<ProducerBuilder, Box<dyn std::error::Error>> {
+    match servers {
+        Some(_) => Err("KAFKA_BOOTSTRAP_SERVERS is set: run with `--features kafka`".into()),
+        None => Ok(builder),
+    }
+}
+
+/// Reads from Kafka as a consumer group of its own.
+#[cfg(feature = "kafka")]
+fn consume_kafka(
+    builder: ConsumerBuilder,
+    servers: &str,
+) -> Result<ConsumerBuilder, Box<dyn std::error::Error>> {
+    Ok(builder
+        .kafka(servers)
+        .group_id("producer-with-schema-example"))
+}
+
+#[cfg(not(feature = "kafka"))]
+fn consume_kafka(
+    _builder: ConsumerBuilder,
+    _servers: &str,
+) -> Result<ConsumerBuilder, Box<dyn std::error::Error>> {
+    Err("KAFKA_BOOTSTRAP_SERVERS is set: run with `--features kafka`".into())
 }
 
 fn hex(bytes: &[u8]) -> String {
