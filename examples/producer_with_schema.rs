@@ -13,7 +13,6 @@ use std::time::Duration;
 use streamhouse_schema::consumer::{Consumer, ConsumerBuilder};
 use streamhouse_schema::producer::{Producer, ProducerBuilder};
 use streamhouse_schema::registry::SchemaRegistryClient;
-use streamhouse_schema::transport::Transport;
 use streamhouse_schema::{StreamSchema, Topic};
 
 /// One line of an order.
