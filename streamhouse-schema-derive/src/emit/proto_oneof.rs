@@ -94,10 +94,12 @@ pub fn expand_enum(c: &Container, variants: &[Variant], owner: &str) -> TokenStr
     }
     let default = default.unwrap_or_else(|| quote!(::std::unreachable!()));
     let has_unit = variants.iter().any(|v| v.style == Style::Unit);
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
     let oneof = quote! {
         impl #impl_g #p::ProtoOneof for #ident #ty_g #where_c {
             const TAGS: &'static [u32] = &[#(#tags),*];
             const HAS_UNIT_VARIANT: bool = #has_unit;
+            const NAMES: &'static [&'static str] = &[#(#names),*];
             #[inline]
             fn has_tag(__tag: u32) -> bool {
                 ::std::matches!(__tag, #(#tags)|*)
@@ -348,8 +350,9 @@ impl<'f, 'a> InlineOneofs<'f, 'a> {
             .collect()
     }
 
-    /// Compile-time checks that no member number is one of the struct's own field numbers,
-    /// one of its reserved numbers, or a member of another inline oneof. Each check that
+    /// Compile-time checks that no member number (or name) is one of the struct's own field
+    /// numbers (names), one it reserves, or a member's of another inline oneof; and that the
+    /// enum has no unit variant. Each check that
     /// fails is a build error with its own message, at the struct field (or `oneof`
     /// attribute) involved.
     pub fn number_checks(&self, c: &Container, own: &[(&Field, u32)]) -> TokenStream {
@@ -373,6 +376,20 @@ impl<'f, 'a> InlineOneofs<'f, 'a> {
                     if #p::tags_contain(#e::TAGS, #tag) { ::core::panic!(#msg) }
                 ));
             }
+            for (g, _) in own {
+                let span = g.attrs.tag.as_ref().map_or(span, |t| t.span);
+                let name = &g.name;
+                let msg = format!("`{at}`: a variant of the oneof is named {name:?}, like the field `{owner}.{}`: the oneof's members share the message's field names, rename one (#[stream_schema(rename = \"...\")])", g.rust_name);
+                checks.push(quote_spanned!(span=>
+                    if #p::names_contain(#e::NAMES, #name) { ::core::panic!(#msg) }
+                ));
+            }
+            for name in &c.attrs.reserved_names {
+                let msg = format!("`{at}`: a variant of the oneof is named {name:?}, which `{owner}` reserves (#[stream_schema(reserved(...))]): rename the variant");
+                checks.push(quote_spanned!(span=>
+                    if #p::names_contain(#e::NAMES, #name) { ::core::panic!(#msg) }
+                ));
+            }
             for tag in &c.attrs.reserved_tags {
                 let msg = format!("`{at}`: a variant of the oneof uses field number {tag}, which `{owner}` reserves (#[stream_schema(reserved(...))]): pick another number");
                 checks.push(quote_spanned!(span=>
@@ -386,6 +403,13 @@ impl<'f, 'a> InlineOneofs<'f, 'a> {
                 );
                 checks.push(quote_spanned!(span=>
                     if #p::tags_overlap(#e::TAGS, #other::TAGS) { ::core::panic!(#msg) }
+                ));
+                let msg = format!(
+                    "`{at}` and `{owner}.{}`: the two oneofs share a member name: rename a variant (#[stream_schema(rename = \"...\")])",
+                    g.rust_name
+                );
+                checks.push(quote_spanned!(span=>
+                    if #p::names_overlap(#e::NAMES, #other::NAMES) { ::core::panic!(#msg) }
                 ));
             }
         }

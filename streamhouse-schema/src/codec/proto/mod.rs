@@ -25,7 +25,9 @@ pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
 pub use prost::{DecodeError, EncodeError, Message};
 
-pub use oneof::{any_tag_between, tags_contain, tags_overlap, ProtoOneof};
+pub use oneof::{
+    any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap, ProtoOneof,
+};
 
 use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
 

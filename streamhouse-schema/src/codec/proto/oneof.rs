@@ -25,6 +25,10 @@ pub trait ProtoOneof: Sized {
     /// holding it is an `Option`, and Avro's nullable union has room for one null only.
     const HAS_UNIT_VARIANT: bool;
 
+    /// The members' field names (the variants' names after renames), parallel to
+    /// [`TAGS`](Self::TAGS).
+    const NAMES: &'static [&'static str];
+
     /// Whether `tag` is the field number of one of the members.
     fn has_tag(tag: u32) -> bool;
 
@@ -89,6 +93,46 @@ pub const fn tags_overlap(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether `names` holds `name`: the compile-time check that an inline oneof's members do
+/// not reuse a field name of the holding message (they share its scope).
+pub const fn names_contain(names: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < names.len() {
+        if str_eq(names[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether two oneofs share a member name.
+pub const fn names_overlap(a: &[&str], b: &[&str]) -> bool {
+    let mut i = 0;
+    while i < a.len() {
+        if names_contain(b, a[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +153,10 @@ mod tests {
         assert!(tags_contain(&[1], 1));
         assert!(tags_overlap(&[1, 5], &[5, 7]));
         assert!(!tags_overlap(&[1, 5], &[6, 7]));
+        assert!(names_contain(&["card", "cash"], "cash"));
+        assert!(!names_contain(&["card", "cash"], "cas"));
+        assert!(!names_contain(&[], "x"));
+        assert!(names_overlap(&["a", "bc"], &["bc"]));
+        assert!(!names_overlap(&["a", "bc"], &["b", "c"]));
     }
 }
