@@ -9,6 +9,7 @@
 pub mod avro;
 pub mod compat;
 pub mod format;
+pub mod json_schema;
 pub mod model;
 pub mod proto_file;
 

@@ -7,10 +7,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 use streamhouse_schema_core::compat::{CompatError, CompatibilityLevel};
+use streamhouse_schema_core::json_schema::{to_json_schema, JsonSchemaDraft};
+use streamhouse_schema_core::model::TypeModel;
 use streamhouse_schema_core::SchemaFormat;
 
 use super::report;
-use super::verdict::{verdict, Direction};
+use super::verdict::verdict;
 use crate::ast::Container;
 use crate::ctxt::Ctxt;
 
@@ -46,9 +48,61 @@ fn updating() -> bool {
     std::env::var(UPDATE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-/// The pinned versions, oldest first: the file, or every `.avsc` file of the directory
-/// in name order (name them so that order is version order, e.g. `v001.avsc`).
-fn read_pins(path: &Path) -> Result<Vec<PinFile>, String> {
+/// The schema format a pinned file's extension names.
+fn format_of(ext: &str) -> Option<SchemaFormat> {
+    match ext {
+        "avsc" => Some(SchemaFormat::Avro),
+        "json" => Some(SchemaFormat::Json),
+        "proto" => Some(SchemaFormat::Protobuf),
+        _ => None,
+    }
+}
+
+fn extension(format: SchemaFormat) -> &'static str {
+    match format {
+        SchemaFormat::Avro => "avsc",
+        SchemaFormat::Json => "json",
+        SchemaFormat::Protobuf => "proto",
+    }
+}
+
+/// The format of a pin: by the file's extension, or by the one kind of schema file a
+/// directory holds (Avro for an empty directory).
+fn pin_format(path: &Path, is_dir_pin: bool) -> Result<SchemaFormat, String> {
+    if !is_dir_pin {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return format_of(ext).ok_or_else(|| {
+            format!("pin {:?}: a pinned schema is an Avro `.avsc`, a JSON Schema `.json` or a Protobuf `.proto` file (or a directory of them)", path.display())
+        });
+    }
+    let mut found: Vec<SchemaFormat> = std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    e.path()
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .and_then(format_of)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort_by_key(|f| extension(*f));
+    found.dedup();
+    match found.as_slice() {
+        [] => Ok(SchemaFormat::Avro),
+        [one] => Ok(*one),
+        _ => Err(format!(
+            "the pinned directory {:?} mixes schema formats: keep one format's versions per directory",
+            path.display()
+        )),
+    }
+}
+
+/// The pinned versions, oldest first: the file, or every file of the format in the
+/// directory in name order (name them so that order is version order, e.g. `v001.avsc`).
+fn read_pins(path: &Path, format: SchemaFormat) -> Result<Vec<PinFile>, String> {
     let mut files = Vec::new();
     if path.is_dir() {
         let entries =
@@ -56,7 +110,7 @@ fn read_pins(path: &Path) -> Result<Vec<PinFile>, String> {
         let mut paths: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "avsc"))
+            .filter(|p| p.extension().is_some_and(|x| x == extension(format)))
             .collect();
         paths.sort();
         files = paths;
@@ -82,7 +136,8 @@ fn pretty(json: &Value) -> String {
 pub fn check(
     cx: &Ctxt,
     c: &Container,
-    current: &Value,
+    model: &TypeModel,
+    avro: &Value,
     pin: &crate::attr::Spanned<String>,
     source_file: Option<&Path>,
 ) -> TokenStream {
@@ -90,11 +145,26 @@ pub fn check(
     let rel = &pin.value;
     let path = resolve(rel, source_file);
     let is_dir_pin = rel.ends_with('/') || path.is_dir();
-    let ext_ok = is_dir_pin || path.extension().is_some_and(|e| e == "avsc");
-    if !ext_ok {
-        cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: pin {rel:?}: only Avro schema files (.avsc, or a directory of them) can be pinned so far")));
-        return quote!();
-    }
+    let format = match pin_format(&path, is_dir_pin) {
+        Ok(SchemaFormat::Protobuf) => {
+            cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: pin {rel:?}: Protobuf (.proto) pins are not supported yet; pin the Avro (.avsc) or JSON Schema (.json) view")));
+            return quote!();
+        }
+        Ok(f) => f,
+        Err(e) => {
+            cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: {e}")));
+            return quote!();
+        }
+    };
+    // The document the runtime registers for this format.
+    let json_schema;
+    let current: &Value = match format {
+        SchemaFormat::Json => {
+            json_schema = to_json_schema(model, JsonSchemaDraft::default());
+            &json_schema
+        }
+        _ => avro,
+    };
     let level = match &c.attrs.compatibility {
         None => CompatibilityLevel::Backward,
         Some(l) => match l.value.parse::<CompatibilityLevel>() {
@@ -105,7 +175,7 @@ pub fn check(
             }
         },
     };
-    let pins = match read_pins(&path) {
+    let pins = match read_pins(&path, format) {
         Ok(p) => p,
         Err(e) => {
             cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: {e}")));
@@ -116,7 +186,7 @@ pub fn check(
     if pins.is_empty() {
         if updating() {
             let target = if is_dir_pin {
-                path.join("v001.avsc")
+                path.join(format!("v001.{}", extension(format)))
             } else {
                 path.clone()
             };
@@ -147,7 +217,7 @@ pub fn check(
             _ => rel.clone(),
         }
     };
-    let broke = match verdict(SchemaFormat::Avro, level, &pretty(current), &pinned) {
+    let broke = match verdict(format, level, &current_text, &pinned) {
         Ok(findings) => {
             let pinned_json: Vec<Option<Value>> = pins
                 .iter()
@@ -155,19 +225,13 @@ pub fn check(
                 .collect();
             for finding in &findings {
                 let old = pinned_json.get(finding.version).and_then(Option::as_ref);
-                let reader = match finding.direction {
-                    Direction::NewReadsOld => Some(current),
-                    Direction::OldReadsNew => old,
-                };
-                cx.syn_error(report::error(
-                    c,
-                    pin.span,
-                    &shown(finding.version),
+                let against = report::Pin {
+                    format,
                     level,
-                    finding,
-                    reader,
-                    old,
-                ));
+                    span: pin.span,
+                    shown: &shown(finding.version),
+                };
+                cx.syn_error(report::error(c, &against, finding, current, old));
             }
             !findings.is_empty()
         }
@@ -195,7 +259,7 @@ pub fn check(
         let latest_json: Option<Value> = serde_json::from_str(latest).ok();
         if latest_json.as_ref() != Some(current) {
             let target = if is_dir_pin {
-                path.join(format!("v{:03}.avsc", pins.len() + 1))
+                path.join(format!("v{:03}.{}", pins.len() + 1, extension(format)))
             } else {
                 path.clone()
             };

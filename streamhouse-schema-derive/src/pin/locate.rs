@@ -72,6 +72,19 @@ pub fn locate(schema: &Value, path: &str) -> Location {
     loc
 }
 
+/// The root property of a JSON Schema incompatibility path (`/properties/note/...`).
+pub fn locate_json(path: &str) -> Location {
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let root_field = match (segments.next(), segments.next()) {
+        (Some("properties"), Some(name)) => Some(name.to_string()),
+        _ => None,
+    };
+    Location {
+        root_field,
+        nested: Vec::new(),
+    }
+}
+
 /// The named type a type reference stands for, or the node itself.
 fn resolve<'a>(node: &'a Value, named: &HashMap<String, &'a Value>) -> &'a Value {
     match node {
@@ -190,6 +203,14 @@ mod tests {
             locate(&s, "/fields/extra/1/name"),
             loc(Some("extra"), &["LineItem"])
         );
+    }
+
+    #[test]
+    fn json_paths_name_the_root_property() {
+        assert_eq!(locate_json("/properties/note"), loc(Some("note"), &[]));
+        assert_eq!(locate_json("/properties/a/items/type"), loc(Some("a"), &[]));
+        assert_eq!(locate_json("/required"), loc(None, &[]));
+        assert_eq!(locate_json(""), loc(None, &[]));
     }
 
     #[test]

@@ -5,25 +5,53 @@ use proc_macro2::Span;
 use serde_json::Value;
 use streamhouse_schema_core::compat::{CompatibilityLevel, IncompatibilityKind as Kind};
 
-use super::locate::locate;
+use super::locate::{locate, locate_json};
 use super::verdict::{Direction, Finding};
 use crate::ast::{Container, Data};
+use streamhouse_schema_core::SchemaFormat;
 
-/// Reports one finding against the pinned file shown as `shown`. `reader` is the schema the
-/// finding's path refers to (the current one for BACKWARD, the pinned one for FORWARD);
-/// `pinned` is the pinned schema.
+/// What a finding was checked against.
+pub struct Pin<'a> {
+    pub format: SchemaFormat,
+    pub level: CompatibilityLevel,
+    /// The `pin = "..."` attribute.
+    pub span: Span,
+    /// The pinned file as the user names it.
+    pub shown: &'a str,
+}
+
+/// Reports one finding: `current` is the type's schema, `pinned` the pinned version's (when
+/// it is JSON).
 pub fn error(
     c: &Container,
-    pin_span: Span,
-    shown: &str,
-    level: CompatibilityLevel,
+    pin: &Pin<'_>,
     finding: &Finding,
-    reader: Option<&Value>,
+    current: &Value,
     pinned: Option<&Value>,
 ) -> syn::Error {
+    let Pin {
+        format,
+        level,
+        span: pin_span,
+        shown,
+    } = *pin;
+    // The finding's path is in the reader's schema.
+    let (reader, writer) = match finding.direction {
+        Direction::NewReadsOld => (Some(current), pinned),
+        Direction::OldReadsNew => (pinned, Some(current)),
+    };
     let ty_name = c.ident.to_string();
     let p = &finding.problem;
-    let loc = reader.map(|r| locate(r, &p.path)).unwrap_or_default();
+    let loc = match format {
+        SchemaFormat::Avro => reader.map(|r| locate(r, &p.path)).unwrap_or_default(),
+        _ => {
+            let mut loc = locate_json(&p.path);
+            if p.kind == Kind::RequiredAttributeAdded {
+                loc.root_field = newly_required(reader, writer, &p.message);
+            }
+            loc
+        }
+    };
     let field = loc.root_field.as_deref().and_then(|name| match &c.data {
         Data::Struct(_, fields) => fields.iter().find(|f| f.name == name),
         Data::Enum(_) => None,
@@ -76,6 +104,28 @@ pub fn error(
              readers of the old subject keep the old schema), or lower `compatibility`",
         ),
     )
+}
+
+/// The root property a REQUIRED_ATTRIBUTE_ADDED finding is about: required by the reader,
+/// not by the writer, and named in the message (one finding per property).
+fn newly_required(reader: Option<&Value>, writer: Option<&Value>, message: &str) -> Option<String> {
+    let required = |schema: Option<&Value>| -> Vec<String> {
+        schema
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let before = required(writer);
+    required(reader)
+        .into_iter()
+        .filter(|name| !before.contains(name))
+        .find(|name| message.contains(&format!("'{name}'")))
 }
 
 /// The full name of a schema's root named type.
@@ -134,6 +184,21 @@ fn hint(kind: Kind, dir: Direction, removed: bool) -> &'static str {
         }
         (Kind::FixedSizeMismatch, _) => {
             "keep the fixed size; a value of another size needs a new field (with a default)"
+        }
+        (Kind::RequiredAttributeAdded, _) => {
+            "a new required property: make the field an Option or give it a default \
+             (#[stream_schema(default = <json>)]) so it is not required"
+        }
+        (Kind::TypeChanged | Kind::TypeNarrowed, _) => {
+            "keep the old type: JSON readers validate the property's type"
+        }
+        (Kind::NumericBoundTightened, _) => {
+            "keep the wider Rust type: its bounds are part of the JSON Schema (e.g. i64 → i32 narrows them)"
+        }
+        (Kind::EnumArrayNarrowed, _) => "keep the removed variant: the pinned schema allows it",
+        (Kind::PropertyAddedToOpenContentModel | Kind::PropertyRemovedFromClosedContentModel, _) => {
+            "the pinned content model constrains which properties may appear: keep the property set, \
+             or change `additional_properties` in a new pinned version"
         }
         _ => "restore the pinned shape of this part of the schema",
     }
