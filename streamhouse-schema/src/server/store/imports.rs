@@ -7,8 +7,8 @@
 //! with different ids; here a schema has exactly one id, so that is refused (42205) too.
 
 use super::super::error::ApiError;
-use super::registration::{Attempt, NewSchema, Registered, MAX_ATTEMPTS};
-use super::{is_unique_violation, with_pool, BeginWrite, Pools, Store};
+use super::registration::{retry_lost_races, Attempt, NewSchema, Registered};
+use super::{with_pool, BeginWrite, Pools, Store};
 
 impl Store {
     /// Registers `schema` under `subject` with the given `id` (else its existing id or a new
@@ -20,22 +20,10 @@ impl Store {
         id: Option<i64>,
         version: Option<i64>,
     ) -> Result<Registered, ApiError> {
-        let mut last_error = None;
-        for _ in 0..MAX_ATTEMPTS {
-            match self.import_once(subject, schema, id, version).await {
-                Ok(registered) => return Ok(registered),
-                Err(Attempt::Api(error)) => return Err(error),
-                Err(Attempt::Database(error)) if is_unique_violation(&error) => {
-                    tracing::debug!(subject, "import lost a race; retrying");
-                    last_error = Some(error);
-                    tokio::task::yield_now().await;
-                }
-                Err(Attempt::Database(error)) => return Err(ApiError::store(&error)),
-            }
-        }
-        Err(ApiError::store(
-            &last_error.unwrap_or(sqlx::Error::PoolTimedOut),
-        ))
+        retry_lost_races(subject, "import", || {
+            self.import_once(subject, schema, id, version)
+        })
+        .await
     }
 
     async fn import_once(

@@ -13,7 +13,7 @@ use super::super::model::SchemaReference;
 use super::{is_unique_violation, with_pool, BeginWrite, Store};
 
 /// How often a registration that lost a race is retried before giving up with 50001.
-pub(super) const MAX_ATTEMPTS: usize = 20;
+const MAX_ATTEMPTS: usize = 20;
 
 /// A schema ready to be stored: validated, with its dedupe fingerprint.
 #[derive(Debug, Clone)]
@@ -61,22 +61,10 @@ impl Store {
     where
         F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
     {
-        let mut last_error = None;
-        for _ in 0..MAX_ATTEMPTS {
-            match self.register_once(subject, schema, &check).await {
-                Ok(registered) => return Ok(registered),
-                Err(Attempt::Api(error)) => return Err(error),
-                Err(Attempt::Database(error)) if is_unique_violation(&error) => {
-                    tracing::debug!(subject, "registration lost a race; retrying");
-                    last_error = Some(error);
-                    tokio::task::yield_now().await;
-                }
-                Err(Attempt::Database(error)) => return Err(ApiError::store(&error)),
-            }
-        }
-        Err(ApiError::store(
-            &last_error.unwrap_or(sqlx::Error::PoolTimedOut),
-        ))
+        retry_lost_races(subject, "registration", || {
+            self.register_once(subject, schema, &check)
+        })
+        .await
     }
 
     async fn register_once<F>(
@@ -192,6 +180,36 @@ impl Store {
 }
 
 /// Why one attempt failed: a verdict to return, or a database error that may be a lost race.
+/// Runs `attempt` again while it loses a uniqueness race (a concurrent request or another
+/// registry instance on the same database committed the same row first), up to
+/// [`MAX_ATTEMPTS`] times; API errors and other database errors end it at once.
+pub(super) async fn retry_lost_races<T, F, Fut>(
+    subject: &str,
+    what: &str,
+    mut attempt: F,
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Attempt>>,
+{
+    let mut last_error = None;
+    for _ in 0..MAX_ATTEMPTS {
+        match attempt().await {
+            Ok(done) => return Ok(done),
+            Err(Attempt::Api(error)) => return Err(error),
+            Err(Attempt::Database(error)) if is_unique_violation(&error) => {
+                tracing::debug!(subject, "{what} lost a race; retrying");
+                last_error = Some(error);
+                tokio::task::yield_now().await;
+            }
+            Err(Attempt::Database(error)) => return Err(ApiError::store(&error)),
+        }
+    }
+    Err(ApiError::store(
+        &last_error.unwrap_or(sqlx::Error::PoolTimedOut),
+    ))
+}
+
 pub(super) enum Attempt {
     Api(ApiError),
     Database(sqlx::Error),
