@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use streamhouse_schema::consumer::{Consumer, ConsumerBuilder, RecordError};
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::{Json, Producer, Protobuf};
+use streamhouse_schema::producer::{Producer, Protobuf};
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
@@ -85,16 +85,17 @@ const WAIT: Duration = Duration::from_millis(100);
 async fn json_records_decode_into_the_reader_type_skipping_unknown_fields() {
     let registry = "mock://consumer-formats-json";
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    // JSON for every type (keys too) as the producer's default.
     let json = Producer::builder()
         .schema_registry(registry)
         .transport(Arc::clone(&log))
-        .format_for::<PaymentV2, _>(Json)
+        .default_format(SchemaFormat::Json)
         .build()
         .await
         .expect("producer");
     let sent: Vec<PaymentV2> = (1..=3).map(v2).collect();
     for p in &sent {
-        json.send_typed_to("pay-json", None::<&String>, p)
+        json.send_typed_to("pay-json", Some(&p.id), p)
             .await
             .expect("sent");
     }
@@ -112,6 +113,11 @@ async fn json_records_decode_into_the_reader_type_skipping_unknown_fields() {
             consumer.decode::<PaymentV2>(&record.record).ok(),
             Some(p.clone())
         );
+        // The key is a JSON frame too: `"p-1"` after the header.
+        let key = record.record.key.as_deref().unwrap_or_default();
+        assert_eq!(key.get(5..), Some(format!("\"{}\"", p.id).as_bytes()));
+        let key = consumer.decode_key::<String>(&record.record).await;
+        assert_eq!(key.ok().flatten(), Some(p.id.clone()));
     }
     assert!(consumer.poll(WAIT).await.expect("poll").is_none());
 }

@@ -157,3 +157,74 @@ pub(crate) fn no_proto_codec<T: StreamSchema>(role: &str) -> String {
         name = std::any::type_name::<T>()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::producer::test_support::Ping;
+
+    #[test]
+    fn entries_are_per_type_and_the_last_choice_wins() {
+        let mut formats = TypeFormats::default();
+        assert!(formats.get::<Ping>().is_none());
+        formats.set::<Ping, Json>();
+        formats.set::<String, Avro>();
+        assert_eq!(
+            formats.get::<Ping>().map(|e| e.format),
+            Some(SchemaFormat::Json)
+        );
+        assert_eq!(
+            formats.get::<String>().map(|e| e.format),
+            Some(SchemaFormat::Avro)
+        );
+        assert!(formats.get::<i64>().is_none());
+        formats.set::<Ping, Avro>();
+        assert_eq!(
+            formats.get::<Ping>().map(|e| e.format),
+            Some(SchemaFormat::Avro)
+        );
+        // No Protobuf codec unless Protobuf was chosen.
+        assert!(formats.proto_codec::<Ping>().is_none());
+    }
+
+    #[derive(crate::StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "test.formats", protobuf)]
+    struct Tagged {
+        #[stream_schema(tag = 1)]
+        n: i32,
+    }
+
+    #[test]
+    fn protobuf_entries_carry_the_generated_codec_of_their_type_only() {
+        let mut formats = TypeFormats::default();
+        formats.set::<Tagged, Protobuf>();
+        let Some(codec) = formats.proto_codec::<Tagged>() else {
+            panic!("the codec registered for Tagged");
+        };
+        let mut buf = BytesMut::new();
+        (codec.encode)(&Tagged { n: 5 }, &mut buf);
+        assert_eq!(&buf[..], &[0x08, 0x05]);
+        assert_eq!((codec.encoded_len)(&Tagged { n: 5 }), 2);
+        assert_eq!((codec.decode)(&buf).ok(), Some(Tagged { n: 5 }));
+        assert!((codec.decode)(&[0x08]).is_err());
+        assert!(formats.proto_codec::<Ping>().is_none());
+    }
+
+    #[test]
+    fn schema_texts_follow_the_format() {
+        assert_eq!(
+            schema_text::<Ping>(SchemaFormat::Avro),
+            Ok(Ping::avro_schema_json())
+        );
+        assert_eq!(
+            schema_text::<Ping>(SchemaFormat::Json),
+            Ok(Ping::json_schema_text())
+        );
+        // Ping's model has no Protobuf field numbers.
+        let proto = schema_text::<Ping>(SchemaFormat::Protobuf);
+        assert!(
+            matches!(&proto, Err(message) if message.starts_with("`com.acme.Ping` has no Protobuf schema")),
+            "{proto:?}"
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The producer's and consumer's own cost on top of the codecs (issue 5):
+//!
+//! - `send_typed/<format>`: a cached `send_typed` on the embedded log (id from the cache,
+//!   frame built in the arena, appended to the log) next to `encode/<format>`, the generated
+//!   encoder alone into a reused buffer, measured in the same run. The difference is the
+//!   producer's overhead per message.
+//! - `transport/append`: the embedded log's own `send` of a ready frame (a clone of one
+//!   `Bytes`), the part of `send_typed` that is not the producer's.
+//! - `decode/same_schema` vs `decode/resolved`: `Consumer::decode` of a record whose writer
+//!   schema is the reader type's, and of one written with v1 and read as v2 through the
+//!   cached resolution plan.
+//!
+//! Run: `cargo bench -p streamhouse-schema --bench producer -- --warm-up-time 1 --measurement-time 3`.
+
+use std::hint::black_box;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use streamhouse_schema::consumer::{ConsumedRecord, Consumer};
+use streamhouse_schema::producer::{Json, Producer, Protobuf};
+use streamhouse_schema::transport::{MemoryLog, Transport};
+use streamhouse_schema::{JsonEncode, StreamSchema};
+use tokio::runtime::Runtime;
+
+/// One order line.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "bench.shop", protobuf)]
+struct LineItem {
+    #[stream_schema(tag = 1)]
+    sku: String,
+    #[stream_schema(tag = 2)]
+    quantity: i32,
+    #[stream_schema(tag = 3)]
+    unit_price: f64,
+}
+
+/// An order (the shape the codec benchmarks use, without the timestamp).
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "bench.shop", protobuf)]
+struct Order {
+    #[stream_schema(tag = 1)]
+    id: String,
+    #[stream_schema(tag = 2)]
+    customer_id: String,
+    #[stream_schema(tag = 3)]
+    amount: f64,
+    #[stream_schema(tag = 4)]
+    currency: String,
+    #[stream_schema(tag = 5)]
+    note: Option<String>,
+    #[stream_schema(tag = 6)]
+    items: Vec<LineItem>,
+}
+
+/// v2 of the order for the consumer: `quantity` count widened, a field added with a default.
+mod v2 {
+    use streamhouse_schema::StreamSchema;
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "LineItem", namespace = "bench.shop")]
+    pub struct LineItem {
+        pub sku: String,
+        pub quantity: i64,
+        pub unit_price: f64,
+    }
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "Order", namespace = "bench.shop")]
+    pub struct Order {
+        pub id: String,
+        pub customer_id: String,
+        pub amount: f64,
+        pub currency: String,
+        pub note: Option<String>,
+        pub items: Vec<LineItem>,
+        #[stream_schema(default = "\"web\"")]
+        pub channel: String,
+    }
+}
+
+fn order() -> Order {
+    Order {
+        id: "ord-1001".to_string(),
+        customer_id: "cust-42".to_string(),
+        amount: 59.97,
+        currency: "EUR".to_string(),
+        note: Some("leave at the door".to_string()),
+        items: (0..3)
+            .map(|i| LineItem {
+                sku: format!("SKU-{i:03}"),
+                quantity: i + 1,
+                unit_price: 9.99 + f64::from(i),
+            })
+            .collect(),
+    }
+}
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// An embedded log that keeps the last 100k records per partition, so long runs do not
+/// grow memory without bound.
+fn log() -> Arc<dyn Transport> {
+    let retain = NonZeroUsize::new(100_000).expect("non-zero");
+    Arc::new(
+        MemoryLog::builder()
+            .retain_records(retain)
+            .build()
+            .expect("log"),
+    )
+}
+
+/// Times `iters` cached sends inside one `block_on`, so the runtime's entry cost is not
+/// part of each message.
+fn time_sends(rt: &Runtime, producer: &Producer, value: &Order, iters: u64) -> Duration {
+    rt.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            let sent = producer
+                .send_typed_to("orders", None::<&String>, black_box(value))
+                .await;
+            black_box(sent.expect("send"));
+        }
+        start.elapsed()
+    })
+}
+
+fn send_typed(c: &mut Criterion) {
+    let rt = runtime();
+    let value = order();
+    let producers = rt.block_on(async {
+        let build = |registry: &str| {
+            Producer::builder()
+                .schema_registry(registry)
+                .transport(log())
+        };
+        let avro = build("mock://bench-avro").build().await.expect("producer");
+        let json = build("mock://bench-json")
+            .format_for::<Order, _>(Json)
+            .build()
+            .await
+            .expect("producer");
+        let proto = build("mock://bench-proto")
+            .format_for::<Order, _>(Protobuf)
+            .build()
+            .await
+            .expect("producer");
+        for producer in [&avro, &json, &proto] {
+            // Registers the schema and fills the id cache.
+            producer
+                .send_typed_to("orders", None::<&String>, &value)
+                .await
+                .expect("first send");
+        }
+        [("avro", avro), ("json", json), ("protobuf", proto)]
+    });
+
+    let mut group = c.benchmark_group("producer");
+    let mut buf: Vec<u8> = Vec::with_capacity(256);
+    group.bench_function("encode/avro", |b| {
+        b.iter(|| {
+            buf.clear();
+            black_box(&value).encode_value(&mut buf).expect("encode");
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("encode/json", |b| {
+        b.iter(|| {
+            buf.clear();
+            black_box(&value).encode_json(&mut buf).expect("encode");
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("encode/protobuf", |b| {
+        b.iter(|| {
+            buf.clear();
+            black_box(&value).encode_proto(&mut buf);
+            black_box(buf.len())
+        })
+    });
+    for (name, producer) in &producers {
+        group.bench_function(format!("send_typed/{name}"), |b| {
+            b.iter_custom(|iters| time_sends(&rt, producer, &value, iters))
+        });
+    }
+    let transport = log();
+    let mut frame = vec![0, 0, 0, 0, 1];
+    value.encode_value(&mut frame).expect("encode");
+    let frame = bytes::Bytes::from(frame);
+    group.bench_function("transport/append", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let sent = transport
+                        .send("orders", None, None, frame.clone(), Vec::new())
+                        .await;
+                    black_box(sent.expect("append"));
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
+/// A consumer holding one record written with `Order` (v1).
+fn consumed_v1(rt: &Runtime) -> (Consumer, ConsumedRecord) {
+    rt.block_on(async {
+        let log = log();
+        let producer = Producer::builder()
+            .schema_registry("mock://bench-consumer")
+            .transport(Arc::clone(&log))
+            .build()
+            .await
+            .expect("producer");
+        producer
+            .send_typed_to("orders", None::<&String>, &order())
+            .await
+            .expect("send");
+        let mut consumer = Consumer::builder()
+            .schema_registry("mock://bench-consumer")
+            .transport(log)
+            .subscribe("orders")
+            .build()
+            .await
+            .expect("consumer");
+        let record = consumer
+            .poll(Duration::from_secs(1))
+            .await
+            .expect("poll")
+            .expect("the record sent");
+        (consumer, record)
+    })
+}
+
+fn decode(c: &mut Criterion) {
+    let rt = runtime();
+    let (consumer, record) = consumed_v1(&rt);
+    // Both decode what was sent (the resolved one with v2's default), and the plan is
+    // built here, before timing.
+    assert_eq!(consumer.decode::<Order>(&record).ok(), Some(order()));
+    let resolved = consumer
+        .decode::<v2::Order>(&record)
+        .expect("resolved decode");
+    assert_eq!(resolved.channel, "web");
+    assert_eq!(resolved.items.len(), 3);
+
+    let mut group = c.benchmark_group("consumer");
+    group.bench_function("decode/same_schema", |b| {
+        b.iter(|| {
+            black_box(
+                consumer
+                    .decode::<Order>(black_box(&record))
+                    .expect("decode"),
+            )
+        })
+    });
+    group.bench_function("decode/resolved", |b| {
+        b.iter(|| {
+            black_box(
+                consumer
+                    .decode::<v2::Order>(black_box(&record))
+                    .expect("decode"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, send_typed, decode);
+criterion_main!(benches);
