@@ -1,7 +1,8 @@
 //! Confluent's Python Kafka client and our producer and consumer on one real broker
-//! (`tansu` on loopback) with our registry server: Python's `AvroDeserializer` decodes what
-//! our producer wrote to the values we sent, and our consumer decodes what Python's
-//! `AvroSerializer` wrote. Needs `scripts/setup-kafka.sh` and `scripts/setup-python.sh`.
+//! (`tansu` on loopback) with our registry server, in Avro, JSON Schema and Protobuf:
+//! Python's `AvroDeserializer` / `JSONDeserializer` / `ProtobufDeserializer` decode what our
+//! producer wrote to the values we sent, and our consumer decodes what Python's serializers
+//! wrote. Needs `scripts/setup-kafka.sh` and `scripts/setup-python.sh`.
 #![cfg(all(feature = "kafka", feature = "server"))]
 
 mod kafka_common;
@@ -9,16 +10,18 @@ mod server_common;
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use kafka_common::{start_tansu, WAIT};
 use serde_json::json;
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::consumer::Consumer;
-use streamhouse_schema::producer::Producer;
+use streamhouse_schema::producer::{Json, Producer, ProducerBuilder, Protobuf};
+use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::kafka::KafkaTransport;
 use streamhouse_schema::transport::Transport;
-use streamhouse_schema::{StreamSchema, Topic};
+use streamhouse_schema::{AvroDecode, JsonDecode, JsonEncode, StreamSchema};
 
 #[derive(StreamSchema, Debug, Clone, PartialEq)]
 #[stream_schema(topic = "orders", namespace = "com.acme.shop")]
@@ -36,7 +39,27 @@ struct Line {
     quantity: i32,
 }
 
-const FROM_PYTHON: &str = "orders-from-python";
+/// A payment, for the JSON and Protobuf cases.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "peer.v1", protobuf)]
+struct Payment {
+    #[stream_schema(tag = 1)]
+    id: String,
+    #[stream_schema(tag = 2)]
+    cents: i64,
+    #[stream_schema(tag = 3)]
+    note: Option<String>,
+}
+
+fn payments() -> Vec<Payment> {
+    (1..=3)
+        .map(|n| Payment {
+            id: format!("p-{n}"),
+            cents: n * 125,
+            note: (n != 2).then(|| format!("note {n}")),
+        })
+        .collect()
+}
 
 fn orders() -> Vec<Order> {
     (1..=3)
@@ -53,7 +76,7 @@ fn orders() -> Vec<Order> {
         .collect()
 }
 
-fn as_json(order: &Order) -> serde_json::Value {
+fn order_json(order: &Order) -> serde_json::Value {
     json!({
         "id": order.id,
         "amount": order.amount,
@@ -78,6 +101,118 @@ fn python() -> PathBuf {
     python
 }
 
+/// One direction-pair of a format: what our producer sends, what Python must read, and what
+/// our consumer must read back from Python.
+struct Case<'a, T> {
+    format: SchemaFormat,
+    values: Vec<T>,
+    as_json: fn(&T) -> serde_json::Value,
+    id_of: fn(&T) -> &str,
+    schema: &'a str,
+    configure: fn(ProducerBuilder) -> ProducerBuilder,
+}
+
+async fn run_case<T>(
+    registry: &str,
+    kafka: &Arc<KafkaTransport>,
+    bootstrap: &str,
+    case: Case<'_, T>,
+) where
+    T: StreamSchema + AvroDecode + JsonDecode + JsonEncode + PartialEq + std::fmt::Debug + 'static,
+{
+    let name = match case.format {
+        SchemaFormat::Avro => "AVRO",
+        SchemaFormat::Json => "JSON",
+        SchemaFormat::Protobuf => "PROTOBUF",
+    };
+    let read_topic = format!("{}-from-rust", name.to_lowercase());
+    let write_topic = format!("{}-from-python", name.to_lowercase());
+    for topic in [&read_topic, &write_topic] {
+        kafka
+            .admin()
+            .create_topic(topic, 1, 1)
+            .await
+            .expect("topic created");
+    }
+
+    // Our producer writes typed values.
+    let producer = (case.configure)(
+        Producer::builder()
+            .schema_registry(registry)
+            .transport(kafka.clone()),
+    )
+    .build()
+    .await
+    .expect("producer");
+    for value in &case.values {
+        producer
+            .send_typed_to(&read_topic, Some(&(case.id_of)(value).to_string()), value)
+            .await
+            .expect("delivered");
+    }
+
+    // Python decodes them, then writes the same values with its own serializer.
+    let spec = json!({
+        "bootstrap": bootstrap,
+        "registry": registry,
+        "format": name,
+        "schema": case.schema,
+        "proto_file": "peer_payment.proto",
+        "proto_message": "Payment",
+        "read_topic": read_topic,
+        "write_topic": write_topic,
+        "values": case.values.iter().map(case.as_json).collect::<Vec<_>>(),
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec_path = dir.path().join("case.json");
+    std::fs::write(&spec_path, spec.to_string()).expect("case written");
+    let script = workspace_root().join("tests/python/kafka_peer.py");
+    let python = python();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python).arg(script).arg(spec_path).output()
+    })
+    .await
+    .expect("join")
+    .expect("run the python peer");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "python peer failed on {name} ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("checks passed"), "stdout:\n{stdout}");
+
+    // Our consumer decodes what Python wrote, to the same values.
+    let mut consumer = Consumer::builder()
+        .schema_registry(registry)
+        .transport(kafka.clone() as Arc<dyn Transport>)
+        .subscribe(write_topic.as_str())
+        .protobuf::<Payment>()
+        .build()
+        .await
+        .expect("consumer");
+    let mut received = Vec::new();
+    while received.len() < case.values.len() {
+        let typed = consumer
+            .poll_typed::<T>(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|e| panic!("python's {name} frame does not decode: {e}"))
+            .unwrap_or_else(|| panic!("only {} {name} records arrived", received.len()));
+        assert_eq!(
+            typed.record.key.as_deref(),
+            Some((case.id_of)(&typed.value).as_bytes()),
+            "python's key"
+        );
+        received.push(typed.value);
+    }
+    assert_eq!(received, case.values, "{name} values written by Python");
+}
+
+fn payment_json(p: &Payment) -> serde_json::Value {
+    json!({"id": p.id, "cents": p.cents, "note": p.note})
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confluent_python_reads_our_frames_and_we_read_theirs_on_one_broker() {
     let registry = TestRegistry::start(Backend::Sqlite).await;
@@ -86,71 +221,47 @@ async fn confluent_python_reads_our_frames_and_we_read_theirs_on_one_broker() {
         .operation_timeout(WAIT)
         .build()
         .expect("transport");
-    for topic in [Order::TOPIC, FROM_PYTHON] {
-        kafka
-            .admin()
-            .create_topic(topic, 1, 1)
-            .await
-            .expect("topic created");
-    }
 
-    // Our producer writes typed orders.
-    let producer = Producer::builder()
-        .schema_registry(&registry.url)
-        .transport(kafka.clone())
-        .build()
-        .await
-        .expect("producer");
-    let sent = orders();
-    for order in &sent {
-        producer.send_typed(order).await.expect("delivered");
-    }
-
-    // Python decodes them, then writes the same values with its own serializer.
-    let expected = serde_json::Value::Array(sent.iter().map(as_json).collect()).to_string();
-    let args = [
-        workspace_root()
-            .join("tests/python/kafka_peer.py")
-            .display()
-            .to_string(),
-        broker.bootstrap.clone(),
-        registry.url.clone(),
-        Order::TOPIC.to_string(),
-        FROM_PYTHON.to_string(),
-        expected,
-        Order::avro_schema_json().to_string(),
-    ];
-    let python = python();
-    let output = tokio::task::spawn_blocking(move || Command::new(python).args(args).output())
-        .await
-        .expect("join")
-        .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    assert!(stdout.contains("checks passed"), "stdout:\n{stdout}");
-
-    // Our consumer decodes what Python wrote, to the same values.
-    let mut consumer = Consumer::builder()
-        .schema_registry(&registry.url)
-        .transport(kafka.clone() as std::sync::Arc<dyn Transport>)
-        .subscribe(FROM_PYTHON)
-        .build()
-        .await
-        .expect("consumer");
-    let mut received = Vec::new();
-    while received.len() < sent.len() {
-        let typed = consumer
-            .poll_typed::<Order>(Duration::from_secs(30))
-            .await
-            .expect("python's frame decodes")
-            .unwrap_or_else(|| panic!("only {} of {} records arrived", received.len(), sent.len()));
-        assert_eq!(typed.record.key.as_deref(), Some(typed.value.id.as_bytes()));
-        received.push(typed.value);
-    }
-    assert_eq!(received, sent);
+    run_case(
+        &registry.url,
+        &kafka,
+        &broker.bootstrap,
+        Case {
+            format: SchemaFormat::Avro,
+            values: orders(),
+            as_json: order_json,
+            id_of: |o: &Order| o.id.as_str(),
+            schema: Order::avro_schema_json(),
+            configure: |b| b,
+        },
+    )
+    .await;
+    run_case(
+        &registry.url,
+        &kafka,
+        &broker.bootstrap,
+        Case {
+            format: SchemaFormat::Json,
+            values: payments(),
+            as_json: payment_json,
+            id_of: |p: &Payment| p.id.as_str(),
+            schema: Payment::json_schema_text(),
+            configure: |b| b.format_for::<Payment, _>(Json),
+        },
+    )
+    .await;
+    run_case(
+        &registry.url,
+        &kafka,
+        &broker.bootstrap,
+        Case {
+            format: SchemaFormat::Protobuf,
+            values: payments(),
+            as_json: payment_json,
+            id_of: |p: &Payment| p.id.as_str(),
+            schema: Payment::proto_text(),
+            configure: |b| b.format_for::<Payment, _>(Protobuf),
+        },
+    )
+    .await;
 }
