@@ -17,6 +17,7 @@ mod builder;
 mod cache;
 mod cache_key;
 mod client;
+mod drift;
 pub(crate) mod error;
 mod http;
 mod memory;
@@ -27,6 +28,7 @@ pub use builder::{
     SchemaRegistryClientBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_TIMEOUT, MOCK_SCHEME,
 };
 pub use client::SchemaRegistryClient;
+pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdict};
 pub use error::{codes, Operation, RegistryError};
 pub use memory::MemoryRegistry;
 pub use types::{CompatibilityCheck, RegisteredSchema, Schema, SchemaReference, Version};
