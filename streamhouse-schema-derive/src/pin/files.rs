@@ -44,7 +44,8 @@ fn resolve(rel: &str, source_file: Option<&Path>) -> PathBuf {
     }
 }
 
-fn updating() -> bool {
+/// Whether `STREAMHOUSE_SCHEMA_UPDATE` asks for the pinned files to be written.
+pub fn updating() -> bool {
     std::env::var(UPDATE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
@@ -140,6 +141,7 @@ pub fn check(
     avro: &Value,
     pin: &crate::attr::Spanned<String>,
     source_file: Option<&Path>,
+    update: bool,
 ) -> TokenStream {
     let ty_name = c.ident.to_string();
     let rel = &pin.value;
@@ -184,7 +186,7 @@ pub fn check(
     };
     let current_text = pretty(current);
     if pins.is_empty() {
-        if updating() {
+        if update {
             let target = if is_dir_pin {
                 path.join(format!("v001.{}", extension(format)))
             } else {
@@ -254,7 +256,7 @@ pub fn check(
         }
     };
     let files: Vec<PathBuf> = pins.iter().map(|p| p.path.clone()).collect();
-    if updating() && !broke {
+    if update && !broke {
         let latest = pins.last().map(|p| p.text.trim()).unwrap_or("");
         let latest_json: Option<Value> = serde_json::from_str(latest).ok();
         if latest_json.as_ref() != Some(current) {
@@ -282,5 +284,92 @@ fn tracking(files: &[PathBuf]) -> TokenStream {
             #(let _ = ::core::include_bytes!(#paths);)*
             let _ = ::core::option_env!("STREAMHOUSE_SCHEMA_UPDATE");
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pin::{model, scan::Index};
+    use streamhouse_schema_core::avro::to_avro_json;
+
+    /// Runs the pin check of `input` like the derive does; returns the error messages.
+    fn run(input: syn::DeriveInput, update: bool) -> Vec<String> {
+        let cx = Ctxt::default();
+        let errors = match Container::from_ast(&cx, &input) {
+            Some(c) => {
+                let m = model::build(&c, &Index::default()).unwrap();
+                let avro = to_avro_json(&m);
+                let pin = c.attrs.pin.as_ref().unwrap();
+                check(&cx, &c, &m, &avro, pin, None, update);
+                Vec::new()
+            }
+            None => vec!["not a container".to_string()],
+        };
+        match cx.check() {
+            Ok(()) => errors,
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn versions(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The update workflow on a directory pin: a missing pin is an error telling how to
+    /// create it; the update writes v001, a compatible change adds v002, an incompatible
+    /// one is still an error and writes nothing, and without the update nothing is written.
+    #[test]
+    fn update_writes_versions_only_for_compatible_changes() {
+        let dir = std::env::temp_dir().join(format!("shs-pin-update-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pin = format!("{}/", dir.display());
+        let v1: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "t", pin = #pin)]
+            struct Order { id: String }
+        };
+        let v2: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "t", pin = #pin)]
+            struct Order { id: String, note: Option<String> }
+        };
+        let v3: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "t", pin = #pin)]
+            struct Order { id: String, note: Option<String>, qty: i32 }
+        };
+
+        let missing = run(v1.clone(), false);
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].contains("does not exist yet") && missing[0].contains(UPDATE_ENV));
+
+        assert_eq!(run(v1.clone(), true), Vec::<String>::new());
+        assert_eq!(versions(&dir), ["v001.avsc"]);
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("v001.avsc")).unwrap()).unwrap();
+        assert_eq!(written["name"], "Order");
+        assert_eq!(written["namespace"], "t");
+        assert_eq!(written["fields"][0]["name"], "id");
+
+        // Unchanged: nothing new. Compatible, without the update: checked, nothing written.
+        assert_eq!(run(v1, true), Vec::<String>::new());
+        assert_eq!(run(v2.clone(), false), Vec::<String>::new());
+        assert_eq!(versions(&dir), ["v001.avsc"]);
+
+        assert_eq!(run(v2, true), Vec::<String>::new());
+        assert_eq!(versions(&dir), ["v001.avsc", "v002.avsc"]);
+
+        let broken = run(v3, true);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(
+            broken[0].contains("`Order.qty` breaks BACKWARD compatibility"),
+            "{broken:?}"
+        );
+        assert!(broken[0].contains("v002.avsc"), "{broken:?}");
+        assert_eq!(versions(&dir), ["v001.avsc", "v002.avsc"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -80,7 +80,7 @@ pub fn expand(cx: &Ctxt, c: &Container) -> Option<Pinned> {
         }
     }
     let tokens = match pin {
-        Some(p) => files::check(cx, c, &model, &json, p, file.as_deref()),
+        Some(p) => files::check(cx, c, &model, &json, p, file.as_deref(), files::updating()),
         None => quote!(),
     };
     Some(Pinned {
