@@ -13,6 +13,7 @@ use std::hint::black_box;
 use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::writer::datum::GenericDatumWriter;
 use criterion::{criterion_group, criterion_main, Criterion};
+use streamhouse_schema::codec::avro::resolve::Resolution;
 use streamhouse_schema::{AvroDecode, AvroEncode, StreamSchema};
 
 #[path = "support/avro_order.rs"]
@@ -87,6 +88,20 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.bench_function("streamhouse", |b| {
         b.iter(|| Order::decode_avro(&mut black_box(ours.as_slice())).expect("decodes"))
+    });
+    // v1 bytes read as v2 (a field added with a default, int widened to long) through the
+    // cached resolution plan: what a consumer pays when writer and reader differ.
+    let plan = Resolution::new(
+        Order::avro_schema_json(),
+        avro_order::v2::Order::avro_schema_json(),
+    )
+    .expect("v1 resolves to v2");
+    let mut scratch = Vec::with_capacity(256);
+    g.bench_function("streamhouse_resolved_v1_as_v2", |b| {
+        b.iter(|| {
+            plan.decode::<avro_order::v2::Order>(black_box(&ours), &mut scratch)
+                .expect("decodes")
+        })
     });
     g.bench_function("hand_written", |b| {
         b.iter(|| {

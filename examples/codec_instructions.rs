@@ -13,7 +13,8 @@
 
 use std::hint::black_box;
 
-use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode};
+use streamhouse_schema::codec::avro::resolve::Resolution;
+use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode, StreamSchema};
 
 #[path = "../benches/support/avro_order.rs"]
 mod avro_order;
@@ -51,6 +52,17 @@ fn run_avro_decode_streamhouse(bytes: &[u8], n: usize) {
 fn run_avro_decode_hand_written(bytes: &[u8], n: usize) {
     for _ in 0..n {
         black_box(avro_order::hand::decode(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_avro_decode_resolved_v1_as_v2(plan: &Resolution, bytes: &[u8], n: usize) {
+    let mut scratch = Vec::with_capacity(256);
+    for _ in 0..n {
+        black_box(
+            plan.decode::<avro_order::v2::Order>(black_box(bytes), &mut scratch)
+                .ok(),
+        );
     }
 }
 
@@ -109,6 +121,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     run_avro_encode_hand_written(&order, &mut buf, n);
     run_avro_decode_streamhouse(&avro, n);
     run_avro_decode_hand_written(&avro, n);
+    let plan = Resolution::new(
+        avro_order::Order::avro_schema_json(),
+        avro_order::v2::Order::avro_schema_json(),
+    )?;
+    match plan.decode::<avro_order::v2::Order>(&avro, &mut Vec::new()) {
+        Ok(v2) if v2.channel == "web" && v2.items.len() == order.items.len() => {}
+        other => return Err(format!("v1 bytes read as v2: {other:?}").into()),
+    }
+    run_avro_decode_resolved_v1_as_v2(&plan, &avro, n);
 
     let order = json_order::order();
     let json = serde_json::to_vec(&order)?;

@@ -192,3 +192,33 @@ pub mod hand {
         })
     }
 }
+
+/// The next version of the order, for reading v1 bytes through schema resolution: a field
+/// added with a default and `quantity` widened from `int` to `long`.
+pub mod v2 {
+    use streamhouse_schema::StreamSchema;
+
+    /// An order line, v2.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "LineItem", namespace = "bench")]
+    pub struct LineItem {
+        pub sku: String,
+        pub quantity: i64,
+        pub unit_price: i64,
+    }
+
+    /// An order, v2.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "Order", namespace = "bench")]
+    pub struct Order {
+        pub id: i64,
+        pub customer_id: String,
+        pub amount: i64,
+        pub currency: String,
+        pub created_at: chrono::DateTime<chrono::Utc>,
+        pub note: Option<String>,
+        pub items: Vec<LineItem>,
+        #[stream_schema(default = "\"web\"")]
+        pub channel: String,
+    }
+}

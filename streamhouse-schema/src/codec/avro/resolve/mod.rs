@@ -11,6 +11,7 @@ mod default;
 mod plan;
 mod run;
 mod tree;
+mod verbatim;
 
 use serde_json::Value;
 
@@ -41,6 +42,8 @@ pub struct Resolution {
     identity: bool,
     writer: Tree,
     plans: Vec<Plan>,
+    /// Per plan: its writer bytes are the reader's bytes (see `verbatim`).
+    verbatim: Vec<bool>,
     root: usize,
 }
 
@@ -79,6 +82,7 @@ impl Resolution {
         Ok(Resolution {
             identity,
             writer: wt,
+            verbatim: verbatim::verbatim_plans(&plans),
             plans,
             root,
         })

@@ -9,9 +9,9 @@ use crate::codec::avro::varint::{read_array, read_exact, read_len, read_long, wr
 use crate::codec::avro::DecodeError;
 
 /// Recursion guard: a hostile payload cannot nest deeper than any sane schema.
-const MAX_DEPTH: usize = 256;
+pub(super) const MAX_DEPTH: usize = 256;
 
-fn too_deep() -> DecodeError {
+pub(super) fn too_deep() -> DecodeError {
     DecodeError::InvalidValue("value nests too deeply".into())
 }
 
@@ -27,7 +27,7 @@ fn union_branch<'a, B>(input: &mut &[u8], branches: &'a [B]) -> Result<&'a B, De
         })
 }
 
-fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError> {
+pub(super) fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError> {
     let raw = read_long(input)?;
     if raw == 0 {
         return Ok(None);
@@ -60,6 +60,9 @@ impl Resolution {
     ) -> Result<(), DecodeError> {
         if depth > MAX_DEPTH {
             return Err(too_deep());
+        }
+        if self.is_verbatim(id) {
+            return self.copy_verbatim(id, input, out, depth);
         }
         let Some(plan) = self.plans.get(id) else {
             return Err(DecodeError::Incompatible("internal: missing plan".into()));
@@ -141,20 +144,33 @@ impl Resolution {
             }
             Plan::Record(rec) => {
                 if rec.in_order {
+                    // Runs of consecutive verbatim fields are copied as one span.
+                    let mut span = *input;
                     let mut next = 0usize;
                     for (pos, plan) in &rec.writer_fields {
                         match pos {
+                            Some(p) if *p == next && self.is_verbatim(*plan) => {
+                                next = p + 1;
+                                self.consume(*plan, input, depth + 1)?;
+                            }
                             Some(p) => {
+                                flush_span(span, input, out);
                                 for d in rec.defaults.get(next..*p).into_iter().flatten().flatten()
                                 {
                                     out.put_slice(d);
                                 }
                                 next = p + 1;
                                 self.run(*plan, input, out, depth + 1)?;
+                                span = *input;
                             }
-                            None => self.run(*plan, input, &mut Vec::new(), depth + 1)?,
+                            None => {
+                                flush_span(span, input, out);
+                                self.run(*plan, input, &mut Vec::new(), depth + 1)?;
+                                span = *input;
+                            }
                         }
                     }
+                    flush_span(span, input, out);
                     for d in rec.defaults.get(next..).into_iter().flatten().flatten() {
                         out.put_slice(d);
                     }
@@ -199,6 +215,29 @@ impl Resolution {
             }
             Plan::Skip(node) => skip(&self.writer, *node, input, depth),
         }
+    }
+}
+
+/// Copies the bytes between `start` and where `input` now is.
+#[inline]
+fn flush_span(start: &[u8], input: &[u8], out: &mut Vec<u8>) {
+    let used = start.len().saturating_sub(input.len());
+    out.put_slice(start.get(..used).unwrap_or_default());
+}
+
+impl Resolution {
+    /// Copies one verbatim value: found by walking the plan, then copied in one piece.
+    fn copy_verbatim(
+        &self,
+        id: PlanId,
+        input: &mut &[u8],
+        out: &mut Vec<u8>,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        let start = *input;
+        self.consume(id, input, depth)?;
+        flush_span(start, input, out);
+        Ok(())
     }
 }
 
