@@ -242,6 +242,244 @@ mod chrono_impls {
     }
 }
 
+#[cfg(feature = "time")]
+mod time_impls {
+    //! The `time` crate's types, mapped exactly as chrono's: an instant as a Timestamp, a
+    //! local date-time as the Timestamp of the same wall-clock time in UTC, a date as `int32`
+    //! days since 1970-01-01, a time of day as `int64` microseconds since midnight.
+    use super::*;
+    use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+    /// The Julian day number of 1970-01-01.
+    const EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+    fn from_parts(seconds: i64, nanos: u32) -> Result<OffsetDateTime, DecodeError> {
+        let total = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+        OffsetDateTime::from_unix_timestamp_nanos(total).map_err(|_| {
+            invalid(format!(
+                "Timestamp {seconds}s {nanos}ns is outside the range the time crate supports"
+            ))
+        })
+    }
+
+    impl ProtoValue for OffsetDateTime {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            encode_timestamp(self.unix_timestamp(), self.nanosecond() as i32, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            delimited_len(timestamp_body_len(
+                self.unix_timestamp(),
+                self.nanosecond() as i32,
+            ))
+        }
+        fn merge_value(
+            &mut self,
+            buf: &mut impl Buf,
+            ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let (s, n) =
+                merge_timestamp(self.unix_timestamp(), self.nanosecond() as i32, buf, ctx)?;
+            *self = from_parts(s, n)?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            // A message: always written when the field is.
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            OffsetDateTime::UNIX_EPOCH
+        }
+    }
+    impl ProtoElement for OffsetDateTime {}
+
+    impl ProtoValue for PrimitiveDateTime {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            self.assume_utc().encode_value(buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            self.assume_utc().value_len()
+        }
+        fn merge_value(
+            &mut self,
+            buf: &mut impl Buf,
+            ctx: DecodeContext,
+        ) -> Result<(), DecodeError> {
+            let mut utc = self.assume_utc();
+            utc.merge_value(buf, ctx)?;
+            let utc = utc.to_offset(UtcOffset::UTC);
+            *self = PrimitiveDateTime::new(utc.date(), utc.time());
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            PrimitiveDateTime::new(
+                OffsetDateTime::UNIX_EPOCH.date(),
+                OffsetDateTime::UNIX_EPOCH.time(),
+            )
+        }
+    }
+    impl ProtoElement for PrimitiveDateTime {}
+
+    fn days(d: &Date) -> i32 {
+        d.to_julian_day() - EPOCH_JULIAN_DAY
+    }
+
+    /// `int32` days since 1970-01-01.
+    impl ProtoValue for Date {
+        const WIRE_TYPE: WireType = WireType::Varint;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            encode_varint(days(self) as i64 as u64, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            encoded_len_varint(days(self) as i64 as u64)
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let d = decode_varint(buf)? as i32;
+            *self = d
+                .checked_add(EPOCH_JULIAN_DAY)
+                .and_then(|j| Date::from_julian_day(j).ok())
+                .ok_or_else(|| invalid(format!("date {d} days from 1970-01-01 is out of range")))?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            days(self) == 0
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            OffsetDateTime::UNIX_EPOCH.date()
+        }
+    }
+    impl ProtoElement for Date {
+        const PACKED: bool = true;
+    }
+
+    fn micros_of_day(t: &Time) -> i64 {
+        let (h, m, s, micro) = t.as_hms_micro();
+        (i64::from(h) * 3_600 + i64::from(m) * 60 + i64::from(s)) * 1_000_000 + i64::from(micro)
+    }
+
+    /// `int64` microseconds since midnight.
+    impl ProtoValue for Time {
+        const WIRE_TYPE: WireType = WireType::Varint;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            encode_varint(micros_of_day(self) as u64, buf)
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            encoded_len_varint(micros_of_day(self) as u64)
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let micros = decode_varint(buf)? as i64;
+            let out_of_range = || invalid(format!("time of day {micros} µs is out of range"));
+            if !(0..86_400_000_000).contains(&micros) {
+                return Err(out_of_range());
+            }
+            let secs = micros / 1_000_000;
+            let (h, m, s) = (secs / 3_600, secs / 60 % 60, secs % 60);
+            let micro = micros % 1_000_000;
+            *self = Time::from_hms_micro(h as u8, m as u8, s as u8, micro as u32)
+                .map_err(|_| out_of_range())?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            micros_of_day(self) == 0
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            Time::MIDNIGHT
+        }
+    }
+    impl ProtoElement for Time {
+        const PACKED: bool = true;
+    }
+
+    #[cfg(all(test, feature = "chrono"))]
+    mod tests {
+        use super::*;
+
+        fn bytes<T: ProtoValue>(v: &T) -> Vec<u8> {
+            let mut out = Vec::new();
+            v.encode_value(&mut out);
+            assert_eq!(out.len(), v.value_len());
+            out
+        }
+
+        fn back<T: ProtoValue>(b: &[u8]) -> Result<T, DecodeError> {
+            let mut v = T::proto_default();
+            v.merge_value(&mut &b[..], DecodeContext::default())?;
+            Ok(v)
+        }
+
+        #[test]
+        fn time_crate_values_encode_as_chrono_does_and_round_trip() {
+            let micros = 1_764_000_000_123_456_i64;
+            let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+                .unwrap()
+                .to_offset(UtcOffset::from_hms(2, 0, 0).unwrap());
+            let c = chrono::DateTime::from_timestamp_micros(micros).unwrap();
+            assert_eq!(bytes(&t), bytes(&c), "the same instant, the same Timestamp");
+            assert_eq!(back::<OffsetDateTime>(&bytes(&t)).unwrap(), t);
+
+            let p = PrimitiveDateTime::new(t.date(), t.time());
+            assert_eq!(
+                bytes(&p),
+                bytes(
+                    &c.naive_utc()
+                        .checked_add_signed(chrono::TimeDelta::hours(2))
+                        .unwrap()
+                )
+            );
+            assert_eq!(back::<PrimitiveDateTime>(&bytes(&p)).unwrap(), p);
+
+            for (date, naive) in [
+                (
+                    Date::from_calendar_date(1969, time::Month::December, 31).unwrap(),
+                    chrono::NaiveDate::from_ymd_opt(1969, 12, 31).unwrap(),
+                ),
+                (
+                    Date::from_calendar_date(2026, time::Month::November, 27).unwrap(),
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                ),
+            ] {
+                assert_eq!(bytes(&date), bytes(&naive));
+                assert_eq!(back::<Date>(&bytes(&date)).unwrap(), date);
+            }
+
+            let tod = Time::from_hms_micro(23, 59, 58, 999_999).unwrap();
+            let naive = chrono::NaiveTime::from_hms_micro_opt(23, 59, 58, 999_999).unwrap();
+            assert_eq!(bytes(&tod), bytes(&naive));
+            assert_eq!(back::<Time>(&bytes(&tod)).unwrap(), tod);
+        }
+
+        #[test]
+        fn out_of_range_values_are_errors() {
+            let mut day = Vec::new();
+            encode_varint(86_400_000_000, &mut day);
+            assert!(back::<Time>(&day).is_err());
+            let mut far = Vec::new();
+            encode_varint(i32::MAX as u64, &mut far);
+            assert!(back::<Date>(&far).is_err());
+        }
+    }
+}
+
 #[cfg(feature = "uuid")]
 mod uuid_impls {
     use super::*;
