@@ -4,7 +4,7 @@
 //! schema) to a topic its id comes from here, so a registry outage does not affect sends
 //! whose ids are cached.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;

@@ -8,7 +8,7 @@
 mod cursor;
 mod partition;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -217,7 +217,7 @@ impl MemoryLogBuilder {
                 default_partitions: self.default_partitions,
                 auto_create_topics: self.auto_create_topics,
                 retain: self.retain,
-                topics: RwLock::new(HashMap::new()),
+                topics: RwLock::new(HashMap::default()),
                 appended: Notify::new(),
                 waiting: AtomicUsize::new(0),
             }),
