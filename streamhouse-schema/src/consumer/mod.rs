@@ -43,7 +43,9 @@ mod record;
 mod tests;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+// Keyed by registry ids of schemas already fetched (unknown ids fail before insertion), so a
+// fast non-keyed hasher is safe here.
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -106,9 +108,9 @@ impl Consumer {
             cursor,
             registry,
             formats,
-            schemas: HashMap::new(),
-            parsed: RwLock::new(HashMap::new()),
-            resolutions: RwLock::new(HashMap::new()),
+            schemas: HashMap::default(),
+            parsed: RwLock::new(HashMap::default()),
+            resolutions: RwLock::new(HashMap::default()),
         }
     }
 
