@@ -12,5 +12,6 @@ pub mod format;
 pub mod json_schema;
 pub mod model;
 pub mod proto_file;
+pub mod protobuf;
 
 pub use format::SchemaFormat;

@@ -1,0 +1,670 @@
+//! The Protobuf view of a type model (shared by the runtime, which registers it, and the
+//! derive's compile-time `.proto` pins, which check it): one proto3 `FileDescriptorProto` with the root
+//! message first, then every message and enum it needs, in the package named by the root's
+//! namespace.
+//!
+//! Mapping (the runtime's generated codec, `streamhouse_schema::codec::proto`, writes
+//! exactly this):
+//!
+//! | model | proto3 |
+//! |---|---|
+//! | `i8`, `i16`, `i32` / `u8`, `u16`, `u32` | `int32` / `uint32` |
+//! | `i64` / `u64` | `int64` / `uint64` (or `sint*`/`fixed*`/`sfixed*` with `proto = "..."`) |
+//! | `f32`, `f64`, `bool`, `String`, bytes | `float`, `double`, `bool`, `string`, `bytes` |
+//! | `[u8; N]` (Avro fixed), `Vec<u8>` as an Avro array | `bytes` |
+//! | `Option<T>` | `optional T` |
+//! | `Vec<T>` | `repeated T` (packed for numbers and enums) |
+//! | `HashMap/BTreeMap<String, V>` | `map<string, V>` |
+//! | struct | `message` |
+//! | unit-only enum | `enum` (numbers are the Rust discriminants; the first must be 0) |
+//! | enum with data | a `message` holding `oneof value { ... }`: a unit variant is `google.protobuf.Empty`, a newtype variant its inner type, a struct variant a message |
+//! | `#[stream_schema(oneof)] f: Option<E>` (E an enum with data) | `oneof f { ... }` declared inside the struct's message: E's variants are the struct's fields (as above), E is no message of its own |
+//! | timestamps (UTC or local) | `google.protobuf.Timestamp` |
+//! | uuid | `string` (36 characters, hyphenated) |
+//! | date | `int32`, days since 1970-01-01 |
+//! | time of day | `int64`, microseconds since midnight |
+//! | decimal | `string` (not yet supported by the codec) |
+//!
+//! In the type model an inline oneof is a record field with no Protobuf field number whose
+//! type is an optional data enum (`Option<E>`): every other field of a Protobuf record has
+//! a number (the derive requires it), and the oneof's numbers are those of E's variants. Its
+//! Avro and JSON Schema views are unchanged: a nullable union of E's variants. A message's
+//! `oneof_decl` lists its inline oneofs first, in field order, then the synthetic oneofs of
+//! its `optional` fields, as protoc does.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::{
+    descriptor_proto::ReservedRange, DescriptorProto, EnumDescriptorProto,
+    EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MessageOptions,
+    OneofDescriptorProto,
+};
+
+use crate::model::{Def, EnumDef, Field, IntKind, ProtoInt, RecordDef, Ty, TypeModel, UnionDef};
+
+const TIMESTAMP: &str = ".google.protobuf.Timestamp";
+const TIMESTAMP_FILE: &str = "google/protobuf/timestamp.proto";
+const EMPTY: &str = ".google.protobuf.Empty";
+const EMPTY_FILE: &str = "google/protobuf/empty.proto";
+
+/// The Protobuf schema of a type: its file descriptor, its `.proto` text, and where its
+/// root message sits in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtoSchema {
+    file: FileDescriptorProto,
+    text: String,
+    message_full_name: String,
+}
+
+/// Why a type model has no Protobuf view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtoBuildError {
+    /// The root type is not a struct or a data enum (Protobuf's top level holds messages).
+    #[error("`{0}` is not a message: a Protobuf root must be a struct or an enum with data")]
+    RootNotMessage(String),
+    /// A field has no Protobuf field number.
+    #[error("`{message}.{field}` has no Protobuf field number: add #[stream_schema(tag = N)]")]
+    MissingTag {
+        /// The message's full name.
+        message: String,
+        /// The field or variant.
+        field: String,
+    },
+    /// A field's type has no Protobuf mapping (e.g. `Option<Vec<T>>`).
+    #[error("`{message}.{field}`: {reason}")]
+    Unsupported {
+        /// The message's full name.
+        message: String,
+        /// The field or variant.
+        field: String,
+        /// What cannot be mapped.
+        reason: String,
+    },
+    /// A unit enum whose first value is not 0 (proto3 requires it).
+    #[error("enum `{0}`: the first value must be 0 in proto3")]
+    EnumFirstNotZero(String),
+    /// A named type referenced by the model is missing from it.
+    #[error("the type model has no definition for `{0}`")]
+    UndefinedName(String),
+}
+
+impl ProtoSchema {
+    /// Builds the Protobuf view of `model`.
+    pub fn build(model: &TypeModel) -> Result<Self, ProtoBuildError> {
+        let file = file_descriptor(model)?;
+        let text = crate::proto_file::print_proto(&file);
+        let message_full_name = model.root_name().unwrap_or_default().to_string();
+        Ok(ProtoSchema {
+            file,
+            text,
+            message_full_name,
+        })
+    }
+
+    /// The file descriptor (what Confluent's serializers register, base64-encoded).
+    pub fn file(&self) -> &FileDescriptorProto {
+        &self.file
+    }
+
+    /// The `.proto` text of the file.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The Confluent message-index path of the root message: always `[0]`, because the
+    /// root is the file's first message.
+    pub fn message_indexes(&self) -> &'static [i32] {
+        &[0]
+    }
+
+    /// The root message's full name in the model (`namespace.Name`).
+    pub fn message_full_name(&self) -> &str {
+        &self.message_full_name
+    }
+}
+
+/// Builds the file descriptor of `model`: root message first, then what it needs.
+pub fn file_descriptor(model: &TypeModel) -> Result<FileDescriptorProto, ProtoBuildError> {
+    let root = match &model.root {
+        Ty::Named(n) => n.as_str(),
+        other => return Err(ProtoBuildError::RootNotMessage(format!("{other:?}"))),
+    };
+    let root_def = model
+        .def(root)
+        .ok_or_else(|| ProtoBuildError::UndefinedName(root.to_string()))?;
+    if matches!(root_def, Def::Enum(_)) {
+        return Err(ProtoBuildError::RootNotMessage(root.to_string()));
+    }
+    let package = root.rsplit_once('.').map(|(ns, _)| ns.to_string());
+    let order = needed_defs(model, root_def)?;
+    let names = local_names(&order, package.as_deref());
+    let mut b = Builder {
+        model,
+        package: package.clone(),
+        names,
+        imports: BTreeSet::new(),
+    };
+    let mut messages = Vec::new();
+    let mut enums = Vec::new();
+    for def in &order {
+        match def {
+            Def::Record(r) => messages.push(b.record(r)?),
+            Def::Union(u) => messages.push(b.union(u)?),
+            Def::Enum(e) => enums.push(b.enumeration(e)?),
+        }
+    }
+    disambiguate_enum_values(&mut enums, &messages);
+    let file_name = match &package {
+        Some(p) => format!("{}/{}.proto", p.replace('.', "/"), simple_name(root)),
+        None => format!("{}.proto", simple_name(root)),
+    };
+    Ok(FileDescriptorProto {
+        name: Some(file_name),
+        package,
+        dependency: b.imports.into_iter().map(str::to_string).collect(),
+        message_type: messages,
+        enum_type: enums,
+        syntax: Some("proto3".to_string()),
+        ..Default::default()
+    })
+}
+
+fn simple_name(full: &str) -> &str {
+    full.rsplit_once('.').map_or(full, |(_, n)| n)
+}
+
+/// A data-enum variant whose record only wraps a newtype's value (one untagged field named
+/// `value`): in Protobuf the oneof member is the value itself.
+fn newtype_payload<'m>(model: &'m TypeModel, ty: &'m Ty) -> Option<&'m Field> {
+    let Ty::Named(n) = ty else { return None };
+    match model.def(n) {
+        Some(Def::Record(r)) => match r.fields.as_slice() {
+            [f] if f.name == "value" && f.tag.is_none() => Some(f),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The data enum of an inline oneof field: no field number, type `Option<E>` with E a data
+/// enum (see the module docs).
+fn inline_oneof<'m>(model: &'m TypeModel, f: &Field) -> Option<&'m UnionDef> {
+    if f.tag.is_some() {
+        return None;
+    }
+    let Ty::Optional { inner, .. } = &f.ty else {
+        return None;
+    };
+    let Ty::Named(n) = &**inner else { return None };
+    match model.def(n) {
+        Some(Def::Union(u)) => Some(u),
+        _ => None,
+    }
+}
+
+/// The types a oneof's members carry: a newtype variant's value, else the variant's type.
+fn member_types<'m>(model: &'m TypeModel, u: &'m UnionDef) -> impl Iterator<Item = &'m Ty> {
+    u.variants
+        .iter()
+        .map(move |v| newtype_payload(model, &v.ty).map_or(&v.ty, |f| &f.ty))
+}
+
+/// Every definition reachable from `root`, root first, in first-use order.
+fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, ProtoBuildError> {
+    let mut order: Vec<&Def> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack = vec![root];
+    seen.insert(root.full_name());
+    // Depth-first, visiting children in field order.
+    while let Some(def) = stack.pop() {
+        order.push(def);
+        let mut children: Vec<&Ty> = Vec::new();
+        match def {
+            Def::Record(r) => {
+                for f in &r.fields {
+                    // An inline oneof's enum is no message of its own: its members are.
+                    match inline_oneof(model, f) {
+                        Some(u) => children.extend(member_types(model, u)),
+                        None => children.push(&f.ty),
+                    }
+                }
+            }
+            Def::Union(u) => children.extend(member_types(model, u)),
+            Def::Enum(_) => {}
+        }
+        let mut found = Vec::new();
+        for ty in children {
+            collect_names(ty, &mut found);
+        }
+        for name in found.into_iter().rev() {
+            if seen.insert(name) {
+                let d = model
+                    .def(name)
+                    .ok_or_else(|| ProtoBuildError::UndefinedName(name.to_string()))?;
+                stack.push(d);
+            }
+        }
+    }
+    // `stack` popping reverses siblings; the pushes above were reversed to compensate, but
+    // a name first seen deeper may be queued twice in order: keep first occurrences.
+    let mut unique = HashSet::new();
+    order.retain(|d| unique.insert(d.full_name()));
+    Ok(order)
+}
+
+fn collect_names<'m>(ty: &'m Ty, out: &mut Vec<&'m str>) {
+    match ty {
+        Ty::Named(n) => out.push(n),
+        Ty::Array(t) | Ty::Map(t) => collect_names(t, out),
+        Ty::Optional { inner, .. } => collect_names(inner, out),
+        _ => {}
+    }
+}
+
+/// The name each definition gets in the file: its simple name, or, when two definitions
+/// from different namespaces share one, the full name with `_` for `.`.
+fn local_names(order: &[&Def], package: Option<&str>) -> HashMap<String, String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for d in order {
+        *count.entry(simple_name(d.full_name())).or_default() += 1;
+    }
+    order
+        .iter()
+        .map(|d| {
+            let full = d.full_name();
+            let simple = simple_name(full);
+            let in_package = full.rsplit_once('.').map(|(ns, _)| ns) == package;
+            let local = if count.get(simple).copied().unwrap_or(0) > 1 && !in_package {
+                full.replace('.', "_")
+            } else {
+                simple.to_string()
+            };
+            (full.to_string(), local)
+        })
+        .collect()
+}
+
+struct Builder<'m> {
+    model: &'m TypeModel,
+    package: Option<String>,
+    names: HashMap<String, String>,
+    imports: BTreeSet<&'static str>,
+}
+
+/// A field's proto type: scalar type or a reference.
+struct FieldType {
+    ty: Type,
+    type_name: Option<String>,
+}
+
+impl FieldType {
+    fn scalar(ty: Type) -> Self {
+        FieldType {
+            ty,
+            type_name: None,
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn qualified(&self, local: &str) -> String {
+        match &self.package {
+            Some(p) => format!(".{p}.{local}"),
+            None => format!(".{local}"),
+        }
+    }
+
+    fn type_ref(&self, full: &str) -> Result<FieldType, ProtoBuildError> {
+        let def = self
+            .model
+            .def(full)
+            .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
+        let local = self
+            .names
+            .get(full)
+            .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
+        Ok(FieldType {
+            ty: if matches!(def, Def::Enum(_)) {
+                Type::Enum
+            } else {
+                Type::Message
+            },
+            type_name: Some(self.qualified(local)),
+        })
+    }
+
+    /// The proto type of a singular value.
+    fn singular(&mut self, ty: &Ty, proto: Option<ProtoInt>) -> Result<FieldType, Option<String>> {
+        if let Some(p) = proto {
+            return Ok(FieldType::scalar(match p {
+                ProtoInt::Sint32 => Type::Sint32,
+                ProtoInt::Sint64 => Type::Sint64,
+                ProtoInt::Fixed32 => Type::Fixed32,
+                ProtoInt::Fixed64 => Type::Fixed64,
+                ProtoInt::Sfixed32 => Type::Sfixed32,
+                ProtoInt::Sfixed64 => Type::Sfixed64,
+            }));
+        }
+        Ok(FieldType::scalar(match ty {
+            Ty::Boolean => Type::Bool,
+            Ty::Int(k) | Ty::Long(k) => match k {
+                IntKind::I8 | IntKind::I16 | IntKind::I32 => Type::Int32,
+                IntKind::U8 | IntKind::U16 | IntKind::U32 => Type::Uint32,
+                IntKind::I64 => Type::Int64,
+                IntKind::U64 => Type::Uint64,
+                IntKind::U128 | IntKind::I128 => {
+                    return Err(Some("128-bit integers have no Protobuf scalar".into()))
+                }
+            },
+            Ty::Float => Type::Float,
+            Ty::Double => Type::Double,
+            Ty::String | Ty::Uuid => Type::String,
+            Ty::Decimal { .. } => Type::String,
+            Ty::Bytes | Ty::Fixed { .. } => Type::Bytes,
+            Ty::Array(inner) if **inner == Ty::Int(IntKind::U8) => Type::Bytes,
+            Ty::Date => Type::Int32,
+            Ty::TimeMillis | Ty::TimeMicros => Type::Int64,
+            Ty::TimestampMillis
+            | Ty::TimestampMicros
+            | Ty::LocalTimestampMillis
+            | Ty::LocalTimestampMicros => {
+                self.imports.insert(TIMESTAMP_FILE);
+                return Ok(FieldType {
+                    ty: Type::Message,
+                    type_name: Some(TIMESTAMP.to_string()),
+                });
+            }
+            Ty::Null => {
+                self.imports.insert(EMPTY_FILE);
+                return Ok(FieldType {
+                    ty: Type::Message,
+                    type_name: Some(EMPTY.to_string()),
+                });
+            }
+            Ty::Named(n) => return self.type_ref(n).map_err(|e| Some(e.to_string())),
+            Ty::Array(_) | Ty::Map(_) | Ty::Optional { .. } => return Err(None),
+        }))
+    }
+
+    /// One field of a record, plus the map-entry message it may need.
+    fn field(
+        &mut self,
+        message: &str,
+        f: &Field,
+        oneofs: &mut Vec<OneofDescriptorProto>,
+        nested: &mut Vec<DescriptorProto>,
+        real_oneofs: i32,
+    ) -> Result<FieldDescriptorProto, ProtoBuildError> {
+        let unsupported = |reason: String| ProtoBuildError::Unsupported {
+            message: message.to_string(),
+            field: f.name.clone(),
+            reason,
+        };
+        let tag = f.tag.ok_or_else(|| ProtoBuildError::MissingTag {
+            message: message.to_string(),
+            field: f.name.clone(),
+        })?;
+        let number =
+            i32::try_from(tag).map_err(|_| unsupported(format!("tag {tag} is too large")))?;
+        let mut fd = FieldDescriptorProto {
+            name: Some(f.name.clone()),
+            number: Some(number),
+            label: Some(Label::Optional as i32),
+            ..Default::default()
+        };
+        let nested_only = |what: &str| {
+            format!("{what} cannot hold another Option, Vec or map in Protobuf: wrap the inner value in a struct")
+        };
+        let ft = match &f.ty {
+            Ty::Optional { inner, .. } => {
+                let ft = self
+                    .singular(inner, f.proto)
+                    .map_err(|e| unsupported(e.unwrap_or_else(|| nested_only("an Option"))))?;
+                fd.proto3_optional = Some(true);
+                let synthetic = i32::try_from(oneofs.len()).unwrap_or(i32::MAX) + real_oneofs;
+                oneofs.push(OneofDescriptorProto {
+                    name: Some(format!("_{}", f.name)),
+                    ..Default::default()
+                });
+                fd.oneof_index = Some(synthetic);
+                ft
+            }
+            Ty::Array(inner) if **inner != Ty::Int(IntKind::U8) => {
+                fd.label = Some(Label::Repeated as i32);
+                self.singular(inner, f.proto)
+                    .map_err(|e| unsupported(e.unwrap_or_else(|| nested_only("a Vec"))))?
+            }
+            Ty::Map(value) => {
+                let vt = self
+                    .singular(value, f.proto)
+                    .map_err(|e| unsupported(e.unwrap_or_else(|| nested_only("a map value"))))?;
+                let entry = format!("{}Entry", camel_case(&f.name));
+                nested.push(DescriptorProto {
+                    name: Some(entry.clone()),
+                    field: vec![
+                        FieldDescriptorProto {
+                            name: Some("key".into()),
+                            number: Some(1),
+                            label: Some(Label::Optional as i32),
+                            r#type: Some(Type::String as i32),
+                            ..Default::default()
+                        },
+                        FieldDescriptorProto {
+                            name: Some("value".into()),
+                            number: Some(2),
+                            label: Some(Label::Optional as i32),
+                            r#type: Some(vt.ty as i32),
+                            type_name: vt.type_name,
+                            ..Default::default()
+                        },
+                    ],
+                    options: Some(MessageOptions {
+                        map_entry: Some(true),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                fd.label = Some(Label::Repeated as i32);
+                FieldType {
+                    ty: Type::Message,
+                    type_name: Some(format!("{}.{entry}", self.qualified(message))),
+                }
+            }
+            other => self
+                .singular(other, f.proto)
+                .map_err(|e| unsupported(e.unwrap_or_else(|| nested_only("a field"))))?,
+        };
+        fd.r#type = Some(ft.ty as i32);
+        fd.type_name = ft.type_name;
+        Ok(fd)
+    }
+
+    fn local(&self, full: &str) -> String {
+        self.names
+            .get(full)
+            .cloned()
+            .unwrap_or_else(|| simple_name(full).to_string())
+    }
+
+    fn record(&mut self, r: &RecordDef) -> Result<DescriptorProto, ProtoBuildError> {
+        let name = self.local(&r.full_name);
+        let model = self.model;
+        let real_oneofs = r
+            .fields
+            .iter()
+            .filter(|f| inline_oneof(model, f).is_some())
+            .count();
+        let real_oneofs = i32::try_from(real_oneofs).unwrap_or(i32::MAX);
+        let mut real = Vec::new();
+        let mut synthetic = Vec::new();
+        let mut nested = Vec::new();
+        let mut fields = Vec::new();
+        for f in &r.fields {
+            match inline_oneof(model, f) {
+                Some(u) => {
+                    let index = i32::try_from(real.len()).unwrap_or(i32::MAX);
+                    real.push(OneofDescriptorProto {
+                        name: Some(f.name.clone()),
+                        ..Default::default()
+                    });
+                    fields.extend(self.oneof_members(&name, u, index)?);
+                }
+                None => {
+                    fields.push(self.field(&name, f, &mut synthetic, &mut nested, real_oneofs)?)
+                }
+            }
+        }
+        real.extend(synthetic);
+        Ok(DescriptorProto {
+            name: Some(name),
+            field: fields,
+            nested_type: nested,
+            oneof_decl: real,
+            reserved_range: r
+                .reserved_tags
+                .iter()
+                .filter_map(|&t| i32::try_from(t).ok())
+                .map(|t| ReservedRange {
+                    start: Some(t),
+                    end: Some(t.saturating_add(1)),
+                })
+                .collect(),
+            reserved_name: r.reserved_names.clone(),
+            ..Default::default()
+        })
+    }
+
+    fn union(&mut self, u: &UnionDef) -> Result<DescriptorProto, ProtoBuildError> {
+        let name = self.local(&u.full_name);
+        let fields = self.oneof_members(&name, u, 0)?;
+        Ok(DescriptorProto {
+            name: Some(name),
+            field: fields,
+            oneof_decl: vec![OneofDescriptorProto {
+                name: Some("value".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    }
+
+    /// The fields of message `message` that are `u`'s variants, members of the message's
+    /// oneof number `index`.
+    fn oneof_members(
+        &mut self,
+        message: &str,
+        u: &UnionDef,
+        index: i32,
+    ) -> Result<Vec<FieldDescriptorProto>, ProtoBuildError> {
+        let name = message.to_string();
+        let mut fields = Vec::new();
+        for v in &u.variants {
+            let tag = v.tag.ok_or_else(|| ProtoBuildError::MissingTag {
+                message: name.clone(),
+                field: v.name.clone(),
+            })?;
+            let unsupported = |reason: String| ProtoBuildError::Unsupported {
+                message: name.clone(),
+                field: v.name.clone(),
+                reason,
+            };
+            let number =
+                i32::try_from(tag).map_err(|_| unsupported(format!("tag {tag} is too large")))?;
+            let model = self.model;
+            let (ty, proto) = match newtype_payload(model, &v.ty) {
+                Some(f) => (&f.ty, f.proto),
+                None => (&v.ty, None),
+            };
+            let ft = self.singular(ty, proto).map_err(|e| {
+                unsupported(e.unwrap_or_else(|| {
+                    "a oneof member cannot be an Option, Vec or map: wrap it in a struct".into()
+                }))
+            })?;
+            fields.push(FieldDescriptorProto {
+                name: Some(v.name.clone()),
+                number: Some(number),
+                label: Some(Label::Optional as i32),
+                r#type: Some(ft.ty as i32),
+                type_name: ft.type_name,
+                oneof_index: Some(index),
+                ..Default::default()
+            });
+        }
+        Ok(fields)
+    }
+
+    fn enumeration(&mut self, e: &EnumDef) -> Result<EnumDescriptorProto, ProtoBuildError> {
+        let name = self.local(&e.full_name);
+        let numbers: Vec<i32> = if e.numbers.len() == e.symbols.len() {
+            e.numbers.clone()
+        } else {
+            (0..).take(e.symbols.len()).collect()
+        };
+        if numbers.first() != Some(&0) {
+            return Err(ProtoBuildError::EnumFirstNotZero(e.full_name.clone()));
+        }
+        Ok(EnumDescriptorProto {
+            name: Some(name),
+            value: e
+                .symbols
+                .iter()
+                .zip(numbers)
+                .map(|(s, n)| EnumValueDescriptorProto {
+                    name: Some(s.clone()),
+                    number: Some(n),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+    }
+}
+
+/// Enum values share the package's scope in Protobuf (C++ rules): when two enums, or an
+/// enum and a message, use the same name, the enum's values are prefixed with its name.
+fn disambiguate_enum_values(enums: &mut [EnumDescriptorProto], messages: &[DescriptorProto]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for m in messages {
+        *seen.entry(m.name().to_string()).or_default() += 1;
+    }
+    for e in enums.iter() {
+        *seen.entry(e.name().to_string()).or_default() += 1;
+        for v in &e.value {
+            *seen.entry(v.name().to_string()).or_default() += 1;
+        }
+    }
+    for e in enums.iter_mut() {
+        let clash = e
+            .value
+            .iter()
+            .any(|v| seen.get(v.name()).copied().unwrap_or(0) > 1);
+        if clash {
+            let prefix = e.name().to_string();
+            for v in &mut e.value {
+                v.name = Some(format!("{prefix}_{}", v.name()));
+            }
+        }
+    }
+}
+
+/// protoc's name for a map field's entry message: `my_map` → `MyMap`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
