@@ -480,6 +480,95 @@ mod time_impls {
     }
 }
 
+#[cfg(feature = "rust_decimal")]
+mod decimal_impls {
+    //! `rust_decimal::Decimal` as its exact decimal text in a `string` (Protobuf has no
+    //! decimal scalar; the text keeps every digit and the scale, e.g. `"12.50"`).
+    use super::*;
+    use rust_decimal::Decimal;
+
+    /// The longest text a `Decimal` prints: 29 digits, a sign and a point.
+    const MAX_TEXT: usize = 32;
+
+    /// Writes the decimal's text into a stack buffer (no allocation on the encode path).
+    fn text(d: &Decimal, out: &mut [u8; MAX_TEXT]) -> usize {
+        use std::io::Write;
+        let mut cursor = std::io::Cursor::new(&mut out[..]);
+        // Cannot fail: MAX_TEXT bytes hold every Decimal's text.
+        let _ = write!(cursor, "{d}");
+        cursor.position() as usize
+    }
+
+    impl ProtoValue for Decimal {
+        const WIRE_TYPE: WireType = WireType::LengthDelimited;
+        #[inline]
+        fn encode_value(&self, buf: &mut impl BufMut) {
+            let mut t = [0u8; MAX_TEXT];
+            let n = text(self, &mut t);
+            write_len(n, buf);
+            buf.put_slice(t.get(..n).unwrap_or_default());
+        }
+        #[inline]
+        fn value_len(&self) -> usize {
+            delimited_len(text(self, &mut [0u8; MAX_TEXT]))
+        }
+        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+            let len = read_len(buf)?;
+            let mut raw = vec![0u8; len];
+            buf.copy_to_slice(&mut raw);
+            let s = std::str::from_utf8(&raw)
+                .map_err(|_| invalid("decimal text is not UTF-8".to_string()))?;
+            *self = Decimal::from_str_exact(s)
+                .map_err(|e| invalid(format!("invalid decimal text {s:?}: {e}")))?;
+            Ok(())
+        }
+        #[inline]
+        fn is_default(&self) -> bool {
+            // Always written, like a message: "" would not read back as a number.
+            false
+        }
+        #[inline]
+        fn proto_default() -> Self {
+            Decimal::ZERO
+        }
+    }
+    impl ProtoElement for Decimal {}
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn decimals_travel_as_their_exact_text() {
+            for text_form in [
+                "0",
+                "12.50",
+                "-0.001",
+                "79228162514264337593543950335",
+                "-7.9228162514264337593543950335",
+            ] {
+                let d = Decimal::from_str_exact(text_form).unwrap();
+                let mut bytes = Vec::new();
+                d.encode_value(&mut bytes);
+                assert_eq!(bytes.len(), d.value_len());
+                assert_eq!(&bytes[1..], text_form.as_bytes());
+                let mut back = Decimal::ZERO;
+                back.merge_value(&mut &bytes[..], DecodeContext::default())
+                    .unwrap();
+                assert_eq!(back, d);
+                assert_eq!(back.scale(), d.scale(), "the scale survives");
+            }
+            let mut bad = Vec::new();
+            write_len(3, &mut bad);
+            bad.extend_from_slice(b"1x2");
+            let mut back = Decimal::ZERO;
+            assert!(back
+                .merge_value(&mut &bad[..], DecodeContext::default())
+                .is_err());
+        }
+    }
+}
+
 #[cfg(feature = "uuid")]
 mod uuid_impls {
     use super::*;
