@@ -23,7 +23,7 @@
 //! | uuid | `string` (36 characters, hyphenated) |
 //! | date | `int32`, days since 1970-01-01 |
 //! | time of day | `int64`, microseconds since midnight |
-//! | decimal | `string` (not yet supported by the codec) |
+//! | decimal | `string` (its exact decimal text, e.g. `"12.50"`) |
 //!
 //! In the type model an inline oneof is a record field with no Protobuf field number whose
 //! type is an optional data enum (`Option<E>`): every other field of a Protobuf record has
