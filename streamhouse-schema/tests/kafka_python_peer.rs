@@ -1,4 +1,4 @@
-//! Confluent's Python Kafka client and our producer and consumer on one real broker
+//! Our producer and consumer, and Confluent's Python Kafka client, on one real broker
 //! (`tansu` on loopback) with our registry server, in Avro, JSON Schema and Protobuf:
 //! Python's `AvroDeserializer` / `JSONDeserializer` / `ProtobufDeserializer` decode what our
 //! producer wrote to the values we sent, and our consumer decodes what Python's serializers
@@ -150,6 +150,26 @@ async fn run_case<T>(
             .await
             .expect("delivered");
     }
+
+    // Our own consumer reads them back from the broker.
+    let mut own = Consumer::builder()
+        .schema_registry(registry)
+        .transport(kafka.clone() as Arc<dyn Transport>)
+        .subscribe(read_topic.as_str())
+        .protobuf::<Payment>()
+        .build()
+        .await
+        .expect("consumer");
+    let mut ours = Vec::new();
+    while ours.len() < case.values.len() {
+        let typed = own
+            .poll_typed::<T>(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|e| panic!("our {name} frame does not decode: {e}"))
+            .unwrap_or_else(|| panic!("only {} of our {name} records came back", ours.len()));
+        ours.push(typed.value);
+    }
+    assert_eq!(ours, case.values, "{name} values our consumer read back");
 
     // Python decodes them, then writes the same values with its own serializer.
     let spec = json!({
