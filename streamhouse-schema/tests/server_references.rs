@@ -1,6 +1,7 @@
 //! Registry server over real HTTP: schema `references` are followed when a schema is
 //! validated, checked for compatibility and serialized (Avro named types, JSON Schema `$ref`s
-//! by reference name, Protobuf imports), on SQLite and PostgreSQL.
+//! by reference name, Protobuf imports, whose message types are compared field by field),
+//! on SQLite and PostgreSQL.
 #![cfg(feature = "server")]
 
 mod server_common;
@@ -456,7 +457,173 @@ async fn protobuf_imports_serialize_and_register_as_descriptors(backend: Backend
     r.finish().await;
 }
 
+/// `money.proto` as `tests/python/peer_refs/` has it, with `cents` of the given type and
+/// `extra` fields.
+fn peer_money(cents_type: &str, extra: &str) -> String {
+    format!(
+        "syntax = \"proto3\";\n\npackage streamhouse.peerref;\n\nmessage Money {{\n  \
+         {cents_type} cents = 1;\n  string currency = 2;\n{extra}}}\n"
+    )
+}
+
+const PEER_MONEY_PATH: &str = "peer_refs/money.proto";
+/// The subject Confluent's serializers register the import under: its import path.
+const PEER_MONEY_SUBJECT: &str = "peer_refs%2Fmoney.proto";
+const PEER_INVOICE: &str = "syntax = \"proto3\";\n\npackage streamhouse.peerref;\n\nimport \"peer_refs/money.proto\";\n\nmessage Invoice {\n  string id = 1;\n  Money total = 2;\n}\n";
+
+fn invoice_with_money(version: i64) -> Value {
+    with_reference(
+        PEER_INVOICE,
+        Some("PROTOBUF"),
+        PEER_MONEY_PATH,
+        PEER_MONEY_PATH,
+        version,
+    )
+}
+
+/// The invoice text never changes: only the version of the imported `money.proto` it
+/// references does, so the verdict depends on comparing `Money` field by field.
+async fn protobuf_imported_messages_are_compared_field_by_field(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    allow_any_change(&r, PEER_MONEY_SUBJECT).await;
+    let money_v1 = peer_money("int64", "");
+    r.register(PEER_MONEY_SUBJECT, &money_v1, Some("PROTOBUF"))
+        .await;
+    let invoice_v1 = r
+        .post("/subjects/invoices-value/versions", &invoice_with_money(1))
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("id");
+    // Money v2: cents leaves the varint group for length-delimited strings.
+    r.register(
+        PEER_MONEY_SUBJECT,
+        &peer_money("string", ""),
+        Some("PROTOBUF"),
+    )
+    .await;
+    // Money v3: a field added (and cents widened within its group).
+    r.register(
+        PEER_MONEY_SUBJECT,
+        &peer_money("uint64", "  string note = 3;\n"),
+        Some("PROTOBUF"),
+    )
+    .await;
+    assert_eq!(
+        r.get(&format!("/subjects/{PEER_MONEY_SUBJECT}/versions"))
+            .await
+            .ok(),
+        &json!([1, 2, 3])
+    );
+
+    let verdict = r
+        .post(
+            "/compatibility/subjects/invoices-value/versions/latest?verbose=true",
+            &invoice_with_money(2),
+        )
+        .await;
+    assert_eq!(
+        verdict.ok()["messages"],
+        json!([
+            "{errorType:'FIELD_SCALAR_KIND_CHANGED', description:'The new schema cannot read \
+             data written with the old schema at path '/Money/fields/1': field 'cents' (1) of \
+             message 'Money' (from 'peer_refs/money.proto') changed its scalar type from the \
+             group {int32, int64, uint32, uint64, bool, enum} to the group {string, bytes}'}",
+            "{errorType:'FIELD_NAMED_TYPE_CHANGED', description:'The new schema cannot read \
+             data written with the old schema at path '/Invoice/fields/2': field 'total' (2) \
+             of message 'Invoice' has the type 'Money' from 'peer_refs/money.proto', which \
+             changed incompatibly'}",
+            "{oldSchemaVersion: 1}",
+            format!("{{oldSchema: '{PEER_INVOICE}'}}"),
+            "{compatibility: 'BACKWARD'}"
+        ])
+    );
+    assert_eq!(verdict.ok()["is_compatible"], json!(false));
+    let refused = r
+        .post("/subjects/invoices-value/versions", &invoice_with_money(2))
+        .await;
+    refused.assert_error(409, 409);
+    let message = refused.body["message"].as_str().expect("message");
+    assert!(
+        message.contains(
+            "at path '/Money/fields/1': field 'cents' (1) of message 'Money' (from \
+             'peer_refs/money.proto') changed its scalar type"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        r.get("/subjects/invoices-value/versions").await.ok(),
+        &json!([1])
+    );
+
+    // Through Money v3 the invoice stays compatible, and registers as version 2.
+    assert_eq!(
+        r.post(
+            "/compatibility/subjects/invoices-value/versions?verbose=true",
+            &invoice_with_money(3),
+        )
+        .await
+        .ok(),
+        &json!({ "is_compatible": true })
+    );
+    let invoice_v2 = r
+        .post("/subjects/invoices-value/versions", &invoice_with_money(3))
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("id");
+    assert_ne!(invoice_v2, invoice_v1);
+    assert_eq!(
+        r.get("/subjects/invoices-value/versions/latest").await.ok()["references"],
+        json!([{ "name": PEER_MONEY_PATH, "subject": PEER_MONEY_PATH, "version": 3 }])
+    );
+    // Version 2, parsed with Money v3 for the check, still refuses Money v2's string cents.
+    r.post("/subjects/invoices-value/versions", &invoice_with_money(2))
+        .await
+        .assert_error(409, 409);
+    // FORWARD: version 2 (Money v3) must read data written through Money v2: refused too.
+    r.put(
+        "/config/invoices-value",
+        &json!({ "compatibility": "FORWARD" }),
+    )
+    .await
+    .ok();
+    let forward = r
+        .post(
+            "/compatibility/subjects/invoices-value/versions/latest?verbose=true",
+            &invoice_with_money(2),
+        )
+        .await;
+    assert_eq!(forward.ok()["is_compatible"], json!(false));
+    assert!(
+        forward.ok()["messages"][0]
+            .as_str()
+            .is_some_and(|m| m.starts_with(
+                "{errorType:'FIELD_SCALAR_KIND_CHANGED', description:'The old schema cannot read \
+             data written with the new schema at path '/Money/fields/1': "
+            )),
+        "{}",
+        forward.text
+    );
+    // Under NONE the same invoice registers: nothing is compared.
+    r.put(
+        "/config/invoices-value",
+        &json!({ "compatibility": "NONE" }),
+    )
+    .await
+    .ok();
+    let invoice_v3 = r
+        .post("/subjects/invoices-value/versions", &invoice_with_money(2))
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("id");
+    assert_ne!(invoice_v3, invoice_v2);
+    r.finish().await;
+}
+
 on_both_backends!(
+    protobuf_imported_messages_are_compared_field_by_field,
     avro_references_are_parsed_and_checked,
     avro_reference_errors_are_42201,
     avro_references_follow_nested_references,

@@ -199,10 +199,17 @@ pub fn find_incompatibilities(
 }
 
 /// Lists why `reader` cannot read data written with `writer`, whatever their format.
+///
+/// Protobuf files are compared with [`protobuf::can_read_with_imports`] when either carries
+/// its imports ([`ParsedSchema::ProtobufWithImports`]), with [`protobuf::can_read`] otherwise.
 pub fn can_read(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Incompatibility> {
+    if let (Some((reader_file, reader_imports)), Some((writer_file, writer_imports))) =
+        (protobuf_parts(reader), protobuf_parts(writer))
+    {
+        return protobuf::compare_files(reader_file, reader_imports, writer_file, writer_imports);
+    }
     match (reader, writer) {
         (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::can_read(r, w),
-        (ParsedSchema::Protobuf(r), ParsedSchema::Protobuf(w)) => protobuf::can_read(r, w),
         (ParsedSchema::Json(r), ParsedSchema::Json(w)) => json::can_read(r, w),
         _ => vec![Incompatibility::new(
             IncompatibilityKind::TypeChanged,
@@ -213,5 +220,19 @@ pub fn can_read(reader: &ParsedSchema, writer: &ParsedSchema) -> Vec<Incompatibi
                 reader.format()
             ),
         )],
+    }
+}
+
+/// A Protobuf schema's file and imports (none for a plain file).
+fn protobuf_parts(
+    schema: &ParsedSchema,
+) -> Option<(
+    &prost_types::FileDescriptorProto,
+    &[prost_types::FileDescriptorProto],
+)> {
+    match schema {
+        ParsedSchema::Protobuf(file) => Some((file, &[])),
+        ParsedSchema::ProtobufWithImports(parsed) => Some((parsed.file(), parsed.imports())),
+        ParsedSchema::Avro(_) | ParsedSchema::Json(_) => None,
     }
 }

@@ -5,6 +5,7 @@ use prost_types::FileDescriptorProto;
 use serde_json::{Map, Value};
 
 use super::error::CompatError;
+use super::protobuf::ProtoFileWithImports;
 use crate::proto_file::{parse_proto, print_proto};
 use crate::SchemaFormat;
 
@@ -18,6 +19,11 @@ pub enum ParsedSchema {
     Avro(AvroSchema),
     /// A Protobuf file (from `.proto` text or a base64 serialized descriptor).
     Protobuf(FileDescriptorProto),
+    /// A Protobuf file that imports other (non-well-known) files, with those files, so that
+    /// the message types it uses from them are compared field by field
+    /// ([`parse_schema_with_references`](super::parse_schema_with_references) builds it from
+    /// a registry's `references`). Everything else treats it as its file.
+    ProtobufWithImports(ProtoFileWithImports),
     /// A JSON Schema document.
     Json(Value),
 }
@@ -69,15 +75,41 @@ impl ParsedSchema {
     pub fn format(&self) -> SchemaFormat {
         match self {
             ParsedSchema::Avro(_) => SchemaFormat::Avro,
-            ParsedSchema::Protobuf(_) => SchemaFormat::Protobuf,
+            ParsedSchema::Protobuf(_) | ParsedSchema::ProtobufWithImports(_) => {
+                SchemaFormat::Protobuf
+            }
             ParsedSchema::Json(_) => SchemaFormat::Json,
+        }
+    }
+
+    /// The Protobuf file itself (without its imports); `None` for Avro and JSON.
+    ///
+    /// ```
+    /// use streamhouse_schema_core::compat::parse_schema_with_references;
+    /// use streamhouse_schema_core::SchemaFormat;
+    ///
+    /// let money = "syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }";
+    /// let order = "syntax = \"proto3\"; package shop; import \"money.proto\";
+    ///              message Order { Money total = 1; }";
+    /// let parsed =
+    ///     parse_schema_with_references(SchemaFormat::Protobuf, order, &[("money.proto", money)])
+    ///         .unwrap();
+    /// let file = parsed.protobuf_file().unwrap();
+    /// assert_eq!(file.message_type[0].name(), "Order");
+    /// ```
+    pub fn protobuf_file(&self) -> Option<&FileDescriptorProto> {
+        match self {
+            ParsedSchema::Protobuf(file) => Some(file),
+            ParsedSchema::ProtobufWithImports(parsed) => Some(parsed.file()),
+            ParsedSchema::Avro(_) | ParsedSchema::Json(_) => None,
         }
     }
 
     /// Text that is equal for two schemas iff they are the same schema (used by the registry
     /// to dedupe registrations): Avro = apache-avro's JSON form that keeps doc, defaults and
     /// aliases (not only the Parsing Canonical Form), Protobuf = the printed `.proto` text of
-    /// the descriptor, JSON = compact JSON with object keys sorted.
+    /// the descriptor (the file only: its imports are identified by the references), JSON =
+    /// compact JSON with object keys sorted.
     ///
     /// ```
     /// use streamhouse_schema_core::compat::parse_schema;
@@ -96,6 +128,7 @@ impl ParsedSchema {
                 serde_json::to_string(schema).unwrap_or_else(|_| schema.canonical_form())
             }
             ParsedSchema::Protobuf(file) => print_proto(file),
+            ParsedSchema::ProtobufWithImports(parsed) => print_proto(parsed.file()),
             ParsedSchema::Json(value) => sorted_keys(value).to_string(),
         }
     }

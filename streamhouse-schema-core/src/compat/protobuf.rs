@@ -14,11 +14,19 @@
 //! several existing fields moved into one oneof, or a field moved into a oneof that already
 //! held existing fields.
 //!
-//! Messages are matched by name relative to their package, fields by number. Types imported
-//! from other files are compared by name only.
+//! Messages are matched by name relative to their package, fields by number. A message type
+//! used from an imported file is compared by name by [`can_read`], which sees one file only;
+//! [`can_read_with_imports`] also compares its fields with the rules above (as Confluent does
+//! when two schema versions reference different versions of the import), and reports the
+//! field using it as `FIELD_NAMED_TYPE_CHANGED` when that comparison fails.
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_imports;
+mod with_imports;
+
+pub use with_imports::ProtoFileWithImports;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,6 +34,7 @@ use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
 
 use super::report::{Incompatibility, IncompatibilityKind};
+use with_imports::ImportedMessages;
 
 /// Lists why `reader` cannot read data written with `writer`; empty when it can.
 ///
@@ -46,9 +55,61 @@ pub fn can_read(
     reader: &FileDescriptorProto,
     writer: &FileDescriptorProto,
 ) -> Vec<Incompatibility> {
-    let reader_index = MessageIndex::new(reader);
-    let writer_index = MessageIndex::new(writer);
-    let mut found = Vec::new();
+    compare_files(reader, &[], writer, &[])
+}
+
+/// [`can_read`] for files whose imports are known: message types used from the imports are
+/// compared field by field, with the same rules as the files' own messages. Without imports
+/// the result is that of [`can_read`].
+///
+/// The problems inside an imported message have the path `/<message>/fields/<number>` (the
+/// message named relative to the file's package) and say which import defines it; the field
+/// using the message gets a `FIELD_NAMED_TYPE_CHANGED` problem of its own.
+///
+/// ```
+/// use streamhouse_schema_core::compat::protobuf::{can_read_with_imports, ProtoFileWithImports};
+/// use streamhouse_schema_core::compat::IncompatibilityKind;
+/// use streamhouse_schema_core::proto_file::{parse_proto, parse_proto_with_imports};
+///
+/// let order = "syntax = \"proto3\"; package shop; import \"money.proto\";
+///              message Order { Money total = 1; }";
+/// let with_money = |money: &str| {
+///     let mut money_file = parse_proto(money).unwrap();
+///     money_file.name = Some("money.proto".to_string());
+///     let order_file = parse_proto_with_imports(order, &[("money.proto", money)]).unwrap();
+///     ProtoFileWithImports::new(order_file, vec![money_file])
+/// };
+/// let v1 = with_money("syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }");
+/// let v2 = with_money("syntax = \"proto3\"; package shop; message Money { string cents = 1; }");
+/// let problems = can_read_with_imports(&v2, &v1);
+/// assert_eq!(problems.len(), 2);
+/// assert_eq!(problems[0].kind, IncompatibilityKind::FieldScalarKindChanged);
+/// assert_eq!(problems[0].path, "/Money/fields/1");
+/// assert_eq!(problems[1].kind, IncompatibilityKind::FieldNamedTypeChanged);
+/// assert_eq!(problems[1].path, "/Order/fields/1");
+/// ```
+pub fn can_read_with_imports(
+    reader: &ProtoFileWithImports,
+    writer: &ProtoFileWithImports,
+) -> Vec<Incompatibility> {
+    compare_files(
+        reader.file(),
+        reader.imports(),
+        writer.file(),
+        writer.imports(),
+    )
+}
+
+/// [`can_read_with_imports`] on borrowed parts, so that a file without imports needs no copy.
+pub(crate) fn compare_files(
+    reader: &FileDescriptorProto,
+    reader_imports: &[FileDescriptorProto],
+    writer: &FileDescriptorProto,
+    writer_imports: &[FileDescriptorProto],
+) -> Vec<Incompatibility> {
+    let reader_index = MessageIndex::new(reader, reader_imports);
+    let writer_index = MessageIndex::new(writer, writer_imports);
+    let mut found = Findings::default();
     if reader.package() != writer.package() {
         found.push(Incompatibility::new(
             IncompatibilityKind::PackageChanged,
@@ -70,6 +131,7 @@ pub fn can_read(
             Some(reader_message) => {
                 let pair = MessagePair {
                     name: local_name,
+                    origin: None,
                     reader: reader_message,
                     writer: writer_message,
                     reader_index: &reader_index,
@@ -79,7 +141,31 @@ pub fn can_read(
             }
         }
     }
-    found
+    found.problems
+}
+
+/// What a comparison found so far, and the verdicts on the imported messages compared
+/// (each is compared once, however many fields use it).
+#[derive(Default)]
+struct Findings {
+    problems: Vec<Incompatibility>,
+    imported: HashMap<String, ImportedVerdict>,
+}
+
+impl Findings {
+    fn push(&mut self, problem: Incompatibility) {
+        self.problems.push(problem);
+    }
+}
+
+/// The state of an imported message's comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImportedVerdict {
+    /// Being compared: a message that uses itself (directly or not) reached it again; its
+    /// problems are reported by the comparison in progress.
+    InProgress,
+    Compatible,
+    Incompatible,
 }
 
 /// Fields that kept their name but changed their number between `writer` and `reader`, in
@@ -105,8 +191,8 @@ pub fn renumbered_fields(
     reader: &FileDescriptorProto,
     writer: &FileDescriptorProto,
 ) -> Vec<Incompatibility> {
-    let reader_index = MessageIndex::new(reader);
-    let writer_index = MessageIndex::new(writer);
+    let reader_index = MessageIndex::new(reader, &[]);
+    let writer_index = MessageIndex::new(writer, &[]);
     let mut found = Vec::new();
     for (local_name, writer_message) in &writer_index.ordered {
         let Some(reader_message) = reader_index.by_local_name.get(local_name.as_str()) else {
@@ -134,19 +220,22 @@ pub fn renumbered_fields(
     found
 }
 
-/// The messages of one file (map entries excluded), by name relative to the package.
+/// The messages of one file (map entries excluded), by name relative to the package, and
+/// those of its imports.
 struct MessageIndex<'a> {
     package: &'a str,
     ordered: Vec<(String, &'a DescriptorProto)>,
     by_local_name: HashMap<String, &'a DescriptorProto>,
+    imported: ImportedMessages<'a>,
 }
 
 impl<'a> MessageIndex<'a> {
-    fn new(file: &'a FileDescriptorProto) -> Self {
+    fn new(file: &'a FileDescriptorProto, imports: &'a [FileDescriptorProto]) -> Self {
         let mut index = MessageIndex {
             package: file.package(),
             ordered: Vec::new(),
             by_local_name: HashMap::new(),
+            imported: ImportedMessages::new(imports),
         };
         for message in &file.message_type {
             index.add(String::new(), message);
@@ -167,6 +256,11 @@ impl<'a> MessageIndex<'a> {
         }
         self.by_local_name.insert(name.clone(), message);
         self.ordered.push((name, message));
+    }
+
+    /// The file's own message a type reference names.
+    fn local(&self, type_name: &str) -> Option<&'a DescriptorProto> {
+        self.by_local_name.get(self.local_name(type_name)).copied()
     }
 
     /// A type reference (`.pkg.Outer.Inner`) relative to this file's package.
@@ -234,6 +328,8 @@ impl FieldKind<'_> {
 /// A message present in both files, compared field by field.
 struct MessagePair<'a> {
     name: &'a str,
+    /// The import path of the file defining the message, for a message used from an import.
+    origin: Option<&'a str>,
     reader: &'a DescriptorProto,
     writer: &'a DescriptorProto,
     reader_index: &'a MessageIndex<'a>,
@@ -241,7 +337,7 @@ struct MessagePair<'a> {
 }
 
 impl<'a> MessagePair<'a> {
-    fn compare(&self, found: &mut Vec<Incompatibility>) {
+    fn compare(&self, found: &mut Findings) {
         let writer_fields = by_number(self.writer);
         let reader_fields = by_number(self.reader);
         self.compare_oneofs(&writer_fields, &reader_fields, found);
@@ -251,9 +347,9 @@ impl<'a> MessagePair<'a> {
                     IncompatibilityKind::RequiredFieldRemoved,
                     *number,
                     format!(
-                        "required field '{}' ({number}) of message '{}' was removed",
+                        "required field '{}' ({number}) of message {} was removed",
                         writer_field.field.name(),
-                        self.name
+                        self.title()
                     ),
                 )),
                 None => {}
@@ -269,9 +365,9 @@ impl<'a> MessagePair<'a> {
                     IncompatibilityKind::RequiredFieldAdded,
                     *number,
                     format!(
-                        "required field '{}' ({number}) was added to message '{}'",
+                        "required field '{}' ({number}) was added to message {}",
                         reader_field.field.name(),
-                        self.name
+                        self.title()
                     ),
                 ));
             }
@@ -285,7 +381,7 @@ impl<'a> MessagePair<'a> {
         &self,
         writer_fields: &BTreeMap<i32, Member<'a>>,
         reader_fields: &BTreeMap<i32, Member<'a>>,
-        found: &mut Vec<Incompatibility>,
+        found: &mut Findings,
     ) {
         for oneof in oneof_names(reader_fields) {
             let members = reader_fields
@@ -305,9 +401,9 @@ impl<'a> MessagePair<'a> {
                     IncompatibilityKind::MultipleFieldsMovedToOneof,
                     path,
                     format!(
-                        "fields [{}] of message '{}' were moved into oneof '{oneof}' together",
+                        "fields [{}] of message {} were moved into oneof '{oneof}' together",
                         moved.join(", "),
-                        self.name
+                        self.title()
                     ),
                 ));
             } else if let (Some(field), true) = (moved.first(), existing > 0) {
@@ -315,9 +411,9 @@ impl<'a> MessagePair<'a> {
                     IncompatibilityKind::FieldMovedToExistingOneof,
                     path,
                     format!(
-                        "field '{field}' of message '{}' was moved into the existing oneof \
+                        "field '{field}' of message {} was moved into the existing oneof \
                          '{oneof}'",
-                        self.name
+                        self.title()
                     ),
                 ));
             }
@@ -332,9 +428,9 @@ impl<'a> MessagePair<'a> {
                     IncompatibilityKind::OneofFieldRemoved,
                     *number,
                     format!(
-                        "field '{}' ({number}) was removed from oneof '{oneof}' of message '{}'",
+                        "field '{}' ({number}) was removed from oneof '{oneof}' of message {}",
                         writer_member.field.name(),
-                        self.name
+                        self.title()
                     ),
                 ));
             }
@@ -346,12 +442,12 @@ impl<'a> MessagePair<'a> {
         number: i32,
         writer: &'a FieldDescriptorProto,
         reader: &'a FieldDescriptorProto,
-        found: &mut Vec<Incompatibility>,
+        found: &mut Findings,
     ) {
         let what = format!(
-            "field '{}' ({number}) of message '{}'",
+            "field '{}' ({number}) of message {}",
             reader.name(),
-            self.name
+            self.title()
         );
         let writer_kind = self.kind(writer, self.writer, self.writer_index);
         let reader_kind = self.kind(reader, self.reader, self.reader_index);
@@ -383,7 +479,7 @@ impl<'a> MessagePair<'a> {
         what: &str,
         writer: &FieldKind<'a>,
         reader: &FieldKind<'a>,
-        found: &mut Vec<Incompatibility>,
+        found: &mut Findings,
     ) {
         match (writer, reader) {
             (FieldKind::Scalar(w), FieldKind::Scalar(r)) if w != r => found.push(self.problem(
@@ -407,6 +503,8 @@ impl<'a> MessagePair<'a> {
                             "{what} changed its type from '{writer_local}' to '{reader_local}'"
                         ),
                     ));
+                } else {
+                    self.compare_imported(number, what, w, r, found);
                 }
             }
             (FieldKind::Map { key: wk, value: wv }, FieldKind::Map { key: rk, value: rv }) => {
@@ -450,6 +548,77 @@ impl<'a> MessagePair<'a> {
             }
         }
         scalar_or_message(field)
+    }
+
+    /// Compares the message types `writer_type` and `reader_type` (same name) when one of
+    /// them comes from an import: both files' own messages are compared anyway, but imported
+    /// ones only through the fields that use them.
+    fn compare_imported(
+        &self,
+        number: i32,
+        what: &str,
+        writer_type: &'a str,
+        reader_type: &'a str,
+        found: &mut Findings,
+    ) {
+        let writer_imported = self.writer_index.imported.get(writer_type);
+        let reader_imported = self.reader_index.imported.get(reader_type);
+        let origin = match (reader_imported, writer_imported) {
+            (Some(imported), _) | (None, Some(imported)) => imported.file,
+            (None, None) => return,
+        };
+        let writer_message = writer_imported
+            .map(|imported| imported.message)
+            .or_else(|| self.writer_index.local(writer_type));
+        let reader_message = reader_imported
+            .map(|imported| imported.message)
+            .or_else(|| self.reader_index.local(reader_type));
+        // Compiled files resolve every type they use; without both there is nothing to compare.
+        let (Some(writer_message), Some(reader_message)) = (writer_message, reader_message) else {
+            return;
+        };
+        let name = self.writer_index.local_name(writer_type);
+        let verdict = match found.imported.get(name) {
+            Some(verdict) => *verdict,
+            None => {
+                found
+                    .imported
+                    .insert(name.to_string(), ImportedVerdict::InProgress);
+                let before = found.problems.len();
+                let pair = MessagePair {
+                    name,
+                    origin: Some(origin),
+                    reader: reader_message,
+                    writer: writer_message,
+                    reader_index: self.reader_index,
+                    writer_index: self.writer_index,
+                };
+                pair.compare(found);
+                let verdict = if found.problems.len() == before {
+                    ImportedVerdict::Compatible
+                } else {
+                    ImportedVerdict::Incompatible
+                };
+                found.imported.insert(name.to_string(), verdict);
+                verdict
+            }
+        };
+        if verdict == ImportedVerdict::Incompatible {
+            found.push(self.problem(
+                IncompatibilityKind::FieldNamedTypeChanged,
+                number,
+                format!("{what} has the type '{name}' from '{origin}', which changed incompatibly"),
+            ));
+        }
+    }
+
+    /// The message as messages name it: `'Order'`, or `'Money' (from 'money.proto')` for a
+    /// message defined in an import.
+    fn title(&self) -> String {
+        match self.origin {
+            None => format!("'{}'", self.name),
+            Some(file) => format!("'{}' (from '{file}')", self.name),
+        }
     }
 
     fn problem(&self, kind: IncompatibilityKind, number: i32, message: String) -> Incompatibility {

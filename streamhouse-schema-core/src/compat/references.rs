@@ -1,11 +1,15 @@
 //! Parsing schemas that refer to other schemas (the registry's `references`), so that the
 //! result is self-contained and the checkers never meet a name they cannot follow.
 
+use std::collections::HashSet;
+
 use apache_avro::Schema as AvroSchema;
+use prost_types::FileDescriptorProto;
 use serde_json::{Map, Value};
 
 use super::error::CompatError;
 use super::parsed::{parse_schema, ParsedSchema};
+use super::protobuf::ProtoFileWithImports;
 use crate::proto_file::parse_proto_with_imports;
 use crate::SchemaFormat;
 
@@ -17,7 +21,11 @@ const EMBEDDED_DEFS: &str = "$defs";
 ///
 /// - Avro: the referenced named types are inlined where the schema first uses them (the
 ///   name in each pair is not needed: Avro refers by type name).
-/// - Protobuf: each name is the import path (`import "shop/money.proto";`).
+/// - Protobuf: each name is the import path (`import "shop/money.proto";`). When the file
+///   imports some of them, the result is a [`ParsedSchema::ProtobufWithImports`] holding the
+///   imported files too (directly or indirectly imported ones, each compiled), so that the
+///   message types used from them are compared field by field; otherwise a
+///   [`ParsedSchema::Protobuf`].
 /// - JSON: each name is the `$ref` target (`"$ref": "money.json"`, optionally followed by a
 ///   `#/pointer`); the referenced documents are embedded under `$defs` and the references
 ///   rewritten to point there.
@@ -59,9 +67,16 @@ pub fn parse_schema_with_references(
                 .map_err(|e| invalid(e.to_string()))?;
             Ok(ParsedSchema::Avro(schema))
         }
-        SchemaFormat::Protobuf => parse_proto_with_imports(text, references)
-            .map(ParsedSchema::Protobuf)
-            .map_err(|e| invalid(e.to_string())),
+        SchemaFormat::Protobuf => {
+            let file =
+                parse_proto_with_imports(text, references).map_err(|e| invalid(e.to_string()))?;
+            let imports = imported_files(&file, references).map_err(invalid)?;
+            Ok(if imports.is_empty() {
+                ParsedSchema::Protobuf(file)
+            } else {
+                ParsedSchema::ProtobufWithImports(ProtoFileWithImports::new(file, imports))
+            })
+        }
         SchemaFormat::Json => {
             let ParsedSchema::Json(mut root) = parse_schema(format, text)? else {
                 return Err(invalid("not a JSON schema".to_string()));
@@ -99,6 +114,34 @@ pub fn parse_schema_with_references(
             Ok(ParsedSchema::Json(root))
         }
     }
+}
+
+/// The files among `references` that `file` imports, directly or through one another, each
+/// compiled with `references` and named by its import path. Imports that are no reference
+/// (the `google/protobuf/*.proto` well-known files) are left out: they are the same for
+/// every schema. Each import is compiled on its own, as the compiler hands back only the
+/// file it was asked for.
+fn imported_files(
+    file: &FileDescriptorProto,
+    references: &[(&str, &str)],
+) -> Result<Vec<FileDescriptorProto>, String> {
+    let mut files = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pending: Vec<String> = file.dependency.iter().rev().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some((_, text)) = references.iter().find(|(reference, _)| *reference == name) else {
+            continue;
+        };
+        let mut imported = parse_proto_with_imports(text, references)
+            .map_err(|e| format!("reference '{name}': {e}"))?;
+        pending.extend(imported.dependency.iter().rev().cloned());
+        imported.name = Some(name);
+        files.push(imported);
+    }
+    Ok(files)
 }
 
 fn embedded_key(index: usize) -> String {
@@ -196,11 +239,83 @@ mod tests {
             &[("shop/money.proto", money)],
         )
         .unwrap();
-        let ParsedSchema::Protobuf(file) = parsed else {
-            panic!("expected protobuf");
+        let ParsedSchema::ProtobufWithImports(parsed) = parsed else {
+            panic!("expected protobuf with imports, got {parsed:?}");
         };
-        assert_eq!(file.dependency, ["shop/money.proto"]);
+        assert_eq!(parsed.file().dependency, ["shop/money.proto"]);
+        let imports: Vec<&str> = parsed.imports().iter().map(|f| f.name()).collect();
+        assert_eq!(imports, ["shop/money.proto"]);
+        assert_eq!(parsed.imports()[0].message_type[0].name(), "Money");
         assert!(parse_schema(SchemaFormat::Protobuf, order).is_err());
+    }
+
+    #[test]
+    fn protobuf_imports_are_collected_through_nested_imports_only_once() {
+        let currency = "syntax = \"proto3\"; package shop; enum Currency { EUR = 0; }";
+        let money = "syntax = \"proto3\"; package shop; import \"shop/currency.proto\";
+                     message Money { int64 cents = 1; Currency currency = 2; }";
+        let order = "syntax = \"proto3\"; package shop;
+                     import \"shop/money.proto\"; import \"shop/currency.proto\";
+                     import \"google/protobuf/timestamp.proto\";
+                     message Order { Money total = 1; Currency shown_in = 2;
+                                     google.protobuf.Timestamp at = 3; }";
+        let references = [
+            ("shop/money.proto", money),
+            ("shop/currency.proto", currency),
+            ("unused.proto", "syntax = \"proto3\"; message Unused {}"),
+        ];
+        let parsed =
+            parse_schema_with_references(SchemaFormat::Protobuf, order, &references).unwrap();
+        let ParsedSchema::ProtobufWithImports(parsed) = parsed else {
+            panic!("expected protobuf with imports, got {parsed:?}");
+        };
+        let imports: Vec<&str> = parsed.imports().iter().map(|f| f.name()).collect();
+        assert_eq!(imports, ["shop/money.proto", "shop/currency.proto"]);
+        // The normalized form is that of the file alone, as without the imports.
+        let plain = crate::proto_file::parse_proto_with_imports(order, &references).unwrap();
+        assert_eq!(
+            ParsedSchema::ProtobufWithImports(parsed.clone()).normalized(),
+            ParsedSchema::Protobuf(plain).normalized()
+        );
+    }
+
+    #[test]
+    fn protobuf_without_referenced_imports_stays_a_plain_file() {
+        let order = "syntax = \"proto3\"; package shop; import \"google/protobuf/empty.proto\";
+                     message Order { google.protobuf.Empty nothing = 1; }";
+        let parsed = parse_schema_with_references(
+            SchemaFormat::Protobuf,
+            order,
+            &[("unused.proto", "syntax = \"proto3\"; message Unused {}")],
+        )
+        .unwrap();
+        assert!(matches!(parsed, ParsedSchema::Protobuf(_)), "{parsed:?}");
+    }
+
+    #[test]
+    fn protobuf_money_change_inside_the_import_is_found() {
+        let money = |cents: &str| {
+            format!("syntax = \"proto3\"; package shop; message Money {{ {cents} cents = 1; }}")
+        };
+        let order = "syntax = \"proto3\"; package shop; import \"shop/money.proto\";
+                     message Order { Money total = 1; }";
+        let parse = |money: &str| {
+            parse_schema_with_references(
+                SchemaFormat::Protobuf,
+                order,
+                &[("shop/money.proto", money)],
+            )
+            .unwrap()
+        };
+        let (old, widened, text) = (
+            parse(&money("int32")),
+            parse(&money("int64")),
+            parse(&money("string")),
+        );
+        assert!(can_read(&widened, &old).is_empty());
+        let found = can_read(&text, &old);
+        let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/Money/fields/1", "/Order/fields/1"]);
     }
 
     #[test]

@@ -27,9 +27,14 @@
 //! `id` and `version`, as replication tools send them). Incompatible verdicts carry
 //! Confluent's messages (`verbose=true`, and the 409 of a registration).
 //!
-//! Known limits: Protobuf compatibility compares message types defined in imported files by
-//! name only (Confluent also compares their fields when the two schemas reference different
-//! versions); one schema never has two ids, even in IMPORT mode; contexts are not supported.
+//! Protobuf schemas are parsed with the files their references import, so compatibility
+//! compares the message types used from an import field by field, with the rules of the
+//! schema's own messages (as Confluent does when two versions reference different versions
+//! of the import); the field using a changed message is reported too. Stricter than
+//! Confluent: an imported message whose package changed is a changed type, not compared.
+//!
+//! Known limits: one schema never has two ids, even in IMPORT mode; contexts are not
+//! supported.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,7 +2,6 @@
 
 use axum::response::Response;
 
-use crate::compat::ParsedSchema;
 use crate::schema::proto_file::to_base64_descriptor;
 use crate::schema::SchemaFormat;
 
@@ -26,13 +25,14 @@ pub(crate) async fn schema_text(
         .get("format")
         .is_some_and(|f| f.eq_ignore_ascii_case("serialized"));
     if serialized && record.format == SchemaFormat::Protobuf {
-        let ParsedSchema::Protobuf(file) = parse_stored(store, record).await? else {
+        let parsed = parse_stored(store, record).await?;
+        let Some(file) = parsed.protobuf_file() else {
             return Err(ApiError::internal(format!(
                 "stored schema {} is not a Protobuf file",
                 record.id
             )));
         };
-        return Ok(to_base64_descriptor(&file));
+        return Ok(to_base64_descriptor(file));
     }
     Ok(record.text.clone())
 }
