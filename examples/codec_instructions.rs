@@ -1,5 +1,6 @@
-//! Runs each codec of the benchmarks' `Order` in a loop of its own, so that callgrind can
-//! count the instructions each one takes. Instruction counts are exact and repeatable
+//! Runs each codec of the benchmarks' `Order` in a loop of its own (and a cached typed send
+//! on the embedded log, and the log's own append), so that callgrind can count the
+//! instructions each one takes. Instruction counts are exact and repeatable
 //! whatever else the machine is doing, which wall-clock benchmarks on a shared 2-core
 //! machine are not; `BENCHMARKS.md` reports both.
 //!
@@ -13,7 +14,11 @@
 
 use std::hint::black_box;
 
+use bytes::Bytes;
 use streamhouse_schema::codec::avro::resolve::Resolution;
+use streamhouse_schema::producer::Producer;
+use streamhouse_schema::transport::{MemoryLog, Transport};
+use tokio::runtime::Runtime;
 use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode, StreamSchema};
 
 #[path = "../benches/support/avro_order.rs"]
@@ -64,6 +69,32 @@ fn run_avro_decode_resolved_v1_as_v2(plan: &Resolution, bytes: &[u8], n: usize) 
                 .ok(),
         );
     }
+}
+
+#[inline(never)]
+fn run_send_typed_embedded_log(rt: &Runtime, producer: &Producer, o: &avro_order::Order, n: usize) {
+    rt.block_on(async {
+        for _ in 0..n {
+            let sent = producer.send_typed_to("orders", None::<&String>, black_box(o)).await;
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[inline(never)]
+fn run_embedded_log_append(rt: &Runtime, log: &MemoryLog, frame: &Bytes, n: usize) {
+    rt.block_on(async {
+        for _ in 0..n {
+            let sent = log
+                .send("orders", None, None, black_box(frame).clone(), Vec::new())
+                .await;
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
 }
 
 #[inline(never)]
@@ -130,6 +161,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("v1 bytes read as v2: {other:?}").into()),
     }
     run_avro_decode_resolved_v1_as_v2(&plan, &avro, n);
+
+    // The producer's own cost: a cached `send_typed_to` on the embedded log, next to the
+    // encode above and the log's own append of a ready frame.
+    let rt = tokio::runtime::Builder::new_current_thread().build()?;
+    let producer = rt.block_on(
+        Producer::builder()
+            .schema_registry("mock://codec-instructions")
+            .build(),
+    )?;
+    rt.block_on(producer.send_typed_to("orders", None::<&String>, &order))?;
+    run_send_typed_embedded_log(&rt, &producer, &order, n);
+    let log = MemoryLog::new();
+    let frame = Bytes::from(avro.clone());
+    run_embedded_log_append(&rt, &log, &frame, n);
 
     let order = json_order::order();
     let json = serde_json::to_vec(&order)?;
