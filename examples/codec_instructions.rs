@@ -18,8 +18,8 @@ use bytes::Bytes;
 use streamhouse_schema::codec::avro::resolve::Resolution;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::transport::{MemoryLog, Transport};
-use tokio::runtime::Runtime;
 use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode, StreamSchema};
+use tokio::runtime::Runtime;
 
 #[path = "../benches/support/avro_order.rs"]
 mod avro_order;
@@ -75,7 +75,9 @@ fn run_avro_decode_resolved_v1_as_v2(plan: &Resolution, bytes: &[u8], n: usize) 
 fn run_send_typed_embedded_log(rt: &Runtime, producer: &Producer, o: &avro_order::Order, n: usize) {
     rt.block_on(async {
         for _ in 0..n {
-            let sent = producer.send_typed_to("orders", None::<&String>, black_box(o)).await;
+            let sent = producer
+                .send_typed_to("orders", None::<&String>, black_box(o))
+                .await;
             if sent.is_err() {
                 return;
             }

@@ -498,3 +498,65 @@ async fn protobuf_and_json_schemas_register_too() {
         Schema::json(json)
     );
 }
+
+#[tokio::test]
+async fn compatibility_looks_through_references_like_the_server() {
+    let client = mock("references-compat");
+    let money_v1 = r#"{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"cents","type":"long"}]}"#;
+    // Incompatible: `cents` changes from long to string.
+    let money_v2 = r#"{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"cents","type":"string"}]}"#;
+    // Compatible: a field with a default.
+    let money_v3 = r#"{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"cents","type":"long"},{"name":"currency","type":"string","default":"EUR"}]}"#;
+    let order = r#"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"total","type":"shop.Money"}]}"#;
+    client
+        .set_compatibility(Some("money"), CompatibilityLevel::None)
+        .await
+        .unwrap();
+    for money in [money_v1, money_v2, money_v3] {
+        client
+            .register("money", &Schema::avro(money))
+            .await
+            .unwrap();
+    }
+    let with_money = |version| {
+        Schema::avro(order).with_references(vec![SchemaReference::new(
+            "shop.Money",
+            "money",
+            version,
+        )])
+    };
+    client
+        .register("orders-value", &with_money(1))
+        .await
+        .unwrap();
+
+    // The order's text never changes: only what its reference resolves to.
+    let incompatible = client
+        .test_compatibility("orders-value", &with_money(2), Version::Latest)
+        .await
+        .unwrap();
+    assert!(
+        !incompatible,
+        "money v2 changes the type of Order.total.cents"
+    );
+    assert_eq!(
+        code(
+            client
+                .register("orders-value", &with_money(2))
+                .await
+                .unwrap_err()
+        ),
+        (Some(409), Some(409))
+    );
+    assert!(client
+        .test_compatibility("orders-value", &with_money(3), Version::Latest)
+        .await
+        .unwrap());
+    assert_eq!(
+        client
+            .register("orders-value", &with_money(3))
+            .await
+            .unwrap(),
+        5
+    );
+}

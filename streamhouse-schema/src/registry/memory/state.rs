@@ -223,6 +223,45 @@ impl State {
         Ok(())
     }
 
+    /// The schemas `references` name, with theirs after them (depth first, each once, by
+    /// the name the referring schema uses), for parsing a schema that uses them.
+    fn referenced(
+        &self,
+        operation: Operation,
+        references: &[SchemaReference],
+    ) -> Result<Vec<(String, String)>, RegistryError> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut seen: Vec<i32> = Vec::new();
+        let mut pending: Vec<SchemaReference> = references.iter().rev().cloned().collect();
+        while let Some(reference) = pending.pop() {
+            let entry = self
+                .live_entry(
+                    operation,
+                    &reference.subject,
+                    Version::from(reference.version),
+                )
+                .map_err(|_| {
+                    invalid_schema(
+                        operation,
+                        format!(
+                            "reference '{}' to subject '{}' version {} does not exist",
+                            reference.name, reference.subject, reference.version
+                        ),
+                    )
+                })?;
+            if seen.contains(&entry.id) {
+                continue;
+            }
+            seen.push(entry.id);
+            let stored = self.stored(operation, entry.id)?;
+            pending.extend(stored.schema.references.iter().rev().cloned());
+            if pairs.iter().all(|(name, _)| *name != reference.name) {
+                pairs.push((reference.name.clone(), stored.schema.schema.clone()));
+            }
+        }
+        Ok(pairs)
+    }
+
     /// Why `candidate` may not follow `existing` (oldest first) under `level`; empty when
     /// it may.
     fn incompatibilities(
@@ -235,11 +274,18 @@ impl State {
         if level == CompatibilityLevel::None || existing.is_empty() {
             return Ok(Vec::new());
         }
-        let mut texts = Vec::with_capacity(existing.len());
-        let mut references = !candidate.references.is_empty();
+        let parse = |schema: &Schema| -> Result<compat::ParsedSchema, RegistryError> {
+            let referenced = self.referenced(operation, &schema.references)?;
+            let pairs: Vec<(&str, &str)> = referenced
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str()))
+                .collect();
+            compat::parse_schema_with_references(schema.schema_type, &schema.schema, &pairs)
+                .map_err(|error| invalid_schema(operation, error))
+        };
+        let mut parsed = Vec::with_capacity(existing.len());
         for entry in existing {
             let stored = self.stored(operation, entry.id)?;
-            references |= !stored.schema.references.is_empty();
             if stored.schema.schema_type != candidate.schema_type {
                 return Ok(vec![format!(
                     "Incompatible because of different schema type: version {} is {}, the \
@@ -247,15 +293,11 @@ impl State {
                     entry.version, stored.schema.schema_type, candidate.schema_type
                 )]);
             }
-            texts.push(stored.schema.schema.as_str());
+            parsed.push(parse(&stored.schema)?);
         }
-        if references {
-            // `compat` cannot resolve imported types: such subjects are not checked.
-            return Ok(Vec::new());
-        }
-        let report =
-            compat::check_compatibility(candidate.schema_type, level, &candidate.schema, &texts)
-                .map_err(|error| invalid_schema(operation, error))?;
+        // Referenced types (Avro named types, JSON `$ref`s, Protobuf imports) are resolved
+        // from the referenced versions, as the registry server does.
+        let report = compat::check_parsed(level, &parse(candidate)?, &parsed);
         Ok(report.messages)
     }
 
