@@ -6,9 +6,10 @@
 #![cfg(all(feature = "kafka", feature = "server"))]
 
 mod kafka_common;
+mod python_peer;
 mod server_common;
 
-use std::path::PathBuf;
+use python_peer::{python, workspace_root};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,23 +83,6 @@ fn order_json(order: &Order) -> serde_json::Value {
         "amount": order.amount,
         "lines": order.lines.iter().map(|l| json!({"sku": l.sku, "quantity": l.quantity})).collect::<Vec<_>>(),
     })
-}
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
-
-fn python() -> PathBuf {
-    let python = std::env::var_os("STREAMHOUSE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/setup-python.sh first (or set STREAMHOUSE_PYTHON)",
-        python.display()
-    );
-    python
 }
 
 /// One direction-pair of a format: what our producer sends, what Python must read, and what

@@ -7,7 +7,9 @@
 //! without it the test fails and says so.
 #![cfg(feature = "server")]
 
-use std::path::PathBuf;
+mod python_peer;
+
+use python_peer::{python, workspace_root};
 use std::process::Command;
 use std::sync::Arc;
 
@@ -92,33 +94,6 @@ fn expected(order: &Order) -> Value {
         "total_cents": order.total_cents,
         "paid": order.paid,
     })
-}
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
-
-/// The venv's python (or STREAMHOUSE_PYTHON), checked to have confluent_kafka and grpc_tools.
-fn python() -> PathBuf {
-    let python = std::env::var_os("STREAMHOUSE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
-    let probe = Command::new(&python)
-        .args(["-c", "import confluent_kafka.schema_registry, grpc_tools"])
-        .output();
-    match probe {
-        Ok(output) if output.status.success() => python,
-        Ok(output) => panic!(
-            "{} lacks confluent-kafka or grpcio-tools ({}). Run scripts/setup-python.sh first.",
-            python.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-        Err(error) => panic!(
-            "cannot run {} ({error}). Run scripts/setup-python.sh first (or set STREAMHOUSE_PYTHON).",
-            python.display()
-        ),
-    }
 }
 
 #[tokio::test]

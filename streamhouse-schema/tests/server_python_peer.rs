@@ -5,39 +5,13 @@
 //! Needs `scripts/setup-python.sh`.
 #![cfg(feature = "server")]
 
+mod python_peer;
 mod server_common;
 
-use std::path::PathBuf;
+use python_peer::{python, workspace_root};
 use std::process::Command;
 
 use server_common::{Backend, TestRegistry};
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
-
-/// The venv's python (or STREAMHOUSE_PYTHON), checked to have confluent_kafka and grpc_tools.
-fn python() -> PathBuf {
-    let python = std::env::var_os("STREAMHOUSE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
-    let probe = Command::new(&python)
-        .args(["-c", "import confluent_kafka.schema_registry, grpc_tools"])
-        .output();
-    match probe {
-        Ok(output) if output.status.success() => python,
-        Ok(output) => panic!(
-            "{} lacks confluent-kafka or grpcio-tools ({}). Run scripts/setup-python.sh first.",
-            python.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-        Err(error) => panic!(
-            "cannot run {} ({error}). Run scripts/setup-python.sh first (or set STREAMHOUSE_PYTHON).",
-            python.display()
-        ),
-    }
-}
 
 /// Runs `tests/python/{script}` against `r`, asserting it passed all its checks.
 async fn run_peer(r: &TestRegistry, script: &str) {
