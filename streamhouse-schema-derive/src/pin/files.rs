@@ -9,10 +9,12 @@ use serde_json::Value;
 use streamhouse_schema_core::compat::{CompatError, CompatibilityLevel};
 use streamhouse_schema_core::json_schema::{to_json_schema, JsonSchemaDraft};
 use streamhouse_schema_core::model::TypeModel;
+use streamhouse_schema_core::proto_file::{parse_proto, print_proto};
+use streamhouse_schema_core::protobuf::{ProtoBuildError, ProtoSchema};
 use streamhouse_schema_core::SchemaFormat;
 
-use super::report;
-use super::verdict::verdict;
+use super::verdict::{verdict, Finding};
+use super::{proto, report};
 use crate::ast::Container;
 use crate::ctxt::Ctxt;
 
@@ -132,6 +134,71 @@ fn pretty(json: &Value) -> String {
     serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string()) + "\n"
 }
 
+/// The type's schema in the pin's format, as the runtime registers it.
+enum Current {
+    /// Avro or JSON Schema: a JSON document.
+    Json(Value),
+    /// Protobuf: the generated file and its `.proto` text.
+    Proto(Box<ProtoSchema>),
+}
+
+impl Current {
+    fn build(
+        format: SchemaFormat,
+        model: &TypeModel,
+        avro: &Value,
+    ) -> Result<Self, ProtoBuildError> {
+        Ok(match format {
+            SchemaFormat::Avro => Current::Json(avro.clone()),
+            SchemaFormat::Json => Current::Json(to_json_schema(model, JsonSchemaDraft::default())),
+            SchemaFormat::Protobuf => Current::Proto(Box::new(ProtoSchema::build(model)?)),
+        })
+    }
+
+    /// What a pinned file holds.
+    fn text(&self) -> String {
+        match self {
+            Current::Json(json) => pretty(json),
+            Current::Proto(proto) => proto.text().to_string(),
+        }
+    }
+
+    /// Whether the pinned `text` is this schema already (so an update writes nothing).
+    fn same_as(&self, text: &str) -> bool {
+        match self {
+            Current::Json(json) => serde_json::from_str::<Value>(text).ok().as_ref() == Some(json),
+            Current::Proto(proto) => {
+                parse_proto(text).is_ok_and(|file| print_proto(&file) == proto.text())
+            }
+        }
+    }
+
+    /// The error of one finding against the pinned version `pinned`.
+    fn report(
+        &self,
+        c: &Container,
+        pin: &report::Pin<'_>,
+        finding: &Finding,
+        pinned: Option<&str>,
+    ) -> syn::Error {
+        match self {
+            Current::Json(json) => {
+                let old = pinned.and_then(|t| serde_json::from_str::<Value>(t).ok());
+                report::error(c, pin, finding, json, old.as_ref())
+            }
+            Current::Proto(proto) => {
+                let old = pinned.and_then(|t| parse_proto(t).ok()).unwrap_or_default();
+                let files = proto::Files {
+                    current: proto.file(),
+                    pinned: &old,
+                };
+                let loc = proto::locate(&files, finding);
+                report::render(c, pin, finding, &loc, &proto::hint(&files, finding))
+            }
+        }
+    }
+}
+
 /// Checks (or, with `STREAMHOUSE_SCHEMA_UPDATE=1`, refreshes) the pinned files. Returns
 /// tokens that make the build depend on those files and on the variable.
 pub fn check(
@@ -148,10 +215,6 @@ pub fn check(
     let path = resolve(rel, source_file);
     let is_dir_pin = rel.ends_with('/') || path.is_dir();
     let format = match pin_format(&path, is_dir_pin) {
-        Ok(SchemaFormat::Protobuf) => {
-            cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: pin {rel:?}: Protobuf (.proto) pins are not supported yet; pin the Avro (.avsc) or JSON Schema (.json) view")));
-            return quote!();
-        }
         Ok(f) => f,
         Err(e) => {
             cx.syn_error(syn::Error::new(pin.span, format!("`{ty_name}`: {e}")));
@@ -159,13 +222,15 @@ pub fn check(
         }
     };
     // The document the runtime registers for this format.
-    let json_schema;
-    let current: &Value = match format {
-        SchemaFormat::Json => {
-            json_schema = to_json_schema(model, JsonSchemaDraft::default());
-            &json_schema
+    let current = match Current::build(format, model, avro) {
+        Ok(current) => current,
+        Err(e) => {
+            cx.syn_error(syn::Error::new(
+                pin.span,
+                format!("`{ty_name}`: pin {rel:?}: the type has no Protobuf schema: {e}"),
+            ));
+            return quote!();
         }
-        _ => avro,
     };
     let level = match &c.attrs.compatibility {
         None => CompatibilityLevel::Backward,
@@ -184,7 +249,7 @@ pub fn check(
             return quote!();
         }
     };
-    let current_text = pretty(current);
+    let current_text = current.text();
     if pins.is_empty() {
         if update {
             let target = if is_dir_pin {
@@ -221,19 +286,15 @@ pub fn check(
     };
     let broke = match verdict(format, level, &current_text, &pinned) {
         Ok(findings) => {
-            let pinned_json: Vec<Option<Value>> = pins
-                .iter()
-                .map(|p| serde_json::from_str::<Value>(&p.text).ok())
-                .collect();
             for finding in &findings {
-                let old = pinned_json.get(finding.version).and_then(Option::as_ref);
+                let old = pins.get(finding.version).map(|p| p.text.as_str());
                 let against = report::Pin {
                     format,
                     level,
                     span: pin.span,
                     shown: &shown(finding.version),
                 };
-                cx.syn_error(report::error(c, &against, finding, current, old));
+                cx.syn_error(current.report(c, &against, finding, old));
             }
             !findings.is_empty()
         }
@@ -257,9 +318,8 @@ pub fn check(
     };
     let files: Vec<PathBuf> = pins.iter().map(|p| p.path.clone()).collect();
     if update && !broke {
-        let latest = pins.last().map(|p| p.text.trim()).unwrap_or("");
-        let latest_json: Option<Value> = serde_json::from_str(latest).ok();
-        if latest_json.as_ref() != Some(current) {
+        let latest = pins.last().map(|p| p.text.as_str()).unwrap_or("");
+        if !current.same_as(latest) {
             let target = if is_dir_pin {
                 path.join(format!("v{:03}.{}", pins.len() + 1, extension(format)))
             } else {
@@ -370,6 +430,69 @@ mod tests {
         );
         assert!(broken[0].contains("v002.avsc"), "{broken:?}");
         assert_eq!(versions(&dir), ["v001.avsc", "v002.avsc"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The same workflow on a `.proto` file pin: the update writes the generated `.proto`
+    /// text, refreshes it after a compatible change, and a renumbered field (which the
+    /// registry would accept) is an error that leaves the pinned file alone.
+    #[test]
+    fn proto_pins_are_written_checked_and_refreshed() {
+        let dir = std::env::temp_dir().join(format!("shs-pin-proto-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("order.proto");
+        let pin = file.display().to_string();
+        let v1: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "shop", pin = #pin)]
+            struct Order { #[stream_schema(tag = 1)] id: String }
+        };
+        let v2: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "shop", pin = #pin)]
+            struct Order {
+                #[stream_schema(tag = 1)] id: String,
+                #[stream_schema(tag = 2)] qty: i32,
+            }
+        };
+        let renumbered: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "shop", pin = #pin)]
+            struct Order {
+                #[stream_schema(tag = 1)] id: String,
+                #[stream_schema(tag = 3)] qty: i32,
+            }
+        };
+        let untagged: syn::DeriveInput = syn::parse_quote! {
+            #[stream_schema(namespace = "shop", pin = #pin)]
+            struct Order { id: String }
+        };
+
+        assert_eq!(run(v1.clone(), true), Vec::<String>::new());
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "syntax = \"proto3\";\n\npackage shop;\n\nmessage Order {\n  string id = 1;\n}\n"
+        );
+        assert_eq!(run(v1, false), Vec::<String>::new());
+
+        assert_eq!(run(v2, true), Vec::<String>::new());
+        let refreshed = std::fs::read_to_string(&file).unwrap();
+        assert!(refreshed.contains("  int32 qty = 2;\n"), "{refreshed}");
+
+        let broken = run(renumbered, true);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(
+            broken[0].starts_with("`Order.qty` breaks BACKWARD compatibility")
+                && broken[0].contains("FIELD_RENUMBERED")
+                && broken[0].contains("#[stream_schema(tag = 2)]"),
+            "{broken:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), refreshed);
+
+        let missing_tag = run(untagged, false);
+        assert_eq!(missing_tag.len(), 1, "{missing_tag:?}");
+        assert!(
+            missing_tag[0].contains("has no Protobuf schema") && missing_tag[0].contains("tag = N"),
+            "{missing_tag:?}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

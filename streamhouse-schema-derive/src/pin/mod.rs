@@ -12,6 +12,7 @@
 mod files;
 mod locate;
 mod model;
+mod proto;
 mod report;
 mod scan;
 mod verdict;

@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use serde_json::Value;
 use streamhouse_schema_core::compat::{CompatibilityLevel, IncompatibilityKind as Kind};
 
-use super::locate::{locate, locate_json};
+use super::locate::{locate, locate_json, Location};
 use super::verdict::{Direction, Finding};
 use crate::ast::{Container, Data};
 use streamhouse_schema_core::SchemaFormat;
@@ -29,18 +29,12 @@ pub fn error(
     current: &Value,
     pinned: Option<&Value>,
 ) -> syn::Error {
-    let Pin {
-        format,
-        level,
-        span: pin_span,
-        shown,
-    } = *pin;
+    let format = pin.format;
     // The finding's path is in the reader's schema.
     let (reader, writer) = match finding.direction {
         Direction::NewReadsOld => (Some(current), pinned),
         Direction::OldReadsNew => (pinned, Some(current)),
     };
-    let ty_name = c.ident.to_string();
     let p = &finding.problem;
     let loc = match format {
         SchemaFormat::Avro => reader.map(|r| locate(r, &p.path)).unwrap_or_default(),
@@ -52,10 +46,51 @@ pub fn error(
             loc
         }
     };
-    let field = loc.root_field.as_deref().and_then(|name| match &c.data {
+    let removed = is_removed(c, &loc);
+    let mut hint = hint(p.kind, finding.direction, removed).to_string();
+    // The exact alias to add when the annotated type itself was renamed or moved.
+    if let (Kind::NameMismatch, Direction::NewReadsOld, "/name") =
+        (p.kind, finding.direction, p.path.as_str())
+    {
+        if let Some(old) = pinned.and_then(full_name) {
+            hint = format!(
+                "keep the old name and namespace, or record the old full name on the type: \
+                 #[stream_schema(alias = \"{old}\")]"
+            );
+        }
+    }
+    render(c, pin, finding, &loc, &hint)
+}
+
+/// The root field of `loc` is gone from the type (nothing nested under it is named).
+pub fn is_removed(c: &Container, loc: &Location) -> bool {
+    root_field(c, loc).is_none() && loc.root_field.is_some() && loc.nested.is_empty()
+}
+
+fn root_field<'c>(c: &'c Container<'c>, loc: &Location) -> Option<&'c crate::ast::Field<'c>> {
+    loc.root_field.as_deref().and_then(|name| match &c.data {
         Data::Struct(_, fields) => fields.iter().find(|f| f.name == name),
         Data::Enum(_) => None,
-    });
+    })
+}
+
+/// The error of one finding located at `loc`, with `hint` saying how to fix it.
+pub fn render(
+    c: &Container,
+    pin: &Pin<'_>,
+    finding: &Finding,
+    loc: &Location,
+    hint: &str,
+) -> syn::Error {
+    let Pin {
+        level,
+        span: pin_span,
+        shown,
+        ..
+    } = *pin;
+    let ty_name = c.ident.to_string();
+    let p = &finding.problem;
+    let field = root_field(c, loc);
     // The field when it is still there; the type for problems of the type itself; the
     // attribute when the field was removed (nothing else is left to point at).
     let (span, mut at) = match (field, &loc.root_field) {
@@ -75,6 +110,10 @@ pub fn error(
     }
     let dir = finding.direction;
     let who = match dir {
+        _ if p.kind == Kind::FieldRenumbered => {
+            "readers on either side of the change silently drop this field's values written under the other number \
+             (the registry accepts the change: it sees one field removed and another added; the build does not)"
+        }
         Direction::NewReadsOld => {
             "consumers built with the new type cannot read records already written with the pinned schema"
         }
@@ -82,17 +121,6 @@ pub fn error(
             "consumers still on the pinned schema cannot read records written with the new type"
         }
     };
-    let removed = field.is_none() && loc.root_field.is_some() && loc.nested.is_empty();
-    let mut hint = hint(p.kind, dir, removed).to_string();
-    // The exact alias to add when the annotated type itself was renamed or moved.
-    if let (Kind::NameMismatch, Direction::NewReadsOld, "/name") = (p.kind, dir, p.path.as_str()) {
-        if let Some(old) = pinned.and_then(full_name) {
-            hint = format!(
-                "keep the old name and namespace, or record the old full name on the type: \
-                 #[stream_schema(alias = \"{old}\")]"
-            );
-        }
-    }
     syn::Error::new(
         span,
         format!(

@@ -2,7 +2,14 @@
 //! checks, and what the registry's own checker (`streamhouse_schema_core::compat::can_read`,
 //! the function its `check_parsed` calls) finds for each. Pure, so the corpus test can hold
 //! it to the registry's verdict on the same schema pairs.
+//!
+//! One rule is stricter than the registry's: a Protobuf field that kept its name but
+//! changed its number (`FIELD_RENUMBERED`, from `compat::protobuf::renumbered_fields`).
+//! Confluent accepts it, seeing one field removed and another added, but readers then drop
+//! every value written under the old number, which is what an edit of inferred tags
+//! does by accident. Every other finding is the registry's, in the registry's order.
 
+use streamhouse_schema_core::compat::protobuf::renumbered_fields;
 use streamhouse_schema_core::compat::{
     can_read, parse_schema, CompatError, CompatibilityLevel, Incompatibility, ParsedSchema,
 };
@@ -29,6 +36,9 @@ pub struct Finding {
 /// Checks `current` against the pinned versions (oldest first) under `level`, exactly as the
 /// registry checks a candidate against a subject's registered versions: non-transitive
 /// levels against the latest only, transitive ones against all, `NONE` against none.
+///
+/// For Protobuf, renumbered fields are added after the registry's findings of each version
+/// (once per version, in the first direction the level checks).
 ///
 /// Every schema is parsed first, so a broken pinned file is an error even under `NONE`
 /// (`InvalidExistingSchema` names its index).
@@ -84,15 +94,51 @@ pub fn verdict(
                     }),
             );
         }
+        findings.extend(renumbered(level, &candidate, old, version));
     }
     Ok(findings)
+}
+
+/// The Protobuf fields that kept their name but not their number between the pinned
+/// version `old` and `candidate`, as findings in the first direction `level` checks.
+fn renumbered(
+    level: CompatibilityLevel,
+    candidate: &ParsedSchema,
+    old: &ParsedSchema,
+    version: usize,
+) -> Vec<Finding> {
+    let (ParsedSchema::Protobuf(new_file), ParsedSchema::Protobuf(old_file)) = (candidate, old)
+    else {
+        return Vec::new();
+    };
+    let (direction, problems) = if level.checks_backward() {
+        (
+            Direction::NewReadsOld,
+            renumbered_fields(new_file, old_file),
+        )
+    } else if level.checks_forward() {
+        (
+            Direction::OldReadsNew,
+            renumbered_fields(old_file, new_file),
+        )
+    } else {
+        return Vec::new();
+    };
+    problems
+        .into_iter()
+        .map(|problem| Finding {
+            version,
+            direction,
+            problem,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::Value;
-    use streamhouse_schema_core::compat::check_compatibility;
+    use streamhouse_schema_core::compat::{check_compatibility, IncompatibilityKind};
 
     /// The corpus the registry's own tests run (`streamhouse-schema/tests/compat_corpus.rs`).
     const CORPUS: &str =
@@ -114,6 +160,7 @@ mod tests {
         let cases = corpus["cases"].as_array().unwrap();
         assert!(cases.len() >= 40, "the corpus lost cases: {}", cases.len());
         let mut incompatible = 0;
+        let mut renumbered = Vec::new();
         for case in cases {
             let name = case["name"].as_str().unwrap();
             let format: SchemaFormat = case["format"].as_str().unwrap().parse().unwrap();
@@ -134,8 +181,15 @@ mod tests {
                 .filter_map(|m| m.split(' ').next())
                 .collect();
             let pin = verdict(format, level, &candidate, &existing).unwrap();
+            // The one stricter rule aside, the pin finds what the registry finds.
+            let (stricter, pin): (Vec<Finding>, Vec<Finding>) = pin
+                .into_iter()
+                .partition(|f| f.problem.kind == IncompatibilityKind::FieldRenumbered);
             let pin_kinds: Vec<&str> = pin.iter().map(|f| f.problem.kind.as_str()).collect();
             assert_eq!(pin_kinds, registry_kinds, "{name}");
+            if !stricter.is_empty() {
+                renumbered.push(name.to_string());
+            }
 
             let expected: Vec<&str> = case["kinds"]
                 .as_array()
@@ -153,8 +207,21 @@ mod tests {
                 incompatible += 1;
             }
         }
-        // Both verdicts occur, so the comparison is not vacuous.
+        // Both verdicts occur, in every format, so the comparison is not vacuous.
         assert!(incompatible > 10 && incompatible < cases.len());
+        for format in ["AVRO", "JSON", "PROTOBUF"] {
+            let of_format = |compatible: bool| {
+                cases
+                    .iter()
+                    .any(|c| c["format"] == format && c["compatible"].as_bool() == Some(compatible))
+            };
+            assert!(of_format(true) && of_format(false), "{format}");
+        }
+        // The renumbered field the registry accepts is the only corpus pair the pin refuses.
+        assert_eq!(
+            renumbered,
+            ["protobuf: field renumbered (Confluent: removed + added)"]
+        );
     }
 
     #[test]
@@ -195,6 +262,39 @@ mod tests {
                 )
             ]
         );
+    }
+
+    /// A renumbered Protobuf field is reported once per pinned version, in the first
+    /// direction the level checks, with the number it had in that direction's writer.
+    #[test]
+    fn renumbered_proto_fields_are_refused_in_the_checked_direction() {
+        let v1 = "syntax = \"proto3\"; package p; message M { string id = 1; int32 qty = 2; }";
+        let current = "syntax = \"proto3\"; package p; message M { string id = 1; int32 qty = 3; }";
+        let found = |level| -> Vec<(Direction, &'static str, String)> {
+            verdict(SchemaFormat::Protobuf, level, current, &[v1])
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.direction, f.problem.kind.as_str(), f.problem.path))
+                .collect()
+        };
+        let kind = "FIELD_RENUMBERED";
+        let backward = vec![(Direction::NewReadsOld, kind, "/M/fields/2".to_string())];
+        assert_eq!(found(CompatibilityLevel::Backward), backward);
+        assert_eq!(found(CompatibilityLevel::Full), backward);
+        assert_eq!(
+            found(CompatibilityLevel::Forward),
+            vec![(Direction::OldReadsNew, kind, "/M/fields/3".to_string())]
+        );
+        assert_eq!(found(CompatibilityLevel::None), vec![]);
+        // The registry itself accepts the pair.
+        let registry = check_compatibility(
+            SchemaFormat::Protobuf,
+            CompatibilityLevel::Full,
+            current,
+            &[v1],
+        )
+        .unwrap();
+        assert!(registry.is_compatible(), "{registry:?}");
     }
 
     #[test]
