@@ -151,7 +151,7 @@ impl Resolution {
                         match pos {
                             Some(p) if *p == next && self.is_verbatim(*plan) => {
                                 next = p + 1;
-                                self.consume(*plan, input, depth + 1)?;
+                                self.consume_child(*plan, input, depth)?;
                             }
                             Some(p) => {
                                 flush_span(span, input, out);

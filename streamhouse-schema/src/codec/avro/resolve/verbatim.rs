@@ -98,7 +98,7 @@ impl Resolution {
             Some(Plan::Array(items)) => {
                 while let Some(n) = block_count(input)? {
                     for _ in 0..n {
-                        self.consume(*items, input, depth + 1)?;
+                        self.consume_child(*items, input, depth)?;
                     }
                 }
                 Ok(())
@@ -115,7 +115,7 @@ impl Resolution {
             }
             Some(Plan::Record(rec)) => {
                 for (_, plan) in &rec.writer_fields {
-                    self.consume(*plan, input, depth + 1)?;
+                    self.consume_child(*plan, input, depth)?;
                 }
                 Ok(())
             }
@@ -133,6 +133,28 @@ impl Resolution {
             _ => Err(DecodeError::Incompatible(
                 "internal: not a verbatim plan".into(),
             )),
+        }
+    }
+
+    /// Consumes a child value: scalars here, without a call per field (most fields are
+    /// scalars, and this walk is most of a resolved decode), the rest through
+    /// [`consume`](Self::consume).
+    #[inline(always)]
+    pub(super) fn consume_child(
+        &self,
+        id: PlanId,
+        input: &mut &[u8],
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        match self.plans.get(id) {
+            Some(Plan::CopyNull) => Ok(()),
+            Some(Plan::CopyVarint) => read_long(input).map(drop),
+            Some(Plan::CopyLengthPrefixed) => {
+                let n = read_len(input)?;
+                read_exact(input, n).map(drop)
+            }
+            Some(Plan::CopyDouble) => read_exact(input, 8).map(drop),
+            _ => self.consume(id, input, depth + 1),
         }
     }
 
