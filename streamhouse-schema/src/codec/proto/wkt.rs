@@ -72,343 +72,294 @@ fn merge_timestamp(
     }
 }
 
+/// Values carried as a `google.protobuf.Timestamp`: seconds and nanoseconds since the Unix
+/// epoch (a local date-time as the same wall-clock time in UTC).
+#[allow(dead_code)]
+trait TimestampParts: Sized {
+    fn parts(&self) -> (i64, u32);
+    fn from_parts(seconds: i64, nanos: u32) -> Result<Self, DecodeError>;
+    fn epoch() -> Self;
+}
+
+/// Values carried as `int32` days since 1970-01-01.
+#[allow(dead_code)]
+trait EpochDays: Sized {
+    fn days(&self) -> i32;
+    fn from_days(days: i32) -> Option<Self>;
+    fn epoch() -> Self;
+}
+
+/// Values carried as `int64` microseconds since midnight.
+#[allow(dead_code)]
+trait MicrosOfDay: Sized {
+    fn micros(&self) -> i64;
+    fn from_micros(micros: i64) -> Option<Self>;
+    fn midnight() -> Self;
+}
+
+/// One `ProtoValue` for every `TimestampParts` type.
+#[allow(unused_macros)]
+macro_rules! timestamp_values {
+    ($($t:ty),*) => {$(
+        impl ProtoValue for $t {
+            const WIRE_TYPE: WireType = WireType::LengthDelimited;
+            #[inline]
+            fn encode_value(&self, buf: &mut impl BufMut) {
+                let (seconds, nanos) = self.parts();
+                encode_timestamp(seconds, nanos as i32, buf)
+            }
+            #[inline]
+            fn value_len(&self) -> usize {
+                let (seconds, nanos) = self.parts();
+                delimited_len(timestamp_body_len(seconds, nanos as i32))
+            }
+            fn merge_value(
+                &mut self,
+                buf: &mut impl Buf,
+                ctx: DecodeContext,
+            ) -> Result<(), DecodeError> {
+                let (seconds, nanos) = self.parts();
+                let (s, n) = merge_timestamp(seconds, nanos as i32, buf, ctx)?;
+                *self = <$t as TimestampParts>::from_parts(s, n)?;
+                Ok(())
+            }
+            #[inline]
+            fn is_default(&self) -> bool {
+                // A message: always written when the field is.
+                false
+            }
+            #[inline]
+            fn proto_default() -> Self {
+                <$t as TimestampParts>::epoch()
+            }
+        }
+        impl ProtoElement for $t {}
+    )*};
+}
+
+/// One `ProtoValue` for every `EpochDays` type.
+#[allow(unused_macros)]
+macro_rules! epoch_day_values {
+    ($($t:ty),*) => {$(
+        impl ProtoValue for $t {
+            const WIRE_TYPE: WireType = WireType::Varint;
+            #[inline]
+            fn encode_value(&self, buf: &mut impl BufMut) {
+                encode_varint(self.days() as i64 as u64, buf)
+            }
+            #[inline]
+            fn value_len(&self) -> usize {
+                encoded_len_varint(self.days() as i64 as u64)
+            }
+            fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+                let days = decode_varint(buf)? as i32;
+                *self = <$t as EpochDays>::from_days(days).ok_or_else(|| {
+                    invalid(format!("date {days} days from 1970-01-01 is out of range"))
+                })?;
+                Ok(())
+            }
+            #[inline]
+            fn is_default(&self) -> bool {
+                self.days() == 0
+            }
+            #[inline]
+            fn proto_default() -> Self {
+                <$t as EpochDays>::epoch()
+            }
+        }
+        impl ProtoElement for $t {
+            const PACKED: bool = true;
+        }
+    )*};
+}
+
+/// One `ProtoValue` for every `MicrosOfDay` type.
+#[allow(unused_macros)]
+macro_rules! time_of_day_values {
+    ($($t:ty),*) => {$(
+        impl ProtoValue for $t {
+            const WIRE_TYPE: WireType = WireType::Varint;
+            #[inline]
+            fn encode_value(&self, buf: &mut impl BufMut) {
+                encode_varint(self.micros() as u64, buf)
+            }
+            #[inline]
+            fn value_len(&self) -> usize {
+                encoded_len_varint(self.micros() as u64)
+            }
+            fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
+                let micros = decode_varint(buf)? as i64;
+                *self = <$t as MicrosOfDay>::from_micros(micros)
+                    .ok_or_else(|| invalid(format!("time of day {micros} µs is out of range")))?;
+                Ok(())
+            }
+            #[inline]
+            fn is_default(&self) -> bool {
+                self.micros() == 0
+            }
+            #[inline]
+            fn proto_default() -> Self {
+                <$t as MicrosOfDay>::midnight()
+            }
+        }
+        impl ProtoElement for $t {
+            const PACKED: bool = true;
+        }
+    )*};
+}
+
 #[cfg(feature = "chrono")]
 mod chrono_impls {
     use super::*;
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
-    fn from_parts(seconds: i64, nanos: u32) -> Result<DateTime<Utc>, DecodeError> {
-        DateTime::from_timestamp(seconds, nanos).ok_or_else(|| {
-            invalid(format!(
-                "Timestamp {seconds}s {nanos}ns is outside the range chrono supports"
-            ))
-        })
-    }
-
-    impl ProtoValue for DateTime<Utc> {
-        const WIRE_TYPE: WireType = WireType::LengthDelimited;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            encode_timestamp(self.timestamp(), self.timestamp_subsec_nanos() as i32, buf)
+    impl TimestampParts for DateTime<Utc> {
+        fn parts(&self) -> (i64, u32) {
+            (self.timestamp(), self.timestamp_subsec_nanos())
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            delimited_len(timestamp_body_len(
-                self.timestamp(),
-                self.timestamp_subsec_nanos() as i32,
-            ))
+        fn from_parts(seconds: i64, nanos: u32) -> Result<Self, DecodeError> {
+            DateTime::from_timestamp(seconds, nanos).ok_or_else(|| {
+                invalid(format!(
+                    "Timestamp {seconds}s {nanos}ns is outside the range chrono supports"
+                ))
+            })
         }
-        fn merge_value(
-            &mut self,
-            buf: &mut impl Buf,
-            ctx: DecodeContext,
-        ) -> Result<(), DecodeError> {
-            let (s, n) = merge_timestamp(
-                self.timestamp(),
-                self.timestamp_subsec_nanos() as i32,
-                buf,
-                ctx,
-            )?;
-            *self = from_parts(s, n)?;
-            Ok(())
-        }
-        #[inline]
-        fn is_default(&self) -> bool {
-            // A message: always written when the field is.
-            false
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             DateTime::UNIX_EPOCH
         }
     }
-    impl ProtoElement for DateTime<Utc> {}
 
     /// A local date-time is carried as a Timestamp of the same wall-clock time in UTC.
-    impl ProtoValue for NaiveDateTime {
-        const WIRE_TYPE: WireType = WireType::LengthDelimited;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            self.and_utc().encode_value(buf)
+    impl TimestampParts for NaiveDateTime {
+        fn parts(&self) -> (i64, u32) {
+            self.and_utc().parts()
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            self.and_utc().value_len()
+        fn from_parts(seconds: i64, nanos: u32) -> Result<Self, DecodeError> {
+            DateTime::<Utc>::from_parts(seconds, nanos).map(|utc| utc.naive_utc())
         }
-        fn merge_value(
-            &mut self,
-            buf: &mut impl Buf,
-            ctx: DecodeContext,
-        ) -> Result<(), DecodeError> {
-            let mut utc = self.and_utc();
-            utc.merge_value(buf, ctx)?;
-            *self = utc.naive_utc();
-            Ok(())
-        }
-        #[inline]
-        fn is_default(&self) -> bool {
-            false
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             DateTime::UNIX_EPOCH.naive_utc()
         }
     }
-    impl ProtoElement for NaiveDateTime {}
 
     const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
-    /// `int32` days since 1970-01-01.
-    impl ProtoValue for NaiveDate {
-        const WIRE_TYPE: WireType = WireType::Varint;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            let days = self.num_days_from_ce_() - EPOCH_DAYS_FROM_CE;
-            encode_varint(days as i64 as u64, buf)
+    impl EpochDays for NaiveDate {
+        fn days(&self) -> i32 {
+            self.num_days_from_ce() - EPOCH_DAYS_FROM_CE
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            encoded_len_varint((self.num_days_from_ce_() - EPOCH_DAYS_FROM_CE) as i64 as u64)
-        }
-        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
-            let days = decode_varint(buf)? as i32;
-            *self = days
-                .checked_add(EPOCH_DAYS_FROM_CE)
+        fn from_days(days: i32) -> Option<Self> {
+            days.checked_add(EPOCH_DAYS_FROM_CE)
                 .and_then(NaiveDate::from_num_days_from_ce_opt)
-                .ok_or_else(|| {
-                    invalid(format!("date {days} days from 1970-01-01 is out of range"))
-                })?;
-            Ok(())
         }
-        #[inline]
-        fn is_default(&self) -> bool {
-            self.num_days_from_ce_() == EPOCH_DAYS_FROM_CE
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             DateTime::UNIX_EPOCH.date_naive()
         }
     }
-    impl ProtoElement for NaiveDate {
-        const PACKED: bool = true;
-    }
 
-    trait DaysFromCe {
-        fn num_days_from_ce_(&self) -> i32;
-    }
-    impl DaysFromCe for NaiveDate {
-        fn num_days_from_ce_(&self) -> i32 {
-            chrono::Datelike::num_days_from_ce(self)
+    impl MicrosOfDay for NaiveTime {
+        fn micros(&self) -> i64 {
+            // Leap-second nanos (>= 1e9) are clamped into the last microsecond of the second.
+            i64::from(self.num_seconds_from_midnight()) * 1_000_000
+                + i64::from(self.nanosecond().min(999_999_999) / 1_000)
         }
-    }
-
-    fn micros_of_day(t: &NaiveTime) -> i64 {
-        // Leap-second nanos (>= 1e9) are clamped into the last microsecond of the second.
-        i64::from(t.num_seconds_from_midnight()) * 1_000_000
-            + i64::from(t.nanosecond().min(999_999_999) / 1_000)
-    }
-
-    /// `int64` microseconds since midnight.
-    impl ProtoValue for NaiveTime {
-        const WIRE_TYPE: WireType = WireType::Varint;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            encode_varint(micros_of_day(self) as u64, buf)
-        }
-        #[inline]
-        fn value_len(&self) -> usize {
-            encoded_len_varint(micros_of_day(self) as u64)
-        }
-        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
-            let micros = decode_varint(buf)? as i64;
-            let secs = u32::try_from(micros.div_euclid(1_000_000)).ok();
+        fn from_micros(micros: i64) -> Option<Self> {
+            let secs = u32::try_from(micros.div_euclid(1_000_000)).ok()?;
             let nanos = (micros.rem_euclid(1_000_000) * 1_000) as u32;
-            *self = secs
-                .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, nanos))
-                .ok_or_else(|| invalid(format!("time of day {micros} µs is out of range")))?;
-            Ok(())
+            NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos)
         }
-        #[inline]
-        fn is_default(&self) -> bool {
-            micros_of_day(self) == 0
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn midnight() -> Self {
             NaiveTime::MIN
         }
     }
-    impl ProtoElement for NaiveTime {
-        const PACKED: bool = true;
-    }
+
+    timestamp_values!(DateTime<Utc>, NaiveDateTime);
+    epoch_day_values!(NaiveDate);
+    time_of_day_values!(NaiveTime);
 }
 
 #[cfg(feature = "time")]
 mod time_impls {
-    //! The `time` crate's types, mapped exactly as chrono's: an instant as a Timestamp, a
-    //! local date-time as the Timestamp of the same wall-clock time in UTC, a date as `int32`
-    //! days since 1970-01-01, a time of day as `int64` microseconds since midnight.
+    //! The `time` crate's types, mapped exactly as chrono's.
     use super::*;
     use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
     /// The Julian day number of 1970-01-01.
     const EPOCH_JULIAN_DAY: i32 = 2_440_588;
 
-    fn from_parts(seconds: i64, nanos: u32) -> Result<OffsetDateTime, DecodeError> {
-        let total = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
-        OffsetDateTime::from_unix_timestamp_nanos(total).map_err(|_| {
-            invalid(format!(
-                "Timestamp {seconds}s {nanos}ns is outside the range the time crate supports"
-            ))
-        })
-    }
-
-    impl ProtoValue for OffsetDateTime {
-        const WIRE_TYPE: WireType = WireType::LengthDelimited;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            encode_timestamp(self.unix_timestamp(), self.nanosecond() as i32, buf)
+    impl TimestampParts for OffsetDateTime {
+        fn parts(&self) -> (i64, u32) {
+            (self.unix_timestamp(), self.nanosecond())
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            delimited_len(timestamp_body_len(
-                self.unix_timestamp(),
-                self.nanosecond() as i32,
-            ))
+        fn from_parts(seconds: i64, nanos: u32) -> Result<Self, DecodeError> {
+            let total = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+            OffsetDateTime::from_unix_timestamp_nanos(total).map_err(|_| {
+                invalid(format!(
+                    "Timestamp {seconds}s {nanos}ns is outside the range the time crate supports"
+                ))
+            })
         }
-        fn merge_value(
-            &mut self,
-            buf: &mut impl Buf,
-            ctx: DecodeContext,
-        ) -> Result<(), DecodeError> {
-            let (s, n) =
-                merge_timestamp(self.unix_timestamp(), self.nanosecond() as i32, buf, ctx)?;
-            *self = from_parts(s, n)?;
-            Ok(())
-        }
-        #[inline]
-        fn is_default(&self) -> bool {
-            // A message: always written when the field is.
-            false
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             OffsetDateTime::UNIX_EPOCH
         }
     }
-    impl ProtoElement for OffsetDateTime {}
 
-    impl ProtoValue for PrimitiveDateTime {
-        const WIRE_TYPE: WireType = WireType::LengthDelimited;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            self.assume_utc().encode_value(buf)
+    /// A local date-time is carried as a Timestamp of the same wall-clock time in UTC.
+    impl TimestampParts for PrimitiveDateTime {
+        fn parts(&self) -> (i64, u32) {
+            self.assume_utc().parts()
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            self.assume_utc().value_len()
+        fn from_parts(seconds: i64, nanos: u32) -> Result<Self, DecodeError> {
+            let utc = OffsetDateTime::from_parts(seconds, nanos)?.to_offset(UtcOffset::UTC);
+            Ok(PrimitiveDateTime::new(utc.date(), utc.time()))
         }
-        fn merge_value(
-            &mut self,
-            buf: &mut impl Buf,
-            ctx: DecodeContext,
-        ) -> Result<(), DecodeError> {
-            let mut utc = self.assume_utc();
-            utc.merge_value(buf, ctx)?;
-            let utc = utc.to_offset(UtcOffset::UTC);
-            *self = PrimitiveDateTime::new(utc.date(), utc.time());
-            Ok(())
-        }
-        #[inline]
-        fn is_default(&self) -> bool {
-            false
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             PrimitiveDateTime::new(
                 OffsetDateTime::UNIX_EPOCH.date(),
                 OffsetDateTime::UNIX_EPOCH.time(),
             )
         }
     }
-    impl ProtoElement for PrimitiveDateTime {}
 
-    fn days(d: &Date) -> i32 {
-        d.to_julian_day() - EPOCH_JULIAN_DAY
-    }
-
-    /// `int32` days since 1970-01-01.
-    impl ProtoValue for Date {
-        const WIRE_TYPE: WireType = WireType::Varint;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            encode_varint(days(self) as i64 as u64, buf)
+    impl EpochDays for Date {
+        fn days(&self) -> i32 {
+            self.to_julian_day() - EPOCH_JULIAN_DAY
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            encoded_len_varint(days(self) as i64 as u64)
-        }
-        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
-            let d = decode_varint(buf)? as i32;
-            *self = d
-                .checked_add(EPOCH_JULIAN_DAY)
+        fn from_days(days: i32) -> Option<Self> {
+            days.checked_add(EPOCH_JULIAN_DAY)
                 .and_then(|j| Date::from_julian_day(j).ok())
-                .ok_or_else(|| invalid(format!("date {d} days from 1970-01-01 is out of range")))?;
-            Ok(())
         }
-        #[inline]
-        fn is_default(&self) -> bool {
-            days(self) == 0
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn epoch() -> Self {
             OffsetDateTime::UNIX_EPOCH.date()
         }
     }
-    impl ProtoElement for Date {
-        const PACKED: bool = true;
-    }
 
-    fn micros_of_day(t: &Time) -> i64 {
-        let (h, m, s, micro) = t.as_hms_micro();
-        (i64::from(h) * 3_600 + i64::from(m) * 60 + i64::from(s)) * 1_000_000 + i64::from(micro)
-    }
-
-    /// `int64` microseconds since midnight.
-    impl ProtoValue for Time {
-        const WIRE_TYPE: WireType = WireType::Varint;
-        #[inline]
-        fn encode_value(&self, buf: &mut impl BufMut) {
-            encode_varint(micros_of_day(self) as u64, buf)
+    impl MicrosOfDay for Time {
+        fn micros(&self) -> i64 {
+            let (h, m, s, micro) = self.as_hms_micro();
+            (i64::from(h) * 3_600 + i64::from(m) * 60 + i64::from(s)) * 1_000_000 + i64::from(micro)
         }
-        #[inline]
-        fn value_len(&self) -> usize {
-            encoded_len_varint(micros_of_day(self) as u64)
-        }
-        fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
-            let micros = decode_varint(buf)? as i64;
-            let out_of_range = || invalid(format!("time of day {micros} µs is out of range"));
+        fn from_micros(micros: i64) -> Option<Self> {
             if !(0..86_400_000_000).contains(&micros) {
-                return Err(out_of_range());
+                return None;
             }
             let secs = micros / 1_000_000;
-            let (h, m, s) = (secs / 3_600, secs / 60 % 60, secs % 60);
-            let micro = micros % 1_000_000;
-            *self = Time::from_hms_micro(h as u8, m as u8, s as u8, micro as u32)
-                .map_err(|_| out_of_range())?;
-            Ok(())
+            Time::from_hms_micro(
+                (secs / 3_600) as u8,
+                (secs / 60 % 60) as u8,
+                (secs % 60) as u8,
+                (micros % 1_000_000) as u32,
+            )
+            .ok()
         }
-        #[inline]
-        fn is_default(&self) -> bool {
-            micros_of_day(self) == 0
-        }
-        #[inline]
-        fn proto_default() -> Self {
+        fn midnight() -> Self {
             Time::MIDNIGHT
         }
     }
-    impl ProtoElement for Time {
-        const PACKED: bool = true;
-    }
+
+    timestamp_values!(OffsetDateTime, PrimitiveDateTime);
+    epoch_day_values!(Date);
+    time_of_day_values!(Time);
 
     #[cfg(all(test, feature = "chrono"))]
     mod tests {
