@@ -67,7 +67,20 @@ pub fn check_compatibility(
     existing: &[&str],
 ) -> Result<CompatibilityReport, CompatError> {
     let candidate = parse_schema(format, candidate)?;
-    let existing = existing
+    let existing = parse_existing(format, existing)?;
+    Ok(check_parsed(level, &candidate, &existing))
+}
+
+/// Parses already-registered (or pinned) versions, oldest first; one that does not parse is
+/// [`CompatError::InvalidExistingSchema`] naming its index.
+///
+/// # Errors
+/// [`CompatError::InvalidExistingSchema`] for the first version that does not parse.
+pub fn parse_existing(
+    format: SchemaFormat,
+    existing: &[&str],
+) -> Result<Vec<ParsedSchema>, CompatError> {
+    existing
         .iter()
         .enumerate()
         .map(|(index, text)| {
@@ -82,8 +95,7 @@ pub fn check_compatibility(
                 other => other,
             })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(check_parsed(level, &candidate, &existing))
+        .collect()
 }
 
 /// [`check_compatibility`] for schemas that are already parsed (e.g. cached by a registry).

@@ -11,7 +11,8 @@
 
 use streamhouse_schema_core::compat::protobuf::renumbered_fields;
 use streamhouse_schema_core::compat::{
-    can_read, parse_schema, CompatError, CompatibilityLevel, Incompatibility, ParsedSchema,
+    can_read, parse_existing, parse_schema, CompatError, CompatibilityLevel, Incompatibility,
+    ParsedSchema,
 };
 use streamhouse_schema_core::SchemaFormat;
 
@@ -49,22 +50,7 @@ pub fn verdict(
     pinned: &[&str],
 ) -> Result<Vec<Finding>, CompatError> {
     let candidate = parse_schema(format, current)?;
-    let parsed = pinned
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            parse_schema(format, text).map_err(|e| match e {
-                CompatError::InvalidSchema { format, message } => {
-                    CompatError::InvalidExistingSchema {
-                        format,
-                        index,
-                        message,
-                    }
-                }
-                other => other,
-            })
-        })
-        .collect::<Result<Vec<ParsedSchema>, _>>()?;
+    let parsed = parse_existing(format, pinned)?;
     let first = match level {
         CompatibilityLevel::None => parsed.len(),
         _ if level.is_transitive() => 0,
