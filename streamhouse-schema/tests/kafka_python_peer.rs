@@ -17,7 +17,7 @@ use std::time::Duration;
 use kafka_common::{start_tansu, WAIT};
 use serde_json::json;
 use server_common::{Backend, TestRegistry};
-use streamhouse_schema::consumer::Consumer;
+use streamhouse_schema::consumer::{Consumer, TypedRecord};
 use streamhouse_schema::producer::{Json, Producer, ProducerBuilder, Protobuf};
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::kafka::KafkaTransport;
@@ -136,23 +136,11 @@ async fn run_case<T>(
     }
 
     // Our own consumer reads them back from the broker.
-    let mut own = Consumer::builder()
-        .schema_registry(registry)
-        .transport(kafka.clone() as Arc<dyn Transport>)
-        .subscribe(read_topic.as_str())
-        .protobuf::<Payment>()
-        .build()
+    let ours: Vec<T> = read_typed::<T>(registry, kafka, &read_topic, case.values.len(), "our")
         .await
-        .expect("consumer");
-    let mut ours = Vec::new();
-    while ours.len() < case.values.len() {
-        let typed = own
-            .poll_typed::<T>(Duration::from_secs(30))
-            .await
-            .unwrap_or_else(|e| panic!("our {name} frame does not decode: {e}"))
-            .unwrap_or_else(|| panic!("only {} of our {name} records came back", ours.len()));
-        ours.push(typed.value);
-    }
+        .into_iter()
+        .map(|typed| typed.value)
+        .collect();
     assert_eq!(ours, case.values, "{name} values our consumer read back");
 
     // Python decodes them, then writes the same values with its own serializer.
@@ -188,21 +176,9 @@ async fn run_case<T>(
     assert!(stdout.contains("checks passed"), "stdout:\n{stdout}");
 
     // Our consumer decodes what Python wrote, to the same values.
-    let mut consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(kafka.clone() as Arc<dyn Transport>)
-        .subscribe(write_topic.as_str())
-        .protobuf::<Payment>()
-        .build()
-        .await
-        .expect("consumer");
     let mut received = Vec::new();
-    while received.len() < case.values.len() {
-        let typed = consumer
-            .poll_typed::<T>(Duration::from_secs(30))
-            .await
-            .unwrap_or_else(|e| panic!("python's {name} frame does not decode: {e}"))
-            .unwrap_or_else(|| panic!("only {} {name} records arrived", received.len()));
+    for typed in read_typed::<T>(registry, kafka, &write_topic, case.values.len(), "python's").await
+    {
         assert_eq!(
             typed.record.key.as_deref(),
             Some((case.id_of)(&typed.value).as_bytes()),
@@ -211,6 +187,37 @@ async fn run_case<T>(
         received.push(typed.value);
     }
     assert_eq!(received, case.values, "{name} values written by Python");
+}
+
+/// `count` typed records of `topic`, read by a consumer of our own (`who` wrote them).
+async fn read_typed<T>(
+    registry: &str,
+    kafka: &Arc<KafkaTransport>,
+    topic: &str,
+    count: usize,
+    who: &str,
+) -> Vec<TypedRecord<T>>
+where
+    T: StreamSchema + AvroDecode + JsonDecode + 'static,
+{
+    let mut consumer = Consumer::builder()
+        .schema_registry(registry)
+        .transport(kafka.clone() as Arc<dyn Transport>)
+        .subscribe(topic)
+        .protobuf::<Payment>()
+        .build()
+        .await
+        .expect("consumer");
+    let mut records = Vec::with_capacity(count);
+    while records.len() < count {
+        let typed = consumer
+            .poll_typed::<T>(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|e| panic!("{who} frame on {topic} does not decode: {e}"))
+            .unwrap_or_else(|| panic!("only {} of {who} {count} records arrived", records.len()));
+        records.push(typed);
+    }
+    records
 }
 
 fn payment_json(p: &Payment) -> serde_json::Value {
