@@ -158,6 +158,38 @@ impl ProtoInt {
     }
 }
 
+/// `format = "avro" | "json" | "protobuf"` on a container: the payload format the type is
+/// sent in unless the producer builder chooses another for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Avro,
+    Json,
+    Protobuf,
+}
+
+impl Format {
+    fn parse(lit: &LitStr) -> syn::Result<Self> {
+        match lit.value().as_str() {
+            "avro" => Ok(Format::Avro),
+            "json" => Ok(Format::Json),
+            "protobuf" => Ok(Format::Protobuf),
+            other => Err(syn::Error::new(
+                lit.span(),
+                format!("unknown format {other:?}: expected \"avro\", \"json\" or \"protobuf\""),
+            )),
+        }
+    }
+
+    /// The runtime `SchemaFormat` variant name.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Format::Avro => "Avro",
+            Format::Json => "Json",
+            Format::Protobuf => "Protobuf",
+        }
+    }
+}
+
 /// `decimal(precision = P, scale = S, fixed = "Name", size = N)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decimal {
@@ -184,6 +216,9 @@ pub struct ContainerAttrs {
     pub additional_properties: Option<bool>,
     /// `protobuf`: the type is a Protobuf message (or enum) too.
     pub protobuf: Option<Span>,
+    /// `format = "..."`: the type's own payload format (`format = "protobuf"` also makes
+    /// it a Protobuf message, as `protobuf` does).
+    pub format: Setting<Format>,
 }
 
 pub struct FieldAttrs {
@@ -361,6 +396,7 @@ impl ContainerAttrs {
             fingerprint: None,
             additional_properties: None,
             protobuf: None,
+            format: Setting::new("format"),
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -386,6 +422,10 @@ impl ContainerAttrs {
                             c.additional_properties = Some(meta.value()?.parse::<syn::LitBool>()?.value)
                         }
                         "protobuf" => c.protobuf = Some(span),
+                        "format" => {
+                            let format = Format::parse(&string(&meta)?)?;
+                            c.format.set(cx, Origin::StreamSchema, span, format)
+                        }
                         "reserved" => {
                             // `reserved(2, 15, "old_name")`: literals, which nested-meta
                             // parsing (paths only) cannot read.
@@ -402,7 +442,7 @@ impl ContainerAttrs {
                         }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf, format",
                                 key_name(&meta)
                             )))
                         }

@@ -37,6 +37,15 @@ struct Payment {
     note: Option<String>,
 }
 
+/// A reader without Protobuf (Avro and JSON only).
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(name = "Payment", namespace = "shop.v1")]
+struct PlainPayment {
+    id: String,
+    cents: i64,
+    note: Option<String>,
+}
+
 fn v2(n: i64) -> PaymentV2 {
     PaymentV2 {
         id: format!("p-{n}"),
@@ -153,7 +162,7 @@ async fn protobuf_records_decode_with_the_registered_codec_skipping_unknown_fiel
 }
 
 #[tokio::test]
-async fn protobuf_without_a_registered_codec_is_a_configuration_error() {
+async fn protobuf_into_a_type_without_a_protobuf_codec_is_a_configuration_error() {
     let registry = "mock://consumer-formats-proto-unregistered";
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
     let producer = producer(registry, &log).await;
@@ -163,9 +172,14 @@ async fn protobuf_without_a_registered_codec_is_a_configuration_error() {
         .expect("sent");
     let mut consumer = consumer(registry, &log, "pay-proto", |b| b).await;
     let record = consumer.poll(WAIT).await.expect("poll").expect("a record");
-    match consumer.decode::<Payment>(&record) {
+    // Payment (derived with Protobuf) brings its own codec; PlainPayment has none.
+    assert_eq!(
+        consumer.decode::<Payment>(&record).ok(),
+        Some(v1_of(&v2(1)))
+    );
+    match consumer.decode::<PlainPayment>(&record) {
         Err(ClientError::ConfigError(message)) => {
-            assert!(message.contains("Payment"), "{message}");
+            assert!(message.contains("PlainPayment"), "{message}");
             assert!(message.contains(".protobuf::<"), "{message}");
         }
         other => panic!("expected a configuration error, got {other:?}"),

@@ -10,7 +10,7 @@ use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 use super::bounded;
 use super::proto_oneof::{self, InlineOneofs};
 use crate::ast::{Container, Data, Field, Style};
-use crate::attr::{DefaultAttr, ProtoInt};
+use crate::attr::{DefaultAttr, Format, ProtoInt};
 use crate::ty;
 
 pub(super) fn p() -> TokenStream {
@@ -20,7 +20,7 @@ pub(super) fn p() -> TokenStream {
 /// Whether the type takes part in Protobuf: `#[stream_schema(protobuf)]` on the container,
 /// or a `tag` (or `oneof`) on any field or variant.
 pub fn enabled(c: &Container) -> bool {
-    if c.attrs.protobuf.is_some() {
+    if c.attrs.protobuf.is_some() || c.attrs.format.get() == Some(&Format::Protobuf) {
         return true;
     }
     match &c.data {
@@ -31,6 +31,25 @@ pub fn enabled(c: &Container) -> bool {
             .iter()
             .any(|v| v.attrs.tag.is_some() || v.fields.iter().any(|f| f.attrs.tag.is_some())),
     }
+}
+
+/// Whether the type's Protobuf form is a message (it gets a `prost::Message`): a struct
+/// or an enum with data. A newtype or a unit-only enum is a single value (it can be a
+/// field of a message, not a record payload).
+pub fn is_message(c: &Container) -> bool {
+    match &c.data {
+        Data::Struct(Style::Newtype, _) => false,
+        Data::Struct(_, _) => true,
+        Data::Enum(variants) => !variants.iter().all(|v| v.style == Style::Unit),
+    }
+}
+
+/// Whether the derive hands generic code the type's Protobuf codec
+/// (`StreamSchema::proto_codec`): a non-generic Protobuf message. A generic type's
+/// `prost::Message` holds only for some type arguments, which a `StreamSchema` impl for
+/// all of them cannot require.
+pub fn has_own_codec(c: &Container) -> bool {
+    enabled(c) && is_message(c) && !c.is_generic() && !c.has_lifetimes()
 }
 
 /// The Protobuf numbers of a unit-only enum's variants: Rust's discriminants (explicit

@@ -1,9 +1,9 @@
 //! `StreamSchema` (cached schemas) and `Topic` (topic and key) impls.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::bounded;
+use super::{bounded, proto};
 use crate::ast::{Container, Data};
 use crate::pin::Pinned;
 
@@ -34,12 +34,32 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             }
         }
     });
+    // The type's own payload format, a constant: choosing it costs typed sends nothing.
+    let format = c.attrs.format.get().map(|f| {
+        let variant = format_ident!("{}", f.variant());
+        quote! {
+            const FORMAT: ::std::option::Option<::streamhouse_schema::SchemaFormat> =
+                ::std::option::Option::Some(::streamhouse_schema::SchemaFormat::#variant);
+        }
+    });
+    // The generated `prost::Message` as fn pointers, for `send_typed` and `decode`, which
+    // are generic over `T: StreamSchema` and cannot name it.
+    let proto_codec = proto::has_own_codec(c).then(|| {
+        quote! {
+            #[inline]
+            fn proto_codec() -> ::std::option::Option<::streamhouse_schema::codec::proto::ProtoCodec<Self>> {
+                ::std::option::Option::Some(::streamhouse_schema::codec::proto::ProtoCodec::generated())
+            }
+        }
+    });
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
             fn schemas() -> &'static ::streamhouse_schema::Schemas {
                 #schemas
             }
             #pinned_form
+            #format
+            #proto_codec
         }
     };
     let Some(topic) = &c.attrs.topic else {

@@ -142,8 +142,10 @@ impl ConsumerBuilder {
 
     /// Lets [`Consumer::decode`]`::<T>` and [`Consumer::poll_typed`]`::<T>` read records
     /// whose writer schema is Protobuf, with `T`'s generated `prost::Message` (`T` derived
-    /// with `#[stream_schema(protobuf)]`, checked here at compile time). Avro and JSON
-    /// records need no registration.
+    /// with `#[stream_schema(protobuf)]`, checked here at compile time).
+    ///
+    /// Only generic types need this: a non-generic type derived with Protobuf brings its
+    /// own codec ([`StreamSchema`]), and Avro and JSON records need no registration.
     pub fn protobuf<T: StreamSchema + Message + ProtoValue + 'static>(mut self) -> Self {
         self.formats.set::<T, Protobuf>();
         self

@@ -4,8 +4,9 @@
 //!
 //! Typed reads follow the writer schema's format: Avro with schema resolution, JSON with
 //! the generated decoder (unknown fields are skipped), Protobuf with the generated
-//! `prost::Message` of types registered with [`ConsumerBuilder::protobuf`] (unknown fields
-//! are skipped, absent ones take their zero values).
+//! `prost::Message` of types derived with Protobuf (or, for generic types, registered with
+//! [`ConsumerBuilder::protobuf`]); unknown fields are skipped, absent ones take their zero
+//! values.
 //!
 //! A record that is not a valid frame (wrong magic byte, truncated header, unknown schema
 //! id) is reported as [`ClientError::InvalidRecord`], naming the record; the consumer has
@@ -76,7 +77,8 @@ pub struct Consumer {
     parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
     /// Resolution plans by (writer id, reader type), built on first decode across schemas.
     resolutions: RwLock<HashMap<(i32, SchemaKey), Arc<Resolution>>>,
-    /// Protobuf codecs of the types registered with [`ConsumerBuilder::protobuf`].
+    /// Protobuf codecs of the types registered with [`ConsumerBuilder::protobuf`] (types
+    /// derived with Protobuf bring their own).
     formats: TypeFormats,
 }
 
@@ -156,9 +158,10 @@ impl Consumer {
     ///   writer schema `T` cannot read is [`RecordError::Incompatible`], naming the field.
     /// - JSON: `T`'s JSON decoder; unknown fields are skipped, a missing required field or
     ///   a value of the wrong type is [`RecordError::Json`].
-    /// - Protobuf: `T`'s generated `prost::Message` (register `T` with
-    ///   [`ConsumerBuilder::protobuf`]); unknown fields are skipped. The frame's message
-    ///   indexes must name `T`'s message (the schema's first).
+    /// - Protobuf: `T`'s generated `prost::Message` (`T` derived with
+    ///   `#[stream_schema(protobuf)]`, `format = "protobuf"` or field tags; a generic `T`
+    ///   registered with [`ConsumerBuilder::protobuf`]); unknown fields are skipped. The
+    ///   frame's message indexes must name `T`'s message (the schema's first).
     pub fn decode<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &self,
         record: &ConsumedRecord,
@@ -205,7 +208,7 @@ impl Consumer {
         indexes: &[i32],
         payload: &[u8],
     ) -> Result<T, ClientError> {
-        let Some(codec) = self.formats.proto_codec::<T>() else {
+        let Some(codec) = self.formats.proto_codec_of::<T>() else {
             return Err(ClientError::ConfigError(no_proto_codec::<T>("read")));
         };
         if indexes != T::proto_message_indexes() {

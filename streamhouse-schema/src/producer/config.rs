@@ -212,19 +212,24 @@ impl ProducerBuilder {
         self
     }
 
-    /// The format typed sends use for types without a format of their own (default
-    /// [`SchemaFormat::Avro`]). With [`SchemaFormat::Protobuf`], every type sent must also
-    /// be given its codec with [`format_for`](Self::format_for)`::<T>(Protobuf)`.
+    /// The format typed sends use for types without a format of their own (neither
+    /// [`format_for`](Self::format_for) nor `#[stream_schema(format = "...")]`; default
+    /// [`SchemaFormat::Avro`]). With [`SchemaFormat::Protobuf`], every type sent must be
+    /// derived with Protobuf (a generic type also registered with
+    /// [`format_for`](Self::format_for)`::<T>(Protobuf)`); keys stay Avro unless the key
+    /// type says otherwise.
     pub fn default_format(mut self, format: SchemaFormat) -> Self {
         self.default_format = format;
         self
     }
 
     /// Sends `T` in the format of `format` ([`Avro`](super::Avro), [`Json`](super::Json) or
-    /// [`Protobuf`](super::Protobuf)), whatever the default format.
+    /// [`Protobuf`](super::Protobuf)), whatever the default format and whatever the type's
+    /// own `#[stream_schema(format = "...")]`.
     ///
     /// `Protobuf` needs `T` derived with `#[stream_schema(protobuf)]` (checked here, at
-    /// compile time) and stores its generated codec for `send_typed`.
+    /// compile time) and stores its generated codec for `send_typed` (which only a generic
+    /// `T` needs: other types bring their own).
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {

@@ -1,23 +1,32 @@
-//! The payload format of typed sends and typed reads, chosen per producer or per type.
+//! The payload format of typed sends and typed reads, chosen per type or per producer.
 //!
-//! Avro and JSON codecs are generated for every derived type, so `send_typed` and
-//! `Consumer::decode` use them directly. The Protobuf codec (`prost::Message`) exists only
-//! for types derived with `#[stream_schema(protobuf)]`; a generic `send_typed::<T>` cannot
-//! name it, so a type is sent or read as Protobuf once it is registered with
-//! [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for)`::<T>(Protobuf)` or
-//! [`ConsumerBuilder::protobuf`](crate::consumer::ConsumerBuilder::protobuf)`::<T>()`: that
-//! call is where the compiler checks the codec exists, and it stores the generated functions.
+//! A typed send writes `T` in the first format that applies:
+//!
+//! 1. the one chosen on the builder with
+//!    [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for)`::<T>(Avro | Json | Protobuf)`;
+//! 2. the type's own, from `#[stream_schema(format = "avro" | "json" | "protobuf")]` on
+//!    its derive ([`StreamSchema::FORMAT`]);
+//! 3. the producer's [`default_format`](super::ProducerBuilder::default_format) (Avro
+//!    unless set), except that a Protobuf default leaves keys in Avro (a string or number
+//!    key is no message) unless the key type itself says Protobuf.
+//!
+//! Avro and JSON codecs are generated for every derived type. The Protobuf codec (a
+//! generated `prost::Message`) exists for types derived with `#[stream_schema(protobuf)]`,
+//! `format = "protobuf"` or field tags: `send_typed` and `Consumer::decode` reach it through
+//! the type itself, so such a type needs no registration. A generic type's codec depends on
+//! its type arguments, so a generic type is sent or read as Protobuf only once registered
+//! with `format_for::<T>(Protobuf)` or
+//! [`ConsumerBuilder::protobuf`](crate::consumer::ConsumerBuilder::protobuf)`::<T>()`,
+//! where the compiler checks the codec exists.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use bytes::BytesMut;
-
 use super::schema_ids::SchemaKey;
 use crate::codec::json::JsonEncode;
-use crate::codec::proto::{self, Message, ProtoValue};
+use crate::codec::proto::{Message, ProtoCodec, ProtoValue};
 use crate::schema::{SchemaFormat, StreamSchema};
 
 /// Chooses Avro for a type in [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for).
@@ -94,23 +103,6 @@ impl fmt::Debug for TypeEntry {
     }
 }
 
-/// The generated Protobuf functions of `T`, stored where a generic `T` cannot name them.
-pub(crate) struct ProtoCodec<T> {
-    pub(crate) encode: fn(&T, &mut BytesMut),
-    pub(crate) encoded_len: fn(&T) -> usize,
-    pub(crate) decode: fn(&[u8]) -> Result<T, proto::DecodeError>,
-}
-
-impl<T: Message + ProtoValue> ProtoCodec<T> {
-    fn generated() -> Self {
-        ProtoCodec {
-            encode: |value, buf| value.encode_raw(buf),
-            encoded_len: |value| value.encoded_len(),
-            decode: proto::decode_message::<T>,
-        }
-    }
-}
-
 /// Per-type format choices (and Protobuf codecs), fixed when a producer or consumer is built.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TypeFormats {
@@ -132,10 +124,20 @@ impl TypeFormats {
     }
 
     /// The Protobuf codec registered for `T`.
-    pub(crate) fn proto_codec<T: StreamSchema + 'static>(&self) -> Option<&ProtoCodec<T>> {
+    pub(crate) fn proto_codec<T: StreamSchema + 'static>(&self) -> Option<ProtoCodec<T>> {
         self.get::<T>()
             .and_then(|entry| entry.protobuf.as_deref())
             .and_then(|codec| codec.downcast_ref::<ProtoCodec<T>>())
+            .copied()
+    }
+
+    /// The Protobuf codec of `T`: its own (types derived with Protobuf), else the one
+    /// registered for it (generic types). Both are the functions of `T`'s one
+    /// `prost::Message` implementation; the type's own comes first because it costs no
+    /// lookup.
+    #[inline]
+    pub(crate) fn proto_codec_of<T: StreamSchema + 'static>(&self) -> Option<ProtoCodec<T>> {
+        T::proto_codec().or_else(|| self.proto_codec::<T>())
     }
 }
 
@@ -150,10 +152,11 @@ pub(crate) fn schema_text<T: StreamSchema>(format: SchemaFormat) -> Result<&'sta
     }
 }
 
-/// Why a type cannot be sent or read as Protobuf here: no codec was registered for it.
+/// Why a type cannot be sent or read as Protobuf here: it has no Protobuf codec of its own
+/// and none was registered for it.
 pub(crate) fn no_proto_codec<T: StreamSchema>(role: &str) -> String {
     format!(
-        "`{name}` is {role} as Protobuf, but no Protobuf codec was registered for it: derive it with #[stream_schema(protobuf)] and call .format_for::<{name}>(Protobuf) on the producer builder (.protobuf::<{name}>() on the consumer builder)",
+        "`{name}` is {role} as Protobuf, but it has no Protobuf codec: derive it with #[stream_schema(protobuf)] or #[stream_schema(format = \"protobuf\")] (and field tags); a generic type must be registered with .format_for::<{name}>(Protobuf) on the producer builder (.protobuf::<{name}>() on the consumer builder)",
         name = std::any::type_name::<T>()
     )
 }
@@ -162,6 +165,7 @@ pub(crate) fn no_proto_codec<T: StreamSchema>(role: &str) -> String {
 mod tests {
     use super::*;
     use crate::producer::test_support::Ping;
+    use bytes::BytesMut;
 
     #[test]
     fn entries_are_per_type_and_the_last_choice_wins() {

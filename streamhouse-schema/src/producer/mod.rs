@@ -229,16 +229,18 @@ impl Producer {
 
     /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
     ///
-    /// The value is written in its type's format ([`ProducerBuilder::format_for`]), else in
-    /// the producer's [`default_format`](ProducerBuilder::default_format) (Avro unless set):
+    /// The value is written in the format chosen for its type on the builder
+    /// ([`ProducerBuilder::format_for`]), else in the type's own
+    /// (`#[stream_schema(format = "...")]`), else in the producer's
+    /// [`default_format`](ProducerBuilder::default_format) (Avro unless set):
     /// Avro and JSON with the generated codecs, Protobuf with the generated
     /// `prost::Message` and the message-index path of the type's message in the frame. The
     /// schema registered is the generated Avro schema, JSON Schema or `.proto` file.
     ///
     /// The key is the type's key field, encoded with its own schema under the key subject
-    /// (`{topic}-key` by default) in the key type's own format if it has one, else in the
-    /// producer's default format, except Protobuf (a string or number key is no message),
-    /// for which keys are Avro. With [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`
+    /// (`{topic}-key` by default) in the format chosen for the key type on the builder or
+    /// by the key type itself, else in the producer's default format, except Protobuf (a
+    /// string or number key is no message), for which keys are Avro. With [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`
     /// keys are plain bytes instead.
     ///
     /// The first send of a type registers its generated schema (concurrent first sends
@@ -293,16 +295,21 @@ impl Producer {
         }
     }
 
-    /// The format typed sends write `T` in (as a key or as a value).
+    /// The format typed sends write `T` in (as a key or as a value): the builder's choice
+    /// for `T`, else `T`'s own (`T::FORMAT`, a constant), else the default (see
+    /// [`format`] for the order).
     #[inline]
     fn format_of<T: StreamSchema>(&self, is_key: bool) -> SchemaFormat {
         let settings = &self.inner.settings;
         match settings.formats.get::<T>() {
             Some(entry) => entry.format,
-            None if is_key && settings.default_format == SchemaFormat::Protobuf => {
-                SchemaFormat::Avro
-            }
-            None => settings.default_format,
+            None => match T::FORMAT {
+                Some(own) => own,
+                None if is_key && settings.default_format == SchemaFormat::Protobuf => {
+                    SchemaFormat::Avro
+                }
+                None => settings.default_format,
+            },
         }
     }
 
@@ -322,7 +329,7 @@ impl Producer {
                 self.inner
                     .settings
                     .formats
-                    .proto_codec::<T>()
+                    .proto_codec_of::<T>()
                     .ok_or_else(|| ClientError::ConfigError(no_proto_codec::<T>("sent")))?,
             ),
             SchemaFormat::Avro | SchemaFormat::Json => None,

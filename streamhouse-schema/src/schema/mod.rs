@@ -56,6 +56,52 @@ pub trait StreamSchema: AvroEncode + Sized {
     /// Every schema view of the type, built once.
     fn schemas() -> &'static Schemas;
 
+    /// The payload format the type chose for itself with
+    /// `#[stream_schema(format = "avro" | "json" | "protobuf")]`, or `None` (the default).
+    ///
+    /// Typed sends (`Producer::send_typed`, `send_typed_to`, typed keys) write the type in
+    /// the format chosen for it on the producer builder
+    /// ([`ProducerBuilder::format_for`](crate::producer::ProducerBuilder::format_for)), else
+    /// in this one, else in the producer's
+    /// [`default_format`](crate::producer::ProducerBuilder::default_format).
+    ///
+    /// ```
+    /// use streamhouse_schema::{SchemaFormat, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(topic = "clicks", format = "json")]
+    /// struct Click { x: i32 }
+    ///
+    /// // `format = "protobuf"` makes the type a Protobuf message (fields need tags), which
+    /// // `send_typed` and `Consumer::decode` then use with no builder registration.
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(topic = "orders", format = "protobuf")]
+    /// struct Order {
+    ///     #[stream_schema(key, tag = 1)]
+    ///     id: String,
+    ///     #[stream_schema(tag = 2)]
+    ///     cents: i64,
+    /// }
+    ///
+    /// #[derive(StreamSchema)]
+    /// struct Note { text: String }
+    ///
+    /// assert_eq!(Click::FORMAT, Some(SchemaFormat::Json));
+    /// assert_eq!(Order::FORMAT, Some(SchemaFormat::Protobuf));
+    /// assert_eq!(Note::FORMAT, None);
+    /// ```
+    const FORMAT: Option<SchemaFormat> = None;
+
+    /// The generated Protobuf codec of a type derived with Protobuf (`protobuf`,
+    /// `format = "protobuf"` or field tags), so that generic code can reach its
+    /// `prost::Message` implementation; `None` for other types and for generic types,
+    /// whose codec depends on their type arguments.
+    #[doc(hidden)]
+    #[inline]
+    fn proto_codec() -> Option<crate::codec::proto::ProtoCodec<Self>> {
+        None
+    }
+
     /// The canonical form a compile-time guard (`pin`, `fingerprint`) checked, if any.
     #[doc(hidden)]
     fn compile_time_canonical_form() -> Option<&'static str> {

@@ -16,6 +16,7 @@
 //!   oneof inline with `#[stream_schema(oneof)]`).
 
 mod fields;
+mod generated;
 pub mod ints;
 mod oneof;
 mod scalars;
@@ -25,6 +26,8 @@ pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
 pub use prost::{DecodeError, EncodeError, Message};
 
+#[doc(hidden)]
+pub use generated::ProtoCodec;
 pub use oneof::{
     any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap, ProtoOneof,
 };
