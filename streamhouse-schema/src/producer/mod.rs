@@ -240,8 +240,8 @@ impl Producer {
     /// The key is the type's key field, encoded with its own schema under the key subject
     /// (`{topic}-key` by default) in the format chosen for the key type on the builder or
     /// by the key type itself, else in the producer's default format, except Protobuf (a
-    /// string or number key is no message), for which keys are Avro. With [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)`
-    /// keys are plain bytes instead.
+    /// string or number key is no message), for which keys are Avro. With
+    /// [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)` keys are plain bytes instead.
     ///
     /// The first send of a type registers its generated schema (concurrent first sends
     /// share the registry's single request); later sends use the cached id and touch only
