@@ -95,7 +95,7 @@ fn is_fixed_newtype(fields: &[Field]) -> bool {
     matches!(fields.first().map(|f| f.ty), Some(syn::Type::Array(_)))
 }
 
-fn skipped(f: &Field) -> bool {
+pub(super) fn skipped(f: &Field) -> bool {
     f.attrs.skip.get().copied().unwrap_or(false)
 }
 
@@ -138,7 +138,7 @@ fn encode_variant_arm(owner: &str, v: &Variant, index: i64, untagged: bool) -> T
 }
 
 /// The value of a field when decoding: decoded, or its Rust default when skipped.
-fn decode_field(owner: &str, f: &Field) -> TokenStream {
+pub(super) fn decode_field(owner: &str, f: &Field) -> TokenStream {
     if skipped(f) {
         return match f.attrs.default.get() {
             Some(DefaultAttr::Path(p)) => match syn::parse_str::<syn::ExprPath>(p) {
@@ -184,7 +184,7 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
             });
             (
                 quote!(::std::result::Result::Ok(Self { #(#inits),* })),
-                quote!(),
+                super::avro_resolved::record_method(owner, fields),
             )
         }
         Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {

@@ -123,6 +123,11 @@ impl<'a> FieldCodec<'a> {
         }
     }
 
+    /// Whether the field is read through its type's own `AvroDecode` (no explicit mapping).
+    pub fn is_plain(&self) -> bool {
+        matches!(self.base, Base::Plain)
+    }
+
     /// Whether the schema gets an implicit `"default": null` (a plain `Option`).
     pub fn implicit_null_default(&self) -> bool {
         match self.base {

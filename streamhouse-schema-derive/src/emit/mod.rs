@@ -2,6 +2,7 @@
 //! and the stream traits.
 
 mod avro;
+mod avro_resolved;
 mod field;
 mod json;
 mod model;

@@ -43,7 +43,6 @@ mod record;
 #[cfg(test)]
 mod tests;
 
-use std::cell::RefCell;
 // Keyed by registry ids of schemas already fetched (unknown ids fail before insertion), so a
 // fast non-keyed hasher is safe here.
 use rustc_hash::FxHashMap as HashMap;
@@ -75,16 +74,21 @@ pub struct Consumer {
     schemas: HashMap<i32, Arc<Schema>>,
     /// Parsed Avro writer schemas by id, built on first decode.
     parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
-    /// Resolution plans by (writer id, reader type), built on first decode across schemas.
-    resolutions: RwLock<HashMap<(i32, SchemaKey), Arc<Resolution>>>,
+    /// How to read writer schema id as a type, by (writer id, reader type), built on the
+    /// first typed Avro decode of the pair: one lookup per decode whatever the answer.
+    readers: RwLock<HashMap<(i32, SchemaKey), AvroRead>>,
     /// Protobuf codecs of the types registered with [`ConsumerBuilder::protobuf`] (types
     /// derived with Protobuf bring their own).
     formats: TypeFormats,
 }
 
-thread_local! {
-    /// Reused buffer for payloads rewritten into the reader's schema.
-    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// How a writer schema is read as a type.
+enum AvroRead {
+    /// The type's schema is the writer's (same canonical form): its decoder reads the
+    /// payload as is.
+    Same,
+    /// Avro schema resolution along a plan.
+    Resolved(Resolution),
 }
 
 /// A writer schema parsed once for decoding.
@@ -112,7 +116,7 @@ impl Consumer {
             formats,
             schemas: HashMap::default(),
             parsed: RwLock::new(HashMap::default()),
-            resolutions: RwLock::new(HashMap::default()),
+            readers: RwLock::new(HashMap::default()),
         }
     }
 
@@ -186,18 +190,22 @@ impl Consumer {
         record: &ConsumedRecord,
         id: i32,
     ) -> Result<T, ClientError> {
-        let (_, writer) = self.avro_writer(record)?;
-        if writer.fingerprint == T::avro_fingerprint() {
-            return T::decode_value(&record.value)
-                .map_err(|e| invalid(record, RecordError::Decode(e)));
+        let key = (id, SchemaKey::of::<T>());
+        {
+            // Decoded under the read lock: no reference count to bump, and plans are only
+            // ever added, by the first decode of a pair.
+            let readers = self.readers.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(read) = readers.get(&key) {
+                return read_avro(read, record);
+            }
         }
-        let resolution = self.resolution::<T>(record, id)?;
-        SCRATCH
-            .with(|scratch| match scratch.try_borrow_mut() {
-                Ok(mut scratch) => resolution.decode::<T>(&record.value, &mut scratch),
-                Err(_) => resolution.decode::<T>(&record.value, &mut Vec::new()),
-            })
-            .map_err(|e| invalid(record, RecordError::Decode(e)))
+        let read = self.avro_read::<T>(record, id)?;
+        let value = read_avro(&read, record);
+        self.readers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, read);
+        value
     }
 
     /// Decodes a Protobuf payload (after the message indexes) into `T`.
@@ -228,40 +236,32 @@ impl Consumer {
         (codec.decode)(payload).map_err(|e| invalid(record, RecordError::Protobuf(e.to_string())))
     }
 
-    /// The cached plan for reading writer schema `id` as `T`.
-    fn resolution<T: StreamSchema>(
+    /// How to read writer schema `id` as `T`: directly when the schemas are the same,
+    /// else along a resolution plan (an error naming the field when `T` cannot read it).
+    fn avro_read<T: StreamSchema>(
         &self,
         record: &ConsumedRecord,
         id: i32,
-    ) -> Result<Arc<Resolution>, ClientError> {
-        let key = (id, SchemaKey::of::<T>());
-        if let Some(plan) = self
-            .resolutions
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return Ok(Arc::clone(plan));
+    ) -> Result<AvroRead, ClientError> {
+        let (_, writer) = self.avro_writer(record)?;
+        if writer.fingerprint == T::avro_fingerprint() {
+            return Ok(AvroRead::Same);
         }
         let Some(writer) = &record.schema else {
             return Err(invalid(record, RecordError::NoSchema));
         };
-        let plan = Resolution::new(&writer.schema, T::avro_schema_json()).map_err(|e| {
-            invalid(
-                record,
-                RecordError::Incompatible {
-                    schema_id: id,
-                    reader: T::full_name().to_string(),
-                    message: e.to_string(),
-                },
-            )
-        })?;
-        let plan = Arc::new(plan);
-        self.resolutions
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, Arc::clone(&plan));
-        Ok(plan)
+        Resolution::new(&writer.schema, T::avro_schema_json())
+            .map(AvroRead::Resolved)
+            .map_err(|e| {
+                invalid(
+                    record,
+                    RecordError::Incompatible {
+                        schema_id: id,
+                        reader: T::full_name().to_string(),
+                        message: e.to_string(),
+                    },
+                )
+            })
     }
 
     /// Decodes a polled record's Avro payload with its writer schema into a generic value.
@@ -483,6 +483,19 @@ fn consumed(
         message_indexes,
         headers: record.headers,
     }
+}
+
+/// Reads a record's Avro payload as `T` the way `read` says.
+#[inline]
+fn read_avro<T: StreamSchema + AvroDecode>(
+    read: &AvroRead,
+    record: &ConsumedRecord,
+) -> Result<T, ClientError> {
+    match read {
+        AvroRead::Same => T::decode_value(&record.value),
+        AvroRead::Resolved(plan) => plan.decode_with_thread_scratch(&record.value),
+    }
+    .map_err(|e| invalid(record, RecordError::Decode(e)))
 }
 
 fn invalid(record: &ConsumedRecord, reason: RecordError) -> ClientError {

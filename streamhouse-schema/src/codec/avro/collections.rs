@@ -135,6 +135,19 @@ impl<T: AvroDecode> AvroDecode for Vec<T> {
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         T::decode_avro_seq(input)
     }
+
+    /// A changed array (its items changed) is read item by item; anything else (unchanged
+    /// bytes, `bytes` for `Vec<u8>`) as usual.
+    #[inline]
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        match step.array() {
+            Some(items) => step.decode_array(input, |input| T::decode_avro_resolved(input, items)),
+            None => step.decode_with(input, Self::decode_avro),
+        }
+    }
 }
 
 impl<T: AvroEncode> AvroEncode for [T] {

@@ -89,4 +89,17 @@ pub trait AvroDecode: SchemaType + Sized {
     fn decode_avro_seq(input: &mut &[u8]) -> Result<Vec<Self>, DecodeError> {
         collections::decode_array(input, Self::decode_avro)
     }
+
+    /// Reads one value written with another schema, following `step` of a resolution
+    /// plan. By default the value is decoded in place when its bytes are unchanged and
+    /// rewritten into reader bytes first otherwise; derived records and `Vec` override it
+    /// to read changed values directly.
+    #[doc(hidden)]
+    #[inline]
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        step.decode_with(input, Self::decode_avro)
+    }
 }

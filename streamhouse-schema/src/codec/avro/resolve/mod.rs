@@ -2,22 +2,29 @@
 //! the schema id) as a type whose schema differs (the reader's).
 //!
 //! A [`Resolution`] is built once per (writer schema, reader type) and cached by callers.
-//! It rewrites the writer's bytes into the reader schema's bytes in one pass (skipping
-//! removed fields, inserting defaults for added ones, promoting numbers, mapping enum
-//! symbols and union branches), then the reader type's generated decoder reads them. When
-//! both schemas have the same canonical form, no rewrite happens at all.
+//! [`Resolution::decode`] reads the writer's bytes straight into the reader type: derived
+//! records follow the plan field by field (see `step`), and any value whose bytes differ
+//! between the schemas (a promoted number, a mapped enum symbol or union branch) is first
+//! rewritten into the reader schema's bytes (see `run`; [`Resolution::transcode`] rewrites
+//! a whole payload that way). When both schemas have the same canonical form, the
+//! reader's decoder reads the payload as is.
 
 mod default;
+mod layout;
 mod plan;
 mod run;
+mod step;
 mod tree;
 mod verbatim;
+
+use std::cell::RefCell;
 
 use serde_json::Value;
 
 use super::{AvroDecode, DecodeError};
 use crate::schema::avro::parsing_canonical_form;
 use plan::{Builder, Plan};
+pub use step::{InOrder, RecordSteps, Source, Step, SKIPPED};
 use tree::Tree;
 
 /// Why a writer schema cannot be read as the reader's type.
@@ -78,11 +85,13 @@ impl Resolution {
         let root = b
             .plan(wt.root, rt.root, "")
             .map_err(|m| ResolveError::Incompatible(m.trim_start_matches('.').to_string()))?;
-        let plans = b.plans;
+        let mut plans = b.plans;
+        let verbatim = verbatim::verbatim_plans(&plans);
+        layout::fill_layouts(&mut plans, &verbatim);
         Ok(Resolution {
             identity,
             writer: wt,
-            verbatim: verbatim::verbatim_plans(&plans),
+            verbatim,
             plans,
             root,
         })
@@ -100,19 +109,33 @@ impl Resolution {
     }
 
     /// Decodes a writer payload as `T` (whose schema must be the reader schema this plan
-    /// was built for). `scratch` is reused between calls to avoid allocating.
+    /// was built for). `scratch` holds values that must be rewritten before `T`'s decoder
+    /// reads them; it is reused between calls to avoid allocating.
     pub fn decode<T: AvroDecode>(
         &self,
         payload: &[u8],
         scratch: &mut Vec<u8>,
     ) -> Result<T, DecodeError> {
+        let mut input = payload;
         if self.identity {
-            let mut input = payload;
             return T::decode_avro(&mut input);
         }
-        scratch.clear();
-        self.transcode(payload, scratch)?;
-        let mut input = scratch.as_slice();
-        T::decode_avro(&mut input)
+        let cell = RefCell::new(std::mem::take(scratch));
+        let result = T::decode_avro_resolved(&mut input, Step::root(self, Some(&cell)));
+        *scratch = cell.into_inner();
+        result
+    }
+
+    /// [`decode`](Self::decode) with a scratch buffer of the calling thread's own, taken
+    /// only when a value must be rewritten (most evolutions need none).
+    pub fn decode_with_thread_scratch<T: AvroDecode>(
+        &self,
+        payload: &[u8],
+    ) -> Result<T, DecodeError> {
+        let mut input = payload;
+        if self.identity {
+            return T::decode_avro(&mut input);
+        }
+        T::decode_avro_resolved(&mut input, Step::root(self, None))
     }
 }

@@ -49,6 +49,33 @@ pub struct RecordPlan {
     pub defaults: Vec<Option<Vec<u8>>>,
     /// Whether the matched writer fields already come in reader order (no buffering).
     pub in_order: bool,
+    /// When `in_order`: per reader field, where a direct read takes its value from
+    /// (filled by `layout` once unchanged plans are known; empty otherwise).
+    pub layout: Vec<ReaderField>,
+    /// When `in_order`: the writer fields after the last one the reader reads (indexes
+    /// into `writer_fields`), skipped at the end of a direct read.
+    pub trailing: std::ops::Range<usize>,
+}
+
+/// Where one reader field's value comes from in a direct read of an in-order record.
+#[derive(Debug, Clone)]
+pub struct ReaderField {
+    /// Writer fields the reader lacks, right before this one (indexes into
+    /// `writer_fields`), skipped first.
+    pub skip_before: std::ops::Range<usize>,
+    pub source: FieldSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldSource {
+    /// The writer's field, whose bytes are the reader's.
+    Unchanged,
+    /// The writer's field, read along this plan.
+    Changed(PlanId),
+    /// Not in the writer: the reader's default, in reader bytes.
+    Default(Vec<u8>),
+    /// Not in the writer and without a default (the builder refuses such plans).
+    Missing,
 }
 
 pub struct Builder<'a> {
@@ -287,6 +314,8 @@ impl<'a> Builder<'a> {
                     writer_fields,
                     defaults,
                     in_order,
+                    layout: Vec::new(),
+                    trailing: 0..0,
                 });
                 return Ok(id);
             }

@@ -1,0 +1,318 @@
+//! The resolving decoder: generated decoders read writer bytes straight into the reader
+//! type, following the plan one value at a time ([`Step`]).
+//!
+//! A changed record is read field by field in the writer's order: each field the reader
+//! has is decoded where it is (or, when its own bytes change, rewritten into a scratch
+//! buffer first), fields the reader lacks are skipped, and the reader's added fields are
+//! decoded from their encoded defaults. Values whose writer bytes are already the
+//! reader's bytes are decoded in place by the ordinary decoder, so the usual evolution
+//! (fields added or removed, `int`→`long`) costs about what a same-schema decode costs,
+//! with no second pass over the bytes and no copy.
+
+use std::cell::RefCell;
+
+use super::plan::{FieldSource, Plan, PlanId, RecordPlan};
+use super::run::{block_count, too_deep, MAX_DEPTH};
+use super::Resolution;
+use crate::codec::avro::DecodeError;
+
+/// A scratch buffer kept across calls for rewritten values is dropped past this size, so
+/// one huge record does not pin its memory for good.
+const MAX_KEPT_SCRATCH: usize = 1 << 20;
+
+/// Where one value is in a resolution plan: what generated decoders get in
+/// `AvroDecode::decode_avro_resolved`. Not for use outside generated code.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Step<'a> {
+    res: &'a Resolution,
+    id: PlanId,
+    depth: usize,
+    /// The caller's buffer for rewritten values; `None`: this thread's own.
+    scratch: Option<&'a RefCell<Vec<u8>>>,
+}
+
+thread_local! {
+    /// Rewritten values of reads that brought no buffer of their own, reused by the thread.
+    static THREAD_SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl std::fmt::Debug for Step<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Step")
+            .field("plan", &self.id)
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+impl<'a> Step<'a> {
+    /// The step of the whole value.
+    pub(super) fn root(res: &'a Resolution, scratch: Option<&'a RefCell<Vec<u8>>>) -> Self {
+        Step {
+            res,
+            id: res.root,
+            depth: 0,
+            scratch,
+        }
+    }
+
+    fn child(self, id: PlanId) -> Self {
+        Step {
+            id,
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+
+    /// Decodes one value with `decode`, the reader type's own decoder: straight from
+    /// `input` when the writer's bytes are the reader's, else after rewriting the value
+    /// into reader bytes.
+    #[inline]
+    pub fn decode_with<T>(
+        self,
+        input: &mut &[u8],
+        decode: impl FnOnce(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        if self.res.is_verbatim(self.id) {
+            return decode(input);
+        }
+        self.rewrite_then(input, decode)
+    }
+
+    /// Rewrites one value into a scratch buffer and decodes it from there; the decoder
+    /// must read the rewritten value exactly.
+    #[inline(never)]
+    fn rewrite_then<T>(
+        self,
+        input: &mut &[u8],
+        decode: impl FnOnce(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        match self.scratch {
+            Some(scratch) => self.rewrite_into(scratch, input, decode),
+            None => THREAD_SCRATCH.with(|scratch| self.rewrite_into(scratch, input, decode)),
+        }
+    }
+
+    fn rewrite_into<T>(
+        self,
+        scratch: &RefCell<Vec<u8>>,
+        input: &mut &[u8],
+        decode: impl FnOnce(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        let mut own = Vec::new();
+        let mut borrowed = scratch.try_borrow_mut();
+        // The scratch is free unless a decoder reading from it asked for another rewrite,
+        // which generated decoders never do; a fresh buffer keeps that case correct anyway.
+        let buf: &mut Vec<u8> = match &mut borrowed {
+            Ok(scratch) => scratch,
+            Err(_) => &mut own,
+        };
+        buf.clear();
+        let result = self
+            .res
+            .run(self.id, input, buf, self.depth)
+            .and_then(|()| {
+                let mut rewritten = buf.as_slice();
+                let value = decode(&mut rewritten)?;
+                if rewritten.is_empty() {
+                    Ok(value)
+                } else {
+                    Err(mismatch())
+                }
+            });
+        if buf.capacity() > MAX_KEPT_SCRATCH {
+            *buf = Vec::new();
+        }
+        result
+    }
+
+    /// Consumes one writer value the reader does not keep.
+    pub fn skip(self, input: &mut &[u8]) -> Result<(), DecodeError> {
+        // A `Skip` plan writes nothing; any other plan's output is dropped.
+        self.res.run(self.id, input, &mut Vec::new(), self.depth)
+    }
+
+    /// The fields of a changed record read as a reader record of `fields` fields, or
+    /// `None` when this value is read otherwise (through [`decode_with`](Self::decode_with)):
+    /// its bytes are unchanged, or it is not a record in the writer (a union branch...).
+    #[inline]
+    pub fn record(self, fields: usize) -> Result<Option<RecordSteps<'a>>, DecodeError> {
+        if self.depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        match self.res.plans.get(self.id) {
+            Some(Plan::Record(plan))
+                if plan.defaults.len() == fields && !self.res.is_verbatim(self.id) =>
+            {
+                Ok(Some(RecordSteps { step: self, plan }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The items' step of a changed array, or `None` when this value is read otherwise
+    /// (through [`decode_with`](Self::decode_with)).
+    #[inline]
+    pub fn array(self) -> Option<Step<'a>> {
+        match self.res.plans.get(self.id) {
+            Some(Plan::Array(items)) if !self.res.is_verbatim(self.id) => Some(self.child(*items)),
+            _ => None,
+        }
+    }
+
+    /// Reads the blocks of an array whose items are read with `item` (called once per
+    /// item, with the step [`array`](Self::array) returned).
+    pub fn decode_array<T>(
+        self,
+        input: &mut &[u8],
+        mut item: impl FnMut(&mut &[u8]) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        if self.depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        let mut out = Vec::new();
+        while let Some(n) = block_count(input)? {
+            // The count is bounded by the input, and so is what is reserved for it.
+            out.reserve(usize::try_from(n).unwrap_or(usize::MAX).min(input.len()));
+            for _ in 0..n {
+                out.push(item(input)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The writer's fields of a changed record, in the writer's order.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct RecordSteps<'a> {
+    step: Step<'a>,
+    plan: &'a RecordPlan,
+}
+
+impl std::fmt::Debug for RecordSteps<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordSteps")
+            .field("step", &self.step)
+            .finish()
+    }
+}
+
+/// The position [`RecordSteps::fields`] gives a writer field the reader does not have.
+#[doc(hidden)]
+pub const SKIPPED: usize = usize::MAX;
+
+impl<'a> RecordSteps<'a> {
+    /// Each writer field in order: the reader field it is read into (its position among
+    /// the reader's fields, or [`SKIPPED`]) and how to read it.
+    #[inline]
+    pub fn fields(self) -> impl Iterator<Item = (usize, Step<'a>)> + 'a {
+        let step = self.step;
+        self.plan
+            .writer_fields
+            .iter()
+            .map(move |(pos, id)| (pos.unwrap_or(SKIPPED), step.child(*id)))
+    }
+
+    /// The record's fields in the reader's order, when the writer has them in that order
+    /// too (most evolutions): then each field is read in turn with
+    /// [`InOrder::field`], with no buffering.
+    #[inline]
+    pub fn in_order(self) -> Option<InOrder<'a>> {
+        (self.plan.in_order && self.plan.layout.len() == self.plan.defaults.len()).then_some(
+            InOrder {
+                step: self.step,
+                plan: self.plan,
+            },
+        )
+    }
+
+    /// The reader-schema bytes of reader field `field`'s default, for a field the writer
+    /// does not have.
+    pub fn default(self, field: usize) -> Result<&'a [u8], DecodeError> {
+        match self.plan.defaults.get(field) {
+            Some(Some(bytes)) => Ok(bytes),
+            // The plan gives every reader field the writer lacks a default; reaching this
+            // means the reader type is not the one the plan was built for.
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+/// A record whose writer fields come in the reader's order, read one reader field after
+/// the other.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct InOrder<'a> {
+    step: Step<'a>,
+    plan: &'a RecordPlan,
+}
+
+impl std::fmt::Debug for InOrder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InOrder").field("step", &self.step).finish()
+    }
+}
+
+/// Where the value of one reader field comes from.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The writer's field is next in the input, in the reader's bytes: decode it as is.
+    Unchanged,
+    /// The writer's field is next in the input, read along this step.
+    Changed(Step<'a>),
+    /// The writer does not have the field: decode the reader's default from these bytes.
+    Default(&'a [u8]),
+}
+
+impl<'a> InOrder<'a> {
+    /// Where reader field `pos` comes from, after skipping the writer fields before it
+    /// that the reader does not have.
+    #[inline]
+    pub fn field(self, pos: usize, input: &mut &[u8]) -> Result<Source<'a>, DecodeError> {
+        let Some(field) = self.plan.layout.get(pos) else {
+            return Err(mismatch());
+        };
+        if !field.skip_before.is_empty() {
+            self.skip(field.skip_before.clone(), input)?;
+        }
+        match &field.source {
+            FieldSource::Unchanged => Ok(Source::Unchanged),
+            FieldSource::Changed(id) => Ok(Source::Changed(self.step.child(*id))),
+            FieldSource::Default(bytes) => Ok(Source::Default(bytes)),
+            FieldSource::Missing => Err(mismatch()),
+        }
+    }
+
+    /// Skips the writer fields after the last one the reader reads.
+    #[inline]
+    pub fn finish(self, input: &mut &[u8]) -> Result<(), DecodeError> {
+        if self.plan.trailing.is_empty() {
+            return Ok(());
+        }
+        self.skip(self.plan.trailing.clone(), input)
+    }
+
+    #[inline(never)]
+    fn skip(
+        self,
+        writer_fields: std::ops::Range<usize>,
+        input: &mut &[u8],
+    ) -> Result<(), DecodeError> {
+        let Some(skipped) = self.plan.writer_fields.get(writer_fields) else {
+            return Err(mismatch());
+        };
+        for (_, id) in skipped {
+            self.step.child(*id).skip(input)?;
+        }
+        Ok(())
+    }
+}
+
+fn mismatch() -> DecodeError {
+    DecodeError::Incompatible(
+        "the reader type does not match the schema the resolution plan was built for".into(),
+    )
+}
