@@ -27,6 +27,7 @@ mod subject;
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -44,17 +45,13 @@ use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
-use format::{no_proto_codec, schema_text, TypeFormats};
-use frame::{build_frame, frame_payload};
+use format::{schema_text, TypeFormats};
+use frame::frame_payload;
 use schema_ids::{same_schema, RawIds, SchemaIds, SchemaKey, TypedIds};
 
 /// The exact error text for a schema send on a producer built without a registry.
 pub const REGISTRY_NOT_CONFIGURED: &str =
     "Schema registry not configured. Call .schema_registry(url) on builder";
-
-/// How much room to reserve for a typed payload before encoding (the buffer grows if a
-/// payload is larger).
-const TYPED_PAYLOAD_HINT: usize = 64;
 
 /// Sends records to a [`Transport`], framed with schema ids from a schema registry.
 ///
@@ -251,13 +248,7 @@ impl Producer {
         T: Topic + JsonEncode + 'static,
         T::Key: JsonEncode + 'static,
     {
-        let topic = T::TOPIC;
-        let key = match value.key() {
-            Some(key) => Some(self.encode_key(topic, key).await?),
-            None => None,
-        };
-        let frame = self.encode_typed(topic, false, value).await?;
-        self.deliver(topic, None, key, frame).await
+        self.send_typed_record(T::TOPIC, value.key(), value).await
     }
 
     /// Sends a typed value to an explicit topic, with an optional typed key (encoded with
@@ -275,101 +266,10 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        let key = match key {
-            Some(key) => Some(self.encode_key(topic, key).await?),
-            None => None,
-        };
-        let frame = self.encode_typed(topic, false, value).await?;
-        self.deliver(topic, None, key, frame).await
+        self.send_typed_record(topic, key, value).await
     }
 
-    /// The key bytes of a typed send, as the producer's [`KeyEncoding`] says.
-    async fn encode_key<K: StreamSchema + JsonEncode + 'static>(
-        &self,
-        topic: &str,
-        key: &K,
-    ) -> Result<Bytes, ClientError> {
-        match self.inner.settings.key_encoding {
-            KeyEncoding::Schema => self.encode_typed(topic, true, key).await,
-            KeyEncoding::Raw => key::raw_key(key),
-        }
-    }
-
-    /// The format typed sends write `T` in (as a key or as a value): the builder's choice
-    /// for `T`, else `T`'s own (`T::FORMAT`, a constant), else the default (see
-    /// [`format`] for the order).
-    #[inline]
-    fn format_of<T: StreamSchema>(&self, is_key: bool) -> SchemaFormat {
-        let settings = &self.inner.settings;
-        match settings.formats.get::<T>() {
-            Some(entry) => entry.format,
-            None => match T::FORMAT {
-                Some(own) => own,
-                None if is_key && settings.default_format == SchemaFormat::Protobuf => {
-                    SchemaFormat::Avro
-                }
-                None => settings.default_format,
-            },
-        }
-    }
-
-    /// Frames `value` with the id of `T`'s schema for `topic` (key or value role), in the
-    /// format chosen for `T`.
-    async fn encode_typed<T: StreamSchema + JsonEncode + 'static>(
-        &self,
-        topic: &str,
-        is_key: bool,
-        value: &T,
-    ) -> Result<Bytes, ClientError> {
-        let format = self.format_of::<T>(is_key);
-        // Checked before the registry is asked, so nothing is registered for a send that
-        // cannot be encoded.
-        let proto_codec = match format {
-            SchemaFormat::Protobuf => Some(
-                self.inner
-                    .settings
-                    .formats
-                    .proto_codec_of::<T>()
-                    .ok_or_else(|| ClientError::ConfigError(no_proto_codec::<T>("sent")))?,
-            ),
-            SchemaFormat::Avro | SchemaFormat::Json => None,
-        };
-        let id = match self
-            .inner
-            .typed_ids
-            .get(SchemaKey::of::<T>(), is_key, topic)
-        {
-            Some(id) => id,
-            None => self.resolve_typed::<T>(topic, is_key, format).await?,
-        };
-        if let Some(codec) = proto_codec {
-            let indexes = T::proto_message_indexes();
-            return build_frame(id, Some(indexes), (codec.encoded_len)(value), |buf| {
-                (codec.encode)(value, buf);
-                Ok::<(), ClientError>(())
-            });
-        }
-        match format {
-            SchemaFormat::Json => build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
-                #[cfg(feature = "json-validation")]
-                let start = buf.len();
-                value.encode_json(buf)?;
-                #[cfg(feature = "json-validation")]
-                if let Some(validators) = &self.inner.json_validators {
-                    validators.check_typed::<T>(buf.get(start..).unwrap_or_default())?;
-                }
-                Ok(())
-            }),
-            // Avro (Protobuf frames were returned above).
-            SchemaFormat::Avro | SchemaFormat::Protobuf => {
-                build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
-                    value.encode_value(buf).map_err(ClientError::from)
-                })
-            }
-        }
-    }
-
-    /// The cache miss of [`Self::encode_typed`]: find the id and remember it.
+    /// The cache miss of a typed send: find the id of `T`'s schema and remember it.
     async fn resolve_typed<T: StreamSchema>(
         &self,
         topic: &str,

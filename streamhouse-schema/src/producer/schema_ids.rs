@@ -65,29 +65,64 @@ impl SchemaKey {
 
 /// Ids of typed schemas: per (schema, key or value), per topic.
 ///
-/// Two levels so a lookup needs no allocation: the schema key is `Copy` and the topic is
-/// looked up by `&str`.
+/// Read on every typed send, so a hit costs one hash of a `Copy` key and, for the few
+/// topics a type usually goes to, a scan comparing topic names: no allocation, no hashing
+/// of the topic name.
 #[derive(Debug, Default)]
 pub(crate) struct TypedIds {
-    ids: RwLock<HashMap<(SchemaKey, bool), IdsByName<i32>>>,
+    ids: RwLock<HashMap<(SchemaKey, bool), TopicIds>>,
+}
+
+/// How many topics of one type are scanned before the rest go to a map.
+const SCANNED_TOPICS: usize = 8;
+
+/// The ids of one typed schema per topic: the first few in a list (scanning a handful of
+/// short names is cheaper than hashing one), the rest in a map.
+#[derive(Debug, Default)]
+struct TopicIds {
+    few: Vec<(Box<str>, i32)>,
+    many: IdsByName<i32>,
+}
+
+impl TopicIds {
+    #[inline]
+    fn get(&self, topic: &str) -> Option<i32> {
+        for (name, id) in &self.few {
+            if **name == *topic {
+                return Some(*id);
+            }
+        }
+        if self.many.is_empty() {
+            return None;
+        }
+        self.many.get(topic).copied()
+    }
+
+    fn insert(&mut self, topic: &str, id: i32) {
+        if let Some(slot) = self.few.iter_mut().find(|(name, _)| **name == *topic) {
+            slot.1 = id;
+        } else if self.few.len() < SCANNED_TOPICS {
+            self.few.push((Box::from(topic), id));
+        } else {
+            self.many.insert(Box::from(topic), id);
+        }
+    }
 }
 
 /// Values by a name (topic or subject), looked up by `&str`.
 type IdsByName<V> = HashMap<Box<str>, V>;
 
 impl TypedIds {
+    #[inline]
     pub(crate) fn get(&self, type_id: SchemaKey, is_key: bool, topic: &str) -> Option<i32> {
         let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
         ids.get(&(type_id, is_key))
             .and_then(|topics| topics.get(topic))
-            .copied()
     }
 
     pub(crate) fn insert(&self, type_id: SchemaKey, is_key: bool, topic: &str, id: i32) {
         let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
-        ids.entry((type_id, is_key))
-            .or_default()
-            .insert(Box::from(topic), id);
+        ids.entry((type_id, is_key)).or_default().insert(topic, id);
     }
 }
 
@@ -146,6 +181,41 @@ mod tests {
         assert_eq!(ids.get(SchemaKey::of::<String>(), true, "a"), Some(2));
         assert_eq!(ids.get(SchemaKey::of::<i64>(), false, "a"), Some(3));
         assert_eq!(ids.get(SchemaKey::of::<String>(), false, "b"), None);
+    }
+
+    #[test]
+    fn typed_ids_hold_many_topics_per_type() {
+        let ids = TypedIds::default();
+        let topics: Vec<String> = (0..3 * SCANNED_TOPICS)
+            .map(|i| format!("topic-{i}"))
+            .collect();
+        for (id, topic) in (100..).zip(&topics) {
+            ids.insert(SchemaKey::of::<String>(), false, topic, id);
+        }
+        for (id, topic) in (100..).zip(&topics) {
+            assert_eq!(ids.get(SchemaKey::of::<String>(), false, topic), Some(id));
+        }
+        assert_eq!(ids.get(SchemaKey::of::<String>(), false, "topic-"), None);
+        // A topic's id can be replaced, wherever it is kept.
+        ids.insert(SchemaKey::of::<String>(), false, "topic-0", 7);
+        ids.insert(
+            SchemaKey::of::<String>(),
+            false,
+            &topics[2 * SCANNED_TOPICS],
+            8,
+        );
+        assert_eq!(
+            ids.get(SchemaKey::of::<String>(), false, "topic-0"),
+            Some(7)
+        );
+        assert_eq!(
+            ids.get(
+                SchemaKey::of::<String>(),
+                false,
+                &topics[2 * SCANNED_TOPICS]
+            ),
+            Some(8)
+        );
     }
 
     #[test]

@@ -26,6 +26,15 @@ impl<'a, T> TransportFuture<'a, T> {
         TransportFuture(Inner::Ready(Some(result)))
     }
 
+    /// The result if the operation has already completed (the embedded log's always have),
+    /// else the future itself, to be awaited. Lets callers skip a poll on their hot path.
+    pub fn into_ready(self) -> Result<Result<T, TransportError>, Self> {
+        match self.0 {
+            Inner::Ready(Some(result)) => Ok(result),
+            other => Err(TransportFuture(other)),
+        }
+    }
+
     /// Wraps a future that really has to wait (network I/O, a blocking wait for records).
     pub fn boxed<F>(future: F) -> Self
     where
@@ -75,6 +84,18 @@ mod tests {
             Err::<i64, _>(TransportError::UnknownTopic("t".into()))
         });
         assert_eq!(future.await, Err(TransportError::UnknownTopic("t".into())));
+    }
+
+    #[tokio::test]
+    async fn only_ready_futures_give_their_result_without_a_poll() {
+        assert_eq!(
+            TransportFuture::ready(Ok(3_i64)).into_ready().ok(),
+            Some(Ok(3))
+        );
+        let Err(pending) = TransportFuture::boxed(async { Ok(4_i64) }).into_ready() else {
+            panic!("a boxed future is never ready without a poll");
+        };
+        assert_eq!(pending.await, Ok(4));
     }
 
     #[test]

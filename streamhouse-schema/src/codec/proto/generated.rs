@@ -17,8 +17,6 @@ use super::{decode_message, DecodeError, Message, ProtoValue};
 pub struct ProtoCodec<T> {
     /// Writes the message's fields (no length prefix, no framing).
     pub(crate) encode: fn(&T, &mut BytesMut),
-    /// The number of bytes `encode` writes.
-    pub(crate) encoded_len: fn(&T) -> usize,
     /// Reads a whole payload as one message (unknown fields skipped).
     pub(crate) decode: fn(&[u8]) -> Result<T, DecodeError>,
 }
@@ -29,7 +27,6 @@ impl<T: Message + ProtoValue> ProtoCodec<T> {
     pub fn generated() -> Self {
         ProtoCodec {
             encode: |value, buf| value.encode_raw(buf),
-            encoded_len: |value| value.encoded_len(),
             decode: decode_message::<T>,
         }
     }
