@@ -184,6 +184,33 @@ fn send_typed(c: &mut Criterion) {
             black_box(buf.len())
         })
     });
+    // The same encoders writing into a `BytesMut`, the buffer type frames are built in.
+    let mut bytes_buf = bytes::BytesMut::with_capacity(256);
+    group.bench_function("encode_bytesmut/avro", |b| {
+        b.iter(|| {
+            bytes_buf.clear();
+            black_box(&value)
+                .encode_value(&mut bytes_buf)
+                .expect("encode");
+            black_box(bytes_buf.len())
+        })
+    });
+    group.bench_function("encode_bytesmut/json", |b| {
+        b.iter(|| {
+            bytes_buf.clear();
+            black_box(&value)
+                .encode_json(&mut bytes_buf)
+                .expect("encode");
+            black_box(bytes_buf.len())
+        })
+    });
+    group.bench_function("encode_bytesmut/protobuf", |b| {
+        b.iter(|| {
+            bytes_buf.clear();
+            black_box(&value).encode_proto(&mut bytes_buf);
+            black_box(bytes_buf.len())
+        })
+    });
     for (name, producer) in &producers {
         group.bench_function(format!("send_typed/{name}"), |b| {
             b.iter_custom(|iters| time_sends(&rt, producer, &value, iters))

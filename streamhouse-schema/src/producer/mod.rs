@@ -45,9 +45,9 @@ use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
-use format::{schema_text, TypeFormats};
+use format::TypeFormats;
 use frame::frame_payload;
-use schema_ids::{same_schema, RawIds, SchemaIds, SchemaKey, TypedIds};
+use schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
 
 /// The exact error text for a schema send on a producer built without a registry.
 pub const REGISTRY_NOT_CONFIGURED: &str =
@@ -267,23 +267,6 @@ impl Producer {
         K: StreamSchema + JsonEncode + 'static,
     {
         self.send_typed_record(topic, key, value).await
-    }
-
-    /// The cache miss of a typed send: find the id of `T`'s schema and remember it.
-    async fn resolve_typed<T: StreamSchema>(
-        &self,
-        topic: &str,
-        is_key: bool,
-        format: SchemaFormat,
-    ) -> Result<i32, ClientError> {
-        let registry = self.registry()?;
-        let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
-        let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        let id = self.resolve_id(registry, &subject, schema, format).await?;
-        self.inner
-            .typed_ids
-            .insert(SchemaKey::of::<T>(), is_key, topic, id);
-        Ok(id)
     }
 
     /// Confluent's order: register if allowed, else the latest version if asked, else look

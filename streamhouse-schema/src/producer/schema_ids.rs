@@ -63,7 +63,9 @@ impl SchemaKey {
     }
 }
 
-/// Ids of typed schemas: per (schema, key or value), per topic.
+/// Ids of typed schemas, with the format each was registered in: per (schema, key or
+/// value), per topic. (A type's format is fixed when the producer is built, so the cached
+/// format is the one every later send of the type uses.)
 ///
 /// Read on every typed send, so a hit costs one hash of a `Copy` key and, for the few
 /// topics a type usually goes to, a scan comparing topic names: no allocation, no hashing
@@ -80,13 +82,20 @@ const SCANNED_TOPICS: usize = 8;
 /// short names is cheaper than hashing one), the rest in a map.
 #[derive(Debug, Default)]
 struct TopicIds {
-    few: Vec<(Box<str>, i32)>,
-    many: IdsByName<i32>,
+    few: Vec<(Box<str>, TypedId)>,
+    many: IdsByName<TypedId>,
+}
+
+/// The id a typed schema was registered (or found) with, and its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TypedId {
+    pub(crate) id: i32,
+    pub(crate) format: SchemaFormat,
 }
 
 impl TopicIds {
     #[inline]
-    fn get(&self, topic: &str) -> Option<i32> {
+    fn get(&self, topic: &str) -> Option<TypedId> {
         for (name, id) in &self.few {
             if **name == *topic {
                 return Some(*id);
@@ -98,7 +107,7 @@ impl TopicIds {
         self.many.get(topic).copied()
     }
 
-    fn insert(&mut self, topic: &str, id: i32) {
+    fn insert(&mut self, topic: &str, id: TypedId) {
         if let Some(slot) = self.few.iter_mut().find(|(name, _)| **name == *topic) {
             slot.1 = id;
         } else if self.few.len() < SCANNED_TOPICS {
@@ -114,13 +123,13 @@ type IdsByName<V> = HashMap<Box<str>, V>;
 
 impl TypedIds {
     #[inline]
-    pub(crate) fn get(&self, type_id: SchemaKey, is_key: bool, topic: &str) -> Option<i32> {
+    pub(crate) fn get(&self, type_id: SchemaKey, is_key: bool, topic: &str) -> Option<TypedId> {
         let ids = self.ids.read().unwrap_or_else(PoisonError::into_inner);
         ids.get(&(type_id, is_key))
             .and_then(|topics| topics.get(topic))
     }
 
-    pub(crate) fn insert(&self, type_id: SchemaKey, is_key: bool, topic: &str, id: i32) {
+    pub(crate) fn insert(&self, type_id: SchemaKey, is_key: bool, topic: &str, id: TypedId) {
         let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
         ids.entry((type_id, is_key)).or_default().insert(topic, id);
     }
@@ -171,15 +180,25 @@ pub(crate) fn same_schema(a: &str, b: &str, format: SchemaFormat) -> bool {
 mod tests {
     use super::*;
 
+    fn avro(id: i32) -> TypedId {
+        TypedId {
+            id,
+            format: SchemaFormat::Avro,
+        }
+    }
+
     #[test]
     fn typed_ids_are_per_type_role_and_topic() {
         let ids = TypedIds::default();
-        ids.insert(SchemaKey::of::<String>(), false, "a", 1);
-        ids.insert(SchemaKey::of::<String>(), true, "a", 2);
-        ids.insert(SchemaKey::of::<i64>(), false, "a", 3);
-        assert_eq!(ids.get(SchemaKey::of::<String>(), false, "a"), Some(1));
-        assert_eq!(ids.get(SchemaKey::of::<String>(), true, "a"), Some(2));
-        assert_eq!(ids.get(SchemaKey::of::<i64>(), false, "a"), Some(3));
+        ids.insert(SchemaKey::of::<String>(), false, "a", avro(1));
+        ids.insert(SchemaKey::of::<String>(), true, "a", avro(2));
+        ids.insert(SchemaKey::of::<i64>(), false, "a", avro(3));
+        assert_eq!(
+            ids.get(SchemaKey::of::<String>(), false, "a"),
+            Some(avro(1))
+        );
+        assert_eq!(ids.get(SchemaKey::of::<String>(), true, "a"), Some(avro(2)));
+        assert_eq!(ids.get(SchemaKey::of::<i64>(), false, "a"), Some(avro(3)));
         assert_eq!(ids.get(SchemaKey::of::<String>(), false, "b"), None);
     }
 
@@ -190,23 +209,26 @@ mod tests {
             .map(|i| format!("topic-{i}"))
             .collect();
         for (id, topic) in (100..).zip(&topics) {
-            ids.insert(SchemaKey::of::<String>(), false, topic, id);
+            ids.insert(SchemaKey::of::<String>(), false, topic, avro(id));
         }
         for (id, topic) in (100..).zip(&topics) {
-            assert_eq!(ids.get(SchemaKey::of::<String>(), false, topic), Some(id));
+            assert_eq!(
+                ids.get(SchemaKey::of::<String>(), false, topic),
+                Some(avro(id))
+            );
         }
         assert_eq!(ids.get(SchemaKey::of::<String>(), false, "topic-"), None);
         // A topic's id can be replaced, wherever it is kept.
-        ids.insert(SchemaKey::of::<String>(), false, "topic-0", 7);
+        ids.insert(SchemaKey::of::<String>(), false, "topic-0", avro(7));
         ids.insert(
             SchemaKey::of::<String>(),
             false,
             &topics[2 * SCANNED_TOPICS],
-            8,
+            avro(8),
         );
         assert_eq!(
             ids.get(SchemaKey::of::<String>(), false, "topic-0"),
-            Some(7)
+            Some(avro(7))
         );
         assert_eq!(
             ids.get(
@@ -214,7 +236,7 @@ mod tests {
                 false,
                 &topics[2 * SCANNED_TOPICS]
             ),
-            Some(8)
+            Some(avro(8))
         );
     }
 

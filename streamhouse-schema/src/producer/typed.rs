@@ -1,16 +1,17 @@
 //! The typed send path: a type's format and codec, its cached id, its frame.
 //!
 //! Written for the steady state: after the first send of a type to a topic, a send is one
-//! cache read per schema, the generated encoder writing straight into the frame's buffer,
-//! and the transport call. Everything that can fail before the registry is asked (no
-//! Protobuf codec) fails first, so nothing is registered for a send that cannot be encoded.
+//! cache read per schema (which also gives the format), the generated encoder writing
+//! straight into the frame's buffer, and the transport call, with nothing awaited before
+//! the transport. Everything that can fail before the registry is asked (no Protobuf
+//! codec) fails first, so nothing is registered for a send that cannot be encoded.
 
 use bytes::Bytes;
 
-use super::format::no_proto_codec;
+use super::format::{no_proto_codec, schema_text};
 use super::frame::build_frame;
 use super::key::{self, KeyEncoding};
-use super::schema_ids::SchemaKey;
+use super::schema_ids::{SchemaKey, TypedId};
 use super::Producer;
 use crate::codec::json::JsonEncode;
 use crate::codec::proto::ProtoCodec;
@@ -29,16 +30,6 @@ enum Encoding<T> {
     Protobuf(ProtoCodec<T>),
 }
 
-impl<T> Encoding<T> {
-    fn format(&self) -> SchemaFormat {
-        match self {
-            Encoding::Avro => SchemaFormat::Avro,
-            Encoding::Json => SchemaFormat::Json,
-            Encoding::Protobuf(_) => SchemaFormat::Protobuf,
-        }
-    }
-}
-
 impl Producer {
     /// Sends `value` (with `key`, if any) to `topic`: `send_typed` and `send_typed_to`.
     pub(super) async fn send_typed_record<T, K>(
@@ -51,8 +42,8 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        // Every send after the first of its types to this topic: nothing to await before
-        // the transport, and (on the embedded log) nothing after it either.
+        // Kept apart from the first send so that nothing here lives across an await: the
+        // embedded log's result comes back without a poll.
         if let Some(sent) = self.send_cached(topic, key, value)? {
             return match sent.into_ready() {
                 Ok(result) => Ok(result?),
@@ -73,7 +64,6 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        let value_encoding = self.encoding::<T>(false)?;
         let Some(value_id) = self.cached_id::<T>(topic, false) else {
             return Ok(None);
         };
@@ -81,14 +71,13 @@ impl Producer {
             (None, _) => None,
             (Some(key), KeyEncoding::Raw) => Some(key::raw_key(key)?),
             (Some(key), KeyEncoding::Schema) => {
-                let encoding = self.encoding::<K>(true)?;
-                let Some(id) = self.cached_id::<K>(topic, true) else {
+                let Some(key_id) = self.cached_id::<K>(topic, true) else {
                     return Ok(None);
                 };
-                Some(self.typed_frame(id, &encoding, key)?)
+                Some(self.typed_frame(key_id, key)?)
             }
         };
-        let frame = self.typed_frame(value_id, &value_encoding, value)?;
+        let frame = self.typed_frame(value_id, value)?;
         Ok(Some(self.inner.transport.send(
             topic,
             None,
@@ -110,44 +99,50 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        let value_encoding = self.encoding::<T>(false)?;
+        // The value's codec is checked before anything (the key's schema included) is
+        // registered.
+        self.encoding::<T>(self.format_of::<T>(false))?;
         let key_bytes = match (key, self.inner.settings.key_encoding) {
             (None, _) => None,
             (Some(key), KeyEncoding::Raw) => Some(key::raw_key(key)?),
             (Some(key), KeyEncoding::Schema) => {
-                let encoding = self.encoding::<K>(true)?;
-                let id = self.typed_id::<K>(topic, true, &encoding).await?;
-                Some(self.typed_frame(id, &encoding, key)?)
+                let id = self.typed_id::<K>(topic, true).await?;
+                Some(self.typed_frame(id, key)?)
             }
         };
-        let id = self.typed_id::<T>(topic, false, &value_encoding).await?;
-        let frame = self.typed_frame(id, &value_encoding, value)?;
+        let id = self.typed_id::<T>(topic, false).await?;
+        let frame = self.typed_frame(id, value)?;
         self.deliver(topic, None, key_bytes, frame).await
     }
 
-    /// How typed sends write `T` (as a key or as a value): in the format chosen for it on
-    /// the builder, else its own (`#[stream_schema(format = "...")]`), else the producer's
-    /// default (for keys, Avro when that default is Protobuf: a string or number key is
-    /// no message).
-    #[inline]
-    fn encoding<T: StreamSchema + 'static>(
-        &self,
-        is_key: bool,
-    ) -> Result<Encoding<T>, ClientError> {
+    /// The format typed sends write `T` in (as a key or as a value): the one chosen for it
+    /// on the builder, else its own (`#[stream_schema(format = "...")]`), else the
+    /// producer's default (for keys, Avro when that default is Protobuf: a string or number
+    /// key is no message).
+    fn format_of<T: StreamSchema>(&self, is_key: bool) -> SchemaFormat {
         let settings = &self.inner.settings;
-        let format = match (settings.formats.get::<T>(), T::FORMAT) {
+        match (settings.formats.get::<T>(), T::FORMAT) {
             (Some(entry), _) => entry.format,
             (None, Some(own)) => own,
             (None, None) if is_key && settings.default_format == SchemaFormat::Protobuf => {
                 SchemaFormat::Avro
             }
             (None, None) => settings.default_format,
-        };
+        }
+    }
+
+    /// How `T` is written in `format`: an error for Protobuf without a codec.
+    #[inline]
+    fn encoding<T: StreamSchema + 'static>(
+        &self,
+        format: SchemaFormat,
+    ) -> Result<Encoding<T>, ClientError> {
         Ok(match format {
             SchemaFormat::Avro => Encoding::Avro,
             SchemaFormat::Json => Encoding::Json,
             SchemaFormat::Protobuf => Encoding::Protobuf(
-                settings
+                self.inner
+                    .settings
                     .formats
                     .proto_codec_of::<T>()
                     .ok_or_else(|| ClientError::ConfigError(no_proto_codec::<T>("sent")))?,
@@ -155,44 +150,51 @@ impl Producer {
         })
     }
 
-    /// The cached id of `T`'s schema for `topic` (key or value role).
+    /// The cached id (and format) of `T`'s schema for `topic` (key or value role).
     #[inline]
-    fn cached_id<T: StreamSchema>(&self, topic: &str, is_key: bool) -> Option<i32> {
+    fn cached_id<T: StreamSchema>(&self, topic: &str, is_key: bool) -> Option<TypedId> {
         self.inner
             .typed_ids
             .get(SchemaKey::of::<T>(), is_key, topic)
     }
 
-    /// The id of `T`'s schema for `topic`: from the cache, or registered (looked up) once.
-    #[inline]
-    async fn typed_id<T: StreamSchema>(
+    /// The id of `T`'s schema for `topic`: from the cache, or registered (looked up) once
+    /// in the format chosen for `T`.
+    async fn typed_id<T: StreamSchema + 'static>(
         &self,
         topic: &str,
         is_key: bool,
-        encoding: &Encoding<T>,
-    ) -> Result<i32, ClientError> {
-        match self.cached_id::<T>(topic, is_key) {
-            Some(id) => Ok(id),
-            None => {
-                self.resolve_typed::<T>(topic, is_key, encoding.format())
-                    .await
-            }
+    ) -> Result<TypedId, ClientError> {
+        if let Some(cached) = self.cached_id::<T>(topic, is_key) {
+            return Ok(cached);
         }
+        let format = self.format_of::<T>(is_key);
+        // Checked before the registry is asked: nothing is registered for a type that
+        // cannot be encoded.
+        self.encoding::<T>(format)?;
+        let registry = self.registry()?;
+        let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
+        let subject = self.subject(topic, is_key, Some(T::full_name()))?;
+        let id = self.resolve_id(registry, &subject, schema, format).await?;
+        let typed = TypedId { id, format };
+        self.inner
+            .typed_ids
+            .insert(SchemaKey::of::<T>(), is_key, topic, typed);
+        Ok(typed)
     }
 
-    /// The frame of `value` with schema `id`: header, message indexes for Protobuf, then
-    /// the payload from the generated encoder, in one buffer.
-    fn typed_frame<T: StreamSchema + JsonEncode>(
+    /// The frame of `value` with its schema id: header, message indexes for Protobuf,
+    /// then the payload from the generated encoder, in one buffer.
+    fn typed_frame<T: StreamSchema + JsonEncode + 'static>(
         &self,
-        id: i32,
-        encoding: &Encoding<T>,
+        id: TypedId,
         value: &T,
     ) -> Result<Bytes, ClientError> {
-        match encoding {
-            Encoding::Avro => build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
+        match self.encoding::<T>(id.format)? {
+            Encoding::Avro => build_frame(id.id, None, TYPED_PAYLOAD_HINT, |buf| {
                 value.encode_value(buf).map_err(ClientError::from)
             }),
-            Encoding::Json => build_frame(id, None, TYPED_PAYLOAD_HINT, |buf| {
+            Encoding::Json => build_frame(id.id, None, TYPED_PAYLOAD_HINT, |buf| {
                 #[cfg(feature = "json-validation")]
                 let start = buf.len();
                 value.encode_json(buf)?;
@@ -205,7 +207,7 @@ impl Producer {
             // No sizing pass first: as for the other formats, the payload is written into
             // the frame's buffer, which grows if the hint is too small.
             Encoding::Protobuf(codec) => build_frame(
-                id,
+                id.id,
                 Some(T::proto_message_indexes()),
                 TYPED_PAYLOAD_HINT,
                 |buf| {
