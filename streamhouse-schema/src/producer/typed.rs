@@ -23,6 +23,11 @@ use crate::transport::{SendResult, TransportFuture};
 /// payload is larger).
 const TYPED_PAYLOAD_HINT: usize = 64;
 
+/// What the typed send path needs of a key or value type: its schemas and generated codecs.
+pub(super) trait Typed: StreamSchema + JsonEncode + 'static {}
+
+impl<T: StreamSchema + JsonEncode + 'static> Typed for T {}
+
 /// How values of one type are written: the format, with the generated codec for Protobuf.
 enum Encoding<T> {
     Avro,
@@ -32,16 +37,12 @@ enum Encoding<T> {
 
 impl Producer {
     /// Sends `value` (with `key`, if any) to `topic`: `send_typed` and `send_typed_to`.
-    pub(super) async fn send_typed_record<T, K>(
+    pub(super) async fn send_typed_record<T: Typed, K: Typed>(
         &self,
         topic: &str,
         key: Option<&K>,
         value: &T,
-    ) -> Result<SendResult, ClientError>
-    where
-        T: StreamSchema + JsonEncode + 'static,
-        K: StreamSchema + JsonEncode + 'static,
-    {
+    ) -> Result<SendResult, ClientError> {
         // Kept apart from the first send so that nothing here lives across an await: the
         // embedded log's result comes back without a poll.
         if let Some(sent) = self.send_cached(topic, key, value)? {
@@ -54,16 +55,12 @@ impl Producer {
     }
 
     /// The send when every id it needs is cached; `None` when one is not.
-    fn send_cached<'a, T, K>(
+    fn send_cached<'a, T: Typed, K: Typed>(
         &'a self,
         topic: &'a str,
         key: Option<&K>,
         value: &T,
-    ) -> Result<Option<TransportFuture<'a, SendResult>>, ClientError>
-    where
-        T: StreamSchema + JsonEncode + 'static,
-        K: StreamSchema + JsonEncode + 'static,
-    {
+    ) -> Result<Option<TransportFuture<'a, SendResult>>, ClientError> {
         let Some(value_id) = self.cached_id::<T>(topic, false) else {
             return Ok(None);
         };
@@ -89,16 +86,12 @@ impl Producer {
 
     /// The first send of a type (or key type) to a topic: the ids missing from the cache
     /// are registered (or looked up), key first, then the record is sent.
-    async fn send_first<T, K>(
+    async fn send_first<T: Typed, K: Typed>(
         &self,
         topic: &str,
         key: Option<&K>,
         value: &T,
-    ) -> Result<SendResult, ClientError>
-    where
-        T: StreamSchema + JsonEncode + 'static,
-        K: StreamSchema + JsonEncode + 'static,
-    {
+    ) -> Result<SendResult, ClientError> {
         // The value's codec is checked before anything (the key's schema included) is
         // registered.
         self.encoding::<T>(self.format_of::<T>(false))?;
@@ -185,11 +178,7 @@ impl Producer {
 
     /// The frame of `value` with its schema id: header, message indexes for Protobuf,
     /// then the payload from the generated encoder, in one buffer.
-    fn typed_frame<T: StreamSchema + JsonEncode + 'static>(
-        &self,
-        id: TypedId,
-        value: &T,
-    ) -> Result<Bytes, ClientError> {
+    fn typed_frame<T: Typed>(&self, id: TypedId, value: &T) -> Result<Bytes, ClientError> {
         match self.encoding::<T>(id.format)? {
             Encoding::Avro => build_frame(id.id, None, TYPED_PAYLOAD_HINT, |buf| {
                 value.encode_value(buf).map_err(ClientError::from)
