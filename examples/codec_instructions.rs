@@ -72,6 +72,23 @@ fn run_avro_decode_resolved_v1_as_v2(plan: &Resolution, bytes: &[u8], n: usize) 
 }
 
 #[inline(never)]
+fn run_send_typed_topic_embedded_log(
+    rt: &Runtime,
+    producer: &Producer,
+    o: &avro_order::Order,
+    n: usize,
+) {
+    rt.block_on(async {
+        for _ in 0..n {
+            let sent = producer.send_typed(black_box(o)).await;
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[inline(never)]
 fn run_send_typed_embedded_log(rt: &Runtime, producer: &Producer, o: &avro_order::Order, n: usize) {
     rt.block_on(async {
         for _ in 0..n {
@@ -174,6 +191,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     rt.block_on(producer.send_typed_to("orders", None::<&String>, &order))?;
     run_send_typed_embedded_log(&rt, &producer, &order, n);
+    // `send_typed` (the type's own topic): ids from the type's memo, not the shared cache.
+    rt.block_on(producer.send_typed(&order))?;
+    run_send_typed_topic_embedded_log(&rt, &producer, &order, n);
     let log = MemoryLog::new();
     let frame = Bytes::from(avro.clone());
     run_embedded_log_append(&rt, &log, &frame, n);

@@ -31,7 +31,7 @@ pub struct LineItem {
 }
 
 #[derive(StreamSchema, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[stream_schema(namespace = "bench")]
+#[stream_schema(namespace = "bench", topic = "orders")]
 pub struct Order {
     pub id: i64,
     pub customer_id: String,

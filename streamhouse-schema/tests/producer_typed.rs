@@ -109,6 +109,47 @@ async fn later_sends_reuse_the_cached_ids() {
 }
 
 #[tokio::test]
+async fn producers_on_different_registries_never_share_ids() {
+    // Registry "b" already holds two schemas, so `Order`'s key and value get ids 3 and 4
+    // there, and 1 and 2 in the fresh registry "a". Sends alternate between the producers
+    // (and between `send_typed` and `send_typed_to`), and every frame carries the ids of
+    // its own producer's registry.
+    let b_client = match SchemaRegistryClient::new("mock://producer-typed-ids-b") {
+        Ok(client) => client,
+        Err(error) => unreachable!("{error}"),
+    };
+    for (subject, schema) in [("x-value", "\"int\""), ("y-value", "\"long\"")] {
+        let registered = b_client
+            .register_schema(subject, schema, SchemaFormat::Avro)
+            .await;
+        assert!(registered.is_ok(), "{registered:?}");
+    }
+    let (log_a, log_b): (Arc<dyn Transport>, Arc<dyn Transport>) =
+        (Arc::new(MemoryLog::new()), Arc::new(MemoryLog::new()));
+    let a = producer("mock://producer-typed-ids-a", &log_a).await;
+    let b = producer("mock://producer-typed-ids-b", &log_b).await;
+    for round in 0..3 {
+        for producer in [&a, &b] {
+            let sent = producer.send_typed(&order("o-1")).await;
+            assert!(sent.is_ok(), "round {round}: {sent:?}");
+            let sent = producer
+                .send_typed_to("orders", Some(&"o-2".to_string()), &order("o-2"))
+                .await;
+            assert!(sent.is_ok(), "round {round}: {sent:?}");
+        }
+    }
+    for (log, key_id, value_id) in [(&log_a, 1, 2), (&log_b, 3, 4)] {
+        let stored = records(log, "orders").await;
+        assert_eq!(stored.len(), 6);
+        for record in &stored {
+            assert_eq!(record.value[..5], [0x00, 0, 0, 0, value_id]);
+            let key = record.key.as_deref().unwrap_or_default();
+            assert_eq!(key.get(..5), Some(&[0x00, 0, 0, 0, key_id][..]));
+        }
+    }
+}
+
+#[tokio::test]
 async fn concurrent_first_sends_agree_on_one_id() {
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
     let producer = producer("mock://producer-typed-concurrent", &log).await;

@@ -17,6 +17,7 @@
 mod config;
 pub mod format;
 mod frame;
+mod id_memo;
 #[cfg(feature = "json-validation")]
 mod json_validation;
 mod key;
@@ -38,6 +39,7 @@ use bytes::Bytes;
 pub(crate) use config::RegistrySetting;
 pub use config::{ProducerBuilder, ProducerConfig};
 pub use format::{Avro, Json, Protobuf, TypeFormat};
+pub(crate) use id_memo::IdMemo;
 pub use key::KeyEncoding;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
@@ -62,6 +64,8 @@ pub struct Producer {
 }
 
 struct Inner {
+    /// Tells this producer's entries in the per-type id memos from other producers'.
+    tag: id_memo::ProducerTag,
     transport: Arc<dyn Transport>,
     registry: Option<Arc<dyn SchemaIds>>,
     settings: Settings,
@@ -107,6 +111,7 @@ impl Producer {
     ) -> Producer {
         Producer {
             inner: Arc::new(Inner {
+                tag: id_memo::ProducerTag::unique(),
                 transport,
                 registry,
                 #[cfg(feature = "json-validation")]
@@ -248,7 +253,9 @@ impl Producer {
         T: Topic + JsonEncode + 'static,
         T::Key: JsonEncode + 'static,
     {
-        self.send_typed_record(T::TOPIC, value.key(), value).await
+        let memo = Some(T::schemas().id_memo());
+        self.send_typed_record(T::TOPIC, value.key(), value, memo)
+            .await
     }
 
     /// Sends a typed value to an explicit topic, with an optional typed key (encoded with
@@ -266,7 +273,7 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        self.send_typed_record(topic, key, value).await
+        self.send_typed_record(topic, key, value, None).await
     }
 
     /// Confluent's order: register if allowed, else the latest version if asked, else look

@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::format::{no_proto_codec, schema_text};
 use super::frame::build_frame;
+use super::id_memo::IdMemo;
 use super::key::{self, KeyEncoding};
 use super::schema_ids::{SchemaKey, TypedId};
 use super::Producer;
@@ -37,15 +38,19 @@ enum Encoding<T> {
 
 impl Producer {
     /// Sends `value` (with `key`, if any) to `topic`: `send_typed` and `send_typed_to`.
+    ///
+    /// `memo` is `T`'s id memo when `topic` is `T`'s own topic (`send_typed`), so the ids
+    /// can be read without touching the shared cache.
     pub(super) async fn send_typed_record<T: Typed, K: Typed>(
         &self,
         topic: &str,
         key: Option<&K>,
         value: &T,
+        memo: Option<&IdMemo>,
     ) -> Result<SendResult, ClientError> {
         // Kept apart from the first send so that nothing here lives across an await: the
         // embedded log's result comes back without a poll.
-        if let Some(sent) = self.send_cached(topic, key, value)? {
+        if let Some(sent) = self.send_cached(topic, key, value, memo)? {
             return match sent.into_ready() {
                 Ok(result) => Ok(result?),
                 Err(pending) => Ok(pending.await?),
@@ -60,15 +65,16 @@ impl Producer {
         topic: &'a str,
         key: Option<&K>,
         value: &T,
+        memo: Option<&IdMemo>,
     ) -> Result<Option<TransportFuture<'a, SendResult>>, ClientError> {
-        let Some(value_id) = self.cached_id::<T>(topic, false) else {
+        let Some(value_id) = self.memo_or_cached_id::<T>(memo, topic, false) else {
             return Ok(None);
         };
         let key_bytes = match (key, self.inner.settings.key_encoding) {
             (None, _) => None,
             (Some(key), KeyEncoding::Raw) => Some(key::raw_key(key)?),
             (Some(key), KeyEncoding::Schema) => {
-                let Some(key_id) = self.cached_id::<K>(topic, true) else {
+                let Some(key_id) = self.memo_or_cached_id::<K>(memo, topic, true) else {
                     return Ok(None);
                 };
                 Some(self.typed_frame(key_id, key)?)
@@ -149,6 +155,26 @@ impl Producer {
         self.inner
             .typed_ids
             .get(SchemaKey::of::<T>(), is_key, topic)
+    }
+
+    /// The cached id of a schema for `topic`, from the memo when there is one (remembered
+    /// there for the next send when it had to come from the shared cache).
+    #[inline]
+    fn memo_or_cached_id<T: StreamSchema>(
+        &self,
+        memo: Option<&IdMemo>,
+        topic: &str,
+        is_key: bool,
+    ) -> Option<TypedId> {
+        let tag = self.inner.tag;
+        if let Some(remembered) = memo.and_then(|memo| memo.get(tag, is_key)) {
+            return Some(remembered);
+        }
+        let cached = self.cached_id::<T>(topic, is_key)?;
+        if let Some(memo) = memo {
+            memo.set(tag, is_key, cached);
+        }
+        Some(cached)
     }
 
     /// The id of `T`'s schema for `topic`: from the cache, or registered (looked up) once

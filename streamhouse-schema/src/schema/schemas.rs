@@ -9,6 +9,7 @@ use super::json::{to_json_schema, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::protobuf::{ProtoBuildError, ProtoSchema};
 use super::SchemaType;
+use crate::producer::IdMemo;
 
 /// Every schema view of one type.
 #[derive(Debug)]
@@ -22,6 +23,9 @@ pub struct Schemas {
     json: OnceLock<JsonViews>,
     /// Built on first use: most types are never sent as Protobuf.
     protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
+    /// The ids `send_typed` last used for this type (kept here because this is the one
+    /// static every type has).
+    id_memo: IdMemo,
 }
 
 /// The JSON Schema views, built on first use (many types are never sent as JSON).
@@ -67,6 +71,7 @@ impl Schemas {
             avro_fingerprint,
             json: OnceLock::new(),
             protobuf: OnceLock::new(),
+            id_memo: IdMemo::new(),
         })
     }
 
@@ -105,6 +110,11 @@ impl Schemas {
             }
         }
         built
+    }
+
+    /// The producer's memo of the ids `send_typed` uses for this type.
+    pub(crate) fn id_memo(&self) -> &IdMemo {
+        &self.id_memo
     }
 
     /// The type model every view is emitted from.

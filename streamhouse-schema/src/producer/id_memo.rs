@@ -1,0 +1,136 @@
+//! A lock-free, per-type memo of the ids `send_typed` uses.
+//!
+//! `send_typed::<T>` always sends to `T::TOPIC`, so for one producer the ids of `T`'s value
+//! and key schemas never change once resolved. Each type's [`Schemas`](crate::schema::Schemas)
+//! (one static per type) holds an [`IdMemo`]: one atomic word per role remembering the id
+//! (and format) the last producer to send the type used, tagged with that producer's
+//! [`ProducerTag`]. A send by the same producer reads its ids with one plain load each:
+//! no lock, no hashing, no atomic read-modify-write. Other producers (or `send_typed_to`,
+//! whose topic varies) use the shared id cache and, for `send_typed`, take the memo over.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+use super::schema_ids::TypedId;
+use crate::schema::SchemaFormat;
+
+/// Bits of a memo word holding the producer tag (the rest: 2 for the format, 32 for the id).
+const TAG_BITS: u32 = 30;
+
+/// Identifies one producer in memos; `None` once more than 2^30 − 1 producers were built
+/// in this process (such producers simply do not use memos).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProducerTag(Option<u32>);
+
+impl ProducerTag {
+    /// A tag no other producer of this process has.
+    pub(crate) fn unique() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let tag = NEXT.fetch_add(1, Ordering::Relaxed);
+        // Tag 0 means "empty"; tags past TAG_BITS (or after wrapping around) are not
+        // unique any more, so they are never used.
+        ProducerTag((tag != 0 && tag < 1 << TAG_BITS).then_some(tag))
+    }
+}
+
+/// The ids one producer last used for a type's value and key schemas in `send_typed`.
+#[derive(Debug, Default)]
+pub(crate) struct IdMemo {
+    /// Index 0: the value's schema; 1: the key's.
+    words: [AtomicU64; 2],
+}
+
+impl IdMemo {
+    /// An empty memo.
+    pub(crate) const fn new() -> Self {
+        IdMemo {
+            words: [AtomicU64::new(0), AtomicU64::new(0)],
+        }
+    }
+
+    /// The id remembered for `producer` in the value or key role.
+    #[inline]
+    pub(crate) fn get(&self, producer: ProducerTag, is_key: bool) -> Option<TypedId> {
+        let tag = producer.0?;
+        let word = self.words[usize::from(is_key)].load(Ordering::Relaxed);
+        if (word >> (64 - TAG_BITS)) as u32 != tag {
+            return None;
+        }
+        let format = match (word >> 32) & 0b11 {
+            0 => SchemaFormat::Avro,
+            1 => SchemaFormat::Json,
+            2 => SchemaFormat::Protobuf,
+            _ => return None,
+        };
+        Some(TypedId {
+            // The low 32 bits are the id's two's-complement bits.
+            id: word as u32 as i32,
+            format,
+        })
+    }
+
+    /// Remembers `id` for `producer` in the value or key role (replacing whatever another
+    /// producer left there).
+    pub(crate) fn set(&self, producer: ProducerTag, is_key: bool, id: TypedId) {
+        let Some(tag) = producer.0 else {
+            return;
+        };
+        let format: u64 = match id.format {
+            SchemaFormat::Avro => 0,
+            SchemaFormat::Json => 1,
+            SchemaFormat::Protobuf => 2,
+        };
+        let word = (u64::from(tag) << (64 - TAG_BITS)) | (format << 32) | u64::from(id.id as u32);
+        self.words[usize::from(is_key)].store(word, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(id: i32, format: SchemaFormat) -> TypedId {
+        TypedId { id, format }
+    }
+
+    #[test]
+    fn a_memo_answers_only_the_producer_that_wrote_it() {
+        let memo = IdMemo::new();
+        let (a, b) = (ProducerTag::unique(), ProducerTag::unique());
+        assert_ne!(a, b);
+        assert_eq!(memo.get(a, false), None);
+        memo.set(a, false, id(7, SchemaFormat::Json));
+        assert_eq!(memo.get(a, false), Some(id(7, SchemaFormat::Json)));
+        assert_eq!(memo.get(a, true), None);
+        assert_eq!(memo.get(b, false), None);
+        // Another producer takes the slot over.
+        memo.set(b, false, id(8, SchemaFormat::Avro));
+        assert_eq!(memo.get(a, false), None);
+        assert_eq!(memo.get(b, false), Some(id(8, SchemaFormat::Avro)));
+    }
+
+    #[test]
+    fn every_id_and_format_round_trips() {
+        let memo = IdMemo::new();
+        let tag = ProducerTag::unique();
+        for value in [0, 1, -1, i32::MAX, i32::MIN, 100_000] {
+            for format in [
+                SchemaFormat::Avro,
+                SchemaFormat::Json,
+                SchemaFormat::Protobuf,
+            ] {
+                memo.set(tag, true, id(value, format));
+                assert_eq!(memo.get(tag, true), Some(id(value, format)));
+            }
+        }
+    }
+
+    #[test]
+    fn producers_without_a_tag_never_use_memos() {
+        let memo = IdMemo::new();
+        let none = ProducerTag(None);
+        memo.set(none, false, id(1, SchemaFormat::Avro));
+        assert_eq!(memo.get(none, false), None);
+        // Nothing was written for anyone else either.
+        assert_eq!(memo.words[0].load(Ordering::Relaxed), 0);
+    }
+}
