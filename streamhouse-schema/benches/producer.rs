@@ -8,7 +8,8 @@
 //!   `Bytes`), the part of `send_typed` that is not the producer's.
 //! - `decode/same_schema` vs `decode/resolved`: `Consumer::decode` of a record whose writer
 //!   schema is the reader type's, and of one written with v1 and read as v2 through the
-//!   cached resolution plan.
+//!   cached resolution plan. `decode/resolved_changed_items` reads it as v3, where every
+//!   line item changes (a promoted number and an added field) and a field is removed.
 //!
 //! Run: `cargo bench -p streamhouse-schema --bench producer -- --warm-up-time 1 --measurement-time 3`.
 
@@ -74,6 +75,34 @@ mod v2 {
         pub amount: f64,
         pub currency: String,
         pub note: Option<String>,
+        pub items: Vec<LineItem>,
+        #[stream_schema(default = "\"web\"")]
+        pub channel: String,
+    }
+}
+
+/// v3 of the order for the consumer: every line item changed (`quantity` an int read as a
+/// double, a field added), `note` removed, a field added: nothing is read unchanged.
+mod v3 {
+    use streamhouse_schema::StreamSchema;
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "LineItem", namespace = "bench.shop")]
+    pub struct LineItem {
+        pub sku: String,
+        pub quantity: f64,
+        pub unit_price: f64,
+        #[stream_schema(default = "0.0")]
+        pub discount: f64,
+    }
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "Order", namespace = "bench.shop")]
+    pub struct Order {
+        pub id: String,
+        pub customer_id: String,
+        pub amount: f64,
+        pub currency: String,
         pub items: Vec<LineItem>,
         #[stream_schema(default = "\"web\"")]
         pub channel: String,
@@ -291,6 +320,11 @@ fn decode(c: &mut Criterion) {
         .expect("resolved decode");
     assert_eq!(resolved.channel, "web");
     assert_eq!(resolved.items.len(), 3);
+    let nested = consumer
+        .decode::<v3::Order>(&record)
+        .expect("resolved decode of changed line items");
+    assert_eq!(nested.items[2].quantity, 3.0);
+    assert_eq!(nested.items[2].discount, 0.0);
 
     let mut group = c.benchmark_group("consumer");
     group.bench_function("decode/same_schema", |b| {
@@ -307,6 +341,15 @@ fn decode(c: &mut Criterion) {
             black_box(
                 consumer
                     .decode::<v2::Order>(black_box(&record))
+                    .expect("decode"),
+            )
+        })
+    });
+    group.bench_function("decode/resolved_changed_items", |b| {
+        b.iter(|| {
+            black_box(
+                consumer
+                    .decode::<v3::Order>(black_box(&record))
                     .expect("decode"),
             )
         })

@@ -382,3 +382,28 @@ fn unchanged_writer_bytes_need_no_plan_walk() {
     let _: r::Item = plan.decode(&encode(&witem("A", 1)), &mut scratch).unwrap();
     assert!(scratch.is_empty());
 }
+
+mod counter {
+    use streamhouse_schema::StreamSchema;
+
+    /// A reader of one field, for writers with more.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "t", name = "Counter")]
+    pub struct Counter {
+        pub n: i32,
+    }
+}
+
+#[test]
+fn skipping_a_field_of_an_undefined_writer_type_is_an_error() {
+    let writer = r#"{"type":"record","name":"Counter","namespace":"t","fields":[
+        {"name":"n","type":"int"},{"name":"x","type":"t.Nowhere"}]}"#;
+    let plan = Resolution::new(writer, counter::Counter::avro_schema_json()).unwrap();
+    let err = plan
+        .decode::<counter::Counter>(&[0x02, 0x00], &mut Vec::new())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::Incompatible("writer schema refers to undefined type t.Nowhere".into())
+    );
+}

@@ -56,6 +56,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
         })
     });
     quote! {
+        #[inline]
         fn decode_avro_resolved(
             __input: &mut &[u8],
             __plan: ::streamhouse_schema::codec::avro::resolve::Step<'_>,

@@ -106,6 +106,18 @@ impl AvroDecode for f32 {
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(f32::from_le_bytes(read_array(input)?))
     }
+
+    /// A writer `int`/`long` promoted to `float` is read and converted in place.
+    #[inline]
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        match step.promoted_f32(input)? {
+            Some(v) => Ok(v),
+            None => step.decode_with(input, Self::decode_avro),
+        }
+    }
 }
 
 impl AvroEncode for f64 {
@@ -119,6 +131,18 @@ impl AvroDecode for f64 {
     #[inline]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(f64::from_le_bytes(read_array(input)?))
+    }
+
+    /// A writer `int`/`long`/`float` promoted to `double` is read and converted in place.
+    #[inline]
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        match step.promoted_f64(input)? {
+            Some(v) => Ok(v),
+            None => step.decode_with(input, Self::decode_avro),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ mod default;
 mod layout;
 mod plan;
 mod run;
+mod scalar;
 mod step;
 mod tree;
 mod verbatim;
@@ -128,6 +129,7 @@ impl Resolution {
 
     /// [`decode`](Self::decode) with a scratch buffer of the calling thread's own, taken
     /// only when a value must be rewritten (most evolutions need none).
+    #[inline]
     pub fn decode_with_thread_scratch<T: AvroDecode>(
         &self,
         payload: &[u8],

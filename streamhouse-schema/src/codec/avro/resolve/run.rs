@@ -108,15 +108,7 @@ impl Resolution {
                 Ok(())
             }
             Plan::Enum(map) => {
-                let i = read_long(input)?;
-                let mapped = usize::try_from(i).ok().and_then(|i| map.get(i)).ok_or(
-                    DecodeError::EnumSymbol {
-                        index: i,
-                        symbols: map.len(),
-                    },
-                )?;
-                let r = mapped.ok_or_else(|| DecodeError::Incompatible(format!("enum symbol {i} of the writer is unknown to the reader, which has no default")))?;
-                write_long(out, r);
+                write_long(out, map_enum(map, input)?);
                 Ok(())
             }
             Plan::Array(items) => {
@@ -216,6 +208,24 @@ impl Resolution {
             Plan::Skip(node) => skip(&self.writer, *node, input, depth),
         }
     }
+}
+
+/// Reads a writer enum symbol index and returns the reader's.
+pub(super) fn map_enum(map: &[Option<i64>], input: &mut &[u8]) -> Result<i64, DecodeError> {
+    let i = read_long(input)?;
+    let mapped =
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| map.get(i))
+            .ok_or(DecodeError::EnumSymbol {
+                index: i,
+                symbols: map.len(),
+            })?;
+    mapped.ok_or_else(|| {
+        DecodeError::Incompatible(format!(
+            "enum symbol {i} of the writer is unknown to the reader, which has no default"
+        ))
+    })
 }
 
 /// Copies the bytes between `start` and where `input` now is.

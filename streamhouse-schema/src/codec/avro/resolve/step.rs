@@ -12,8 +12,10 @@
 use std::cell::RefCell;
 
 use super::plan::{FieldSource, Plan, PlanId, RecordPlan};
-use super::run::{block_count, too_deep, MAX_DEPTH};
+use super::run::{block_count, skip, too_deep, MAX_DEPTH};
+use super::scalar;
 use super::Resolution;
+use crate::codec::avro::varint::{read_array, read_long};
 use crate::codec::avro::DecodeError;
 
 /// A scratch buffer kept across calls for rewritten values is dropped past this size, so
@@ -68,7 +70,7 @@ impl<'a> Step<'a> {
     /// Decodes one value with `decode`, the reader type's own decoder: straight from
     /// `input` when the writer's bytes are the reader's, else after rewriting the value
     /// into reader bytes.
-    #[inline]
+    #[inline(always)]
     pub fn decode_with<T>(
         self,
         input: &mut &[u8],
@@ -88,6 +90,15 @@ impl<'a> Step<'a> {
         input: &mut &[u8],
         decode: impl FnOnce(&mut &[u8]) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
+        if let Some(small) = scalar::rewrite(self.res.plans.get(self.id), input)? {
+            let mut rewritten = small.bytes();
+            let value = decode(&mut rewritten)?;
+            return if rewritten.is_empty() {
+                Ok(value)
+            } else {
+                Err(mismatch())
+            };
+        }
         match self.scratch {
             Some(scratch) => self.rewrite_into(scratch, input, decode),
             None => THREAD_SCRATCH.with(|scratch| self.rewrite_into(scratch, input, decode)),
@@ -127,10 +138,37 @@ impl<'a> Step<'a> {
         result
     }
 
+    /// For a reader `float`: the writer's `int` or `long`, read and converted, when this
+    /// step promotes one; `None` (reading nothing) otherwise.
+    #[inline]
+    pub fn promoted_f32(self, input: &mut &[u8]) -> Result<Option<f32>, DecodeError> {
+        match self.res.plans.get(self.id) {
+            Some(Plan::IntToFloat | Plan::LongToFloat) => Ok(Some(read_long(input)? as f32)),
+            _ => Ok(None),
+        }
+    }
+
+    /// For a reader `double`: the writer's `int`, `long` or `float`, read and converted,
+    /// when this step promotes one; `None` (reading nothing) otherwise.
+    #[inline]
+    pub fn promoted_f64(self, input: &mut &[u8]) -> Result<Option<f64>, DecodeError> {
+        match self.res.plans.get(self.id) {
+            Some(Plan::IntToDouble | Plan::LongToDouble) => Ok(Some(read_long(input)? as f64)),
+            Some(Plan::FloatToDouble) => {
+                Ok(Some(f64::from(f32::from_le_bytes(read_array(input)?))))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Consumes one writer value the reader does not keep.
     pub fn skip(self, input: &mut &[u8]) -> Result<(), DecodeError> {
-        // A `Skip` plan writes nothing; any other plan's output is dropped.
-        self.res.run(self.id, input, &mut Vec::new(), self.depth)
+        match self.res.plans.get(self.id) {
+            Some(Plan::Skip(node)) => skip(&self.res.writer, *node, input, self.depth),
+            // Not reached for fields the reader lacks (their plans are `Skip`); any other
+            // plan's output is dropped.
+            _ => self.res.run(self.id, input, &mut Vec::new(), self.depth),
+        }
     }
 
     /// The fields of a changed record read as a reader record of `fields` fields, or
@@ -270,7 +308,7 @@ pub enum Source<'a> {
 impl<'a> InOrder<'a> {
     /// Where reader field `pos` comes from, after skipping the writer fields before it
     /// that the reader does not have.
-    #[inline]
+    #[inline(always)]
     pub fn field(self, pos: usize, input: &mut &[u8]) -> Result<Source<'a>, DecodeError> {
         let Some(field) = self.plan.layout.get(pos) else {
             return Err(mismatch());
@@ -287,7 +325,7 @@ impl<'a> InOrder<'a> {
     }
 
     /// Skips the writer fields after the last one the reader reads.
-    #[inline]
+    #[inline(always)]
     pub fn finish(self, input: &mut &[u8]) -> Result<(), DecodeError> {
         if self.plan.trailing.is_empty() {
             return Ok(());

@@ -77,9 +77,19 @@ impl Tree {
         id
     }
 
+    /// The node `id` stands for (a reference's definition). Unknown ids and undefined
+    /// references come back as an undefined reference, which readers report as an error.
+    #[inline]
     pub fn get(&self, id: NodeId) -> &Node {
-        let id = self.resolve(id);
-        &self.nodes[id.min(self.nodes.len().saturating_sub(1))]
+        match self.nodes.get(id) {
+            Some(Node::Ref(_)) | None => self.get_named(id),
+            Some(node) => node,
+        }
+    }
+
+    fn get_named(&self, id: NodeId) -> &Node {
+        static UNDEFINED: Node = Node::Ref(String::new());
+        self.nodes.get(self.resolve(id)).unwrap_or(&UNDEFINED)
     }
 
     fn push(&mut self, n: Node) -> NodeId {
