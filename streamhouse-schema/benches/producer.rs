@@ -10,6 +10,8 @@
 //!   schema is the reader type's, and of one written with v1 and read as v2 through the
 //!   cached resolution plan. `decode/resolved_changed_items` reads it as v3, where every
 //!   line item changes (a promoted number and an added field) and a field is removed.
+//!   `decode/same_schema_v2` reads a v2 record as v2: the reader type's own decode cost,
+//!   without resolution.
 //!
 //! Run: `cargo bench -p streamhouse-schema --bench producer -- --warm-up-time 1 --measurement-time 3`.
 
@@ -279,8 +281,8 @@ fn send_typed(c: &mut Criterion) {
     group.finish();
 }
 
-/// A consumer holding one record written with `Order` (v1).
-fn consumed_v1(rt: &Runtime) -> (Consumer, ConsumedRecord) {
+/// A consumer holding one record written with `Order` (v1), and one written with v2.
+fn consumed(rt: &Runtime) -> (Consumer, ConsumedRecord, ConsumedRecord) {
     rt.block_on(async {
         let log = log();
         let producer = Producer::builder()
@@ -293,25 +295,65 @@ fn consumed_v1(rt: &Runtime) -> (Consumer, ConsumedRecord) {
             .send_typed_to("orders", None::<&String>, &order())
             .await
             .expect("send");
+        producer
+            .send_typed_to("orders-v2", None::<&String>, &order_v2())
+            .await
+            .expect("send v2");
         let mut consumer = Consumer::builder()
             .schema_registry("mock://bench-consumer")
             .transport(log)
             .subscribe("orders")
+            .subscribe("orders-v2")
             .build()
             .await
             .expect("consumer");
-        let record = consumer
-            .poll(Duration::from_secs(1))
-            .await
-            .expect("poll")
-            .expect("the record sent");
-        (consumer, record)
+        let mut v1 = None;
+        let mut v2 = None;
+        while v1.is_none() || v2.is_none() {
+            let record = consumer
+                .poll(Duration::from_secs(1))
+                .await
+                .expect("poll")
+                .expect("the records sent");
+            if record.topic == "orders" {
+                v1 = Some(record);
+            } else {
+                v2 = Some(record);
+            }
+        }
+        (
+            consumer,
+            v1.expect("the v1 record"),
+            v2.expect("the v2 record"),
+        )
     })
+}
+
+/// The v1 order as v2 writes it (with v2's default channel).
+fn order_v2() -> v2::Order {
+    let o = order();
+    v2::Order {
+        id: o.id,
+        customer_id: o.customer_id,
+        amount: o.amount,
+        currency: o.currency,
+        note: o.note,
+        items: o
+            .items
+            .into_iter()
+            .map(|i| v2::LineItem {
+                sku: i.sku,
+                quantity: i64::from(i.quantity),
+                unit_price: i.unit_price,
+            })
+            .collect(),
+        channel: "web".to_string(),
+    }
 }
 
 fn decode(c: &mut Criterion) {
     let rt = runtime();
-    let (consumer, record) = consumed_v1(&rt);
+    let (consumer, record, record_v2) = consumed(&rt);
     // Both decode what was sent (the resolved one with v2's default), and the plan is
     // built here, before timing.
     assert_eq!(consumer.decode::<Order>(&record).ok(), Some(order()));
@@ -320,6 +362,11 @@ fn decode(c: &mut Criterion) {
         .expect("resolved decode");
     assert_eq!(resolved.channel, "web");
     assert_eq!(resolved.items.len(), 3);
+    assert_eq!(resolved, order_v2());
+    assert_eq!(
+        consumer.decode::<v2::Order>(&record_v2).ok(),
+        Some(order_v2())
+    );
     let nested = consumer
         .decode::<v3::Order>(&record)
         .expect("resolved decode of changed line items");
@@ -332,6 +379,17 @@ fn decode(c: &mut Criterion) {
             black_box(
                 consumer
                     .decode::<Order>(black_box(&record))
+                    .expect("decode"),
+            )
+        })
+    });
+    // The reader's own cost without resolution: a v2 record read as v2 (one string more
+    // than v1 to allocate and free).
+    group.bench_function("decode/same_schema_v2", |b| {
+        b.iter(|| {
+            black_box(
+                consumer
+                    .decode::<v2::Order>(black_box(&record_v2))
                     .expect("decode"),
             )
         })
