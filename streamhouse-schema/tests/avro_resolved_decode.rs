@@ -407,3 +407,71 @@ fn skipping_a_field_of_an_undefined_writer_type_is_an_error() {
         DecodeError::Incompatible("writer schema refers to undefined type t.Nowhere".into())
     );
 }
+
+mod tree_v1 {
+    use streamhouse_schema::StreamSchema;
+
+    /// A recursive record.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "t", name = "Node")]
+    pub struct Node {
+        pub value: i32,
+        pub children: Vec<Node>,
+    }
+}
+
+mod tree_v2 {
+    use streamhouse_schema::StreamSchema;
+
+    /// The recursive record with its value widened and a field added.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "t", name = "Node")]
+    pub struct Node {
+        pub value: f64,
+        pub children: Vec<Node>,
+        #[stream_schema(default = "\"leaf\"")]
+        pub label: String,
+    }
+}
+
+#[test]
+fn recursive_records_resolve_at_every_level_and_hostile_depth_is_refused() {
+    let plan = plan::<tree_v1::Node, tree_v2::Node>();
+    let leaf = |value| tree_v1::Node {
+        value,
+        children: Vec::new(),
+    };
+    let tree = tree_v1::Node {
+        value: 1,
+        children: vec![
+            leaf(2),
+            tree_v1::Node {
+                value: 3,
+                children: vec![leaf(4)],
+            },
+        ],
+    };
+    let got: tree_v2::Node = read_both(&plan, &encode(&tree)).unwrap();
+    let node = |value, children| tree_v2::Node {
+        value,
+        children,
+        label: "leaf".into(),
+    };
+    assert_eq!(
+        got,
+        node(
+            1.0,
+            vec![node(2.0, vec![]), node(3.0, vec![node(4.0, vec![])])]
+        )
+    );
+    // A payload nesting 100 000 levels (value 0, one child, ...) is an error, not a
+    // stack overflow.
+    let mut deep = Vec::new();
+    for _ in 0..100_000 {
+        deep.extend_from_slice(&[0x00, 0x02]);
+    }
+    let err = plan
+        .decode::<tree_v2::Node>(&deep, &mut Vec::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("nests too deeply"), "{err}");
+}
