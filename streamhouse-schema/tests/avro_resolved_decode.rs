@@ -475,3 +475,45 @@ fn recursive_records_resolve_at_every_level_and_hostile_depth_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("nests too deeply"), "{err}");
 }
+
+mod optional {
+    use streamhouse_schema::StreamSchema;
+
+    /// An optional field, for writers whose union puts null last or has no null.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "t", name = "Opt")]
+    pub struct Opt {
+        pub n: Option<String>,
+        pub m: Option<i64>,
+    }
+}
+
+#[test]
+fn writer_unions_in_another_order_and_plain_values_read_as_options() {
+    let writer = r#"{"type":"record","name":"Opt","namespace":"t","fields":[
+        {"name":"n","type":["string","null"]},{"name":"m","type":"int"}]}"#;
+    let plan = Resolution::new(writer, optional::Opt::avro_schema_json()).unwrap();
+    // n: branch 0 (string) "hi"; m: int 5.
+    let got: optional::Opt = read_both(&plan, &[0x00, 0x04, b'h', b'i', 0x0a]).unwrap();
+    assert_eq!(
+        got,
+        optional::Opt {
+            n: Some("hi".into()),
+            m: Some(5),
+        }
+    );
+    // n: branch 1 (null); m: int -1.
+    let got: optional::Opt = read_both(&plan, &[0x02, 0x01]).unwrap();
+    assert_eq!(
+        got,
+        optional::Opt {
+            n: None,
+            m: Some(-1)
+        }
+    );
+    // A branch the writer's union does not have.
+    let err = plan
+        .decode::<optional::Opt>(&[0x04, 0x01], &mut Vec::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("union branch"), "{err}");
+}

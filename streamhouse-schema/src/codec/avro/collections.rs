@@ -257,6 +257,24 @@ impl<T: AvroDecode> AvroDecode for Option<T> {
             }),
         }
     }
+
+    /// `["null", T]` of a changed `T` (or a writer `T` read as optional) reads the value
+    /// along the plan; anything else as usual.
+    #[inline]
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        use super::resolve::Optional;
+        if T::AVRO_UNION_WIDTH != 1 {
+            return step.decode_with(input, Self::decode_avro);
+        }
+        match step.optional(input)? {
+            Optional::Null => Ok(None),
+            Optional::Value(inner) => T::decode_avro_resolved(input, inner).map(Some),
+            Optional::Other => step.decode_with(input, Self::decode_avro),
+        }
+    }
 }
 
 /// Codec for `Option<T>` laid out as `[T..., "null"]`: used when a field's default is not

@@ -25,7 +25,7 @@ use serde_json::Value;
 use super::{AvroDecode, DecodeError};
 use crate::schema::avro::parsing_canonical_form;
 use plan::{Builder, Plan};
-pub use step::{InOrder, RecordSteps, Source, Step, SKIPPED};
+pub use step::{InOrder, Optional, RecordSteps, Source, Step, SKIPPED};
 use tree::Tree;
 
 /// Why a writer schema cannot be read as the reader's type.

@@ -199,6 +199,44 @@ impl<'a> Step<'a> {
         }
     }
 
+    /// For a reader union `["null", T]` (an `Option` of a non-union type) whose writer
+    /// bytes change: reads the writer's branch and says whether the value is null or a `T`
+    /// to read along the returned step. [`Optional::Other`] (reading nothing) when the
+    /// bytes are unchanged or the plan is another.
+    #[inline]
+    pub fn optional(self, input: &mut &[u8]) -> Result<Optional<'a>, DecodeError> {
+        if self.res.is_verbatim(self.id) {
+            return Ok(Optional::Other);
+        }
+        let (branch, id) = match self.res.plans.get(self.id) {
+            Some(Plan::SingleToUnion(branch, id)) => (*branch, *id),
+            Some(Plan::UnionToUnion(branches)) => {
+                let b = read_long(input)?;
+                match usize::try_from(b).ok().and_then(|i| branches.get(i)) {
+                    Some(Ok((branch, id))) => (*branch, *id),
+                    Some(Err(why)) => return Err(DecodeError::Incompatible(why.clone())),
+                    None => {
+                        return Err(DecodeError::UnionBranch {
+                            index: b,
+                            branches: branches.len(),
+                        })
+                    }
+                }
+            }
+            _ => return Ok(Optional::Other),
+        };
+        let value = self.child(id);
+        match branch {
+            0 => {
+                // The writer's value read as the reader's null (a null: nothing to read).
+                value.skip(input)?;
+                Ok(Optional::Null)
+            }
+            1 => Ok(Optional::Value(value)),
+            _ => Err(mismatch()),
+        }
+    }
+
     /// Reads the blocks of an array whose items are read with `item` (called once per
     /// item, with the step [`array`](Self::array) returned).
     pub fn decode_array<T>(
@@ -219,6 +257,18 @@ impl<'a> Step<'a> {
         }
         Ok(out)
     }
+}
+
+/// What [`Step::optional`] found.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Optional<'a> {
+    /// Not a changed `["null", T]`: read the value as usual.
+    Other,
+    /// The writer's value is null.
+    Null,
+    /// The writer's value, to read as `T` along this step.
+    Value(Step<'a>),
 }
 
 /// The writer's fields of a changed record, in the writer's order.
