@@ -4,14 +4,14 @@
 //! payload into reader bytes first (`Resolution::transcode` + the plain decoder) and with
 //! apache-avro's resolver, and turns malformed input into errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use streamhouse_schema::codec::avro::resolve::Resolution;
 use streamhouse_schema::{AvroDecode, AvroEncode, DecodeError, StreamSchema};
 
 /// The writer's side.
 mod w {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
 
     use streamhouse_schema::StreamSchema;
 
@@ -47,6 +47,7 @@ mod w {
         pub color: Color,
         pub items: Vec<Item>,
         pub by_key: BTreeMap<String, Item>,
+        pub by_hash: HashMap<String, Item>,
         pub maybe: Option<Item>,
         pub plain_to_optional: i32,
         pub optional_to_plain: Option<String>,
@@ -56,7 +57,7 @@ mod w {
 
 /// The reader's side: every field of the writer changed in some way.
 mod r {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
 
     use streamhouse_schema::StreamSchema;
 
@@ -96,6 +97,7 @@ mod r {
         pub color: Color,
         pub items: Vec<Item>,
         pub by_key: BTreeMap<String, Item>,
+        pub by_hash: HashMap<String, Item>,
         pub maybe: Option<Item>,
         pub plain_to_optional: Option<i64>,
         pub optional_to_plain: String,
@@ -138,6 +140,10 @@ fn writer(color: w::Color, maybe: Option<w::Item>) -> w::Rec {
         color,
         items: vec![witem("A", 1), witem("B", 300)],
         by_key: BTreeMap::from([("k".to_string(), witem("M", -2))]),
+        by_hash: HashMap::from([
+            ("a".to_string(), witem("H", 1)),
+            ("b".to_string(), witem("I", 2)),
+        ]),
         maybe,
         plain_to_optional: 42,
         optional_to_plain: Some("present".into()),
@@ -160,6 +166,10 @@ fn expected(color: r::Color, maybe: Option<r::Item>) -> r::Rec {
         color,
         items: vec![ritem("A", 1), ritem("B", 300)],
         by_key: BTreeMap::from([("k".to_string(), ritem("M", -2))]),
+        by_hash: HashMap::from([
+            ("a".to_string(), ritem("H", 1)),
+            ("b".to_string(), ritem("I", 2)),
+        ]),
         maybe,
         plain_to_optional: Some(42),
         optional_to_plain: "present".into(),

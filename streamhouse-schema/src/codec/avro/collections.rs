@@ -208,6 +208,23 @@ where
         decode_map(input, |k, v| drop(m.insert(K::from(k), v)), V::decode_avro)?;
         Ok(m)
     }
+
+    /// A map whose values changed reads each value along the plan.
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        let Some(values) = step.map()? else {
+            return step.decode_with(input, Self::decode_avro);
+        };
+        let mut m = HashMap::default();
+        decode_map(
+            input,
+            |k, v| drop(m.insert(K::from(k), v)),
+            |input| V::decode_avro_resolved(input, values),
+        )?;
+        Ok(m)
+    }
 }
 
 impl<K: AsRef<str>, V: AvroEncode> AvroEncode for BTreeMap<K, V>
@@ -226,6 +243,23 @@ where
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         let mut m = BTreeMap::new();
         decode_map(input, |k, v| drop(m.insert(K::from(k), v)), V::decode_avro)?;
+        Ok(m)
+    }
+
+    /// A map whose values changed reads each value along the plan.
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        let Some(values) = step.map()? else {
+            return step.decode_with(input, Self::decode_avro);
+        };
+        let mut m = BTreeMap::new();
+        decode_map(
+            input,
+            |k, v| drop(m.insert(K::from(k), v)),
+            |input| V::decode_avro_resolved(input, values),
+        )?;
         Ok(m)
     }
 }

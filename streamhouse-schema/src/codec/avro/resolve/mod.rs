@@ -3,11 +3,11 @@
 //!
 //! A [`Resolution`] is built once per (writer schema, reader type) and cached by callers.
 //! [`Resolution::decode`] reads the writer's bytes straight into the reader type: derived
-//! records follow the plan field by field (see `step`), and any value whose bytes differ
-//! between the schemas (a promoted number, a mapped enum symbol or union branch) is first
-//! rewritten into the reader schema's bytes (see `run`; [`Resolution::transcode`] rewrites
-//! a whole payload that way). When both schemas have the same canonical form, the
-//! reader's decoder reads the payload as is.
+//! records, arrays, maps, options and promoted numbers follow the plan value by value (see
+//! `step`), and any other value whose bytes differ between the schemas (a mapped enum
+//! symbol or union branch) is first rewritten into the reader schema's bytes (see `run`;
+//! [`Resolution::transcode`] rewrites a whole payload that way). When both schemas have the
+//! same canonical form, the reader's decoder reads the payload as is.
 
 mod default;
 mod layout;

@@ -1,13 +1,16 @@
 //! The resolving decoder: generated decoders read writer bytes straight into the reader
 //! type, following the plan one value at a time ([`Step`]).
 //!
-//! A changed record is read field by field in the writer's order: each field the reader
-//! has is decoded where it is (or, when its own bytes change, rewritten into a scratch
-//! buffer first), fields the reader lacks are skipped, and the reader's added fields are
-//! decoded from their encoded defaults. Values whose writer bytes are already the
-//! reader's bytes are decoded in place by the ordinary decoder, so the usual evolution
-//! (fields added or removed, `int`→`long`) costs about what a same-schema decode costs,
-//! with no second pass over the bytes and no copy.
+//! A changed record is read field by field: in the reader's order when the writer has the
+//! fields in that order too ([`InOrder`], see `layout`), else in the writer's order into
+//! slots ([`RecordSteps::fields`]). Fields whose writer bytes are the reader's are decoded in
+//! place by the ordinary decoder, fields the reader lacks are skipped, added fields are
+//! decoded from their encoded defaults, promoted `float`/`double` values are converted in
+//! place, changed arrays, maps and optional values are read item by item along the plan,
+//! and any other changed value is rewritten into reader bytes first (on the stack for a
+//! mapped enum symbol, see `scalar`; in a scratch buffer otherwise). So the usual evolutions (fields
+//! added or removed, numbers widened) cost about what a same-schema decode costs, with no
+//! second pass over the bytes and no copy.
 
 use std::cell::RefCell;
 
@@ -196,6 +199,21 @@ impl<'a> Step<'a> {
         match self.res.plans.get(self.id) {
             Some(Plan::Array(items)) if !self.res.is_verbatim(self.id) => Some(self.child(*items)),
             _ => None,
+        }
+    }
+
+    /// The values' step of a changed map, or `None` when this value is read otherwise
+    /// (through [`decode_with`](Self::decode_with)).
+    #[inline]
+    pub fn map(self) -> Result<Option<Step<'a>>, DecodeError> {
+        if self.depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        match self.res.plans.get(self.id) {
+            Some(Plan::Map(values)) if !self.res.is_verbatim(self.id) => {
+                Ok(Some(self.child(*values)))
+            }
+            _ => Ok(None),
         }
     }
 
