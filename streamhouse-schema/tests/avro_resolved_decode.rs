@@ -527,3 +527,44 @@ fn writer_unions_in_another_order_and_plain_values_read_as_options() {
         .unwrap_err();
     assert!(err.to_string().contains("union branch"), "{err}");
 }
+
+mod filled {
+    use streamhouse_schema::StreamSchema;
+
+    /// A record the writer had without fields: every value is the reader's default.
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(namespace = "t", name = "Empty")]
+    pub struct Empty {
+        #[stream_schema(default = "7")]
+        pub n: i64,
+    }
+}
+
+#[test]
+fn items_of_no_bytes_are_counted_against_a_budget() {
+    let writer =
+        r#"{"type":"array","items":{"type":"record","name":"Empty","namespace":"t","fields":[]}}"#;
+    let reader = format!(
+        r#"{{"type":"array","items":{}}}"#,
+        filled::Empty::avro_schema_json()
+    );
+    let plan = Resolution::new(writer, &reader).unwrap();
+    // Three items of no bytes each: three defaults.
+    let got: Vec<filled::Empty> = read_both(&plan, &[0x06, 0x00]).unwrap();
+    assert_eq!(got, vec![filled::Empty { n: 7 }; 3]);
+    // Blocks of 2^20 empty items each, over and over: refused once the array's budget
+    // (one item per input byte plus 2^20) is spent, not allocated for.
+    let block = [0x80, 0x80, 0x80, 0x01]; // zigzag 2^20
+    let mut hostile = Vec::new();
+    for _ in 0..64 {
+        hostile.extend_from_slice(&block);
+    }
+    hostile.push(0x00);
+    let err = plan
+        .decode::<Vec<filled::Empty>>(&hostile, &mut Vec::new())
+        .unwrap_err();
+    assert!(matches!(err, DecodeError::InvalidCount { .. }), "{err:?}");
+    let mut rewritten = Vec::new();
+    let err = plan.transcode(&hostile, &mut rewritten).unwrap_err();
+    assert!(matches!(err, DecodeError::InvalidCount { .. }), "{err:?}");
+}

@@ -27,7 +27,28 @@ fn union_branch<'a, B>(input: &mut &[u8], branches: &'a [B]) -> Result<&'a B, De
         })
 }
 
-pub(super) fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError> {
+/// Items one array or map may hold beyond one per byte of input: writer items can take no
+/// bytes at all (nulls, empty records), and their count must still be bounded before a
+/// reader allocates for them.
+const MAX_EMPTY_ITEMS: u64 = 1 << 20;
+
+/// How many more items the blocks of one array or map may declare.
+pub(super) struct ItemBudget(u64);
+
+impl ItemBudget {
+    /// The budget of an array or map starting at `input`.
+    pub(super) fn new(input: &[u8]) -> Self {
+        ItemBudget((input.len() as u64).saturating_add(MAX_EMPTY_ITEMS))
+    }
+}
+
+/// Reads the count of the next block; `None` at the terminating zero block. A negative
+/// count is followed by the block's byte size, which is read and ignored. Counts past the
+/// array's `budget` are refused before anything loops or allocates for them.
+pub(super) fn block_count(
+    input: &mut &[u8],
+    budget: &mut ItemBudget,
+) -> Result<Option<u64>, DecodeError> {
     let raw = read_long(input)?;
     if raw == 0 {
         return Ok(None);
@@ -42,12 +63,13 @@ pub(super) fn block_count(input: &mut &[u8]) -> Result<Option<u64>, DecodeError>
         }
     }
     let n = raw.unsigned_abs();
-    // Every writer item takes at least one byte except null/empty records; bound the count
-    // by the input to refuse absurd counts before looping.
-    if n > input.len() as u64 + (1 << 20) {
-        return Err(DecodeError::InvalidCount { count: raw });
+    match budget.0.checked_sub(n) {
+        Some(left) => {
+            budget.0 = left;
+            Ok(Some(n))
+        }
+        None => Err(DecodeError::InvalidCount { count: raw }),
     }
-    Ok(Some(n))
 }
 
 impl Resolution {
@@ -112,7 +134,8 @@ impl Resolution {
                 Ok(())
             }
             Plan::Array(items) => {
-                while let Some(n) = block_count(input)? {
+                let mut budget = ItemBudget::new(input);
+                while let Some(n) = block_count(input, &mut budget)? {
                     write_long(out, n as i64);
                     for _ in 0..n {
                         self.run(*items, input, out, depth + 1)?;
@@ -122,7 +145,8 @@ impl Resolution {
                 Ok(())
             }
             Plan::Map(values) => {
-                while let Some(n) = block_count(input)? {
+                let mut budget = ItemBudget::new(input);
+                while let Some(n) = block_count(input, &mut budget)? {
                     write_long(out, n as i64);
                     for _ in 0..n {
                         let k = read_len(input)?;
@@ -273,7 +297,8 @@ pub(super) fn skip(
         }
         Node::Fixed { size, .. } => read_exact(input, *size).map(drop),
         Node::Array(items) => {
-            while let Some(n) = block_count(input)? {
+            let mut budget = ItemBudget::new(input);
+            while let Some(n) = block_count(input, &mut budget)? {
                 for _ in 0..n {
                     skip(t, *items, input, depth + 1)?;
                 }
@@ -281,7 +306,8 @@ pub(super) fn skip(
             Ok(())
         }
         Node::Map(values) => {
-            while let Some(n) = block_count(input)? {
+            let mut budget = ItemBudget::new(input);
+            while let Some(n) = block_count(input, &mut budget)? {
                 for _ in 0..n {
                     let k = read_len(input)?;
                     read_exact(input, k)?;

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 
 use super::plan::{FieldSource, Plan, PlanId, RecordPlan};
-use super::run::{block_count, skip, too_deep, MAX_DEPTH};
+use super::run::{block_count, skip, too_deep, ItemBudget, MAX_DEPTH};
 use super::scalar;
 use super::Resolution;
 use crate::codec::avro::varint::{read_array, read_long};
@@ -266,8 +266,10 @@ impl<'a> Step<'a> {
             return Err(too_deep());
         }
         let mut out = Vec::new();
-        while let Some(n) = block_count(input)? {
-            // The count is bounded by the input, and so is what is reserved for it.
+        let mut budget = ItemBudget::new(input);
+        while let Some(n) = block_count(input, &mut budget)? {
+            // The budget bounds the count; what is reserved up front is also bounded by
+            // the input (items of no bytes grow the vector as they come).
             out.reserve(usize::try_from(n).unwrap_or(usize::MAX).min(input.len()));
             for _ in 0..n {
                 out.push(item(input)?);

@@ -4,7 +4,7 @@
 //! field. Most schema evolutions change a few fields; everything else takes this path.
 
 use super::plan::{Plan, PlanId};
-use super::run::{block_count, too_deep, MAX_DEPTH};
+use super::run::{block_count, too_deep, ItemBudget, MAX_DEPTH};
 use super::Resolution;
 use crate::codec::avro::varint::{read_exact, read_len, read_long};
 use crate::codec::avro::DecodeError;
@@ -96,7 +96,8 @@ impl Resolution {
             }
             Some(Plan::CopyFixed(n)) => read_exact(input, *n).map(drop),
             Some(Plan::Array(items)) => {
-                while let Some(n) = block_count(input)? {
+                let mut budget = ItemBudget::new(input);
+                while let Some(n) = block_count(input, &mut budget)? {
                     for _ in 0..n {
                         self.consume_child(*items, input, depth)?;
                     }
@@ -104,7 +105,8 @@ impl Resolution {
                 Ok(())
             }
             Some(Plan::Map(values)) => {
-                while let Some(n) = block_count(input)? {
+                let mut budget = ItemBudget::new(input);
+                while let Some(n) = block_count(input, &mut budget)? {
                     for _ in 0..n {
                         let k = read_len(input)?;
                         read_exact(input, k)?;
