@@ -120,6 +120,17 @@ async fn latest(registry: &str, subject: &str) -> (i32, SchemaFormat, String) {
     (latest.id, latest.schema.schema_type, latest.schema.schema)
 }
 
+/// A consumer of `topic` on `log` with no format registrations.
+async fn consumer(registry: &str, log: &Arc<dyn Transport>, topic: &str) -> Consumer {
+    Consumer::builder()
+        .schema_registry(registry)
+        .transport(Arc::clone(log))
+        .subscribe(topic)
+        .build()
+        .await
+        .expect("consumer")
+}
+
 /// `0x00`, then the schema id big-endian, then `payload`.
 fn frame(id: i32, payload: &[u8]) -> Vec<u8> {
     let mut frame = vec![0];
@@ -191,13 +202,7 @@ async fn a_protobuf_type_round_trips_with_no_registration_on_either_builder() {
     assert_eq!(key_format, SchemaFormat::Avro);
     assert_eq!(record.key.as_deref(), Some(&frame(key_id, &O1_AVRO)[..]));
 
-    let mut consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .subscribe("orders")
-        .build()
-        .await
-        .expect("consumer");
+    let mut consumer = consumer(registry, &log, "orders").await;
     let typed = consumer
         .poll_typed::<Order>(Duration::from_secs(1))
         .await
@@ -349,13 +354,7 @@ async fn a_protobuf_default_leaves_keys_avro_unless_the_key_type_says_protobuf()
     assert_eq!(record.key.as_deref(), Some(&frame(key_id, &O1_AVRO)[..]));
 
     // The Protobuf key reads back without registration too.
-    let mut consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .subscribe("shelves")
-        .build()
-        .await
-        .expect("consumer");
+    let mut consumer = consumer(registry, &log, "shelves").await;
     let typed = consumer
         .poll_typed::<Shelf>(Duration::from_secs(1))
         .await
