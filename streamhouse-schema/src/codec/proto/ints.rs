@@ -6,8 +6,9 @@
 //! applies to; [`single`], [`optional`] and [`repeated`] write and read a plain,
 //! `Option` and `Vec` field with it.
 
+use super::encode_varint;
 use bytes::{Buf, BufMut};
-use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
+use prost::encoding::{decode_varint, encoded_len_varint};
 
 use super::{
     check_wire_type, delimited_len, encode_key, invalid, key_len, read_len, write_len,

@@ -1,7 +1,8 @@
 //! [`ProtoValue`] for scalars, strings and bytes.
 
+use super::encode_varint;
 use bytes::{Buf, BufMut};
-use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
+use prost::encoding::{decode_varint, encoded_len_varint};
 
 use super::{
     delimited_len, invalid, read_len, write_len, DecodeContext, DecodeError, ProtoElement,

@@ -3,9 +3,10 @@
 //! midnight (the Avro `unit` attribute does not change the Protobuf mapping).
 
 #[allow(unused_imports)]
-use bytes::{Buf, BufMut};
+use super::encode_varint;
 #[allow(unused_imports)]
-use prost::encoding::{decode_varint, encode_varint, encoded_len_varint};
+use bytes::{Buf, BufMut};
+use prost::encoding::{decode_varint, encoded_len_varint};
 
 #[allow(unused_imports)]
 use super::{
