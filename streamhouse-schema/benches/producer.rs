@@ -20,11 +20,12 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use streamhouse_schema::consumer::{ConsumedRecord, Consumer};
 use streamhouse_schema::producer::{Json, Producer, Protobuf};
 use streamhouse_schema::transport::{MemoryLog, Transport};
-use streamhouse_schema::{JsonEncode, StreamSchema};
+use streamhouse_schema::{AvroDecode, JsonDecode, JsonEncode, StreamSchema};
 use tokio::runtime::Runtime;
 
 /// One order line.
@@ -374,45 +375,30 @@ fn decode(c: &mut Criterion) {
     assert_eq!(nested.items[2].discount, 0.0);
 
     let mut group = c.benchmark_group("consumer");
-    group.bench_function("decode/same_schema", |b| {
-        b.iter(|| {
-            black_box(
-                consumer
-                    .decode::<Order>(black_box(&record))
-                    .expect("decode"),
-            )
-        })
-    });
+    bench_decode::<Order>(&mut group, "decode/same_schema", &consumer, &record);
     // The reader's own cost without resolution: a v2 record read as v2 (one string more
     // than v1 to allocate and free).
-    group.bench_function("decode/same_schema_v2", |b| {
-        b.iter(|| {
-            black_box(
-                consumer
-                    .decode::<v2::Order>(black_box(&record_v2))
-                    .expect("decode"),
-            )
-        })
-    });
-    group.bench_function("decode/resolved", |b| {
-        b.iter(|| {
-            black_box(
-                consumer
-                    .decode::<v2::Order>(black_box(&record))
-                    .expect("decode"),
-            )
-        })
-    });
-    group.bench_function("decode/resolved_changed_items", |b| {
-        b.iter(|| {
-            black_box(
-                consumer
-                    .decode::<v3::Order>(black_box(&record))
-                    .expect("decode"),
-            )
-        })
-    });
+    bench_decode::<v2::Order>(&mut group, "decode/same_schema_v2", &consumer, &record_v2);
+    bench_decode::<v2::Order>(&mut group, "decode/resolved", &consumer, &record);
+    bench_decode::<v3::Order>(
+        &mut group,
+        "decode/resolved_changed_items",
+        &consumer,
+        &record,
+    );
     group.finish();
+}
+
+/// Times `consumer.decode::<T>(record)` (writer schema from the record's id, plan cached).
+fn bench_decode<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    consumer: &Consumer,
+    record: &ConsumedRecord,
+) {
+    group.bench_function(name, |b| {
+        b.iter(|| black_box(consumer.decode::<T>(black_box(record)).expect("decode")))
+    });
 }
 
 criterion_group!(benches, send_typed, decode);
