@@ -102,6 +102,29 @@ pub(crate) fn decode_map<V>(
     Ok(())
 }
 
+/// A map read along a resolution plan (the `HashMap` and `BTreeMap` impls): value by value
+/// along the values' plan when they changed, else decoded as is.
+fn decode_map_resolved<M, K, V>(
+    input: &mut &[u8],
+    step: super::resolve::Step<'_>,
+) -> Result<M, DecodeError>
+where
+    M: AvroDecode + Default + Extend<(K, V)>,
+    K: From<String>,
+    V: AvroDecode,
+{
+    let Some(values) = step.map()? else {
+        return step.decode_with(input, M::decode_avro);
+    };
+    let mut m = M::default();
+    decode_map(
+        input,
+        |k, v| m.extend(std::iter::once((K::from(k), v))),
+        |input| V::decode_avro_resolved(input, values),
+    )?;
+    Ok(m)
+}
+
 #[inline]
 fn encode_map<'a, K, V, B>(
     entries: impl Iterator<Item = (&'a K, &'a V)>,
@@ -214,16 +237,7 @@ where
         input: &mut &[u8],
         step: super::resolve::Step<'_>,
     ) -> Result<Self, DecodeError> {
-        let Some(values) = step.map()? else {
-            return step.decode_with(input, Self::decode_avro);
-        };
-        let mut m = HashMap::default();
-        decode_map(
-            input,
-            |k, v| drop(m.insert(K::from(k), v)),
-            |input| V::decode_avro_resolved(input, values),
-        )?;
-        Ok(m)
+        decode_map_resolved(input, step)
     }
 }
 
@@ -251,16 +265,7 @@ where
         input: &mut &[u8],
         step: super::resolve::Step<'_>,
     ) -> Result<Self, DecodeError> {
-        let Some(values) = step.map()? else {
-            return step.decode_with(input, Self::decode_avro);
-        };
-        let mut m = BTreeMap::new();
-        decode_map(
-            input,
-            |k, v| drop(m.insert(K::from(k), v)),
-            |input| V::decode_avro_resolved(input, values),
-        )?;
-        Ok(m)
+        decode_map_resolved(input, step)
     }
 }
 
