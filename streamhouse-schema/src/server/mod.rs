@@ -68,6 +68,7 @@ mod store;
 mod verdict;
 mod version;
 
+pub use cache::DEFAULT_SCHEMA_CACHE_BYTES;
 pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ApiError, ServerError};
 pub use metrics::RequestCounter;
