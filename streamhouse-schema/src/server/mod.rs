@@ -55,6 +55,8 @@ mod auth;
 mod cache;
 mod config;
 mod error;
+mod extract;
+mod json_errors;
 mod metrics;
 mod model;
 mod policy;
@@ -65,6 +67,7 @@ mod routes;
 mod running;
 mod state;
 mod store;
+mod subject;
 mod verdict;
 mod version;
 
@@ -72,7 +75,9 @@ pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAUL
 pub use error::{ApiError, ServerError};
 pub use metrics::RequestCounter;
 pub use model::SchemaReference;
+pub use references::MAX_REFERENCE_DEPTH;
 pub use response::CONTENT_TYPE;
 pub use routes::router;
 pub use running::{spawn, RunningServer};
 pub use state::AppState;
+pub use subject::MAX_SUBJECT_BYTES;

@@ -166,7 +166,9 @@ impl Store {
 }
 
 impl Store {
-    /// Ids of schemas whose references name `subject` version `version`.
+    /// Ids of schemas whose references name `subject` version `version`. A stored `-1`
+    /// reference (written before `-1` was pinned at registration) names what it resolves
+    /// to when a stored schema is parsed: the subject's newest version, soft-deleted or not.
     pub(crate) async fn referenced_by(
         &self,
         subject: &str,
@@ -180,15 +182,25 @@ impl Store {
             .await?
         });
         let mut ids = Vec::new();
+        let mut newest: Option<i64> = None;
         for (id, references_json) in rows {
             let references: Vec<SchemaReference> =
                 serde_json::from_str(&references_json).map_err(|error| {
                     ApiError::internal(format!("stored references of schema {id}: {error}"))
                 })?;
-            if references
-                .iter()
-                .any(|r| r.subject == subject && r.version == version)
-            {
+            let mut hit = false;
+            for reference in references.iter().filter(|r| r.subject == subject) {
+                if reference.version == -1 && newest.is_none() {
+                    let all = self.all_versions(subject).await?;
+                    newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
+                }
+                let resolves_to = match reference.version {
+                    -1 => newest.unwrap_or(0),
+                    pinned => pinned,
+                };
+                hit |= resolves_to == version;
+            }
+            if hit {
                 ids.push(id);
             }
         }

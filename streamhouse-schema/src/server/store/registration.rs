@@ -147,10 +147,13 @@ impl Store {
                     .bind(&schema.fingerprint)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
-                        .bind(&schema.fingerprint)
-                        .fetch_one(&mut *tx)
-                        .await?
+                    let id: i64 =
+                        sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
+                            .bind(&schema.fingerprint)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    ensure_wire_id(id)?;
+                    id
                 }
             };
 
@@ -177,6 +180,16 @@ impl Store {
             })
         })
     }
+}
+
+/// A schema id the database just handed out must fit the 4-byte wire header; past 2^31-1
+/// (reachable after an IMPORT of an id near the top) the registration is refused (42207)
+/// and its transaction rolled back.
+pub(super) fn ensure_wire_id(id: i64) -> Result<(), Attempt> {
+    if id > i64::from(i32::MAX) {
+        return Err(Attempt::Api(ApiError::ids_exhausted(id)));
+    }
+    Ok(())
 }
 
 /// Why one attempt failed: a verdict to return, or a database error that may be a lost race.
