@@ -85,6 +85,21 @@ fn deep_json_schema() -> String {
     )
 }
 
+/// One Avro document: a union of records, each nesting the previous one 60 arrays down by
+/// name. Every part is shallow; expanded, it nests 245 levels.
+fn named_chain_in_one_document() -> String {
+    let mut records = vec![r#"{"type":"record","name":"N0","fields":[]}"#.to_string()];
+    for i in 1..5 {
+        records.push(format!(
+            r#"{{"type":"record","name":"N{i}","fields":[{{"name":"f","type":{}"N{}"{}}}]}}"#,
+            r#"{"type":"array","items":"#.repeat(60),
+            i - 1,
+            "}".repeat(60)
+        ));
+    }
+    format!("[{}]", records.join(","))
+}
+
 fn deep_protobuf() -> String {
     format!(
         "syntax = \"proto3\"; {}{}",
@@ -485,6 +500,14 @@ fn cases() -> Vec<Case> {
             42201,
         ),
         case(
+            "Avro named types nesting past the bound",
+            M::POST,
+            "/subjects/s/versions",
+            schema(named_chain_in_one_document()),
+            422,
+            42201,
+        ),
+        case(
             "10k-deep JSON Schema",
             M::POST,
             "/subjects/s/versions",
@@ -715,6 +738,65 @@ async fn reference_chains_are_bounded(backend: Backend) {
     r.finish().await;
 }
 
+/// How many arrays each Avro link of the deep chain nests.
+const ARRAYS_PER_LINK: usize = 40;
+
+/// Avro schema `i` of a chain: record `Ri` whose field nests `ARRAYS_PER_LINK` arrays of
+/// record `R(i-1)`, a referenced schema. Counted with the referenced types expanded, link
+/// `i` nests `1 + i * (ARRAYS_PER_LINK + 1)` levels: 124 for link 3, 165 for link 4.
+fn avro_link(i: usize) -> Value {
+    if i == 0 {
+        return json!({ "schema": r#"{"type":"record","name":"R0","fields":[]}"# });
+    }
+    let nested = format!(
+        "{}\"R{}\"{}",
+        r#"{"type":"array","items":"#.repeat(ARRAYS_PER_LINK),
+        i - 1,
+        "}".repeat(ARRAYS_PER_LINK)
+    );
+    json!({
+        "schema": format!(r#"{{"type":"record","name":"R{i}","fields":[{{"name":"next","type":{nested}}}]}}"#),
+        "references": [{ "name": format!("R{}", i - 1), "subject": format!("avro{}", i - 1), "version": 1 }]
+    })
+}
+
+/// Avro named types nest through references only up to `MAX_AVRO_DEPTH` levels; up to
+/// there parsing, normalizing, checking and looking up stay within 2 MiB stacks (without
+/// the bound, a chain of four 120-level links overflowed them).
+async fn avro_nesting_through_references_is_bounded(backend: Backend) {
+    use streamhouse_schema::compat::avro::MAX_AVRO_DEPTH;
+    let r = TestRegistry::start(backend).await;
+    for i in 0..=3 {
+        r.post(&format!("/subjects/avro{i}/versions"), &avro_link(i))
+            .await
+            .ok();
+    }
+    assert_eq!(
+        r.post(
+            "/compatibility/subjects/avro3/versions/latest",
+            &avro_link(3)
+        )
+        .await
+        .ok(),
+        &json!({ "is_compatible": true })
+    );
+    assert_eq!(
+        r.post("/subjects/avro3", &avro_link(3)).await.ok()["version"],
+        json!(1)
+    );
+    let answer = r.post("/subjects/avro4/versions", &avro_link(4)).await;
+    answer.assert_error(422, 42201);
+    assert!(
+        answer
+            .text
+            .contains(&format!("more than {MAX_AVRO_DEPTH} levels")),
+        "{}",
+        answer.text
+    );
+    r.register("after-value", "\"string\"", None).await;
+    r.finish().await;
+}
+
 /// Runs `scenario` on a 2 MiB thread driving a runtime whose workers have 2 MiB stacks.
 fn on_small_stacks<F, Fut>(scenario: F)
 where
@@ -758,4 +840,5 @@ on_both_backends_small_stacks!(
     every_bad_input_gets_its_code_and_the_next_request_works,
     odd_but_valid_subject_names_work,
     reference_chains_are_bounded,
+    avro_nesting_through_references_is_bounded,
 );
