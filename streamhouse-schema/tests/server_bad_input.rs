@@ -797,6 +797,116 @@ async fn avro_nesting_through_references_is_bounded(backend: Backend) {
     r.finish().await;
 }
 
+/// How deep each JSON Schema link of the deep chain nests `properties` (a document may nest
+/// 128 JSON levels; each property level takes two).
+const PROPERTIES_PER_LINK: usize = 60;
+
+/// JSON Schema `i` of a deep chain: `PROPERTIES_PER_LINK` nested properties, the innermost
+/// a `$ref` to schema `i - 1`.
+fn deep_json_link(i: usize) -> Value {
+    let inner = if i == 0 {
+        r#"{"type":"string"}"#.to_string()
+    } else {
+        format!(r#"{{"$ref":"deep{}.json"}}"#, i - 1)
+    };
+    let schema = format!(
+        "{}{inner}{}",
+        r#"{"type":"object","properties":{"p":"#.repeat(PROPERTIES_PER_LINK),
+        "}}".repeat(PROPERTIES_PER_LINK)
+    );
+    let references = if i == 0 {
+        json!([])
+    } else {
+        json!([{ "name": format!("deep{}.json", i - 1), "subject": format!("deep{}", i - 1), "version": 1 }])
+    };
+    json!({ "schema": schema, "schemaType": "JSON", "references": references })
+}
+
+/// Protobuf file `i` of a chain: `linkI.proto` imports `link(i-1).proto`, and its message
+/// holds the previous one inside a few nested messages.
+fn proto_link(i: usize) -> Value {
+    let (import, field) = if i == 0 {
+        (String::new(), "string leaf = 1;".to_string())
+    } else {
+        (
+            format!("import \"link{}.proto\";", i - 1),
+            format!("P{} inner = 1;", i - 1),
+        )
+    };
+    let nested = 8;
+    let schema = format!(
+        "syntax = \"proto3\"; {import} message P{i} {{ {} {field} {} N0 n = 2; }}",
+        (0..nested)
+            .map(|k| format!("message N{k} {{ "))
+            .collect::<String>(),
+        "}".repeat(nested)
+    );
+    let references = if i == 0 {
+        json!([])
+    } else {
+        json!([{ "name": format!("link{}.proto", i - 1), "subject": format!("proto{}", i - 1), "version": 1 }])
+    };
+    json!({ "schema": schema, "schemaType": "PROTOBUF", "references": references })
+}
+
+/// The longest reference chains of deep JSON Schemas and of Protobuf imports: validating,
+/// checking and looking up stay within 2 MiB stacks.
+async fn deep_json_and_protobuf_reference_chains_stay_within_the_stack(backend: Backend) {
+    use streamhouse_schema::server::MAX_REFERENCE_DEPTH;
+    let r = TestRegistry::start(backend).await;
+    for i in 0..=MAX_REFERENCE_DEPTH {
+        r.post(&format!("/subjects/deep{i}/versions"), &deep_json_link(i))
+            .await
+            .ok();
+        r.post(&format!("/subjects/proto{i}/versions"), &proto_link(i))
+            .await
+            .ok();
+    }
+    let last = MAX_REFERENCE_DEPTH;
+    // The Protobuf chain compares like any schema.
+    let proto = proto_link(last);
+    assert_eq!(
+        r.post(
+            &format!("/compatibility/subjects/proto{last}/versions/latest"),
+            &proto
+        )
+        .await
+        .ok(),
+        &json!({ "is_compatible": true })
+    );
+    assert_eq!(
+        r.post(&format!("/subjects/proto{last}"), &proto).await.ok()["version"],
+        json!(1)
+    );
+    // The JSON chain nests 33 * 60 levels through its `$ref`s: the JSON Schema checker stops
+    // at its own depth bound and calls it incompatible, with the reason.
+    let json_chain = deep_json_link(last);
+    let verdict = r
+        .post(
+            &format!("/compatibility/subjects/deep{last}/versions/latest?verbose=true"),
+            &json_chain,
+        )
+        .await;
+    assert_eq!(verdict.ok()["is_compatible"], json!(false));
+    assert!(
+        verdict.text.contains("nest deeper than 200 levels"),
+        "{}",
+        verdict.text
+    );
+    assert_eq!(
+        r.post(&format!("/subjects/deep{last}"), &json_chain)
+            .await
+            .ok()["version"],
+        json!(1)
+    );
+    r.get(&format!(
+        "/subjects/proto{last}/versions/1?format=serialized"
+    ))
+    .await
+    .ok();
+    r.finish().await;
+}
+
 /// Runs `scenario` on a 2 MiB thread driving a runtime whose workers have 2 MiB stacks.
 fn on_small_stacks<F, Fut>(scenario: F)
 where
@@ -841,4 +951,5 @@ on_both_backends_small_stacks!(
     odd_but_valid_subject_names_work,
     reference_chains_are_bounded,
     avro_nesting_through_references_is_bounded,
+    deep_json_and_protobuf_reference_chains_stay_within_the_stack,
 );
