@@ -286,7 +286,82 @@ async fn reference_cycle_made_by_import_resolves_each_schema_once(backend: Backe
     r.finish().await;
 }
 
+/// Registrations referencing a version race its delete: whatever the order, a delete that
+/// succeeds leaves no reference to the deleted version, and every registration that
+/// succeeds is one of its referrers.
+async fn delete_racing_referencing_registrations_never_leaves_a_dangling_reference(
+    backend: Backend,
+) {
+    let r = std::sync::Arc::new(TestRegistry::start(backend).await);
+    for round in 0..5 {
+        let subject = format!("money{round}");
+        r.register(&subject, &money(""), None).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let (task_r, task_subject) = (r.clone(), subject.clone());
+            tasks.push(tokio::spawn(async move {
+                let (r, subject) = (task_r, task_subject);
+                let body = json!({
+                    "schema": order(&format!(r#",{{"name":"f{i}","type":"int","default":0}}"#)),
+                    "references": [{ "name": "shop.Money", "subject": subject, "version": 1 }]
+                });
+                let answer = r
+                    .post(&format!("/subjects/orders-{subject}-{i}/versions"), &body)
+                    .await;
+                match answer.status.as_u16() {
+                    200 => true,
+                    _ => {
+                        answer.assert_error(422, 42201);
+                        false
+                    }
+                }
+            }));
+            if i == 3 {
+                let r = r.clone();
+                let subject = subject.clone();
+                tasks.push(tokio::spawn(async move {
+                    let answer = r.delete(&format!("/subjects/{subject}/versions/1")).await;
+                    match answer.status.as_u16() {
+                        200 => false,
+                        _ => {
+                            answer.assert_error(422, 42206);
+                            true
+                        }
+                    }
+                }));
+            }
+        }
+        let mut registered = 0;
+        let mut delete_refused = false;
+        for (index, task) in tasks.into_iter().enumerate() {
+            let outcome = task.await.expect("task");
+            if index == 4 {
+                delete_refused = outcome;
+            } else if outcome {
+                registered += 1;
+            }
+        }
+        if delete_refused {
+            let referrers = r
+                .get(&format!("/subjects/{subject}/versions/1/referencedby"))
+                .await;
+            assert_eq!(
+                referrers.ok().as_array().map(Vec::len),
+                Some(registered),
+                "round {round}"
+            );
+        } else {
+            assert_eq!(registered, 0, "round {round}: deleted while referenced");
+        }
+    }
+    match std::sync::Arc::try_unwrap(r) {
+        Ok(r) => r.finish().await,
+        Err(_) => panic!("tasks still hold the registry"),
+    }
+}
+
 on_both_backends!(
+    delete_racing_referencing_registrations_never_leaves_a_dangling_reference,
     latest_reference_is_pinned_and_protects_its_target,
     legacy_latest_reference_protects_the_newest_version,
     unresolvable_stored_reference_is_42201_not_500,

@@ -70,6 +70,7 @@ pub(crate) async fn prepare(
             text,
             references_json,
             fingerprint,
+            references,
         },
         parsed,
     })

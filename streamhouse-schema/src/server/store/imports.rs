@@ -7,6 +7,7 @@
 //! with different ids; here a schema has exactly one id, so that is refused (42205) too.
 
 use super::super::error::ApiError;
+use super::reference_guard::ensure_references_live;
 use super::registration::{ensure_wire_id, retry_lost_races, Attempt, NewSchema, Registered};
 use super::{with_pool, BeginWrite, Pools, Store};
 
@@ -61,6 +62,7 @@ impl Store {
                 }
             }
 
+            ensure_references_live!(tx, &schema.references, is_postgres);
             let schema_id = match (id, known) {
                 (None, Some(known)) => known,
                 (None, None) => {

@@ -8,6 +8,7 @@
 mod deletes;
 mod imports;
 pub(crate) mod reads;
+mod reference_guard;
 mod registration;
 pub(crate) mod settings;
 mod sqlite_recovery;

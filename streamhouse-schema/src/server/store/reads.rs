@@ -3,6 +3,7 @@
 use super::super::error::ApiError;
 use super::super::model::SchemaReference;
 use super::super::version::VersionSpec;
+use super::reference_guard::references_version;
 use super::{
     schema_from_row, version_from_row, with_pool, SchemaRecord, SchemaRow, Store, VersionRecord,
     VersionRow,
@@ -188,19 +189,14 @@ impl Store {
                 serde_json::from_str(&references_json).map_err(|error| {
                     ApiError::internal(format!("stored references of schema {id}: {error}"))
                 })?;
-            let mut hit = false;
-            for reference in references.iter().filter(|r| r.subject == subject) {
-                if reference.version == -1 && newest.is_none() {
-                    let all = self.all_versions(subject).await?;
-                    newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
-                }
-                let resolves_to = match reference.version {
-                    -1 => newest.unwrap_or(0),
-                    pinned => pinned,
-                };
-                hit |= resolves_to == version;
+            let latest_reference = references
+                .iter()
+                .any(|r| r.subject == subject && r.version == -1);
+            if latest_reference && newest.is_none() {
+                let all = self.all_versions(subject).await?;
+                newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
             }
-            if hit {
+            if references_version(&references, subject, version, newest.unwrap_or(0)) {
                 ids.push(id);
             }
         }
