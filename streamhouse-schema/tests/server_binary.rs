@@ -25,6 +25,24 @@ fn help_lists_every_flag_and_env_var() {
         "STREAMHOUSE_REGISTRY_LISTEN",
         "STREAMHOUSE_REGISTRY_DATABASE",
         "STREAMHOUSE_REGISTRY_BASIC_AUTH",
+        "--readonly-basic-auth",
+        "--bearer-token",
+        "--readonly-bearer-token",
+        "--tls-cert",
+        "--tls-key",
+        "--tls-client-ca",
+        "--header-read-timeout-secs",
+        "--body-read-timeout-secs",
+        "--max-client-connections",
+        "STREAMHOUSE_REGISTRY_READONLY_BASIC_AUTH",
+        "STREAMHOUSE_REGISTRY_BEARER_TOKENS",
+        "STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS",
+        "STREAMHOUSE_REGISTRY_TLS_CERT",
+        "STREAMHOUSE_REGISTRY_TLS_KEY",
+        "STREAMHOUSE_REGISTRY_TLS_CLIENT_CA",
+        "STREAMHOUSE_REGISTRY_HEADER_READ_TIMEOUT_SECS",
+        "STREAMHOUSE_REGISTRY_BODY_READ_TIMEOUT_SECS",
+        "STREAMHOUSE_REGISTRY_MAX_CLIENT_CONNECTIONS",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
@@ -42,6 +60,23 @@ fn bad_flags_fail_with_a_message() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    for (args, message) in [
+        (&["--tls-cert", "cert.pem"][..], "--tls-key"),
+        (&["--bearer-token", "has space"][..], "visible ASCII"),
+        (
+            &["--max-client-connections", "0"][..],
+            "--max-client-connections",
+        ),
+        (
+            &["--header-read-timeout-secs", "0"][..],
+            "--header-read-timeout-secs",
+        ),
+    ] {
+        let output = Command::new(BIN).args(args).output().expect("run");
+        assert!(!output.status.success(), "{args:?} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
     let output = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--database", "mysql://x"])
         .output()
