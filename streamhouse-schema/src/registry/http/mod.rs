@@ -3,6 +3,7 @@
 
 mod auth;
 mod bodies;
+mod oauth;
 mod request;
 mod retry;
 mod urls;
@@ -13,6 +14,8 @@ use std::time::Duration;
 use reqwest::Method;
 
 pub(crate) use auth::Auth;
+pub(crate) use oauth::OAuthTokens;
+pub use oauth::{OAuthClientCredentials, DEFAULT_EXPIRY_BUFFER as DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub(crate) use retry::RetryPolicy;
 pub(crate) use urls::{BaseUrl, UrlList};
 
