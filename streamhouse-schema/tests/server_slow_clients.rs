@@ -181,6 +181,8 @@ async fn stalled_connections_beyond_the_cap_are_shed_and_others_served() {
         );
     }
     assert_eq!(server.requests().count("GET", "/subjects"), 1);
+    // Never more than the cap at once, and the stalled clients did fill it.
+    assert_eq!(server.peak_connections(), 4);
     server.shutdown().await.expect("shutdown");
 }
 

@@ -11,7 +11,7 @@ use super::config::{redact_url, RegistryConfig};
 use super::error::ServerError;
 use super::metrics::RequestCounter;
 use super::routes::router;
-use super::serve::{serve, ServeOptions};
+use super::serve::{serve, ConnectionGauge, ServeOptions};
 use super::state::AppState;
 
 /// A registry serving in a background task. Dropping it without [`shutdown`](Self::shutdown)
@@ -20,6 +20,7 @@ use super::state::AppState;
 pub struct RunningServer {
     addr: SocketAddr,
     tls: bool,
+    connections: ConnectionGauge,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), ServerError>>>,
@@ -51,6 +52,7 @@ pub async fn spawn(config: RegistryConfig) -> Result<RunningServer, ServerError>
         header_read_timeout: config.header_read_timeout,
         max_connections: config.max_client_connections,
         tls,
+        gauge: ConnectionGauge::default(),
     };
     let state = AppState::connect(config).await?;
     let listener = TcpListener::bind(listen)
@@ -76,6 +78,7 @@ pub async fn spawn(config: RegistryConfig) -> Result<RunningServer, ServerError>
         "schema registry listening"
     );
     let tls = options.tls.is_some();
+    let connections = options.gauge.clone();
     let task = tokio::spawn(serve(listener, app, options, async move {
         // Fires on an explicit shutdown and when the handle is dropped.
         let _ = stopped.await;
@@ -83,6 +86,7 @@ pub async fn spawn(config: RegistryConfig) -> Result<RunningServer, ServerError>
     Ok(RunningServer {
         addr,
         tls,
+        connections,
         state,
         stop: Some(stop),
         task: Some(task),
@@ -104,6 +108,17 @@ impl RunningServer {
     /// The per-route request counts.
     pub fn requests(&self) -> RequestCounter {
         self.state.requests()
+    }
+
+    /// Client connections open now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
+    }
+
+    /// The most client connections that were open at once (never above
+    /// `max_client_connections`).
+    pub fn peak_connections(&self) -> usize {
+        self.connections.peak()
     }
 
     /// All requests received so far.

@@ -10,6 +10,7 @@
 //! its in-flight request, then return.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +24,45 @@ use tokio_rustls::TlsAcceptor;
 
 use super::error::ServerError;
 
+/// How many client connections are open now, and the most that were open at once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectionGauge {
+    inner: Arc<GaugeInner>,
+}
+
+#[derive(Debug, Default)]
+struct GaugeInner {
+    open: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl ConnectionGauge {
+    /// Connections open now.
+    pub(crate) fn open(&self) -> usize {
+        self.inner.open.load(Ordering::Relaxed)
+    }
+
+    /// The most connections that were open at once.
+    pub(crate) fn peak(&self) -> usize {
+        self.inner.peak.load(Ordering::Relaxed)
+    }
+
+    /// Counts one connection until the returned guard is dropped.
+    fn enter(&self) -> GaugeGuard {
+        let open = self.inner.open.fetch_add(1, Ordering::Relaxed) + 1;
+        self.inner.peak.fetch_max(open, Ordering::Relaxed);
+        GaugeGuard(self.clone())
+    }
+}
+
+struct GaugeGuard(ConnectionGauge);
+
+impl Drop for GaugeGuard {
+    fn drop(&mut self) {
+        self.0.inner.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Connection-level settings of one server.
 #[derive(Clone)]
 pub(crate) struct ServeOptions {
@@ -32,6 +72,8 @@ pub(crate) struct ServeOptions {
     pub(crate) max_connections: usize,
     /// TLS, when configured.
     pub(crate) tls: Option<TlsAcceptor>,
+    /// Where open connections are counted.
+    pub(crate) gauge: ConnectionGauge,
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains connections.
@@ -78,6 +120,7 @@ pub(crate) async fn serve(
             }
         };
         let connection = Connection {
+            _counted: options.gauge.enter(),
             app: app.clone(),
             options: options.clone(),
             stop: stop_rx.clone(),
@@ -112,6 +155,7 @@ struct Connection {
     stop: watch::Receiver<()>,
     _done: watch::Receiver<()>,
     _permit: OwnedSemaphorePermit,
+    _counted: GaugeGuard,
 }
 
 impl Connection {
