@@ -377,3 +377,40 @@ async fn oauth_tokens_are_fetched_cached_and_refreshed() {
     assert_eq!(issuer.issued.load(Ordering::SeqCst), 3);
     server.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_oauth_token_is_replaced_on_the_next_request() {
+    let pki = Pki::new();
+    // The registry knows only the second token the issuer hands out (the first was,
+    // say, revoked).
+    let server = spawn(
+        RegistryConfig::in_memory()
+            .with_tls(pki.tls(false))
+            .with_bearer_token("token-2".parse().expect("token")),
+    )
+    .await
+    .expect("start");
+    let issuer = Issuer::default();
+    issuer.expires_in.store(3600, Ordering::SeqCst);
+    let token_url = start_issuer(issuer.clone()).await;
+    let client = oauth_client(&server, &pki, &token_url, "app-secret");
+
+    let error = client.list_subjects().await.expect_err("token-1 refused");
+    assert!(
+        matches!(
+            registry_error(&error),
+            RegistryError::Status {
+                status: 401,
+                error_code: Some(40101),
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(
+        client.list_subjects().await.expect("token-2 accepted"),
+        Vec::<String>::new()
+    );
+    assert_eq!(issuer.issued.load(Ordering::SeqCst), 2);
+    server.shutdown().await.expect("shutdown");
+}
