@@ -414,3 +414,68 @@ async fn a_refused_oauth_token_is_replaced_on_the_next_request() {
     assert_eq!(issuer.issued.load(Ordering::SeqCst), 2);
     server.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confluent_cloud_headers_go_with_bearer_credentials() {
+    type Seen = Arc<std::sync::Mutex<Vec<HeaderMap>>>;
+    async fn subjects(State(seen): State<Seen>, headers: HeaderMap) -> Json<serde_json::Value> {
+        seen.lock().expect("lock").push(headers);
+        Json(json!([]))
+    }
+    let seen = Seen::default();
+    let app = Router::new()
+        .route("/subjects", axum::routing::get(subjects))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    let cloud = SchemaRegistryClient::builder()
+        .url(&url)
+        .bearer_token("tok")
+        .bearer_auth_logical_cluster("lsrc-123")
+        .bearer_auth_identity_pool_id("pool-abc")
+        .build()
+        .expect("client");
+    cloud.list_subjects().await.expect("list");
+    // With basic auth the bearer headers are not sent.
+    let basic = SchemaRegistryClient::builder()
+        .url(&url)
+        .basic_auth("key", "secret")
+        .bearer_auth_logical_cluster("lsrc-123")
+        .build()
+        .expect("client");
+    basic.list_subjects().await.expect("list");
+
+    let seen = seen.lock().expect("lock");
+    let header = |index: usize, name: &str| {
+        seen[index]
+            .get(name)
+            .map(|value| value.to_str().expect("ascii").to_string())
+    };
+    assert_eq!(header(0, "authorization").as_deref(), Some("Bearer tok"));
+    assert_eq!(header(0, "target-sr-cluster").as_deref(), Some("lsrc-123"));
+    assert_eq!(
+        header(0, "confluent-identity-pool-id").as_deref(),
+        Some("pool-abc")
+    );
+    assert_eq!(header(1, "target-sr-cluster"), None);
+    assert_eq!(
+        header(1, "authorization").as_deref(),
+        Some("Basic a2V5OnNlY3JldA==")
+    );
+
+    let error = SchemaRegistryClient::builder()
+        .url(&url)
+        .bearer_auth_identity_pool_id("bad\nvalue")
+        .build()
+        .expect_err("invalid header value");
+    assert!(
+        error.to_string().contains("confluent-identity-pool-id"),
+        "{error}"
+    );
+}

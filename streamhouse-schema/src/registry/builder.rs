@@ -54,6 +54,8 @@ pub struct SchemaRegistryClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     client_identity: Option<Vec<u8>>,
     oauth: Option<OAuthClientCredentials>,
+    logical_cluster: Option<String>,
+    identity_pool_id: Option<String>,
     http_client: Option<reqwest::Client>,
     cache_capacity: Option<usize>,
     normalize: bool,
@@ -71,6 +73,8 @@ impl fmt::Debug for SchemaRegistryClientBuilder {
             .field("root_certificates", &self.root_certificates.len())
             .field("client_certificate", &self.client_identity.is_some())
             .field("oauth", &self.oauth)
+            .field("logical_cluster", &self.logical_cluster)
+            .field("identity_pool_id", &self.identity_pool_id)
             .field("custom_http_client", &self.http_client.is_some())
             .field("cache_capacity", &self.cache_capacity)
             .field("normalize", &self.normalize)
@@ -176,6 +180,20 @@ impl SchemaRegistryClientBuilder {
     /// built-in roots. Cannot be combined with [`http_client`](Self::http_client).
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Confluent Cloud's `bearer.auth.logical.cluster`: sent as `target-sr-cluster` with
+    /// bearer credentials (static or OAuth).
+    pub fn bearer_auth_logical_cluster(mut self, cluster: impl Into<String>) -> Self {
+        self.logical_cluster = Some(cluster.into());
+        self
+    }
+
+    /// Confluent Cloud's `bearer.auth.identity.pool.id`: sent as
+    /// `Confluent-Identity-Pool-Id` with bearer credentials (static or OAuth).
+    pub fn bearer_auth_identity_pool_id(mut self, pool: impl Into<String>) -> Self {
+        self.identity_pool_id = Some(pool.into());
         self
     }
 
@@ -292,13 +310,24 @@ impl SchemaRegistryClientBuilder {
             Some(client) => client,
             None => build_http_client(timeout, &self.root_certificates, self.client_identity)?,
         };
-        Ok(Arc::new(HttpBackend::new(
-            client,
-            UrlList::new(first, rest),
-            auth,
-            timeout,
-            self.retry,
-        )))
+        let mut bearer_headers = reqwest::header::HeaderMap::new();
+        for (name, value) in [
+            ("target-sr-cluster", self.logical_cluster),
+            ("confluent-identity-pool-id", self.identity_pool_id),
+        ] {
+            if let Some(value) = value {
+                let value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+                    config(format!(
+                        "schema registry: {name} {value:?} is not a valid header value"
+                    ))
+                })?;
+                bearer_headers.insert(name, value);
+            }
+        }
+        Ok(Arc::new(
+            HttpBackend::new(client, UrlList::new(first, rest), auth, timeout, self.retry)
+                .with_bearer_headers(bearer_headers),
+        ))
     }
 }
 

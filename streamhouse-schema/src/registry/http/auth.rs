@@ -41,6 +41,11 @@ impl Auth {
         })
     }
 
+    /// Whether this sends `Authorization: Bearer` (fixed or OAuth).
+    pub(crate) fn is_bearer(&self) -> bool {
+        matches!(self, Auth::Bearer(_) | Auth::OAuthBearer(_))
+    }
+
     /// Called when the registry answered 401: a cached OAuth token is dropped, so the next
     /// request fetches a new one (the issuer may have revoked it early).
     pub(crate) async fn rejected(&self) {

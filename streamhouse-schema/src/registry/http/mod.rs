@@ -37,6 +37,9 @@ pub(crate) struct HttpBackend {
     client: reqwest::Client,
     urls: UrlList,
     auth: Option<Auth>,
+    /// Sent with bearer credentials: Confluent Cloud's `target-sr-cluster` and
+    /// `Confluent-Identity-Pool-Id`, when configured.
+    bearer_headers: reqwest::header::HeaderMap,
     timeout: Duration,
     retry: RetryPolicy,
     /// Index of the URL that answered last: requests start there, so a dead first URL
@@ -57,10 +60,17 @@ impl HttpBackend {
             client,
             urls,
             auth,
+            bearer_headers: reqwest::header::HeaderMap::new(),
             timeout,
             retry,
             preferred: AtomicUsize::new(0),
         }
+    }
+
+    /// Sends these headers along with bearer credentials.
+    pub(crate) fn with_bearer_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.bearer_headers = headers;
+        self
     }
 }
 

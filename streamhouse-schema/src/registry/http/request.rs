@@ -157,6 +157,9 @@ impl HttpBackend {
             request = auth
                 .apply(request, &self.client, self.timeout, call.operation)
                 .await?;
+            if auth.is_bearer() && !self.bearer_headers.is_empty() {
+                request = request.headers(self.bearer_headers.clone());
+            }
         }
         let response = request
             .send()
