@@ -97,6 +97,8 @@ fn bad_flags_fail_with_a_message() {
 struct Registry {
     child: Child,
     url: String,
+    /// Collects the log lines until the process exits.
+    log: std::thread::JoinHandle<Vec<String>>,
 }
 
 /// Starts the binary (config through env vars) and reads the bound address from its JSON log.
@@ -147,11 +149,12 @@ fn start_with(database: &str, env: &[(&str, &str)]) -> Registry {
         }
     };
     // Keep draining the log so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Registry { child, url }
+    let log = std::thread::spawn(move || lines.map_while(Result::ok).collect());
+    Registry { child, url, log }
 }
 
-fn terminate(mut registry: Registry) {
+/// Stops the binary with SIGTERM, expects a clean exit, and returns its whole log.
+fn terminate(mut registry: Registry) -> Vec<String> {
     let status = Command::new("kill")
         .args(["-TERM", &registry.child.id().to_string()])
         .status()
@@ -159,6 +162,7 @@ fn terminate(mut registry: Registry) {
     assert!(status.success());
     let exit = registry.child.wait().expect("wait for the registry");
     assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+    registry.log.join().expect("log reader")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,6 +246,7 @@ async fn tls_and_tokens_from_the_environment() {
             ),
             ("STREAMHOUSE_REGISTRY_BEARER_TOKENS", "writer-1,writer-2"),
             ("STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS", "reader-1"),
+            ("RUST_LOG", "debug"),
         ],
     );
     assert!(registry.url.starts_with("https://"), "{}", registry.url);
@@ -269,5 +274,14 @@ async fn tls_and_tokens_from_the_environment() {
         .await
         .expect("json");
     assert_eq!(subjects, json!(["orders-value"]));
-    terminate(registry);
+    let log = terminate(registry).join("\n");
+    // Rejections were logged (at debug), secrets never.
+    assert!(log.contains("missing or invalid credentials"), "{log}");
+    assert!(
+        log.contains("write refused to read-only credentials"),
+        "{log}"
+    );
+    for secret in ["writer-1", "writer-2", "reader-1", "Bearer"] {
+        assert!(!log.contains(secret), "{secret} logged");
+    }
 }
