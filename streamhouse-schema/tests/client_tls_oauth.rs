@@ -479,3 +479,43 @@ async fn confluent_cloud_headers_go_with_bearer_credentials() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_tls_handshake_is_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let pki = Pki::new();
+    let server = spawn(
+        RegistryConfig::in_memory()
+            .with_tls(pki.tls(false))
+            .with_header_read_timeout(std::time::Duration::from_millis(300)),
+    )
+    .await
+    .expect("start");
+    let mut silent = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    // Half a TLS record header, then nothing.
+    let mut partial = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    partial.write_all(&[0x16, 0x03]).await.expect("write");
+
+    let trusted = client(&server, Some(&pki.server_ca), None);
+    assert_eq!(
+        trusted.list_subjects().await.expect("served meanwhile"),
+        Vec::<String>::new()
+    );
+    for stream in [&mut silent, &mut partial] {
+        let mut received = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            stream.read_to_end(&mut received),
+        )
+        .await
+        .expect("closed, not left hanging");
+        // A clean close (or a reset), with nothing sent.
+        assert!(read.map_or(true, |_| received.is_empty()), "{received:?}");
+    }
+    server.shutdown().await.expect("shutdown");
+}
