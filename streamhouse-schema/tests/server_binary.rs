@@ -1,5 +1,6 @@
 //! The `streamhouse-registry` binary: `--help`, flags and env config, JSON logs with the bound
-//! address, basic auth, graceful shutdown on SIGTERM, and data kept across restarts.
+//! address, basic auth, TLS and bearer tokens from the environment, graceful shutdown on
+//! SIGTERM, and data kept across restarts.
 #![cfg(feature = "server")]
 
 use std::io::{BufRead, BufReader};
@@ -25,6 +26,24 @@ fn help_lists_every_flag_and_env_var() {
         "STREAMHOUSE_REGISTRY_LISTEN",
         "STREAMHOUSE_REGISTRY_DATABASE",
         "STREAMHOUSE_REGISTRY_BASIC_AUTH",
+        "--readonly-basic-auth",
+        "--bearer-token",
+        "--readonly-bearer-token",
+        "--tls-cert",
+        "--tls-key",
+        "--tls-client-ca",
+        "--header-read-timeout-secs",
+        "--body-read-timeout-secs",
+        "--max-client-connections",
+        "STREAMHOUSE_REGISTRY_READONLY_BASIC_AUTH",
+        "STREAMHOUSE_REGISTRY_BEARER_TOKENS",
+        "STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS",
+        "STREAMHOUSE_REGISTRY_TLS_CERT",
+        "STREAMHOUSE_REGISTRY_TLS_KEY",
+        "STREAMHOUSE_REGISTRY_TLS_CLIENT_CA",
+        "STREAMHOUSE_REGISTRY_HEADER_READ_TIMEOUT_SECS",
+        "STREAMHOUSE_REGISTRY_BODY_READ_TIMEOUT_SECS",
+        "STREAMHOUSE_REGISTRY_MAX_CLIENT_CONNECTIONS",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
@@ -42,6 +61,23 @@ fn bad_flags_fail_with_a_message() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    for (args, message) in [
+        (&["--tls-cert", "cert.pem"][..], "--tls-key"),
+        (&["--bearer-token", "has space"][..], "visible ASCII"),
+        (
+            &["--max-client-connections", "0"][..],
+            "--max-client-connections",
+        ),
+        (
+            &["--header-read-timeout-secs", "0"][..],
+            "--header-read-timeout-secs",
+        ),
+    ] {
+        let output = Command::new(BIN).args(args).output().expect("run");
+        assert!(!output.status.success(), "{args:?} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
     let output = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--database", "mysql://x"])
         .output()
@@ -61,10 +97,21 @@ fn bad_flags_fail_with_a_message() {
 struct Registry {
     child: Child,
     url: String,
+    /// Collects the log lines until the process exits.
+    log: std::thread::JoinHandle<Vec<String>>,
 }
 
 /// Starts the binary (config through env vars) and reads the bound address from its JSON log.
 fn start(database: &str, basic_auth: Option<&str>) -> Registry {
+    match basic_auth {
+        Some(auth) => start_with(database, &[("STREAMHOUSE_REGISTRY_BASIC_AUTH", auth)]),
+        None => start_with(database, &[]),
+    }
+}
+
+/// Starts the binary with extra environment variables; the URL is `https://` when
+/// `STREAMHOUSE_REGISTRY_TLS_CERT` is among them.
+fn start_with(database: &str, env: &[(&str, &str)]) -> Registry {
     let mut command = Command::new(BIN);
     command
         .arg("--log-json")
@@ -73,9 +120,15 @@ fn start(database: &str, basic_auth: Option<&str>) -> Registry {
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    if let Some(auth) = basic_auth {
-        command.env("STREAMHOUSE_REGISTRY_BASIC_AUTH", auth);
-    }
+    command.envs(env.iter().copied());
+    let scheme = if env
+        .iter()
+        .any(|(name, _)| *name == "STREAMHOUSE_REGISTRY_TLS_CERT")
+    {
+        "https"
+    } else {
+        "http"
+    };
     let mut child = command.spawn().expect("start the registry binary");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
@@ -92,15 +145,16 @@ fn start(database: &str, basic_auth: Option<&str>) -> Registry {
                 .as_str()
                 .expect("addr field")
                 .to_string();
-            break format!("http://{addr}");
+            break format!("{scheme}://{addr}");
         }
     };
     // Keep draining the log so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Registry { child, url }
+    let log = std::thread::spawn(move || lines.map_while(Result::ok).collect());
+    Registry { child, url, log }
 }
 
-fn terminate(mut registry: Registry) {
+/// Stops the binary with SIGTERM, expects a clean exit, and returns its whole log.
+fn terminate(mut registry: Registry) -> Vec<String> {
     let status = Command::new("kill")
         .args(["-TERM", &registry.child.id().to_string()])
         .status()
@@ -108,6 +162,7 @@ fn terminate(mut registry: Registry) {
     assert!(status.success());
     let exit = registry.child.wait().expect("wait for the registry");
     assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+    registry.log.join().expect("log reader")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,4 +214,74 @@ async fn serves_stops_on_sigterm_and_keeps_data() {
     assert_eq!(schema, json!({ "schema": "\"string\"" }));
     terminate(registry);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_and_tokens_from_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("CA");
+    let server_key = rcgen::KeyPair::generate().expect("key");
+    let server_cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .expect("params")
+        .signed_by(&server_key, &ca)
+        .expect("certificate");
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, server_cert.pem()).expect("write");
+    std::fs::write(&key_path, server_key.serialize_pem()).expect("write");
+
+    let registry = start_with(
+        "sqlite::memory:",
+        &[
+            (
+                "STREAMHOUSE_REGISTRY_TLS_CERT",
+                cert_path.to_str().expect("path"),
+            ),
+            (
+                "STREAMHOUSE_REGISTRY_TLS_KEY",
+                key_path.to_str().expect("path"),
+            ),
+            ("STREAMHOUSE_REGISTRY_BEARER_TOKENS", "writer-1,writer-2"),
+            ("STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS", "reader-1"),
+            ("RUST_LOG", "debug"),
+        ],
+    );
+    assert!(registry.url.starts_with("https://"), "{}", registry.url);
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.pem().as_bytes()).expect("CA"))
+        .build()
+        .expect("client");
+    let register = |token: &'static str| {
+        client
+            .post(format!("{}/subjects/orders-value/versions", registry.url))
+            .bearer_auth(token)
+            .json(&json!({ "schema": "\"string\"" }))
+            .send()
+    };
+    assert_eq!(register("reader-1").await.expect("request").status(), 403);
+    assert_eq!(register("writer-2").await.expect("request").status(), 200);
+    assert_eq!(register("unknown").await.expect("request").status(), 401);
+    let subjects: Value = client
+        .get(format!("{}/subjects", registry.url))
+        .bearer_auth("reader-1")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(subjects, json!(["orders-value"]));
+    let log = terminate(registry).join("\n");
+    // Rejections were logged (at debug), secrets never.
+    assert!(log.contains("missing or invalid credentials"), "{log}");
+    assert!(
+        log.contains("write refused to read-only credentials"),
+        "{log}"
+    );
+    for secret in ["writer-1", "writer-2", "reader-1", "Bearer"] {
+        assert!(!log.contains(secret), "{secret} logged");
+    }
 }

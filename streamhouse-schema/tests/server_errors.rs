@@ -81,7 +81,7 @@ async fn basic_auth_is_required_when_configured(backend: Backend) {
     let db = TestDb::new(backend).await;
     let r = TestRegistry::start_with(db, |c| c.with_basic_auth("alice", "s3cret")).await;
     let no_auth = r.get("/subjects").await;
-    no_auth.assert_error(401, 401);
+    no_auth.assert_error(401, 40101);
     let wrong = r
         .client
         .get(format!("{}/subjects", r.url))

@@ -3,18 +3,30 @@
 //! ```text
 //! streamhouse-registry --listen 127.0.0.1:8081 --database sqlite://registry.db
 //! streamhouse-registry --database postgres://user:pass@host/db --basic-auth user:secret
+//! streamhouse-registry --tls-cert cert.pem --tls-key key.pem --tls-client-ca clients.pem \
+//!     --bearer-token "$WRITER_TOKEN" --readonly-bearer-token "$READER_TOKEN"
 //! ```
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use streamhouse_schema::server::{spawn, BasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};
+use streamhouse_schema::server::{
+    spawn, BasicAuth, BearerToken, RegistryConfig, TlsConfig, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLIENT_CONNECTIONS,
+};
 use tracing_subscriber::EnvFilter;
 
 /// A Confluent-compatible schema registry backed by SQLite or PostgreSQL.
+///
+/// When any of --basic-auth, --readonly-basic-auth, --bearer-token or --readonly-bearer-token
+/// is given, every request except /health must authenticate (401 / error code 40101
+/// otherwise); read-only credentials may GET, look schemas up and check compatibility, other
+/// writes get 403 / 40301. Secrets never appear in logs.
 #[derive(Debug, Parser)]
-#[command(name = "streamhouse-registry", version, about)]
+#[command(name = "streamhouse-registry", version, about, long_about)]
 struct Args {
     /// Address to listen on (port 0 picks a free one).
     #[arg(
@@ -35,6 +47,93 @@ struct Args {
     /// Require HTTP basic auth with USER:PASSWORD (401 otherwise; /health stays open).
     #[arg(long, env = "STREAMHOUSE_REGISTRY_BASIC_AUTH", hide_env_values = true)]
     basic_auth: Option<BasicAuth>,
+
+    /// Also accept USER:PASSWORD basic auth for reads only (GET, lookups, compatibility).
+    #[arg(
+        long,
+        env = "STREAMHOUSE_REGISTRY_READONLY_BASIC_AUTH",
+        hide_env_values = true
+    )]
+    readonly_basic_auth: Option<BasicAuth>,
+
+    /// Accept `Authorization: Bearer TOKEN` with full access (repeatable; comma-separated
+    /// in the environment variable).
+    #[arg(
+        long = "bearer-token",
+        value_name = "TOKEN",
+        env = "STREAMHOUSE_REGISTRY_BEARER_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    bearer_tokens: Vec<BearerToken>,
+
+    /// Accept `Authorization: Bearer TOKEN` for reads only (repeatable; comma-separated in
+    /// the environment variable).
+    #[arg(
+        long = "readonly-bearer-token",
+        value_name = "TOKEN",
+        env = "STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    readonly_bearer_tokens: Vec<BearerToken>,
+
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "STREAMHOUSE_REGISTRY_TLS_CERT",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "STREAMHOUSE_REGISTRY_TLS_KEY",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<PathBuf>,
+
+    /// Require client certificates signed by a CA in this PEM file (mutual TLS).
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "STREAMHOUSE_REGISTRY_TLS_CLIENT_CA",
+        requires = "tls_cert"
+    )]
+    tls_client_ca: Option<PathBuf>,
+
+    /// Seconds a client has to send request headers (and finish the TLS handshake); also
+    /// the idle keep-alive limit. Slower connections are closed.
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "STREAMHOUSE_REGISTRY_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    header_read_timeout_secs: u64,
+
+    /// Seconds a client has to send a whole request body (408 and closed otherwise).
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "STREAMHOUSE_REGISTRY_BODY_READ_TIMEOUT_SECS",
+        default_value_t = DEFAULT_BODY_READ_TIMEOUT.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    body_read_timeout_secs: u64,
+
+    /// Most client connections served at once; more wait in the listen backlog.
+    #[arg(
+        long,
+        env = "STREAMHOUSE_REGISTRY_MAX_CLIENT_CONNECTIONS",
+        default_value_t = DEFAULT_MAX_CLIENT_CONNECTIONS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    max_client_connections: usize,
 
     /// Largest accepted request body in bytes (413 / error code 42209 above it).
     #[arg(long, env = "STREAMHOUSE_REGISTRY_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
@@ -83,6 +182,17 @@ fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), streamhouse_schema::server::ServerError> {
     let mut config = RegistryConfig::new(args.listen, args.database);
     config.basic_auth = args.basic_auth;
+    config.readonly_basic_auth = args.readonly_basic_auth;
+    config.bearer_tokens = args.bearer_tokens;
+    config.readonly_bearer_tokens = args.readonly_bearer_tokens;
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        let mut tls = TlsConfig::new(cert, key);
+        tls.client_ca_path = args.tls_client_ca;
+        config.tls = Some(tls);
+    }
+    config.header_read_timeout = Duration::from_secs(args.header_read_timeout_secs);
+    config.body_read_timeout = Duration::from_secs(args.body_read_timeout_secs);
+    config.max_client_connections = args.max_client_connections;
     config.max_body_bytes = args.max_body_bytes;
     config.max_connections = args.max_connections;
     let server = spawn(config).await?;

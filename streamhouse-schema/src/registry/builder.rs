@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use super::backend::RegistryBackend;
 use super::client::ClientOptions;
-use super::http::{Auth, BaseUrl, HttpBackend, RetryPolicy, UrlList};
+use super::http::{
+    Auth, BaseUrl, HttpBackend, OAuthClientCredentials, OAuthTokens, RetryPolicy, UrlList,
+};
 use super::{MemoryRegistry, SchemaRegistryClient};
 use crate::error::ClientError;
 
@@ -19,6 +21,13 @@ pub const DEFAULT_CACHE_CAPACITY: usize = 1000;
 pub const MOCK_SCHEME: &str = "mock://";
 
 /// Builds a [`SchemaRegistryClient`].
+///
+/// Auth and TLS as Confluent's clients configure them (`basic.auth.user.info`,
+/// `bearer.auth.token`, `bearer.auth.issuer.endpoint.url` + client id/secret/scope,
+/// `schema.registry.ssl.truststore`/`keystore`): [`basic_auth`](Self::basic_auth),
+/// [`bearer_token`](Self::bearer_token), [`oauth_client_credentials`](Self::oauth_client_credentials),
+/// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
+/// [`client_certificate_pem`](Self::client_certificate_pem).
 ///
 /// ```
 /// use std::time::Duration;
@@ -43,6 +52,10 @@ pub struct SchemaRegistryClientBuilder {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     root_certificates: Vec<Vec<u8>>,
+    client_identity: Option<Vec<u8>>,
+    oauth: Option<OAuthClientCredentials>,
+    logical_cluster: Option<String>,
+    identity_pool_id: Option<String>,
     http_client: Option<reqwest::Client>,
     cache_capacity: Option<usize>,
     normalize: bool,
@@ -58,6 +71,10 @@ impl fmt::Debug for SchemaRegistryClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("root_certificates", &self.root_certificates.len())
+            .field("client_certificate", &self.client_identity.is_some())
+            .field("oauth", &self.oauth)
+            .field("logical_cluster", &self.logical_cluster)
+            .field("identity_pool_id", &self.identity_pool_id)
             .field("custom_http_client", &self.http_client.is_some())
             .field("cache_capacity", &self.cache_capacity)
             .field("normalize", &self.normalize)
@@ -96,18 +113,45 @@ impl SchemaRegistryClientBuilder {
         self
     }
 
-    /// HTTP basic auth on every request (replaces a bearer token).
+    /// HTTP basic auth on every request (replaces any other auth).
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.auth = Some(Auth::Basic {
             username: username.into(),
             password: Some(password.into()),
         });
+        self.oauth = None;
         self
     }
 
-    /// `Authorization: Bearer <token>` on every request (replaces basic auth).
+    /// `Authorization: Bearer <token>` with this fixed token on every request (Confluent's
+    /// `bearer.auth.credentials.source=STATIC_TOKEN`; replaces any other auth).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.auth = Some(Auth::Bearer(token.into()));
+        self.oauth = None;
+        self
+    }
+
+    /// `Authorization: Bearer <token>` with tokens from an OAuth 2.0 issuer by the
+    /// client-credentials grant (Confluent's `bearer.auth.credentials.source=OAUTHBEARER`;
+    /// replaces any other auth). The token is fetched on first use, cached until shortly
+    /// before it expires, and fetched again after the registry answers 401. The token
+    /// request uses this client's TLS settings.
+    ///
+    /// ```
+    /// use streamhouse_schema::registry::{OAuthClientCredentials, SchemaRegistryClient};
+    ///
+    /// let client = SchemaRegistryClient::builder()
+    ///     .url("https://registry.example")
+    ///     .oauth_client_credentials(
+    ///         OAuthClientCredentials::new("https://idp.example/token", "id", "secret")
+    ///             .scope("registry"),
+    ///     )
+    ///     .build()?;
+    /// # Ok::<(), streamhouse_schema::error::ClientError>(())
+    /// ```
+    pub fn oauth_client_credentials(mut self, credentials: OAuthClientCredentials) -> Self {
+        self.oauth = Some(credentials);
+        self.auth = None;
         self
     }
 
@@ -136,6 +180,28 @@ impl SchemaRegistryClientBuilder {
     /// built-in roots. Cannot be combined with [`http_client`](Self::http_client).
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Confluent Cloud's `bearer.auth.logical.cluster`: sent as `target-sr-cluster` with
+    /// bearer credentials (static or OAuth).
+    pub fn bearer_auth_logical_cluster(mut self, cluster: impl Into<String>) -> Self {
+        self.logical_cluster = Some(cluster.into());
+        self
+    }
+
+    /// Confluent Cloud's `bearer.auth.identity.pool.id`: sent as
+    /// `Confluent-Identity-Pool-Id` with bearer credentials (static or OAuth).
+    pub fn bearer_auth_identity_pool_id(mut self, pool: impl Into<String>) -> Self {
+        self.identity_pool_id = Some(pool.into());
+        self
+    }
+
+    /// Presents this client certificate (mutual TLS): `pem` holds the certificate chain,
+    /// leaf first, and the private key (PKCS#8, PKCS#1 or SEC1), in one PEM text. Cannot be
+    /// combined with [`http_client`](Self::http_client).
+    pub fn client_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.client_identity = Some(pem.into());
         self
     }
 
@@ -226,48 +292,81 @@ impl SchemaRegistryClientBuilder {
                 "schema registry timeout must be greater than zero".into(),
             ));
         }
+        let auth = match self.oauth {
+            Some(credentials) => Some(Auth::OAuthBearer(Arc::new(
+                OAuthTokens::new(credentials)
+                    .map_err(|message| config(format!("schema registry: {message}")))?,
+            ))),
+            None => self.auth,
+        };
         let client = match self.http_client {
-            Some(_) if !self.root_certificates.is_empty() => {
+            Some(_) if !self.root_certificates.is_empty() || self.client_identity.is_some() => {
                 return Err(config(
-                    "schema registry: add root certificates to the custom reqwest::Client \
-                     itself; the builder cannot change a client it did not build"
+                    "schema registry: add root and client certificates to the custom \
+                     reqwest::Client itself; the builder cannot change a client it did not build"
                         .into(),
                 ))
             }
             Some(client) => client,
-            None => {
-                let mut builder = reqwest::Client::builder().connect_timeout(timeout);
-                for pem in &self.root_certificates {
-                    // Parse now: reqwest would silently skip a PEM without certificates.
-                    let certificates =
-                        reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
-                            config(format!(
-                                "schema registry: invalid root certificate PEM: {error}"
-                            ))
-                        })?;
-                    if certificates.is_empty() {
-                        return Err(config(
-                            "schema registry: invalid root certificate PEM: no certificate found"
-                                .into(),
-                        ));
-                    }
-                    for certificate in certificates {
-                        builder = builder.add_root_certificate(certificate);
-                    }
-                }
-                builder.build().map_err(|error| {
-                    config(format!(
-                        "schema registry: cannot build the HTTP client: {error}"
-                    ))
-                })?
-            }
+            None => build_http_client(timeout, &self.root_certificates, self.client_identity)?,
         };
-        Ok(Arc::new(HttpBackend::new(
-            client,
-            UrlList::new(first, rest),
-            self.auth,
-            timeout,
-            self.retry,
-        )))
+        let mut bearer_headers = reqwest::header::HeaderMap::new();
+        for (name, value) in [
+            ("target-sr-cluster", self.logical_cluster),
+            ("confluent-identity-pool-id", self.identity_pool_id),
+        ] {
+            if let Some(value) = value {
+                let value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+                    config(format!(
+                        "schema registry: {name} {value:?} is not a valid header value"
+                    ))
+                })?;
+                bearer_headers.insert(name, value);
+            }
+        }
+        Ok(Arc::new(
+            HttpBackend::new(client, UrlList::new(first, rest), auth, timeout, self.retry)
+                .with_bearer_headers(bearer_headers),
+        ))
     }
+}
+
+/// A reqwest client trusting the extra roots and presenting the client certificate.
+fn build_http_client(
+    timeout: Duration,
+    root_certificates: &[Vec<u8>],
+    client_identity: Option<Vec<u8>>,
+) -> Result<reqwest::Client, ClientError> {
+    let config = |message: String| ClientError::ConfigError(message);
+    let mut builder = reqwest::Client::builder().connect_timeout(timeout);
+    for pem in root_certificates {
+        // Parse now: reqwest would silently skip a PEM without certificates.
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| {
+            config(format!(
+                "schema registry: invalid root certificate PEM: {error}"
+            ))
+        })?;
+        if certificates.is_empty() {
+            return Err(config(
+                "schema registry: invalid root certificate PEM: no certificate found".into(),
+            ));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    if let Some(pem) = client_identity {
+        let identity = reqwest::Identity::from_pem(&pem).map_err(|error| {
+            config(format!(
+                "schema registry: invalid client certificate PEM (certificate chain and \
+                 private key expected): {error}"
+            ))
+        })?;
+        builder = builder.identity(identity);
+    }
+    builder.build().map_err(|error| {
+        config(format!(
+            "schema registry: cannot build the HTTP client: {error}"
+        ))
+    })
 }

@@ -146,6 +146,18 @@ pub enum RegistryError {
         /// The encoding error.
         source: Arc<serde_json::Error>,
     },
+    /// No OAuth bearer token could be obtained from the issuer endpoint.
+    #[error("{operation} failed: no OAuth token from {url}: {message}")]
+    Token {
+        /// What was attempted.
+        operation: Operation,
+        /// The issuer (token) endpoint.
+        url: String,
+        /// Why: the endpoint's status and message, or the transport failure.
+        message: String,
+        /// Whether asking again may succeed (transport failure, 429 or 5xx).
+        retriable: bool,
+    },
     /// The request failed in transit after connecting (reset, body read error...).
     #[error("{operation} failed: request to {url} failed: {source}")]
     Transport {
@@ -187,6 +199,7 @@ impl RegistryError {
             | RegistryError::Timeout { operation, .. }
             | RegistryError::InvalidJson { operation, .. }
             | RegistryError::RequestBody { operation, .. }
+            | RegistryError::Token { operation, .. }
             | RegistryError::Transport { operation, .. } => *operation,
         }
     }
@@ -248,6 +261,7 @@ impl RegistryError {
                 matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
             }
             RegistryError::InvalidJson { .. } | RegistryError::RequestBody { .. } => false,
+            RegistryError::Token { retriable, .. } => *retriable,
             RegistryError::Connection { .. }
             | RegistryError::Timeout { .. }
             | RegistryError::Transport { .. } => true,

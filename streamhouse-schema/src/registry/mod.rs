@@ -4,9 +4,10 @@
 //! - [`SchemaRegistryClient::new`] takes `http://host:8081`, several comma-separated URLs
 //!   (failover), a URL with a path prefix, or `mock://name` (the [`MemoryRegistry`] called
 //!   `name`, shared within the process).
-//! - [`SchemaRegistryClient::builder`] adds timeouts, basic/bearer auth, custom CAs or a
-//!   custom `reqwest::Client`, retries with exponential backoff and full jitter, cache
-//!   sizes.
+//! - [`SchemaRegistryClient::builder`] adds timeouts, basic auth, static bearer tokens or
+//!   OAuth client-credentials tokens ([`OAuthClientCredentials`]), custom CAs and client
+//!   certificates (mutual TLS) or a custom `reqwest::Client`, retries with exponential
+//!   backoff and full jitter, cache sizes.
 //! - Errors are [`RegistryError`]s inside [`ClientError::SchemaRegistryError`], carrying
 //!   the HTTP status and Confluent error code.
 //!
@@ -30,6 +31,7 @@ pub use builder::{
 pub use client::SchemaRegistryClient;
 pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdict};
 pub use error::{codes, Operation, RegistryError};
+pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub use memory::MemoryRegistry;
 pub use types::{CompatibilityCheck, RegisteredSchema, Schema, SchemaReference, Version};
 

@@ -1,12 +1,28 @@
-//! How a registry server is configured: where it listens, which database it uses, auth and limits.
+//! How a registry server is configured: where it listens, which database it uses, auth,
+//! TLS and limits.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::str::FromStr;
+use std::time::Duration;
+
+use super::credentials::{BasicAuth, BearerToken};
+use super::tls::TlsConfig;
 
 /// The default request-body limit (Confluent's clients send schemas as JSON strings; 16 MiB
 /// leaves room for very large schemas while bounding memory per request).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Default time a client has to send a request's headers (and to finish a TLS handshake);
+/// also how long an idle keep-alive connection stays open. 30 s, as Jetty's idle timeout
+/// in Confluent's registry and hyper's own default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default time a client has to send a whole request body once its headers arrived.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default cap on open client connections: well below the usual 1024 file descriptors per
+/// process, leaving room for database connections and logs.
+pub const DEFAULT_MAX_CLIENT_CONNECTIONS: usize = 512;
 
 /// Configuration of one registry server.
 ///
@@ -14,9 +30,13 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// use streamhouse_schema::server::RegistryConfig;
 ///
 /// // An in-memory SQLite registry on an ephemeral loopback port, e.g. for tests.
-/// let config = RegistryConfig::in_memory().with_basic_auth("user", "secret");
+/// let config = RegistryConfig::in_memory()
+///     .with_basic_auth("user", "secret")
+///     .with_readonly_bearer_token("reader-token".parse()?);
 /// assert_eq!(config.database_url, "sqlite::memory:");
 /// assert_eq!(config.listen.port(), 0);
+/// assert!(config.auth_enabled());
+/// # Ok::<(), streamhouse_schema::server::InvalidBearerToken>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct RegistryConfig {
@@ -24,8 +44,28 @@ pub struct RegistryConfig {
     pub listen: SocketAddr,
     /// `sqlite://FILE` (created when missing), `sqlite::memory:`, or `postgres://...`.
     pub database_url: String,
-    /// When set, every request except `/health` must carry these HTTP basic-auth credentials.
+    /// HTTP basic-auth credentials with full access. When any credential is configured
+    /// (this, [`readonly_basic_auth`](Self::readonly_basic_auth) or a bearer token), every
+    /// request except `/health` must carry one of them (401 / 40101 otherwise).
     pub basic_auth: Option<BasicAuth>,
+    /// Basic-auth credentials that may only read: GET, lookups (`POST /subjects/{s}`) and
+    /// compatibility checks; other writes get 403 / 40301.
+    pub readonly_basic_auth: Option<BasicAuth>,
+    /// Static tokens accepted as `Authorization: Bearer <token>`, with full access.
+    pub bearer_tokens: Vec<BearerToken>,
+    /// Static bearer tokens that may only read (as `readonly_basic_auth`).
+    pub readonly_bearer_tokens: Vec<BearerToken>,
+    /// Serve HTTPS (and optionally require client certificates) instead of plain HTTP.
+    pub tls: Option<TlsConfig>,
+    /// Time a client has to send the request headers (and finish the TLS handshake);
+    /// also the idle keep-alive limit. Slower connections are closed.
+    pub header_read_timeout: Duration,
+    /// Time a client has to send the whole body once the headers arrived; slower requests
+    /// get 408 and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// Most client connections served at once; further ones wait in the listen backlog
+    /// until one closes, so stalled clients cannot exhaust file descriptors.
+    pub max_client_connections: usize,
     /// Request bodies above this many bytes are refused with HTTP 413 / error code 42209.
     pub max_body_bytes: usize,
     /// The most database connections to open (SQLite always uses one, which serializes
@@ -43,6 +83,13 @@ impl RegistryConfig {
             listen,
             database_url: database_url.into(),
             basic_auth: None,
+            readonly_basic_auth: None,
+            bearer_tokens: Vec::new(),
+            readonly_bearer_tokens: Vec::new(),
+            tls: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_client_connections: DEFAULT_MAX_CLIENT_CONNECTIONS,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 16,
             schema_cache_bytes: super::DEFAULT_SCHEMA_CACHE_BYTES,
@@ -66,6 +113,63 @@ impl RegistryConfig {
         self
     }
 
+    /// Also accepts these basic-auth credentials, for reads only.
+    pub fn with_readonly_basic_auth(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.readonly_basic_auth = Some(BasicAuth {
+            user: user.into(),
+            password: password.into(),
+        });
+        self
+    }
+
+    /// Also accepts this static bearer token, with full access.
+    pub fn with_bearer_token(mut self, token: BearerToken) -> Self {
+        self.bearer_tokens.push(token);
+        self
+    }
+
+    /// Also accepts this static bearer token, for reads only.
+    pub fn with_readonly_bearer_token(mut self, token: BearerToken) -> Self {
+        self.readonly_bearer_tokens.push(token);
+        self
+    }
+
+    /// Serves HTTPS with this certificate and key (and client CA for mutual TLS).
+    pub fn with_tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Sets the time allowed for request headers (and the TLS handshake).
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed for a request body.
+    pub fn with_body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the most client connections served at once (at least 1).
+    pub fn with_max_client_connections(mut self, max: usize) -> Self {
+        self.max_client_connections = max;
+        self
+    }
+
+    /// Whether requests must authenticate (any credential is configured).
+    pub fn auth_enabled(&self) -> bool {
+        self.basic_auth.is_some()
+            || self.readonly_basic_auth.is_some()
+            || !self.bearer_tokens.is_empty()
+            || !self.readonly_bearer_tokens.is_empty()
+    }
+
     /// Sets the request-body limit in bytes.
     pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
         self.max_body_bytes = max_body_bytes;
@@ -79,54 +183,25 @@ impl RegistryConfig {
     }
 }
 
-// Hand-written so that the password never reaches a log line.
+// Hand-written so that the database password never reaches a log line (credentials redact
+// themselves).
 impl fmt::Debug for RegistryConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegistryConfig")
             .field("listen", &self.listen)
             .field("database_url", &redact_url(&self.database_url))
             .field("basic_auth", &self.basic_auth)
+            .field("readonly_basic_auth", &self.readonly_basic_auth)
+            .field("bearer_tokens", &self.bearer_tokens)
+            .field("readonly_bearer_tokens", &self.readonly_bearer_tokens)
+            .field("tls", &self.tls)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("max_client_connections", &self.max_client_connections)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
             .field("schema_cache_bytes", &self.schema_cache_bytes)
             .finish()
-    }
-}
-
-/// HTTP basic-auth credentials, parsed from `user:password`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct BasicAuth {
-    /// The user name.
-    pub user: String,
-    /// The password.
-    pub password: String,
-}
-
-impl fmt::Debug for BasicAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BasicAuth")
-            .field("user", &self.user)
-            .field("password", &"<redacted>")
-            .finish()
-    }
-}
-
-/// A `user:password` string without a colon.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("basic auth must be USER:PASSWORD (with a non-empty user)")]
-pub struct InvalidBasicAuth;
-
-impl FromStr for BasicAuth {
-    type Err = InvalidBasicAuth;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.split_once(':') {
-            Some((user, password)) if !user.is_empty() => Ok(BasicAuth {
-                user: user.to_string(),
-                password: password.to_string(),
-            }),
-            _ => Err(InvalidBasicAuth),
-        }
     }
 }
 
@@ -150,24 +225,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn basic_auth_parses_user_and_password() {
-        let auth: BasicAuth = "alice:s3:cret".parse().unwrap();
-        assert_eq!(auth.user, "alice");
-        assert_eq!(auth.password, "s3:cret");
-        assert_eq!("nocolon".parse::<BasicAuth>(), Err(InvalidBasicAuth));
-        assert_eq!(":pw".parse::<BasicAuth>(), Err(InvalidBasicAuth));
-    }
-
-    #[test]
     fn debug_output_hides_secrets() {
         let config = RegistryConfig::new(
             "127.0.0.1:8081".parse().unwrap(),
             "postgres://streamhouse:topsecret@127.0.0.1/db",
         )
-        .with_basic_auth("u", "hunter2");
+        .with_basic_auth("u", "hunter2")
+        .with_readonly_basic_auth("reader", "readerpass")
+        .with_bearer_token("tok-rw-secret".parse().unwrap())
+        .with_readonly_bearer_token("tok-ro-secret".parse().unwrap());
         let shown = format!("{config:?}");
-        assert!(!shown.contains("topsecret"), "{shown}");
-        assert!(!shown.contains("hunter2"), "{shown}");
+        for secret in [
+            "topsecret",
+            "hunter2",
+            "readerpass",
+            "tok-rw-secret",
+            "tok-ro-secret",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains(r#"user: "reader""#), "{shown}");
+        assert!(
+            shown.contains("bearer_tokens: [BearerToken(<redacted>)]"),
+            "{shown}"
+        );
         assert!(shown.contains("streamhouse:***@127.0.0.1/db"), "{shown}");
     }
 

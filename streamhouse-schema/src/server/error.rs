@@ -29,6 +29,14 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    /// The TLS certificate, key or client CA could not be loaded.
+    #[error("TLS setup failed for {}: {message}", path.display())]
+    Tls {
+        /// The PEM file at fault.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The HTTP server stopped with an I/O error.
     #[error("the HTTP server failed: {0}")]
     Serve(#[source] std::io::Error),
@@ -274,9 +282,20 @@ impl ApiError {
         )
     }
 
-    /// 401: missing or wrong basic-auth credentials.
+    /// 40101 (HTTP 401): missing or wrong credentials.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, 401, "Unauthorized")
+        Self::new(StatusCode::UNAUTHORIZED, 40101, "Unauthorized")
+    }
+
+    /// 40301 (HTTP 403): the credentials are valid but may not do this (a read-only
+    /// principal attempting a write).
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, 40301, detail)
+    }
+
+    /// 408: the request body did not arrive within the configured time.
+    pub fn request_timeout(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::REQUEST_TIMEOUT, 408, detail)
     }
 
     /// 404 for a path the registry does not serve.
@@ -360,6 +379,9 @@ mod tests {
             (ApiError::ids_exhausted(1 << 31), 422, 42207),
             (ApiError::invalid_subject("x"), 422, 42208),
             (ApiError::too_large(1), 413, 42209),
+            (ApiError::unauthorized(), 401, 40101),
+            (ApiError::forbidden("x"), 403, 40301),
+            (ApiError::request_timeout("x"), 408, 408),
             (ApiError::store(&sqlx::Error::PoolClosed), 500, 50001),
         ];
         for (error, status, code) in cases {

@@ -12,13 +12,52 @@
 //! ```text
 //! streamhouse-registry --listen 127.0.0.1:8081 --database sqlite://registry.db
 //! streamhouse-registry --database postgres://user:pass@db/registry --basic-auth ops:secret
+//! streamhouse-registry --tls-cert cert.pem --tls-key key.pem --tls-client-ca clients-ca.pem
 //! ```
 //!
 //! Every flag also reads an environment variable: `STREAMHOUSE_REGISTRY_LISTEN`,
-//! `STREAMHOUSE_REGISTRY_DATABASE`, `STREAMHOUSE_REGISTRY_BASIC_AUTH` (`user:password`),
-//! `STREAMHOUSE_REGISTRY_MAX_BODY_BYTES`, `STREAMHOUSE_REGISTRY_MAX_CONNECTIONS`,
-//! `STREAMHOUSE_REGISTRY_LOG_JSON`; `RUST_LOG` sets the log filter. SIGINT and SIGTERM shut
-//! it down gracefully (in-flight requests finish).
+//! `STREAMHOUSE_REGISTRY_DATABASE`, `STREAMHOUSE_REGISTRY_MAX_BODY_BYTES`,
+//! `STREAMHOUSE_REGISTRY_MAX_CONNECTIONS` (database pool), `STREAMHOUSE_REGISTRY_LOG_JSON`
+//! and those below; `RUST_LOG` sets the log filter. SIGINT and SIGTERM shut it down
+//! gracefully (in-flight requests finish).
+//!
+//! Authentication ([`RegistryConfig`] field, flag, environment variable):
+//!
+//! | field | flag | variable |
+//! |---|---|---|
+//! | `basic_auth` | `--basic-auth USER:PASSWORD` | `STREAMHOUSE_REGISTRY_BASIC_AUTH` |
+//! | `readonly_basic_auth` | `--readonly-basic-auth USER:PASSWORD` | `STREAMHOUSE_REGISTRY_READONLY_BASIC_AUTH` |
+//! | `bearer_tokens` | `--bearer-token TOKEN` (repeatable) | `STREAMHOUSE_REGISTRY_BEARER_TOKENS` (comma-separated) |
+//! | `readonly_bearer_tokens` | `--readonly-bearer-token TOKEN` | `STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS` |
+//!
+//! With any credential configured, every route except `/health` needs `Authorization:
+//! Basic ...` or `Bearer ...` (schemes in any case) matching one of them, compared in
+//! constant time; otherwise 401 with error code 40101 and a `WWW-Authenticate` challenge per
+//! configured scheme. Read-only credentials may GET, look schemas up (`POST /subjects/{s}`)
+//! and check compatibility (`POST /compatibility/...`); other requests get 403 / 40301.
+//! READONLY mode still refuses writes to everyone (42205). Passwords and tokens never
+//! appear in logs or in `Debug` output.
+//!
+//! TLS: `tls` ([`TlsConfig`]) / `--tls-cert PEM --tls-key PEM` /
+//! `STREAMHOUSE_REGISTRY_TLS_CERT`, `STREAMHOUSE_REGISTRY_TLS_KEY` serves HTTPS (rustls);
+//! `--tls-client-ca PEM` / `STREAMHOUSE_REGISTRY_TLS_CLIENT_CA` also requires client
+//! certificates signed by that CA (mutual TLS).
+//!
+//! Slow and stalled clients ([`spawn`] applies these; [`router`] alone has only the body
+//! deadline):
+//!
+//! | field (default) | flag | variable |
+//! |---|---|---|
+//! | `header_read_timeout` (30 s) | `--header-read-timeout-secs` | `STREAMHOUSE_REGISTRY_HEADER_READ_TIMEOUT_SECS` |
+//! | `body_read_timeout` (30 s) | `--body-read-timeout-secs` | `STREAMHOUSE_REGISTRY_BODY_READ_TIMEOUT_SECS` |
+//! | `max_client_connections` (512) | `--max-client-connections` | `STREAMHOUSE_REGISTRY_MAX_CLIENT_CONNECTIONS` |
+//!
+//! A connection that has not sent complete headers (or finished its TLS handshake) within
+//! the header timeout is closed, which also ends idle keep-alive connections; a body not
+//! received in full within the body timeout gets 408 and the connection is closed; a body
+//! declared larger than `max_body_bytes` gets 413 / 42209 before anything is read. At
+//! `max_client_connections` the server stops accepting and further clients wait in the
+//! listen backlog until a connection closes.
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
@@ -63,8 +102,10 @@
 //! ```
 
 mod auth;
+mod body_deadline;
 mod cache;
 mod config;
+mod credentials;
 mod error;
 mod extract;
 mod json_errors;
@@ -76,14 +117,20 @@ mod references;
 mod response;
 mod routes;
 mod running;
+mod serve;
 mod state;
 mod store;
 mod subject;
+mod tls;
 mod verdict;
 mod version;
 
 pub use cache::DEFAULT_SCHEMA_CACHE_BYTES;
-pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};
+pub use config::{
+    redact_url, RegistryConfig, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLIENT_CONNECTIONS,
+};
+pub use credentials::{BasicAuth, BearerToken, InvalidBasicAuth, InvalidBearerToken};
 pub use error::{ApiError, ServerError};
 pub use metrics::RequestCounter;
 pub use model::SchemaReference;
@@ -93,3 +140,4 @@ pub use routes::router;
 pub use running::{spawn, RunningServer};
 pub use state::AppState;
 pub use subject::MAX_SUBJECT_BYTES;
+pub use tls::TlsConfig;

@@ -1,4 +1,5 @@
-//! Starting a registry in-process: bind (port 0 allowed), serve in a task, shut down gracefully.
+//! Starting a registry in-process: load TLS, bind (port 0 allowed), serve in a task with the
+//! connection limits, shut down gracefully.
 
 use std::net::SocketAddr;
 
@@ -10,6 +11,7 @@ use super::config::{redact_url, RegistryConfig};
 use super::error::ServerError;
 use super::metrics::RequestCounter;
 use super::routes::router;
+use super::serve::{serve, ConnectionGauge, ServeOptions};
 use super::state::AppState;
 
 /// A registry serving in a background task. Dropping it without [`shutdown`](Self::shutdown)
@@ -17,6 +19,8 @@ use super::state::AppState;
 #[derive(Debug)]
 pub struct RunningServer {
     addr: SocketAddr,
+    tls: bool,
+    connections: ConnectionGauge,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), ServerError>>>,
@@ -35,9 +39,21 @@ pub struct RunningServer {
 /// ```
 ///
 /// # Errors
-/// Database connection or migration failures, or an address that cannot be bound.
+/// Unreadable TLS files, database connection or migration failures, or an address that
+/// cannot be bound.
 pub async fn spawn(config: RegistryConfig) -> Result<RunningServer, ServerError> {
     let listen = config.listen;
+    // TLS first: a bad certificate path should not leave a migrated database behind.
+    let tls = match &config.tls {
+        Some(tls) => Some(tokio_rustls::TlsAcceptor::from(tls.server_config()?)),
+        None => None,
+    };
+    let options = ServeOptions {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_client_connections,
+        tls,
+        gauge: ConnectionGauge::default(),
+    };
     let state = AppState::connect(config).await?;
     let listener = TcpListener::bind(listen)
         .await
@@ -55,20 +71,22 @@ pub async fn spawn(config: RegistryConfig) -> Result<RunningServer, ServerError>
         %addr,
         database = %redact_url(&state.config().database_url),
         backend = state.store().backend_name(),
-        auth = state.config().basic_auth.is_some(),
+        auth = state.config().auth_enabled(),
+        tls = options.tls.is_some(),
+        mtls = state.config().tls.as_ref().is_some_and(|tls| tls.client_ca_path.is_some()),
+        max_client_connections = options.max_connections,
         "schema registry listening"
     );
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                // Fires on an explicit shutdown and when the handle is dropped.
-                let _ = stopped.await;
-            })
-            .await
-            .map_err(ServerError::Serve)
-    });
+    let tls = options.tls.is_some();
+    let connections = options.gauge.clone();
+    let task = tokio::spawn(serve(listener, app, options, async move {
+        // Fires on an explicit shutdown and when the handle is dropped.
+        let _ = stopped.await;
+    }));
     Ok(RunningServer {
         addr,
+        tls,
+        connections,
         state,
         stop: Some(stop),
         task: Some(task),
@@ -81,14 +99,26 @@ impl RunningServer {
         self.addr
     }
 
-    /// `http://ADDR`, the base URL for clients.
+    /// `http://ADDR` (`https://ADDR` with TLS), the base URL for clients.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The per-route request counts.
     pub fn requests(&self) -> RequestCounter {
         self.state.requests()
+    }
+
+    /// Client connections open now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
+    }
+
+    /// The most client connections that were open at once (never above
+    /// `max_client_connections`).
+    pub fn peak_connections(&self) -> usize {
+        self.connections.peak()
     }
 
     /// All requests received so far.

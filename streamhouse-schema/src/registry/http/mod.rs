@@ -3,6 +3,7 @@
 
 mod auth;
 mod bodies;
+mod oauth;
 mod request;
 mod retry;
 mod urls;
@@ -13,6 +14,8 @@ use std::time::Duration;
 use reqwest::Method;
 
 pub(crate) use auth::Auth;
+pub(crate) use oauth::OAuthTokens;
+pub use oauth::{OAuthClientCredentials, DEFAULT_EXPIRY_BUFFER as DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub(crate) use retry::RetryPolicy;
 pub(crate) use urls::{BaseUrl, UrlList};
 
@@ -34,6 +37,9 @@ pub(crate) struct HttpBackend {
     client: reqwest::Client,
     urls: UrlList,
     auth: Option<Auth>,
+    /// Sent with bearer credentials: Confluent Cloud's `target-sr-cluster` and
+    /// `Confluent-Identity-Pool-Id`, when configured.
+    bearer_headers: reqwest::header::HeaderMap,
     timeout: Duration,
     retry: RetryPolicy,
     /// Index of the URL that answered last: requests start there, so a dead first URL
@@ -54,10 +60,17 @@ impl HttpBackend {
             client,
             urls,
             auth,
+            bearer_headers: reqwest::header::HeaderMap::new(),
             timeout,
             retry,
             preferred: AtomicUsize::new(0),
         }
+    }
+
+    /// Sends these headers along with bearer credentials.
+    pub(crate) fn with_bearer_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.bearer_headers = headers;
+        self
     }
 }
 

@@ -152,14 +152,25 @@ impl HttpBackend {
         if let Some(body) = &call.body {
             request = request.header(CONTENT_TYPE, MEDIA_TYPE).body(body.clone());
         }
-        if let Some(auth) = base.auth.as_ref().or(self.auth.as_ref()) {
-            request = auth.apply(request);
+        let auth = base.auth.as_ref().or(self.auth.as_ref());
+        if let Some(auth) = auth {
+            request = auth
+                .apply(request, &self.client, self.timeout, call.operation)
+                .await?;
+            if auth.is_bearer() && !self.bearer_headers.is_empty() {
+                request = request.headers(self.bearer_headers.clone());
+            }
         }
         let response = request
             .send()
             .await
             .map_err(|error| self.transport_error(call.operation, &url, error))?;
         let status = response.status();
+        if status == StatusCode::UNAUTHORIZED {
+            if let Some(auth) = auth {
+                auth.rejected().await;
+            }
+        }
         let body = response
             .bytes()
             .await

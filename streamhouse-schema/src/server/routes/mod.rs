@@ -10,7 +10,6 @@ mod schemas;
 mod subjects;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -18,11 +17,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
-use super::auth::{expected_header, require_basic_auth};
 use super::error::ApiError;
 use super::json_errors::confluent_errors;
 use super::metrics::count_requests;
 use super::state::AppState;
+use super::{auth, body_deadline};
 
 /// Query parameters as sent; flags are parsed leniently because Confluent's Python client
 /// sends `normalize=False` / `True`.
@@ -35,11 +34,12 @@ pub(crate) fn flag(params: &Params, name: &str) -> bool {
         .is_some_and(|value| value.eq_ignore_ascii_case("true"))
 }
 
-/// The registry's HTTP routes for `state`, with the body limit, request counting and (when
-/// configured) basic auth applied.
+/// The registry's HTTP routes for `state`, with the body limit and deadline, request
+/// counting and (when configured) authentication applied. The connection-level protections
+/// (header read timeout, connection cap, TLS) come with [`spawn`](super::spawn).
 pub fn router(state: AppState) -> Router {
     let api = api_routes();
-    let mut app = Router::new()
+    let app = Router::new()
         .merge(api.clone())
         .nest("/schemas", api)
         .route("/health", get(meta::health))
@@ -52,12 +52,11 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
         .layer(TraceLayer::new_for_http());
-    if let Some(auth) = &state.config().basic_auth {
-        let expected: Arc<str> = Arc::from(expected_header(auth));
-        app = app.layer(middleware::from_fn_with_state(expected, require_basic_auth));
-    }
+    // Authentication runs first, so unauthenticated bodies are never read.
+    let app = body_deadline::layer(app, &state);
+    let app = auth::layer(app, state.config());
     // Outermost, so that every error answer, whoever produced it, is Confluent JSON.
-    app = app.layer(middleware::map_response(confluent_errors));
+    let app = app.layer(middleware::map_response(confluent_errors));
     app.with_state(state)
 }
 
