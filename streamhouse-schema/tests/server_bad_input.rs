@@ -633,6 +633,17 @@ fn cases() -> Vec<Case> {
             42201,
         ),
         case(
+            "more direct references than the limit",
+            M::POST,
+            "/subjects/s/versions",
+            Body::Json(json!({
+                "schema": "\"string\"",
+                "references": vec![json!({ "name": "x", "subject": "good-value", "version": 1 }); 1001]
+            })),
+            422,
+            42201,
+        ),
+        case(
             "reference subject empty",
             M::POST,
             "/subjects/s/versions",
