@@ -100,6 +100,42 @@ fn named_chain_in_one_document() -> String {
     format!("[{}]", records.join(","))
 }
 
+/// A base64 `FileDescriptorProto` whose message nests `depth` messages, encoded by hand from
+/// the outside in (prost's own encoder would recurse as deep as the message nests).
+fn nested_descriptor(depth: usize) -> String {
+    use base64::Engine;
+    fn varint(mut n: usize, out: &mut Vec<u8>) {
+        while n >= 0x80 {
+            out.push((n & 0x7f) as u8 | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+    // DescriptorProto field 1 (name) = "A".
+    let name = [0x0a, 0x01, b'A'];
+    // lengths[k]: the encoded length of the message at nesting level k (0 is innermost),
+    // its name plus field 3 (nested_type) holding level k - 1.
+    let mut lengths = vec![name.len()];
+    for k in 1..depth {
+        let inner = lengths[k - 1];
+        let mut prefix = Vec::new();
+        varint(inner, &mut prefix);
+        lengths.push(name.len() + 1 + prefix.len() + inner);
+    }
+    // FileDescriptorProto: field 1 (name) = "a.proto", field 4 (message_type) = the top level.
+    let mut bytes = vec![0x0a, 0x07];
+    bytes.extend_from_slice(b"a.proto");
+    bytes.push(0x22);
+    varint(lengths[depth - 1], &mut bytes);
+    for k in (1..depth).rev() {
+        bytes.extend_from_slice(&name);
+        bytes.push(0x1a);
+        varint(lengths[k - 1], &mut bytes);
+    }
+    bytes.extend_from_slice(&name);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 fn deep_protobuf() -> String {
     format!(
         "syntax = \"proto3\"; {}{}",
@@ -508,6 +544,14 @@ fn cases() -> Vec<Case> {
             42201,
         ),
         case(
+            "10k-deep Protobuf descriptor (base64)",
+            M::POST,
+            "/subjects/s/versions",
+            typed(nested_descriptor(DEEP), "PROTOBUF"),
+            422,
+            42201,
+        ),
+        case(
             "10k-deep JSON Schema",
             M::POST,
             "/subjects/s/versions",
@@ -589,6 +633,17 @@ fn cases() -> Vec<Case> {
             42201,
         ),
         case(
+            "more direct references than the limit",
+            M::POST,
+            "/subjects/s/versions",
+            Body::Json(json!({
+                "schema": "\"string\"",
+                "references": vec![json!({ "name": "x", "subject": "good-value", "version": 1 }); 1001]
+            })),
+            422,
+            42201,
+        ),
+        case(
             "reference subject empty",
             M::POST,
             "/subjects/s/versions",
@@ -624,6 +679,13 @@ async fn every_bad_input_gets_its_code_and_the_next_request_works(backend: Backe
     let r = TestRegistry::start_with(db, |c| c.with_max_body_bytes(BODY_LIMIT)).await;
     let good = json!({ "schema": r#"{"type":"record","name":"Good","fields":[]}"# });
     let good_id = r.post("/subjects/good-value/versions", &good).await.ok()["id"].clone();
+    // The hand-made descriptor is a valid one when it nests a little.
+    r.post(
+        "/subjects/good-proto/versions",
+        &json!({ "schema": nested_descriptor(3), "schemaType": "PROTOBUF" }),
+    )
+    .await
+    .ok();
     for case in cases() {
         let answer = send(&r, &case).await;
         assert_eq!(
@@ -657,7 +719,7 @@ async fn every_bad_input_gets_its_code_and_the_next_request_works(backend: Backe
     // Nothing of the bad input was stored.
     assert_eq!(
         r.get("/subjects?deleted=true").await.ok(),
-        &json!(["good-value"])
+        &json!(["good-proto", "good-value"])
     );
     assert_eq!(r.get("/health").await.ok()["status"], json!("UP"));
     r.finish().await;

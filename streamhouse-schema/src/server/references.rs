@@ -118,6 +118,9 @@ impl ReferencedSchemas {
         references: &[SchemaReference],
         visibility: Visibility,
     ) -> Result<ReferencedSchemas, ReferenceError> {
+        if references.len() > MAX_REFERENCED_SCHEMAS {
+            return Err(ReferenceError::TooMany);
+        }
         let mut pairs = Vec::new();
         let mut resolved = Vec::with_capacity(references.len());
         let mut seen: HashSet<(String, i64)> = HashSet::new();
@@ -139,6 +142,16 @@ impl ReferencedSchemas {
                 name: reference.name.clone(),
                 detail: error.message,
             })?;
+            // A pinned version already followed (a duplicate, or a diamond in the graph)
+            // needs no second look-up: its schema and its own references are in.
+            if reference.version != -1
+                && seen.contains(&(reference.subject.clone(), reference.version))
+            {
+                if depth == 1 {
+                    resolved.push(reference);
+                }
+                continue;
+            }
             let target = match store.version(&reference.subject, spec, visibility).await {
                 Ok(target) => target,
                 Err(error) if matches!(error.error_code, 40401 | 40402) => {

@@ -1,11 +1,10 @@
 //! `POST /compatibility/subjects/{subject}/versions[/{version}]`: would this schema be accepted?
 
 use axum::extract::{Query, State};
-
-use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
+use super::super::extract::ApiPath;
 use super::super::model::{CompatibilityBody, SchemaRequest};
 use super::super::policy::effective_level;
 use super::super::prepare::{parse_versions, prepare};

@@ -2,11 +2,10 @@
 //! DELETE) answer `{"compatibilityLevel": ...}`, PUT takes and answers `{"compatibility": ...}`.
 
 use axum::extract::{Query, State};
-
-use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
+use super::super::extract::ApiPath;
 use super::super::model::ConfigRequest;
 use super::super::policy::{global_level, parse_level};
 use super::super::response::{ok, JsonBody};

@@ -3,11 +3,10 @@
 //! `?force=true` (42205 "Cannot import since found existing subjects", as Confluent).
 
 use axum::extract::{Query, State};
-
-use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
+use super::super::extract::ApiPath;
 use super::super::model::ModeRequest;
 use super::super::policy::{effective_mode, global_mode, Mode};
 use super::super::response::{ok, JsonBody};

@@ -2,14 +2,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-
-use super::super::extract::ApiPath;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 use super::super::cache::CachedSchema;
 use super::super::error::ApiError;
+use super::super::extract::ApiPath;
 use super::super::model::{schema_type_field, SchemaBody, SubjectVersion};
 use super::super::response::{bytes_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;

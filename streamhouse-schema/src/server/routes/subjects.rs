@@ -3,12 +3,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Query, State};
-
-use super::super::extract::ApiPath;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::super::error::ApiError;
+use super::super::extract::ApiPath;
 use super::super::model::SchemaRequest;
 use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
 use super::super::prepare::{prepare, ParsedVersions};
