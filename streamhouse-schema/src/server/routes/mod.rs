@@ -18,6 +18,7 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 use super::error::ApiError;
+use super::json_errors::confluent_errors;
 use super::metrics::count_requests;
 use super::state::AppState;
 use super::{auth, body_deadline};
@@ -54,6 +55,8 @@ pub fn router(state: AppState) -> Router {
     // Authentication runs first, so unauthenticated bodies are never read.
     let app = body_deadline::layer(app, &state);
     let app = auth::layer(app, state.config());
+    // Outermost, so that every error answer, whoever produced it, is Confluent JSON.
+    let app = app.layer(middleware::map_response(confluent_errors));
     app.with_state(state)
 }
 
