@@ -139,7 +139,8 @@ struct Args {
     #[arg(long, env = "STREAMHOUSE_REGISTRY_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
 
-    /// Most PostgreSQL connections to open (SQLite always uses one).
+    /// Most PostgreSQL connections to open; on SQLite, most read-only connections (all
+    /// writes go through one more connection).
     #[arg(
         long,
         env = "STREAMHOUSE_REGISTRY_MAX_CONNECTIONS",

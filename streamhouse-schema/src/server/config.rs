@@ -68,8 +68,10 @@ pub struct RegistryConfig {
     pub max_client_connections: usize,
     /// Request bodies above this many bytes are refused with HTTP 413 / error code 42209.
     pub max_body_bytes: usize,
-    /// The most database connections to open (SQLite always uses one, which serializes
-    /// writers instead of failing them with `SQLITE_BUSY`).
+    /// The most database connections to open. On SQLite this bounds the read-only
+    /// connections; writes always go through one more, dedicated connection, which queues
+    /// writers instead of failing them with `SQLITE_BUSY` (`sqlite::memory:` uses a single
+    /// connection for both).
     pub max_connections: u32,
     /// The bytes of schemas the by-id cache may hold (least recently used evicted first;
     /// default [`DEFAULT_SCHEMA_CACHE_BYTES`](super::DEFAULT_SCHEMA_CACHE_BYTES)).

@@ -25,23 +25,47 @@ use super::config::RegistryConfig;
 use super::error::{ApiError, ServerError};
 use super::model::SchemaReference;
 
+/// How long a SQLite statement waits for a lock (another process writing the same file).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub(crate) use registration::{ExistingSchema, NewSchema};
 
-/// Runs `$body` with `$pool` bound to the concrete sqlx pool of `$store`.
+/// Runs `$body` with `$pool` bound to the concrete sqlx pool of `$store` that may write: on
+/// SQLite its single writer connection.
 macro_rules! with_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.pools {
-            $crate::server::store::Pools::Sqlite($pool) => $body,
+            $crate::server::store::Pools::Sqlite { writer: $pool, .. } => $body,
             $crate::server::store::Pools::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use with_pool;
 
+/// As [`with_pool!`] for statements that only read: on SQLite they run on the read-only
+/// reader connections, concurrently with each other and with the writer (WAL), and a write
+/// attempted there fails with `SQLITE_READONLY` instead of bypassing the writer.
+macro_rules! with_reader {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pools {
+            $crate::server::store::Pools::Sqlite { readers: $pool, .. } => $body,
+            $crate::server::store::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_reader;
+
 /// The two supported databases.
 #[derive(Debug, Clone)]
 pub(crate) enum Pools {
-    Sqlite(SqlitePool),
+    /// SQLite allows one writer at a time: every write goes through the one `writer`
+    /// connection (a queue in the pool, not `SQLITE_BUSY` failures), while reads run on
+    /// `readers`, which WAL lets proceed during a write. For `sqlite::memory:` both are the
+    /// same single connection (each connection would otherwise have its own database).
+    Sqlite {
+        readers: SqlitePool,
+        writer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -110,7 +134,7 @@ impl Store {
     pub(crate) async fn connect(config: &RegistryConfig) -> Result<Store, ServerError> {
         let url = config.database_url.as_str();
         if url.starts_with("sqlite:") {
-            Self::connect_sqlite(url).await
+            Self::connect_sqlite(url, config.max_connections).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Self::connect_postgres(url, config.max_connections).await
         } else {
@@ -118,34 +142,42 @@ impl Store {
         }
     }
 
-    async fn connect_sqlite(url: &str) -> Result<Store, ServerError> {
+    /// One writer connection (migrated first), then up to `max_readers` read-only ones.
+    async fn connect_sqlite(url: &str, max_readers: u32) -> Result<Store, ServerError> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let mut options = SqliteConnectOptions::from_str(url)
+        let options = SqliteConnectOptions::from_str(url)
             .map_err(ServerError::Connect)?
-            .create_if_missing(true)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let mut writer_options = options.clone().create_if_missing(true);
         if !in_memory {
-            options = options.journal_mode(SqliteJournalMode::Wal);
+            writer_options = writer_options.journal_mode(SqliteJournalMode::Wal);
         }
-        // One connection: SQLite has one writer anyway, and a single connection turns
-        // concurrent registrations into a queue instead of SQLITE_BUSY failures. It is
-        // never recycled, so an in-memory database lives as long as the server.
-        let pool = SqlitePoolOptions::new()
+        // Never recycled, so an in-memory database lives as long as the server.
+        let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
             .after_release(sqlite_recovery::after_release)
-            .connect_with(options)
+            .connect_with(writer_options)
             .await
             .map_err(ServerError::Connect)?;
         sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
+            .run(&writer)
             .await
             .map_err(ServerError::Migrate)?;
+        let readers = if in_memory {
+            writer.clone()
+        } else {
+            // The file and its WAL exist now (the writer made them); readers open lazily.
+            SqlitePoolOptions::new()
+                .max_connections(max_readers.max(1))
+                .min_connections(0)
+                .connect_lazy_with(options.read_only(true))
+        };
         Ok(Store {
-            pools: Pools::Sqlite(pool),
+            pools: Pools::Sqlite { readers, writer },
         })
     }
 
@@ -169,13 +201,19 @@ impl Store {
 
     /// Closes every connection (waits for checked-out ones to come back).
     pub(crate) async fn close(&self) {
-        with_pool!(self, |pool| pool.close().await)
+        match &self.pools {
+            Pools::Sqlite { readers, writer } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// The backend's name, for logs.
     pub(crate) fn backend_name(&self) -> &'static str {
         match self.pools {
-            Pools::Sqlite(_) => "sqlite",
+            Pools::Sqlite { .. } => "sqlite",
             Pools::Postgres(_) => "postgres",
         }
     }

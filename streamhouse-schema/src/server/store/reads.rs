@@ -5,7 +5,7 @@ use super::super::model::SchemaReference;
 use super::super::version::VersionSpec;
 use super::reference_guard::references_version;
 use super::{
-    schema_from_row, version_from_row, with_pool, SchemaRecord, SchemaRow, Store, VersionRecord,
+    schema_from_row, version_from_row, with_reader, SchemaRecord, SchemaRow, Store, VersionRecord,
     VersionRow,
 };
 
@@ -44,7 +44,7 @@ impl Visibility {
 impl Store {
     /// Subject names (sorted) with at least one version `visibility` shows.
     pub(crate) async fn subjects(&self, visibility: Visibility) -> Result<Vec<String>, ApiError> {
-        let rows: Vec<(String, bool)> = with_pool!(self, |pool| {
+        let rows: Vec<(String, bool)> = with_reader!(self, |pool| {
             sqlx::query_as(
                 "SELECT DISTINCT subject, deleted FROM subject_versions ORDER BY subject",
             )
@@ -66,7 +66,7 @@ impl Store {
             "SELECT {} WHERE sv.subject = $1 ORDER BY sv.version",
             super::VERSION_COLUMNS
         );
-        let rows: Vec<VersionRow> = with_pool!(self, |pool| {
+        let rows: Vec<VersionRow> = with_reader!(self, |pool| {
             sqlx::query_as(&sql).bind(subject).fetch_all(pool).await?
         });
         rows.into_iter().map(version_from_row).collect()
@@ -103,7 +103,7 @@ impl Store {
 
     /// The schema with this id (soft-deleted registrations keep it resolvable); 40403 otherwise.
     pub(crate) async fn schema_by_id(&self, id: i64) -> Result<SchemaRecord, ApiError> {
-        let row: Option<SchemaRow> = with_pool!(self, |pool| {
+        let row: Option<SchemaRow> = with_reader!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, schema_type, schema_text, references_json FROM schemas WHERE id = $1",
             )
@@ -124,7 +124,7 @@ impl Store {
         visibility: Visibility,
     ) -> Result<Vec<(String, i64)>, ApiError> {
         self.schema_by_id(id).await?;
-        let rows: Vec<(String, i64, bool)> = with_pool!(self, |pool| {
+        let rows: Vec<(String, i64, bool)> = with_reader!(self, |pool| {
             sqlx::query_as(
                 "SELECT subject, version, deleted FROM subject_versions WHERE schema_id = $1 ORDER BY subject, version",
             )
@@ -148,7 +148,7 @@ impl Store {
         visibility: Visibility,
     ) -> Result<VersionRecord, ApiError> {
         let versions = self.visible_versions(subject, visibility).await?;
-        let matching: Vec<(i64, bool)> = with_pool!(self, |pool| {
+        let matching: Vec<(i64, bool)> = with_reader!(self, |pool| {
             sqlx::query_as(
                 "SELECT sv.version, sv.deleted FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
                  WHERE sv.subject = $1 AND s.fingerprint = $2 ORDER BY sv.version DESC",
@@ -175,7 +175,7 @@ impl Store {
         subject: &str,
         version: i64,
     ) -> Result<Vec<i64>, ApiError> {
-        let rows: Vec<(i64, String)> = with_pool!(self, |pool| {
+        let rows: Vec<(i64, String)> = with_reader!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, references_json FROM schemas WHERE references_json <> '[]' ORDER BY id",
             )

@@ -1,7 +1,7 @@
 //! Compatibility levels and modes, stored globally (scope `""`) or per subject.
 
 use super::super::error::ApiError;
-use super::{with_pool, Store};
+use super::{with_pool, with_reader, Store};
 
 /// The setting names stored in the `settings` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl Store {
         scope: &str,
         setting: Setting,
     ) -> Result<Option<String>, ApiError> {
-        Ok(with_pool!(self, |pool| {
+        Ok(with_reader!(self, |pool| {
             sqlx::query_scalar("SELECT value FROM settings WHERE scope = $1 AND name = $2")
                 .bind(scope)
                 .bind(setting.name())
@@ -80,7 +80,7 @@ impl Store {
 
     /// Whether `subject` has any version row (live or soft-deleted).
     pub(crate) async fn subject_exists(&self, subject: &str) -> Result<bool, ApiError> {
-        let found: Option<i64> = with_pool!(self, |pool| {
+        let found: Option<i64> = with_reader!(self, |pool| {
             sqlx::query_scalar("SELECT version FROM subject_versions WHERE subject = $1 LIMIT 1")
                 .bind(subject)
                 .fetch_optional(pool)
