@@ -1,7 +1,7 @@
 //! Producer and consumer while the registry is down: after warm-up, cached types keep being
 //! sent and read; an uncached type or schema id gets a bounded number of attempts and then a
 //! typed, retriable registry error (no hang), and the consumer keeps the record for when the
-//! registry is back.
+//! registry is back, and reads it (and the ones after it) once the registry returns.
 #![cfg(feature = "server")]
 
 use std::net::SocketAddr;
@@ -182,4 +182,84 @@ async fn cached_types_flow_and_uncached_ones_fail_fast_while_the_registry_is_dow
         u64::from(2 * (1 + RETRIES))
     );
     assert_registry_unreachable(consumer.poll(Duration::from_secs(1)).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_record_is_read_once_the_registry_is_back_and_nothing_is_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let server = start("127.0.0.1:0".parse().expect("addr"), &database).await;
+    let (addr, url) = (server.addr(), server.url());
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry_client(client(&url))
+        .transport(Arc::clone(&log))
+        .build()
+        .await
+        .expect("producer");
+    let mut consumer = Consumer::builder()
+        .schema_registry_client(client(&url))
+        .transport(Arc::clone(&log))
+        .subscribe("readings")
+        .build()
+        .await
+        .expect("consumer");
+    producer.send_typed(&reading(1)).await.expect("send 1");
+    let first = consumer
+        .poll_typed::<Reading>(Duration::from_secs(1))
+        .await
+        .expect("poll 1")
+        .expect("a record");
+    assert_eq!(first.value, reading(1));
+
+    // A second version of Reading (a field added), registered by another writer: id 2,
+    // which this consumer has never fetched.
+    let v2 = r#"{"type":"record","name":"Reading","namespace":"com.acme.meter","fields":[{"name":"meter","type":"string"},{"name":"watts","type":"long"},{"name":"note","type":"string","default":""}]}"#;
+    let other = reqwest::Client::new()
+        .post(format!("{url}/subjects/readings-value/versions"))
+        .json(&json!({ "schema": v2 }))
+        .send()
+        .await
+        .expect("register v2")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    assert_eq!(other, json!({ "id": 2 }));
+    server.shutdown().await.expect("shutdown");
+
+    // meter "m-7", watts 7 (zigzag 0x0e), note "" — framed with id 2; then a cached record.
+    log.send(
+        "readings",
+        None,
+        None,
+        Bytes::from_static(&[0, 0, 0, 0, 2, 0x06, b'm', b'-', b'7', 0x0e, 0x00]),
+        Vec::new(),
+    )
+    .await
+    .expect("append a frame with id 2");
+    producer.send_typed(&reading(2)).await.expect("send 2");
+    assert_registry_unreachable(consumer.poll(Duration::from_secs(1)).await);
+
+    // Back on the same database: the held record is read (v2 resolved to Reading), then the
+    // one after it.
+    let again = start(addr, &database).await;
+    let held = consumer
+        .poll_typed::<Reading>(Duration::from_secs(1))
+        .await
+        .expect("the held record")
+        .expect("a record");
+    assert_eq!(
+        held.value,
+        Reading {
+            meter: "m-7".into(),
+            watts: 7
+        }
+    );
+    let next = consumer
+        .poll_typed::<Reading>(Duration::from_secs(1))
+        .await
+        .expect("the next record")
+        .expect("a record");
+    assert_eq!(next.value, reading(2));
+    again.shutdown().await.expect("shutdown");
 }
