@@ -18,9 +18,13 @@
 //! Recursive schemas terminate: a pair of named types already being checked is assumed
 //! compatible while its own check is in progress.
 
+mod depth;
 mod shape;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use depth::check_depth;
+pub use depth::MAX_AVRO_DEPTH;
 
 use std::collections::{HashMap, HashSet};
 

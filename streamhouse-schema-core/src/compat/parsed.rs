@@ -47,9 +47,11 @@ pub enum ParsedSchema {
 pub fn parse_schema(format: SchemaFormat, text: &str) -> Result<ParsedSchema, CompatError> {
     let invalid = |message: String| CompatError::InvalidSchema { format, message };
     match format {
-        SchemaFormat::Avro => AvroSchema::parse_str(text)
-            .map(ParsedSchema::Avro)
-            .map_err(|e| invalid(e.to_string())),
+        SchemaFormat::Avro => {
+            let schema = AvroSchema::parse_str(text).map_err(|e| invalid(e.to_string()))?;
+            super::avro::check_depth(&schema, &[]).map_err(invalid)?;
+            Ok(ParsedSchema::Avro(schema))
+        }
         SchemaFormat::Protobuf => parse_proto(text)
             .map(ParsedSchema::Protobuf)
             .map_err(|e| invalid(e.to_string())),

@@ -62,6 +62,8 @@ pub fn parse_schema_with_references(
             let (mut schema, referenced) =
                 AvroSchema::parse_str_with_list(text, references.iter().map(|(_, text)| *text))
                     .map_err(|e| invalid(e.to_string()))?;
+            // Denormalizing inlines the referenced types: bound the depth that makes first.
+            super::avro::check_depth(&schema, &referenced).map_err(invalid)?;
             schema
                 .denormalize(&referenced)
                 .map_err(|e| invalid(e.to_string()))?;

@@ -239,11 +239,16 @@ impl<'a> FieldCodec<'a> {
             Base::Millis => {
                 quote!(<#t as ::streamhouse_schema::codec::avro::TemporalUnitCodec>::decode_millis(__input))
             }
-            Base::DecimalBytes { scale, .. } => {
-                quote!(#with::decode_decimal_bytes::<#t>(#scale, __input))
+            Base::DecimalBytes { precision, scale } => {
+                quote!(#with::decode_decimal_bytes::<#t>(#precision, #scale, __input))
             }
-            Base::DecimalFixed { scale, size, .. } => {
-                quote!(#with::decode_decimal_fixed::<#t>(#scale, #size, __input))
+            Base::DecimalFixed {
+                precision,
+                scale,
+                size,
+                ..
+            } => {
+                quote!(#with::decode_decimal_fixed::<#t>(#precision, #scale, #size, __input))
             }
             Base::ByteArray => {
                 quote!(#with::decode_seq(__input, <u8 as ::streamhouse_schema::AvroDecode>::decode_avro))

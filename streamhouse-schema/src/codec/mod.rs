@@ -2,4 +2,5 @@
 
 pub mod avro;
 pub mod json;
+pub mod limits;
 pub mod proto;

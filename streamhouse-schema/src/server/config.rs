@@ -31,6 +31,9 @@ pub struct RegistryConfig {
     /// The most database connections to open (SQLite always uses one, which serializes
     /// writers instead of failing them with `SQLITE_BUSY`).
     pub max_connections: u32,
+    /// The bytes of schemas the by-id cache may hold (least recently used evicted first;
+    /// default [`DEFAULT_SCHEMA_CACHE_BYTES`](super::DEFAULT_SCHEMA_CACHE_BYTES)).
+    pub schema_cache_bytes: usize,
 }
 
 impl RegistryConfig {
@@ -42,6 +45,7 @@ impl RegistryConfig {
             basic_auth: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 16,
+            schema_cache_bytes: super::DEFAULT_SCHEMA_CACHE_BYTES,
         }
     }
 
@@ -67,6 +71,12 @@ impl RegistryConfig {
         self.max_body_bytes = max_body_bytes;
         self
     }
+
+    /// Sets how many bytes of schemas the by-id cache may hold.
+    pub fn with_schema_cache_bytes(mut self, schema_cache_bytes: usize) -> Self {
+        self.schema_cache_bytes = schema_cache_bytes;
+        self
+    }
 }
 
 // Hand-written so that the password never reaches a log line.
@@ -78,6 +88,7 @@ impl fmt::Debug for RegistryConfig {
             .field("basic_auth", &self.basic_auth)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
+            .field("schema_cache_bytes", &self.schema_cache_bytes)
             .finish()
     }
 }

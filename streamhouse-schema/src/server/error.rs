@@ -223,6 +223,39 @@ impl ApiError {
         )
     }
 
+    /// 42207: an IMPORT id the 4-byte wire header cannot carry (ids are 1..=2^31-1).
+    pub fn invalid_id(id: i64) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42207,
+            format!(
+                "The specified id {id} is not a valid schema id. Allowed values are between [1, 2^31-1]"
+            ),
+        )
+    }
+
+    /// 42207: the next schema id the database would hand out is beyond 2^31-1 (after an
+    /// IMPORT of an id near the top), so a new schema cannot get one.
+    pub fn ids_exhausted(next: i64) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42207,
+            format!(
+                "No schema id is left: the next one would be {next}, beyond 2^31-1, which the wire header cannot carry"
+            ),
+        )
+    }
+
+    /// 42208: the subject is empty, too long, or has control characters (Confluent's
+    /// `QualifiedSubject.isValidSubject` refuses ISO control characters too).
+    pub fn invalid_subject(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42208,
+            format!("Invalid subject: {detail}"),
+        )
+    }
+
     /// 42209 (HTTP 413): the request body is larger than the configured limit.
     pub fn too_large(limit: usize) -> Self {
         Self::new(
@@ -258,6 +291,12 @@ impl ApiError {
             405,
             "HTTP 405 Method Not Allowed",
         )
+    }
+
+    /// 50001 without logging: a signal between the parts of one request that never reaches
+    /// the client as such (e.g. "reload and try again").
+    pub(crate) fn retry_signal(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, 50001, detail)
     }
 
     /// 50001: the store holds something the server cannot use.
@@ -317,6 +356,9 @@ mod tests {
             (ApiError::read_only("s"), 422, 42205),
             (ApiError::operation_not_permitted("x"), 422, 42205),
             (ApiError::reference_exists("s", 1), 422, 42206),
+            (ApiError::invalid_id(0), 422, 42207),
+            (ApiError::ids_exhausted(1 << 31), 422, 42207),
+            (ApiError::invalid_subject("x"), 422, 42208),
             (ApiError::too_large(1), 413, 42209),
             (ApiError::store(&sqlx::Error::PoolClosed), 500, 50001),
         ];

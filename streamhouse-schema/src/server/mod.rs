@@ -22,7 +22,18 @@
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
-//! Protobuf imports by import path; a referenced version cannot be deleted (42206).
+//! Protobuf imports by import path; a referenced version cannot be deleted (42206). As
+//! Confluent does, a reference to version `-1` (latest) is stored as the version it resolved
+//! to, which it then protects. Reference chains are at most [`MAX_REFERENCE_DEPTH`] links
+//! long, and an Avro schema nests at most
+//! [`MAX_AVRO_DEPTH`](crate::compat::avro::MAX_AVRO_DEPTH) levels with the named types it
+//! uses expanded (42201 past either).
+//!
+//! Bad input never gets a 500: every error is Confluent's JSON with a 4xx code. Subjects
+//! must be non-empty, at most [`MAX_SUBJECT_BYTES`] long and free of control characters
+//! (42208); schemas may not contain U+0000 (42201); IMPORT ids must fit the 4-byte wire
+//! header, 1..=2^31-1 (42207). `/health` answers UP only when a write transaction can begin
+//! and the tables answer.
 //! Modes are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT (registrations with their own
 //! `id` and `version`, as replication tools send them). Incompatible verdicts carry
 //! Confluent's messages (`verbose=true`, and the 409 of a registration).
@@ -55,6 +66,8 @@ mod auth;
 mod cache;
 mod config;
 mod error;
+mod extract;
+mod json_errors;
 mod metrics;
 mod model;
 mod policy;
@@ -65,14 +78,18 @@ mod routes;
 mod running;
 mod state;
 mod store;
+mod subject;
 mod verdict;
 mod version;
 
+pub use cache::DEFAULT_SCHEMA_CACHE_BYTES;
 pub use config::{redact_url, BasicAuth, InvalidBasicAuth, RegistryConfig, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ApiError, ServerError};
 pub use metrics::RequestCounter;
 pub use model::SchemaReference;
+pub use references::MAX_REFERENCE_DEPTH;
 pub use response::CONTENT_TYPE;
 pub use routes::router;
 pub use running::{spawn, RunningServer};
 pub use state::AppState;
+pub use subject::MAX_SUBJECT_BYTES;

@@ -26,8 +26,8 @@ pub(crate) struct SchemaRequest {
     pub(crate) schema_type: Option<String>,
     #[serde(default)]
     pub(crate) references: Option<Vec<SchemaReference>>,
-    /// The id to register under (IMPORT mode only); negative means none, as Confluent's
-    /// clients send `-1`.
+    /// The id to register under (IMPORT mode only); `-1` means none, as Confluent's clients
+    /// send it; other values outside 1..=2^31-1 are refused (42207).
     #[serde(default)]
     pub(crate) id: Option<i64>,
     /// The version to register as (IMPORT mode only); 0 or negative means none.
@@ -39,6 +39,13 @@ impl SchemaRequest {
     /// The explicit id, when the request carries one.
     pub(crate) fn explicit_id(&self) -> Option<i64> {
         self.id.filter(|id| *id >= 0)
+    }
+
+    /// The `id` when it is neither Confluent's "none" (`-1`) nor a schema id the 4-byte
+    /// wire header can carry (1..=2^31-1).
+    pub(crate) fn out_of_range_id(&self) -> Option<i64> {
+        self.id
+            .filter(|id| *id != -1 && !(1..=i64::from(i32::MAX)).contains(id))
     }
 
     /// The explicit version, when the request carries one.
@@ -137,6 +144,23 @@ mod tests {
             (request.explicit_id(), request.explicit_version()),
             (Some(0), Some(3))
         );
+    }
+
+    #[test]
+    fn ids_outside_the_wire_header_are_out_of_range() {
+        let with_id = |id: i64| SchemaRequest {
+            schema: "\"int\"".into(),
+            schema_type: None,
+            references: None,
+            id: Some(id),
+            version: None,
+        };
+        for id in [0, -2, i64::from(i32::MAX) + 1, i64::MAX, i64::MIN] {
+            assert_eq!(with_id(id).out_of_range_id(), Some(id));
+        }
+        for id in [-1, 1, i64::from(i32::MAX)] {
+            assert_eq!(with_id(id).out_of_range_id(), None);
+        }
     }
 
     #[test]

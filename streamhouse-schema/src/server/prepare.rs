@@ -36,10 +36,13 @@ pub(crate) async fn prepare(
             .parse::<SchemaFormat>()
             .map_err(ApiError::invalid_schema)?,
     };
+    refuse_nul(&request.schema)?;
     let references = request.references.unwrap_or_default();
     let referenced = ReferencedSchemas::load(store, &references, Visibility::Live)
         .await
         .map_err(ReferenceError::into_request_error)?;
+    // Stored (and fingerprinted) with `-1` pinned to the version it resolved to.
+    let references = referenced.resolved.clone();
     let parsed = referenced
         .parse(format, &request.schema)
         .map_err(ApiError::invalid_schema)?;
@@ -58,6 +61,7 @@ pub(crate) async fn prepare(
     } else {
         request.schema
     };
+    refuse_nul(&text)?;
     let references_json = serde_json::to_string(&references).map_err(ApiError::bad_request)?;
     let fingerprint = fingerprint(format, &normalized, &references_json);
     Ok(Candidate {
@@ -66,9 +70,21 @@ pub(crate) async fn prepare(
             text,
             references_json,
             fingerprint,
+            references,
         },
         parsed,
     })
+}
+
+/// 42201 for a schema holding U+0000, on every backend alike: PostgreSQL cannot store it in
+/// text, and no schema language needs it raw (JSON escapes it as `\u0000`).
+fn refuse_nul(text: &str) -> Result<(), ApiError> {
+    if text.contains('\0') {
+        return Err(ApiError::invalid_schema(
+            "the schema contains the character U+0000 (NUL)",
+        ));
+    }
+    Ok(())
 }
 
 /// `.proto` text always has a `;` or `{`; base64 never does.
@@ -167,6 +183,13 @@ mod tests {
         assert_ne!(a, fingerprint(SchemaFormat::Avro, "{}", "[]"));
         assert_ne!(a, fingerprint(SchemaFormat::Json, "{ }", "[]"));
         assert_ne!(a, fingerprint(SchemaFormat::Json, "{}", "[{}]"));
+    }
+
+    #[test]
+    fn nul_is_refused_with_42201() {
+        let error = refuse_nul("message A {}\0").unwrap_err();
+        assert_eq!((error.status.as_u16(), error.error_code), (422, 42201));
+        assert_eq!(refuse_nul("{\"doc\":\"\\u0000\"}"), Ok(()));
     }
 
     #[test]

@@ -11,10 +11,17 @@ use super::error::ApiError;
 use super::model::SchemaReference;
 use super::store::reads::Visibility;
 use super::store::{SchemaRecord, Store};
+use super::subject::validate_subject;
 use super::version::VersionSpec;
 
-/// More referenced schemas than this is treated as a reference cycle or abuse (42201/50001).
+/// More referenced schemas than this is treated as a reference cycle or abuse (42201).
 const MAX_REFERENCED_SCHEMAS: usize = 1000;
+
+/// How long a chain of references may be (a schema referencing one that references another
+/// ... counts each link): deeper chains are refused (42201), so that the schema parsers and
+/// compatibility walks, which follow named types through references, stay within a bounded
+/// nesting depth.
+pub const MAX_REFERENCE_DEPTH: usize = 32;
 
 /// The schemas a schema needs, as (reference name, schema text) pairs: its direct
 /// references and theirs, each (subject, version) once. The name of a nested reference is
@@ -23,6 +30,10 @@ const MAX_REFERENCED_SCHEMAS: usize = 1000;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ReferencedSchemas {
     pub(crate) pairs: Vec<(String, String)>,
+    /// The direct references with `-1` (latest) replaced by the version it resolved to, as
+    /// Confluent stores them: the stored reference then protects exactly that version from
+    /// deletion and keeps meaning the same schema when the subject gets newer versions.
+    pub(crate) resolved: Vec<SchemaReference>,
 }
 
 /// Why the references could not be followed.
@@ -36,6 +47,10 @@ pub(crate) enum ReferenceError {
     },
     /// A reference's version is not `-1` or 1..=2^31-1.
     BadVersion { name: String, version: i64 },
+    /// A reference's subject is not a valid subject name.
+    BadSubject { name: String, detail: String },
+    /// The chain of references is longer than [`MAX_REFERENCE_DEPTH`].
+    TooDeep,
     /// More than [`MAX_REFERENCED_SCHEMAS`] schemas.
     TooMany,
     /// The store failed.
@@ -56,6 +71,13 @@ impl std::fmt::Display for ReferenceError {
             ReferenceError::BadVersion { name, version } => {
                 write!(f, "reference \"{name}\" has invalid version {version}")
             }
+            ReferenceError::BadSubject { name, detail } => {
+                write!(f, "reference \"{name}\" has an invalid subject: {detail}")
+            }
+            ReferenceError::TooDeep => write!(
+                f,
+                "the references nest more than {MAX_REFERENCE_DEPTH} levels deep"
+            ),
             ReferenceError::TooMany => write!(
                 f,
                 "the schema references more than {MAX_REFERENCED_SCHEMAS} schemas"
@@ -74,11 +96,14 @@ impl ReferenceError {
         }
     }
 
-    /// As the error of a stored schema (its references were valid when it was stored): 50001.
+    /// As the error of a stored schema: 42201 naming the stored schema, except for store
+    /// failures. Its references were valid when it was stored, but data written before
+    /// `-1` references were pinned (or by hand) may no longer resolve; that is the
+    /// request's dead end, not a server fault.
     pub(crate) fn into_stored_error(self, id: i64) -> ApiError {
         match self {
             ReferenceError::Store(error) => error,
-            other => ApiError::internal(format!(
+            other => ApiError::invalid_schema(format!(
                 "the references of stored schema {id} cannot be resolved: {other}"
             )),
         }
@@ -94,15 +119,25 @@ impl ReferencedSchemas {
         visibility: Visibility,
     ) -> Result<ReferencedSchemas, ReferenceError> {
         let mut pairs = Vec::new();
+        let mut resolved = Vec::with_capacity(references.len());
         let mut seen: HashSet<(String, i64)> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
-        let mut pending: Vec<SchemaReference> = references.iter().rev().cloned().collect();
-        while let Some(reference) = pending.pop() {
+        // (reference, how many links from the schema itself: 1 for a direct reference).
+        let mut pending: Vec<(SchemaReference, usize)> =
+            references.iter().rev().cloned().map(|r| (r, 1)).collect();
+        while let Some((reference, depth)) = pending.pop() {
+            if depth > MAX_REFERENCE_DEPTH {
+                return Err(ReferenceError::TooDeep);
+            }
             let spec = VersionSpec::parse(&reference.version.to_string()).map_err(|_| {
                 ReferenceError::BadVersion {
                     name: reference.name.clone(),
                     version: reference.version,
                 }
+            })?;
+            validate_subject(&reference.subject).map_err(|error| ReferenceError::BadSubject {
+                name: reference.name.clone(),
+                detail: error.message,
             })?;
             let target = match store.version(&reference.subject, spec, visibility).await {
                 Ok(target) => target,
@@ -115,6 +150,13 @@ impl ReferencedSchemas {
                 }
                 Err(error) => return Err(ReferenceError::Store(error)),
             };
+            if depth == 1 {
+                resolved.push(SchemaReference {
+                    name: reference.name.clone(),
+                    subject: reference.subject.clone(),
+                    version: target.version,
+                });
+            }
             if !seen.insert((target.subject.clone(), target.version)) {
                 continue;
             }
@@ -122,12 +164,20 @@ impl ReferencedSchemas {
                 return Err(ReferenceError::TooMany);
             }
             // Referenced schemas' own references come after them, depth first.
-            pending.extend(target.schema.references.iter().rev().cloned());
+            pending.extend(
+                target
+                    .schema
+                    .references
+                    .iter()
+                    .rev()
+                    .cloned()
+                    .map(|r| (r, depth + 1)),
+            );
             if names.insert(reference.name.clone()) {
                 pairs.push((reference.name, target.schema.text));
             }
         }
-        Ok(ReferencedSchemas { pairs })
+        Ok(ReferencedSchemas { pairs, resolved })
     }
 
     /// Parses `text` of `format` with these schemas; the message says what is wrong.
@@ -141,8 +191,8 @@ impl ReferencedSchemas {
     }
 }
 
-/// Parses a stored schema with everything it references (50001 when that fails: it was
-/// valid when it was stored).
+/// Parses a stored schema with everything it references (42201 naming the stored schema
+/// when that fails: it was valid when it was stored, so what it needs is gone).
 pub(crate) async fn parse_stored(
     store: &Store,
     record: &SchemaRecord,
@@ -153,7 +203,7 @@ pub(crate) async fn parse_stored(
     referenced
         .parse(record.format, &record.text)
         .map_err(|error| {
-            ApiError::internal(format!(
+            ApiError::invalid_schema(format!(
                 "stored schema {} cannot be parsed: {error}",
                 record.id
             ))
@@ -165,7 +215,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_errors_are_42201_and_stored_ones_50001() {
+    fn request_and_stored_errors_are_42201() {
         let missing = ReferenceError::Missing {
             name: "shop.Money".into(),
             subject: "money".into(),
@@ -179,11 +229,11 @@ mod tests {
              does not exist"
         );
         let as_stored = missing.into_stored_error(12);
-        assert_eq!(as_stored.error_code, 50001);
+        assert_eq!(as_stored.error_code, 42201);
         assert!(
-            as_stored
-                .message
-                .starts_with("the references of stored schema 12 cannot be resolved"),
+            as_stored.message.starts_with(
+                "Invalid schema: the references of stored schema 12 cannot be resolved"
+            ),
             "{}",
             as_stored.message
         );
@@ -195,10 +245,9 @@ mod tests {
             bad_version.into_request_error().message,
             "Invalid schema: reference \"a.proto\" has invalid version 0"
         );
-        assert_eq!(
-            ReferenceError::TooMany.into_request_error().error_code,
-            42201
-        );
+        for error in [ReferenceError::TooMany, ReferenceError::TooDeep] {
+            assert_eq!(error.into_request_error().error_code, 42201);
+        }
         // A store failure keeps its own code either way.
         let store = ReferenceError::Store(ApiError::store(&sqlx::Error::PoolClosed));
         assert_eq!(store.clone().into_request_error().error_code, 50001);
@@ -208,6 +257,7 @@ mod tests {
     #[test]
     fn referenced_schemas_parse_with_their_names() {
         let referenced = ReferencedSchemas {
+            resolved: Vec::new(),
             pairs: vec![(
                 "money.json".to_string(),
                 r#"{"type":"object","properties":{"cents":{"type":"integer"}}}"#.to_string(),

@@ -33,7 +33,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
-                cache: SchemaCache::default(),
+                cache: SchemaCache::with_budget(config.schema_cache_bytes),
                 requests: RequestCounter::default(),
                 config,
             }),

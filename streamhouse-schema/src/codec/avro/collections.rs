@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bytes::BufMut;
 
+use super::depth::Level;
 use super::varint::{read_long, read_str, write_bytes, write_long};
 use super::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::schema::SchemaType;
@@ -72,6 +73,7 @@ pub(crate) fn decode_array<T>(
     input: &mut &[u8],
     mut item: impl FnMut(&mut &[u8]) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
+    let _level = Level::enter()?;
     let mut out = Vec::new();
     while let Some(n) = block_count::<T>(input, out.len())? {
         out.reserve(n);
@@ -89,6 +91,7 @@ pub(crate) fn decode_map<V>(
     mut insert: impl FnMut(String, V),
     mut value: impl FnMut(&mut &[u8]) -> Result<V, DecodeError>,
 ) -> Result<(), DecodeError> {
+    let _level = Level::enter()?;
     let mut total = 0usize;
     // Keys are strings (at least one byte), so the input bounds the count.
     while let Some(n) = block_count::<(u8, V)>(input, total)? {
@@ -366,10 +369,13 @@ macro_rules! transparent_pointer {
         impl<T: AvroDecode> AvroDecode for $ptr<T> {
             #[inline]
             fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
+                // A pointer is how a type contains itself: count it as a level.
+                let _level = Level::enter()?;
                 T::decode_avro(input).map($ptr::new)
             }
             #[inline]
             fn decode_avro_branch(branch: i64, input: &mut &[u8]) -> Result<Self, DecodeError> {
+                let _level = Level::enter()?;
                 T::decode_avro_branch(branch, input).map($ptr::new)
             }
         }

@@ -110,6 +110,13 @@ pub enum DecodeError {
     /// A writer schema cannot be read as the reader's type.
     #[error("incompatible writer schema: {0}")]
     Incompatible(String),
+    /// Arrays, maps or pointers of a recursive type nest deeper than the limit
+    /// ([`crate::codec::limits`]).
+    #[error("value nests too deeply (more than {limit} levels)")]
+    TooDeep {
+        /// The limit in force.
+        limit: usize,
+    },
     /// The error happened inside a field.
     #[error("field `{field}`: {source}")]
     InField {
@@ -128,5 +135,14 @@ impl DecodeError {
             field,
             source: Box::new(self),
         }
+    }
+
+    /// The innermost error, below every [`InField`](Self::InField) wrapper.
+    pub fn root_cause(&self) -> &DecodeError {
+        let mut e = self;
+        while let DecodeError::InField { source, .. } = e {
+            e = source;
+        }
+        e
     }
 }

@@ -122,12 +122,15 @@ pub mod with {
         Ok(())
     }
 
-    /// Reads a decimal from Avro `bytes`.
+    /// Reads a decimal from Avro `bytes`, refusing more digits than `precision` (what the
+    /// encoder refuses too, so every decoded value can be written back).
     pub fn decode_decimal_bytes<T: DecimalCodec>(
+        precision: u32,
         scale: u32,
         input: &mut &[u8],
     ) -> Result<T, DecodeError> {
-        T::from_unscaled(twos_complement(read_bytes(input)?)?, scale)
+        let unscaled = within_precision(twos_complement(read_bytes(input)?)?, precision, scale)?;
+        T::from_unscaled(unscaled, scale)
     }
 
     /// Writes a decimal as a `fixed` of `size` bytes, sign-extended.
@@ -159,13 +162,28 @@ pub mod with {
         Ok(())
     }
 
-    /// Reads a decimal from a `fixed` of `size` bytes.
+    /// Reads a decimal from a `fixed` of `size` bytes, refusing more digits than
+    /// `precision`.
     pub fn decode_decimal_fixed<T: DecimalCodec>(
+        precision: u32,
         scale: u32,
         size: usize,
         input: &mut &[u8],
     ) -> Result<T, DecodeError> {
-        T::from_unscaled(twos_complement(read_exact(input, size)?)?, scale)
+        let unscaled =
+            within_precision(twos_complement(read_exact(input, size)?)?, precision, scale)?;
+        T::from_unscaled(unscaled, scale)
+    }
+
+    /// `unscaled` when it has at most `precision` digits, the schema's own bound.
+    fn within_precision(unscaled: i128, precision: u32, scale: u32) -> Result<i128, DecodeError> {
+        let limit = 10u128.checked_pow(precision).unwrap_or(u128::MAX);
+        if unscaled.unsigned_abs() >= limit {
+            return Err(DecodeError::InvalidValue(format!(
+                "decimal {unscaled}e-{scale} has more than the schema's {precision} digits"
+            )));
+        }
+        Ok(unscaled)
     }
 
     /// A big-endian two's complement integer of any length that fits `i128`.

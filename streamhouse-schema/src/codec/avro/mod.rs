@@ -7,6 +7,7 @@
 //! malformed input.
 
 mod collections;
+pub(crate) mod depth;
 mod error;
 mod logical;
 mod primitives;

@@ -8,9 +8,10 @@ use std::borrow::Cow;
 
 use super::JsonDecodeError;
 
-/// Objects and arrays nested deeper than this are refused (serde_json's default too), so
-/// hostile input cannot exhaust the stack.
-pub const MAX_DEPTH: usize = 128;
+/// The default nesting limit: objects and arrays nested deeper than
+/// [`limits::max_nesting_depth`](crate::codec::limits::max_nesting_depth) (this unless
+/// changed) are refused, so hostile input cannot exhaust the stack.
+pub const MAX_DEPTH: usize = crate::codec::limits::DEFAULT_MAX_NESTING_DEPTH;
 
 /// A position to return to (see [`JsonReader::checkpoint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,9 +475,10 @@ impl<'a> JsonReader<'a> {
     }
 
     fn enter(&mut self) -> Result<(), JsonDecodeError> {
-        if self.depth >= MAX_DEPTH {
+        let limit = crate::codec::limits::max_nesting_depth();
+        if self.depth >= limit {
             return Err(JsonDecodeError::TooDeep {
-                limit: MAX_DEPTH,
+                limit,
                 offset: self.pos,
             });
         }

@@ -1,6 +1,8 @@
 //! `POST /compatibility/subjects/{subject}/versions[/{version}]`: would this schema be accepted?
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
@@ -48,7 +50,7 @@ async fn answer(
 /// Against the versions the subject's level selects (compatible when the subject is new).
 pub(crate) async fn against_all(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
     JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Result<Response, ApiError> {
@@ -66,7 +68,7 @@ pub(crate) async fn against_all(
 /// Against one version (`latest` included): 40401 / 40402 when it does not exist.
 pub(crate) async fn against_version(
     State(state): State<AppState>,
-    Path((subject, version)): Path<(String, String)>,
+    ApiPath((subject, version)): ApiPath<(String, String)>,
     Query(params): Query<Params>,
     JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Result<Response, ApiError> {

@@ -1,7 +1,9 @@
 //! `/config` and `/config/{subject}`. Confluent's asymmetry is kept on purpose: GET (and
 //! DELETE) answer `{"compatibilityLevel": ...}`, PUT takes and answers `{"compatibility": ...}`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
@@ -59,7 +61,7 @@ pub(crate) async fn delete_global(State(state): State<AppState>) -> Result<Respo
 /// (unless `defaultToGlobal=true`).
 pub(crate) async fn get_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     match state
@@ -78,7 +80,7 @@ pub(crate) async fn get_subject(
 /// `PUT /config/{subject}`.
 pub(crate) async fn put_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     JsonBody(request): JsonBody<ConfigRequest>,
 ) -> Result<Response, ApiError> {
     let level = requested_level(&request)?;
@@ -94,7 +96,7 @@ pub(crate) async fn put_subject(
 /// `DELETE /config/{subject}`: the level it had (40401 / 40408 when there is nothing to delete).
 pub(crate) async fn delete_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     match state
         .store()

@@ -12,7 +12,8 @@ pub(crate) async fn root() -> Response {
     ok(&serde_json::json!({}))
 }
 
-/// `GET /health`: `{"status": "UP"}` once the database answers, 50001 otherwise.
+/// `GET /health`: `{"status": "UP"}` when a write transaction can begin and the registry's
+/// tables answer in it, 50001 otherwise.
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
     state.store().ping().await?;
     Ok(ok(&serde_json::json!({

@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use super::auth::{expected_header, require_basic_auth};
 use super::error::ApiError;
+use super::json_errors::confluent_errors;
 use super::metrics::count_requests;
 use super::state::AppState;
 
@@ -55,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         let expected: Arc<str> = Arc::from(expected_header(auth));
         app = app.layer(middleware::from_fn_with_state(expected, require_basic_auth));
     }
+    // Outermost, so that every error answer, whoever produced it, is Confluent JSON.
+    app = app.layer(middleware::map_response(confluent_errors));
     app.with_state(state)
 }
 

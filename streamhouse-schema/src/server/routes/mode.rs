@@ -2,7 +2,9 @@
 //! Switching to IMPORT needs a registry (or subject) without live versions, unless
 //! `?force=true` (42205 "Cannot import since found existing subjects", as Confluent).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::super::extract::ApiPath;
 use axum::response::Response;
 
 use super::super::error::ApiError;
@@ -75,7 +77,7 @@ pub(crate) async fn put_global(
 /// `GET /mode/{subject}?defaultToGlobal=`: 40409 when the subject has no mode of its own.
 pub(crate) async fn get_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     match state.store().setting(&subject, Setting::Mode).await? {
@@ -90,7 +92,7 @@ pub(crate) async fn get_subject(
 /// `PUT /mode/{subject}?force=`.
 pub(crate) async fn put_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
     JsonBody(request): JsonBody<ModeRequest>,
 ) -> Result<Response, ApiError> {
@@ -106,7 +108,7 @@ pub(crate) async fn put_subject(
 /// `DELETE /mode/{subject}`: the mode it had (40409 when none).
 pub(crate) async fn delete_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     match state
         .store()

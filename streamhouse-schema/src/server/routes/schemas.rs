@@ -1,7 +1,9 @@
 //! `/schemas/ids/{id}...`: schemas by their global id.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::super::extract::ApiPath;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -49,7 +51,7 @@ fn schema_body<'a>(record: &'a SchemaRecord, text: &'a str) -> SchemaBody<'a> {
 /// `GET /schemas/ids/{id}?format=`: `{"schema", "schemaType"?, "references"?}`.
 pub(crate) async fn by_id(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let entry = cached(&state, parse_id(&id)?).await?;
@@ -63,7 +65,7 @@ pub(crate) async fn by_id(
 /// `GET /schemas/ids/{id}/schema`: the schema text itself.
 pub(crate) async fn text_by_id(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let entry = cached(&state, parse_id(&id)?).await?;
@@ -74,7 +76,7 @@ pub(crate) async fn text_by_id(
 /// `GET /schemas/ids/{id}/versions?deleted=`: `[{"subject", "version"}]`.
 pub(crate) async fn versions_by_id(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let pairs = state
@@ -94,7 +96,7 @@ pub(crate) async fn versions_by_id(
 /// `GET /schemas/ids/{id}/subjects?deleted=`: the subjects using the schema.
 pub(crate) async fn subjects_by_id(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let pairs = state

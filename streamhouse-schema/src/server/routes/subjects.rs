@@ -2,7 +2,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::super::extract::ApiPath;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -42,7 +44,7 @@ pub(crate) async fn list(
 /// `GET /subjects/{subject}/versions`: the version numbers (40401 without any).
 pub(crate) async fn versions(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let versions: Vec<i64> = state
@@ -58,7 +60,7 @@ pub(crate) async fn versions(
 /// `GET /subjects/{subject}/versions/{version}`.
 pub(crate) async fn version(
     State(state): State<AppState>,
-    Path((subject, version)): Path<(String, String)>,
+    ApiPath((subject, version)): ApiPath<(String, String)>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version)?;
@@ -72,7 +74,7 @@ pub(crate) async fn version(
 /// `GET /subjects/{subject}/versions/{version}/schema`: the schema text itself.
 pub(crate) async fn version_schema_text(
     State(state): State<AppState>,
-    Path((subject, version)): Path<(String, String)>,
+    ApiPath((subject, version)): ApiPath<(String, String)>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version)?;
@@ -87,7 +89,7 @@ pub(crate) async fn version_schema_text(
 /// `GET /subjects/{subject}/versions/{version}/referencedby`: ids of schemas referencing it.
 pub(crate) async fn referenced_by(
     State(state): State<AppState>,
-    Path((subject, version)): Path<(String, String)>,
+    ApiPath((subject, version)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version)?;
     let record = state
@@ -105,11 +107,14 @@ pub(crate) async fn referenced_by(
 /// IMPORT mode the body's `id` and `version` say where (see `Store::import`).
 pub(crate) async fn register(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
     JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Result<Response, ApiError> {
     let store = state.store();
+    if let Some(id) = request.out_of_range_id() {
+        return Err(ApiError::invalid_id(id));
+    }
     let (id, version) = (request.explicit_id(), request.explicit_version());
     if let Some(version) = version.filter(|v| *v > i64::from(i32::MAX)) {
         return Err(ApiError::invalid_version(&version.to_string()));
@@ -140,7 +145,7 @@ pub(crate) async fn register(
             .register(&subject, &candidate.new, |existing| {
                 let Some(parsed) = known.parse_all(existing)? else {
                     needs_references.store(true, Ordering::Relaxed);
-                    return Err(ApiError::internal(format!(
+                    return Err(ApiError::retry_signal(format!(
                         "the versions of subject '{subject}' changed during the registration"
                     )));
                 };
@@ -182,7 +187,7 @@ pub(crate) async fn register(
 /// (40401 no subject, 40403 not under it).
 pub(crate) async fn lookup(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
     JsonBody(request): JsonBody<SchemaRequest>,
 ) -> Result<Response, ApiError> {
@@ -212,7 +217,7 @@ async fn ensure_unreferenced(
 /// `DELETE /subjects/{subject}?permanent=`: the affected versions.
 pub(crate) async fn delete_subject(
     State(state): State<AppState>,
-    Path(subject): Path<String>,
+    ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let store = state.store();
@@ -234,25 +239,34 @@ pub(crate) async fn delete_subject(
 /// `DELETE /subjects/{subject}/versions/{version}?permanent=`: the affected version.
 pub(crate) async fn delete_version(
     State(state): State<AppState>,
-    Path((subject, version)): Path<(String, String)>,
+    ApiPath((subject, version)): ApiPath<(String, String)>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
     let spec = VersionSpec::parse(&version)?;
     ensure_writable(state.store(), &subject).await?;
+    let permanent = flag(&params, "permanent");
     let number = match spec {
         VersionSpec::Number(number) => Some(number),
-        // `latest` is the newest live version; when there is none the delete reports it.
-        VersionSpec::Latest => state
-            .store()
-            .version(&subject, spec, Visibility::Live)
-            .await
-            .ok()
-            .map(|v| v.version),
+        // `latest` is what the delete will pick: the newest live version for a soft delete,
+        // the newest one for a permanent delete; when there is none the delete reports it.
+        VersionSpec::Latest => {
+            let visibility = if permanent {
+                Visibility::IncludeDeleted
+            } else {
+                Visibility::Live
+            };
+            state
+                .store()
+                .version(&subject, spec, visibility)
+                .await
+                .ok()
+                .map(|v| v.version)
+        }
     };
     ensure_unreferenced(state.store(), &subject, number.as_slice()).await?;
     let deleted = state
         .store()
-        .delete_version(&subject, spec, flag(&params, "permanent"))
+        .delete_version(&subject, spec, permanent)
         .await?;
     state.cache().remove(&deleted.removed_schema_ids);
     let version = deleted.versions.first().copied().unwrap_or_default();

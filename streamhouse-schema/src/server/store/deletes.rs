@@ -2,10 +2,14 @@
 //!
 //! Confluent's rules: a soft delete hides versions but keeps their schema ids resolvable; a
 //! permanent delete is only allowed after a soft delete (40405 / 40407 otherwise) and
-//! removes the rows, and with them any schema id no other subject version still uses.
+//! removes the rows, and with them any schema id no other subject version still uses. A
+//! version another schema references stays (42206), checked after the write inside the
+//! transaction so that a concurrent registration cannot slip a reference in (see
+//! `reference_guard`).
 
 use super::super::error::ApiError;
 use super::super::version::VersionSpec;
+use super::reference_guard::ensure_unreferenced_in;
 use super::{with_pool, BeginWrite, Store};
 
 /// What a delete removed or hid.
@@ -35,6 +39,8 @@ impl Store {
             if rows.is_empty() {
                 return Err(ApiError::subject_not_found(subject));
             }
+            let versions: Vec<i64> = rows.iter().map(|(v, _, _)| *v).collect();
+            let newest = versions.iter().copied().max().unwrap_or(0);
             let any_live = rows.iter().any(|(_, deleted, _)| !deleted);
             if !permanent {
                 if !any_live {
@@ -46,6 +52,7 @@ impl Store {
                 .bind(subject)
                 .execute(&mut *tx)
                 .await?;
+                ensure_unreferenced_in!(tx, subject, &versions, newest);
                 tx.commit().await?;
                 return Ok(Deleted {
                     versions: rows
@@ -63,6 +70,7 @@ impl Store {
                 .bind(subject)
                 .execute(&mut *tx)
                 .await?;
+            ensure_unreferenced_in!(tx, subject, &versions, newest);
             // A permanently deleted subject forgets its own settings too.
             sqlx::query("DELETE FROM settings WHERE scope = $1")
                 .bind(subject)
@@ -126,6 +134,7 @@ impl Store {
                     .ok_or_else(|| ApiError::version_not_found(n))?,
             };
             let (version, deleted, schema_id) = target;
+            let newest = rows.iter().map(|(v, _, _)| *v).max().unwrap_or(0);
             if !permanent {
                 if deleted {
                     return Err(ApiError::version_soft_deleted(subject, version));
@@ -135,6 +144,7 @@ impl Store {
                     .bind(version)
                     .execute(&mut *tx)
                     .await?;
+                ensure_unreferenced_in!(tx, subject, &[version], newest);
                 tx.commit().await?;
                 return Ok(Deleted {
                     versions: vec![version],
@@ -149,6 +159,7 @@ impl Store {
                 .bind(version)
                 .execute(&mut *tx)
                 .await?;
+            ensure_unreferenced_in!(tx, subject, &[version], newest);
             let gone = sqlx::query(
                 "DELETE FROM schemas WHERE id = $1 AND NOT EXISTS \
                  (SELECT 1 FROM subject_versions WHERE schema_id = $1)",

@@ -7,7 +7,8 @@
 //! with different ids; here a schema has exactly one id, so that is refused (42205) too.
 
 use super::super::error::ApiError;
-use super::registration::{retry_lost_races, Attempt, NewSchema, Registered};
+use super::reference_guard::ensure_references_live;
+use super::registration::{ensure_wire_id, retry_lost_races, Attempt, NewSchema, Registered};
 use super::{with_pool, BeginWrite, Pools, Store};
 
 impl Store {
@@ -61,18 +62,23 @@ impl Store {
                 }
             }
 
+            ensure_references_live!(tx, &schema.references, is_postgres);
             let schema_id = match (id, known) {
                 (None, Some(known)) => known,
-                (None, None) => sqlx::query_scalar(
-                    "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint) \
+                (None, None) => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint) \
                          VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(schema.format.as_str())
-                .bind(&schema.text)
-                .bind(&schema.references_json)
-                .bind(&schema.fingerprint)
-                .fetch_one(&mut *tx)
-                .await?,
+                    )
+                    .bind(schema.format.as_str())
+                    .bind(&schema.text)
+                    .bind(&schema.references_json)
+                    .bind(&schema.fingerprint)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    ensure_wire_id(id)?;
+                    id
+                }
                 (Some(id), known) => {
                     let at_id: Option<String> =
                         sqlx::query_scalar("SELECT fingerprint FROM schemas WHERE id = $1")

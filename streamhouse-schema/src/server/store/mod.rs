@@ -8,8 +8,10 @@
 mod deletes;
 mod imports;
 pub(crate) mod reads;
+mod reference_guard;
 mod registration;
 pub(crate) mod settings;
+mod sqlite_recovery;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -134,6 +136,7 @@ impl Store {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_release(sqlite_recovery::after_release)
             .connect_with(options)
             .await
             .map_err(ServerError::Connect)?;
@@ -177,12 +180,21 @@ impl Store {
         }
     }
 
-    /// Whether the database answers (for `/health`).
+    /// Whether the database can serve writes (for `/health`): begins a write transaction as
+    /// a registration does, reads each of the registry's tables by primary key, and rolls
+    /// back. A constant `SELECT 1` would answer even on a connection that can no longer
+    /// write or whose tables are gone.
     pub(crate) async fn ping(&self) -> Result<(), ApiError> {
         with_pool!(self, |pool| {
-            sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
-                .fetch_one(pool)
-                .await?;
+            let mut tx = pool.begin_write().await?;
+            sqlx::query_scalar::<_, i64>(
+                "SELECT CAST((SELECT COUNT(*) FROM schemas WHERE id = 0) \
+                 + (SELECT COUNT(*) FROM subject_versions WHERE subject = '' AND version = 0) \
+                 + (SELECT COUNT(*) FROM settings WHERE scope = '' AND name = '') AS BIGINT)",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.rollback().await?;
         });
         Ok(())
     }

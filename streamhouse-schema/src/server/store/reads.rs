@@ -3,6 +3,7 @@
 use super::super::error::ApiError;
 use super::super::model::SchemaReference;
 use super::super::version::VersionSpec;
+use super::reference_guard::references_version;
 use super::{
     schema_from_row, version_from_row, with_pool, SchemaRecord, SchemaRow, Store, VersionRecord,
     VersionRow,
@@ -166,7 +167,9 @@ impl Store {
 }
 
 impl Store {
-    /// Ids of schemas whose references name `subject` version `version`.
+    /// Ids of schemas whose references name `subject` version `version`. A stored `-1`
+    /// reference (written before `-1` was pinned at registration) names what it resolves
+    /// to when a stored schema is parsed: the subject's newest version, soft-deleted or not.
     pub(crate) async fn referenced_by(
         &self,
         subject: &str,
@@ -180,15 +183,20 @@ impl Store {
             .await?
         });
         let mut ids = Vec::new();
+        let mut newest: Option<i64> = None;
         for (id, references_json) in rows {
             let references: Vec<SchemaReference> =
                 serde_json::from_str(&references_json).map_err(|error| {
                     ApiError::internal(format!("stored references of schema {id}: {error}"))
                 })?;
-            if references
+            let latest_reference = references
                 .iter()
-                .any(|r| r.subject == subject && r.version == version)
-            {
+                .any(|r| r.subject == subject && r.version == -1);
+            if latest_reference && newest.is_none() {
+                let all = self.all_versions(subject).await?;
+                newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
+            }
+            if references_version(&references, subject, version, newest.unwrap_or(0)) {
                 ids.push(id);
             }
         }

@@ -10,7 +10,8 @@ use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
 use super::super::model::SchemaReference;
-use super::{is_unique_violation, with_pool, BeginWrite, Store};
+use super::reference_guard::ensure_references_live;
+use super::{is_unique_violation, with_pool, BeginWrite, Pools, Store};
 
 /// How often a registration that lost a race is retried before giving up with 50001.
 const MAX_ATTEMPTS: usize = 20;
@@ -25,6 +26,8 @@ pub(crate) struct NewSchema {
     pub(crate) references_json: String,
     /// Equal for schemas that are the same (format, normalized text, references).
     pub(crate) fingerprint: String,
+    /// The references (pinned versions), confirmed live inside the writing transaction.
+    pub(crate) references: Vec<SchemaReference>,
 }
 
 /// A live version the compatibility check must consider.
@@ -76,6 +79,7 @@ impl Store {
     where
         F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
     {
+        let is_postgres = matches!(self.pools, Pools::Postgres(_));
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
 
@@ -126,6 +130,7 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>, Attempt>>()?;
             check(&live).map_err(Attempt::Api)?;
+            ensure_references_live!(tx, &schema.references, is_postgres);
 
             // Look first, insert only when absent: a conflicting insert would still use up
             // a sequence value and leave a gap in the ids.
@@ -147,10 +152,13 @@ impl Store {
                     .bind(&schema.fingerprint)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
-                        .bind(&schema.fingerprint)
-                        .fetch_one(&mut *tx)
-                        .await?
+                    let id: i64 =
+                        sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
+                            .bind(&schema.fingerprint)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    ensure_wire_id(id)?;
+                    id
                 }
             };
 
@@ -177,6 +185,16 @@ impl Store {
             })
         })
     }
+}
+
+/// A schema id the database just handed out must fit the 4-byte wire header; past 2^31-1
+/// (reachable after an IMPORT of an id near the top) the registration is refused (42207)
+/// and its transaction rolled back.
+pub(super) fn ensure_wire_id(id: i64) -> Result<(), Attempt> {
+    if id > i64::from(i32::MAX) {
+        return Err(Attempt::Api(ApiError::ids_exhausted(id)));
+    }
+    Ok(())
 }
 
 /// Why one attempt failed: a verdict to return, or a database error that may be a lost race.

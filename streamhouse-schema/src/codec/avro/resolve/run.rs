@@ -12,7 +12,7 @@ use crate::codec::avro::DecodeError;
 pub(super) const MAX_DEPTH: usize = 256;
 
 pub(super) fn too_deep() -> DecodeError {
-    DecodeError::InvalidValue("value nests too deeply".into())
+    DecodeError::TooDeep { limit: MAX_DEPTH }
 }
 
 /// Reads a union branch index and returns that branch.

@@ -265,6 +265,9 @@ impl<'a> Step<'a> {
         if self.depth > MAX_DEPTH {
             return Err(too_deep());
         }
+        // Items of a recursive type recurse through here: count the level like the
+        // same-schema decoder does, so both refuse the same depth.
+        let _level = crate::codec::avro::depth::Level::enter()?;
         let mut out = Vec::new();
         let mut budget = ItemBudget::new(input);
         while let Some(n) = block_count(input, &mut budget)? {
