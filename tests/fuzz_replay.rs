@@ -470,3 +470,63 @@ fn write_seed_corpora() {
         }
     }
 }
+
+/// The hand-built regression inputs in `fuzz/artifacts/` (20 000 levels of Avro, Protobuf
+/// and resolved nesting, 5 000 of JSON) really reach the nesting limits: each decodes to
+/// the limit's typed error (inside the field-path wrappers), not to some earlier error that
+/// would make the replay vacuous.
+#[test]
+fn deep_regression_inputs_fail_with_the_nesting_error() {
+    use streamhouse_schema::{JsonDecode, StreamSchema};
+    use targets::resolve::{reader, writer};
+    use types::{Expr, Tree};
+
+    let artifact = |target: &str, name: &str| {
+        let bytes = std::fs::read(fuzz_dir().join("artifacts").join(target).join(name)).unwrap();
+        bytes[1..].to_vec()
+    };
+    fn too_deep<E: std::fmt::Debug>(result: Result<(), E>, innermost: &str) {
+        let debug = format!("{result:?}");
+        assert!(result.is_err() && debug.contains(innermost), "{debug:.300}");
+    }
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let avro = "TooDeep { limit: 128 }";
+            for name in ["regression-deep-tree-link", "regression-deep-tree-children"] {
+                too_deep(
+                    Tree::decode_value(&artifact("decode_avro", name)).map(drop),
+                    avro,
+                );
+                too_deep(
+                    Tree::decode_json(&artifact("decode_json", name)).map(drop),
+                    "TooDeep { limit: 128",
+                );
+                too_deep(
+                    Tree::decode_proto(&artifact("decode_proto", name)).map(drop),
+                    "description: RecursionLimitReached",
+                );
+            }
+            too_deep(
+                Expr::decode_value(&artifact("decode_avro", "regression-deep-expr-neg")).map(drop),
+                avro,
+            );
+            let plan = streamhouse_schema::codec::avro::resolve::Resolution::new(
+                writer::Node::avro_schema_json(),
+                reader::Node::avro_schema_json(),
+            )
+            .unwrap();
+            for name in ["regression-deep-node-next", "regression-deep-node-children"] {
+                let payload = artifact("resolve_avro", name);
+                too_deep(
+                    plan.decode::<reader::Node>(&payload, &mut Vec::new())
+                        .map(drop),
+                    "TooDeep {",
+                );
+                too_deep(plan.transcode(&payload, &mut Vec::new()), "TooDeep {");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
