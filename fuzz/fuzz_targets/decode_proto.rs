@@ -1,0 +1,4 @@
+//! Fuzz target `decode_proto`: see `streamhouse_fuzz::targets::codecs`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| streamhouse_fuzz::targets::codecs::proto(data));

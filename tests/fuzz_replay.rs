@@ -1,0 +1,532 @@
+//! Replays the fuzz corpora under plain `cargo test`: every file of `fuzz/corpus/<target>/`
+//! (the minimised corpus) and `fuzz/artifacts/<target>/` (crash inputs found and fixed)
+//! goes through the same body the cargo-fuzz target runs (`fuzz/src/targets`), so a
+//! regression on any of them fails here, without nightly or libFuzzer.
+//!
+//! `cargo test --test fuzz_replay -- --ignored write_seed_corpora` (re)writes the seed
+//! inputs the corpora started from (see fuzz/README.md).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[path = "../fuzz/src/targets/mod.rs"]
+mod targets;
+
+use targets::{split, types, Target, TARGETS};
+
+/// The fuzz crate's directory.
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+}
+
+/// The files of `dir` libFuzzer reads (not its hidden working files); none if it is absent.
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.is_file()
+                && !path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with('.') || name.ends_with(".md"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs every corpus and artifact file of the target `name` through its body, on a thread
+/// with a main thread's usual 8 MiB stack (the fuzzer runs on one), so that an input nesting
+/// deeper than the decoders' limits shows up as a stack overflow here too.
+/// Returns how many corpus files there were.
+fn replay(name: &str) -> usize {
+    let target: &Target = TARGETS
+        .iter()
+        .find(|target| target.name == name)
+        .unwrap_or_else(|| panic!("no target {name}"));
+    let corpus = inputs(&fuzz_dir().join("corpus").join(name));
+    let artifacts = inputs(&fuzz_dir().join("artifacts").join(name));
+    let body = target.body;
+    let name: &'static str = target.name;
+    let files: Vec<PathBuf> = corpus.iter().chain(&artifacts).cloned().collect();
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            for file in files {
+                let data = std::fs::read(&file).unwrap();
+                if std::panic::catch_unwind(|| body(&data)).is_err() {
+                    panic!("{name} fails on {}", file.display());
+                }
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap_or_else(|_| panic!("{name}: an input failed (see above)"));
+    corpus.len()
+}
+
+/// Each target has a corpus of at least a few inputs, all of which (and every kept crash
+/// input) run without breaking the target's properties.
+macro_rules! replay_tests {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let count = replay(stringify!($name));
+            assert!(count >= 3, "fuzz/corpus/{} has {count} files", stringify!($name));
+        }
+    )*};
+}
+
+replay_tests!(
+    wire_frame,
+    decode_avro,
+    decode_json,
+    decode_proto,
+    resolve_avro,
+    schema_parse,
+    compat_check,
+);
+
+#[test]
+fn every_target_is_replayed() {
+    let replayed = [
+        "wire_frame",
+        "decode_avro",
+        "decode_json",
+        "decode_proto",
+        "resolve_avro",
+        "schema_parse",
+        "compat_check",
+    ];
+    let names: Vec<&str> = TARGETS.iter().map(|target| target.name).collect();
+    assert_eq!(names, replayed);
+}
+
+// ---- seeds ---------------------------------------------------------------------------
+
+mod seeds {
+    use super::*;
+    use chrono::{DateTime, NaiveDate, NaiveTime};
+    use rust_decimal::Decimal;
+    use serde_json::Value;
+    use streamhouse_schema::codec::proto::Message;
+    use streamhouse_schema::{AvroEncode, JsonEncode, StreamSchema};
+    use targets::resolve::{reader, writer};
+    use types::*;
+
+    pub fn inner(name: &str) -> Inner {
+        Inner {
+            name: name.into(),
+            color: Color::Green,
+        }
+    }
+
+    pub fn wides() -> Vec<Wide> {
+        let at = DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap();
+        let full = Wide {
+            id: "o-1".into(),
+            flag: true,
+            small: -7,
+            count: 42,
+            big: -1 << 40,
+            unsigned: u32::MAX,
+            ratio: 2.5,
+            single: -0.25,
+            raw: vec![0, 1, 0xff],
+            note: Some("héllo".into()),
+            inner: inner("a"),
+            maybe_inner: Some(inner("b")),
+            items: vec![inner("c"), inner("")],
+            longs: vec![1, -1, i64::MAX],
+            counts: BTreeMap::from([("x".to_string(), 1), ("y".to_string(), -2)]),
+            by_name: BTreeMap::from([("k".to_string(), inner("v"))]),
+            color: Color::Red,
+            colors: vec![Color::Unspecified, Color::Green],
+            shape: Shape::Circle {
+                radius: 1.5,
+                label: Some("c".into()),
+            },
+            shapes: vec![Shape::Empty, Shape::Square(3)],
+            payment: Some(Payment::Voucher(inner("p"))),
+            at,
+            at_ms: DateTime::from_timestamp_millis(1_700_000_000_123).unwrap(),
+            day: NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+            time: NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap(),
+            local: at.naive_utc(),
+            maybe_at: Some(at),
+            uuid: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+            total: Decimal::new(-123_456, 2),
+            fixed_total: Decimal::new(99_999_999, 4),
+            discount: Some(Decimal::new(1, 3)),
+        };
+        let empty = Wide {
+            id: String::new(),
+            flag: false,
+            small: 0,
+            count: 0,
+            big: 0,
+            unsigned: 0,
+            ratio: 0.0,
+            single: 0.0,
+            raw: Vec::new(),
+            note: None,
+            inner: inner(""),
+            maybe_inner: None,
+            items: Vec::new(),
+            longs: Vec::new(),
+            counts: BTreeMap::new(),
+            by_name: BTreeMap::new(),
+            color: Color::Unspecified,
+            colors: Vec::new(),
+            shape: Shape::Empty,
+            shapes: Vec::new(),
+            payment: None,
+            at: DateTime::UNIX_EPOCH,
+            at_ms: DateTime::UNIX_EPOCH,
+            day: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap(),
+            time: NaiveTime::MIN,
+            local: DateTime::UNIX_EPOCH.naive_utc(),
+            maybe_at: None,
+            uuid: uuid::Uuid::nil(),
+            total: Decimal::ZERO,
+            fixed_total: Decimal::ZERO,
+            discount: None,
+        };
+        vec![full, empty]
+    }
+
+    pub fn trees() -> Vec<Tree> {
+        let leaf = |label: &str| Tree {
+            label: label.into(),
+            children: Vec::new(),
+            link: None,
+        };
+        let mut deep = leaf("0");
+        for depth in 1..20 {
+            deep = Tree {
+                label: depth.to_string(),
+                children: vec![leaf("c")],
+                link: Some(Box::new(deep)),
+            };
+        }
+        vec![leaf(""), deep]
+    }
+
+    pub fn exprs() -> Vec<Expr> {
+        let mut e = Expr::Lit(1);
+        for depth in 0..10 {
+            e = if depth % 2 == 0 {
+                Expr::Neg(Box::new(e))
+            } else {
+                Expr::Add {
+                    left: Box::new(e),
+                    right: Box::new(Expr::Lit(-depth)),
+                }
+            };
+        }
+        vec![Expr::Lit(0), e]
+    }
+
+    fn prefixed(selector: u8, bytes: &[u8]) -> Vec<u8> {
+        [&[selector][..], bytes].concat()
+    }
+
+    /// Every sample value in each format, behind the codec targets' selector byte.
+    fn all<T: StreamSchema + JsonEncode + Message>(
+        selector: u8,
+        values: &[T],
+    ) -> [Vec<Vec<u8>>; 3] {
+        let mut avro = Vec::new();
+        let mut json = Vec::new();
+        let mut proto = Vec::new();
+        for value in values {
+            let mut bytes = Vec::new();
+            value.encode_avro(&mut bytes).unwrap();
+            avro.push(prefixed(selector, &bytes));
+            json.push(prefixed(selector, &value.to_json_vec().unwrap()));
+            let mut bytes = Vec::new();
+            value.encode_proto(&mut bytes);
+            proto.push(prefixed(selector, &bytes));
+        }
+        [avro, json, proto]
+    }
+
+    fn hex(text: &str) -> Vec<u8> {
+        hex::decode(text).unwrap()
+    }
+
+    fn fixture(path: &str) -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    }
+
+    fn text(value: &Value) -> String {
+        match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn all_seeds() -> BTreeMap<&'static str, Vec<Vec<u8>>> {
+        let mut out: BTreeMap<&str, Vec<Vec<u8>>> = BTreeMap::new();
+
+        // wire_frame: Confluent's Python serializers' frames, plus message-index paths.
+        let frames: Vec<Value> = serde_json::from_str(&fixture(
+            "streamhouse-schema/tests/fixtures/wire/confluent-python-frames.json",
+        ))
+        .unwrap();
+        let wire = out.entry("wire_frame").or_default();
+        for frame in &frames {
+            if let Some(wire_hex) = frame["wire_hex"].as_str() {
+                wire.push(hex(wire_hex));
+            }
+        }
+        for indexes in [&[0][..], &[1], &[1, 0], &[3, 2, 1], &[0, 0, 0, 0]] {
+            let mut frame = Vec::new();
+            streamhouse_schema::wire::write_header(&mut frame, 7);
+            streamhouse_schema::wire::write_message_indexes(&mut frame, indexes);
+            frame.extend_from_slice(b"\x08\x01");
+            wire.push(frame);
+        }
+        let mut guid = Vec::new();
+        streamhouse_schema::wire::write_guid_header(&mut guid, &[7; 16]);
+        guid.push(0);
+        wire.push(guid);
+
+        // decode_*: the sample values of each type in each format.
+        for [avro, json, proto] in [all(0, &wides()), all(1, &trees()), all(2, &exprs())] {
+            out.entry("decode_avro").or_default().extend(avro);
+            out.entry("decode_json").or_default().extend(json);
+            out.entry("decode_proto").or_default().extend(proto);
+        }
+
+        // resolve_avro: writer payloads.
+        let rec = writer::Rec {
+            int_to_long: -3,
+            long_to_double: 1 << 50,
+            float_to_double: 0.5,
+            string_to_bytes: "s".into(),
+            bytes_to_string: b"b".to_vec(),
+            removed: "gone".into(),
+            old_name: "renamed".into(),
+            color: writer::Color::Blue,
+            shape: writer::Shape::Circle { radius: 2.0 },
+            items: vec![writer::Item {
+                sku: "A".into(),
+                qty: 2,
+                gone: true,
+            }],
+            by_key: BTreeMap::from([(
+                "k".to_string(),
+                writer::Item {
+                    sku: "B".into(),
+                    qty: -1,
+                    gone: false,
+                },
+            )]),
+            maybe: None,
+            plain_to_optional: 9,
+            optional_to_plain: Some("x".into()),
+        };
+        let node = writer::Node {
+            value: 1,
+            children: vec![writer::Node {
+                value: 2,
+                children: Vec::new(),
+                next: None,
+            }],
+            next: Some(Box::new(writer::Node {
+                value: 3,
+                children: Vec::new(),
+                next: None,
+            })),
+        };
+        let resolve = out.entry("resolve_avro").or_default();
+        let mut bytes = Vec::new();
+        rec.encode_avro(&mut bytes).unwrap();
+        resolve.push(prefixed(0, &bytes));
+        let mut square = rec.clone();
+        square.shape = writer::Shape::Square(5);
+        square.color = writer::Color::Red;
+        square.optional_to_plain = None;
+        let mut bytes = Vec::new();
+        square.encode_avro(&mut bytes).unwrap();
+        resolve.push(prefixed(0, &bytes));
+        let mut bytes = Vec::new();
+        node.encode_avro(&mut bytes).unwrap();
+        resolve.push(prefixed(1, &bytes));
+        // The reader types are the fuzzed ones: make sure they are used by the seeds too.
+        let _ = (
+            reader::Rec::avro_schema_json(),
+            reader::Node::avro_schema_json(),
+        );
+
+        // schema_parse: each type's schemas in each form, the fixtures, and references.
+        let parse = out.entry("schema_parse").or_default();
+        fn schemas_of<T: StreamSchema>(parse: &mut Vec<Vec<u8>>) {
+            parse.push(prefixed(0, T::avro_schema_json().as_bytes()));
+            parse.push(prefixed(1, T::json_schema_text().as_bytes()));
+            parse.push(prefixed(2, T::proto_text().as_bytes()));
+            parse.push(prefixed(3, &T::proto_file().encode_to_vec()));
+        }
+        schemas_of::<Wide>(parse);
+        schemas_of::<Tree>(parse);
+        schemas_of::<Expr>(parse);
+        for path in [
+            "streamhouse-schema/tests/fixtures/compat/order-v1.avsc",
+            "streamhouse-schema/tests/fixtures/compat/order-v2.avsc",
+            "streamhouse-schema/tests/fixtures/compat/order-v3.avsc",
+        ] {
+            parse.push(prefixed(0, fixture(path).as_bytes()));
+        }
+        for path in [
+            "streamhouse-schema/tests/fixtures/compat/order-v1.proto",
+            "streamhouse-schema/tests/fixtures/compat/order-v2.proto",
+            "tests/fixtures/many.proto",
+            "tests/fixtures/oracle.proto",
+        ] {
+            parse.push(prefixed(2, fixture(path).as_bytes()));
+        }
+        let money_avro = r#"{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"cents","type":"long"}]}"#;
+        let order_avro = r#"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"total","type":"shop.Money"}]}"#;
+        parse.push(prefixed(
+            0,
+            &split::join(&[order_avro.as_bytes(), b"shop.Money", money_avro.as_bytes()]),
+        ));
+        let money_proto = "syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }";
+        let order_proto = "syntax = \"proto3\"; package shop; import \"money.proto\";\nmessage Order { Money total = 1; }";
+        parse.push(prefixed(
+            2,
+            &split::join(&[
+                order_proto.as_bytes(),
+                b"money.proto",
+                money_proto.as_bytes(),
+            ]),
+        ));
+        let money_json = r#"{"type":"object","properties":{"cents":{"type":"integer"}}}"#;
+        let order_json = r#"{"type":"object","properties":{"total":{"$ref":"money.json"}}}"#;
+        parse.push(prefixed(
+            1,
+            &split::join(&[order_json.as_bytes(), b"money.json", money_json.as_bytes()]),
+        ));
+
+        // compat_check: the compatibility corpus's cases.
+        let corpus: Value = serde_json::from_str(&fixture(
+            "streamhouse-schema/tests/fixtures/compat/corpus.json",
+        ))
+        .unwrap();
+        let compat = out.entry("compat_check").or_default();
+        let levels = [
+            "NONE",
+            "BACKWARD",
+            "BACKWARD_TRANSITIVE",
+            "FORWARD",
+            "FORWARD_TRANSITIVE",
+            "FULL",
+            "FULL_TRANSITIVE",
+        ];
+        for case in corpus["cases"].as_array().unwrap() {
+            let format = match case["format"].as_str().unwrap() {
+                "AVRO" => 0,
+                "PROTOBUF" => 1,
+                _ => 2,
+            };
+            let level = levels
+                .iter()
+                .position(|level| Some(*level) == case["level"].as_str())
+                .unwrap_or(1) as u8;
+            let mut texts = vec![text(&case["candidate"])];
+            texts.extend(
+                case["existing"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .take(2)
+                    .map(text),
+            );
+            let parts: Vec<&[u8]> = texts.iter().map(|text| text.as_bytes()).collect();
+            compat.push(prefixed(level * 3 + format, &split::join(&parts)));
+        }
+        out
+    }
+}
+
+/// Writes the seed inputs into `fuzz/corpus/<target>/seed-<hash>` (run by hand, then
+/// minimise with `cargo fuzz cmin`).
+#[test]
+#[ignore = "writes files: run by hand to re-seed the corpora"]
+fn write_seed_corpora() {
+    for (name, inputs) in seeds::all_seeds() {
+        let dir = fuzz_dir().join("corpus").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for input in inputs {
+            // FNV-1a: a stable name, so that re-seeding does not duplicate files.
+            let hash = input.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            std::fs::write(dir.join(format!("seed-{hash:016x}")), input).unwrap();
+        }
+    }
+}
+
+/// The hand-built regression inputs in `fuzz/artifacts/` (20 000 levels of Avro, Protobuf
+/// and resolved nesting, 5 000 of JSON) really reach the nesting limits: each decodes to
+/// the limit's typed error (inside the field-path wrappers), not to some earlier error that
+/// would make the replay vacuous.
+#[test]
+fn deep_regression_inputs_fail_with_the_nesting_error() {
+    use streamhouse_schema::{JsonDecode, StreamSchema};
+    use targets::resolve::{reader, writer};
+    use types::{Expr, Tree};
+
+    let artifact = |target: &str, name: &str| {
+        let bytes = std::fs::read(fuzz_dir().join("artifacts").join(target).join(name)).unwrap();
+        bytes[1..].to_vec()
+    };
+    fn too_deep<E: std::fmt::Debug>(result: Result<(), E>, innermost: &str) {
+        let debug = format!("{result:?}");
+        assert!(result.is_err() && debug.contains(innermost), "{debug:.300}");
+    }
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let avro = "TooDeep { limit: 128 }";
+            for name in ["regression-deep-tree-link", "regression-deep-tree-children"] {
+                too_deep(
+                    Tree::decode_value(&artifact("decode_avro", name)).map(drop),
+                    avro,
+                );
+                too_deep(
+                    Tree::decode_json(&artifact("decode_json", name)).map(drop),
+                    "TooDeep { limit: 128",
+                );
+                too_deep(
+                    Tree::decode_proto(&artifact("decode_proto", name)).map(drop),
+                    "description: RecursionLimitReached",
+                );
+            }
+            too_deep(
+                Expr::decode_value(&artifact("decode_avro", "regression-deep-expr-neg")).map(drop),
+                avro,
+            );
+            let plan = streamhouse_schema::codec::avro::resolve::Resolution::new(
+                writer::Node::avro_schema_json(),
+                reader::Node::avro_schema_json(),
+            )
+            .unwrap();
+            for name in ["regression-deep-node-next", "regression-deep-node-children"] {
+                let payload = artifact("resolve_avro", name);
+                too_deep(
+                    plan.decode::<reader::Node>(&payload, &mut Vec::new())
+                        .map(drop),
+                    "TooDeep {",
+                );
+                too_deep(plan.transcode(&payload, &mut Vec::new()), "TooDeep {");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
