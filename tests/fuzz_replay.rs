@@ -3,7 +3,7 @@
 //! goes through the same body the cargo-fuzz target runs (`fuzz/src/targets`), so a
 //! regression on any of them fails here, without nightly or libFuzzer.
 //!
-//! `cargo test --test fuzz_replay -- --ignored write_seed_corpora` (re)writes the seed
+//! `FUZZ_WRITE_SEEDS=1 cargo test --test fuzz_replay seed_inputs` (re)writes the seed
 //! inputs the corpora started from (see fuzz/README.md).
 
 use std::collections::BTreeMap;
@@ -453,22 +453,42 @@ mod seeds {
     }
 }
 
-/// Writes the seed inputs into `fuzz/corpus/<target>/seed-<hash>` (run by hand, then
-/// minimise with `cargo fuzz cmin`).
+/// Every seed input the corpora started from runs through its target's body without
+/// breaking its properties. With `FUZZ_WRITE_SEEDS=1` it also writes them into
+/// `fuzz/corpus/<target>/seed-<hash>` (to re-seed by hand, then minimise with
+/// `cargo fuzz cmin`).
 #[test]
-#[ignore = "writes files: run by hand to re-seed the corpora"]
-fn write_seed_corpora() {
+fn seed_inputs_pass_their_targets() {
+    let write = std::env::var_os("FUZZ_WRITE_SEEDS").is_some();
+    let mut total = 0;
     for (name, inputs) in seeds::all_seeds() {
+        let target: &Target = TARGETS
+            .iter()
+            .find(|target| target.name == name)
+            .unwrap_or_else(|| panic!("no target {name}"));
         let dir = fuzz_dir().join("corpus").join(name);
-        std::fs::create_dir_all(&dir).unwrap();
         for input in inputs {
-            // FNV-1a: a stable name, so that re-seeding does not duplicate files.
-            let hash = input.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-            std::fs::write(dir.join(format!("seed-{hash:016x}")), input).unwrap();
+            let body = target.body;
+            let data = input.clone();
+            // On a thread with the fuzzer's 8 MiB stack, as the replay runs.
+            std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn(move || body(&data))
+                .unwrap()
+                .join()
+                .unwrap_or_else(|_| panic!("{name} fails on a seed input {input:02x?}"));
+            total += 1;
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                // FNV-1a: a stable name, so that re-seeding does not duplicate files.
+                let hash = input.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                std::fs::write(dir.join(format!("seed-{hash:016x}")), &input).unwrap();
+            }
         }
     }
+    assert!(total >= TARGETS.len() * 3, "only {total} seed inputs");
 }
 
 /// The hand-built regression inputs in `fuzz/artifacts/` (20 000 levels of Avro, Protobuf
