@@ -30,6 +30,19 @@
 //!     r#"{"name":"com.acme.shop.Order","type":"record","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"}]}"#
 //! );
 //! ```
+//!
+//! The everyday client types are at the root too:
+//!
+//! ```
+//! use streamhouse_schema::{ClientError, Consumer, Producer, SchemaFormat, SchemaRegistryClient};
+//!
+//! # async fn demo() -> Result<(), ClientError> {
+//! let producer: Producer = Producer::builder().build().await?; // embedded registry and log
+//! let client = SchemaRegistryClient::new("mock://docs")?;
+//! let consumer: Consumer = Consumer::builder().schema_registry_client(client).build().await?;
+//! # let _ = (producer, consumer, SchemaFormat::Avro);
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
 // Lets the derive's `::streamhouse_schema` paths resolve inside this crate's own tests.
@@ -47,8 +60,14 @@ pub mod server;
 pub mod transport;
 pub mod wire;
 
+// The everyday types at the root, so that the original design's
+// `use streamhouse_schema::{Producer, SchemaFormat};` compiles as written.
 pub use codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 pub use codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
+pub use consumer::{Consumer, ConsumerBuilder};
+pub use error::ClientError;
+pub use producer::{Producer, ProducerBuilder, ProducerConfig};
+pub use registry::{RegistryError, SchemaRegistryClient};
 pub use schema::{JsonSchemaDraft, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
 pub use streamhouse_schema_derive::StreamSchema;
 

@@ -177,6 +177,16 @@ async fn subjects_listing_prefix_and_schemas_prefix(backend: Backend) {
         r.get("/schemas/schemas/ids/1").await.ok()["schema"],
         json!(order_schema(&[]))
     );
+    // ...and its by-id path without `ids`: the same body as Confluent's path.
+    assert_eq!(
+        r.get("/schemas/schemas/1").await.ok(),
+        r.get("/schemas/ids/1").await.ok()
+    );
+    assert_eq!(
+        r.get("/schemas/schemas/1").await.ok()["schema"],
+        json!(order_schema(&[]))
+    );
+    assert_eq!(r.get("/schemas/schemas/9").await.status, 404);
     assert_eq!(r.server.requests().count("GET", "/subjects"), 4);
     r.finish().await;
 }

@@ -86,6 +86,9 @@ fn api_routes() -> Router<AppState> {
         )
         .route("/schemas/types", get(meta::schema_types))
         .route("/schemas/ids/{id}", get(schemas::by_id))
+        // The original design's path (`GET /schemas/schemas/{id}` under the `/schemas`
+        // prefix) beside Confluent's `/schemas/ids/{id}`: the same answer.
+        .route("/schemas/{id}", get(schemas::by_id))
         .route("/schemas/ids/{id}/schema", get(schemas::text_by_id))
         .route("/schemas/ids/{id}/versions", get(schemas::versions_by_id))
         .route("/schemas/ids/{id}/subjects", get(schemas::subjects_by_id))
