@@ -41,6 +41,14 @@ fn decode_userinfo(raw: &str) -> String {
 impl BaseUrl {
     /// Parses and checks a base URL: http or https, a host, no query or fragment.
     pub(crate) fn parse(raw: &str) -> Result<Self, String> {
+        // `localhost:8081` parses as a URL of scheme `localhost`, and `127.0.0.1:8081` fails
+        // with "relative URL without a base": say what is missing instead.
+        if !raw.contains("://") {
+            return Err(format!(
+                "invalid schema registry URL {raw:?}: no scheme; write it as \"http://{}\"",
+                raw.trim()
+            ));
+        }
         let mut url = Url::parse(raw.trim())
             .map_err(|error| format!("invalid schema registry URL {raw:?}: {error}"))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -116,6 +124,18 @@ impl UrlList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_without_a_scheme_is_refused_with_the_fix() {
+        for raw in ["localhost:8081", "127.0.0.1:8081", "registry"] {
+            assert_eq!(
+                BaseUrl::parse(raw).err(),
+                Some(format!(
+                    "invalid schema registry URL {raw:?}: no scheme; write it as \"http://{raw}\""
+                ))
+            );
+        }
+    }
 
     #[test]
     fn endpoint_keeps_path_prefix() {
