@@ -209,9 +209,14 @@ async fn not_found_answers_keep_status_code_and_message() {
         (Some(404), Some(40401))
     );
     assert!(subject.is_not_found());
+    // The answer names the URL that gave it.
     assert_eq!(
         subject.to_string(),
-        "Schema lookup failed with status 404: Subject 'missing' not found. (error code 40401)"
+        format!(
+            "Schema lookup failed with status 404 from {}/subjects/missing: Subject 'missing' \
+             not found. (error code 40401)",
+            stub.url
+        )
     );
     let schema = registry_error(
         client
@@ -242,8 +247,9 @@ async fn incompatible_is_recognised_for_40901_and_legacy_409() {
         assert_eq!(
             error.to_string(),
             format!(
-                "Schema registration failed with status 409: Schema being registered is \
-                 incompatible with an earlier schema (error code {code})"
+                "Schema registration failed with status 409 from {}/subjects/s/versions: Schema \
+                 being registered is incompatible with an earlier schema (error code {code})",
+                stub.url
             )
         );
         assert_eq!(stub.count(), 1, "409 is never retried");

@@ -91,9 +91,10 @@ async fn full_api_round_trip() {
         .unwrap_err();
     assert!(rejected.is_incompatible(), "{rejected}");
     assert!(
-        rejected
-            .to_string()
-            .starts_with("Schema registration failed with status 409: "),
+        rejected.to_string().starts_with(&format!(
+            "Schema registration failed with status 409 from {}/subjects/orders-value/versions",
+            server.url()
+        )),
         "{rejected}"
     );
 

@@ -93,10 +93,16 @@ pub mod codes {
 #[non_exhaustive]
 pub enum RegistryError {
     /// The registry answered with an error status.
-    #[error("{operation} failed with status {status}: {message}{}", code_suffix(*.error_code))]
+    #[error(
+        "{operation} failed with status {status}{}: {message}{}",
+        at_url(url.as_deref()),
+        code_suffix(*.error_code)
+    )]
     Status {
         /// What was attempted.
         operation: Operation,
+        /// The URL that answered (`None` for the in-memory registry).
+        url: Option<String>,
         /// The HTTP status (the in-memory registry uses the same statuses).
         status: u16,
         /// Confluent's `error_code` from the body, when the body had one.
@@ -170,6 +176,10 @@ pub enum RegistryError {
     },
 }
 
+fn at_url(url: Option<&str>) -> String {
+    url.map(|url| format!(" from {url}")).unwrap_or_default()
+}
+
 fn code_suffix(code: Option<i32>) -> String {
     code.map(|code| format!(" (error code {code})"))
         .unwrap_or_default()
@@ -185,6 +195,7 @@ impl RegistryError {
     ) -> Self {
         RegistryError::Status {
             operation,
+            url: None,
             status,
             error_code: Some(error_code),
             message: message.into(),
@@ -276,6 +287,7 @@ mod tests {
     fn status(status: u16, code: Option<i32>) -> RegistryError {
         RegistryError::Status {
             operation: Operation::Register,
+            url: None,
             status,
             error_code: code,
             message: "Schema being registered is incompatible".into(),

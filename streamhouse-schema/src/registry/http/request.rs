@@ -66,7 +66,8 @@ fn fails_over(error: &RegistryError) -> bool {
     error.is_retriable() || error.http_status().is_some_and(|status| status >= 500)
 }
 
-fn status_error(operation: Operation, status: StatusCode, body: &[u8]) -> RegistryError {
+/// The error for a non-2xx answer from `url`.
+fn status_error(operation: Operation, url: &str, status: StatusCode, body: &[u8]) -> RegistryError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let error_code = parsed.as_ref().and_then(|body| body.error_code);
     let message = parsed
@@ -86,6 +87,7 @@ fn status_error(operation: Operation, status: StatusCode, body: &[u8]) -> Regist
         });
     RegistryError::Status {
         operation,
+        url: Some(url.to_string()),
         status: status.as_u16(),
         error_code,
         message,
@@ -176,7 +178,7 @@ impl HttpBackend {
             .await
             .map_err(|error| self.transport_error(call.operation, &url, error))?;
         if !status.is_success() {
-            return Err(status_error(call.operation, status, &body));
+            return Err(status_error(call.operation, url.as_str(), status, &body));
         }
         serde_json::from_slice(&body).map_err(|source| RegistryError::InvalidJson {
             operation: call.operation,
@@ -223,13 +225,15 @@ mod tests {
     fn confluent_error_body_gives_code_and_message() {
         let error = status_error(
             Operation::Register,
+            "http://registry:8081/subjects/o-value/versions",
             StatusCode::CONFLICT,
             br#"{"error_code":40901,"message":"Schema being registered is incompatible"}"#,
         );
         assert_eq!(error.error_code(), Some(40901));
         assert_eq!(
             error.to_string(),
-            "Schema registration failed with status 409: Schema being registered is \
+            "Schema registration failed with status 409 from \
+             http://registry:8081/subjects/o-value/versions: Schema being registered is \
              incompatible (error code 40901)"
         );
     }
@@ -238,22 +242,28 @@ mod tests {
     fn non_json_error_body_is_kept_as_message() {
         let error = status_error(
             Operation::ListSubjects,
+            "http://r/subjects",
             StatusCode::BAD_GATEWAY,
             b"<html>bad gateway</html>",
         );
         assert_eq!(error.error_code(), None);
         assert_eq!(
             error.to_string(),
-            "Subject listing failed with status 502: <html>bad gateway</html>"
+            "Subject listing failed with status 502 from http://r/subjects: <html>bad gateway</html>"
         );
     }
 
     #[test]
     fn empty_error_body_uses_the_reason_phrase() {
-        let error = status_error(Operation::ListSubjects, StatusCode::UNAUTHORIZED, b"");
+        let error = status_error(
+            Operation::ListSubjects,
+            "http://r/subjects",
+            StatusCode::UNAUTHORIZED,
+            b"",
+        );
         assert_eq!(
             error.to_string(),
-            "Subject listing failed with status 401: Unauthorized"
+            "Subject listing failed with status 401 from http://r/subjects: Unauthorized"
         );
     }
 
@@ -262,6 +272,7 @@ mod tests {
         let body = "x".repeat(2000);
         let error = status_error(
             Operation::ListSubjects,
+            "http://r/subjects",
             StatusCode::INTERNAL_SERVER_ERROR,
             body.as_bytes(),
         );
