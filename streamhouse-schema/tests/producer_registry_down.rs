@@ -61,6 +61,43 @@ async fn start(addr: SocketAddr, database: &str) -> RunningServer {
         .expect("start the registry")
 }
 
+/// A registry on a SQLite file, a producer and a consumer of `readings` on one embedded log.
+struct Setup {
+    server: RunningServer,
+    addr: SocketAddr,
+    url: String,
+    log: Arc<dyn Transport>,
+    producer: Producer,
+    consumer: Consumer,
+}
+
+async fn setup(database: &str) -> Setup {
+    let server = start("127.0.0.1:0".parse().expect("addr"), database).await;
+    let (addr, url) = (server.addr(), server.url());
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry_client(client(&url))
+        .transport(Arc::clone(&log))
+        .build()
+        .await
+        .expect("producer");
+    let consumer = Consumer::builder()
+        .schema_registry_client(client(&url))
+        .transport(Arc::clone(&log))
+        .subscribe("readings")
+        .build()
+        .await
+        .expect("consumer");
+    Setup {
+        server,
+        addr,
+        url,
+        log,
+        producer,
+        consumer,
+    }
+}
+
 /// Accepts connections on `addr` and closes them at once, counting them: a registry that is
 /// there but never answers.
 async fn hang_up_on(addr: SocketAddr) -> Arc<AtomicU64> {
@@ -97,23 +134,14 @@ fn assert_registry_unreachable(result: Result<impl std::fmt::Debug, ClientError>
 async fn cached_types_flow_and_uncached_ones_fail_fast_while_the_registry_is_down() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = format!("sqlite://{}", dir.path().join("registry.db").display());
-    let server = start("127.0.0.1:0".parse().expect("addr"), &database).await;
-    let addr = server.addr();
-    let url = server.url();
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry_client(client(&url))
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
-    let mut consumer = Consumer::builder()
-        .schema_registry_client(client(&url))
-        .transport(Arc::clone(&log))
-        .subscribe("readings")
-        .build()
-        .await
-        .expect("consumer");
+    let Setup {
+        server,
+        addr,
+        url,
+        log,
+        producer,
+        mut consumer,
+    } = setup(&database).await;
 
     // Warm-up: the producer registers Reading (id 1), the consumer fetches it.
     producer.send_typed(&reading(0)).await.expect("first send");
@@ -188,22 +216,14 @@ async fn cached_types_flow_and_uncached_ones_fail_fast_while_the_registry_is_dow
 async fn a_held_record_is_read_once_the_registry_is_back_and_nothing_is_skipped() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = format!("sqlite://{}", dir.path().join("registry.db").display());
-    let server = start("127.0.0.1:0".parse().expect("addr"), &database).await;
-    let (addr, url) = (server.addr(), server.url());
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry_client(client(&url))
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
-    let mut consumer = Consumer::builder()
-        .schema_registry_client(client(&url))
-        .transport(Arc::clone(&log))
-        .subscribe("readings")
-        .build()
-        .await
-        .expect("consumer");
+    let Setup {
+        server,
+        addr,
+        url,
+        log,
+        producer,
+        mut consumer,
+    } = setup(&database).await;
     producer.send_typed(&reading(1)).await.expect("send 1");
     let first = consumer
         .poll_typed::<Reading>(Duration::from_secs(1))
