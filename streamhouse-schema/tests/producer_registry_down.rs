@@ -61,8 +61,12 @@ async fn start(addr: SocketAddr, database: &str) -> RunningServer {
         .expect("start the registry")
 }
 
-/// A registry on a SQLite file, a producer and a consumer of `readings` on one embedded log.
+/// A registry on a SQLite file in a temporary directory, a producer and a consumer of
+/// `readings` on one embedded log.
 struct Setup {
+    /// Kept alive for the test: the database lives in it.
+    _dir: tempfile::TempDir,
+    database: String,
     server: RunningServer,
     addr: SocketAddr,
     url: String,
@@ -71,8 +75,10 @@ struct Setup {
     consumer: Consumer,
 }
 
-async fn setup(database: &str) -> Setup {
-    let server = start("127.0.0.1:0".parse().expect("addr"), database).await;
+async fn setup() -> Setup {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let server = start("127.0.0.1:0".parse().expect("addr"), &database).await;
     let (addr, url) = (server.addr(), server.url());
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
     let producer = Producer::builder()
@@ -89,6 +95,8 @@ async fn setup(database: &str) -> Setup {
         .await
         .expect("consumer");
     Setup {
+        _dir: dir,
+        database,
         server,
         addr,
         url,
@@ -132,16 +140,16 @@ fn assert_registry_unreachable(result: Result<impl std::fmt::Debug, ClientError>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cached_types_flow_and_uncached_ones_fail_fast_while_the_registry_is_down() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = format!("sqlite://{}", dir.path().join("registry.db").display());
     let Setup {
+        _dir,
+        database: _,
         server,
         addr,
         url,
         log,
         producer,
         mut consumer,
-    } = setup(&database).await;
+    } = setup().await;
 
     // Warm-up: the producer registers Reading (id 1), the consumer fetches it.
     producer.send_typed(&reading(0)).await.expect("first send");
@@ -214,16 +222,16 @@ async fn cached_types_flow_and_uncached_ones_fail_fast_while_the_registry_is_dow
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_held_record_is_read_once_the_registry_is_back_and_nothing_is_skipped() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = format!("sqlite://{}", dir.path().join("registry.db").display());
     let Setup {
+        _dir,
+        database,
         server,
         addr,
         url,
         log,
         producer,
         mut consumer,
-    } = setup(&database).await;
+    } = setup().await;
     producer.send_typed(&reading(1)).await.expect("send 1");
     let first = consumer
         .poll_typed::<Reading>(Duration::from_secs(1))
