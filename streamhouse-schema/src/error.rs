@@ -39,11 +39,11 @@ pub enum ClientError {
     /// A consumed record could not be read (not a frame, unknown schema id, undecodable);
     /// the consumer has moved past it.
     #[error(transparent)]
-    InvalidRecord(#[from] Box<crate::consumer::InvalidRecord>),
+    InvalidRecord(#[from] Box<crate::client::InvalidRecord>),
 }
 
 /// A JSON payload that does not match its JSON Schema (see
-/// [`ProducerBuilder::validate_json`](crate::producer::ProducerBuilder::validate_json)).
+/// `ProducerBuilder::validate_json`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{type_name} does not match its JSON Schema: {}", errors.join("; "))]
 pub struct JsonValidationError {

@@ -48,6 +48,7 @@
 // Lets the derive's `::streamhouse_schema` paths resolve inside this crate's own tests.
 extern crate self as streamhouse_schema;
 
+mod client;
 pub mod codec;
 pub use streamhouse_schema_core::compat;
 pub mod consumer;

@@ -175,11 +175,7 @@ pub fn find_incompatibilities(
     candidate: &ParsedSchema,
     existing: &[ParsedSchema],
 ) -> Vec<Finding> {
-    let to_check: &[ParsedSchema] = match (level.is_transitive(), existing.split_last()) {
-        (_, None) => &[],
-        (true, Some(_)) => existing,
-        (false, Some((latest, _older))) => std::slice::from_ref(latest),
-    };
+    let to_check = versions_to_check(level, existing);
     let first_index = existing.len() - to_check.len();
     let mut found = Vec::new();
     for (offset, old) in to_check.iter().enumerate() {
@@ -208,6 +204,26 @@ pub fn find_incompatibilities(
         }
     }
     found
+}
+
+/// The versions (oldest first) a new schema is checked against under `level`: all of them
+/// for the transitive levels, the latest only otherwise, none when there are none. The one
+/// rule every registry here (server, `mock://`) and the compile-time pin share.
+///
+/// ```
+/// use streamhouse_schema_core::compat::{versions_to_check, CompatibilityLevel};
+///
+/// let versions = [1, 2, 3];
+/// assert_eq!(versions_to_check(CompatibilityLevel::Backward, &versions), &[3]);
+/// assert_eq!(versions_to_check(CompatibilityLevel::FullTransitive, &versions), &[1, 2, 3]);
+/// assert!(versions_to_check::<i32>(CompatibilityLevel::Forward, &[]).is_empty());
+/// ```
+pub fn versions_to_check<T>(level: CompatibilityLevel, existing: &[T]) -> &[T] {
+    match (level.is_transitive(), existing.split_last()) {
+        (_, None) => &[],
+        (true, Some(_)) => existing,
+        (false, Some((latest, _older))) => std::slice::from_ref(latest),
+    }
 }
 
 /// Lists why `reader` cannot read data written with `writer`, whatever their format.

@@ -11,8 +11,8 @@
 
 use streamhouse_schema_core::compat::protobuf::renumbered_fields;
 use streamhouse_schema_core::compat::{
-    can_read, parse_existing, parse_schema, CompatError, CompatibilityLevel, Incompatibility,
-    ParsedSchema,
+    can_read, parse_existing, parse_schema, versions_to_check, CompatError, CompatibilityLevel,
+    Incompatibility, ParsedSchema,
 };
 use streamhouse_schema_core::SchemaFormat;
 
@@ -51,13 +51,14 @@ pub fn verdict(
 ) -> Result<Vec<Finding>, CompatError> {
     let candidate = parse_schema(format, current)?;
     let parsed = parse_existing(format, pinned)?;
-    let first = match level {
-        CompatibilityLevel::None => parsed.len(),
-        _ if level.is_transitive() => 0,
-        _ => parsed.len().saturating_sub(1),
+    // NONE checks nothing; otherwise the versions the registry would check.
+    let to_check = match level {
+        CompatibilityLevel::None => &[],
+        _ => versions_to_check(level, &parsed),
     };
+    let first = parsed.len() - to_check.len();
     let mut findings = Vec::new();
-    for (version, old) in parsed.iter().enumerate().skip(first) {
+    for (version, old) in (first..).zip(to_check) {
         if level.checks_backward() {
             findings.extend(
                 can_read(&candidate, old)

@@ -4,43 +4,37 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::Consumer;
+use crate::client::format::Protobuf;
+use crate::client::schema_ids::SchemaIds;
+use crate::client::settings::{ClientSettings, Connected, RegistrySetting, Side};
 use crate::codec::proto::{Message, ProtoValue};
 use crate::error::ClientError;
-use crate::producer::format::{Protobuf, TypeFormats};
-use crate::producer::schema_ids::SchemaIds;
-use crate::producer::RegistrySetting;
 use crate::registry::SchemaRegistryClient;
 use crate::schema::StreamSchema;
 use crate::transport::{StartOffset, Transport};
 
 /// Builds a [`Consumer`]; start with [`Consumer::builder`].
 pub struct ConsumerBuilder {
-    registry: RegistrySetting,
-    transport: Option<Arc<dyn Transport>>,
+    /// Registry, transport, Kafka settings and per-type formats (shared with the producer's
+    /// builder).
+    client: ClientSettings,
     topics: Vec<String>,
     start: StartOffset,
-    #[cfg(feature = "kafka")]
-    kafka: crate::transport::kafka::hook::KafkaHook,
-    formats: TypeFormats,
 }
 
 impl ConsumerBuilder {
     pub(crate) fn new() -> Self {
         ConsumerBuilder {
-            registry: RegistrySetting::None,
-            transport: None,
+            client: ClientSettings::new(RegistrySetting::None),
             topics: Vec::new(),
             start: StartOffset::Earliest,
-            #[cfg(feature = "kafka")]
-            kafka: Default::default(),
-            formats: TypeFormats::default(),
         }
     }
 
     /// Resolve writer schemas through the registry at `url` (`http://...` or `mock://name`).
     /// Without a registry, values are returned as sent.
     pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
-        self.registry = RegistrySetting::Url(url.into());
+        self.client.registry = RegistrySetting::Url(url.into());
         self
     }
 
@@ -51,14 +45,14 @@ impl ConsumerBuilder {
 
     /// Use an already-connected registry.
     pub(crate) fn with_schema_ids(mut self, registry: Arc<dyn SchemaIds>) -> Self {
-        self.registry = RegistrySetting::Ready(registry);
+        self.client.registry = RegistrySetting::Ready(registry);
         self
     }
 
     /// The transport to read from (required; share the producer's with
     /// `producer.transport().clone()`).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.client.transport = Some(transport);
         self
     }
 
@@ -86,7 +80,9 @@ impl ConsumerBuilder {
     /// [`ConsumedRecord`]: super::ConsumedRecord
     #[cfg(feature = "kafka")]
     pub fn kafka(mut self, bootstrap_servers: impl Into<String>) -> Self {
-        self.kafka.bootstrap_servers(bootstrap_servers.into());
+        self.client
+            .kafka
+            .bootstrap_servers(bootstrap_servers.into());
         self
     }
 
@@ -95,7 +91,7 @@ impl ConsumerBuilder {
     /// resumes. Needs [`kafka`](Self::kafka).
     #[cfg(feature = "kafka")]
     pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.kafka.group_id(group_id.into());
+        self.client.kafka.group_id(group_id.into());
         self
     }
 
@@ -104,7 +100,7 @@ impl ConsumerBuilder {
     /// `false`). Needs [`kafka`](Self::kafka).
     #[cfg(feature = "kafka")]
     pub fn auto_commit(mut self, enabled: bool) -> Self {
-        self.kafka.auto_commit(enabled);
+        self.client.kafka.auto_commit(enabled);
         self
     }
 
@@ -113,7 +109,7 @@ impl ConsumerBuilder {
     /// [`kafka`](Self::kafka).
     #[cfg(feature = "kafka")]
     pub fn kafka_config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.kafka.set(key.into(), value.into());
+        self.client.kafka.set(key.into(), value.into());
         self
     }
 
@@ -147,21 +143,19 @@ impl ConsumerBuilder {
     /// Only generic types need this: a non-generic type derived with Protobuf brings its
     /// own codec ([`StreamSchema`]), and Avro and JSON records need no registration.
     pub fn protobuf<T: StreamSchema + Message + ProtoValue + 'static>(mut self) -> Self {
-        self.formats.set::<T, Protobuf>();
+        self.client.formats.set::<T, Protobuf>();
         self
     }
 
     /// The consumer; fails without a transport or topics, or with an invalid registry URL
     /// or topic name.
     pub async fn build(self) -> Result<Consumer, ClientError> {
-        #[cfg(feature = "kafka")]
-        let kafka = self.kafka.build(
-            crate::transport::kafka::hook::Side::Consumer,
-            self.transport.is_some(),
-        )?;
-        #[cfg(not(feature = "kafka"))]
-        let kafka: Option<Arc<dyn Transport>> = None;
-        let transport = self.transport.or(kafka).ok_or_else(|| {
+        let Connected {
+            registry,
+            transport,
+            formats,
+        } = self.client.connect(Side::Consumer)?;
+        let transport = transport.ok_or_else(|| {
             ClientError::ConfigError(
                 "Consumer needs a transport. Call .transport(producer.transport().clone()) or .kafka(bootstrap_servers) on builder".to_string(),
             )
@@ -172,21 +166,18 @@ impl ConsumerBuilder {
                     .to_string(),
             ));
         }
-        let registry = self.registry.connect()?;
         let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
         let cursor = transport.subscribe(&topics, self.start)?;
-        Ok(Consumer::assemble(cursor, registry, self.formats))
+        Ok(Consumer::assemble(cursor, registry, formats))
     }
 }
 
 impl fmt::Debug for ConsumerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConsumerBuilder")
-            .field("registry", &self.registry)
-            .field("transport", &self.transport)
+            .field("client", &self.client)
             .field("topics", &self.topics)
             .field("start", &self.start)
-            .field("formats", &self.formats)
             .finish()
     }
 }

@@ -38,7 +38,6 @@
 //! ```
 
 mod builder;
-mod error;
 mod record;
 #[cfg(test)]
 mod tests;
@@ -50,16 +49,16 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+pub use crate::client::{InvalidRecord, RecordError};
 pub use builder::ConsumerBuilder;
-pub use error::{InvalidRecord, RecordError};
 pub use record::{ConsumedRecord, TypedRecord};
 
+use crate::client::format::{no_proto_codec, TypeFormats};
+use crate::client::schema_ids::{SchemaIds, SchemaKey};
 use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::AvroDecode;
 use crate::codec::json::JsonDecode;
 use crate::error::ClientError;
-use crate::producer::format::{no_proto_codec, TypeFormats};
-use crate::producer::schema_ids::{SchemaIds, SchemaKey};
 use crate::registry::Schema;
 use crate::schema::avro::rabin_fingerprint;
 use crate::schema::{SchemaFormat, StreamSchema};

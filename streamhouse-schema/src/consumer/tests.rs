@@ -8,7 +8,7 @@ use apache_avro::types::Value;
 use bytes::Bytes;
 
 use super::*;
-use crate::producer::test_support::{FakeRegistry, Ping};
+use crate::client::test_support::{FakeRegistry, Ping};
 use crate::producer::Producer;
 use crate::transport::{MemoryLog, Transport};
 use crate::wire::WireError;

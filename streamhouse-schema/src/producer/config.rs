@@ -3,9 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::format::{TypeFormat, TypeFormats};
-use super::schema_ids::SchemaIds;
 use super::{KeyEncoding, Producer, Settings, SubjectNameStrategy};
+use crate::client::format::TypeFormat;
+use crate::client::schema_ids::SchemaIds;
+use crate::client::settings::{ClientSettings, Connected, RegistrySetting, Side};
 use crate::error::ClientError;
 use crate::registry::SchemaRegistryClient;
 use crate::schema::{SchemaFormat, StreamSchema};
@@ -54,46 +55,16 @@ impl Default for ProducerConfig {
     }
 }
 
-/// Where a producer's or consumer's registry comes from.
-pub(crate) enum RegistrySetting {
-    None,
-    Url(String),
-    Ready(Arc<dyn SchemaIds>),
-}
-
-impl RegistrySetting {
-    /// The registry to use, connecting to a URL if one was given.
-    pub(crate) fn connect(self) -> Result<Option<Arc<dyn SchemaIds>>, ClientError> {
-        Ok(match self {
-            RegistrySetting::None => None,
-            RegistrySetting::Url(url) => Some(super::registry_glue::from_url(&url)?),
-            RegistrySetting::Ready(registry) => Some(registry),
-        })
-    }
-}
-
-impl fmt::Debug for RegistrySetting {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RegistrySetting::None => f.write_str("None"),
-            RegistrySetting::Url(url) => write!(f, "Url({url:?})"),
-            RegistrySetting::Ready(registry) => write!(f, "Ready({registry:?})"),
-        }
-    }
-}
-
 /// Builds a [`Producer`]; start with [`Producer::builder`].
 pub struct ProducerBuilder {
-    pub(crate) registry: RegistrySetting,
-    pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// Registry, transport, Kafka settings and per-type formats (shared with the consumer's
+    /// builder).
+    pub(crate) client: ClientSettings,
     pub(crate) strategy: SubjectNameStrategy,
     pub(crate) auto_register: bool,
     pub(crate) use_latest_version: bool,
     pub(crate) key_encoding: KeyEncoding,
-    #[cfg(feature = "kafka")]
-    pub(crate) kafka: crate::transport::kafka::hook::KafkaHook,
     pub(crate) default_format: SchemaFormat,
-    pub(crate) formats: TypeFormats,
     #[cfg(feature = "json-validation")]
     pub(crate) validate_json: bool,
 }
@@ -106,19 +77,15 @@ impl ProducerBuilder {
     /// A builder holding the settings of `config`.
     pub fn from_config(config: ProducerConfig) -> Self {
         ProducerBuilder {
-            registry: match config.schema_registry_url {
+            client: ClientSettings::new(match config.schema_registry_url {
                 Some(url) => RegistrySetting::Url(url),
                 None => RegistrySetting::None,
-            },
-            transport: None,
+            }),
             strategy: config.subject_name_strategy,
             auto_register: config.auto_register,
             use_latest_version: config.use_latest_version,
             key_encoding: config.key_encoding,
-            #[cfg(feature = "kafka")]
-            kafka: Default::default(),
             default_format: config.default_format,
-            formats: TypeFormats::default(),
             #[cfg(feature = "json-validation")]
             validate_json: false,
         }
@@ -127,7 +94,7 @@ impl ProducerBuilder {
     /// Use the schema registry at `url` (`http://host:8081`, or `mock://name` for the
     /// in-memory registry shared by every client of that name).
     pub fn schema_registry(mut self, url: impl Into<String>) -> Self {
-        self.registry = RegistrySetting::Url(url.into());
+        self.client.registry = RegistrySetting::Url(url.into());
         self
     }
 
@@ -139,13 +106,13 @@ impl ProducerBuilder {
 
     /// Use an already-connected registry (the registry client, or a test double).
     pub(crate) fn with_schema_ids(mut self, registry: Arc<dyn SchemaIds>) -> Self {
-        self.registry = RegistrySetting::Ready(registry);
+        self.client.registry = RegistrySetting::Ready(registry);
         self
     }
 
     /// Where records go (default: a new embedded [`MemoryLog`]).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.client.transport = Some(transport);
         self
     }
 
@@ -171,7 +138,9 @@ impl ProducerBuilder {
     /// ```
     #[cfg(feature = "kafka")]
     pub fn kafka(mut self, bootstrap_servers: impl Into<String>) -> Self {
-        self.kafka.bootstrap_servers(bootstrap_servers.into());
+        self.client
+            .kafka
+            .bootstrap_servers(bootstrap_servers.into());
         self
     }
 
@@ -180,7 +149,7 @@ impl ProducerBuilder {
     /// [`kafka`](Self::kafka); an unknown property fails `build()` with its name.
     #[cfg(feature = "kafka")]
     pub fn kafka_config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.kafka.set(key.into(), value.into());
+        self.client.kafka.set(key.into(), value.into());
         self
     }
 
@@ -253,7 +222,7 @@ impl ProducerBuilder {
     /// ```
     pub fn format_for<T: StreamSchema, F: TypeFormat<T>>(mut self, format: F) -> Self {
         let _ = format;
-        self.formats.set::<T, F>();
+        self.client.formats.set::<T, F>();
         self
     }
 
@@ -269,25 +238,19 @@ impl ProducerBuilder {
 
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
-        let registry = self.registry.connect()?;
-        #[cfg(feature = "kafka")]
-        let kafka = self.kafka.build(
-            crate::transport::kafka::hook::Side::Producer,
-            self.transport.is_some(),
-        )?;
-        #[cfg(not(feature = "kafka"))]
-        let kafka: Option<Arc<dyn Transport>> = None;
-        let transport = match (self.transport, kafka) {
-            (Some(transport), _) | (None, Some(transport)) => transport,
-            (None, None) => Arc::new(MemoryLog::new()),
-        };
+        let Connected {
+            registry,
+            transport,
+            formats,
+        } = self.client.connect(Side::Producer)?;
+        let transport = transport.unwrap_or_else(|| Arc::new(MemoryLog::new()));
         let settings = Settings {
             strategy: self.strategy,
             auto_register: self.auto_register,
             use_latest_version: self.use_latest_version,
             key_encoding: self.key_encoding,
             default_format: self.default_format,
-            formats: self.formats,
+            formats,
             #[cfg(feature = "json-validation")]
             validate_json: self.validate_json,
         };
@@ -298,14 +261,12 @@ impl ProducerBuilder {
 impl fmt::Debug for ProducerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProducerBuilder")
-            .field("registry", &self.registry)
-            .field("transport", &self.transport)
+            .field("client", &self.client)
             .field("subject_name_strategy", &self.strategy)
             .field("auto_register", &self.auto_register)
             .field("use_latest_version", &self.use_latest_version)
             .field("key_encoding", &self.key_encoding)
             .field("default_format", &self.default_format)
-            .field("formats", &self.formats)
             .finish()
     }
 }

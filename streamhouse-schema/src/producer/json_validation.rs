@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::schema_ids::SchemaKey;
+use crate::client::schema_ids::SchemaKey;
 use crate::error::{ClientError, JsonValidationError};
 use crate::schema::StreamSchema;
 

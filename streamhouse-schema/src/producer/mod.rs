@@ -15,17 +15,11 @@
 //! ```
 
 mod config;
-pub mod format;
 mod frame;
-mod id_memo;
 #[cfg(feature = "json-validation")]
 mod json_validation;
 mod key;
-mod registry_glue;
-pub(crate) mod schema_ids;
 mod subject;
-#[cfg(test)]
-pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 mod typed;
@@ -36,20 +30,19 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
 
-pub(crate) use config::RegistrySetting;
+pub use crate::client::format::{self, Avro, Json, Protobuf, TypeFormat};
 pub use config::{ProducerBuilder, ProducerConfig};
-pub use format::{Avro, Json, Protobuf, TypeFormat};
-pub(crate) use id_memo::IdMemo;
 pub use key::KeyEncoding;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
+use crate::client::format::TypeFormats;
+use crate::client::id_memo;
+use crate::client::schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
 use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
-use format::TypeFormats;
 use frame::frame_payload;
-use schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
 
 /// The exact error text for a schema send on a producer built without a registry.
 pub const REGISTRY_NOT_CONFIGURED: &str =
@@ -253,7 +246,7 @@ impl Producer {
         T: Topic + JsonEncode + 'static,
         T::Key: JsonEncode + 'static,
     {
-        let memo = Some(T::schemas().id_memo());
+        let memo = id_memo::memo_for(T::schemas().number());
         self.send_typed_record(T::TOPIC, value.key(), value, memo)
             .await
     }

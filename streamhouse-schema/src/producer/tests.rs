@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::test_support::{FakeRegistry, Ping};
 use super::*;
+use crate::client::test_support::{FakeRegistry, Ping};
 use crate::transport::{MemoryLog, TransportError, TransportRecord};
 
 const PING_AVRO_VALUE: &[u8] = &[0x04, b'a', b'l', 0x02];
@@ -375,7 +375,10 @@ async fn from_config_carries_every_setting() {
     assert!(builder.use_latest_version);
     assert_eq!(builder.key_encoding, KeyEncoding::Raw);
     assert_eq!(builder.default_format, SchemaFormat::Json);
-    assert!(matches!(builder.registry, config::RegistrySetting::None));
+    assert!(matches!(
+        builder.client.registry,
+        crate::client::settings::RegistrySetting::None
+    ));
     assert!(ProducerConfig::default().auto_register);
     assert_eq!(ProducerConfig::default().default_format, SchemaFormat::Avro);
 }

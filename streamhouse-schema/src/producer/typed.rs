@@ -8,12 +8,12 @@
 
 use bytes::Bytes;
 
-use super::format::{no_proto_codec, schema_text};
 use super::frame::build_frame;
-use super::id_memo::IdMemo;
 use super::key::{self, KeyEncoding};
-use super::schema_ids::{SchemaKey, TypedId};
 use super::Producer;
+use crate::client::format::{no_proto_codec, schema_text};
+use crate::client::id_memo::IdMemo;
+use crate::client::schema_ids::{SchemaKey, TypedId};
 use crate::codec::json::JsonEncode;
 use crate::codec::proto::ProtoCodec;
 use crate::error::ClientError;

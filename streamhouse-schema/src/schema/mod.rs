@@ -61,9 +61,9 @@ pub trait StreamSchema: AvroEncode + Sized {
     ///
     /// Typed sends (`Producer::send_typed`, `send_typed_to`, typed keys) write the type in
     /// the format chosen for it on the producer builder
-    /// ([`ProducerBuilder::format_for`](crate::producer::ProducerBuilder::format_for)), else
+    /// (`ProducerBuilder::format_for`), else
     /// in this one, else in the producer's
-    /// [`default_format`](crate::producer::ProducerBuilder::default_format).
+    /// `default_format`.
     ///
     /// ```
     /// use streamhouse_schema::{SchemaFormat, StreamSchema};

@@ -2,6 +2,7 @@
 
 use std::any::TypeId;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
@@ -9,7 +10,6 @@ use super::json::{to_json_schema, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::protobuf::{ProtoBuildError, ProtoSchema};
 use super::SchemaType;
-use crate::producer::IdMemo;
 
 /// Every schema view of one type.
 #[derive(Debug)]
@@ -23,9 +23,8 @@ pub struct Schemas {
     json: OnceLock<JsonViews>,
     /// Built on first use: most types are never sent as Protobuf.
     protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
-    /// The ids `send_typed` last used for this type (kept here because this is the one
-    /// static every type has).
-    id_memo: IdMemo,
+    /// This build's number: see [`Schemas::number`].
+    number: u32,
 }
 
 /// The JSON Schema views, built on first use (many types are never sent as JSON).
@@ -71,7 +70,7 @@ impl Schemas {
             avro_fingerprint,
             json: OnceLock::new(),
             protobuf: OnceLock::new(),
-            id_memo: IdMemo::new(),
+            number: next_number(),
         })
     }
 
@@ -112,9 +111,13 @@ impl Schemas {
         built
     }
 
-    /// The producer's memo of the ids `send_typed` uses for this type.
-    pub(crate) fn id_memo(&self) -> &IdMemo {
-        &self.id_memo
+    /// A number no other `Schemas` built in this process has, counted from 0: the cached
+    /// schemas of a type (its `StreamSchema::schemas()`) are built once, so this numbers the
+    /// types of a program densely, and layers above can keep per-type data in arrays indexed
+    /// by it instead of hash maps. (The producer keeps the schema ids `send_typed` last used
+    /// there.) After `u32::MAX` builds the number stays at `u32::MAX`.
+    pub fn number(&self) -> u32 {
+        self.number
     }
 
     /// The type model every view is emitted from.
@@ -185,6 +188,13 @@ impl Schemas {
             .get_or_init(|| ProtoSchema::build(&self.model))
             .as_ref()
     }
+}
+
+/// The next [`Schemas::number`].
+fn next_number() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+        .unwrap_or(u32::MAX)
 }
 
 /// The cached schemas of `T`, for types that cannot hold a `static` of their own (generic

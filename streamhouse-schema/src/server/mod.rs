@@ -133,7 +133,6 @@ pub use config::{
 pub use credentials::{BasicAuth, BearerToken, InvalidBasicAuth, InvalidBearerToken};
 pub use error::{ApiError, ServerError};
 pub use metrics::RequestCounter;
-pub use model::SchemaReference;
 pub use references::MAX_REFERENCE_DEPTH;
 pub use response::CONTENT_TYPE;
 pub use routes::router;

@@ -6,15 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::SchemaFormat;
 
-/// A reference from one schema to another registered schema (`references` in the API).
+/// A reference from one schema to another (`references` in the API) as the server reads and
+/// stores it: the version is any JSON integer here, so that one outside `-1` or
+/// 1..=2^31-1 is refused with Confluent's error rather than as a malformed body. (Clients
+/// use [`SchemaReference`](crate::registry::SchemaReference).)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchemaReference {
+pub(crate) struct ReferenceBody {
     /// The name the referring schema uses (a Protobuf import path, an Avro full name, a JSON `$ref`).
-    pub name: String,
+    pub(crate) name: String,
     /// The subject the referenced schema is registered under.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The referenced version of that subject.
-    pub version: i64,
+    pub(crate) version: i64,
 }
 
 /// The body of `POST /subjects/{s}/versions`, `POST /subjects/{s}` and the compatibility checks.
@@ -25,7 +28,7 @@ pub(crate) struct SchemaRequest {
     #[serde(default)]
     pub(crate) schema_type: Option<String>,
     #[serde(default)]
-    pub(crate) references: Option<Vec<SchemaReference>>,
+    pub(crate) references: Option<Vec<ReferenceBody>>,
     /// The id to register under (IMPORT mode only); `-1` means none, as Confluent's clients
     /// send it; other values outside 1..=2^31-1 are refused (42207).
     #[serde(default)]
@@ -62,8 +65,8 @@ pub(crate) struct SchemaBody<'a> {
     pub(crate) schema: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) schema_type: Option<SchemaFormat>,
-    #[serde(skip_serializing_if = "<[SchemaReference]>::is_empty")]
-    pub(crate) references: &'a [SchemaReference],
+    #[serde(skip_serializing_if = "<[ReferenceBody]>::is_empty")]
+    pub(crate) references: &'a [ReferenceBody],
 }
 
 /// A subject version: `{"subject", "id", "version", "schema", "schemaType"?, "references"?}`.
@@ -182,7 +185,7 @@ mod tests {
         let proto = SchemaBody {
             schema: "syntax = \"proto3\";",
             schema_type: schema_type_field(SchemaFormat::Protobuf),
-            references: &[SchemaReference {
+            references: &[ReferenceBody {
                 name: "a.proto".into(),
                 subject: "a".into(),
                 version: 1,

@@ -8,7 +8,7 @@ use crate::compat::{parse_schema_with_references, ParsedSchema};
 use crate::schema::SchemaFormat;
 
 use super::error::ApiError;
-use super::model::SchemaReference;
+use super::model::ReferenceBody;
 use super::store::reads::Visibility;
 use super::store::{SchemaRecord, Store};
 use super::subject::validate_subject;
@@ -33,7 +33,7 @@ pub(crate) struct ReferencedSchemas {
     /// The direct references with `-1` (latest) replaced by the version it resolved to, as
     /// Confluent stores them: the stored reference then protects exactly that version from
     /// deletion and keeps meaning the same schema when the subject gets newer versions.
-    pub(crate) resolved: Vec<SchemaReference>,
+    pub(crate) resolved: Vec<ReferenceBody>,
 }
 
 /// Why the references could not be followed.
@@ -115,7 +115,7 @@ impl ReferencedSchemas {
     /// may be referenced (stored schemas keep resolving after a soft delete).
     pub(crate) async fn load(
         store: &Store,
-        references: &[SchemaReference],
+        references: &[ReferenceBody],
         visibility: Visibility,
     ) -> Result<ReferencedSchemas, ReferenceError> {
         if references.len() > MAX_REFERENCED_SCHEMAS {
@@ -126,7 +126,7 @@ impl ReferencedSchemas {
         let mut seen: HashSet<(String, i64)> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
         // (reference, how many links from the schema itself: 1 for a direct reference).
-        let mut pending: Vec<(SchemaReference, usize)> =
+        let mut pending: Vec<(ReferenceBody, usize)> =
             references.iter().rev().cloned().map(|r| (r, 1)).collect();
         while let Some((reference, depth)) = pending.pop() {
             if depth > MAX_REFERENCE_DEPTH {
@@ -164,7 +164,7 @@ impl ReferencedSchemas {
                 Err(error) => return Err(ReferenceError::Store(error)),
             };
             if depth == 1 {
-                resolved.push(SchemaReference {
+                resolved.push(ReferenceBody {
                     name: reference.name.clone(),
                     subject: reference.subject.clone(),
                     version: target.version,

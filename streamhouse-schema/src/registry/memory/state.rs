@@ -113,15 +113,6 @@ fn invalid_schema(operation: Operation, reason: impl std::fmt::Display) -> Regis
     )
 }
 
-fn is_transitive(level: CompatibilityLevel) -> bool {
-    matches!(
-        level,
-        CompatibilityLevel::BackwardTransitive
-            | CompatibilityLevel::ForwardTransitive
-            | CompatibilityLevel::FullTransitive
-    )
-}
-
 impl State {
     fn identity(&self, operation: Operation, schema: &Schema) -> Result<Identity, RegistryError> {
         if !schema.references.is_empty() {
@@ -327,11 +318,7 @@ impl State {
             return Ok(entry.id);
         }
         let level = self.level_of(subject);
-        let relevant = match (is_transitive(level), live.last()) {
-            (true, _) => live.as_slice(),
-            (false, Some(latest)) => std::slice::from_ref(latest),
-            (false, None) => &[],
-        };
+        let relevant = compat::versions_to_check(level, &live);
         let problems = self.incompatibilities(operation, level, schema, relevant)?;
         if !problems.is_empty() {
             // 409 as the error code too: what the embedded server (and Karapace, and

@@ -23,7 +23,7 @@ use crate::schema::SchemaFormat;
 
 use super::config::RegistryConfig;
 use super::error::{ApiError, ServerError};
-use super::model::SchemaReference;
+use super::model::ReferenceBody;
 
 /// How long a SQLite statement waits for a lock (another process writing the same file).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,7 +81,7 @@ pub(crate) struct SchemaRecord {
     pub(crate) id: i64,
     pub(crate) format: SchemaFormat,
     pub(crate) text: String,
-    pub(crate) references: Vec<SchemaReference>,
+    pub(crate) references: Vec<ReferenceBody>,
 }
 
 /// One version of a subject with its schema.
@@ -108,7 +108,7 @@ fn schema_from_row(
 ) -> Result<SchemaRecord, ApiError> {
     let format = SchemaFormat::from_str(&schema_type)
         .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
-    let references: Vec<SchemaReference> = serde_json::from_str(&references_json)
+    let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
         .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
     Ok(SchemaRecord {
         id,

@@ -1,7 +1,7 @@
 //! Read-only queries: subjects, versions, schemas by id, lookups.
 
 use super::super::error::ApiError;
-use super::super::model::SchemaReference;
+use super::super::model::ReferenceBody;
 use super::super::version::VersionSpec;
 use super::reference_guard::references_version;
 use super::{
@@ -185,7 +185,7 @@ impl Store {
         let mut ids = Vec::new();
         let mut newest: Option<i64> = None;
         for (id, references_json) in rows {
-            let references: Vec<SchemaReference> =
+            let references: Vec<ReferenceBody> =
                 serde_json::from_str(&references_json).map_err(|error| {
                     ApiError::internal(format!("stored references of schema {id}: {error}"))
                 })?;

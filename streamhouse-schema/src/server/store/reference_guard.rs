@@ -9,7 +9,7 @@
 //! (42206), or the delete committed first and the registration finds the version gone
 //! (42201).
 
-use super::super::model::SchemaReference;
+use super::super::model::ReferenceBody;
 
 /// The statement confirming a referenced version is live; PostgreSQL also locks the row.
 pub(super) fn live_version_sql(is_postgres: bool) -> &'static str {
@@ -27,7 +27,7 @@ pub(super) const SCHEMAS_WITH_REFERENCES_SQL: &str =
 /// Whether stored `references` name `subject` version `version`; a stored `-1` (written
 /// before `-1` was pinned at registration) names the subject's `newest` version.
 pub(crate) fn references_version(
-    references: &[SchemaReference],
+    references: &[ReferenceBody],
     subject: &str,
     version: i64,
     newest: i64,
@@ -74,7 +74,7 @@ macro_rules! ensure_unreferenced_in {
                 .fetch_all(&mut *$tx)
                 .await?;
         for (id, references_json) in rows {
-            let references: Vec<$crate::server::model::SchemaReference> =
+            let references: Vec<$crate::server::model::ReferenceBody> =
                 serde_json::from_str(&references_json).map_err(|error| {
                     ApiError::internal(format!("stored references of schema {id}: {error}"))
                 })?;
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn pinned_and_latest_references_name_their_version() {
-        let reference = |version| SchemaReference {
+        let reference = |version| ReferenceBody {
             name: "n".into(),
             subject: "money".into(),
             version,

@@ -9,7 +9,7 @@
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
-use super::super::model::SchemaReference;
+use super::super::model::ReferenceBody;
 use super::reference_guard::ensure_references_live;
 use super::{is_unique_violation, with_pool, BeginWrite, Pools, Store};
 
@@ -27,7 +27,7 @@ pub(crate) struct NewSchema {
     /// Equal for schemas that are the same (format, normalized text, references).
     pub(crate) fingerprint: String,
     /// The references (pinned versions), confirmed live inside the writing transaction.
-    pub(crate) references: Vec<SchemaReference>,
+    pub(crate) references: Vec<ReferenceBody>,
 }
 
 /// A live version the compatibility check must consider.
@@ -39,7 +39,7 @@ pub(crate) struct ExistingSchema {
     pub(crate) format: SchemaFormat,
     pub(crate) text: String,
     /// Its `references` (resolving them needs the store, so the caller does it up front).
-    pub(crate) references: Vec<SchemaReference>,
+    pub(crate) references: Vec<ReferenceBody>,
 }
 
 /// The outcome of a registration.
@@ -116,10 +116,8 @@ impl Store {
                     let format = schema_type
                         .parse::<SchemaFormat>()
                         .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
-                    let references: Vec<SchemaReference> = serde_json::from_str(&references_json)
-                        .map_err(|error| {
-                        Attempt::Database(sqlx::Error::Decode(Box::new(error)))
-                    })?;
+                    let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
+                        .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
                     Ok(ExistingSchema {
                         version,
                         id,

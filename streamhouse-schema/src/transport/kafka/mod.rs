@@ -47,7 +47,6 @@ mod convert;
 mod cursor;
 mod error;
 mod fetch;
-pub(crate) mod hook;
 mod kafka_transport;
 
 pub use admin::KafkaAdmin;

@@ -1,30 +1,24 @@
 //! What `Producer::builder().kafka(..)` and `Consumer::builder().kafka(..)` collect until
-//! `build()`, where it becomes a [`KafkaTransport`].
+//! `build()`, where it becomes a [`KafkaTransport`]. Producer settings go to the producer
+//! only and consumer settings to consumers only: librdkafka warns about the other side's.
 
 use std::sync::Arc;
 
-use super::KafkaTransport;
+use super::settings::Side;
 use crate::error::ClientError;
+use crate::transport::kafka::KafkaTransport;
 use crate::transport::Transport;
-
-/// Which client the settings are for: librdkafka warns about properties of the other side,
-/// so producer settings go to the producer only and consumer settings to consumers only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
-    Producer,
-    Consumer,
-}
 
 /// Kafka settings gathered by a producer or consumer builder.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct KafkaHook {
+pub(crate) struct KafkaSettings {
     bootstrap_servers: Option<String>,
     settings: Vec<(String, String)>,
     group_id: Option<String>,
     auto_commit: Option<bool>,
 }
 
-impl KafkaHook {
+impl KafkaSettings {
     pub(crate) fn bootstrap_servers(&mut self, servers: String) {
         self.bootstrap_servers = Some(servers);
     }
@@ -97,14 +91,14 @@ mod tests {
     #[test]
     fn nothing_set_means_no_kafka() {
         assert!(matches!(
-            KafkaHook::default().build(Side::Producer, false),
+            KafkaSettings::default().build(Side::Producer, false),
             Ok(None)
         ));
     }
 
     #[test]
     fn settings_without_servers_are_a_config_error() {
-        let mut hook = KafkaHook::default();
+        let mut hook = KafkaSettings::default();
         hook.set("acks".into(), "all".into());
         let Err(ClientError::ConfigError(message)) = hook.build(Side::Producer, false) else {
             panic!("expected a config error");
@@ -114,7 +108,7 @@ mod tests {
 
     #[test]
     fn kafka_next_to_an_explicit_transport_is_a_config_error() {
-        let mut hook = KafkaHook::default();
+        let mut hook = KafkaSettings::default();
         hook.bootstrap_servers("127.0.0.1:9092".into());
         let Err(ClientError::ConfigError(message)) = hook.build(Side::Consumer, true) else {
             panic!("expected a config error");
@@ -124,7 +118,7 @@ mod tests {
 
     #[test]
     fn an_invalid_setting_is_a_config_error_naming_it() {
-        let mut hook = KafkaHook::default();
+        let mut hook = KafkaSettings::default();
         hook.bootstrap_servers("127.0.0.1:9092".into());
         hook.set("no.such.property".into(), "1".into());
         let Err(ClientError::ConfigError(message)) = hook.build(Side::Producer, false) else {
@@ -135,7 +129,7 @@ mod tests {
 
     #[test]
     fn servers_and_settings_build_a_transport() {
-        let mut hook = KafkaHook::default();
+        let mut hook = KafkaSettings::default();
         hook.bootstrap_servers("127.0.0.1:9092".into());
         hook.set("linger.ms".into(), "5".into());
         hook.group_id("billing".into());

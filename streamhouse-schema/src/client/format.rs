@@ -3,10 +3,10 @@
 //! A typed send writes `T` in the first format that applies:
 //!
 //! 1. the one chosen on the builder with
-//!    [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for)`::<T>(Avro | Json | Protobuf)`;
+//!    `ProducerBuilder::format_for::<T>(Avro | Json | Protobuf)`;
 //! 2. the type's own, from `#[stream_schema(format = "avro" | "json" | "protobuf")]` on
 //!    its derive ([`StreamSchema::FORMAT`]);
-//! 3. the producer's [`default_format`](super::ProducerBuilder::default_format) (Avro
+//! 3. the producer's `ProducerBuilder::default_format` (Avro
 //!    unless set), except that a Protobuf default leaves keys in Avro (a string or number
 //!    key is no message) unless the key type itself says Protobuf.
 //!
@@ -16,7 +16,7 @@
 //! the type itself, so such a type needs no registration. A generic type's codec depends on
 //! its type arguments, so a generic type is sent or read as Protobuf only once registered
 //! with `format_for::<T>(Protobuf)` or
-//! [`ConsumerBuilder::protobuf`](crate::consumer::ConsumerBuilder::protobuf)`::<T>()`,
+//! `ConsumerBuilder::protobuf::<T>()`,
 //! where the compiler checks the codec exists.
 
 use std::any::Any;
@@ -30,17 +30,17 @@ use crate::codec::json::JsonEncode;
 use crate::codec::proto::{Message, ProtoCodec, ProtoValue};
 use crate::schema::{SchemaFormat, StreamSchema};
 
-/// Chooses Avro for a type in [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for).
+/// Chooses Avro for a type in `ProducerBuilder::format_for`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Avro;
 
 /// Chooses JSON (JSON Schema) for a type in
-/// [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for).
+/// `ProducerBuilder::format_for`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Json;
 
 /// Chooses Protobuf for a type in
-/// [`ProducerBuilder::format_for`](super::ProducerBuilder::format_for); the type must be
+/// `ProducerBuilder::format_for`; the type must be
 /// derived with `#[stream_schema(protobuf)]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Protobuf;
@@ -165,7 +165,7 @@ pub(crate) fn no_proto_codec<T: StreamSchema>(role: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::producer::test_support::Ping;
+    use crate::client::test_support::Ping;
     use bytes::BytesMut;
 
     #[test]

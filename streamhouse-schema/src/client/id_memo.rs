@@ -1,14 +1,16 @@
 //! A lock-free, per-type memo of the ids `send_typed` uses.
 //!
 //! `send_typed::<T>` always sends to `T::TOPIC`, so for one producer the ids of `T`'s value
-//! and key schemas never change once resolved. Each type's [`Schemas`](crate::schema::Schemas)
-//! (one static per type) holds an [`IdMemo`]: one atomic word per role remembering the id
-//! (and format) the last producer to send the type used, tagged with that producer's
-//! [`ProducerTag`]. A send by the same producer reads its ids with one plain load each:
-//! no lock, no hashing, no atomic read-modify-write. Other producers (or `send_typed_to`,
-//! whose topic varies) use the shared id cache and, for `send_typed`, take the memo over.
+//! and key schemas never change once resolved. Every type has an [`IdMemo`] here, found by
+//! its [`Schemas::number`](crate::schema::Schemas::number) in a table of lazily allocated
+//! chunks: one atomic word per role remembering the id (and format) the last producer to
+//! send the type used, tagged with that producer's [`ProducerTag`]. A send by the same
+//! producer reads its ids with two plain loads (chunk, word): no lock, no hashing, no atomic
+//! read-modify-write. Other producers (or `send_typed_to`, whose topic varies) use the
+//! shared id cache and, for `send_typed`, take the memo over.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use super::schema_ids::TypedId;
 use crate::schema::SchemaFormat;
@@ -30,6 +32,24 @@ impl ProducerTag {
         // unique any more, so they are never used.
         ProducerTag((tag != 0 && tag < 1 << TAG_BITS).then_some(tag))
     }
+}
+
+/// Memos per chunk of type numbers.
+const CHUNK: usize = 256;
+/// Chunks in the table: types numbered past `CHUNK * CHUNKS` (a million) have no memo and
+/// use the shared cache.
+const CHUNKS: usize = 4096;
+
+/// The memos of every type, by type number.
+static MEMOS: [OnceLock<Box<[IdMemo; CHUNK]>>; CHUNKS] = [const { OnceLock::new() }; CHUNKS];
+
+/// The memo of the type whose schemas are number `number`.
+#[inline]
+pub(crate) fn memo_for(number: u32) -> Option<&'static IdMemo> {
+    let number = number as usize;
+    let chunk = MEMOS.get(number / CHUNK)?;
+    let memos = chunk.get_or_init(|| Box::new([const { IdMemo::new() }; CHUNK]));
+    Some(&memos[number % CHUNK])
 }
 
 /// The ids one producer last used for a type's value and key schemas in `send_typed`.
@@ -122,6 +142,24 @@ mod tests {
                 assert_eq!(memo.get(tag, true), Some(id(value, format)));
             }
         }
+    }
+
+    #[test]
+    fn each_type_number_has_its_own_memo() {
+        let tag = ProducerTag::unique();
+        let (Some(a), Some(b), Some(far)) = (memo_for(1), memo_for(2), memo_for(700_000)) else {
+            panic!("numbers below a million have memos");
+        };
+        a.set(tag, false, id(11, SchemaFormat::Avro));
+        b.set(tag, false, id(22, SchemaFormat::Json));
+        far.set(tag, false, id(33, SchemaFormat::Protobuf));
+        assert_eq!(a.get(tag, false), Some(id(11, SchemaFormat::Avro)));
+        assert_eq!(b.get(tag, false), Some(id(22, SchemaFormat::Json)));
+        assert_eq!(far.get(tag, false), Some(id(33, SchemaFormat::Protobuf)));
+        // The same number finds the same memo again.
+        assert!(memo_for(700_000).is_some_and(|m| std::ptr::eq(m, far)));
+        assert!(memo_for((CHUNK * CHUNKS) as u32).is_none());
+        assert!(memo_for(u32::MAX).is_none());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! What the producer needs from a schema registry, and the id caches in front of it.
+//! What the producer and consumer need from a schema registry, and the id caches in front of it.
 //!
 //! The producer asks the registry only on a cache miss; after the first send of a type (or
 //! schema) to a topic its id comes from here, so a registry outage does not affect sends
@@ -6,17 +6,15 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::ClientError;
 use crate::registry::Schema;
 use crate::schema::{SchemaFormat, Schemas, StreamSchema};
 
-/// A boxed future (registry calls happen on cache misses only, so boxing costs nothing that
-/// matters).
-pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+// Registry calls happen on cache misses only, so boxing their futures costs nothing that
+// matters.
+pub(crate) use crate::registry::BoxFuture;
 
 /// The latest version of a subject: its id and schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +23,7 @@ pub(crate) struct Latest {
     pub(crate) schema: Arc<Schema>,
 }
 
-/// The registry operations the producer uses.
+/// The registry operations the producer and consumer use.
 pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
     /// Registers `schema` under `subject` (idempotent) and returns its id.
     fn register<'a>(
