@@ -96,7 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             sent.partition, sent.offset
         );
     }
-    let client = SchemaRegistryClient::new(registry_url.as_str())?;
+    let client = SchemaRegistryClient::new(registry_url.clone());
     let latest = client.get_latest("customers-value").await?;
     println!(
         "writer schema: subject {} id {} version {}",

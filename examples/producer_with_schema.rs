@@ -6,6 +6,19 @@
 //! Run with `cargo run --example producer_with_schema` (no service needed), or against
 //! Kafka: `KAFKA_BOOTSTRAP_SERVERS=localhost:9092 cargo run --features kafka --example
 //! producer_with_schema`.
+//!
+//! The walk-through against a standing registry:
+//!
+//! ```sh
+//! cargo run -p streamhouse-schema --features server --bin streamhouse-registry -- --listen 127.0.0.1:8081 &
+//! SCHEMA_REGISTRY_URL=http://127.0.0.1:8081 cargo run --example producer_with_schema
+//! curl http://127.0.0.1:8081/schemas/subjects                        # ["orders-value"]
+//! curl http://127.0.0.1:8081/schemas/subjects/orders-value/versions  # [1]
+//! curl http://127.0.0.1:8081/schemas/subjects/orders-value/versions/1
+//! ```
+//!
+//! Keys are written raw (`ord-1001` is the bytes `ord-1001`, as Kafka's `StringSerializer`
+//! writes it), so only the value schema is registered.
 
 use chrono::{TimeZone, Utc};
 use std::time::Duration;
@@ -13,7 +26,7 @@ use std::time::Duration;
 use streamhouse_schema::consumer::{Consumer, ConsumerBuilder};
 use streamhouse_schema::producer::{Producer, ProducerBuilder};
 use streamhouse_schema::registry::SchemaRegistryClient;
-use streamhouse_schema::{StreamSchema, Topic};
+use streamhouse_schema::{SchemaFormat, StreamSchema, Topic};
 
 /// One line of an order.
 #[derive(StreamSchema, Debug, Clone, PartialEq)]
@@ -117,7 +130,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let sent = producer.send_typed(order).await?;
         println!("sent {} -> {sent:?}", order.id);
     }
-    let client = SchemaRegistryClient::new(registry_url.as_str())?;
+    // The lower-level API: an encoded payload and its schema text, with a raw key. Same
+    // subject, same schema: the id cached by the typed sends.
+    let mut payload = Vec::new();
+    orders[0].encode_value(&mut payload)?;
+    let sent = producer
+        .send_with_schema(
+            Order::TOPIC,
+            Some(b"order-123"),
+            &payload,
+            Order::avro_schema_json(),
+            SchemaFormat::Avro,
+            None,
+        )
+        .await?;
+    println!("sent order-123 (send_with_schema) -> {sent:?}");
+    let total = orders.len() + 1;
+    let client = SchemaRegistryClient::new(registry_url.clone());
     let latest = client
         .get_latest(&format!("{}-value", Order::TOPIC))
         .await?;
@@ -140,7 +169,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wait = Duration::from_millis(if kafka.is_some() { 15_000 } else { 200 });
     let mut first = true;
     let mut consumed = 0;
-    while consumed < orders.len() {
+    while consumed < total {
         let Some(rec) = consumer.poll_typed::<Order>(wait).await? else {
             break;
         };
@@ -155,15 +184,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("first frame ({} bytes): {}", frame.len(), hex(&frame));
             first = false;
         }
+        let key = rec.record.key.as_deref().map(String::from_utf8_lossy);
         println!(
-            "consumed p{} @{}: {:?}",
+            "consumed p{} @{} key {key:?}: {:?}",
             rec.record.partition, rec.record.offset, rec.value
         );
     }
 
-    if let Some(server) = embedded {
-        println!("while it runs: curl {registry_url}/subjects");
-        server.shutdown().await?;
+    match embedded {
+        // The embedded registry ends with the program: say how to look at a standing one.
+        Some(server) => {
+            server.shutdown().await?;
+            println!(
+                "the registry above was embedded and is gone; to inspect one with curl, start a standing registry and point the example at it:\n  \
+                 cargo run -p streamhouse-schema --features server --bin streamhouse-registry -- --listen 127.0.0.1:8081 &\n  \
+                 SCHEMA_REGISTRY_URL=http://127.0.0.1:8081 cargo run --example producer_with_schema"
+            );
+        }
+        None => {
+            let base = registry_url.trim_end_matches('/');
+            println!("look at what was registered:");
+            println!("  curl {base}/schemas/subjects");
+            println!(
+                "  curl {base}/schemas/subjects/{}-value/versions",
+                Order::TOPIC
+            );
+            println!(
+                "  curl {base}/schemas/subjects/{}-value/versions/1",
+                Order::TOPIC
+            );
+        }
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ pub enum ClientError {
     /// The schema registry refused a request or could not be reached. Displays as the
     /// registry error itself, e.g. `Schema registration failed with status 409: ...`.
     #[error(transparent)]
-    SchemaRegistryError(#[from] RegistryError),
+    SchemaRegistryError(RegistryError),
     /// The transport (embedded log or Kafka) refused or failed the operation.
     #[error("transport error: {0}")]
     Transport(#[from] crate::transport::TransportError),
@@ -51,6 +51,18 @@ pub struct JsonValidationError {
     pub type_name: String,
     /// Each failed check, with the JSON Pointer of the value it failed at.
     pub errors: Vec<String>,
+}
+
+impl From<RegistryError> for ClientError {
+    /// Registry errors stay [`ClientError::SchemaRegistryError`], except that a client made
+    /// from invalid settings reports them as [`ClientError::ConfigError`] on every call, as
+    /// `try_new` would have when it was made.
+    fn from(error: RegistryError) -> Self {
+        match error {
+            RegistryError::InvalidConfig { message, .. } => ClientError::ConfigError(message),
+            error => ClientError::SchemaRegistryError(error),
+        }
+    }
 }
 
 impl ClientError {

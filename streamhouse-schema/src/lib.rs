@@ -38,7 +38,7 @@
 //!
 //! # async fn demo() -> Result<(), ClientError> {
 //! let producer: Producer = Producer::builder().build().await?; // embedded registry and log
-//! let client = SchemaRegistryClient::new("mock://docs")?;
+//! let client = SchemaRegistryClient::try_new("mock://docs")?;
 //! let consumer: Consumer = Consumer::builder().schema_registry_client(client).build().await?;
 //! # let _ = (producer, consumer, SchemaFormat::Avro);
 //! # Ok(()) }

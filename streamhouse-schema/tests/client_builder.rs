@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::registry::SchemaRegistryClient;
+use streamhouse_schema::registry::{Schema, SchemaRegistryClient};
+use streamhouse_schema::SchemaFormat;
 
 /// A throwaway self-signed CA (generated with openssl for this test; no private key kept).
 const TEST_CA_PEM: &str = "-----BEGIN CERTIFICATE-----
@@ -45,19 +46,56 @@ fn accepts_urls_lists_prefixes_and_mock_scopes() {
         "mock://unit",
         "mock://",
     ] {
-        assert!(SchemaRegistryClient::new(url).is_ok(), "{url}");
+        assert!(SchemaRegistryClient::try_new(url).is_ok(), "{url}");
     }
 }
 
 #[test]
 fn rejects_missing_and_unusable_urls() {
     assert!(config_error(SchemaRegistryClient::builder().build()).contains("no URL"));
-    assert!(config_error(SchemaRegistryClient::new("")).contains("no URL"));
-    assert!(config_error(SchemaRegistryClient::new("mock://a,http://b:8081")).contains("mock://"));
-    assert!(config_error(SchemaRegistryClient::new("ftp://host")).contains("scheme"));
-    assert!(config_error(SchemaRegistryClient::new("http://host:8081?x=1")).contains("query"));
-    assert!(config_error(SchemaRegistryClient::new("localhost:8081"))
-        .contains("invalid schema registry URL"));
+    assert!(config_error(SchemaRegistryClient::try_new("")).contains("no URL"));
+    assert!(
+        config_error(SchemaRegistryClient::try_new("mock://a,http://b:8081")).contains("mock://")
+    );
+    assert!(config_error(SchemaRegistryClient::try_new("ftp://host")).contains("scheme"));
+    assert!(config_error(SchemaRegistryClient::try_new("http://host:8081?x=1")).contains("query"));
+    assert!(
+        config_error(SchemaRegistryClient::try_new("localhost:8081"))
+            .contains("invalid schema registry URL")
+    );
+}
+
+/// The original design's `SchemaRegistryClient::new(base_url: String) -> Self`: an invalid URL
+/// makes a client anyway, and every call reports the `ConfigError` that `try_new` gives at once.
+#[tokio::test]
+async fn new_never_fails_and_its_calls_report_an_invalid_url() {
+    let expected = config_error(SchemaRegistryClient::try_new("localhost:8081"));
+    let client = SchemaRegistryClient::new("localhost:8081".to_string());
+    let register = client
+        .register_schema("orders-value", "\"string\"", SchemaFormat::Avro)
+        .await;
+    assert!(
+        matches!(&register, Err(ClientError::ConfigError(m)) if *m == expected),
+        "{register:?}"
+    );
+    let by_id = client.get_schema_by_id(1).await;
+    assert!(
+        matches!(&by_id, Err(ClientError::ConfigError(m)) if *m == expected),
+        "{by_id:?}"
+    );
+    let check = client
+        .test_compatibility("orders-value", &Schema::avro("\"string\""), "latest")
+        .await;
+    assert!(
+        matches!(&check, Err(ClientError::ConfigError(m)) if *m == expected),
+        "{check:?}"
+    );
+    // A valid URL gives a working client through `new` too.
+    let client = SchemaRegistryClient::new(String::from("mock://client-builder-new"));
+    let id = client
+        .register_schema("orders-value", "\"string\"", SchemaFormat::Avro)
+        .await;
+    assert_eq!(id.ok(), Some(1));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use streamhouse_schema::SchemaFormat;
 /// A client on a fresh scope of its own (tests run in parallel in one process).
 fn mock(scope: &str) -> SchemaRegistryClient {
     MemoryRegistry::drop_scope(scope);
-    SchemaRegistryClient::new(format!("mock://{scope}")).unwrap()
+    SchemaRegistryClient::try_new(format!("mock://{scope}")).unwrap()
 }
 
 fn registry_error(error: ClientError) -> RegistryError {
@@ -86,7 +86,7 @@ async fn registration_is_idempotent_and_versions_count_per_subject() {
 #[tokio::test]
 async fn mock_scopes_are_shared_by_name_and_isolated_between_names() {
     let writer = mock("shared-scope");
-    let reader = SchemaRegistryClient::new("mock://shared-scope").unwrap();
+    let reader = SchemaRegistryClient::try_new("mock://shared-scope").unwrap();
     let other = mock("other-scope");
     let id = writer
         .register_schema("s", V1, SchemaFormat::Avro)
@@ -330,7 +330,7 @@ async fn soft_then_permanent_delete() {
     // Permanently deleted ids are gone; a new registration gets a new id.
     let fresh = mock("deletes-check");
     drop(fresh);
-    let reader = SchemaRegistryClient::new("mock://deletes").unwrap();
+    let reader = SchemaRegistryClient::try_new("mock://deletes").unwrap();
     assert_eq!(
         code(reader.get_schema_by_id(2).await.unwrap_err()),
         (Some(404), Some(40403))

@@ -389,7 +389,7 @@ async fn the_in_memory_registry_answers_like_the_server() {
     let server = server().await;
     let over_http = script(&client(&server.url())).await;
     MemoryRegistry::drop_scope("parity");
-    let in_memory = script(&SchemaRegistryClient::new("mock://parity").unwrap()).await;
+    let in_memory = script(&SchemaRegistryClient::try_new("mock://parity").unwrap()).await;
     assert_eq!(over_http, in_memory);
     let expected = [
         "register a: 1",

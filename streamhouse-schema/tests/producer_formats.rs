@@ -49,7 +49,7 @@ async fn records(log: &Arc<dyn Transport>, topic: &str) -> Vec<TransportRecord> 
 }
 
 async fn latest(registry: &str, subject: &str) -> (i32, SchemaFormat, String) {
-    let client = SchemaRegistryClient::new(registry).expect("mock URL");
+    let client = SchemaRegistryClient::try_new(registry).expect("mock URL");
     let latest = client.get_latest(subject).await.expect("registered");
     (latest.id, latest.schema.schema_type, latest.schema.schema)
 }
@@ -159,7 +159,7 @@ async fn protobuf_default_keeps_keys_avro_and_needs_each_type_codec() {
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
-    let client = SchemaRegistryClient::new(registry).expect("mock URL");
+    let client = SchemaRegistryClient::try_new(registry).expect("mock URL");
     let subjects = client.list_subjects().await.expect("subjects");
     assert!(
         !subjects.iter().any(|s| s.starts_with("refunds")),
@@ -216,7 +216,7 @@ async fn send_typed_to_uses_the_chosen_format_and_registers_once() {
             .await
             .expect("sent");
     }
-    let client = SchemaRegistryClient::new(registry).expect("mock URL");
+    let client = SchemaRegistryClient::try_new(registry).expect("mock URL");
     assert_eq!(
         client.list_versions("audit-value").await.expect("versions"),
         vec![1]

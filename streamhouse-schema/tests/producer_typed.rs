@@ -114,7 +114,7 @@ async fn producers_on_different_registries_never_share_ids() {
     // there, and 1 and 2 in the fresh registry "a". Sends alternate between the producers
     // (and between `send_typed` and `send_typed_to`), and every frame carries the ids of
     // its own producer's registry.
-    let b_client = match SchemaRegistryClient::new("mock://producer-typed-ids-b") {
+    let b_client = match SchemaRegistryClient::try_new("mock://producer-typed-ids-b") {
         Ok(client) => client,
         Err(error) => unreachable!("{error}"),
     };
@@ -175,7 +175,7 @@ async fn concurrent_first_sends_agree_on_one_id() {
     let stored = records(&log, "beats").await;
     assert!(stored.iter().all(|r| r.value[..5] == [0x00, 0, 0, 0, 1]));
     // One schema, one version: every first send ended up with the same registration.
-    let client = match SchemaRegistryClient::new("mock://producer-typed-concurrent") {
+    let client = match SchemaRegistryClient::try_new("mock://producer-typed-concurrent") {
         Ok(client) => client,
         Err(error) => unreachable!("{error}"),
     };

@@ -115,7 +115,7 @@ async fn stored(log: &Arc<dyn Transport>, sent: &SendResult) -> TransportRecord 
 }
 
 async fn latest(registry: &str, subject: &str) -> (i32, SchemaFormat, String) {
-    let client = SchemaRegistryClient::new(registry).expect("mock URL");
+    let client = SchemaRegistryClient::try_new(registry).expect("mock URL");
     let latest = client.get_latest(subject).await.expect("registered");
     (latest.id, latest.schema.schema_type, latest.schema.schema)
 }
@@ -390,7 +390,7 @@ async fn a_generic_protobuf_type_still_needs_its_builder_registration() {
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
-    let client = SchemaRegistryClient::new(registry).expect("mock URL");
+    let client = SchemaRegistryClient::try_new(registry).expect("mock URL");
     assert_eq!(
         client.list_subjects().await.expect("subjects"),
         Vec::<String>::new()

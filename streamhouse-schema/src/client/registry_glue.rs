@@ -14,7 +14,7 @@ use crate::schema::SchemaFormat;
 /// The registry client for `url` (`http(s)://...`, comma-separated failover URLs, or
 /// `mock://name`), as the producer and consumer use it.
 pub(crate) fn from_url(url: &str) -> Result<Arc<dyn SchemaIds>, ClientError> {
-    Ok(Arc::new(SchemaRegistryClient::new(url)?))
+    Ok(Arc::new(SchemaRegistryClient::try_new(url)?))
 }
 
 /// `Ok(None)` for a 404 answer, the value or the error otherwise.

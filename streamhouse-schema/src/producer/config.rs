@@ -36,7 +36,8 @@ pub struct ProducerConfig {
     /// Without auto-registration, take the subject's latest version (which must be the
     /// producer's schema) instead of looking the schema up (default `false`).
     pub use_latest_version: bool,
-    /// How typed sends write keys (default: framed with the key's own schema).
+    /// How typed sends write keys (default [`KeyEncoding::Auto`]: plain keys raw, as Kafka's
+    /// serializers write them; other key types framed with their own schema).
     pub key_encoding: KeyEncoding,
     /// The format of typed sends whose type has no format of its own (default Avro).
     pub default_format: SchemaFormat,
@@ -49,7 +50,7 @@ impl Default for ProducerConfig {
             subject_name_strategy: SubjectNameStrategy::TopicName,
             auto_register: true,
             use_latest_version: false,
-            key_encoding: KeyEncoding::Schema,
+            key_encoding: KeyEncoding::Auto,
             default_format: SchemaFormat::Avro,
         }
     }
@@ -175,7 +176,9 @@ impl ProducerBuilder {
         self
     }
 
-    /// How typed sends write keys (default [`KeyEncoding::Schema`]).
+    /// How typed sends write keys (default [`KeyEncoding::Auto`]: strings, bytes and
+    /// integers raw, as Kafka's `StringSerializer` & co. write them; other key types framed
+    /// under `{topic}-key`). [`KeyEncoding::Schema`] frames plain keys too.
     pub fn key_encoding(mut self, encoding: KeyEncoding) -> Self {
         self.key_encoding = encoding;
         self

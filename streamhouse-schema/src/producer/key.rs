@@ -11,15 +11,47 @@ use crate::schema::StreamSchema;
 /// How the producer writes the key of a typed send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KeyEncoding {
-    /// A Confluent frame with the key type's own schema, registered under the key subject
-    /// (`{topic}-key` by default), as Confluent's Avro key serializer writes it.
+    /// The default: plain keys (strings, string UUIDs, bytes, `int`, `long`) as
+    /// [`Raw`](Self::Raw), the way Kafka's `StringSerializer` (and its byte-array, integer
+    /// and long serializers) write them, so a Java client sending the same key picks the
+    /// same partition; any other key type (a record, an enum) as [`Schema`](Self::Schema),
+    /// since it has no plain form.
     #[default]
+    Auto,
+    /// A Confluent frame with the key type's own schema, registered under the key subject
+    /// (`{topic}-key` by default), as Confluent's Avro key serializer writes it. Opt in to
+    /// it for plain keys too when consumers read keys with a schema-registry deserializer.
     Schema,
     /// The key's plain bytes, as Kafka's own serializers write them: UTF-8 for strings
     /// (and string UUIDs), the bytes themselves for `bytes`, 4 or 8 big-endian bytes for
     /// `int` and `long` (Kafka's `IntegerSerializer` / `LongSerializer`). No schema is
     /// registered for the key. Other key types are a configuration error.
     Raw,
+}
+
+impl KeyEncoding {
+    /// What this setting means for keys of type `K`: [`Raw`](Self::Raw) or
+    /// [`Schema`](Self::Schema).
+    #[inline]
+    pub(crate) fn for_key<K: StreamSchema>(self) -> KeyEncoding {
+        match self {
+            KeyEncoding::Auto if is_plain::<K>() => KeyEncoding::Raw,
+            KeyEncoding::Auto => KeyEncoding::Schema,
+            chosen => chosen,
+        }
+    }
+}
+
+/// Whether `K` has a plain form Kafka's own serializers write.
+fn is_plain<K: StreamSchema>() -> bool {
+    matches!(
+        K::avro_schema(),
+        AvroSchema::Bytes
+            | AvroSchema::String
+            | AvroSchema::Uuid(UuidSchema::String)
+            | AvroSchema::Int
+            | AvroSchema::Long
+    )
 }
 
 /// The plain bytes of `key` for [`KeyEncoding::Raw`].
@@ -78,6 +110,22 @@ mod tests {
             raw_key(&vec![1_u8, 2, 3]).ok(),
             Some(Bytes::from_static(&[1, 2, 3]))
         );
+    }
+
+    #[test]
+    fn the_default_writes_plain_keys_raw_and_others_framed() {
+        assert_eq!(KeyEncoding::default(), KeyEncoding::Auto);
+        assert_eq!(KeyEncoding::Auto.for_key::<String>(), KeyEncoding::Raw);
+        assert_eq!(KeyEncoding::Auto.for_key::<Vec<u8>>(), KeyEncoding::Raw);
+        assert_eq!(KeyEncoding::Auto.for_key::<i64>(), KeyEncoding::Raw);
+        assert_eq!(KeyEncoding::Auto.for_key::<bool>(), KeyEncoding::Schema);
+        assert_eq!(
+            KeyEncoding::Auto.for_key::<crate::client::test_support::Ping>(),
+            KeyEncoding::Schema
+        );
+        // Explicit choices are kept whatever the type.
+        assert_eq!(KeyEncoding::Schema.for_key::<String>(), KeyEncoding::Schema);
+        assert_eq!(KeyEncoding::Raw.for_key::<bool>(), KeyEncoding::Raw);
     }
 
     #[test]

@@ -232,11 +232,14 @@ impl Producer {
     /// `prost::Message` and the message-index path of the type's message in the frame. The
     /// schema registered is the generated Avro schema, JSON Schema or `.proto` file.
     ///
-    /// The key is the type's key field, encoded with its own schema under the key subject
-    /// (`{topic}-key` by default) in the format chosen for the key type on the builder or
-    /// by the key type itself, else in the producer's default format, except Protobuf (a
-    /// string or number key is no message), for which keys are Avro. With
-    /// [`ProducerBuilder::key_encoding`]`(KeyEncoding::Raw)` keys are plain bytes instead.
+    /// The key is the type's key field. A plain key (a string, bytes, an `int` or `long`) is
+    /// written as Kafka's own serializers write it (UTF-8, the bytes, 4 or 8 big-endian
+    /// bytes), so Java clients partition it identically; another key type is framed with
+    /// its own schema under the key subject (`{topic}-key` by default). With
+    /// [`ProducerBuilder::key_encoding`]`(KeyEncoding::Schema)` every key is framed, in the
+    /// format chosen for the key type on the builder or by the key type itself, else in the
+    /// producer's default format, except Protobuf (a string or number key is no message),
+    /// for which keys are Avro.
     ///
     /// The first send of a type registers its generated schema (concurrent first sends
     /// share the registry's single request); later sends use the cached id and touch only

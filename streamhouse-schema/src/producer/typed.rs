@@ -70,9 +70,9 @@ impl Producer {
         let Some(value_id) = self.memo_or_cached_id::<T>(memo, topic, false) else {
             return Ok(None);
         };
-        let key_bytes = match (key, self.inner.settings.key_encoding) {
+        let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
-            (Some(key), KeyEncoding::Raw) => Some(key::raw_key(key)?),
+            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(key::raw_key(key)?),
             (Some(key), KeyEncoding::Schema) => {
                 let Some(key_id) = self.memo_or_cached_id::<K>(memo, topic, true) else {
                     return Ok(None);
@@ -101,9 +101,9 @@ impl Producer {
         // The value's codec is checked before anything (the key's schema included) is
         // registered.
         self.encoding::<T>(self.format_of::<T>(false))?;
-        let key_bytes = match (key, self.inner.settings.key_encoding) {
+        let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
-            (Some(key), KeyEncoding::Raw) => Some(key::raw_key(key)?),
+            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(key::raw_key(key)?),
             (Some(key), KeyEncoding::Schema) => {
                 let id = self.typed_id::<K>(topic, true).await?;
                 Some(self.typed_frame(id, key)?)

@@ -10,7 +10,10 @@ use tokio::time::Instant;
 use super::backend::RegistryBackend;
 use super::cache::{Flight, SingleFlightCache};
 use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
-use super::{CompatibilityCheck, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version};
+use super::invalid::InvalidBackend;
+use super::{
+    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version,
+};
 use crate::compat::CompatibilityLevel;
 use crate::error::ClientError;
 use crate::schema::SchemaFormat;
@@ -26,7 +29,7 @@ use crate::schema::SchemaFormat;
 /// use streamhouse_schema::registry::{SchemaRegistryClient, Version};
 /// use streamhouse_schema::SchemaFormat;
 ///
-/// let client = SchemaRegistryClient::new("mock://client-doc")?;
+/// let client = SchemaRegistryClient::try_new("mock://client-doc")?;
 /// let schema = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
 /// let id = client.register_schema("orders-value", schema, SchemaFormat::Avro).await?;
 /// assert_eq!(client.get_schema_by_id(id).await?.schema, schema);
@@ -80,7 +83,43 @@ impl SchemaRegistryClient {
     /// A client with default settings for `base_url`: `http(s)://host[:port][/prefix]`,
     /// several such URLs separated by commas (tried in order), or `mock://name` for the
     /// in-memory registry shared by that name within the process.
-    pub fn new(base_url: impl Into<String>) -> Result<Self, ClientError> {
+    ///
+    /// As the original design declares it, this never fails: a `base_url` that is not
+    /// valid makes a client whose every call fails with the
+    /// [`ClientError::ConfigError`] that [`try_new`](Self::try_new) returns at once.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use streamhouse_schema::{ClientError, SchemaFormat, SchemaRegistryClient};
+    ///
+    /// let client = SchemaRegistryClient::new("localhost:8081".to_string());
+    /// let error = client.register_schema("orders-value", "\"string\"", SchemaFormat::Avro).await;
+    /// assert!(matches!(error, Err(ClientError::ConfigError(m)) if m.contains("http://localhost:8081")));
+    /// assert!(SchemaRegistryClient::try_new("localhost:8081").is_err());
+    /// # });
+    /// ```
+    pub fn new(base_url: impl Into<String>) -> Self {
+        let base_url = base_url.into();
+        match Self::try_new(base_url.as_str()) {
+            Ok(client) => client,
+            Err(error) => {
+                let message = match error {
+                    ClientError::ConfigError(message) => message,
+                    other => other.to_string(),
+                };
+                let options = ClientOptions {
+                    cache_capacity: NonZeroUsize::MIN,
+                    normalize: false,
+                    latest_ttl: None,
+                };
+                Self::from_parts(Arc::new(InvalidBackend::new(message)), options)
+            }
+        }
+    }
+
+    /// A client with default settings for `base_url` (as [`new`](Self::new)), or the
+    /// [`ClientError::ConfigError`] saying what is wrong with it.
+    pub fn try_new(base_url: impl Into<String>) -> Result<Self, ClientError> {
         Self::builder().url(base_url).build()
     }
 
@@ -210,12 +249,29 @@ impl SchemaRegistryClient {
     }
 
     /// Whether `schema` may follow `version` of `subject` under the subject's
-    /// compatibility level.
+    /// compatibility level. `version` is a [`Version`], a number, or text as the original
+    /// design writes it (`"latest"`, `"3"`; other text is a [`ClientError::ConfigError`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use streamhouse_schema::registry::{Schema, SchemaRegistryClient};
+    /// use streamhouse_schema::SchemaFormat;
+    ///
+    /// let client = SchemaRegistryClient::new("mock://test-compat-doc".to_string());
+    /// let v1 = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+    /// client.register_schema("r-value", v1, SchemaFormat::Avro).await?;
+    /// let v2 = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+    /// assert!(client.test_compatibility("r-value", &Schema::avro(v2), "latest").await?);
+    /// let v3 = r#"{"type":"record","name":"R","fields":[{"name":"b","type":"int"}]}"#;
+    /// assert!(!client.test_compatibility("r-value", &Schema::avro(v3), "1").await?);
+    /// # Ok::<(), streamhouse_schema::ClientError>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn test_compatibility(
         &self,
         subject: &str,
         schema: &Schema,
-        version: Version,
+        version: impl IntoVersion,
     ) -> Result<bool, ClientError> {
         Ok(self
             .check_compatibility(subject, schema, version)
@@ -228,8 +284,9 @@ impl SchemaRegistryClient {
         &self,
         subject: &str,
         schema: &Schema,
-        version: Version,
+        version: impl IntoVersion,
     ) -> Result<CompatibilityCheck, ClientError> {
+        let version = version.into_version().map_err(ClientError::ConfigError)?;
         Ok(self
             .inner
             .backend

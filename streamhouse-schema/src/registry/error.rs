@@ -164,6 +164,16 @@ pub enum RegistryError {
         /// Whether asking again may succeed (transport failure, 429 or 5xx).
         retriable: bool,
     },
+    /// The client was made with [`SchemaRegistryClient::new`](super::SchemaRegistryClient::new)
+    /// from settings that are not valid (a URL without a scheme, say): every call reports
+    /// why. Converts into [`ClientError::ConfigError`](crate::error::ClientError::ConfigError).
+    #[error("{operation} failed: the schema registry client is misconfigured: {message}")]
+    InvalidConfig {
+        /// What was attempted.
+        operation: Operation,
+        /// What is wrong with the settings (as `try_new` reports it).
+        message: String,
+    },
     /// The request failed in transit after connecting (reset, body read error...).
     #[error("{operation} failed: request to {url} failed: {source}")]
     Transport {
@@ -211,6 +221,7 @@ impl RegistryError {
             | RegistryError::InvalidJson { operation, .. }
             | RegistryError::RequestBody { operation, .. }
             | RegistryError::Token { operation, .. }
+            | RegistryError::InvalidConfig { operation, .. }
             | RegistryError::Transport { operation, .. } => *operation,
         }
     }
@@ -271,7 +282,9 @@ impl RegistryError {
             RegistryError::Status { status, .. } => {
                 matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
             }
-            RegistryError::InvalidJson { .. } | RegistryError::RequestBody { .. } => false,
+            RegistryError::InvalidJson { .. }
+            | RegistryError::RequestBody { .. }
+            | RegistryError::InvalidConfig { .. } => false,
             RegistryError::Token { retriable, .. } => *retriable,
             RegistryError::Connection { .. }
             | RegistryError::Timeout { .. }

@@ -21,6 +21,7 @@ mod client;
 mod drift;
 pub(crate) mod error;
 mod http;
+mod invalid;
 mod memory;
 mod types;
 
@@ -33,7 +34,9 @@ pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdi
 pub use error::{codes, Operation, RegistryError};
 pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub use memory::MemoryRegistry;
-pub use types::{CompatibilityCheck, RegisteredSchema, Schema, SchemaReference, Version};
+pub use types::{
+    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, Version,
+};
 
 pub use crate::compat::CompatibilityLevel;
 

@@ -116,6 +116,63 @@ impl From<i32> for Version {
     }
 }
 
+impl std::str::FromStr for Version {
+    type Err = String;
+
+    /// `latest` (any case) or a version number as the REST API writes it (`-1` is the
+    /// latest too); anything else is refused with the text it was given.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("latest") {
+            return Ok(Version::Latest);
+        }
+        match text.parse::<i32>() {
+            Ok(number) if number >= 1 || number == -1 => Ok(Version::from(number)),
+            _ => Err(format!(
+                "invalid version {text:?}: write \"latest\" or a version number from 1"
+            )),
+        }
+    }
+}
+
+/// What names a subject version in calls such as
+/// [`SchemaRegistryClient::test_compatibility`](super::SchemaRegistryClient::test_compatibility):
+/// a [`Version`], a number, or text (`"latest"`, `"3"`) as the original design writes it.
+pub trait IntoVersion {
+    /// The version, or why the text does not name one.
+    fn into_version(self) -> Result<Version, String>;
+}
+
+impl IntoVersion for Version {
+    fn into_version(self) -> Result<Version, String> {
+        Ok(self)
+    }
+}
+
+impl IntoVersion for i32 {
+    fn into_version(self) -> Result<Version, String> {
+        Ok(Version::from(self))
+    }
+}
+
+impl IntoVersion for &str {
+    fn into_version(self) -> Result<Version, String> {
+        self.parse()
+    }
+}
+
+impl IntoVersion for &String {
+    fn into_version(self) -> Result<Version, String> {
+        self.parse()
+    }
+}
+
+impl IntoVersion for String {
+    fn into_version(self) -> Result<Version, String> {
+        self.parse()
+    }
+}
+
 impl fmt::Display for Version {
     /// `latest` or the number, as used in registry URLs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -182,5 +239,21 @@ mod tests {
         assert_eq!(Version::Latest.to_string(), "latest");
         assert_eq!(Version::from(3).to_string(), "3");
         assert_eq!(Version::from(-1), Version::Latest);
+    }
+
+    #[test]
+    fn versions_parse_from_the_original_designs_text() {
+        assert_eq!("latest".into_version(), Ok(Version::Latest));
+        assert_eq!("LATEST".into_version(), Ok(Version::Latest));
+        assert_eq!("3".into_version(), Ok(Version::Number(3)));
+        assert_eq!(String::from("-1").into_version(), Ok(Version::Latest));
+        assert_eq!(7.into_version(), Ok(Version::Number(7)));
+        for bad in ["", "0", "-2", "first", "1.5", "99999999999"] {
+            let error = bad.into_version();
+            assert!(
+                matches!(&error, Err(m) if m.contains("write \"latest\" or a version number")),
+                "{bad}: {error:?}"
+            );
+        }
     }
 }

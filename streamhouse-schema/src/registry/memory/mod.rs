@@ -23,7 +23,7 @@ use crate::compat::CompatibilityLevel;
 /// # tokio_test_block_on(async {
 /// use streamhouse_schema::registry::{Schema, SchemaRegistryClient};
 ///
-/// let client = SchemaRegistryClient::new("mock://doc-example")?;
+/// let client = SchemaRegistryClient::try_new("mock://doc-example")?;
 /// let id = client.register("orders-value", &Schema::avro(r#""string""#)).await?;
 /// let other = client.register("audit-value", &Schema::avro(r#""string""#)).await?;
 /// assert_eq!(id, other); // same schema, same id, whatever the subject

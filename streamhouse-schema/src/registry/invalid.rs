@@ -1,0 +1,90 @@
+//! The backend of a client made by `SchemaRegistryClient::new` from settings that are not
+//! valid: every call fails with the reason, so that `new` can return the client itself as the
+//! original design declares it, and the first call reports what `try_new` would have.
+
+use super::backend::{BackendResult, RegistryBackend};
+use super::{CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, Version};
+use crate::compat::CompatibilityLevel;
+
+/// A backend that answers every call with [`RegistryError::InvalidConfig`].
+#[derive(Debug)]
+pub(crate) struct InvalidBackend {
+    message: String,
+}
+
+impl InvalidBackend {
+    pub(crate) fn new(message: String) -> Self {
+        InvalidBackend { message }
+    }
+
+    fn fail<'a, T: Send + 'a>(&self, operation: Operation) -> BackendResult<'a, T> {
+        let error = RegistryError::InvalidConfig {
+            operation,
+            message: self.message.clone(),
+        };
+        Box::pin(async move { Err(error) })
+    }
+}
+
+impl RegistryBackend for InvalidBackend {
+    fn register<'a>(&'a self, _: &'a str, _: &'a Schema, _: bool) -> BackendResult<'a, i32> {
+        self.fail(Operation::Register)
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a Schema,
+        _: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        self.fail(Operation::Lookup)
+    }
+
+    fn schema_by_id(&self, _: i32) -> BackendResult<'_, Schema> {
+        self.fail(Operation::GetSchemaById)
+    }
+
+    fn test_compatibility<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a Schema,
+        _: Version,
+    ) -> BackendResult<'a, CompatibilityCheck> {
+        self.fail(Operation::TestCompatibility)
+    }
+
+    fn get_version<'a>(&'a self, _: &'a str, _: Version) -> BackendResult<'a, RegisteredSchema> {
+        self.fail(Operation::GetVersion)
+    }
+
+    fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
+        self.fail(Operation::ListSubjects)
+    }
+
+    fn list_versions<'a>(&'a self, _: &'a str) -> BackendResult<'a, Vec<i32>> {
+        self.fail(Operation::ListVersions)
+    }
+
+    fn get_compatibility<'a>(
+        &'a self,
+        _: Option<&'a str>,
+    ) -> BackendResult<'a, CompatibilityLevel> {
+        self.fail(Operation::GetCompatibility)
+    }
+
+    fn set_compatibility<'a>(
+        &'a self,
+        _: Option<&'a str>,
+        _: CompatibilityLevel,
+    ) -> BackendResult<'a, CompatibilityLevel> {
+        self.fail(Operation::SetCompatibility)
+    }
+
+    fn delete_subject<'a>(&'a self, _: &'a str, _: bool) -> BackendResult<'a, Vec<i32>> {
+        self.fail(Operation::DeleteSubject)
+    }
+
+    fn delete_version<'a>(&'a self, _: &'a str, _: Version, _: bool) -> BackendResult<'a, i32> {
+        self.fail(Operation::DeleteVersion)
+    }
+}
