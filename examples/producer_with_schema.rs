@@ -62,7 +62,7 @@ pub struct Order {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A registry: the one in SCHEMA_REGISTRY_URL, or an embedded one (in-memory SQLite).
     let (registry_url, embedded) = match std::env::var("SCHEMA_REGISTRY_URL") {
         Ok(url) => (url, None),

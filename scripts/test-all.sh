@@ -46,6 +46,13 @@ log "clippy"
 cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 # ...and the code paths for users without the feature.
 cargo clippy -p streamhouse-schema -p streamhouse-suite --lib --examples -- -D warnings
+# The codec-only build (`default-features = false`): derive, schemas, codecs, no runtime stack.
+cargo clippy -p streamhouse-schema --no-default-features --lib -- -D warnings
+cargo clippy -p streamhouse-schema --no-default-features --features server --lib -- -D warnings
+if cargo tree -p streamhouse-schema --no-default-features -e normal | grep -E '^[^a-z]*(tokio|reqwest|hyper|h2) v'; then
+  echo "the codec-only build pulls in a runtime or HTTP stack (above)" >&2
+  exit 1
+fi
 
 log "tests"
 mkdir -p target

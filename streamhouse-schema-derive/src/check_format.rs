@@ -23,7 +23,7 @@ pub fn check_format(cx: &Ctxt, c: &Container) {
     if c.is_generic() {
         cx.syn_error(syn::Error::new(
             format.span,
-            format!("`{ty_name}`: `format = \"protobuf\"` cannot be the own format of a generic type: its Protobuf codec exists only for some type arguments. Choose Protobuf per instantiation on the builders instead: .format_for::<{ty_name}<..>, _>(Protobuf) on the producer, .protobuf::<{ty_name}<..>>() on the consumer"),
+            format!("`{ty_name}`: `format = \"protobuf\"` cannot be the own format of a generic type: its Protobuf codec exists only for some type arguments. Choose Protobuf per instantiation on the builders instead: .format_for::<{ty_name}<..>>(Protobuf) on the producer, .protobuf::<{ty_name}<..>>() on the consumer"),
         ));
     }
     if !is_message(c) {
@@ -170,6 +170,6 @@ mod tests {
             #[stream_schema(format = "protobuf")]
             struct Envelope<T> { #[stream_schema(tag = 1)] body: T }
         });
-        assert_eq!(e, ["`Envelope`: `format = \"protobuf\"` cannot be the own format of a generic type: its Protobuf codec exists only for some type arguments. Choose Protobuf per instantiation on the builders instead: .format_for::<Envelope<..>, _>(Protobuf) on the producer, .protobuf::<Envelope<..>>() on the consumer"]);
+        assert_eq!(e, ["`Envelope`: `format = \"protobuf\"` cannot be the own format of a generic type: its Protobuf codec exists only for some type arguments. Choose Protobuf per instantiation on the builders instead: .format_for::<Envelope<..>>(Protobuf) on the producer, .protobuf::<Envelope<..>>() on the consumer"]);
     }
 }

@@ -187,12 +187,12 @@ fn send_typed(c: &mut Criterion) {
         };
         let avro = build("mock://bench-avro").build().await.expect("producer");
         let json = build("mock://bench-json")
-            .format_for::<Order, _>(Json)
+            .format_for::<Order>(Json)
             .build()
             .await
             .expect("producer");
         let proto = build("mock://bench-proto")
-            .format_for::<Order, _>(Protobuf)
+            .format_for::<Order>(Protobuf)
             .build()
             .await
             .expect("producer");

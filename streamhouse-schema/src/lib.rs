@@ -37,27 +37,56 @@
 //! use streamhouse_schema::{ClientError, Consumer, Producer, SchemaFormat, SchemaRegistryClient};
 //!
 //! # async fn demo() -> Result<(), ClientError> {
-//! let producer: Producer = Producer::builder().build().await?; // embedded registry and log
+//! let producer: Producer = Producer::builder().schema_registry("mock://docs").build().await?; // in-process registry, embedded log
 //! let client = SchemaRegistryClient::try_new("mock://docs")?;
 //! let consumer: Consumer = Consumer::builder().schema_registry_client(client).build().await?;
 //! # let _ = (producer, consumer, SchemaFormat::Avro);
 //! # Ok(()) }
 //! ```
+//!
+//! ## What is public
+//!
+//! At the root: the derive ([`StreamSchema`]) and its traits ([`StreamSchema`], [`Topic`],
+//! [`SchemaType`], [`AvroEncode`]/[`AvroDecode`], [`JsonEncode`]/[`JsonDecode`]), the schema
+//! views ([`Schemas`], [`SchemaFormat`], [`JsonSchemaDraft`]), the clients ([`Producer`],
+//! [`ProducerBuilder`], [`ProducerConfig`], [`Consumer`], [`ConsumerBuilder`],
+//! [`SchemaRegistryClient`]) and their errors ([`ClientError`], [`RegistryError`],
+//! [`DecodeError`], [`EncodeError`], [`JsonDecodeError`], [`JsonEncodeError`]).
+//!
+//! Modules, from the bottom up (each uses only those above it in this list):
+//!
+//! - [`schema`]: the type model and the Avro / JSON Schema / Protobuf views built from it;
+//!   [`compat`]: the registry's compatibility rules for the three formats;
+//! - [`codec`]: the encoders and decoders the derive generates code against, and the
+//!   decoding limits; [`wire`]: the Confluent frame (magic byte, schema id, message indexes);
+//! - [`transport`]: where records go: the embedded log, and Apache Kafka (feature `kafka`);
+//! - [`registry`]: the schema registry client (HTTP or `mock://`), with caches;
+//! - [`producer`] and [`consumer`]: typed sends and reads, siblings on a shared client layer;
+//! - [`server`] (feature `server`): the Confluent-compatible registry server.
+//!
+//! Reference: [`type_mapping`] (how each Rust type appears in each format) and
+//! [`attributes`] (every `#[stream_schema(...)]` attribute).
 #![warn(missing_docs)]
 
 // Lets the derive's `::streamhouse_schema` paths resolve inside this crate's own tests.
 extern crate self as streamhouse_schema;
 
+#[cfg(feature = "client")]
 mod client;
 pub mod codec;
 pub use streamhouse_schema_core::compat;
+#[cfg(feature = "client")]
 pub mod consumer;
+#[cfg(feature = "client")]
 pub mod error;
+#[cfg(feature = "client")]
 pub mod producer;
+#[cfg(feature = "client")]
 pub mod registry;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "client")]
 pub mod transport;
 pub mod wire;
 
@@ -65,12 +94,27 @@ pub mod wire;
 // `use streamhouse_schema::{Producer, SchemaFormat};` compiles as written.
 pub use codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 pub use codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
+#[cfg(feature = "client")]
 pub use consumer::{Consumer, ConsumerBuilder};
+#[cfg(feature = "client")]
 pub use error::ClientError;
+#[cfg(feature = "client")]
 pub use producer::{Producer, ProducerBuilder, ProducerConfig};
+#[cfg(feature = "client")]
 pub use registry::{RegistryError, SchemaRegistryClient};
 pub use schema::{JsonSchemaDraft, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
 pub use streamhouse_schema_derive::StreamSchema;
+
+#[doc = include_str!("../docs/type-mapping.md")]
+pub mod type_mapping {}
+
+#[doc = include_str!("../docs/attributes.md")]
+pub mod attributes {}
+
+// Every Rust snippet of the README compiles (and runs) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeSnippets;
 
 /// Items the generated code refers to. Not part of the public API: paths here may
 /// change without notice.

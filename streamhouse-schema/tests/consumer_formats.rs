@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use streamhouse_schema::consumer::{Consumer, ConsumerBuilder, RecordError};
+use streamhouse_schema::consumer::{Consumer, ConsumerBuilder, KeyEncoding, RecordError};
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::{Producer, Protobuf};
 use streamhouse_schema::schema::SchemaFormat;
@@ -67,7 +67,9 @@ async fn producer(registry: &str, log: &Arc<dyn Transport>) -> Producer {
     Producer::builder()
         .schema_registry(registry)
         .transport(Arc::clone(log))
-        .format_for::<PaymentV2, _>(Protobuf)
+        .format_for::<PaymentV2>(Protobuf)
+        // Keys framed with their own schema (plain keys are raw by default).
+        .key_encoding(KeyEncoding::Schema)
         .build()
         .await
         .expect("producer")
@@ -99,6 +101,7 @@ async fn json_records_decode_into_the_reader_type_skipping_unknown_fields() {
         .schema_registry(registry)
         .transport(Arc::clone(&log))
         .default_format(SchemaFormat::Json)
+        .key_encoding(KeyEncoding::Schema)
         .build()
         .await
         .expect("producer");
@@ -108,7 +111,10 @@ async fn json_records_decode_into_the_reader_type_skipping_unknown_fields() {
             .await
             .expect("sent");
     }
-    let mut consumer = consumer(registry, &log, "pay-json", |b| b).await;
+    let mut consumer = consumer(registry, &log, "pay-json", |b| {
+        b.key_encoding(KeyEncoding::Schema)
+    })
+    .await;
     for p in &sent {
         let record = consumer.poll_typed::<Payment>(WAIT).await.expect("poll");
         let record = record.expect("a record");
@@ -144,7 +150,9 @@ async fn protobuf_records_decode_with_the_registered_codec_skipping_unknown_fiel
             .expect("sent");
     }
     let mut consumer = consumer(registry, &log, "pay-proto", |b| {
-        b.protobuf::<Payment>().protobuf::<PaymentV2>()
+        b.protobuf::<Payment>()
+            .protobuf::<PaymentV2>()
+            .key_encoding(KeyEncoding::Schema)
     })
     .await;
     for p in &sent {

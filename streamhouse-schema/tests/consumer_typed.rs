@@ -88,6 +88,14 @@ async fn typed_orders_come_back_equal_with_their_keys() {
             Some(typed.value.id.as_str()),
             "key is the id field"
         );
+        // Written raw by default, as Kafka's StringSerializer writes it, and partitioned as
+        // Java clients partition it: murmur2 of those bytes over the three partitions.
+        let raw = typed.record.key.as_deref().unwrap_or_default();
+        assert_eq!(raw, typed.value.id.as_bytes());
+        assert_eq!(
+            typed.record.partition,
+            streamhouse_schema::transport::partition_for_key(raw, 3).unwrap_or(-1)
+        );
         received.push(typed.value);
     }
     // Three partitions: order across partitions is not global, so compare as sets.

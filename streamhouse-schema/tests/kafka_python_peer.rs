@@ -257,7 +257,7 @@ async fn confluent_python_reads_our_frames_and_we_read_theirs_on_one_broker() {
             as_json: payment_json,
             id_of: |p: &Payment| p.id.as_str(),
             schema: Payment::json_schema_text(),
-            configure: |b| b.format_for::<Payment, _>(Json),
+            configure: |b| b.format_for::<Payment>(Json),
         },
     )
     .await;
@@ -271,7 +271,7 @@ async fn confluent_python_reads_our_frames_and_we_read_theirs_on_one_broker() {
             as_json: payment_json,
             id_of: |p: &Payment| p.id.as_str(),
             schema: Payment::proto_text(),
-            configure: |b| b.format_for::<Payment, _>(Protobuf),
+            configure: |b| b.format_for::<Payment>(Protobuf),
         },
     )
     .await;

@@ -240,7 +240,7 @@ where
     let producer = Producer::builder()
         .schema_registry(registry)
         .kafka(mock.bootstrap_servers())
-        .format_for::<Payment, _>(format)
+        .format_for::<Payment>(format)
         .build()
         .await
         .expect("producer");

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::{Avro, Json, Producer, ProducerBuilder, Protobuf};
+use streamhouse_schema::producer::{Avro, Json, KeyEncoding, Producer, ProducerBuilder, Protobuf};
 use streamhouse_schema::registry::SchemaRegistryClient;
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::{MemoryLog, Transport, TransportRecord};
@@ -38,6 +38,8 @@ fn payment() -> Payment {
 }
 
 async fn build(builder: ProducerBuilder, log: &Arc<dyn Transport>) -> Producer {
+    // These tests follow keys through every format: keys framed with their own schema.
+    let builder = builder.key_encoding(KeyEncoding::Schema);
     match builder.transport(Arc::clone(log)).build().await {
         Ok(producer) => producer,
         Err(error) => unreachable!("valid producer refused: {error}"),
@@ -98,7 +100,7 @@ async fn protobuf_per_type_registers_the_proto_file_and_frames_message_indexes()
     let producer = build(
         Producer::builder()
             .schema_registry(registry)
-            .format_for::<Payment, _>(Protobuf),
+            .format_for::<Payment>(Protobuf),
         &log,
     )
     .await;
@@ -141,7 +143,7 @@ async fn protobuf_default_keeps_keys_avro_and_needs_each_type_codec() {
         Producer::builder()
             .schema_registry(registry)
             .default_format(SchemaFormat::Protobuf)
-            .format_for::<Payment, _>(Protobuf),
+            .format_for::<Payment>(Protobuf),
         &log,
     )
     .await;
@@ -176,8 +178,8 @@ async fn a_per_type_format_overrides_the_default_for_keys_and_values() {
         Producer::builder()
             .schema_registry(registry)
             .default_format(SchemaFormat::Json)
-            .format_for::<Refund, _>(Avro)
-            .format_for::<String, _>(Avro),
+            .format_for::<Refund>(Avro)
+            .format_for::<String>(Avro),
         &log,
     )
     .await;
@@ -204,7 +206,7 @@ async fn send_typed_to_uses_the_chosen_format_and_registers_once() {
     let producer = build(
         Producer::builder()
             .schema_registry(registry)
-            .format_for::<Payment, _>(Json),
+            .format_for::<Payment>(Json),
         &log,
     )
     .await;

@@ -60,7 +60,7 @@ async fn producer(registry: &str, log: &Arc<dyn Transport>, validate: bool) -> P
         .schema_registry(registry)
         .transport(Arc::clone(log))
         .default_format(SchemaFormat::Json)
-        .format_for::<Reading, _>(Json)
+        .format_for::<Reading>(Json)
         .validate_json(validate)
         .build()
         .await

@@ -118,7 +118,7 @@ async fn confluent_python_deserializers_decode_our_frames_to_the_values_sent() {
         let builder = match format {
             SchemaFormat::Avro => builder,
             SchemaFormat::Json => builder.default_format(SchemaFormat::Json),
-            SchemaFormat::Protobuf => builder.format_for::<Order, _>(Protobuf),
+            SchemaFormat::Protobuf => builder.format_for::<Order>(Protobuf),
         };
         let producer = builder.build().await.expect("producer");
         for order in orders() {

@@ -111,6 +111,12 @@ pub(crate) struct TypeFormats {
 }
 
 impl TypeFormats {
+    /// Sets `T`'s format to `format`'s (the value only names its type).
+    pub(crate) fn set_from<T: StreamSchema, F: TypeFormat<T>>(&mut self, format: F) {
+        let _ = format;
+        self.set::<T, F>();
+    }
+
     pub(crate) fn set<T: StreamSchema, F: TypeFormat<T>>(&mut self) {
         self.by_type.insert(SchemaKey::of::<T>(), F::entry());
     }

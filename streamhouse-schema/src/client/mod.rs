@@ -5,6 +5,7 @@
 //!   of it; `registry_glue` connects it to the crate's [`SchemaRegistryClient`];
 //! - `settings`: the builder core (registry, transport, Kafka settings, formats) that the
 //!   producer's and the consumer's builders both hold;
+//! - `key`: how plain keys are written and read raw (as Kafka's serializers do);
 //! - `id_memo`: the per-type memo that makes `send_typed`'s id lookup a plain load;
 //! - `record_error`: why a consumed record could not be read ([`InvalidRecord`]).
 //!
@@ -17,6 +18,7 @@ pub mod format;
 pub(crate) mod id_memo;
 #[cfg(feature = "kafka")]
 pub(crate) mod kafka_settings;
+pub(crate) mod key;
 mod record_error;
 pub(crate) mod registry_glue;
 pub(crate) mod schema_ids;

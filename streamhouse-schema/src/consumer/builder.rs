@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::Consumer;
 use crate::client::format::Protobuf;
+use crate::client::key::KeyEncoding;
 use crate::client::schema_ids::SchemaIds;
 use crate::client::settings::{ClientSettings, Connected, RegistrySetting, Side};
 use crate::codec::proto::{Message, ProtoValue};
@@ -20,6 +21,7 @@ pub struct ConsumerBuilder {
     client: ClientSettings,
     topics: Vec<String>,
     start: StartOffset,
+    key_encoding: KeyEncoding,
 }
 
 impl ConsumerBuilder {
@@ -28,6 +30,7 @@ impl ConsumerBuilder {
             client: ClientSettings::new(RegistrySetting::None),
             topics: Vec::new(),
             start: StartOffset::Earliest,
+            key_encoding: KeyEncoding::default(),
         }
     }
 
@@ -136,6 +139,14 @@ impl ConsumerBuilder {
         self
     }
 
+    /// How [`Consumer::decode_key`] reads keys: the producer's
+    /// `ProducerBuilder::key_encoding` that wrote them
+    /// (default [`KeyEncoding::Auto`]: plain keys raw, others framed).
+    pub fn key_encoding(mut self, encoding: KeyEncoding) -> Self {
+        self.key_encoding = encoding;
+        self
+    }
+
     /// Lets [`Consumer::decode`]`::<T>` and [`Consumer::poll_typed`]`::<T>` read records
     /// whose writer schema is Protobuf, with `T`'s generated `prost::Message` (`T` derived
     /// with `#[stream_schema(protobuf)]`, checked here at compile time).
@@ -168,7 +179,12 @@ impl ConsumerBuilder {
         }
         let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
         let cursor = transport.subscribe(&topics, self.start)?;
-        Ok(Consumer::assemble(cursor, registry, formats))
+        Ok(Consumer::assemble(
+            cursor,
+            registry,
+            formats,
+            self.key_encoding,
+        ))
     }
 }
 
@@ -178,6 +194,7 @@ impl fmt::Debug for ConsumerBuilder {
             .field("client", &self.client)
             .field("topics", &self.topics)
             .field("start", &self.start)
+            .field("key_encoding", &self.key_encoding)
             .finish()
     }
 }

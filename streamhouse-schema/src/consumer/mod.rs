@@ -49,11 +49,13 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+pub use crate::client::key::KeyEncoding;
 pub use crate::client::{InvalidRecord, RecordError};
 pub use builder::ConsumerBuilder;
 pub use record::{ConsumedRecord, TypedRecord};
 
 use crate::client::format::{no_proto_codec, TypeFormats};
+use crate::client::key::decode_raw_key;
 use crate::client::schema_ids::{SchemaIds, SchemaKey};
 use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::AvroDecode;
@@ -79,6 +81,9 @@ pub struct Consumer {
     /// Protobuf codecs of the types registered with [`ConsumerBuilder::protobuf`] (types
     /// derived with Protobuf bring their own).
     formats: TypeFormats,
+    /// How [`decode_key`](Self::decode_key) reads keys (the producer's setting of the same
+    /// name says how they were written).
+    key_encoding: KeyEncoding,
 }
 
 /// How a writer schema is read as a type.
@@ -108,11 +113,13 @@ impl Consumer {
         cursor: Box<dyn TransportCursor>,
         registry: Option<Arc<dyn SchemaIds>>,
         formats: TypeFormats,
+        key_encoding: KeyEncoding,
     ) -> Self {
         Consumer {
             cursor,
             registry,
             formats,
+            key_encoding,
             schemas: HashMap::default(),
             parsed: RwLock::new(HashMap::default()),
             readers: RwLock::new(HashMap::default()),
@@ -276,9 +283,12 @@ impl Consumer {
             .map_err(|e| invalid(record, RecordError::Avro(e.to_string())))
     }
 
-    /// Decodes a record's framed key into `K` (a key sent by `send_typed`, framed with its
-    /// own schema id, in Avro, JSON or Protobuf). `Ok(None)` when the record has no key.
-    /// Avro keys are decoded only with their own schema (no resolution).
+    /// Decodes a record's key into `K`, as the producer's [`KeyEncoding`] wrote it: with the
+    /// default ([`KeyEncoding::Auto`]) a plain `K` (string, bytes, `int`, `long`) is read raw,
+    /// as Kafka's deserializers read it, and any other `K` from a frame with its own schema
+    /// id (Avro, JSON or Protobuf); [`ConsumerBuilder::key_encoding`] changes that.
+    /// `Ok(None)` when the record has no key. Avro keys are decoded only with their own
+    /// schema (no resolution).
     pub async fn decode_key<K: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &mut self,
         record: &ConsumedRecord,
@@ -286,6 +296,11 @@ impl Consumer {
         let Some(key) = &record.key else {
             return Ok(None);
         };
+        if self.key_encoding.for_key::<K>() != KeyEncoding::Schema {
+            return decode_raw_key::<K>(key)
+                .map(Some)
+                .map_err(|e| invalid(record, RecordError::Decode(e)));
+        }
         let frame = wire::parse_frame(key).map_err(|e| invalid(record, RecordError::Frame(e)))?;
         let SchemaId::Id(id) = frame.schema_id else {
             return Err(invalid(record, RecordError::GuidNotSupported));

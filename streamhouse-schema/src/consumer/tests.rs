@@ -89,7 +89,9 @@ async fn typed_round_trip_resolves_schema_and_decodes() {
         (record.topic.as_str(), record.partition, record.offset),
         ("pings", 0, 0)
     );
-    assert_eq!(record.schema_id, Some(2));
+    // The value's schema is the only one registered: the key is raw.
+    assert_eq!(record.schema_id, Some(1));
+    assert_eq!(record.key.as_deref(), Some(&b"al"[..]));
     assert_eq!(&record.value[..], PING_AVRO_VALUE);
     assert_eq!(
         record.schema.as_ref().map(|s| s.schema.as_str()),

@@ -214,7 +214,7 @@ impl ProducerBuilder {
     ///
     /// let producer = Producer::builder()
     ///     .schema_registry("mock://format-for-doc")
-    ///     .format_for::<Click, _>(Json)
+    ///     .format_for::<Click>(Json)
     ///     .build()
     ///     .await?;
     /// producer.send_typed(&Click { x: 7 }).await?;
@@ -223,9 +223,8 @@ impl ProducerBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// # }).unwrap();
     /// ```
-    pub fn format_for<T: StreamSchema, F: TypeFormat<T>>(mut self, format: F) -> Self {
-        let _ = format;
-        self.client.formats.set::<T, F>();
+    pub fn format_for<T: StreamSchema>(mut self, format: impl TypeFormat<T>) -> Self {
+        self.client.formats.set_from::<T, _>(format);
         self
     }
 

@@ -18,7 +18,6 @@ mod config;
 mod frame;
 #[cfg(feature = "json-validation")]
 mod json_validation;
-mod key;
 mod subject;
 #[cfg(test)]
 mod tests;
@@ -31,8 +30,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::Bytes;
 
 pub use crate::client::format::{self, Avro, Json, Protobuf, TypeFormat};
+pub use crate::client::key::KeyEncoding;
 pub use config::{ProducerBuilder, ProducerConfig};
-pub use key::KeyEncoding;
 pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::client::format::TypeFormats;

@@ -17,7 +17,13 @@ async fn producer_with(
     configure: impl FnOnce(ProducerBuilder) -> ProducerBuilder,
 ) -> Producer {
     let registry: Arc<dyn SchemaIds> = registry.clone();
-    let builder = configure(Producer::builder().with_schema_ids(registry));
+    // Keys framed with their own schema unless a test says otherwise (plain keys are raw
+    // by default; `the_default_writes_plain_keys_raw` covers that).
+    let builder = configure(
+        Producer::builder()
+            .with_schema_ids(registry)
+            .key_encoding(KeyEncoding::Schema),
+    );
     match builder.build().await {
         Ok(producer) => producer,
         Err(error) => unreachable!("valid producer refused: {error}"),
@@ -51,18 +57,37 @@ async fn typed_send_frames_key_and_value_with_their_own_ids() {
         Some(("pings", 0, 0))
     );
     let record = only_record(&producer, "pings").await;
-    // Key: schema "string" registered first (id 1) under pings-key; value: id 2.
+    // Value registered first (id 1) under pings-value; key: schema "string" (id 2) under
+    // pings-key.
     assert_eq!(
         record.key.as_deref(),
-        Some(&[0x00, 0, 0, 0, 1, 0x04, b'a', b'l'][..])
+        Some(&[0x00, 0, 0, 0, 2, 0x04, b'a', b'l'][..])
     );
-    let mut expected = vec![0x00, 0, 0, 0, 2];
+    let mut expected = vec![0x00, 0, 0, 0, 1];
     expected.extend_from_slice(PING_AVRO_VALUE);
     assert_eq!(&record.value[..], &expected[..]);
     assert_eq!(
         registry.subjects(),
         vec!["pings-key".to_string(), "pings-value".to_string()]
     );
+}
+
+#[tokio::test]
+async fn the_default_writes_plain_keys_raw() {
+    let registry = FakeRegistry::shared();
+    let producer = Producer::builder()
+        .with_schema_ids(registry.clone())
+        .build()
+        .await;
+    let Ok(producer) = producer else {
+        unreachable!("valid producer refused");
+    };
+    assert!(producer.send_typed(&ping()).await.is_ok());
+    let record = only_record(&producer, "pings").await;
+    // Kafka's StringSerializer bytes; only the value schema is registered.
+    assert_eq!(record.key.as_deref(), Some(&b"al"[..]));
+    assert_eq!(&record.value[..5], &[0x00, 0, 0, 0, 1]);
+    assert_eq!(registry.subjects(), vec!["pings-value".to_string()]);
 }
 
 #[tokio::test]

@@ -9,10 +9,10 @@
 use bytes::Bytes;
 
 use super::frame::build_frame;
-use super::key::{self, KeyEncoding};
 use super::Producer;
 use crate::client::format::{no_proto_codec, schema_text};
 use crate::client::id_memo::IdMemo;
+use crate::client::key::{self, KeyEncoding};
 use crate::client::schema_ids::{SchemaKey, TypedId};
 use crate::codec::json::JsonEncode;
 use crate::codec::proto::ProtoCodec;
@@ -91,7 +91,9 @@ impl Producer {
     }
 
     /// The first send of a type (or key type) to a topic: the ids missing from the cache
-    /// are registered (or looked up), key first, then the record is sent.
+    /// are registered (or looked up), the value's first (so a registry that cannot be
+    /// reached is reported for the `-value` subject the user knows), then the record is
+    /// sent.
     async fn send_first<T: Typed, K: Typed>(
         &self,
         topic: &str,
@@ -101,6 +103,7 @@ impl Producer {
         // The value's codec is checked before anything (the key's schema included) is
         // registered.
         self.encoding::<T>(self.format_of::<T>(false))?;
+        let id = self.typed_id::<T>(topic, false).await?;
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
             (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(key::raw_key(key)?),
@@ -109,7 +112,6 @@ impl Producer {
                 Some(self.typed_frame(id, key)?)
             }
         };
-        let id = self.typed_id::<T>(topic, false).await?;
         let frame = self.typed_frame(id, value)?;
         self.deliver(topic, None, key_bytes, frame).await
     }

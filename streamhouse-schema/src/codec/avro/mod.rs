@@ -12,6 +12,7 @@ mod error;
 mod logical;
 mod primitives;
 pub mod resolve;
+#[doc(hidden)]
 pub mod varint;
 
 use bytes::BufMut;
@@ -21,6 +22,7 @@ pub use logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
 
 /// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`, a non-null
 /// default on an `Option`); derived code calls these.
+#[doc(hidden)]
 pub mod with {
     pub use super::collections::adapters::*;
     pub use super::collections::option_null_last;

@@ -43,6 +43,7 @@ use crate::schema::SchemaType;
 
 /// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`); derived code
 /// calls these.
+#[doc(hidden)]
 pub mod with {
     pub use super::collections::adapters::*;
     pub use super::logical::with::*;

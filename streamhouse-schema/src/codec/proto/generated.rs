@@ -14,6 +14,8 @@ use super::{decode_message, DecodeError, Message, ProtoValue};
 /// by the producer and consumer builders for types registered there. Not part of the
 /// public API.
 #[doc(hidden)]
+// Only the producer and consumer (feature `client`) call the functions.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 pub struct ProtoCodec<T> {
     /// Writes the message's fields (no length prefix, no framing).
     pub(crate) encode: fn(&T, &mut BytesMut),

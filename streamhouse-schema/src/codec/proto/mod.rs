@@ -28,9 +28,10 @@ pub use prost::{DecodeError, EncodeError, Message};
 
 #[doc(hidden)]
 pub use generated::ProtoCodec;
-pub use oneof::{
-    any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap, ProtoOneof,
-};
+// Compile-time checks the derive's generated code calls; not part of the public API.
+pub use oneof::ProtoOneof;
+#[doc(hidden)]
+pub use oneof::{any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap};
 
 use prost::encoding::{decode_varint, encoded_len_varint};
 

@@ -1,10 +1,10 @@
-//! How `send_typed` writes record keys.
+//! How typed sends write record keys and typed reads read them back.
 
 use apache_avro::schema::UuidSchema;
 use apache_avro::Schema as AvroSchema;
 use bytes::Bytes;
 
-use crate::codec::avro::varint;
+use crate::codec::avro::{varint, AvroDecode, DecodeError};
 use crate::error::ClientError;
 use crate::schema::StreamSchema;
 
@@ -82,6 +82,40 @@ pub(crate) fn raw_key<K: StreamSchema>(key: &K) -> Result<Bytes, ClientError> {
     Ok(raw)
 }
 
+/// Reads a raw key (as [`raw_key`] writes it, or as Kafka's `StringSerializer`,
+/// `IntegerSerializer`, `LongSerializer` and byte-array serializer do) as `K`.
+pub(crate) fn decode_raw_key<K: StreamSchema + AvroDecode>(raw: &[u8]) -> Result<K, DecodeError> {
+    // The Avro binary of the same value, which `K`'s generated decoder reads.
+    let mut avro = Vec::with_capacity(raw.len() + 10);
+    match K::avro_schema() {
+        AvroSchema::Bytes => avro.extend_from_slice(raw),
+        AvroSchema::String | AvroSchema::Uuid(UuidSchema::String) => {
+            varint::write_bytes(&mut avro, raw)
+        }
+        AvroSchema::Int => {
+            let bytes: [u8; 4] = raw.try_into().map_err(|_| wrong_length(4, raw.len()))?;
+            varint::write_long(&mut avro, i64::from(i32::from_be_bytes(bytes)));
+        }
+        AvroSchema::Long => {
+            let bytes: [u8; 8] = raw.try_into().map_err(|_| wrong_length(8, raw.len()))?;
+            varint::write_long(&mut avro, i64::from_be_bytes(bytes));
+        }
+        other => {
+            return Err(DecodeError::InvalidValue(format!(
+            "a raw key cannot be read as {} (schema {other:?}): read it with KeyEncoding::Schema",
+            K::full_name()
+        )))
+        }
+    }
+    K::decode_value(&avro)
+}
+
+fn wrong_length(expected: usize, actual: usize) -> DecodeError {
+    DecodeError::InvalidValue(format!(
+        "a raw integer key is {expected} big-endian bytes, this one has {actual}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +160,24 @@ mod tests {
         // Explicit choices are kept whatever the type.
         assert_eq!(KeyEncoding::Schema.for_key::<String>(), KeyEncoding::Schema);
         assert_eq!(KeyEncoding::Raw.for_key::<bool>(), KeyEncoding::Raw);
+    }
+
+    #[test]
+    fn raw_keys_read_back_as_written() {
+        assert_eq!(
+            decode_raw_key::<String>(b"ord-1").ok(),
+            Some("ord-1".to_string())
+        );
+        assert_eq!(decode_raw_key::<i32>(&[0, 0, 1, 2]).ok(), Some(258));
+        assert_eq!(decode_raw_key::<i64>(&[0xff; 8]).ok(), Some(-1));
+        assert_eq!(
+            decode_raw_key::<Vec<u8>>(&[1, 2, 3]).ok(),
+            Some(vec![1, 2, 3])
+        );
+        // A 3-byte int, invalid UTF-8, a type with no raw form: typed errors.
+        assert!(decode_raw_key::<i32>(&[0, 0, 1]).is_err());
+        assert!(decode_raw_key::<String>(&[0xff, 0xfe]).is_err());
+        assert!(decode_raw_key::<bool>(&[1]).is_err());
     }
 
     #[test]
