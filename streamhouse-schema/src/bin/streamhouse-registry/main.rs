@@ -5,29 +5,41 @@
 //! streamhouse-registry --database postgres://user:pass@host/db --basic-auth user:secret
 //! streamhouse-registry --tls-cert cert.pem --tls-key key.pem --tls-client-ca clients.pem \
 //!     --bearer-token "$WRITER_TOKEN" --readonly-bearer-token "$READER_TOKEN"
+//! streamhouse-registry --config registry.toml
 //! ```
+
+mod config_file;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use streamhouse_schema::server::{
     spawn, BasicAuth, BearerToken, RegistryConfig, TlsConfig, DEFAULT_BODY_READ_TIMEOUT,
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CLIENT_CONNECTIONS,
 };
 use tracing_subscriber::EnvFilter;
 
-/// A Confluent-compatible schema registry backed by SQLite or PostgreSQL.
+/// A Confluent-compatible schema registry (the REST API of Confluent Schema Registry: subjects,
+/// versions, ids, compatibility, config, modes, references) on SQLite or PostgreSQL.
+///
+/// Settings come from flags, the environment variables named below, or a TOML file
+/// (`--config registry.toml`, keys are the flags' long names: `listen = "0.0.0.0:8081"`,
+/// `database = "postgres://..."`, `bearer-token = ["..."]`), in that order of precedence.
 ///
 /// When any of --basic-auth, --readonly-basic-auth, --bearer-token or --readonly-bearer-token
 /// is given, every request except /health must authenticate (401 / error code 40101
 /// otherwise); read-only credentials may GET, look schemas up and check compatibility, other
 /// writes get 403 / 40301. Secrets never appear in logs.
 #[derive(Debug, Parser)]
-#[command(name = "streamhouse-registry", version, about, long_about)]
+#[command(name = "streamhouse-registry", version)]
 struct Args {
+    /// Read settings from this TOML file (flags and environment variables take precedence).
+    #[arg(long, value_name = "FILE", env = "STREAMHOUSE_REGISTRY_CONFIG")]
+    config: Option<PathBuf>,
+
     /// Address to listen on (port 0 picks a free one).
     #[arg(
         long,
@@ -154,7 +166,21 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let command = Args::command();
+    let argv = match config_file::with_config_file(&command, std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let args = match command
+        .try_get_matches_from(argv)
+        .and_then(|matches| Args::from_arg_matches(&matches))
+    {
+        Ok(args) => args,
+        Err(error) => error.exit(),
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if args.log_json {
         tracing_subscriber::fmt()
