@@ -182,7 +182,42 @@ async fn transitive_checks_report_the_newest_failing_version(backend: Backend) {
     r.finish().await;
 }
 
+/// Avro names as Confluent's registry judges them (Avro Java's
+/// `SchemaCompatibility.schemaNameEquals`): a changed namespace alone is compatible, a rename
+/// is `NAME_MISMATCH` unless the reader's aliases name the writer's full name.
+async fn avro_names_match_unqualified_or_by_alias(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let v1 = r#"{"type":"record","name":"Order","namespace":"shop.v1","fields":[{"name":"id","type":"string"}]}"#;
+    r.register("orders-value", v1, None).await;
+    let path = "/compatibility/subjects/orders-value/versions/latest?verbose=true";
+    let moved = v1.replace("shop.v1", "shop.v2");
+    assert_eq!(
+        r.post(path, &json!({ "schema": moved })).await.ok(),
+        &json!({ "is_compatible": true })
+    );
+    let renamed = moved.replace("\"Order\"", "\"Purchase\"");
+    let messages = verbose_problems(&r, "orders-value", &json!({ "schema": renamed })).await;
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert_problem(
+        &messages[0],
+        "NAME_MISMATCH",
+        BACKWARD,
+        "/name",
+        "add the alias 'shop.v1.Order' to the reader record",
+    );
+    let aliased = renamed.replace(
+        "\"name\":\"Purchase\"",
+        "\"name\":\"Purchase\",\"aliases\":[\"shop.v1.Order\"]",
+    );
+    assert_eq!(
+        r.post(path, &json!({ "schema": aliased })).await.ok(),
+        &json!({ "is_compatible": true })
+    );
+    r.finish().await;
+}
+
 on_both_backends!(
+    avro_names_match_unqualified_or_by_alias,
     avro_messages_name_each_problem,
     json_and_protobuf_messages_name_each_problem,
     transitive_checks_report_the_newest_failing_version

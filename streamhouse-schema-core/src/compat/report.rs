@@ -12,7 +12,8 @@ use std::fmt;
 #[non_exhaustive]
 pub enum IncompatibilityKind {
     // ---- Avro (Java SchemaCompatibility) ----
-    /// Avro: a named type (record, enum, fixed) has another full name and no matching alias.
+    /// Avro: a named type (record, enum, fixed) has another unqualified name and no reader
+    /// alias names the writer's full name.
     NameMismatch,
     /// Avro: two `fixed` types have different sizes.
     FixedSizeMismatch,
@@ -24,6 +25,9 @@ pub enum IncompatibilityKind {
     TypeMismatch,
     /// Avro: a writer (branch) type matches no branch of the reader's union.
     MissingUnionBranch,
+    /// Avro: a reader field's name and aliases name more than one writer field (Java's
+    /// `lookupWriterField` throws, and Confluent reports the schema as incompatible).
+    ReaderFieldMatchesMultipleWriterFields,
 
     // ---- Protobuf (Confluent SchemaDiff) ----
     /// Protobuf: the file's package changed.
@@ -102,6 +106,7 @@ impl IncompatibilityKind {
             ReaderFieldMissingDefaultValue => "READER_FIELD_MISSING_DEFAULT_VALUE",
             TypeMismatch => "TYPE_MISMATCH",
             MissingUnionBranch => "MISSING_UNION_BRANCH",
+            ReaderFieldMatchesMultipleWriterFields => "READER_FIELD_MATCHES_MULTIPLE_WRITER_FIELDS",
             PackageChanged => "PACKAGE_CHANGED",
             MessageRemoved => "MESSAGE_REMOVED",
             FieldKindChanged => "FIELD_KIND_CHANGED",

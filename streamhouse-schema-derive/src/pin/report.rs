@@ -189,12 +189,12 @@ fn hint(kind: Kind, dir: Direction, removed: bool) -> &'static str {
              so a FORWARD change may only narrow along them; for any other type add a new field"
         }
         (Kind::NameMismatch, NewReadsOld) => {
-            "keep the old name and namespace, or record the old full name on the renamed type: \
-             #[stream_schema(alias = \"old.namespace.OldName\")] (the line above names it)"
+            "keep the old name (a new namespace alone is compatible), or record the old full name \
+             on the renamed type: #[stream_schema(alias = \"old.namespace.OldName\")] (the line above names it)"
         }
         (Kind::NameMismatch, OldReadsNew) => {
-            "readers on the pinned schema only know the old full name, and an alias on the new type cannot \
-             change that: keep the old name and namespace"
+            "readers on the pinned schema only know the old name, and an alias on the new type cannot \
+             change that: keep the old name (a new namespace alone is compatible)"
         }
         (Kind::MissingEnumSymbols, NewReadsOld) => {
             "keep the removed variant, or mark a fallback variant with #[stream_schema(default)] so readers \
