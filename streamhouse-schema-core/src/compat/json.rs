@@ -27,7 +27,10 @@
 //! `not`, `if`/`then`/`else`, `patternProperties` and `dependencies` are not compared.
 
 mod bounds;
+mod items;
+mod negation;
 mod node;
+pub mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
@@ -169,11 +172,17 @@ impl<'a> Checker<'a> {
         reader: &Map<String, Value>,
         writer: &Map<String, Value>,
     ) -> Vec<Incompatibility> {
+        let mut found = match self.compare_not(reader, writer) {
+            negation::NotVerdict::TypeChanged(problem) => return vec![problem],
+            negation::NotVerdict::CompareRest(problems) => problems,
+        };
         if alternatives(reader).is_some() || alternatives(writer).is_some() {
-            return self.compare_alternatives(reader, writer);
+            found.extend(self.compare_alternatives(reader, writer));
+            return found;
         }
         let writer_types = bounds::writer_types(writer);
-        let (mut found, disjoint) = bounds::types(reader, &writer_types);
+        let (type_problems, disjoint) = bounds::types(reader, &writer_types);
+        found.extend(type_problems);
         if disjoint {
             return found;
         }
@@ -273,6 +282,8 @@ impl<'a> Checker<'a> {
         };
         let mut base = schema.clone();
         base.remove(keyword);
+        // `not` next to the alternatives was judged once already (`compare_not`).
+        base.remove("not");
         let mut expanded = Vec::new();
         for (index, alt) in alts.iter().enumerate() {
             let mut merged = base.clone();

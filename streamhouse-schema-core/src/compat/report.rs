@@ -88,6 +88,29 @@ pub enum IncompatibilityKind {
     ObjectBoundTightened,
     /// JSON: a combined schema (`oneOf`/`anyOf`/`allOf`) lost or changed subschemas.
     CombinedSchemaNarrowed,
+    /// JSON: a `not` schema's excluded schema accepts less than before, so the new `not`
+    /// rejects values the old one accepted (Confluent's `NotSchemaDiff`).
+    NotTypeExtended,
+    /// JSON: a subschema appeared where there was none, e.g. `items` added to an array
+    /// schema that had no single `items` schema (Confluent's `SchemaDiff.compare` with no
+    /// original).
+    SchemaAdded,
+    /// JSON: a tuple position was added to an array whose writer schema allowed any items
+    /// after its tuple (open content model), and the new position does not accept anything.
+    ItemAddedToOpenContentModel,
+    /// JSON: a tuple position was added whose schema does not accept what the writer's
+    /// `additionalItems` (or 2020-12 `items`) schema allowed there.
+    ItemAddedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: a tuple position was removed and the reader forbids items past its tuple.
+    ItemRemovedFromClosedContentModel,
+    /// JSON: a tuple position was removed and the reader's `additionalItems` (or 2020-12
+    /// `items`) schema does not accept what the position allowed.
+    ItemRemovedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: `additionalItems` (or 2020-12 `items` after `prefixItems`) became `false`.
+    AdditionalItemsRemoved,
+    /// JSON: `additionalItems` (or 2020-12 `items` after `prefixItems`) became a schema where
+    /// any item was allowed.
+    AdditionalItemsNarrowed,
     /// JSON: a `$ref` could not be resolved within the document.
     UnresolvedReference,
     /// JSON: the schemas are too large or too self-referential to compare within the
@@ -137,6 +160,18 @@ impl IncompatibilityKind {
             ArrayBoundTightened => "ARRAY_BOUND_TIGHTENED",
             ObjectBoundTightened => "OBJECT_BOUND_TIGHTENED",
             CombinedSchemaNarrowed => "COMBINED_SCHEMA_NARROWED",
+            NotTypeExtended => "NOT_TYPE_EXTENDED",
+            SchemaAdded => "SCHEMA_ADDED",
+            ItemAddedToOpenContentModel => "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+            ItemAddedNotCoveredByPartiallyOpenContentModel => {
+                "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            ItemRemovedFromClosedContentModel => "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+            ItemRemovedNotCoveredByPartiallyOpenContentModel => {
+                "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            AdditionalItemsRemoved => "ADDITIONAL_ITEMS_REMOVED",
+            AdditionalItemsNarrowed => "ADDITIONAL_ITEMS_NARROWED",
             UnresolvedReference => "UNRESOLVED_REFERENCE",
             ComparisonLimitExceeded => "COMPARISON_LIMIT_EXCEEDED",
         }

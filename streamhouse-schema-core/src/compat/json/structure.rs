@@ -1,14 +1,11 @@
-//! Rules for what objects and arrays contain: properties under open, closed and partially
-//! open content models, `required`, and array items.
+//! Rules for what objects contain: properties under open, closed and partially open
+//! content models, and `required`. (Array items: `items.rs`.)
 
 use serde_json::{Map, Value};
 
 use super::node::accepts_anything;
 use super::{nested, Checker};
 use crate::compat::report::{Incompatibility, IncompatibilityKind};
-
-/// The schema of an absent keyword that would accept anything (`items`, ...).
-static ANY: Value = Value::Bool(true);
 
 /// What an object schema says about properties it does not list.
 enum ContentModel<'v> {
@@ -179,73 +176,5 @@ impl Checker<'_> {
                 nested("/additionalProperties", "additional properties", problems)
             }
         }
-    }
-
-    /// `items` in single-schema and tuple forms (`prefixItems`, or `items` arrays with
-    /// `additionalItems`), compared position by position.
-    pub(super) fn compare_items(
-        &mut self,
-        reader: &Map<String, Value>,
-        writer: &Map<String, Value>,
-    ) -> Vec<Incompatibility> {
-        let reader_items = Items::of(reader);
-        let writer_items = Items::of(writer);
-        let mut found = Vec::new();
-        let positions = reader_items.tuple.len().max(writer_items.tuple.len());
-        for index in 0..positions {
-            let problems = self.check(reader_items.at(index), writer_items.at(index));
-            let path = format!("/{}/{index}", reader_items.tuple_keyword);
-            found.extend(nested(&path, &format!("array item {index}"), problems));
-        }
-        let problems = self.check(reader_items.rest, writer_items.rest);
-        found.extend(nested(
-            &format!("/{}", reader_items.rest_keyword),
-            "array items",
-            problems,
-        ));
-        found
-    }
-}
-
-/// The item schemas of an array schema.
-struct Items<'v> {
-    /// Positional schemas (empty unless a tuple form is used).
-    tuple: &'v [Value],
-    /// The schema of items after the positional ones (or of all items).
-    rest: &'v Value,
-    tuple_keyword: &'static str,
-    rest_keyword: &'static str,
-}
-
-impl<'v> Items<'v> {
-    fn of(schema: &'v Map<String, Value>) -> Self {
-        // JSON Schema 2020-12: prefixItems + items.
-        if let Some(Value::Array(tuple)) = schema.get("prefixItems") {
-            return Items {
-                tuple,
-                rest: schema.get("items").unwrap_or(&ANY),
-                tuple_keyword: "prefixItems",
-                rest_keyword: "items",
-            };
-        }
-        match schema.get("items") {
-            // Drafts 4 to 2019-09: items array + additionalItems.
-            Some(Value::Array(tuple)) => Items {
-                tuple,
-                rest: schema.get("additionalItems").unwrap_or(&ANY),
-                tuple_keyword: "items",
-                rest_keyword: "additionalItems",
-            },
-            items => Items {
-                tuple: &[],
-                rest: items.unwrap_or(&ANY),
-                tuple_keyword: "items",
-                rest_keyword: "items",
-            },
-        }
-    }
-
-    fn at(&self, index: usize) -> &'v Value {
-        self.tuple.get(index).unwrap_or(self.rest)
     }
 }

@@ -401,11 +401,24 @@ fn array_items_are_compared() {
         TypeChanged,
         "/items/type",
     );
+    // Confluent's ArraySchemaDiff.compareItemSchemaObject: an `items` schema where the
+    // writer had none is SCHEMA_ADDED (incompatible), even one that accepts anything.
     assert_one(
         &json!({"type": "array", "items": {"type": "integer"}}),
         &json!({"type": "array"}),
-        TypeNarrowed,
-        "/items/type",
+        SchemaAdded,
+        "/items",
+    );
+    assert_one(
+        &json!({"type": "array", "items": true}),
+        &json!({"type": "array"}),
+        SchemaAdded,
+        "/items",
+    );
+    // ... and dropping it is SCHEMA_REMOVED (compatible).
+    assert_compatible(
+        &json!({"type": "array"}),
+        &json!({"type": "array", "items": {"type": "integer"}}),
     );
     assert_one(
         &json!({"type": "array", "maxItems": 3}),
@@ -435,13 +448,190 @@ fn tuple_items_are_compared_by_position() {
         TypeChanged,
         "/prefixItems/1/type",
     );
-    // Draft 4 tuple form with additionalItems.
+    // Draft 4 tuple form with additionalItems: ArraySchemaDiff.compareAdditionalItems.
     assert_one(
         &json!({"type": "array", "items": [{"type": "string"}], "additionalItems": false}),
         &json!({"type": "array", "items": [{"type": "string"}]}),
-        TypeNarrowed,
+        AdditionalItemsRemoved,
         "/additionalItems",
     );
+    assert_one(
+        &json!({"type": "array", "items": [{"type": "string"}],
+                "additionalItems": {"type": "string"}}),
+        &json!({"type": "array", "items": [{"type": "string"}]}),
+        AdditionalItemsNarrowed,
+        "/additionalItems",
+    );
+    assert_compatible(
+        &json!({"type": "array", "items": [{"type": "string"}]}),
+        &json!({"type": "array", "items": [{"type": "string"}], "additionalItems": false}),
+    );
+}
+
+/// Confluent's `ArraySchemaDiff` compares the single `items` schema (`getAllItemSchema`)
+/// and the tuple (`getItemSchemas`) apart, so an array whose `items` becomes a tuple is
+/// incompatible both ways:
+/// - BACKWARD (the tuple reads single-schema data): the single schema is `SCHEMA_REMOVED`
+///   (fine), each tuple position is added to the writer's open content model:
+///   `ITEM_ADDED_TO_OPEN_CONTENT_MODEL`;
+/// - FORWARD (the single schema reads tuple data): `SCHEMA_ADDED` at `items`, while the
+///   tuple positions are removed into the reader's open content model (fine).
+#[test]
+fn items_becoming_a_tuple_is_judged_as_confluent_does() {
+    let single = json!({"type": "array", "items": {"type": "string"}});
+    for tuple in [
+        json!({"type": "array", "items": [{"type": "string"}, {"type": "string"}]}),
+        json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}]}),
+    ] {
+        let keyword = if tuple.get("prefixItems").is_some() {
+            "prefixItems"
+        } else {
+            "items"
+        };
+        let found = can_read(&tuple, &single);
+        let kinds: Vec<(IncompatibilityKind, &str)> =
+            found.iter().map(|p| (p.kind, p.path.as_str())).collect();
+        let first = format!("/{keyword}/0");
+        let second = format!("/{keyword}/1");
+        assert_eq!(
+            kinds,
+            [
+                (ItemAddedToOpenContentModel, first.as_str()),
+                (ItemAddedToOpenContentModel, second.as_str())
+            ],
+            "{found:#?}"
+        );
+        assert_eq!(
+            found[0].message,
+            "array item 0 was added to the tuple, but the writer allowed any value at that \
+             position (open content model)"
+        );
+        assert_eq!(
+            ItemAddedToOpenContentModel.as_str(),
+            "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
+        );
+        let message = assert_one(&single, &tuple, SchemaAdded, "/items");
+        assert_eq!(
+            message,
+            "the reader gives every array item one schema where the writer had a tuple \
+             (items array or prefixItems)"
+        );
+        assert_eq!(SchemaAdded.as_str(), "SCHEMA_ADDED");
+    }
+    // A tuple position that accepts anything is ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+    // (fine); only the positions that constrain are reported.
+    assert_one(
+        &json!({"type": "array", "prefixItems": [{}, {"type": "string"}]}),
+        &single,
+        ItemAddedToOpenContentModel,
+        "/prefixItems/1",
+    );
+}
+
+/// Tuple positions added or removed against closed and partially open content models
+/// (`ArraySchemaDiff.compareItemSchemaArray`).
+#[test]
+fn tuple_positions_follow_the_content_model_past_the_tuple() {
+    let tuple = |items: Value, additional: Value| {
+        json!({"type": "array", "items": items, "additionalItems": additional})
+    };
+    let one = json!([{"type": "string"}]);
+    let two = json!([{"type": "string"}, {"type": "integer"}]);
+    // Added to a closed model: ITEM_ADDED_TO_CLOSED_CONTENT_MODEL, fine.
+    assert_compatible(&tuple(two.clone(), json!(false)), &tuple(one.clone(), json!(false)));
+    // Added to a partially open model: the position must read what the writer allowed.
+    assert_compatible(
+        &tuple(two.clone(), json!({"type": "number"})),
+        &tuple(one.clone(), json!({"type": "integer"})),
+    );
+    let found = can_read(
+        &tuple(json!([{"type": "string"}, {"type": "string"}]), json!({"type": "integer"})),
+        &tuple(one.clone(), json!({"type": "integer"})),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].kind, ItemAddedNotCoveredByPartiallyOpenContentModel);
+    assert_eq!(found[0].path, "/items/1");
+    // Removed into a closed model: ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL.
+    assert_one(
+        &tuple(one.clone(), json!(false)),
+        &tuple(two.clone(), json!(false)),
+        ItemRemovedFromClosedContentModel,
+        "/items/1",
+    );
+    // ... unless the removed position accepted nothing.
+    assert_compatible(
+        &tuple(one.clone(), json!(false)),
+        &tuple(json!([{"type": "string"}, false]), json!(false)),
+    );
+    // Removed into a partially open model: its schema must read the removed position.
+    assert_compatible(
+        &tuple(one.clone(), json!({"type": "number"})),
+        &tuple(two.clone(), json!({"type": "integer"})),
+    );
+    assert_one(
+        &tuple(one.clone(), json!({"type": "string"})),
+        &tuple(two.clone(), json!({"type": "string"})),
+        ItemRemovedNotCoveredByPartiallyOpenContentModel,
+        "/items/1",
+    );
+    // Removed into an open model: fine.
+    assert_compatible(&json!({"type": "array", "items": one}), &json!({"type": "array", "items": two}));
+}
+
+/// `not`, as Confluent's `SchemaDiff.compareTypes` and `NotSchemaDiff` judge it: a `not`
+/// schema and an object schema are different schema classes (`TYPE_CHANGED`, both ways),
+/// `{"not": {}}` and `{"not": true}` included although they accept nothing.
+#[test]
+fn not_against_an_object_schema_is_a_changed_type() {
+    let object_schema = object(json!({"id": {"type": "string"}}), None);
+    for not in [json!({"not": {}}), json!({"not": true}), json!({"not": {"type": "string"}})] {
+        let message = assert_one(&not, &object_schema, TypeChanged, "");
+        assert_eq!(
+            message,
+            "the reader schema has `not` and the writer's has none (Confluent compares a `not` \
+             schema with any other kind of schema as a changed type)"
+        );
+        let message = assert_one(&object_schema, &not, TypeChanged, "");
+        assert_eq!(
+            message,
+            "the writer schema was a `not` schema and the reader's is another kind of schema \
+             (Confluent compares them as a changed type)"
+        );
+        // The reader accepting anything, or the writer accepting nothing, stays compatible
+        // (`update instanceof EmptySchema`, `original instanceof FalseSchema`).
+        assert_compatible(&json!({}), &not);
+        assert_compatible(&not, &json!(false));
+    }
+    // An object schema that gains a `not` is an allOf in Java: a changed type too; one that
+    // loses it only dropped a conjunct (PRODUCT_TYPE_NARROWED, fine).
+    let mut guarded = object_schema.clone();
+    guarded["not"] = json!({"required": ["secret"]});
+    assert_one(&guarded, &object_schema, TypeChanged, "");
+    assert_compatible(&object_schema, &guarded);
+}
+
+/// `NotSchemaDiff`: the excluded schemas are compared the other way round; the reader may
+/// exclude less (`NOT_TYPE_NARROWED`, fine), not more (`NOT_TYPE_EXTENDED`).
+#[test]
+fn not_may_exclude_less_but_not_more() {
+    let not_string = json!({"not": {"type": "string"}});
+    let not_string_or_null = json!({"not": {"type": ["string", "null"]}});
+    assert_compatible(&not_string, &not_string_or_null);
+    assert_compatible(&not_string, &not_string);
+    let message = assert_one(&not_string_or_null, &not_string, NotTypeExtended, "/not");
+    assert!(
+        message.starts_with(
+            "the reader's `not` excludes values the writer's `not` allowed, since the writer's \
+             excluded schema cannot read the reader's: TYPE_NARROWED at '/type'"
+        ),
+        "{message}"
+    );
+    assert_eq!(NotTypeExtended.as_str(), "NOT_TYPE_EXTENDED");
+    // `$ref`s inside each side's `not` resolve in that side's own document.
+    let reader = json!({"$defs": {"S": {"type": ["string", "null"]}}, "not": {"$ref": "#/$defs/S"}});
+    let writer = json!({"definitions": {"T": {"type": "string"}}, "not": {"$ref": "#/definitions/T"}});
+    assert_one(&reader, &writer, NotTypeExtended, "/not");
+    assert_compatible(&writer, &reader);
 }
 
 #[test]
