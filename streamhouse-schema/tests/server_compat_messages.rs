@@ -114,7 +114,7 @@ async fn json_and_protobuf_messages_name_each_problem(backend: Backend) {
     assert_eq!(messages.len(), 4, "{messages:#?}");
     assert_problem(
         &messages[0],
-        "STRING_BOUND_TIGHTENED",
+        "MAX_LENGTH_DECREASED",
         BACKWARD,
         "/properties/name/maxLength",
         "'name'",

@@ -260,8 +260,14 @@ impl<'a> Checker<'a> {
                     let path = format!("/{keyword}/{reader_index}");
                     found.extend(nested(&path, "", problems));
                 }
+                // CombinedSchemaDiff: fewer alternatives is SUM_TYPE_NARROWED; an old one
+                // left without a match otherwise COMBINED_TYPE_SUBSCHEMAS_CHANGED.
                 _ => found.push(Incompatibility::new(
-                    IncompatibilityKind::CombinedSchemaNarrowed,
+                    if reader_alts.len() < writer_alts.len() {
+                        IncompatibilityKind::SumTypeNarrowed
+                    } else {
+                        IncompatibilityKind::CombinedTypeSubschemasChanged
+                    },
                     format!("/{keyword}"),
                     format!("{writer_part} matches no alternative of the reader's {keyword}"),
                 )),

@@ -54,8 +54,8 @@ pub fn error(
     {
         if let Some(old) = pinned.and_then(full_name) {
             hint = format!(
-                "keep the old name and namespace, or record the old full name on the type: \
-                 #[stream_schema(alias = \"{old}\")]"
+                "keep the old name (a new namespace alone is compatible), or record the old \
+                 full name on the type: #[stream_schema(alias = \"{old}\")]"
             );
         }
     }
@@ -213,18 +213,43 @@ fn hint(kind: Kind, dir: Direction, removed: bool) -> &'static str {
         (Kind::FixedSizeMismatch, _) => {
             "keep the fixed size; a value of another size needs a new field (with a default)"
         }
-        (Kind::RequiredAttributeAdded, _) => {
+        (
+            Kind::RequiredAttributeAdded
+            | Kind::RequiredPropertyAddedToOpenContentModel
+            | Kind::RequiredPropertyAddedToUnopenContentModel,
+            _,
+        ) => {
             "a new required property: make the field an Option or give it a default \
              (#[stream_schema(default = <json>)]) so it is not required"
         }
         (Kind::TypeChanged | Kind::TypeNarrowed, _) => {
             "keep the old type: JSON readers validate the property's type"
         }
-        (Kind::NumericBoundTightened, _) => {
+        (
+            Kind::MaximumAdded
+            | Kind::MaximumDecreased
+            | Kind::MinimumAdded
+            | Kind::MinimumIncreased
+            | Kind::ExclusiveMaximumAdded
+            | Kind::ExclusiveMaximumDecreased
+            | Kind::ExclusiveMinimumAdded
+            | Kind::ExclusiveMinimumIncreased
+            | Kind::MultipleOfAdded
+            | Kind::MultipleOfExpanded
+            | Kind::MultipleOfChanged,
+            _,
+        ) => {
             "keep the wider Rust type: its bounds are part of the JSON Schema (e.g. i64 → i32 narrows them)"
         }
-        (Kind::EnumArrayNarrowed, _) => "keep the removed variant: the pinned schema allows it",
-        (Kind::PropertyAddedToOpenContentModel | Kind::PropertyRemovedFromClosedContentModel, _) => {
+        (Kind::EnumArrayNarrowed | Kind::EnumArrayChanged, _) => {
+            "keep the removed variant: the pinned schema allows it"
+        }
+        (
+            Kind::OptionalPropertyAddedToOpenContentModel
+            | Kind::RequiredPropertyWithDefaultAddedToOpenContentModel
+            | Kind::PropertyRemovedFromClosedContentModel,
+            _,
+        ) => {
             "the pinned content model constrains which properties may appear: keep the property set, \
              or change `additional_properties` in a new pinned version"
         }

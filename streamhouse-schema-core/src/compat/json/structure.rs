@@ -88,17 +88,37 @@ impl Checker<'_> {
             }
         }
 
+        let reader_required = required(reader);
+        let has_default = |name: &str| {
+            reader_props
+                .get(name)
+                .and_then(Value::as_object)
+                .is_some_and(|schema| schema.contains_key("default"))
+        };
+        // Confluent's ObjectSchemaDiff.compareProperties, for a property only the reader has.
         for (name, reader_schema) in reader_props {
             if writer_props.contains_key(name) {
                 continue;
             }
             let path = format!("/properties/{name}");
+            let is_required = reader_required.contains(&name.as_str());
+            let required_without_default = is_required && !has_default(name);
             match &writer_model {
-                ContentModel::Closed => {}
                 ContentModel::Open => {
-                    if !accepts_anything(self.reader_root, reader_schema) {
+                    let kind = if required_without_default {
+                        // Confluent lets a required property whose schema accepts anything
+                        // pass here; data without it would not validate, so it is reported.
+                        Some(IncompatibilityKind::RequiredPropertyAddedToOpenContentModel)
+                    } else if accepts_anything(self.reader_root, reader_schema) {
+                        None
+                    } else if is_required {
+                        Some(IncompatibilityKind::RequiredPropertyWithDefaultAddedToOpenContentModel)
+                    } else {
+                        Some(IncompatibilityKind::OptionalPropertyAddedToOpenContentModel)
+                    };
+                    if let Some(kind) = kind {
                         found.push(Incompatibility::new(
-                            IncompatibilityKind::PropertyAddedToOpenContentModel,
+                            kind,
                             path,
                             format!(
                                 "property '{name}' was added, but the writer's open content \
@@ -107,14 +127,26 @@ impl Checker<'_> {
                         ));
                     }
                 }
-                ContentModel::Partial(extra) => {
-                    if !self.check(reader_schema, extra).is_empty() {
+                ContentModel::Closed | ContentModel::Partial(_) => {
+                    if let ContentModel::Partial(extra) = &writer_model {
+                        if !self.check(reader_schema, extra).is_empty() {
+                            found.push(Incompatibility::new(
+                                IncompatibilityKind::PropertyAddedNotCoveredByPartiallyOpenContentModel,
+                                path.clone(),
+                                format!(
+                                    "property '{name}' was added, but does not accept every \
+                                     value the writer's additionalProperties schema allowed"
+                                ),
+                            ));
+                        }
+                    }
+                    if required_without_default {
                         found.push(Incompatibility::new(
-                            IncompatibilityKind::PropertyAddedNotCoveredByPartiallyOpenContentModel,
+                            IncompatibilityKind::RequiredPropertyAddedToUnopenContentModel,
                             path,
                             format!(
-                                "property '{name}' was added, but does not accept every value \
-                                 the writer's additionalProperties schema allowed"
+                                "property '{name}' was added as required without a default, \
+                                 and the writer never wrote it"
                             ),
                         ));
                     }
@@ -124,13 +156,12 @@ impl Checker<'_> {
 
         found.extend(self.compare_additional(&reader_model, &writer_model));
 
+        // ObjectSchemaDiff.compareRequired: properties both sides have. A name required
+        // without any property schema is reported here too (Confluent skips it).
         let writer_required = required(writer);
-        for name in required(reader) {
-            let has_default = reader_props
-                .get(name)
-                .and_then(Value::as_object)
-                .is_some_and(|schema| schema.contains_key("default"));
-            if !writer_required.contains(&name) && !has_default {
+        for name in reader_required {
+            let added_property = reader_props.contains_key(name) && !writer_props.contains_key(name);
+            if !writer_required.contains(&name) && !has_default(name) && !added_property {
                 found.push(Incompatibility::new(
                     IncompatibilityKind::RequiredAttributeAdded,
                     "/required",
@@ -150,24 +181,29 @@ impl Checker<'_> {
         reader: &ContentModel<'_>,
         writer: &ContentModel<'_>,
     ) -> Vec<Incompatibility> {
-        let narrowed = |message: &str| {
+        // ObjectSchemaDiff.compareAdditionalProperties: REMOVED when they become
+        // forbidden, NARROWED when a schema replaces "anything".
+        let problem = |kind, message: &str| {
             vec![Incompatibility::new(
-                IncompatibilityKind::AdditionalPropertiesNarrowed,
+                kind,
                 "/additionalProperties",
                 message,
             )]
         };
         match (writer, reader) {
             (ContentModel::Closed, _) | (_, ContentModel::Open) => Vec::new(),
-            (ContentModel::Open, ContentModel::Closed) => narrowed(
+            (ContentModel::Open, ContentModel::Closed) => problem(
+                IncompatibilityKind::AdditionalPropertiesRemoved,
                 "the reader forbids additional properties, which the writer's open content \
                  model allowed",
             ),
-            (ContentModel::Open, ContentModel::Partial(_)) => narrowed(
+            (ContentModel::Open, ContentModel::Partial(_)) => problem(
+                IncompatibilityKind::AdditionalPropertiesNarrowed,
                 "the reader restricts additional properties to a schema, while the writer's \
                  open content model allowed any value",
             ),
-            (ContentModel::Partial(_), ContentModel::Closed) => narrowed(
+            (ContentModel::Partial(_), ContentModel::Closed) => problem(
+                IncompatibilityKind::AdditionalPropertiesRemoved,
                 "the reader forbids additional properties, which the writer allowed by its \
                  additionalProperties schema",
             ),

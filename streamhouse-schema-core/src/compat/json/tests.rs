@@ -90,6 +90,16 @@ fn enum_values_removed_are_incompatible_added_are_fine() {
     );
     assert_compatible(&abc, &ab);
     assert_one(&ab, &json!({"type": "string"}), EnumArrayNarrowed, "/enum");
+    // EnumSchemaDiff: values lost *and* gained is ENUM_ARRAY_CHANGED; ConstSchemaDiff: a
+    // changed const too.
+    assert_one(
+        &json!({"type": "string", "enum": ["a", "z"]}),
+        &ab,
+        EnumArrayChanged,
+        "/enum",
+    );
+    assert_one(&json!({"const": "z"}), &json!({"const": "a"}), EnumArrayChanged, "/const");
+    assert_eq!(EnumArrayChanged.as_str(), "ENUM_ARRAY_CHANGED");
     // const is a one-value enum; 1 and 1.0 are the same number.
     assert_compatible(&json!({"enum": [1.0, 2]}), &json!({"const": 1}));
 }
@@ -105,19 +115,19 @@ fn numeric_bounds_may_loosen_but_not_tighten() {
     assert_one(
         &json!({"type": "number", "minimum": 1, "maximum": 100}),
         &writer,
-        NumericBoundTightened,
+        MinimumIncreased,
         "/minimum",
     );
     assert_one(
         &json!({"type": "number", "minimum": 0, "maximum": 99}),
         &writer,
-        NumericBoundTightened,
+        MaximumDecreased,
         "/maximum",
     );
     assert_one(
         &json!({"type": "number", "maximum": 100}),
         &json!({"type": "number"}),
-        NumericBoundTightened,
+        MaximumAdded,
         "/maximum",
     );
 }
@@ -128,14 +138,14 @@ fn exclusive_bounds_in_both_drafts() {
     assert_one(
         &json!({"type": "number", "minimum": 1}),
         &json!({"type": "number", "exclusiveMinimum": 0}),
-        NumericBoundTightened,
+        MinimumAdded,
         "/minimum",
     );
     // minimum 0 inclusive allows 0, exclusiveMinimum 0 rejects it.
     assert_one(
         &json!({"type": "number", "exclusiveMinimum": 0}),
         &json!({"type": "number", "minimum": 0}),
-        NumericBoundTightened,
+        ExclusiveMinimumAdded,
         "/exclusiveMinimum",
     );
     assert_compatible(
@@ -146,7 +156,7 @@ fn exclusive_bounds_in_both_drafts() {
     assert_one(
         &json!({"type": "number", "maximum": 10, "exclusiveMaximum": true}),
         &json!({"type": "number", "maximum": 10}),
-        NumericBoundTightened,
+        ExclusiveMaximumAdded,
         "/exclusiveMaximum",
     );
     assert_compatible(
@@ -168,13 +178,19 @@ fn multiple_of_must_divide_the_writers() {
     assert_one(
         &json!({"type": "integer", "multipleOf": 10}),
         &json!({"type": "integer", "multipleOf": 5}),
-        NumericBoundTightened,
+        MultipleOfExpanded,
+        "/multipleOf",
+    );
+    assert_one(
+        &json!({"type": "integer", "multipleOf": 3}),
+        &json!({"type": "integer", "multipleOf": 5}),
+        MultipleOfChanged,
         "/multipleOf",
     );
     assert_one(
         &json!({"type": "integer", "multipleOf": 2}),
         &json!({"type": "integer"}),
-        NumericBoundTightened,
+        MultipleOfAdded,
         "/multipleOf",
     );
 }
@@ -189,19 +205,19 @@ fn string_bounds_may_loosen_but_not_tighten() {
     assert_one(
         &json!({"type": "string", "maxLength": 5}),
         &writer,
-        StringBoundTightened,
+        MaxLengthDecreased,
         "/maxLength",
     );
     assert_one(
         &json!({"type": "string", "minLength": 3}),
         &writer,
-        StringBoundTightened,
+        MinLengthIncreased,
         "/minLength",
     );
     let message = assert_one(
         &json!({"type": "string", "pattern": "^[a-z]{2,}$"}),
         &writer,
-        StringBoundTightened,
+        PatternChanged,
         "/pattern",
     );
     assert_eq!(
@@ -209,11 +225,31 @@ fn string_bounds_may_loosen_but_not_tighten() {
         "the reader requires the pattern \"^[a-z]{2,}$\", which the writer did not require"
     );
     assert_one(
+        &json!({"type": "string", "maxLength": 5}),
+        &json!({"type": "string"}),
+        MaxLengthAdded,
+        "/maxLength",
+    );
+    assert_one(
+        &json!({"type": "string", "minLength": 1}),
+        &json!({"type": "string"}),
+        MinLengthAdded,
+        "/minLength",
+    );
+    assert_one(
+        &json!({"type": "string", "pattern": "^a"}),
+        &json!({"type": "string"}),
+        PatternAdded,
+        "/pattern",
+    );
+    // Stricter than Confluent (whose StringSchemaDiff ignores `format`).
+    assert_one(
         &json!({"type": "string", "format": "email"}),
         &json!({"type": "string"}),
-        StringBoundTightened,
+        FormatChanged,
         "/format",
     );
+    assert_eq!(MaxLengthDecreased.as_str(), "MAX_LENGTH_DECREASED");
 }
 
 #[test]
@@ -235,7 +271,7 @@ fn property_added_to_open_content_model_is_incompatible() {
     let message = assert_one(
         &reader,
         &writer,
-        PropertyAddedToOpenContentModel,
+        OptionalPropertyAddedToOpenContentModel,
         "/properties/note",
     );
     assert_eq!(
@@ -243,9 +279,30 @@ fn property_added_to_open_content_model_is_incompatible() {
         "property 'note' was added, but the writer's open content model allowed any value \
          under that name"
     );
-    // An added property that accepts anything is fine.
+    // An added property that accepts anything is fine
+    // (PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL).
     let any_note = object(json!({"id": {"type": "string"}, "note": {}}), None);
     assert_compatible(&any_note, &writer);
+    // Required ones are named apart, one problem each (ObjectSchemaDiff.compareProperties).
+    let mut required = reader.clone();
+    required["required"] = json!(["note"]);
+    assert_one(
+        &required,
+        &writer,
+        RequiredPropertyAddedToOpenContentModel,
+        "/properties/note",
+    );
+    required["properties"]["note"]["default"] = json!("");
+    assert_one(
+        &required,
+        &writer,
+        RequiredPropertyWithDefaultAddedToOpenContentModel,
+        "/properties/note",
+    );
+    assert_eq!(
+        OptionalPropertyAddedToOpenContentModel.as_str(),
+        "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+    );
 }
 
 #[test]
@@ -256,6 +313,21 @@ fn property_added_to_closed_content_model_is_compatible() {
         Some(json!(false)),
     );
     assert_compatible(&reader, &writer);
+    // ... unless the new property is required without a default: the writer never wrote it.
+    let mut required = reader.clone();
+    required["required"] = json!(["note"]);
+    let message = assert_one(
+        &required,
+        &writer,
+        RequiredPropertyAddedToUnopenContentModel,
+        "/properties/note",
+    );
+    assert_eq!(
+        message,
+        "property 'note' was added as required without a default, and the writer never wrote it"
+    );
+    required["properties"]["note"]["default"] = json!("");
+    assert_compatible(&required, &writer);
 }
 
 #[test]
@@ -331,7 +403,7 @@ fn additional_properties_may_not_narrow() {
     assert_one(
         &object(props.clone(), Some(json!(false))),
         &object(props.clone(), None),
-        AdditionalPropertiesNarrowed,
+        AdditionalPropertiesRemoved,
         "/additionalProperties",
     );
     assert_one(
@@ -423,13 +495,13 @@ fn array_items_are_compared() {
     assert_one(
         &json!({"type": "array", "maxItems": 3}),
         &json!({"type": "array", "maxItems": 5}),
-        ArrayBoundTightened,
+        MaxItemsDecreased,
         "/maxItems",
     );
     assert_one(
         &json!({"type": "array", "uniqueItems": true}),
         &json!({"type": "array"}),
-        ArrayBoundTightened,
+        UniqueItemsAdded,
         "/uniqueItems",
     );
 }
@@ -717,12 +789,19 @@ fn any_of_alternatives_must_cover_the_writer() {
     let message = assert_one(
         &json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]}),
         &writer,
-        CombinedSchemaNarrowed,
+        CombinedTypeSubschemasChanged,
         "/oneOf",
     );
     assert_eq!(
         message,
         "writer anyOf alternative 1 matches no alternative of the reader's oneOf"
+    );
+    // Fewer alternatives: SUM_TYPE_NARROWED (CombinedSchemaDiff).
+    assert_one(
+        &json!({"anyOf": [{"type": "string"}]}),
+        &writer,
+        SumTypeNarrowed,
+        "/anyOf",
     );
     // A plain writer must match one reader alternative.
     assert_compatible(&writer, &json!({"type": "string", "maxLength": 3}));
@@ -762,4 +841,55 @@ fn problems_inside_a_nullable_object_are_reported_in_place() {
         message.starts_with("property 'line': property 'qty': "),
         "{message}"
     );
+}
+
+/// Object and array counts, named as Confluent's `ObjectSchemaDiff.compareAttributes` and
+/// `ArraySchemaDiff.compareAttributes` name them.
+#[test]
+fn count_bounds_use_confluent_names() {
+    let cases = [
+        (json!({"maxProperties": 2}), json!({}), MaxPropertiesAdded, "/maxProperties"),
+        (
+            json!({"maxProperties": 2}),
+            json!({"maxProperties": 3}),
+            MaxPropertiesDecreased,
+            "/maxProperties",
+        ),
+        (json!({"minProperties": 1}), json!({}), MinPropertiesAdded, "/minProperties"),
+        (
+            json!({"minProperties": 2}),
+            json!({"minProperties": 1}),
+            MinPropertiesIncreased,
+            "/minProperties",
+        ),
+    ];
+    for (reader_extra, writer_extra, kind, path) in cases {
+        let with = |extra: &Value| {
+            let mut schema = json!({"type": "object"});
+            for (key, value) in extra.as_object().into_iter().flatten() {
+                schema[key] = value.clone();
+            }
+            schema
+        };
+        assert_one(&with(&reader_extra), &with(&writer_extra), kind, path);
+    }
+    assert_one(
+        &json!({"type": "array", "maxItems": 3}),
+        &json!({"type": "array"}),
+        MaxItemsAdded,
+        "/maxItems",
+    );
+    assert_one(
+        &json!({"type": "array", "minItems": 3}),
+        &json!({"type": "array"}),
+        MinItemsAdded,
+        "/minItems",
+    );
+    assert_one(
+        &json!({"type": "array", "minItems": 3}),
+        &json!({"type": "array", "minItems": 2}),
+        MinItemsIncreased,
+        "/minItems",
+    );
+    assert_eq!(MinPropertiesIncreased.as_str(), "MIN_PROPERTIES_INCREASED");
 }
