@@ -27,6 +27,7 @@
 //! `not`, `if`/`then`/`else`, `patternProperties` and `dependencies` are not compared.
 
 mod bounds;
+mod dependencies;
 mod items;
 mod negation;
 mod node;
@@ -34,6 +35,7 @@ pub mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod unevaluated;
 mod validate;
 
 pub(super) use validate::validate as validate_document;

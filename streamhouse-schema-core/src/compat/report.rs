@@ -150,6 +150,30 @@ pub enum IncompatibilityKind {
     MinPropertiesAdded,
     /// JSON: `minProperties` got larger.
     MinPropertiesIncreased,
+    /// JSON: `maxContains` was added.
+    MaxContainsAdded,
+    /// JSON: `maxContains` got smaller.
+    MaxContainsDecreased,
+    /// JSON: `minContains` was added.
+    MinContainsAdded,
+    /// JSON: `minContains` got larger.
+    MinContainsIncreased,
+    /// JSON: a property dependency (`dependencies` array form, `dependentRequired`) was added.
+    DependencyArrayAdded,
+    /// JSON: a property dependency lists more properties than before.
+    DependencyArrayExtended,
+    /// JSON: a property dependency lists other properties than before.
+    DependencyArrayChanged,
+    /// JSON: a schema dependency (`dependencies` schema form, `dependentSchemas`) was added.
+    DependencySchemaAdded,
+    /// JSON: `unevaluatedProperties` became `false`.
+    UnevaluatedPropertiesRemoved,
+    /// JSON: `unevaluatedProperties` was added, or got stricter.
+    UnevaluatedPropertiesNarrowed,
+    /// JSON: `unevaluatedItems` became `false`.
+    UnevaluatedItemsRemoved,
+    /// JSON: `unevaluatedItems` was added, or got stricter.
+    UnevaluatedItemsNarrowed,
     /// JSON: a combined schema (`oneOf`/`anyOf`) has fewer alternatives than before and one
     /// of the old ones matches none of the new.
     SumTypeNarrowed,
@@ -258,6 +282,18 @@ impl IncompatibilityKind {
             MaxPropertiesDecreased => "MAX_PROPERTIES_DECREASED",
             MinPropertiesAdded => "MIN_PROPERTIES_ADDED",
             MinPropertiesIncreased => "MIN_PROPERTIES_INCREASED",
+            MaxContainsAdded => "MAX_CONTAINS_ADDED",
+            MaxContainsDecreased => "MAX_CONTAINS_DECREASED",
+            MinContainsAdded => "MIN_CONTAINS_ADDED",
+            MinContainsIncreased => "MIN_CONTAINS_INCREASED",
+            DependencyArrayAdded => "DEPENDENCY_ARRAY_ADDED",
+            DependencyArrayExtended => "DEPENDENCY_ARRAY_EXTENDED",
+            DependencyArrayChanged => "DEPENDENCY_ARRAY_CHANGED",
+            DependencySchemaAdded => "DEPENDENCY_SCHEMA_ADDED",
+            UnevaluatedPropertiesRemoved => "UNEVALUATED_PROPERTIES_REMOVED",
+            UnevaluatedPropertiesNarrowed => "UNEVALUATED_PROPERTIES_NARROWED",
+            UnevaluatedItemsRemoved => "UNEVALUATED_ITEMS_REMOVED",
+            UnevaluatedItemsNarrowed => "UNEVALUATED_ITEMS_NARROWED",
             SumTypeNarrowed => "SUM_TYPE_NARROWED",
             CombinedTypeSubschemasChanged => "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
             NotTypeExtended => "NOT_TYPE_EXTENDED",

@@ -502,6 +502,23 @@ pub(super) fn array(
     .into_iter()
     .flatten()
     .collect();
+    // ArraySchemaDiff.compareContainsAttribute (`contains` itself is not compared).
+    found.extend(count_bound(
+        reader,
+        writer,
+        "maxContains",
+        false,
+        (MaxContainsAdded, MaxContainsDecreased),
+        "arrays",
+    ));
+    found.extend(count_bound(
+        reader,
+        writer,
+        "minContains",
+        true,
+        (MinContainsAdded, MinContainsIncreased),
+        "arrays",
+    ));
     let unique =
         |schema: &Map<String, Value>| schema.get("uniqueItems") == Some(&Value::Bool(true));
     if unique(reader) && !unique(writer) {

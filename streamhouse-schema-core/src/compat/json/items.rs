@@ -16,6 +16,8 @@
 //!    `ADDITIONAL_ITEMS_REMOVED` when the reader forbids what the writer allowed,
 //!    `ADDITIONAL_ITEMS_NARROWED` when the reader adds a schema where anything was allowed.
 //!
+//! 4. `unevaluatedItems`, as `unevaluated.rs` compares it.
+//!
 //! So an array whose single `items` schema becomes a tuple is incompatible both ways, as in
 //! Confluent: reading old data with the tuple adds positions to the writer's open content
 //! model, and reading tuple data with the single schema adds that schema.
@@ -126,6 +128,15 @@ impl Checker<'_> {
         let mut found = self.compare_all_items(&reader_items, &writer_items);
         found.extend(self.compare_tuples(&reader_items, &writer_items));
         found.extend(self.compare_additional_items(&reader_items, &writer_items));
+        found.extend(self.compare_unevaluated(
+            "unevaluatedItems",
+            reader,
+            writer,
+            (
+                IncompatibilityKind::UnevaluatedItemsRemoved,
+                IncompatibilityKind::UnevaluatedItemsNarrowed,
+            ),
+        ));
         found
     }
 

@@ -18,6 +18,15 @@ enum ContentModel<'v> {
 }
 
 impl<'v> ContentModel<'v> {
+    /// What `additionalProperties` alone says (`unevaluatedProperties` has its own rule).
+    fn of_additional(schema: &'v Map<String, Value>, root: &Value) -> Self {
+        match schema.get("additionalProperties") {
+            Some(Value::Bool(false)) => ContentModel::Closed,
+            Some(extra) if !accepts_anything(root, extra) => ContentModel::Partial(extra),
+            _ => ContentModel::Open,
+        }
+    }
+
     fn of(schema: &'v Map<String, Value>, root: &Value) -> Self {
         match schema.get("additionalProperties") {
             Some(Value::Bool(false)) => ContentModel::Closed,
@@ -65,6 +74,8 @@ impl Checker<'_> {
                     found.extend(nested(&path, &format!("property '{name}'"), problems));
                 }
                 (None, ContentModel::Open) => {}
+                // PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: never written.
+                (None, ContentModel::Closed) if *writer_schema == Value::Bool(false) => {}
                 (None, ContentModel::Closed) => found.push(Incompatibility::new(
                     IncompatibilityKind::PropertyRemovedFromClosedContentModel,
                     path,
@@ -154,7 +165,20 @@ impl Checker<'_> {
             }
         }
 
-        found.extend(self.compare_additional(&reader_model, &writer_model));
+        found.extend(self.compare_additional(
+            &ContentModel::of_additional(reader, self.reader_root),
+            &ContentModel::of_additional(writer, self.writer_root),
+        ));
+        found.extend(self.compare_unevaluated(
+            "unevaluatedProperties",
+            reader,
+            writer,
+            (
+                IncompatibilityKind::UnevaluatedPropertiesRemoved,
+                IncompatibilityKind::UnevaluatedPropertiesNarrowed,
+            ),
+        ));
+        found.extend(self.compare_dependencies(reader, writer));
 
         // ObjectSchemaDiff.compareRequired: properties both sides have. A name required
         // without any property schema is reported here too (Confluent skips it).

@@ -893,3 +893,127 @@ fn count_bounds_use_confluent_names() {
     );
     assert_eq!(MinPropertiesIncreased.as_str(), "MIN_PROPERTIES_INCREASED");
 }
+
+/// `ObjectSchemaDiff.compareDependencies`: added or extended property dependencies and
+/// added schema dependencies break readers; removed or narrowed ones do not.
+#[test]
+fn dependencies_may_narrow_but_not_grow() {
+    let deps = |value: Value| json!({"type": "object", "dependencies": value});
+    let writer = deps(json!({"card": ["billing"]}));
+    assert_compatible(&json!({"type": "object"}), &writer);
+    assert_compatible(&deps(json!({"card": []})), &writer);
+    let message = assert_one(
+        &deps(json!({"card": ["billing", "cvv"]})),
+        &writer,
+        DependencyArrayExtended,
+        "/dependencies/card",
+    );
+    assert_eq!(
+        message,
+        "the reader also requires [cvv] whenever 'card' is present"
+    );
+    assert_one(
+        &deps(json!({"card": ["cvv"]})),
+        &writer,
+        DependencyArrayChanged,
+        "/dependencies/card",
+    );
+    assert_one(
+        &json!({"type": "object", "dependentRequired": {"iban": ["bic"]}}),
+        &json!({"type": "object"}),
+        DependencyArrayAdded,
+        "/dependentRequired/iban",
+    );
+    assert_one(
+        &json!({"type": "object", "dependentSchemas": {"iban": {"required": ["bic"]}}}),
+        &json!({"type": "object"}),
+        DependencySchemaAdded,
+        "/dependentSchemas/iban",
+    );
+    assert_one(
+        &deps(json!({"n": {"properties": {"m": {"type": "integer"}}}})),
+        &deps(json!({"n": {"properties": {"m": {"type": "string"}}}})),
+        TypeChanged,
+        "/dependencies/n/properties/m/type",
+    );
+    assert_eq!(DependencyArrayExtended.as_str(), "DEPENDENCY_ARRAY_EXTENDED");
+}
+
+/// `compareUnevaluatedProperties` / `compareUnevaluatedItems` (see `unevaluated.rs`).
+#[test]
+fn unevaluated_keywords_follow_confluent() {
+    let object = |value: Option<Value>| {
+        let mut schema = json!({"type": "object"});
+        if let Some(value) = value {
+            schema["unevaluatedProperties"] = value;
+        }
+        schema
+    };
+    assert_one(
+        &object(Some(json!(false))),
+        &object(None),
+        UnevaluatedPropertiesRemoved,
+        "/unevaluatedProperties",
+    );
+    assert_one(
+        &object(Some(json!({"type": "string"}))),
+        &object(None),
+        UnevaluatedPropertiesNarrowed,
+        "/unevaluatedProperties",
+    );
+    assert_one(
+        &object(Some(json!({"type": "string"}))),
+        &object(Some(json!(true))),
+        UnevaluatedPropertiesNarrowed,
+        "/unevaluatedProperties",
+    );
+    assert_compatible(&object(None), &object(Some(json!(false))));
+    assert_compatible(&object(Some(json!(true))), &object(Some(json!({"type": "string"}))));
+    assert_one(
+        &object(Some(json!({"type": "integer"}))),
+        &object(Some(json!({"type": "string"}))),
+        TypeChanged,
+        "/unevaluatedProperties/type",
+    );
+    let array = json!({"type": "array", "prefixItems": [{"type": "string"}]});
+    let mut closed = array.clone();
+    closed["unevaluatedItems"] = json!(false);
+    assert_one(&closed, &array, UnevaluatedItemsRemoved, "/unevaluatedItems");
+    assert_compatible(&array, &closed);
+    assert_eq!(UnevaluatedItemsNarrowed.as_str(), "UNEVALUATED_ITEMS_NARROWED");
+}
+
+/// `ArraySchemaDiff.compareContainsAttribute`, and a property that accepted nothing may
+/// leave a closed model (`PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL`).
+#[test]
+fn contains_counts_and_false_properties() {
+    assert_one(
+        &json!({"type": "array", "maxContains": 2}),
+        &json!({"type": "array"}),
+        MaxContainsAdded,
+        "/maxContains",
+    );
+    assert_one(
+        &json!({"type": "array", "minContains": 3}),
+        &json!({"type": "array", "minContains": 2}),
+        MinContainsIncreased,
+        "/minContains",
+    );
+    assert_compatible(
+        &json!({"type": "array", "maxContains": 3}),
+        &json!({"type": "array", "maxContains": 2}),
+    );
+    let closed = |properties: Value| {
+        json!({"type": "object", "properties": properties, "additionalProperties": false})
+    };
+    assert_compatible(
+        &closed(json!({"id": {"type": "string"}})),
+        &closed(json!({"id": {"type": "string"}, "gone": false})),
+    );
+    assert_one(
+        &closed(json!({"id": {"type": "string"}})),
+        &closed(json!({"id": {"type": "string"}, "gone": {}})),
+        PropertyRemovedFromClosedContentModel,
+        "/properties/gone",
+    );
+}
