@@ -174,11 +174,12 @@ pub enum IncompatibilityKind {
     UnevaluatedItemsRemoved,
     /// JSON: `unevaluatedItems` was added, or got stricter.
     UnevaluatedItemsNarrowed,
-    /// JSON: a combined schema (`oneOf`/`anyOf`) has fewer alternatives than before and one
-    /// of the old ones matches none of the new.
+    /// JSON: a combined schema (`oneOf`/`anyOf`) has fewer alternatives than before.
     SumTypeNarrowed,
     /// JSON: an alternative of the old combined schema matches no alternative of the new one.
     CombinedTypeSubschemasChanged,
+    /// JSON: an `anyOf` became a `oneOf`.
+    CombinedTypeChanged,
     /// JSON: a `not` schema's excluded schema accepts less than before, so the new `not`
     /// rejects values the old one accepted (Confluent's `NotSchemaDiff`).
     NotTypeExtended,
@@ -296,6 +297,7 @@ impl IncompatibilityKind {
             UnevaluatedItemsNarrowed => "UNEVALUATED_ITEMS_NARROWED",
             SumTypeNarrowed => "SUM_TYPE_NARROWED",
             CombinedTypeSubschemasChanged => "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+            CombinedTypeChanged => "COMBINED_TYPE_CHANGED",
             NotTypeExtended => "NOT_TYPE_EXTENDED",
             SchemaAdded => "SCHEMA_ADDED",
             ItemAddedToOpenContentModel => "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",

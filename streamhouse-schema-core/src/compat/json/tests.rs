@@ -787,22 +787,35 @@ fn any_of_alternatives_must_cover_the_writer() {
         &writer,
     );
     let message = assert_one(
-        &json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]}),
+        &json!({"anyOf": [{"type": "string"}, {"type": "boolean"}]}),
         &writer,
         CombinedTypeSubschemasChanged,
-        "/oneOf",
+        "/anyOf",
     );
     assert_eq!(
         message,
-        "writer anyOf alternative 1 matches no alternative of the reader's oneOf"
+        "writer anyOf alternative 1 matches no alternative of the reader's anyOf"
     );
-    // Fewer alternatives: SUM_TYPE_NARROWED (CombinedSchemaDiff).
-    assert_one(
-        &json!({"anyOf": [{"type": "string"}]}),
+    // CombinedSchemaDiff: fewer alternatives is SUM_TYPE_NARROWED even when the remaining
+    // ones read every old one; an old one left unmatched adds COMBINED_TYPE_SUBSCHEMAS_CHANGED.
+    let message = assert_one(
+        &json!({"anyOf": [{"type": ["string", "number"]}]}),
         &writer,
         SumTypeNarrowed,
         "/anyOf",
     );
+    assert_eq!(
+        message,
+        "the reader's anyOf has 1 alternatives, the writer's anyOf had 2"
+    );
+    let found = can_read(&json!({"anyOf": [{"type": "string"}]}), &writer);
+    let kinds: Vec<IncompatibilityKind> = found.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [SumTypeNarrowed, CombinedTypeSubschemasChanged], "{found:#?}");
+    // compareCriteria: anyOf → oneOf is COMBINED_TYPE_CHANGED, oneOf → anyOf is fine.
+    let one_of = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+    assert_one(&one_of, &writer, CombinedTypeChanged, "/oneOf");
+    assert_compatible(&writer, &one_of);
+    assert_eq!(CombinedTypeChanged.as_str(), "COMBINED_TYPE_CHANGED");
     // A plain writer must match one reader alternative.
     assert_compatible(&writer, &json!({"type": "string", "maxLength": 3}));
     // A plain reader must read every writer alternative.
