@@ -216,7 +216,45 @@ async fn avro_names_match_unqualified_or_by_alias(backend: Backend) {
     r.finish().await;
 }
 
+/// JSON Schema `not` and `items` turning into a tuple, judged as Confluent's `SchemaDiff`
+/// judges them: `TYPE_CHANGED` (a `NotSchema` against an `ObjectSchema`) and
+/// `ITEM_ADDED_TO_OPEN_CONTENT_MODEL` (`ArraySchemaDiff.compareItemSchemaArray`).
+async fn json_not_and_tuple_items_follow_confluent(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let object = r#"{"type":"object","properties":{"id":{"type":"string"}}}"#;
+    r.register("not-value", object, Some("JSON")).await;
+    for not in [r#"{"not":{}}"#, r#"{"not":true}"#] {
+        let messages = verbose_problems(
+            &r,
+            "not-value",
+            &json!({ "schema": not, "schemaType": "JSON" }),
+        )
+        .await;
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert_problem(&messages[0], "TYPE_CHANGED", BACKWARD, "/", "`not`");
+    }
+    let single = r#"{"type":"array","items":{"type":"string"}}"#;
+    r.register("tuple-value", single, Some("JSON")).await;
+    let tuple = r#"{"type":"array","prefixItems":[{"type":"string"}]}"#;
+    let messages = verbose_problems(
+        &r,
+        "tuple-value",
+        &json!({ "schema": tuple, "schemaType": "JSON" }),
+    )
+    .await;
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert_problem(
+        &messages[0],
+        "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+        BACKWARD,
+        "/prefixItems/0",
+        "array item 0",
+    );
+    r.finish().await;
+}
+
 on_both_backends!(
+    json_not_and_tuple_items_follow_confluent,
     avro_names_match_unqualified_or_by_alias,
     avro_messages_name_each_problem,
     json_and_protobuf_messages_name_each_problem,
