@@ -237,11 +237,15 @@ impl IncompatibilityKind {
             TypeNarrowed => "TYPE_NARROWED",
             TypeChanged => "TYPE_CHANGED",
             RequiredAttributeAdded => "REQUIRED_ATTRIBUTE_ADDED",
-            RequiredPropertyAddedToOpenContentModel => "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+            RequiredPropertyAddedToOpenContentModel => {
+                "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            }
             RequiredPropertyWithDefaultAddedToOpenContentModel => {
                 "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL"
             }
-            OptionalPropertyAddedToOpenContentModel => "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+            OptionalPropertyAddedToOpenContentModel => {
+                "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            }
             RequiredPropertyAddedToUnopenContentModel => {
                 "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
             }

@@ -340,10 +340,7 @@ fn reader_field_matching_two_writer_fields_is_incompatible() {
         "R",
         r#"{"name":"qty","type":"int"},{"name":"quantity","type":"int"}"#,
     );
-    let reader = record(
-        "R",
-        r#"{"name":"quantity","type":"int","aliases":["qty"]}"#,
-    );
+    let reader = record("R", r#"{"name":"quantity","type":"int","aliases":["qty"]}"#);
     let message = assert_one(
         &reader,
         &writer,
@@ -366,7 +363,10 @@ fn reader_field_matching_two_writer_fields_is_incompatible() {
 #[test]
 fn enum_default_covers_missing_symbols_whatever_the_order() {
     let writer = r#"{"type":"enum","name":"E","symbols":["C","B","A"]}"#;
-    assert_compatible(r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#, writer);
+    assert_compatible(
+        r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#,
+        writer,
+    );
     assert_compatible(
         r#"{"type":"enum","name":"E","symbols":["A","U"],"default":"U"}"#,
         writer,

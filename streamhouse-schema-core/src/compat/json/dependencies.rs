@@ -69,7 +69,10 @@ impl Checker<'_> {
                         ),
                     ));
                 }
-                (Dependency::Properties(reader_names), Some(Dependency::Properties(writer_names))) => {
+                (
+                    Dependency::Properties(reader_names),
+                    Some(Dependency::Properties(writer_names)),
+                ) => {
                     let extra: Vec<&str> = reader_names
                         .iter()
                         .copied()
@@ -104,11 +107,7 @@ impl Checker<'_> {
                 }
                 (Dependency::Schema(reader_schema), Some(Dependency::Schema(writer_schema))) => {
                     let problems = self.check(reader_schema, writer_schema);
-                    found.extend(nested(
-                        &path,
-                        &format!("dependency of '{name}'"),
-                        problems,
-                    ));
+                    found.extend(nested(&path, &format!("dependency of '{name}'"), problems));
                 }
             }
         }

@@ -67,7 +67,9 @@ impl<'v> Items<'v> {
                 unevaluated,
             };
         }
-        let additional = schema.get("additionalItems").map(|v| ("additionalItems", v));
+        let additional = schema
+            .get("additionalItems")
+            .map(|v| ("additionalItems", v));
         match schema.get("items") {
             // Drafts 4 to 2019-09: an items array is the tuple.
             Some(Value::Array(tuple)) => Items {
@@ -141,7 +143,11 @@ impl Checker<'_> {
     }
 
     /// `compareItemSchemaObject`: the single schema of every item.
-    fn compare_all_items(&mut self, reader: &Items<'_>, writer: &Items<'_>) -> Vec<Incompatibility> {
+    fn compare_all_items(
+        &mut self,
+        reader: &Items<'_>,
+        writer: &Items<'_>,
+    ) -> Vec<Incompatibility> {
         match (reader.all, writer.all) {
             (None, _) => Vec::new(),
             (Some(_), None) => vec![Incompatibility::new(
@@ -170,8 +176,7 @@ impl Checker<'_> {
             reader.tuple_keyword
         };
         let mut found = Vec::new();
-        for (index, (reader_item, writer_item)) in
-            reader.tuple.iter().zip(writer.tuple).enumerate()
+        for (index, (reader_item, writer_item)) in reader.tuple.iter().zip(writer.tuple).enumerate()
         {
             let problems = self.check(reader_item, writer_item);
             let path = format!("/{keyword}/{index}");

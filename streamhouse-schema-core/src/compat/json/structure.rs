@@ -123,7 +123,9 @@ impl Checker<'_> {
                     } else if accepts_anything(self.reader_root, reader_schema) {
                         None
                     } else if is_required {
-                        Some(IncompatibilityKind::RequiredPropertyWithDefaultAddedToOpenContentModel)
+                        Some(
+                            IncompatibilityKind::RequiredPropertyWithDefaultAddedToOpenContentModel,
+                        )
                     } else {
                         Some(IncompatibilityKind::OptionalPropertyAddedToOpenContentModel)
                     };
@@ -184,7 +186,8 @@ impl Checker<'_> {
         // without any property schema is reported here too (Confluent skips it).
         let writer_required = required(writer);
         for name in reader_required {
-            let added_property = reader_props.contains_key(name) && !writer_props.contains_key(name);
+            let added_property =
+                reader_props.contains_key(name) && !writer_props.contains_key(name);
             if !writer_required.contains(&name) && !has_default(name) && !added_property {
                 found.push(Incompatibility::new(
                     IncompatibilityKind::RequiredAttributeAdded,
@@ -208,11 +211,7 @@ impl Checker<'_> {
         // ObjectSchemaDiff.compareAdditionalProperties: REMOVED when they become
         // forbidden, NARROWED when a schema replaces "anything".
         let problem = |kind, message: &str| {
-            vec![Incompatibility::new(
-                kind,
-                "/additionalProperties",
-                message,
-            )]
+            vec![Incompatibility::new(kind, "/additionalProperties", message)]
         };
         match (writer, reader) {
             (ContentModel::Closed, _) | (_, ContentModel::Open) => Vec::new(),

@@ -98,7 +98,12 @@ fn enum_values_removed_are_incompatible_added_are_fine() {
         EnumArrayChanged,
         "/enum",
     );
-    assert_one(&json!({"const": "z"}), &json!({"const": "a"}), EnumArrayChanged, "/const");
+    assert_one(
+        &json!({"const": "z"}),
+        &json!({"const": "a"}),
+        EnumArrayChanged,
+        "/const",
+    );
     assert_eq!(EnumArrayChanged.as_str(), "ENUM_ARRAY_CHANGED");
     // const is a one-value enum; 1 and 1.0 are the same number.
     assert_compatible(&json!({"enum": [1.0, 2]}), &json!({"const": 1}));
@@ -604,24 +609,31 @@ fn items_becoming_a_tuple_is_judged_as_confluent_does() {
 /// (`ArraySchemaDiff.compareItemSchemaArray`).
 #[test]
 fn tuple_positions_follow_the_content_model_past_the_tuple() {
-    let tuple = |items: Value, additional: Value| {
-        json!({"type": "array", "items": items, "additionalItems": additional})
-    };
+    let tuple = |items: Value, additional: Value| json!({"type": "array", "items": items, "additionalItems": additional});
     let one = json!([{"type": "string"}]);
     let two = json!([{"type": "string"}, {"type": "integer"}]);
     // Added to a closed model: ITEM_ADDED_TO_CLOSED_CONTENT_MODEL, fine.
-    assert_compatible(&tuple(two.clone(), json!(false)), &tuple(one.clone(), json!(false)));
+    assert_compatible(
+        &tuple(two.clone(), json!(false)),
+        &tuple(one.clone(), json!(false)),
+    );
     // Added to a partially open model: the position must read what the writer allowed.
     assert_compatible(
         &tuple(two.clone(), json!({"type": "number"})),
         &tuple(one.clone(), json!({"type": "integer"})),
     );
     let found = can_read(
-        &tuple(json!([{"type": "string"}, {"type": "string"}]), json!({"type": "integer"})),
+        &tuple(
+            json!([{"type": "string"}, {"type": "string"}]),
+            json!({"type": "integer"}),
+        ),
         &tuple(one.clone(), json!({"type": "integer"})),
     );
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].kind, ItemAddedNotCoveredByPartiallyOpenContentModel);
+    assert_eq!(
+        found[0].kind,
+        ItemAddedNotCoveredByPartiallyOpenContentModel
+    );
     assert_eq!(found[0].path, "/items/1");
     // Removed into a closed model: ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL.
     assert_one(
@@ -647,7 +659,10 @@ fn tuple_positions_follow_the_content_model_past_the_tuple() {
         "/items/1",
     );
     // Removed into an open model: fine.
-    assert_compatible(&json!({"type": "array", "items": one}), &json!({"type": "array", "items": two}));
+    assert_compatible(
+        &json!({"type": "array", "items": one}),
+        &json!({"type": "array", "items": two}),
+    );
 }
 
 /// `not`, as Confluent's `SchemaDiff.compareTypes` and `NotSchemaDiff` judge it: a `not`
@@ -656,7 +671,11 @@ fn tuple_positions_follow_the_content_model_past_the_tuple() {
 #[test]
 fn not_against_an_object_schema_is_a_changed_type() {
     let object_schema = object(json!({"id": {"type": "string"}}), None);
-    for not in [json!({"not": {}}), json!({"not": true}), json!({"not": {"type": "string"}})] {
+    for not in [
+        json!({"not": {}}),
+        json!({"not": true}),
+        json!({"not": {"type": "string"}}),
+    ] {
         let message = assert_one(&not, &object_schema, TypeChanged, "");
         assert_eq!(
             message,
@@ -700,8 +719,10 @@ fn not_may_exclude_less_but_not_more() {
     );
     assert_eq!(NotTypeExtended.as_str(), "NOT_TYPE_EXTENDED");
     // `$ref`s inside each side's `not` resolve in that side's own document.
-    let reader = json!({"$defs": {"S": {"type": ["string", "null"]}}, "not": {"$ref": "#/$defs/S"}});
-    let writer = json!({"definitions": {"T": {"type": "string"}}, "not": {"$ref": "#/definitions/T"}});
+    let reader =
+        json!({"$defs": {"S": {"type": ["string", "null"]}}, "not": {"$ref": "#/$defs/S"}});
+    let writer =
+        json!({"definitions": {"T": {"type": "string"}}, "not": {"$ref": "#/definitions/T"}});
     assert_one(&reader, &writer, NotTypeExtended, "/not");
     assert_compatible(&writer, &reader);
 }
@@ -810,7 +831,11 @@ fn any_of_alternatives_must_cover_the_writer() {
     );
     let found = can_read(&json!({"anyOf": [{"type": "string"}]}), &writer);
     let kinds: Vec<IncompatibilityKind> = found.iter().map(|p| p.kind).collect();
-    assert_eq!(kinds, [SumTypeNarrowed, CombinedTypeSubschemasChanged], "{found:#?}");
+    assert_eq!(
+        kinds,
+        [SumTypeNarrowed, CombinedTypeSubschemasChanged],
+        "{found:#?}"
+    );
     // compareCriteria: anyOf → oneOf is COMBINED_TYPE_CHANGED, oneOf → anyOf is fine.
     let one_of = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
     assert_one(&one_of, &writer, CombinedTypeChanged, "/oneOf");
@@ -861,14 +886,24 @@ fn problems_inside_a_nullable_object_are_reported_in_place() {
 #[test]
 fn count_bounds_use_confluent_names() {
     let cases = [
-        (json!({"maxProperties": 2}), json!({}), MaxPropertiesAdded, "/maxProperties"),
+        (
+            json!({"maxProperties": 2}),
+            json!({}),
+            MaxPropertiesAdded,
+            "/maxProperties",
+        ),
         (
             json!({"maxProperties": 2}),
             json!({"maxProperties": 3}),
             MaxPropertiesDecreased,
             "/maxProperties",
         ),
-        (json!({"minProperties": 1}), json!({}), MinPropertiesAdded, "/minProperties"),
+        (
+            json!({"minProperties": 1}),
+            json!({}),
+            MinPropertiesAdded,
+            "/minProperties",
+        ),
         (
             json!({"minProperties": 2}),
             json!({"minProperties": 1}),
@@ -949,7 +984,10 @@ fn dependencies_may_narrow_but_not_grow() {
         TypeChanged,
         "/dependencies/n/properties/m/type",
     );
-    assert_eq!(DependencyArrayExtended.as_str(), "DEPENDENCY_ARRAY_EXTENDED");
+    assert_eq!(
+        DependencyArrayExtended.as_str(),
+        "DEPENDENCY_ARRAY_EXTENDED"
+    );
 }
 
 /// `compareUnevaluatedProperties` / `compareUnevaluatedItems` (see `unevaluated.rs`).
@@ -981,7 +1019,10 @@ fn unevaluated_keywords_follow_confluent() {
         "/unevaluatedProperties",
     );
     assert_compatible(&object(None), &object(Some(json!(false))));
-    assert_compatible(&object(Some(json!(true))), &object(Some(json!({"type": "string"}))));
+    assert_compatible(
+        &object(Some(json!(true))),
+        &object(Some(json!({"type": "string"}))),
+    );
     assert_one(
         &object(Some(json!({"type": "integer"}))),
         &object(Some(json!({"type": "string"}))),
@@ -991,9 +1032,17 @@ fn unevaluated_keywords_follow_confluent() {
     let array = json!({"type": "array", "prefixItems": [{"type": "string"}]});
     let mut closed = array.clone();
     closed["unevaluatedItems"] = json!(false);
-    assert_one(&closed, &array, UnevaluatedItemsRemoved, "/unevaluatedItems");
+    assert_one(
+        &closed,
+        &array,
+        UnevaluatedItemsRemoved,
+        "/unevaluatedItems",
+    );
     assert_compatible(&array, &closed);
-    assert_eq!(UnevaluatedItemsNarrowed.as_str(), "UNEVALUATED_ITEMS_NARROWED");
+    assert_eq!(
+        UnevaluatedItemsNarrowed.as_str(),
+        "UNEVALUATED_ITEMS_NARROWED"
+    );
 }
 
 /// `ArraySchemaDiff.compareContainsAttribute`, and a property that accepted nothing may
@@ -1016,9 +1065,7 @@ fn contains_counts_and_false_properties() {
         &json!({"type": "array", "maxContains": 3}),
         &json!({"type": "array", "maxContains": 2}),
     );
-    let closed = |properties: Value| {
-        json!({"type": "object", "properties": properties, "additionalProperties": false})
-    };
+    let closed = |properties: Value| json!({"type": "object", "properties": properties, "additionalProperties": false});
     assert_compatible(
         &closed(json!({"id": {"type": "string"}})),
         &closed(json!({"id": {"type": "string"}, "gone": false})),

@@ -33,7 +33,8 @@ impl Checker<'_> {
     ) -> Vec<Incompatibility> {
         let path = format!("/{keyword}");
         let is_false = |value: &Value| *value == Value::Bool(false);
-        let problem = |kind, message: String| vec![Incompatibility::new(kind, path.clone(), message)];
+        let problem =
+            |kind, message: String| vec![Incompatibility::new(kind, path.clone(), message)];
         match (writer.get(keyword), reader.get(keyword)) {
             (_, None) => Vec::new(),
             (None, Some(value)) if is_false(value) => problem(
