@@ -17,11 +17,11 @@
 //! | `Difference.Type` | Confluent | here |
 //! |---|---|---|
 //! | `ID_CHANGED`, `DESCRIPTION_CHANGED`, `TITLE_CHANGED`, `DEFAULT_CHANGED` | ✓ | accepted (annotations are not compared) |
-//! | `SCHEMA_ADDED` | ✗ | reported for `items` added to an array schema ([`items`](super::items)) |
+//! | `SCHEMA_ADDED` | ✗ | reported for `items` added to an array schema (`json/items.rs`) |
 //! | `SCHEMA_REMOVED` | ✓ | accepted |
 //! | `TYPE_EXTENDED` | ✓ | accepted |
 //! | `TYPE_NARROWED` | ✗ | reported when the reader accepts fewer of the writer's types (`number` → `integer`, `["string","null"]` → `"string"`; Java names the latter a combined-type change, as it loads a `type` array as an `anyOf`) |
-//! | `TYPE_CHANGED` | ✗ | reported when the types share nothing, and for `not` against any other kind of schema ([`negation`](super::negation)). Java also says `TYPE_CHANGED` whenever its loader picks two different schema classes (e.g. `{"type":"string"}` against `{"enum":["a"]}`); here such pairs are compared by what they accept |
+//! | `TYPE_CHANGED` | ✗ | reported when the types share nothing, and for `not` against any other kind of schema (`json/negation.rs`). Java also says `TYPE_CHANGED` whenever its loader picks two different schema classes (e.g. `{"type":"string"}` against `{"enum":["a"]}`); here such pairs are compared by what they accept |
 //!
 //! ## Strings (`StringSchemaDiff`)
 //! | `Difference.Type` | Confluent | here |
@@ -47,7 +47,7 @@
 //! | `MAX_PROPERTIES_REMOVED`, `MAX_PROPERTIES_INCREASED`, `MIN_PROPERTIES_REMOVED`, `MIN_PROPERTIES_DECREASED` | ✓ | accepted |
 //! | `ADDITIONAL_PROPERTIES_REMOVED`, `ADDITIONAL_PROPERTIES_NARROWED` | ✗ | reported |
 //! | `ADDITIONAL_PROPERTIES_ADDED`, `ADDITIONAL_PROPERTIES_EXTENDED` | ✓ | accepted |
-//! | `DEPENDENCY_ARRAY_ADDED`, `DEPENDENCY_ARRAY_EXTENDED`, `DEPENDENCY_ARRAY_CHANGED`, `DEPENDENCY_SCHEMA_ADDED` | ✗ | reported ([`dependencies`](super::dependencies); `dependentRequired` and `dependentSchemas` too) |
+//! | `DEPENDENCY_ARRAY_ADDED`, `DEPENDENCY_ARRAY_EXTENDED`, `DEPENDENCY_ARRAY_CHANGED`, `DEPENDENCY_SCHEMA_ADDED` | ✗ | reported (`json/dependencies.rs`; `dependentRequired` and `dependentSchemas` too) |
 //! | `DEPENDENCY_ARRAY_REMOVED`, `DEPENDENCY_ARRAY_NARROWED`, `DEPENDENCY_SCHEMA_REMOVED` | ✓ | accepted |
 //! | `PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL` | (deprecated, no longer emitted) | not used; the three types below replace it |
 //! | `REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL`, `REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL`, `OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL` | ✗ | reported |
@@ -59,10 +59,10 @@
 //! | `PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL`, `PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` | ✓ | accepted |
 //! | `PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL`, `PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` | ✗ | reported, with `additionalProperties` (and `unevaluatedProperties: false`) as the content model. Not implemented: `patternProperties` as part of it (Java matches property names against the patterns with Java regexes; here `patternProperties` is not compared) |
 //! | `RESERVED_PROPERTY_REMOVED`, `RESERVED_PROPERTY_CONFLICTS_WITH_PROPERTY` | ✗ | not implemented: they come from the subject's metadata (`confluent:reserved`), not from the two schemas this checker sees |
-//! | `UNEVALUATED_PROPERTIES_REMOVED`, `UNEVALUATED_PROPERTIES_NARROWED` | ✗ | reported ([`unevaluated`](super::unevaluated)) |
+//! | `UNEVALUATED_PROPERTIES_REMOVED`, `UNEVALUATED_PROPERTIES_NARROWED` | ✗ | reported (`json/unevaluated.rs`) |
 //! | `UNEVALUATED_PROPERTIES_ADDED`, `UNEVALUATED_PROPERTIES_EXTENDED` | ✓ | accepted |
 //!
-//! ## Arrays (`ArraySchemaDiff`, see [`items`](super::items))
+//! ## Arrays (`ArraySchemaDiff`, see `json/items.rs`)
 //! | `Difference.Type` | Confluent | here |
 //! |---|---|---|
 //! | `MAX_ITEMS_ADDED`, `MAX_ITEMS_DECREASED`, `MIN_ITEMS_ADDED`, `MIN_ITEMS_INCREASED`, `UNIQUE_ITEMS_ADDED` | ✗ | reported |
@@ -90,7 +90,7 @@
 //! | `COMBINED_TYPE_CHANGED` | ✗ | reported for `anyOf` → `oneOf` (neither with a single alternative). Not for `allOf` against `anyOf`/`oneOf`: `allOf` conjuncts are merged into one schema first |
 //! | `COMBINED_TYPE_EXTENDED`, `SUM_TYPE_EXTENDED`, `PRODUCT_TYPE_NARROWED` | ✓ | accepted (`oneOf` → `anyOf`, more alternatives, fewer conjuncts) |
 //! | `PRODUCT_TYPE_EXTENDED` | ✗ | not reported under this name: `allOf` conjuncts are merged into one schema, so an added conjunct is reported by the keywords it adds (and one that adds no constraint is accepted) |
-//! | `NOT_TYPE_EXTENDED` | ✗ | reported ([`negation`](super::negation)) |
+//! | `NOT_TYPE_EXTENDED` | ✗ | reported (`json/negation.rs`) |
 //! | `NOT_TYPE_NARROWED` | ✓ | accepted |
 //!
 //! ## Not compared at all
