@@ -130,11 +130,16 @@ impl Checker<'_> {
                         Some(IncompatibilityKind::OptionalPropertyAddedToOpenContentModel)
                     };
                     if let Some(kind) = kind {
+                        let what = if is_required {
+                            "added as required"
+                        } else {
+                            "added"
+                        };
                         found.push(Incompatibility::new(
                             kind,
                             path,
                             format!(
-                                "property '{name}' was added, but the writer's open content \
+                                "property '{name}' was {what}, but the writer's open content \
                                  model allowed any value under that name"
                             ),
                         ));
