@@ -69,3 +69,49 @@ fn the_pinned_type_reads_v1_records() {
     );
     assert!(OrderV2::compile_time_canonical_form().is_some());
 }
+
+/// v1 moved to another namespace without an alias. Avro Java's
+/// `SchemaCompatibility.schemaNameEquals` compares unqualified names, so Confluent's
+/// registry accepts the move both ways, and so does the pin (it calls the same
+/// `streamhouse_schema_core::compat::can_read` as the registry): this compiles under FULL.
+#[derive(StreamSchema, Debug, PartialEq)]
+#[stream_schema(
+    namespace = "com.acme.moved",
+    name = "Order",
+    pin = "tests/pins/order-v1.avsc",
+    compatibility = "FULL"
+)]
+struct MovedOrder {
+    id: String,
+    qty: i32,
+    customer: String,
+    status: Status,
+    items: Vec<Item>,
+}
+
+#[test]
+fn a_type_moved_to_another_namespace_reads_v1_records() {
+    let v1: Vec<u8> = vec![
+        0x04, b'o', b'1', 0x04, 0x02, b'c', 0x02, 0x02, 0x02, b's', 0x00,
+    ];
+    assert!(MovedOrder::avro_schema_json().contains("\"namespace\":\"com.acme.moved\""));
+    let plan = streamhouse_schema::codec::avro::resolve::Resolution::new(
+        include_str!("pins/order-v1.avsc"),
+        MovedOrder::avro_schema_json(),
+    )
+    .unwrap();
+    let got: MovedOrder = plan.decode(&v1, &mut Vec::new()).unwrap();
+    assert_eq!(
+        got,
+        MovedOrder {
+            id: "o1".into(),
+            qty: 2,
+            customer: "c".into(),
+            status: Status::Paid,
+            items: vec![Item {
+                sku: "s".into(),
+                quantity: 1
+            }],
+        }
+    );
+}

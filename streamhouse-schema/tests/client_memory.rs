@@ -560,3 +560,93 @@ async fn compatibility_looks_through_references_like_the_server() {
         5
     );
 }
+
+/// The `mock://` registry judges Avro names as Confluent's registry does (Avro Java's
+/// `SchemaCompatibility.schemaNameEquals`: unqualified names, or a reader alias naming the
+/// writer's full name), through the same `compat` core as the server.
+#[tokio::test]
+async fn avro_names_match_unqualified_or_by_alias_like_confluent() {
+    let client = mock("avro-names");
+    client
+        .set_compatibility(Some("o"), CompatibilityLevel::Full)
+        .await
+        .unwrap();
+    let v1 = r#"{"type":"record","name":"Order","namespace":"shop.v1","fields":[{"name":"id","type":"long"}]}"#;
+    client.register("o", &Schema::avro(v1)).await.unwrap();
+    // Only the namespace changed: compatible both ways, so FULL registers it.
+    let moved = v1.replace("shop.v1", "shop.v2");
+    assert_eq!(
+        client.register("o", &Schema::avro(&moved)).await.unwrap(),
+        2
+    );
+    // Renamed without an alias: NAME_MISMATCH, in both directions of FULL.
+    let renamed = moved.replace("\"Order\"", "\"Purchase\"");
+    let check = client
+        .check_compatibility("o", &Schema::avro(&renamed), Version::Latest)
+        .await
+        .unwrap();
+    assert!(!check.is_compatible);
+    assert_eq!(check.messages.len(), 2, "{:#?}", check.messages);
+    assert!(
+        check.messages[0].starts_with(
+            "NAME_MISMATCH at '/name': reader record 'shop.v2.Purchase' does not match writer \
+             record 'shop.v2.Order' (renamed); add the alias 'shop.v2.Order' to the reader record"
+        ),
+        "{:#?}",
+        check.messages
+    );
+    assert!(
+        check.messages[1].starts_with("NAME_MISMATCH at '/name'"),
+        "{:#?}",
+        check.messages
+    );
+    // BACKWARD alone: the alias on the reader is enough.
+    client
+        .set_compatibility(Some("o"), CompatibilityLevel::Backward)
+        .await
+        .unwrap();
+    let aliased = renamed.replace(
+        "\"name\":\"Purchase\"",
+        "\"name\":\"Purchase\",\"aliases\":[\"shop.v2.Order\"]",
+    );
+    assert!(client
+        .test_compatibility("o", &Schema::avro(&aliased), Version::Latest)
+        .await
+        .unwrap());
+    assert!(!client
+        .test_compatibility("o", &Schema::avro(&renamed), Version::Latest)
+        .await
+        .unwrap());
+}
+
+/// JSON Schema through `mock://`: a `not` schema against an object schema and `items`
+/// turning into a tuple get Confluent's `SchemaDiff` verdicts and type names.
+#[tokio::test]
+async fn json_not_and_tuple_items_get_confluent_verdicts() {
+    let client = mock("json-not-tuple");
+    let object = r#"{"type":"object","properties":{"id":{"type":"string"}}}"#;
+    client.register("n", &Schema::json(object)).await.unwrap();
+    let check = client
+        .check_compatibility("n", &Schema::json(r#"{"not":{}}"#), Version::Latest)
+        .await
+        .unwrap();
+    assert!(!check.is_compatible);
+    assert!(
+        check.messages[0].starts_with("TYPE_CHANGED at '/'"),
+        "{:#?}",
+        check.messages
+    );
+    let single = r#"{"type":"array","items":{"type":"string"}}"#;
+    client.register("t", &Schema::json(single)).await.unwrap();
+    let tuple = r#"{"type":"array","items":[{"type":"string"}]}"#;
+    let check = client
+        .check_compatibility("t", &Schema::json(tuple), Version::Latest)
+        .await
+        .unwrap();
+    assert_eq!(check.messages.len(), 1, "{:#?}", check.messages);
+    assert!(
+        check.messages[0].starts_with("ITEM_ADDED_TO_OPEN_CONTENT_MODEL at '/items/0'"),
+        "{:#?}",
+        check.messages
+    );
+}

@@ -141,7 +141,7 @@ fn json_levels() {
     let backward =
         check_compatibility(SchemaFormat::Json, Backward, open_with_note, &[open]).unwrap();
     assert_eq!(backward.messages.len(), 1);
-    assert!(backward.messages[0].starts_with("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"));
+    assert!(backward.messages[0].starts_with("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"));
     let forward =
         check_compatibility(SchemaFormat::Json, Forward, open_with_note, &[open]).unwrap();
     assert!(forward.is_compatible(), "{forward:#?}");

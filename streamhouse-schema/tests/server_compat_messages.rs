@@ -114,7 +114,7 @@ async fn json_and_protobuf_messages_name_each_problem(backend: Backend) {
     assert_eq!(messages.len(), 4, "{messages:#?}");
     assert_problem(
         &messages[0],
-        "STRING_BOUND_TIGHTENED",
+        "MAX_LENGTH_DECREASED",
         BACKWARD,
         "/properties/name/maxLength",
         "'name'",
@@ -182,7 +182,80 @@ async fn transitive_checks_report_the_newest_failing_version(backend: Backend) {
     r.finish().await;
 }
 
+/// Avro names as Confluent's registry judges them (Avro Java's
+/// `SchemaCompatibility.schemaNameEquals`): a changed namespace alone is compatible, a rename
+/// is `NAME_MISMATCH` unless the reader's aliases name the writer's full name.
+async fn avro_names_match_unqualified_or_by_alias(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let v1 = r#"{"type":"record","name":"Order","namespace":"shop.v1","fields":[{"name":"id","type":"string"}]}"#;
+    r.register("orders-value", v1, None).await;
+    let path = "/compatibility/subjects/orders-value/versions/latest?verbose=true";
+    let moved = v1.replace("shop.v1", "shop.v2");
+    assert_eq!(
+        r.post(path, &json!({ "schema": moved })).await.ok(),
+        &json!({ "is_compatible": true })
+    );
+    let renamed = moved.replace("\"Order\"", "\"Purchase\"");
+    let messages = verbose_problems(&r, "orders-value", &json!({ "schema": renamed })).await;
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert_problem(
+        &messages[0],
+        "NAME_MISMATCH",
+        BACKWARD,
+        "/name",
+        "add the alias 'shop.v1.Order' to the reader record",
+    );
+    let aliased = renamed.replace(
+        "\"name\":\"Purchase\"",
+        "\"name\":\"Purchase\",\"aliases\":[\"shop.v1.Order\"]",
+    );
+    assert_eq!(
+        r.post(path, &json!({ "schema": aliased })).await.ok(),
+        &json!({ "is_compatible": true })
+    );
+    r.finish().await;
+}
+
+/// JSON Schema `not` and `items` turning into a tuple, judged as Confluent's `SchemaDiff`
+/// judges them: `TYPE_CHANGED` (a `NotSchema` against an `ObjectSchema`) and
+/// `ITEM_ADDED_TO_OPEN_CONTENT_MODEL` (`ArraySchemaDiff.compareItemSchemaArray`).
+async fn json_not_and_tuple_items_follow_confluent(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let object = r#"{"type":"object","properties":{"id":{"type":"string"}}}"#;
+    r.register("not-value", object, Some("JSON")).await;
+    for not in [r#"{"not":{}}"#, r#"{"not":true}"#] {
+        let messages = verbose_problems(
+            &r,
+            "not-value",
+            &json!({ "schema": not, "schemaType": "JSON" }),
+        )
+        .await;
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert_problem(&messages[0], "TYPE_CHANGED", BACKWARD, "/", "`not`");
+    }
+    let single = r#"{"type":"array","items":{"type":"string"}}"#;
+    r.register("tuple-value", single, Some("JSON")).await;
+    let tuple = r#"{"type":"array","prefixItems":[{"type":"string"}]}"#;
+    let messages = verbose_problems(
+        &r,
+        "tuple-value",
+        &json!({ "schema": tuple, "schemaType": "JSON" }),
+    )
+    .await;
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert_problem(
+        &messages[0],
+        "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+        BACKWARD,
+        "/prefixItems/0",
+        "array item 0",
+    );
+    r.finish().await;
+}
+
 on_both_backends!(
+    json_not_and_tuple_items_follow_confluent,
+    avro_names_match_unqualified_or_by_alias,
     avro_messages_name_each_problem,
     json_and_protobuf_messages_name_each_problem,
     transitive_checks_report_the_newest_failing_version

@@ -1,19 +1,34 @@
-//! Avro reader/writer compatibility, following Avro Java's `SchemaCompatibility` (which the
-//! Confluent registry uses) with one deliberate strictness: named types are compared by
-//! *full* name, so moving a record to another namespace needs an alias, exactly like a rename.
+//! Avro reader/writer compatibility, following Avro Java's `SchemaCompatibility`
+//! (`lang/java/avro/src/main/java/org/apache/avro/SchemaCompatibility.java`), which the
+//! Confluent registry calls from `AvroSchema.isBackwardCompatible`.
 //!
 //! Rules, for a reader schema reading data written with a writer schema:
 //! - primitives must match, or the writer's type must promote to the reader's:
 //!   `int → long, float, double`, `long → float, double`, `float → double`, `string ↔ bytes`;
 //! - records: every reader field must exist in the writer (by name, or by one of the reader
-//!   field's aliases) or have a default; writer-only fields are skipped;
+//!   field's aliases: Java's `lookupWriterField`) or have a default; writer-only fields are
+//!   skipped; a reader field whose name and aliases match more than one writer field is an
+//!   error in Java (`AvroRuntimeException`, which Confluent reports as incompatible), here
+//!   [`READER_FIELD_MATCHES_MULTIPLE_WRITER_FIELDS`](IncompatibilityKind::ReaderFieldMatchesMultipleWriterFields);
 //! - enums: writer symbols missing from the reader need the reader's enum `default`;
 //! - fixed: sizes must be equal;
-//! - record, enum and fixed names must be equal, or the reader's aliases must contain the
-//!   writer's full name (apache-avro's own `schema_compatibility` ignores these aliases);
+//! - record, enum and fixed names (Java's `checkSchemaNames` / `schemaNameEquals`): the
+//!   *unqualified* names must be equal, or the reader's aliases must contain the writer's
+//!   full name. A changed namespace alone is therefore no break, a rename needs an alias
+//!   (apache-avro's own `schema_compatibility` ignores these aliases);
 //! - unions: every writer branch must be readable by the reader (by some reader branch when
-//!   the reader is a union); a non-union writer needs a reader branch that reads it;
+//!   the reader is a union, tried in order as Java does, so a named branch matches by the
+//!   same name rule); a non-union writer needs a reader branch that reads it;
 //! - logical types are read as their underlying types (Java does not compare them either).
+//!
+//! The verdict is Java's in every case. Two reports differ in their kind, on purpose:
+//! - when no reader union branch reads a writer type but one is plainly meant for it (the
+//!   same named type, or the same kind of array or map), that branch's own problems are
+//!   reported (e.g. `READER_FIELD_MISSING_DEFAULT_VALUE` inside an optional record), where
+//!   Java reports only `MISSING_UNION_BRANCH`;
+//! - a reader field of an enum type that has an enum default but no field default, missing
+//!   from the writer, is `READER_FIELD_MISSING_DEFAULT_VALUE`; Java compares that enum with
+//!   the writer *record* and so reports `TYPE_MISMATCH`.
 //!
 //! Recursive schemas terminate: a pair of named types already being checked is assumed
 //! compatible while its own check is in progress.
@@ -134,11 +149,24 @@ impl<'r, 'w> Checker<'r, 'w> {
         }
         for reader_field in &r.fields {
             let path = format!("/fields/{}", reader_field.name);
-            // Java matches by the reader field's name, then by the reader field's aliases;
-            // the writer's field aliases play no part.
-            let writer_field = std::iter::once(&reader_field.name)
+            // Java's `lookupWriterField`: the writer field named like the reader field or
+            // like one of its aliases; the writer's field aliases play no part.
+            let mut writer_fields = std::iter::once(&reader_field.name)
                 .chain(reader_field.aliases.iter())
-                .find_map(|name| w.fields.iter().find(|f| &f.name == name));
+                .filter_map(|name| w.fields.iter().find(|f| &f.name == name));
+            let writer_field = writer_fields.next();
+            if let (Some(first), Some(second)) = (writer_field, writer_fields.next()) {
+                found.push(Incompatibility::new(
+                    IncompatibilityKind::ReaderFieldMatchesMultipleWriterFields,
+                    path,
+                    format!(
+                        "reader field '{}' matches the writer fields '{}' and '{}' by its \
+                         name and aliases",
+                        reader_field.name, first.name, second.name
+                    ),
+                ));
+                continue;
+            }
             match writer_field {
                 Some(writer_field) => {
                     let nested = self.check(&reader_field.schema, &writer_field.schema);
@@ -288,46 +316,43 @@ fn check_fixed(r: &FixedSchema, w: &FixedSchema) -> Vec<Incompatibility> {
     found
 }
 
-/// Equal full names, or the writer's full name is one of the reader's aliases.
+/// Java's `SchemaCompatibility.schemaNameEquals`: equal *unqualified* names
+/// (`reader.getName()`, so the namespace plays no part), or the writer's full name is one of
+/// the reader's aliases (aliases are full names, relative ones taken in the reader's
+/// namespace, as `Schema.getAliases` returns them).
 fn names_match(reader: &Name, reader_aliases: &Option<Vec<Alias>>, writer: &Name) -> bool {
     let writer_full = writer.fullname(None);
-    reader.fullname(None) == writer_full
+    reader.name() == writer.name()
         || reader_aliases
             .iter()
             .flatten()
             .any(|alias| alias.fullname(None) == writer_full)
 }
 
+/// Java's `checkSchemaNames` failure (`NAME_MISMATCH` at `name`): only a rename can get
+/// here, since equal unqualified names always match.
 fn name_mismatch(kind: &str, reader: &Name, writer: &Name) -> Incompatibility {
     let reader_full = reader.fullname(None);
     let writer_full = writer.fullname(None);
-    let what = if reader.name() == writer.name() {
-        "namespace changed"
-    } else {
-        "renamed"
-    };
     Incompatibility::new(
         IncompatibilityKind::NameMismatch,
         "/name",
         format!(
             "reader {kind} '{reader_full}' does not match writer {kind} '{writer_full}' \
-             ({what}); add the alias '{writer_full}' to the reader {kind}"
+             (renamed); add the alias '{writer_full}' to the reader {kind}"
         ),
     )
 }
 
 /// Whether a reader union branch is the one meant for a writer type: same kind of
-/// container, or a named type of the same kind whose name matches (by full name, alias or
-/// unqualified name).
+/// container, or a named type of the same kind whose name matches (unqualified name or
+/// alias, as [`names_match`]).
 fn is_counterpart(r: Shape<'_>, w: Shape<'_>) -> bool {
-    let related = |reader: &Name, aliases: &Option<Vec<Alias>>, writer: &Name| {
-        names_match(reader, aliases, writer) || reader.name() == writer.name()
-    };
     match (r, w) {
         (Shape::Array(_), Shape::Array(_)) | (Shape::Map(_), Shape::Map(_)) => true,
-        (Shape::Record(r), Shape::Record(w)) => related(&r.name, &r.aliases, &w.name),
-        (Shape::Enum(r), Shape::Enum(w)) => related(&r.name, &r.aliases, &w.name),
-        (Shape::Fixed(r), Shape::Fixed(w)) => related(&r.name, &r.aliases, &w.name),
+        (Shape::Record(r), Shape::Record(w)) => names_match(&r.name, &r.aliases, &w.name),
+        (Shape::Enum(r), Shape::Enum(w)) => names_match(&r.name, &r.aliases, &w.name),
+        (Shape::Fixed(r), Shape::Fixed(w)) => names_match(&r.name, &r.aliases, &w.name),
         _ => false,
     }
 }

@@ -1,36 +1,47 @@
-//! JSON Schema compatibility, following the rules of Confluent's JSON Schema diff: a reader
-//! schema can read a writer schema's data when it accepts every instance the writer accepted.
+//! JSON Schema compatibility, following the rules of Confluent's JSON Schema diff
+//! (`SchemaDiff` and its `Difference.Type`s; [`rules`] lists every type and what this
+//! checker does with it): a reader schema can read a writer schema's data when it accepts
+//! every instance the writer accepted.
 //!
 //! - Types: the reader must accept every writer type (`integer` reads as `number`); a
 //!   schema without `type` allows every type.
 //! - `enum`/`const`: the reader must list every value the writer lists.
 //! - Numbers (`minimum`, `maximum`, `exclusive*` in draft 4 and 6+ forms, `multipleOf`),
 //!   strings (`minLength`, `maxLength`, `pattern`, `format`), arrays (`minItems`,
-//!   `maxItems`, `uniqueItems`) and objects (`minProperties`, `maxProperties`): the reader may
-//!   loosen but not tighten.
+//!   `maxItems`, `uniqueItems`, `minContains`, `maxContains`) and objects (`minProperties`,
+//!   `maxProperties`): the reader may loosen but not tighten.
 //! - Objects and their content model (`additionalProperties`): a property added to the
 //!   reader is fine when the writer's model was closed (`false`), must accept the writer's
 //!   `additionalProperties` schema when it was partially open, and is incompatible when it
 //!   was open (the writer may have written any value under that name) unless the property
 //!   accepts anything. A property removed from the reader is fine when the reader's model is
 //!   open, must be covered by its `additionalProperties` schema when partially open, and is
-//!   incompatible when closed. `additionalProperties` itself may not narrow. A newly
-//!   `required` property is incompatible unless the reader gives it a `default`.
-//! - Arrays: `items` (single schema or tuple form, `prefixItems`, `additionalItems`) are
-//!   compared position by position.
-//! - `anyOf`/`oneOf`: every writer alternative must be read by some reader alternative;
-//!   `allOf` conjuncts are merged into one schema first.
+//!   incompatible when closed. `additionalProperties`, `unevaluatedProperties` and
+//!   dependencies may not narrow. A newly `required` property is incompatible unless the
+//!   reader gives it a `default`.
+//! - Arrays: the single `items` schema, the tuple (`items` array, `prefixItems`) and what may
+//!   follow it (`additionalItems`, `unevaluatedItems`) are compared apart, as Confluent's
+//!   `ArraySchemaDiff` does (see `items.rs`).
+//! - `anyOf`/`oneOf`: every writer alternative must be read by some reader alternative, and
+//!   the reader may not drop alternatives; `allOf` conjuncts are merged into one schema first.
+//! - `not`: compared as Confluent's `NotSchemaDiff` does; a `not` schema against any other
+//!   kind of schema is a changed type (see `negation.rs`).
 //! - `$ref`s are resolved within each document (`#`, `#/definitions/..`, `#/$defs/..`, any
 //!   JSON pointer); recursive schemas terminate. References to other documents cannot be
 //!   resolved: they are compatible only when both sides use the same one.
 //!
-//! `not`, `if`/`then`/`else`, `patternProperties` and `dependencies` are not compared.
+//! `if`/`then`/`else`, `patternProperties`, `propertyNames` and `contains` are not compared.
 
 mod bounds;
+mod dependencies;
+mod items;
+mod negation;
 mod node;
+pub mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod unevaluated;
 mod validate;
 
 pub(super) use validate::validate as validate_document;
@@ -169,11 +180,17 @@ impl<'a> Checker<'a> {
         reader: &Map<String, Value>,
         writer: &Map<String, Value>,
     ) -> Vec<Incompatibility> {
+        let mut found = match self.compare_not(reader, writer) {
+            negation::NotVerdict::TypeChanged(problem) => return vec![problem],
+            negation::NotVerdict::CompareRest(problems) => problems,
+        };
         if alternatives(reader).is_some() || alternatives(writer).is_some() {
-            return self.compare_alternatives(reader, writer);
+            found.extend(self.compare_alternatives(reader, writer));
+            return found;
         }
         let writer_types = bounds::writer_types(writer);
-        let (mut found, disjoint) = bounds::types(reader, &writer_types);
+        let (type_problems, disjoint) = bounds::types(reader, &writer_types);
+        found.extend(type_problems);
         if disjoint {
             return found;
         }
@@ -212,6 +229,35 @@ impl<'a> Checker<'a> {
         };
         let reader_keyword = alternatives(reader).map(|(keyword, _)| keyword);
         let mut found = Vec::new();
+        if let (Some(reader_kw), Some((writer_kw, _))) = (reader_keyword, alternatives(writer)) {
+            // CombinedSchemaDiff.compareCriteria: anyOf → oneOf (neither a single
+            // alternative) is COMBINED_TYPE_CHANGED, and Java compares nothing further.
+            if writer_kw == "anyOf"
+                && reader_kw == "oneOf"
+                && reader_alts.len() > 1
+                && writer_alts.len() > 1
+            {
+                return vec![Incompatibility::new(
+                    IncompatibilityKind::CombinedTypeChanged,
+                    "/oneOf",
+                    "the writer's anyOf became a oneOf: a value the writer wrote may match \
+                     several alternatives, which oneOf rejects",
+                )];
+            }
+            // CombinedSchemaDiff: fewer alternatives than before is SUM_TYPE_NARROWED.
+            if reader_alts.len() < writer_alts.len() {
+                found.push(Incompatibility::new(
+                    IncompatibilityKind::SumTypeNarrowed,
+                    format!("/{reader_kw}"),
+                    format!(
+                        "the reader's {reader_kw} has {} alternatives, the writer's {writer_kw} \
+                         had {}",
+                        reader_alts.len(),
+                        writer_alts.len()
+                    ),
+                ));
+            }
+        }
         for (index, writer_alt) in &writer_alts {
             let mut attempts = Vec::new();
             let mut read = false;
@@ -251,8 +297,9 @@ impl<'a> Checker<'a> {
                     let path = format!("/{keyword}/{reader_index}");
                     found.extend(nested(&path, "", problems));
                 }
+                // CombinedSchemaDiff: an old alternative left without a match.
                 _ => found.push(Incompatibility::new(
-                    IncompatibilityKind::CombinedSchemaNarrowed,
+                    IncompatibilityKind::CombinedTypeSubschemasChanged,
                     format!("/{keyword}"),
                     format!("{writer_part} matches no alternative of the reader's {keyword}"),
                 )),
@@ -273,6 +320,8 @@ impl<'a> Checker<'a> {
         };
         let mut base = schema.clone();
         base.remove(keyword);
+        // `not` next to the alternatives was judged once already (`compare_not`).
+        base.remove("not");
         let mut expanded = Vec::new();
         for (index, alt) in alts.iter().enumerate() {
             let mut merged = base.clone();

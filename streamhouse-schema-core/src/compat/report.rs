@@ -7,12 +7,15 @@ use std::fmt;
 /// The names follow the checker each format copies: Avro Java's `SchemaCompatibility`
 /// (`NAME_MISMATCH`, `READER_FIELD_MISSING_DEFAULT_VALUE`, ...), Confluent's Protobuf
 /// `SchemaDiff` (`FIELD_KIND_CHANGED`, ...) and Confluent's JSON Schema diff
-/// (`TYPE_NARROWED`, ...). [`as_str`](Self::as_str) gives that spelling.
+/// (`Difference.Type`: `TYPE_NARROWED`, `MAX_LENGTH_DECREASED`, ...; which of those are
+/// reported is listed in [`compat::json::rules`](crate::compat::json::rules)).
+/// [`as_str`](Self::as_str) gives that spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IncompatibilityKind {
     // ---- Avro (Java SchemaCompatibility) ----
-    /// Avro: a named type (record, enum, fixed) has another full name and no matching alias.
+    /// Avro: a named type (record, enum, fixed) has another unqualified name and no reader
+    /// alias names the writer's full name.
     NameMismatch,
     /// Avro: two `fixed` types have different sizes.
     FixedSizeMismatch,
@@ -24,6 +27,9 @@ pub enum IncompatibilityKind {
     TypeMismatch,
     /// Avro: a writer (branch) type matches no branch of the reader's union.
     MissingUnionBranch,
+    /// Avro: a reader field's name and aliases name more than one writer field (Java's
+    /// `lookupWriterField` throws, and Confluent reports the schema as incompatible).
+    ReaderFieldMatchesMultipleWriterFields,
 
     // ---- Protobuf (Confluent SchemaDiff) ----
     /// Protobuf: the file's package changed.
@@ -60,8 +66,18 @@ pub enum IncompatibilityKind {
     TypeChanged,
     /// JSON: a property became required.
     RequiredAttributeAdded,
-    /// JSON: a property was added where the old content model was open (any value was allowed).
-    PropertyAddedToOpenContentModel,
+    /// JSON: a required property without a default was added where the old content model
+    /// was open (any value was allowed under that name).
+    RequiredPropertyAddedToOpenContentModel,
+    /// JSON: a required property with a default was added where the old content model was
+    /// open (incompatible under Confluent's default STRICT policy).
+    RequiredPropertyWithDefaultAddedToOpenContentModel,
+    /// JSON: an optional property was added where the old content model was open
+    /// (incompatible under Confluent's default STRICT policy), unless it accepts anything.
+    OptionalPropertyAddedToOpenContentModel,
+    /// JSON: a required property without a default was added where the old content model
+    /// was closed or partially open.
+    RequiredPropertyAddedToUnopenContentModel,
     /// JSON: a property was removed where the new content model is closed.
     PropertyRemovedFromClosedContentModel,
     /// JSON: a property was added whose schema does not accept what the old content model's
@@ -70,20 +86,123 @@ pub enum IncompatibilityKind {
     /// JSON: a property was removed and the new content model's `additionalProperties`
     /// schema does not accept what the property allowed.
     PropertyRemovedNotCoveredByPartiallyOpenContentModel,
-    /// JSON: `additionalProperties` changed from allowing to forbidding (or got stricter).
+    /// JSON: `additionalProperties` became `false` where other properties were allowed.
+    AdditionalPropertiesRemoved,
+    /// JSON: `additionalProperties` became a schema where any value was allowed, or its
+    /// schema got stricter.
     AdditionalPropertiesNarrowed,
-    /// JSON: an `enum` lost values.
+    /// JSON: an `enum` lost values (and gained none).
     EnumArrayNarrowed,
-    /// JSON: a numeric bound (`minimum`, `maximum`, `exclusive*`, `multipleOf`) got stricter.
-    NumericBoundTightened,
-    /// JSON: a string bound (`minLength`, `maxLength`, `pattern`, `format`) got stricter.
-    StringBoundTightened,
-    /// JSON: an array bound (`minItems`, `maxItems`, `uniqueItems`) got stricter.
-    ArrayBoundTightened,
-    /// JSON: an object bound (`minProperties`, `maxProperties`) got stricter.
-    ObjectBoundTightened,
-    /// JSON: a combined schema (`oneOf`/`anyOf`/`allOf`) lost or changed subschemas.
-    CombinedSchemaNarrowed,
+    /// JSON: an `enum` lost values and gained others, or a `const` changed.
+    EnumArrayChanged,
+    /// JSON: `maximum` was added.
+    MaximumAdded,
+    /// JSON: `maximum` got smaller.
+    MaximumDecreased,
+    /// JSON: `minimum` was added.
+    MinimumAdded,
+    /// JSON: `minimum` got larger.
+    MinimumIncreased,
+    /// JSON: `exclusiveMaximum` was added (draft 6+ number, or draft 4 `true`).
+    ExclusiveMaximumAdded,
+    /// JSON: `exclusiveMaximum` got smaller.
+    ExclusiveMaximumDecreased,
+    /// JSON: `exclusiveMinimum` was added (draft 6+ number, or draft 4 `true`).
+    ExclusiveMinimumAdded,
+    /// JSON: `exclusiveMinimum` got larger.
+    ExclusiveMinimumIncreased,
+    /// JSON: `multipleOf` was added.
+    MultipleOfAdded,
+    /// JSON: `multipleOf` became a multiple of the old one (e.g. 2 → 4).
+    MultipleOfExpanded,
+    /// JSON: `multipleOf` changed to a value that does not divide the old one.
+    MultipleOfChanged,
+    /// JSON: `maxLength` was added.
+    MaxLengthAdded,
+    /// JSON: `maxLength` got smaller.
+    MaxLengthDecreased,
+    /// JSON: `minLength` was added.
+    MinLengthAdded,
+    /// JSON: `minLength` got larger.
+    MinLengthIncreased,
+    /// JSON: `pattern` was added.
+    PatternAdded,
+    /// JSON: `pattern` changed.
+    PatternChanged,
+    /// JSON (stricter than Confluent, which does not compare `format`): `format` was added
+    /// or changed.
+    FormatChanged,
+    /// JSON: `maxItems` was added.
+    MaxItemsAdded,
+    /// JSON: `maxItems` got smaller.
+    MaxItemsDecreased,
+    /// JSON: `minItems` was added.
+    MinItemsAdded,
+    /// JSON: `minItems` got larger.
+    MinItemsIncreased,
+    /// JSON: `uniqueItems: true` was added.
+    UniqueItemsAdded,
+    /// JSON: `maxProperties` was added.
+    MaxPropertiesAdded,
+    /// JSON: `maxProperties` got smaller.
+    MaxPropertiesDecreased,
+    /// JSON: `minProperties` was added.
+    MinPropertiesAdded,
+    /// JSON: `minProperties` got larger.
+    MinPropertiesIncreased,
+    /// JSON: `maxContains` was added.
+    MaxContainsAdded,
+    /// JSON: `maxContains` got smaller.
+    MaxContainsDecreased,
+    /// JSON: `minContains` was added.
+    MinContainsAdded,
+    /// JSON: `minContains` got larger.
+    MinContainsIncreased,
+    /// JSON: a property dependency (`dependencies` array form, `dependentRequired`) was added.
+    DependencyArrayAdded,
+    /// JSON: a property dependency lists more properties than before.
+    DependencyArrayExtended,
+    /// JSON: a property dependency lists other properties than before.
+    DependencyArrayChanged,
+    /// JSON: a schema dependency (`dependencies` schema form, `dependentSchemas`) was added.
+    DependencySchemaAdded,
+    /// JSON: `unevaluatedProperties` became `false`.
+    UnevaluatedPropertiesRemoved,
+    /// JSON: `unevaluatedProperties` was added, or got stricter.
+    UnevaluatedPropertiesNarrowed,
+    /// JSON: `unevaluatedItems` became `false`.
+    UnevaluatedItemsRemoved,
+    /// JSON: `unevaluatedItems` was added, or got stricter.
+    UnevaluatedItemsNarrowed,
+    /// JSON: a combined schema (`oneOf`/`anyOf`) has fewer alternatives than before.
+    SumTypeNarrowed,
+    /// JSON: an alternative of the old combined schema matches no alternative of the new one.
+    CombinedTypeSubschemasChanged,
+    /// JSON: an `anyOf` became a `oneOf`.
+    CombinedTypeChanged,
+    /// JSON: a `not` schema's excluded schema accepts less than before, so the new `not`
+    /// rejects values the old one accepted (Confluent's `NotSchemaDiff`).
+    NotTypeExtended,
+    /// JSON: a subschema appeared where there was none, e.g. `items` added to an array
+    /// schema that had no single `items` schema (Confluent's `SchemaDiff.compare` with no
+    /// original).
+    SchemaAdded,
+    /// JSON: a tuple position was added to an array whose writer schema allowed any items
+    /// after its tuple (open content model), and the new position does not accept anything.
+    ItemAddedToOpenContentModel,
+    /// JSON: a tuple position was added whose schema does not accept what the writer's
+    /// `additionalItems` (or 2020-12 `items`) schema allowed there.
+    ItemAddedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: a tuple position was removed and the reader forbids items past its tuple.
+    ItemRemovedFromClosedContentModel,
+    /// JSON: a tuple position was removed and the reader's `additionalItems` (or 2020-12
+    /// `items`) schema does not accept what the position allowed.
+    ItemRemovedNotCoveredByPartiallyOpenContentModel,
+    /// JSON: `additionalItems` (or 2020-12 `items` after `prefixItems`) became `false`.
+    AdditionalItemsRemoved,
+    /// JSON: `additionalItems` (or 2020-12 `items` after `prefixItems`) became a schema where
+    /// any item was allowed.
+    AdditionalItemsNarrowed,
     /// JSON: a `$ref` could not be resolved within the document.
     UnresolvedReference,
     /// JSON: the schemas are too large or too self-referential to compare within the
@@ -102,6 +221,7 @@ impl IncompatibilityKind {
             ReaderFieldMissingDefaultValue => "READER_FIELD_MISSING_DEFAULT_VALUE",
             TypeMismatch => "TYPE_MISMATCH",
             MissingUnionBranch => "MISSING_UNION_BRANCH",
+            ReaderFieldMatchesMultipleWriterFields => "READER_FIELD_MATCHES_MULTIPLE_WRITER_FIELDS",
             PackageChanged => "PACKAGE_CHANGED",
             MessageRemoved => "MESSAGE_REMOVED",
             FieldKindChanged => "FIELD_KIND_CHANGED",
@@ -117,7 +237,18 @@ impl IncompatibilityKind {
             TypeNarrowed => "TYPE_NARROWED",
             TypeChanged => "TYPE_CHANGED",
             RequiredAttributeAdded => "REQUIRED_ATTRIBUTE_ADDED",
-            PropertyAddedToOpenContentModel => "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+            RequiredPropertyAddedToOpenContentModel => {
+                "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            }
+            RequiredPropertyWithDefaultAddedToOpenContentModel => {
+                "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL"
+            }
+            OptionalPropertyAddedToOpenContentModel => {
+                "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            }
+            RequiredPropertyAddedToUnopenContentModel => {
+                "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
+            }
             PropertyRemovedFromClosedContentModel => "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
             PropertyAddedNotCoveredByPartiallyOpenContentModel => {
                 "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
@@ -125,13 +256,64 @@ impl IncompatibilityKind {
             PropertyRemovedNotCoveredByPartiallyOpenContentModel => {
                 "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
             }
+            AdditionalPropertiesRemoved => "ADDITIONAL_PROPERTIES_REMOVED",
             AdditionalPropertiesNarrowed => "ADDITIONAL_PROPERTIES_NARROWED",
             EnumArrayNarrowed => "ENUM_ARRAY_NARROWED",
-            NumericBoundTightened => "NUMERIC_BOUND_TIGHTENED",
-            StringBoundTightened => "STRING_BOUND_TIGHTENED",
-            ArrayBoundTightened => "ARRAY_BOUND_TIGHTENED",
-            ObjectBoundTightened => "OBJECT_BOUND_TIGHTENED",
-            CombinedSchemaNarrowed => "COMBINED_SCHEMA_NARROWED",
+            EnumArrayChanged => "ENUM_ARRAY_CHANGED",
+            MaximumAdded => "MAXIMUM_ADDED",
+            MaximumDecreased => "MAXIMUM_DECREASED",
+            MinimumAdded => "MINIMUM_ADDED",
+            MinimumIncreased => "MINIMUM_INCREASED",
+            ExclusiveMaximumAdded => "EXCLUSIVE_MAXIMUM_ADDED",
+            ExclusiveMaximumDecreased => "EXCLUSIVE_MAXIMUM_DECREASED",
+            ExclusiveMinimumAdded => "EXCLUSIVE_MINIMUM_ADDED",
+            ExclusiveMinimumIncreased => "EXCLUSIVE_MINIMUM_INCREASED",
+            MultipleOfAdded => "MULTIPLE_OF_ADDED",
+            MultipleOfExpanded => "MULTIPLE_OF_EXPANDED",
+            MultipleOfChanged => "MULTIPLE_OF_CHANGED",
+            MaxLengthAdded => "MAX_LENGTH_ADDED",
+            MaxLengthDecreased => "MAX_LENGTH_DECREASED",
+            MinLengthAdded => "MIN_LENGTH_ADDED",
+            MinLengthIncreased => "MIN_LENGTH_INCREASED",
+            PatternAdded => "PATTERN_ADDED",
+            PatternChanged => "PATTERN_CHANGED",
+            FormatChanged => "FORMAT_CHANGED",
+            MaxItemsAdded => "MAX_ITEMS_ADDED",
+            MaxItemsDecreased => "MAX_ITEMS_DECREASED",
+            MinItemsAdded => "MIN_ITEMS_ADDED",
+            MinItemsIncreased => "MIN_ITEMS_INCREASED",
+            UniqueItemsAdded => "UNIQUE_ITEMS_ADDED",
+            MaxPropertiesAdded => "MAX_PROPERTIES_ADDED",
+            MaxPropertiesDecreased => "MAX_PROPERTIES_DECREASED",
+            MinPropertiesAdded => "MIN_PROPERTIES_ADDED",
+            MinPropertiesIncreased => "MIN_PROPERTIES_INCREASED",
+            MaxContainsAdded => "MAX_CONTAINS_ADDED",
+            MaxContainsDecreased => "MAX_CONTAINS_DECREASED",
+            MinContainsAdded => "MIN_CONTAINS_ADDED",
+            MinContainsIncreased => "MIN_CONTAINS_INCREASED",
+            DependencyArrayAdded => "DEPENDENCY_ARRAY_ADDED",
+            DependencyArrayExtended => "DEPENDENCY_ARRAY_EXTENDED",
+            DependencyArrayChanged => "DEPENDENCY_ARRAY_CHANGED",
+            DependencySchemaAdded => "DEPENDENCY_SCHEMA_ADDED",
+            UnevaluatedPropertiesRemoved => "UNEVALUATED_PROPERTIES_REMOVED",
+            UnevaluatedPropertiesNarrowed => "UNEVALUATED_PROPERTIES_NARROWED",
+            UnevaluatedItemsRemoved => "UNEVALUATED_ITEMS_REMOVED",
+            UnevaluatedItemsNarrowed => "UNEVALUATED_ITEMS_NARROWED",
+            SumTypeNarrowed => "SUM_TYPE_NARROWED",
+            CombinedTypeSubschemasChanged => "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+            CombinedTypeChanged => "COMBINED_TYPE_CHANGED",
+            NotTypeExtended => "NOT_TYPE_EXTENDED",
+            SchemaAdded => "SCHEMA_ADDED",
+            ItemAddedToOpenContentModel => "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+            ItemAddedNotCoveredByPartiallyOpenContentModel => {
+                "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            ItemRemovedFromClosedContentModel => "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+            ItemRemovedNotCoveredByPartiallyOpenContentModel => {
+                "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            }
+            AdditionalItemsRemoved => "ADDITIONAL_ITEMS_REMOVED",
+            AdditionalItemsNarrowed => "ADDITIONAL_ITEMS_NARROWED",
             UnresolvedReference => "UNRESOLVED_REFERENCE",
             ComparisonLimitExceeded => "COMPARISON_LIMIT_EXCEEDED",
         }

@@ -54,8 +54,8 @@ pub fn error(
     {
         if let Some(old) = pinned.and_then(full_name) {
             hint = format!(
-                "keep the old name and namespace, or record the old full name on the type: \
-                 #[stream_schema(alias = \"{old}\")]"
+                "keep the old name (a new namespace alone is compatible), or record the old \
+                 full name on the type: #[stream_schema(alias = \"{old}\")]"
             );
         }
     }
@@ -189,12 +189,12 @@ fn hint(kind: Kind, dir: Direction, removed: bool) -> &'static str {
              so a FORWARD change may only narrow along them; for any other type add a new field"
         }
         (Kind::NameMismatch, NewReadsOld) => {
-            "keep the old name and namespace, or record the old full name on the renamed type: \
-             #[stream_schema(alias = \"old.namespace.OldName\")] (the line above names it)"
+            "keep the old name (a new namespace alone is compatible), or record the old full name \
+             on the renamed type: #[stream_schema(alias = \"old.namespace.OldName\")] (the line above names it)"
         }
         (Kind::NameMismatch, OldReadsNew) => {
-            "readers on the pinned schema only know the old full name, and an alias on the new type cannot \
-             change that: keep the old name and namespace"
+            "readers on the pinned schema only know the old name, and an alias on the new type cannot \
+             change that: keep the old name (a new namespace alone is compatible)"
         }
         (Kind::MissingEnumSymbols, NewReadsOld) => {
             "keep the removed variant, or mark a fallback variant with #[stream_schema(default)] so readers \
@@ -213,18 +213,43 @@ fn hint(kind: Kind, dir: Direction, removed: bool) -> &'static str {
         (Kind::FixedSizeMismatch, _) => {
             "keep the fixed size; a value of another size needs a new field (with a default)"
         }
-        (Kind::RequiredAttributeAdded, _) => {
+        (
+            Kind::RequiredAttributeAdded
+            | Kind::RequiredPropertyAddedToOpenContentModel
+            | Kind::RequiredPropertyAddedToUnopenContentModel,
+            _,
+        ) => {
             "a new required property: make the field an Option or give it a default \
              (#[stream_schema(default = <json>)]) so it is not required"
         }
         (Kind::TypeChanged | Kind::TypeNarrowed, _) => {
             "keep the old type: JSON readers validate the property's type"
         }
-        (Kind::NumericBoundTightened, _) => {
+        (
+            Kind::MaximumAdded
+            | Kind::MaximumDecreased
+            | Kind::MinimumAdded
+            | Kind::MinimumIncreased
+            | Kind::ExclusiveMaximumAdded
+            | Kind::ExclusiveMaximumDecreased
+            | Kind::ExclusiveMinimumAdded
+            | Kind::ExclusiveMinimumIncreased
+            | Kind::MultipleOfAdded
+            | Kind::MultipleOfExpanded
+            | Kind::MultipleOfChanged,
+            _,
+        ) => {
             "keep the wider Rust type: its bounds are part of the JSON Schema (e.g. i64 → i32 narrows them)"
         }
-        (Kind::EnumArrayNarrowed, _) => "keep the removed variant: the pinned schema allows it",
-        (Kind::PropertyAddedToOpenContentModel | Kind::PropertyRemovedFromClosedContentModel, _) => {
+        (Kind::EnumArrayNarrowed | Kind::EnumArrayChanged, _) => {
+            "keep the removed variant: the pinned schema allows it"
+        }
+        (
+            Kind::OptionalPropertyAddedToOpenContentModel
+            | Kind::RequiredPropertyWithDefaultAddedToOpenContentModel
+            | Kind::PropertyRemovedFromClosedContentModel,
+            _,
+        ) => {
             "the pinned content model constrains which properties may appear: keep the property set, \
              or change `additional_properties` in a new pinned version"
         }

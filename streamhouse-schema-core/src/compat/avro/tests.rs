@@ -236,19 +236,151 @@ fn renamed_record_needs_an_alias_with_the_writer_full_name() {
     assert_compatible(fully_aliased, writer);
 }
 
+/// Avro Java `SchemaCompatibility.schemaNameEquals` compares `reader.getName()` with
+/// `writer.getName()`, the *unqualified* names: a record, enum or fixed that only moved to
+/// another namespace is still the same type (Confluent's registry says compatible).
 #[test]
-fn changed_namespace_needs_an_alias() {
+fn namespace_change_alone_is_compatible() {
+    let writer = r#"{"type":"record","name":"Order","namespace":"shop.v1","fields":[
+        {"name":"id","type":"string"}]}"#;
+    let moved = r#"{"type":"record","name":"Order","namespace":"shop.v2","fields":[
+        {"name":"id","type":"string"}]}"#;
+    assert_compatible(moved, writer);
+    assert_compatible(writer, moved);
+    // No namespace at all on one side.
+    let bare = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}"#;
+    assert_compatible(bare, writer);
+    assert_compatible(writer, bare);
+    // Enum and fixed follow the same rule (`checkSchemaNames` for ENUM and FIXED).
+    assert_compatible(
+        r#"{"type":"enum","name":"Color","namespace":"b","symbols":["RED"]}"#,
+        r#"{"type":"enum","name":"Color","namespace":"a","symbols":["RED"]}"#,
+    );
+    assert_compatible(
+        r#"{"type":"fixed","name":"Hash","namespace":"b","size":16}"#,
+        r#"{"type":"fixed","name":"Hash","namespace":"a","size":16}"#,
+    );
+    // Nested named types too: the item record moved along with its parent.
+    let nested = |ns: &str| {
+        format!(
+            r#"{{"type":"record","name":"Order","namespace":"{ns}","fields":[
+            {{"name":"item","type":{{"type":"record","name":"Item","fields":[
+                {{"name":"sku","type":"string"}}]}}}},
+            {{"name":"again","type":"Item"}}]}}"#
+        )
+    };
+    assert_compatible(&nested("shop.v2"), &nested("shop.v1"));
+}
+
+/// A rename *and* a namespace change: Java's `schemaNameEquals` then needs a reader alias
+/// equal to the writer's full name; an alias relative to the reader's namespace names a
+/// type in that namespace (`Schema.getAliases` returns full names).
+#[test]
+fn renamed_and_moved_needs_an_alias_with_the_writer_full_name() {
     let writer = r#"{"type":"record","name":"Order","namespace":"shop.v1","fields":[]}"#;
-    let moved = r#"{"type":"record","name":"Order","namespace":"shop.v2","fields":[]}"#;
+    let moved = r#"{"type":"record","name":"Purchase","namespace":"shop.v2","fields":[]}"#;
     let message = assert_one(moved, writer, NameMismatch, "/name");
-    assert!(message.contains("(namespace changed)"), "{message}");
-    let aliased = r#"{"type":"record","name":"Order","namespace":"shop.v2",
+    assert_eq!(
+        message,
+        "reader record 'shop.v2.Purchase' does not match writer record 'shop.v1.Order' \
+         (renamed); add the alias 'shop.v1.Order' to the reader record"
+    );
+    let aliased = r#"{"type":"record","name":"Purchase","namespace":"shop.v2",
         "aliases":["shop.v1.Order"],"fields":[]}"#;
     assert_compatible(aliased, writer);
-    // An alias relative to the reader's namespace names shop.v2.OldOrder, not shop.v1.Order.
-    let wrong_alias = r#"{"type":"record","name":"Order","namespace":"shop.v2",
-        "aliases":["Order2"],"fields":[]}"#;
-    assert_one(wrong_alias, writer, NameMismatch, "/name");
+    // "Order" relative to shop.v2 is shop.v2.Order, not the writer's shop.v1.Order.
+    let relative_alias = r#"{"type":"record","name":"Purchase","namespace":"shop.v2",
+        "aliases":["Order"],"fields":[]}"#;
+    assert_one(relative_alias, writer, NameMismatch, "/name");
+}
+
+/// Java reads a non-union writer with the first reader union branch that is compatible
+/// (`calculateCompatibility`, reader UNION case), so a named branch is found by the same
+/// name rule: unqualified name, or alias.
+#[test]
+fn union_branches_match_named_types_by_unqualified_name_or_alias() {
+    let reader = |ty: &str| one_field(&format!(r#"["null",{ty}]"#));
+    let item = |name: &str, ns: &str, extra: &str| {
+        format!(
+            r#"{{"type":"record","name":"{name}","namespace":"{ns}"{extra},"fields":[
+            {{"name":"sku","type":"string"}}]}}"#
+        )
+    };
+    assert_compatible(
+        &reader(&item("Item", "b", "")),
+        &one_field(&item("Item", "a", "")),
+    );
+    assert_compatible(
+        &reader(&item("Line", "b", r#","aliases":["a.Item"]"#)),
+        &one_field(&item("Item", "a", "")),
+    );
+    // A writer union whose named branch moved namespace: still read.
+    assert_compatible(
+        &reader(&item("Item", "b", "")),
+        &one_field(&format!(r#"["null",{}]"#, item("Item", "a", ""))),
+    );
+    let message = assert_one(
+        &reader(&item("Line", "b", "")),
+        &one_field(&item("Item", "a", "")),
+        MissingUnionBranch,
+        "/fields/f",
+    );
+    assert_eq!(
+        message,
+        "field 'f': writer type record 'a.Item' matches no branch of the reader union"
+    );
+}
+
+/// Java's `lookupWriterField` throws when the reader field's name and aliases find more
+/// than one writer field; Confluent's `AvroSchema.isBackwardCompatible` catches it and
+/// answers incompatible.
+#[test]
+fn reader_field_matching_two_writer_fields_is_incompatible() {
+    let writer = record(
+        "R",
+        r#"{"name":"qty","type":"int"},{"name":"quantity","type":"int"}"#,
+    );
+    let reader = record("R", r#"{"name":"quantity","type":"int","aliases":["qty"]}"#);
+    let message = assert_one(
+        &reader,
+        &writer,
+        ReaderFieldMatchesMultipleWriterFields,
+        "/fields/quantity",
+    );
+    assert_eq!(
+        message,
+        "reader field 'quantity' matches the writer fields 'quantity' and 'qty' by its name \
+         and aliases"
+    );
+    assert_eq!(
+        ReaderFieldMatchesMultipleWriterFields.as_str(),
+        "READER_FIELD_MATCHES_MULTIPLE_WRITER_FIELDS"
+    );
+}
+
+/// Java's `checkReaderEnumContainsAllWriterEnumSymbols`: missing writer symbols are fine
+/// when the reader enum has a default (the symbol list is all that counts, not the order).
+#[test]
+fn enum_default_covers_missing_symbols_whatever_the_order() {
+    let writer = r#"{"type":"enum","name":"E","symbols":["C","B","A"]}"#;
+    assert_compatible(
+        r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#,
+        writer,
+    );
+    assert_compatible(
+        r#"{"type":"enum","name":"E","symbols":["A","U"],"default":"U"}"#,
+        writer,
+    );
+    let message = assert_one(
+        r#"{"type":"enum","name":"E","symbols":["A","U"]}"#,
+        writer,
+        MissingEnumSymbols,
+        "/symbols",
+    );
+    assert_eq!(
+        message,
+        "reader enum 'E' lacks the writer's symbols [C, B] and has no default symbol"
+    );
 }
 
 #[test]

@@ -187,30 +187,48 @@ pub(super) fn listed(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let message = match listed_values(writer) {
-        None => format!(
-            "the reader accepts only the values [{}] but the writer allowed any value",
-            show(&accepted)
+    let (kind, message) = match listed_values(writer) {
+        None => (
+            IncompatibilityKind::EnumArrayNarrowed,
+            format!(
+                "the reader accepts only the values [{}] but the writer allowed any value",
+                show(&accepted)
+            ),
         ),
         Some(written) => {
             let missing: Vec<&Value> = written
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|w| !accepted.iter().any(|r| same_value(r, w)))
                 .collect();
             if missing.is_empty() {
                 return Vec::new();
             }
-            format!(
-                "the reader's enum lacks the writer's values [{}]",
-                show(&missing)
+            // Confluent's EnumSchemaDiff: NARROWED when the new values are a subset of the
+            // old ones, CHANGED otherwise (and ConstSchemaDiff: a changed const is CHANGED).
+            let subset = accepted
+                .iter()
+                .all(|r| written.iter().any(|w| same_value(r, w)));
+            let kind = if subset && !reader.contains_key("const") {
+                IncompatibilityKind::EnumArrayNarrowed
+            } else {
+                IncompatibilityKind::EnumArrayChanged
+            };
+            (
+                kind,
+                format!(
+                    "the reader's enum lacks the writer's values [{}]",
+                    show(&missing)
+                ),
             )
         }
     };
-    vec![Incompatibility::new(
-        IncompatibilityKind::EnumArrayNarrowed,
-        "/enum",
-        message,
-    )]
+    let keyword = if reader.contains_key("const") {
+        "/const"
+    } else {
+        "/enum"
+    };
+    vec![Incompatibility::new(kind, keyword, message)]
 }
 
 /// JSON equality where `1` and `1.0` are the same number.
@@ -291,9 +309,26 @@ pub(super) fn numeric(
     writer: &Map<String, Value>,
 ) -> Vec<Incompatibility> {
     let mut found = Vec::new();
-    for (inclusive_key, exclusive_key, lower) in [
-        ("minimum", "exclusiveMinimum", true),
-        ("maximum", "exclusiveMaximum", false),
+    use IncompatibilityKind::*;
+    for (inclusive_key, exclusive_key, lower, kinds) in [
+        (
+            "minimum",
+            "exclusiveMinimum",
+            true,
+            [
+                (MinimumAdded, MinimumIncreased),
+                (ExclusiveMinimumAdded, ExclusiveMinimumIncreased),
+            ],
+        ),
+        (
+            "maximum",
+            "exclusiveMaximum",
+            false,
+            [
+                (MaximumAdded, MaximumDecreased),
+                (ExclusiveMaximumAdded, ExclusiveMaximumDecreased),
+            ],
+        ),
     ] {
         let Some(reader_bound) = bound(reader, inclusive_key, exclusive_key, lower) else {
             continue;
@@ -303,14 +338,21 @@ pub(super) fn numeric(
             bound(writer, inclusive_key, exclusive_key, lower),
             lower,
         ) {
-            let keyword = if reader_bound.exclusive {
-                exclusive_key
+            let (keyword, (added, tightened)) = if reader_bound.exclusive {
+                (exclusive_key, kinds[1])
             } else {
-                inclusive_key
+                (inclusive_key, kinds[0])
+            };
+            // Confluent's NumberSchemaDiff names the keyword: ADDED when the writer lacks it,
+            // else INCREASED (lower bounds) or DECREASED (upper bounds).
+            let kind = if writer.contains_key(keyword) {
+                tightened
+            } else {
+                added
             };
             let side = if lower { "lower" } else { "upper" };
             found.push(Incompatibility::new(
-                IncompatibilityKind::NumericBoundTightened,
+                kind,
                 format!("/{keyword}"),
                 format!(
                     "the reader's {side} bound {keyword} {} rejects numbers the writer allowed",
@@ -320,13 +362,17 @@ pub(super) fn numeric(
         }
     }
     if let Some(step) = reader.get("multipleOf").and_then(Value::as_f64) {
-        let divides = writer
-            .get("multipleOf")
-            .and_then(Value::as_f64)
-            .is_some_and(|written| is_multiple(written, step));
-        if !divides {
+        let written = writer.get("multipleOf").and_then(Value::as_f64);
+        let kind = match written {
+            Some(written) if is_multiple(written, step) => None,
+            // NumberSchemaDiff: EXPANDED when the new step is a multiple of the old one.
+            Some(written) if is_multiple(step, written) => Some(MultipleOfExpanded),
+            Some(_) => Some(MultipleOfChanged),
+            None => Some(MultipleOfAdded),
+        };
+        if let Some(kind) = kind {
             found.push(Incompatibility::new(
-                IncompatibilityKind::NumericBoundTightened,
+                kind,
                 "/multipleOf",
                 format!(
                     "the reader requires multiples of {step}, which the writer's numbers need not be"
@@ -348,12 +394,15 @@ fn is_multiple(value: f64, step: f64) -> bool {
 
 /// A minimum-style keyword (`minLength`, `minItems`, `minProperties`): the writer's must be
 /// at least the reader's. A maximum-style one: at most.
+///
+/// The problem is `added` when the writer lacks the keyword, `tightened` otherwise (the
+/// `*_ADDED` and `*_INCREASED`/`*_DECREASED` types of Confluent's diff).
 fn count_bound(
     reader: &Map<String, Value>,
     writer: &Map<String, Value>,
     keyword: &str,
     is_minimum: bool,
-    kind: IncompatibilityKind,
+    (added, tightened): (IncompatibilityKind, IncompatibilityKind),
     what: &str,
 ) -> Option<Incompatibility> {
     let limit = reader.get(keyword).and_then(Value::as_u64)?;
@@ -366,6 +415,7 @@ fn count_bound(
         Some(written) => written <= limit,
         None => false,
     };
+    let kind = if written.is_some() { tightened } else { added };
     (!ok).then(|| {
         Incompatibility::new(
             kind,
@@ -380,10 +430,24 @@ pub(super) fn string(
     reader: &Map<String, Value>,
     writer: &Map<String, Value>,
 ) -> Vec<Incompatibility> {
-    let kind = IncompatibilityKind::StringBoundTightened;
+    use IncompatibilityKind::*;
     let mut found: Vec<Incompatibility> = [
-        count_bound(reader, writer, "minLength", true, kind, "strings"),
-        count_bound(reader, writer, "maxLength", false, kind, "strings"),
+        count_bound(
+            reader,
+            writer,
+            "minLength",
+            true,
+            (MinLengthAdded, MinLengthIncreased),
+            "strings",
+        ),
+        count_bound(
+            reader,
+            writer,
+            "maxLength",
+            false,
+            (MaxLengthAdded, MaxLengthDecreased),
+            "strings",
+        ),
     ]
     .into_iter()
     .flatten()
@@ -391,6 +455,12 @@ pub(super) fn string(
     for keyword in ["pattern", "format"] {
         if let Some(required) = reader.get(keyword) {
             if writer.get(keyword) != Some(required) {
+                // StringSchemaDiff: PATTERN_ADDED / PATTERN_CHANGED; `format` is ours only.
+                let kind = match (keyword, writer.contains_key(keyword)) {
+                    ("pattern", false) => PatternAdded,
+                    ("pattern", true) => PatternChanged,
+                    _ => FormatChanged,
+                };
                 found.push(Incompatibility::new(
                     kind,
                     format!("/{keyword}"),
@@ -410,19 +480,50 @@ pub(super) fn array(
     reader: &Map<String, Value>,
     writer: &Map<String, Value>,
 ) -> Vec<Incompatibility> {
-    let kind = IncompatibilityKind::ArrayBoundTightened;
+    use IncompatibilityKind::*;
     let mut found: Vec<Incompatibility> = [
-        count_bound(reader, writer, "minItems", true, kind, "arrays"),
-        count_bound(reader, writer, "maxItems", false, kind, "arrays"),
+        count_bound(
+            reader,
+            writer,
+            "minItems",
+            true,
+            (MinItemsAdded, MinItemsIncreased),
+            "arrays",
+        ),
+        count_bound(
+            reader,
+            writer,
+            "maxItems",
+            false,
+            (MaxItemsAdded, MaxItemsDecreased),
+            "arrays",
+        ),
     ]
     .into_iter()
     .flatten()
     .collect();
+    // ArraySchemaDiff.compareContainsAttribute (`contains` itself is not compared).
+    found.extend(count_bound(
+        reader,
+        writer,
+        "maxContains",
+        false,
+        (MaxContainsAdded, MaxContainsDecreased),
+        "arrays",
+    ));
+    found.extend(count_bound(
+        reader,
+        writer,
+        "minContains",
+        true,
+        (MinContainsAdded, MinContainsIncreased),
+        "arrays",
+    ));
     let unique =
         |schema: &Map<String, Value>| schema.get("uniqueItems") == Some(&Value::Bool(true));
     if unique(reader) && !unique(writer) {
         found.push(Incompatibility::new(
-            kind,
+            UniqueItemsAdded,
             "/uniqueItems",
             "the reader requires unique items, which the writer did not",
         ));
@@ -435,10 +536,24 @@ pub(super) fn object(
     reader: &Map<String, Value>,
     writer: &Map<String, Value>,
 ) -> Vec<Incompatibility> {
-    let kind = IncompatibilityKind::ObjectBoundTightened;
+    use IncompatibilityKind::*;
     [
-        count_bound(reader, writer, "minProperties", true, kind, "objects"),
-        count_bound(reader, writer, "maxProperties", false, kind, "objects"),
+        count_bound(
+            reader,
+            writer,
+            "minProperties",
+            true,
+            (MinPropertiesAdded, MinPropertiesIncreased),
+            "objects",
+        ),
+        count_bound(
+            reader,
+            writer,
+            "maxProperties",
+            false,
+            (MaxPropertiesAdded, MaxPropertiesDecreased),
+            "objects",
+        ),
     ]
     .into_iter()
     .flatten()

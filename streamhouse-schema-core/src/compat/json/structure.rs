@@ -1,14 +1,11 @@
-//! Rules for what objects and arrays contain: properties under open, closed and partially
-//! open content models, `required`, and array items.
+//! Rules for what objects contain: properties under open, closed and partially open
+//! content models, and `required`. (Array items: `items.rs`.)
 
 use serde_json::{Map, Value};
 
 use super::node::accepts_anything;
 use super::{nested, Checker};
 use crate::compat::report::{Incompatibility, IncompatibilityKind};
-
-/// The schema of an absent keyword that would accept anything (`items`, ...).
-static ANY: Value = Value::Bool(true);
 
 /// What an object schema says about properties it does not list.
 enum ContentModel<'v> {
@@ -21,6 +18,15 @@ enum ContentModel<'v> {
 }
 
 impl<'v> ContentModel<'v> {
+    /// What `additionalProperties` alone says (`unevaluatedProperties` has its own rule).
+    fn of_additional(schema: &'v Map<String, Value>, root: &Value) -> Self {
+        match schema.get("additionalProperties") {
+            Some(Value::Bool(false)) => ContentModel::Closed,
+            Some(extra) if !accepts_anything(root, extra) => ContentModel::Partial(extra),
+            _ => ContentModel::Open,
+        }
+    }
+
     fn of(schema: &'v Map<String, Value>, root: &Value) -> Self {
         match schema.get("additionalProperties") {
             Some(Value::Bool(false)) => ContentModel::Closed,
@@ -68,6 +74,8 @@ impl Checker<'_> {
                     found.extend(nested(&path, &format!("property '{name}'"), problems));
                 }
                 (None, ContentModel::Open) => {}
+                // PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: never written.
+                (None, ContentModel::Closed) if *writer_schema == Value::Bool(false) => {}
                 (None, ContentModel::Closed) => found.push(Incompatibility::new(
                     IncompatibilityKind::PropertyRemovedFromClosedContentModel,
                     path,
@@ -91,33 +99,72 @@ impl Checker<'_> {
             }
         }
 
+        let reader_required = required(reader);
+        let has_default = |name: &str| {
+            reader_props
+                .get(name)
+                .and_then(Value::as_object)
+                .is_some_and(|schema| schema.contains_key("default"))
+        };
+        // Confluent's ObjectSchemaDiff.compareProperties, for a property only the reader has.
         for (name, reader_schema) in reader_props {
             if writer_props.contains_key(name) {
                 continue;
             }
             let path = format!("/properties/{name}");
+            let is_required = reader_required.contains(&name.as_str());
+            let required_without_default = is_required && !has_default(name);
             match &writer_model {
-                ContentModel::Closed => {}
                 ContentModel::Open => {
-                    if !accepts_anything(self.reader_root, reader_schema) {
+                    let kind = if required_without_default {
+                        // Confluent lets a required property whose schema accepts anything
+                        // pass here; data without it would not validate, so it is reported.
+                        Some(IncompatibilityKind::RequiredPropertyAddedToOpenContentModel)
+                    } else if accepts_anything(self.reader_root, reader_schema) {
+                        None
+                    } else if is_required {
+                        Some(
+                            IncompatibilityKind::RequiredPropertyWithDefaultAddedToOpenContentModel,
+                        )
+                    } else {
+                        Some(IncompatibilityKind::OptionalPropertyAddedToOpenContentModel)
+                    };
+                    if let Some(kind) = kind {
+                        let what = if is_required {
+                            "added as required"
+                        } else {
+                            "added"
+                        };
                         found.push(Incompatibility::new(
-                            IncompatibilityKind::PropertyAddedToOpenContentModel,
+                            kind,
                             path,
                             format!(
-                                "property '{name}' was added, but the writer's open content \
+                                "property '{name}' was {what}, but the writer's open content \
                                  model allowed any value under that name"
                             ),
                         ));
                     }
                 }
-                ContentModel::Partial(extra) => {
-                    if !self.check(reader_schema, extra).is_empty() {
+                ContentModel::Closed | ContentModel::Partial(_) => {
+                    if let ContentModel::Partial(extra) = &writer_model {
+                        if !self.check(reader_schema, extra).is_empty() {
+                            found.push(Incompatibility::new(
+                                IncompatibilityKind::PropertyAddedNotCoveredByPartiallyOpenContentModel,
+                                path.clone(),
+                                format!(
+                                    "property '{name}' was added, but does not accept every \
+                                     value the writer's additionalProperties schema allowed"
+                                ),
+                            ));
+                        }
+                    }
+                    if required_without_default {
                         found.push(Incompatibility::new(
-                            IncompatibilityKind::PropertyAddedNotCoveredByPartiallyOpenContentModel,
+                            IncompatibilityKind::RequiredPropertyAddedToUnopenContentModel,
                             path,
                             format!(
-                                "property '{name}' was added, but does not accept every value \
-                                 the writer's additionalProperties schema allowed"
+                                "property '{name}' was added as required without a default, \
+                                 and the writer never wrote it"
                             ),
                         ));
                     }
@@ -125,15 +172,28 @@ impl Checker<'_> {
             }
         }
 
-        found.extend(self.compare_additional(&reader_model, &writer_model));
+        found.extend(self.compare_additional(
+            &ContentModel::of_additional(reader, self.reader_root),
+            &ContentModel::of_additional(writer, self.writer_root),
+        ));
+        found.extend(self.compare_unevaluated(
+            "unevaluatedProperties",
+            reader,
+            writer,
+            (
+                IncompatibilityKind::UnevaluatedPropertiesRemoved,
+                IncompatibilityKind::UnevaluatedPropertiesNarrowed,
+            ),
+        ));
+        found.extend(self.compare_dependencies(reader, writer));
 
+        // ObjectSchemaDiff.compareRequired: properties both sides have. A name required
+        // without any property schema is reported here too (Confluent skips it).
         let writer_required = required(writer);
-        for name in required(reader) {
-            let has_default = reader_props
-                .get(name)
-                .and_then(Value::as_object)
-                .is_some_and(|schema| schema.contains_key("default"));
-            if !writer_required.contains(&name) && !has_default {
+        for name in reader_required {
+            let added_property =
+                reader_props.contains_key(name) && !writer_props.contains_key(name);
+            if !writer_required.contains(&name) && !has_default(name) && !added_property {
                 found.push(Incompatibility::new(
                     IncompatibilityKind::RequiredAttributeAdded,
                     "/required",
@@ -153,24 +213,25 @@ impl Checker<'_> {
         reader: &ContentModel<'_>,
         writer: &ContentModel<'_>,
     ) -> Vec<Incompatibility> {
-        let narrowed = |message: &str| {
-            vec![Incompatibility::new(
-                IncompatibilityKind::AdditionalPropertiesNarrowed,
-                "/additionalProperties",
-                message,
-            )]
+        // ObjectSchemaDiff.compareAdditionalProperties: REMOVED when they become
+        // forbidden, NARROWED when a schema replaces "anything".
+        let problem = |kind, message: &str| {
+            vec![Incompatibility::new(kind, "/additionalProperties", message)]
         };
         match (writer, reader) {
             (ContentModel::Closed, _) | (_, ContentModel::Open) => Vec::new(),
-            (ContentModel::Open, ContentModel::Closed) => narrowed(
+            (ContentModel::Open, ContentModel::Closed) => problem(
+                IncompatibilityKind::AdditionalPropertiesRemoved,
                 "the reader forbids additional properties, which the writer's open content \
                  model allowed",
             ),
-            (ContentModel::Open, ContentModel::Partial(_)) => narrowed(
+            (ContentModel::Open, ContentModel::Partial(_)) => problem(
+                IncompatibilityKind::AdditionalPropertiesNarrowed,
                 "the reader restricts additional properties to a schema, while the writer's \
                  open content model allowed any value",
             ),
-            (ContentModel::Partial(_), ContentModel::Closed) => narrowed(
+            (ContentModel::Partial(_), ContentModel::Closed) => problem(
+                IncompatibilityKind::AdditionalPropertiesRemoved,
                 "the reader forbids additional properties, which the writer allowed by its \
                  additionalProperties schema",
             ),
@@ -179,73 +240,5 @@ impl Checker<'_> {
                 nested("/additionalProperties", "additional properties", problems)
             }
         }
-    }
-
-    /// `items` in single-schema and tuple forms (`prefixItems`, or `items` arrays with
-    /// `additionalItems`), compared position by position.
-    pub(super) fn compare_items(
-        &mut self,
-        reader: &Map<String, Value>,
-        writer: &Map<String, Value>,
-    ) -> Vec<Incompatibility> {
-        let reader_items = Items::of(reader);
-        let writer_items = Items::of(writer);
-        let mut found = Vec::new();
-        let positions = reader_items.tuple.len().max(writer_items.tuple.len());
-        for index in 0..positions {
-            let problems = self.check(reader_items.at(index), writer_items.at(index));
-            let path = format!("/{}/{index}", reader_items.tuple_keyword);
-            found.extend(nested(&path, &format!("array item {index}"), problems));
-        }
-        let problems = self.check(reader_items.rest, writer_items.rest);
-        found.extend(nested(
-            &format!("/{}", reader_items.rest_keyword),
-            "array items",
-            problems,
-        ));
-        found
-    }
-}
-
-/// The item schemas of an array schema.
-struct Items<'v> {
-    /// Positional schemas (empty unless a tuple form is used).
-    tuple: &'v [Value],
-    /// The schema of items after the positional ones (or of all items).
-    rest: &'v Value,
-    tuple_keyword: &'static str,
-    rest_keyword: &'static str,
-}
-
-impl<'v> Items<'v> {
-    fn of(schema: &'v Map<String, Value>) -> Self {
-        // JSON Schema 2020-12: prefixItems + items.
-        if let Some(Value::Array(tuple)) = schema.get("prefixItems") {
-            return Items {
-                tuple,
-                rest: schema.get("items").unwrap_or(&ANY),
-                tuple_keyword: "prefixItems",
-                rest_keyword: "items",
-            };
-        }
-        match schema.get("items") {
-            // Drafts 4 to 2019-09: items array + additionalItems.
-            Some(Value::Array(tuple)) => Items {
-                tuple,
-                rest: schema.get("additionalItems").unwrap_or(&ANY),
-                tuple_keyword: "items",
-                rest_keyword: "additionalItems",
-            },
-            items => Items {
-                tuple: &[],
-                rest: items.unwrap_or(&ANY),
-                tuple_keyword: "items",
-                rest_keyword: "items",
-            },
-        }
-    }
-
-    fn at(&self, index: usize) -> &'v Value {
-        self.tuple.get(index).unwrap_or(self.rest)
     }
 }
