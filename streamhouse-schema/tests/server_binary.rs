@@ -18,7 +18,15 @@ fn help_lists_every_flag_and_env_var() {
         .expect("run --help");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
+    // The server, not the library, is described.
+    assert!(
+        help.contains("Confluent-compatible schema registry"),
+        "{help}"
+    );
+    assert!(!help.contains("Derive Avro"), "{help}");
     for needle in [
+        "--config",
+        "STREAMHOUSE_REGISTRY_CONFIG",
         "--listen",
         "--database",
         "--basic-auth",
@@ -93,6 +101,71 @@ fn bad_flags_fail_with_a_message() {
     );
 }
 
+/// Settings from a TOML file: the file's basic auth is enforced, a flag on the command line
+/// wins over the file, and a bad file fails at start naming the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_from_a_toml_config_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("registry.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:1\"\ndatabase = \"sqlite://{}\"\nbasic_auth = \"ops:secret\"\nmax-body-bytes = 4096\nlog-json = true\n",
+            dir.path().join("r.db").display()
+        ),
+    )
+    .expect("write the config");
+    let config = config.to_string_lossy().into_owned();
+    // The command line's --listen wins over the file's (port 1 would fail to bind).
+    let registry = start_args(&["--config", &config, "--listen", "127.0.0.1:0"], &[]);
+    let http = reqwest::Client::new();
+    let anonymous = http
+        .get(format!("{}/subjects", registry.url))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(anonymous.status(), 401);
+    let authorized = http
+        .get(format!("{}/subjects", registry.url))
+        .basic_auth("ops", Some("secret"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(authorized.status(), 200);
+    // max-body-bytes = 4096 from the file: a larger body is 413.
+    let big = http
+        .post(format!("{}/subjects/x-value/versions", registry.url))
+        .basic_auth("ops", Some("secret"))
+        .header("Content-Type", "application/json")
+        .body(format!("{{\"schema\":\"{}\"}}", "x".repeat(5000)))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(big.status(), 413);
+    terminate(registry);
+
+    for (text, message) in [
+        ("no_such_flag = 1\n", "unknown key \"no_such_flag\""),
+        (
+            "listen = [1.5]\n",
+            "must be a string, an integer or a boolean",
+        ),
+        ("listen = \"not an address\"\n", "--listen"),
+        ("listen = \n", "not valid TOML"),
+    ] {
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, text).expect("write");
+        let output = Command::new(BIN)
+            .args(["--config", &bad.to_string_lossy()])
+            .env_remove("STREAMHOUSE_REGISTRY_LISTEN")
+            .output()
+            .expect("run");
+        assert!(!output.status.success(), "{text:?} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{text:?}: {stderr}");
+    }
+}
+
 /// A started binary and the address it reported.
 struct Registry {
     child: Child,
@@ -112,11 +185,19 @@ fn start(database: &str, basic_auth: Option<&str>) -> Registry {
 /// Starts the binary with extra environment variables; the URL is `https://` when
 /// `STREAMHOUSE_REGISTRY_TLS_CERT` is among them.
 fn start_with(database: &str, env: &[(&str, &str)]) -> Registry {
+    let mut all = vec![
+        ("STREAMHOUSE_REGISTRY_LISTEN", "127.0.0.1:0"),
+        ("STREAMHOUSE_REGISTRY_DATABASE", database),
+    ];
+    all.extend_from_slice(env);
+    start_args(&["--log-json"], &all)
+}
+
+/// Starts the binary with `args` and extra environment variables.
+fn start_args(args: &[&str], env: &[(&str, &str)]) -> Registry {
     let mut command = Command::new(BIN);
     command
-        .arg("--log-json")
-        .env("STREAMHOUSE_REGISTRY_LISTEN", "127.0.0.1:0")
-        .env("STREAMHOUSE_REGISTRY_DATABASE", database)
+        .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());

@@ -26,8 +26,12 @@ pub fn with_config_file(command: &Command, argv: Vec<OsString>) -> Result<Vec<Os
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|error| format!("cannot read the config file {}: {error}", path.display()))?;
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|error| format!("the config file {} is not valid TOML: {error}", path.display()))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|error| {
+        format!(
+            "the config file {} is not valid TOML: {error}",
+            path.display()
+        )
+    })?;
     let given = |long: &str| {
         argv.iter().skip(1).any(|arg| {
             let arg = arg.to_string_lossy();
@@ -49,7 +53,9 @@ pub fn with_config_file(command: &Command, argv: Vec<OsString>) -> Result<Vec<Os
         let Some(long) = arg.get_long() else {
             continue;
         };
-        let env_set = arg.get_env().is_some_and(|env| std::env::var_os(env).is_some());
+        let env_set = arg
+            .get_env()
+            .is_some_and(|env| std::env::var_os(env).is_some());
         if given(long) || env_set {
             continue;
         }
@@ -71,7 +77,11 @@ pub fn with_config_file(command: &Command, argv: Vec<OsString>) -> Result<Vec<Os
                 from_file.push(OsString::from(&flag));
                 from_file.push(scalar(key, value)?);
             }
-            _ => return Err(format!("key {key:?} in the config file is a switch: write {key} = true")),
+            _ => {
+                return Err(format!(
+                    "key {key:?} in the config file is a switch: write {key} = true"
+                ))
+            }
         }
     }
     let mut spliced = Vec::with_capacity(argv.len() + from_file.len());

@@ -166,7 +166,9 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let command = Args::command();
+    let mut command = Args::command();
+    // Fills in what each argument takes (values or none), which the config file reads.
+    command.build();
     let argv = match config_file::with_config_file(&command, std::env::args_os().collect()) {
         Ok(argv) => argv,
         Err(message) => {
