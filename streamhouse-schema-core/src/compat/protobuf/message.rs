@@ -10,10 +10,11 @@
 //! neither file defines (well-known types such as `google.protobuf.Timestamp`) are compared
 //! by full name.
 
-use prost_types::FileDescriptorProto;
+use prost_types::{DescriptorProto, FileDescriptorProto};
 
 use super::{Findings, ImportedVerdict, MessageIndex, MessagePair};
 use crate::compat::report::{Incompatibility, IncompatibilityKind};
+use crate::proto_file::{message_at_index_path, message_index_path};
 
 /// Lists why message `reader_message` of `reader` cannot read data written as message
 /// `writer_message` of `writer`; empty when it can. Names are full names (a leading `.` is
@@ -44,10 +45,9 @@ pub fn can_read_message(
     let reader_index = MessageIndex::new(reader, &[]);
     let writer_index = MessageIndex::new(writer, &[]);
     let reader_name = reader_index.local_name(reader_message);
-    let (Some(reader_found), Some(writer_found)) = (
-        reader_index.local(reader_message),
-        writer_index.local(writer_message),
-    ) else {
+    let (Some(reader_found), Some(writer_found)) =
+        (find(reader, reader_message), find(writer, writer_message))
+    else {
         return vec![Incompatibility::new(
             IncompatibilityKind::MessageRemoved,
             format!("/{reader_name}"),
@@ -70,6 +70,14 @@ pub fn can_read_message(
     }
     .compare(&mut found);
     found.problems
+}
+
+/// The message of `file` with full name `name`, map-entry types included (a frame may name
+/// one: Java's `ProtobufSchema.toMessageName` and Python's `_get_message_desc_proto` count
+/// them as messages).
+fn find<'a>(file: &'a FileDescriptorProto, name: &str) -> Option<&'a DescriptorProto> {
+    let path = message_index_path(file, name)?;
+    message_at_index_path(file, &path).map(|(_, message)| message)
 }
 
 impl<'a> MessagePair<'a> {
@@ -198,6 +206,13 @@ mod tests {
         let problems = can_read_message(&reader, "A", &writer, "A");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].kind, IncompatibilityKind::FieldNamedTypeChanged);
+    }
+
+    #[test]
+    fn a_map_entry_can_be_read_as_a_message() {
+        let writer = parse("syntax = \"proto3\"; message A { map<string, int64> m = 1; }");
+        let reader = parse("syntax = \"proto3\"; message KV { string k = 1; int32 v = 2; }");
+        assert!(can_read_message(&reader, "KV", &writer, "A.MEntry").is_empty());
     }
 
     #[test]
