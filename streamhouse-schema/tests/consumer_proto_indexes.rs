@@ -169,7 +169,10 @@ async fn frames_from_confluent_python_naming_nested_and_later_messages_decode_in
     let names = ["order", "header", "line", "note", "refund"];
     let sent: Vec<&[u8]> = names.iter().map(|name| frames[*name].as_slice()).collect();
     let (consumer, records) = consume(&url, &sent).await;
-    let paths: Vec<&[i32]> = records.iter().map(|r| r.message_indexes.as_slice()).collect();
+    let paths: Vec<&[i32]> = records
+        .iter()
+        .map(|r| r.message_indexes.as_slice())
+        .collect();
     assert_eq!(paths, [&[0][..], &[0, 0], &[0, 1], &[0, 3], &[1]]);
 
     assert_eq!(
@@ -203,7 +206,9 @@ async fn frames_from_confluent_python_naming_nested_and_later_messages_decode_in
         }
     );
     assert_eq!(
-        consumer.decode::<Note>(&records[3]).expect("note after the map entry"),
+        consumer
+            .decode::<Note>(&records[3])
+            .expect("note after the map entry"),
         Note {
             text: "leave at the door".to_string()
         }
@@ -283,13 +288,17 @@ async fn a_hand_built_path_that_points_nowhere_is_a_typed_error_naming_it() {
             other => panic!("expected a message-index error, got {other:?}"),
         }
         assert!(
-            text.contains(&format!("shop.v1.Line cannot read message {expected_path:?} of schema id {schema_id}")),
+            text.contains(&format!(
+                "shop.v1.Line cannot read message {expected_path:?} of schema id {schema_id}"
+            )),
             "{text}"
         );
     }
     // The map entry is a message like any other: Line reads its string and integer.
     assert_eq!(
-        consumer.decode::<Line>(&records[2]).expect("map entry as line"),
+        consumer
+            .decode::<Line>(&records[2])
+            .expect("map entry as line"),
         Line {
             sku: "k".to_string(),
             qty: 7

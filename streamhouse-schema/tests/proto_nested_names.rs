@@ -84,7 +84,10 @@ fn a_nested_type_of_another_namespace_is_found_by_its_own_full_name() {
     // schema says where it went, and the message there is Money's own.
     let schema = Order::proto_schema();
     assert_eq!(Money::full_name(), "billing.v2.Money");
-    assert_eq!(schema.file_name_of(Money::full_name()), Some("shop.v1.Money"));
+    assert_eq!(
+        schema.file_name_of(Money::full_name()),
+        Some("shop.v1.Money")
+    );
     let path = schema
         .message_index_path_of(Money::full_name())
         .expect("Money is in Order's file");

@@ -20,11 +20,11 @@
 //! when two schema versions reference different versions of the import), and reports the
 //! field using it as `FIELD_NAMED_TYPE_CHANGED` when that comparison fails.
 
+mod message;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_imports;
-mod message;
 mod with_imports;
 
 pub use message::can_read_message;

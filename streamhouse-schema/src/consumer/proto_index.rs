@@ -41,13 +41,16 @@ const MAX_PATHS_PER_PAIR: usize = 64;
 /// What a path-and-type check concluded.
 type Verdict = Result<(), RecordError>;
 
+/// The verdicts of one (writer schema, reader type) pair, by path.
+type PathVerdicts = Vec<(Box<[i32]>, Verdict)>;
+
 /// Parsed writer files and verdicts, filled on first use.
 #[derive(Default)]
 pub(super) struct ProtoMessages {
     /// Writer files by schema id (`Err` holds why the schema does not compile).
     files: RwLock<HashMap<i32, Arc<Result<FileDescriptorProto, String>>>>,
     /// Verdicts by (writer schema id, reader type), then by path.
-    verdicts: RwLock<HashMap<(i32, SchemaKey), Vec<(Box<[i32]>, Verdict)>>>,
+    verdicts: RwLock<HashMap<(i32, SchemaKey), PathVerdicts>>,
 }
 
 impl ProtoMessages {
@@ -65,7 +68,10 @@ impl ProtoMessages {
             }
         }
         let verdict = self.judge::<T>(id, writer, path);
-        let mut verdicts = self.verdicts.write().unwrap_or_else(PoisonError::into_inner);
+        let mut verdicts = self
+            .verdicts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let paths = verdicts.entry(key).or_default();
         if paths.len() < MAX_PATHS_PER_PAIR && !paths.iter().any(|(p, _)| **p == *path) {
             paths.push((path.into(), verdict.clone()));
@@ -86,14 +92,14 @@ impl ProtoMessages {
         };
         let Ok(reader_schema) = T::try_proto_schema() else {
             // No descriptor to compare with: the reader's message is its schema's first.
-            return match names_first {
-                true => Ok(()),
-                false => mistake(
-                    None,
-                    T::full_name(),
-                    "the reader type has no Protobuf schema to compare with".to_string(),
-                ),
-            };
+            if names_first {
+                return Ok(());
+            }
+            return mistake(
+                None,
+                T::full_name(),
+                "the reader type has no Protobuf schema to compare with".to_string(),
+            );
         };
         let reader_file = reader_schema.file();
         let reader_name = match message_at_index_path(reader_file, &[0]) {

@@ -116,7 +116,9 @@ impl<'a> MessagePair<'a> {
         let verdict = match found.imported.get(&key) {
             Some(verdict) => *verdict,
             None => {
-                found.imported.insert(key.clone(), ImportedVerdict::InProgress);
+                found
+                    .imported
+                    .insert(key.clone(), ImportedVerdict::InProgress);
                 let before = found.problems.len();
                 MessagePair {
                     name: self.reader_index.local_name(reader_type),
@@ -169,8 +171,12 @@ mod tests {
         let writer = parse(
             "syntax = \"proto3\"; package w; message A { message B { string s = 1; } B b = 1; }",
         );
-        let same = parse("syntax = \"proto3\"; package r; message X { Y b = 1; } message Y { bytes s = 1; }");
-        let changed = parse("syntax = \"proto3\"; package r; message X { Y b = 1; } message Y { int32 s = 1; }");
+        let same = parse(
+            "syntax = \"proto3\"; package r; message X { Y b = 1; } message Y { bytes s = 1; }",
+        );
+        let changed = parse(
+            "syntax = \"proto3\"; package r; message X { Y b = 1; } message Y { int32 s = 1; }",
+        );
         assert!(can_read_message(&same, "r.X", &writer, "w.A").is_empty());
         let problems = can_read_message(&changed, "r.X", &writer, "w.A");
         let kinds: Vec<_> = problems.iter().map(|p| p.kind).collect();
@@ -183,7 +189,9 @@ mod tests {
         );
         assert_eq!(problems[0].path, "/Y/fields/1");
         assert_eq!(problems[1].path, "/X/fields/1");
-        assert!(problems[1].message.contains("'w.A.B', which cannot be read as 'r.Y'"));
+        assert!(problems[1]
+            .message
+            .contains("'w.A.B', which cannot be read as 'r.Y'"));
     }
 
     #[test]
