@@ -158,3 +158,64 @@ impl ProtoMessages {
         file
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::producer::test_support::Ping;
+    use crate::schema::SchemaFormat;
+
+    const WRITER: &str = "syntax = \"proto3\"; package com.acme; message Ping { string user = 1; }";
+
+    fn verdicts_cached(messages: &ProtoMessages) -> usize {
+        messages
+            .verdicts
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(7, SchemaKey::of::<Ping>()))
+            .map_or(0, Vec::len)
+    }
+
+    #[test]
+    fn a_type_without_a_protobuf_schema_reads_the_first_message_only() {
+        // `Ping` has no field tags, so no descriptor to compare with.
+        let messages = ProtoMessages::default();
+        let writer = Schema::new(WRITER, SchemaFormat::Protobuf);
+        assert_eq!(messages.check::<Ping>(7, &writer, &[]), Ok(()));
+        assert_eq!(messages.check::<Ping>(7, &writer, &[0]), Ok(()));
+        match messages.check::<Ping>(7, &writer, &[0, 1]) {
+            Err(RecordError::MessageIndexes {
+                schema_id,
+                path,
+                found,
+                reader,
+                reason,
+            }) => {
+                assert_eq!((schema_id, path, found), (7, vec![0, 1], None));
+                assert_eq!(reader, "com.acme.Ping");
+                assert_eq!(
+                    reason,
+                    "the reader type has no Protobuf schema to compare with"
+                );
+            }
+            other => panic!("expected a message-index error, got {other:?}"),
+        }
+        assert_eq!(verdicts_cached(&messages), 3);
+    }
+
+    #[test]
+    fn verdicts_are_cached_once_per_path_up_to_a_bound() {
+        let messages = ProtoMessages::default();
+        let writer = Schema::new(WRITER, SchemaFormat::Protobuf);
+        for _ in 0..3 {
+            assert!(messages.check::<Ping>(7, &writer, &[0, 1]).is_err());
+        }
+        assert_eq!(verdicts_cached(&messages), 1);
+        // Hostile frames naming ever new paths do not grow the cache past the bound, and
+        // are still judged.
+        for index in 2..200 {
+            assert!(messages.check::<Ping>(7, &writer, &[0, index]).is_err());
+        }
+        assert_eq!(verdicts_cached(&messages), MAX_PATHS_PER_PAIR);
+    }
+}
