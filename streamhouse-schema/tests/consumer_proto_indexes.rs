@@ -3,7 +3,10 @@
 //! nested message after a map field's synthetic entry type (`[0, 3]`, the entry taking
 //! `[0, 2]` as in Confluent's Java and Python serializers). The frames are written by
 //! Confluent's own Python `ProtobufSerializer` (`tests/python/proto_index_peer.py`) against
-//! our embedded registry, and by hand for paths no serializer writes.
+//! our embedded registry, and by hand for paths no serializer writes. Python registers the
+//! file as a base64 descriptor, which our registry stores as printed `.proto` text: reading
+//! `[0, 3]` as `Note` also checks that the printer places the map field so that compiling
+//! the text recreates the entry's slot.
 //!
 //! Needs `scripts/setup-python.sh` (the venv at `<repo>/.venv`, or `STREAMHOUSE_PYTHON`);
 //! without it the test fails and says so.
