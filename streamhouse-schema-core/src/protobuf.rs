@@ -55,6 +55,9 @@ pub struct ProtoSchema {
     file: FileDescriptorProto,
     text: String,
     message_full_name: String,
+    /// The full name of every message and enum of the file (`pkg.Local`) by the full name
+    /// of its definition in the model (a nested type's own `full_name()`).
+    names: HashMap<String, String>,
 }
 
 /// Why a type model has no Protobuf view.
@@ -93,13 +96,24 @@ pub enum ProtoBuildError {
 impl ProtoSchema {
     /// Builds the Protobuf view of `model`.
     pub fn build(model: &TypeModel) -> Result<Self, ProtoBuildError> {
-        let file = file_descriptor(model)?;
+        let (file, local) = file_and_names(model)?;
         let text = crate::proto_file::print_proto(&file);
         let message_full_name = model.root_name().unwrap_or_default().to_string();
+        let names = local
+            .into_iter()
+            .map(|(model_name, local)| {
+                let in_file = match file.package() {
+                    "" => local,
+                    package => format!("{package}.{local}"),
+                };
+                (model_name, in_file)
+            })
+            .collect();
         Ok(ProtoSchema {
             file,
             text,
             message_full_name,
+            names,
         })
     }
 
@@ -123,10 +137,37 @@ impl ProtoSchema {
     pub fn message_full_name(&self) -> &str {
         &self.message_full_name
     }
+
+    /// Where the model's definition `full_name` (the root or a type it uses, named as that
+    /// type's own `full_name()` names it) lives in this file: the full name of its message
+    /// or enum there (`pkg.Name`), or `None` when the file does not hold it.
+    ///
+    /// A file has one package, the root's namespace: a type of the same namespace keeps its
+    /// full name (`shop.v1.Line` is `shop.v1.Line` in the file of `shop.v1.Order`), a type
+    /// of another namespace, or of none, is written into the root's package under its simple
+    /// name (or under its full name with `_` for `.` when simple names collide).
+    pub fn file_name_of(&self, full_name: &str) -> Option<&str> {
+        self.names.get(full_name).map(String::as_str)
+    }
+
+    /// The Confluent message-index path of the model's definition `full_name` in this file
+    /// (see [`file_name_of`](Self::file_name_of)); `None` for an enum or a type the file
+    /// does not hold.
+    pub fn message_index_path_of(&self, full_name: &str) -> Option<Vec<i32>> {
+        crate::proto_file::message_index_path(&self.file, self.file_name_of(full_name)?)
+    }
 }
 
 /// Builds the file descriptor of `model`: root message first, then what it needs.
 pub fn file_descriptor(model: &TypeModel) -> Result<FileDescriptorProto, ProtoBuildError> {
+    file_and_names(model).map(|(file, _)| file)
+}
+
+/// The file descriptor of `model` and the local name in it of each definition, by the
+/// definition's full name in the model.
+fn file_and_names(
+    model: &TypeModel,
+) -> Result<(FileDescriptorProto, HashMap<String, String>), ProtoBuildError> {
     let root = match &model.root {
         Ty::Named(n) => n.as_str(),
         other => return Err(ProtoBuildError::RootNotMessage(format!("{other:?}"))),
@@ -160,7 +201,7 @@ pub fn file_descriptor(model: &TypeModel) -> Result<FileDescriptorProto, ProtoBu
         Some(p) => format!("{}/{}.proto", p.replace('.', "/"), simple_name(root)),
         None => format!("{}.proto", simple_name(root)),
     };
-    Ok(FileDescriptorProto {
+    let file = FileDescriptorProto {
         name: Some(file_name),
         package,
         dependency: b.imports.into_iter().map(str::to_string).collect(),
@@ -168,7 +209,8 @@ pub fn file_descriptor(model: &TypeModel) -> Result<FileDescriptorProto, ProtoBu
         enum_type: enums,
         syntax: Some("proto3".to_string()),
         ..Default::default()
-    })
+    };
+    Ok((file, b.names))
 }
 
 fn simple_name(full: &str) -> &str {

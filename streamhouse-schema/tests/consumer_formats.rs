@@ -247,7 +247,7 @@ async fn a_json_payload_missing_a_required_field_is_a_typed_record_error() {
 }
 
 #[tokio::test]
-async fn a_protobuf_frame_naming_another_message_is_incompatible() {
+async fn a_protobuf_frame_naming_a_missing_message_is_a_message_index_error() {
     let registry = "mock://consumer-formats-proto-index";
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
     let producer = producer(registry, &log).await;
@@ -268,11 +268,16 @@ async fn a_protobuf_frame_naming_another_message_is_incompatible() {
         .expect("sent");
     let record = consumer.poll(WAIT).await.expect("poll").expect("a record");
     assert_eq!(record.message_indexes, vec![1]);
+    // The file has one message: [1] names none.
     match consumer.decode::<Payment>(&record) {
         Err(ClientError::InvalidRecord(invalid)) => assert!(
-            matches!(&invalid.reason, RecordError::Incompatible { schema_id, .. } if *schema_id == id),
+            matches!(
+                &invalid.reason,
+                RecordError::MessageIndexes { schema_id, path, found: None, .. }
+                    if *schema_id == id && path == &[1]
+            ),
             "{invalid}"
         ),
-        other => panic!("expected an incompatible record, got {other:?}"),
+        other => panic!("expected a message-index error, got {other:?}"),
     }
 }

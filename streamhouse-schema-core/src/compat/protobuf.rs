@@ -20,12 +20,14 @@
 //! when two schema versions reference different versions of the import), and reports the
 //! field using it as `FIELD_NAMED_TYPE_CHANGED` when that comparison fails.
 
+mod message;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_imports;
 mod with_imports;
 
+pub use message::can_read_message;
 pub use with_imports::ProtoFileWithImports;
 
 use std::collections::{BTreeMap, HashMap};
@@ -136,6 +138,7 @@ pub(crate) fn compare_files(
                     writer: writer_message,
                     reader_index: &reader_index,
                     writer_index: &writer_index,
+                    structural: false,
                 };
                 pair.compare(&mut found);
             }
@@ -334,6 +337,10 @@ struct MessagePair<'a> {
     writer: &'a DescriptorProto,
     reader_index: &'a MessageIndex<'a>,
     writer_index: &'a MessageIndex<'a>,
+    /// Whether message-typed fields are compared by structure (the messages they name are
+    /// compared field by field, whatever their names; [`can_read_message`]) instead of by
+    /// name.
+    structural: bool,
 }
 
 impl<'a> MessagePair<'a> {
@@ -492,6 +499,9 @@ impl<'a> MessagePair<'a> {
                 ),
             )),
             (FieldKind::Scalar(_), FieldKind::Scalar(_)) => {}
+            (FieldKind::Message(w), FieldKind::Message(r)) if self.structural => {
+                self.compare_structurally(number, what, w, r, found);
+            }
             (FieldKind::Message(w), FieldKind::Message(r)) => {
                 let writer_local = self.writer_index.local_name(w);
                 let reader_local = self.reader_index.local_name(r);
@@ -592,6 +602,7 @@ impl<'a> MessagePair<'a> {
                     writer: writer_message,
                     reader_index: self.reader_index,
                     writer_index: self.writer_index,
+                    structural: self.structural,
                 };
                 pair.compare(found);
                 let verdict = if found.problems.len() == before {

@@ -58,6 +58,22 @@ pub enum RecordError {
         /// Why (names the field).
         message: String,
     },
+    /// A Protobuf frame's message indexes name no message of the writer schema, or one the
+    /// type asked for cannot read.
+    #[error("{reader} cannot read message {path:?} of schema id {schema_id}{}: {reason}",
+        found.as_ref().map(|name| format!(" ('{name}')")).unwrap_or_default())]
+    MessageIndexes {
+        /// The writer schema id.
+        schema_id: i32,
+        /// The frame's message-index path.
+        path: Vec<i32>,
+        /// The full name of the message at that path, if there is one.
+        found: Option<String>,
+        /// The full name of the reader type's message.
+        reader: String,
+        /// Why it cannot be read (no message there, or the incompatibilities found).
+        reason: String,
+    },
     /// The writer schema text does not parse.
     #[error("the writer schema (id {schema_id}) is invalid: {message}")]
     InvalidSchema {

@@ -38,6 +38,7 @@
 //! ```
 
 mod builder;
+mod proto_index;
 mod record;
 #[cfg(test)]
 mod tests;
@@ -84,6 +85,8 @@ pub struct Consumer {
     /// How [`decode_key`](Self::decode_key) reads keys (the producer's setting of the same
     /// name says how they were written).
     key_encoding: KeyEncoding,
+    /// Which message of the writer's file Protobuf frames name, and whether types read it.
+    proto_messages: proto_index::ProtoMessages,
 }
 
 /// How a writer schema is read as a type.
@@ -123,6 +126,7 @@ impl Consumer {
             schemas: HashMap::default(),
             parsed: RwLock::new(HashMap::default()),
             readers: RwLock::new(HashMap::default()),
+            proto_messages: proto_index::ProtoMessages::default(),
         }
     }
 
@@ -171,7 +175,10 @@ impl Consumer {
     /// - Protobuf: `T`'s generated `prost::Message` (`T` derived with
     ///   `#[stream_schema(protobuf)]`, `format = "protobuf"` or field tags; a generic `T`
     ///   registered with [`ConsumerBuilder::protobuf`]); unknown fields are skipped. The
-    ///   frame's message indexes must name `T`'s message (the schema's first).
+    ///   frame's message indexes may name any message of the writer's file (nested, after
+    ///   the first): that message must have `T`'s full name or be readable as `T` by
+    ///   Confluent's Protobuf rules, else [`RecordError::MessageIndexes`] names the path and
+    ///   the message found.
     pub fn decode<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &self,
         record: &ConsumedRecord,
@@ -184,9 +191,13 @@ impl Consumer {
             SchemaFormat::Json => {
                 T::decode_json(&record.value).map_err(|e| invalid(record, RecordError::Json(e)))
             }
-            SchemaFormat::Protobuf => {
-                self.decode_protobuf::<T>(record, id, &record.message_indexes, &record.value)
-            }
+            SchemaFormat::Protobuf => self.decode_protobuf::<T>(
+                record,
+                id,
+                schema,
+                &record.message_indexes,
+                &record.value,
+            ),
         }
     }
 
@@ -219,26 +230,16 @@ impl Consumer {
         &self,
         record: &ConsumedRecord,
         id: i32,
+        writer: &Schema,
         indexes: &[i32],
         payload: &[u8],
     ) -> Result<T, ClientError> {
         let Some(codec) = self.formats.proto_codec_of::<T>() else {
             return Err(ClientError::ConfigError(no_proto_codec::<T>("read")));
         };
-        if indexes != T::proto_message_indexes() {
-            return Err(invalid(
-                record,
-                RecordError::Incompatible {
-                    schema_id: id,
-                    reader: T::full_name().to_string(),
-                    message: format!(
-                        "the frame names message {indexes:?} of the schema, {} is message {:?}",
-                        T::full_name(),
-                        T::proto_message_indexes()
-                    ),
-                },
-            ));
-        }
+        self.proto_messages
+            .check::<T>(id, writer, indexes)
+            .map_err(|e| invalid(record, e))?;
         (codec.decode)(payload).map_err(|e| invalid(record, RecordError::Protobuf(e.to_string())))
     }
 
@@ -332,7 +333,7 @@ impl Consumer {
             SchemaFormat::Protobuf => {
                 let (indexes, payload) = wire::parse_message_indexes(frame.payload)
                     .map_err(|e| invalid(record, RecordError::Frame(e)))?;
-                self.decode_protobuf::<K>(record, id, &indexes, payload)
+                self.decode_protobuf::<K>(record, id, &schema, &indexes, payload)
                     .map(Some)
             }
         }
