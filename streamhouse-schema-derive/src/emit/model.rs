@@ -143,6 +143,9 @@ pub fn expand(c: &Container) -> TokenStream {
             fn type_label() -> ::std::string::String {
                 #label
             }
+            fn json_title() -> ::std::option::Option<::std::string::String> {
+                ::std::option::Option::Some(#label)
+            }
         }
     }
 }

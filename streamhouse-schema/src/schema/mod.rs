@@ -47,6 +47,15 @@ pub trait SchemaType {
     fn seq_label() -> String {
         format!("array_{}", Self::type_label())
     }
+
+    /// The JSON Schema `title` of the type when its root is not a named type (a derived
+    /// newtype over a map, a sequence or a scalar): the derive returns the type's name, so
+    /// that every derived type's JSON Schema has a `title`, which record-name subject
+    /// strategies read. `None` (std types) leaves such a root untitled.
+    #[doc(hidden)]
+    fn json_title() -> Option<String> {
+        None
+    }
 }
 
 /// A type that is a message on a stream: its schemas and codec.

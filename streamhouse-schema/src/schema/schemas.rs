@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
-use super::json::{to_json_schema, JsonSchemaDraft};
+use super::json::{to_json_schema_titled, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::protobuf::{ProtoBuildError, ProtoSchema};
 use super::SchemaType;
@@ -20,6 +20,8 @@ pub struct Schemas {
     avro: apache_avro::Schema,
     avro_canonical_form: String,
     avro_fingerprint: u64,
+    /// The `title` of a JSON Schema whose root is not a named type (`SchemaType::json_title`).
+    json_title: Option<String>,
     json: OnceLock<JsonViews>,
     /// Built on first use: most types are never sent as Protobuf.
     protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
@@ -69,6 +71,7 @@ impl Schemas {
             avro,
             avro_canonical_form,
             avro_fingerprint,
+            json_title: T::json_title(),
             json: OnceLock::new(),
             protobuf: OnceLock::new(),
             id_memo: IdMemo::new(),
@@ -150,7 +153,7 @@ impl Schemas {
     fn json_views(&self) -> &JsonViews {
         self.json.get_or_init(|| {
             let view = |draft| {
-                let schema = to_json_schema(&self.model, draft);
+                let schema = to_json_schema_titled(&self.model, draft, self.json_title.as_deref());
                 // How schemars serializes it (its own key order), as any client would.
                 let text = serde_json::to_string(&schema)
                     .unwrap_or_else(|_| schema.as_value().to_string());
