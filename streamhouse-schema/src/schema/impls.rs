@@ -138,6 +138,17 @@ impl<K: MapKey, V: SchemaType> SchemaType for BTreeMap<K, V> {
     }
 }
 
+/// A map that keeps its insertion order (feature `indexmap`): the same `map` as `HashMap`.
+#[cfg(feature = "indexmap")]
+impl<K: MapKey, V: SchemaType, S> SchemaType for indexmap::IndexMap<K, V, S> {
+    fn describe(b: &mut ModelBuilder) -> Ty {
+        Ty::Map(Box::new(V::describe(b)))
+    }
+    fn type_label() -> String {
+        format!("map_{}", V::type_label())
+    }
+}
+
 impl<T: SchemaType> SchemaType for Option<T> {
     const AVRO_UNION_WIDTH: usize = T::AVRO_UNION_WIDTH + 1;
     fn describe(b: &mut ModelBuilder) -> Ty {

@@ -41,7 +41,7 @@ use prost::encoding::{decode_varint, encoded_len_varint};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no Protobuf mapping",
     label = "not a singular Protobuf value",
-    note = "derive StreamSchema with #[stream_schema(protobuf)] (and field tags) on it; a field may be T, Option<T>, Vec<T> or HashMap/BTreeMap<String, T> where T is a scalar, String, bytes, a timestamp, a uuid or a derived type"
+    note = "derive StreamSchema with #[stream_schema(protobuf)] (and field tags) on it; a field may be T, Option<T>, Vec<T> or HashMap/BTreeMap/IndexMap<String, T> where T is a scalar, String, bytes, a timestamp, a uuid or a derived type"
 )]
 pub trait ProtoValue: Sized {
     /// The wire type of one value.
@@ -79,7 +79,7 @@ pub trait ProtoElement: ProtoValue {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a Protobuf field",
     label = "no Protobuf field mapping",
-    note = "a Protobuf field is T, Option<T>, Vec<T> or HashMap/BTreeMap<String, T>, where T is a scalar, String, bytes, a timestamp, a uuid or a derived type (no Option<Vec<T>>, Vec<Option<T>> or nested Vec<Vec<T>>)"
+    note = "a Protobuf field is T, Option<T>, Vec<T> or HashMap/BTreeMap/IndexMap<String, T>, where T is a scalar, String, bytes, a timestamp, a uuid or a derived type (no Option<Vec<T>>, Vec<Option<T>> or nested Vec<Vec<T>>)"
 )]
 pub trait ProtoField {
     /// Writes the field with number `tag` (nothing for an absent or zero value).
