@@ -253,7 +253,7 @@ impl Producer {
         T: Topic + JsonEncode + 'static,
         T::Key: JsonEncode + 'static,
     {
-        let memo = Some(T::schemas().id_memo());
+        let memo = Some(crate::error::schemas_of::<T>()?.id_memo());
         self.send_typed_record(T::TOPIC, value.key(), value, memo)
             .await
     }

@@ -216,6 +216,9 @@ macro_rules! primitive_message {
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()
             }
+            fn try_schemas() -> Result<&'static super::Schemas, &'static super::SchemaBuildError> {
+                super::try_schemas_for::<Self>()
+            }
         }
     )*};
 }
@@ -231,6 +234,9 @@ macro_rules! raw_bytes_message {
         impl super::StreamSchema for $t {
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()
+            }
+            fn try_schemas() -> Result<&'static super::Schemas, &'static super::SchemaBuildError> {
+                super::try_schemas_for::<Self>()
             }
             fn encode_value<B: bytes::BufMut>(&self, buf: &mut B) -> Result<(), crate::EncodeError> {
                 buf.put_slice(self);

@@ -12,7 +12,7 @@ pub use format::SchemaFormat;
 pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
-pub use schemas::{schemas_for, SchemaBuildError, Schemas};
+pub use schemas::{schemas_for, schemas_or_panic, try_schemas_for, SchemaBuildError, Schemas};
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 
@@ -63,7 +63,22 @@ pub trait SchemaType {
 /// `#[derive(StreamSchema)]` implements it; the schemas are built on first use and cached.
 pub trait StreamSchema: AvroEncode + Sized {
     /// Every schema view of the type, built once.
+    ///
+    /// # Panics
+    /// When the type's schemas cannot be built ([`try_schemas`](Self::try_schemas) says
+    /// why): two Rust types in it claim the same schema name where the derive could not
+    /// see both at compile time, or a pinned type's sources hid a field's real type. Typed
+    /// sends and decodes check [`try_schemas`](Self::try_schemas) first and return that
+    /// error instead; the other accessors of this trait go through here.
     fn schemas() -> &'static Schemas;
+
+    /// Every schema view of the type, built once, or the reason they cannot be built
+    /// (e.g. [`ModelError::NameConflict`](model::ModelError::NameConflict): two Rust types
+    /// with the same schema name). `#[derive(StreamSchema)]` caches the outcome; the
+    /// default, for hand-written impls, is [`schemas`](Self::schemas).
+    fn try_schemas() -> Result<&'static Schemas, &'static SchemaBuildError> {
+        Ok(Self::schemas())
+    }
 
     /// The payload format the type chose for itself with
     /// `#[stream_schema(format = "avro" | "json" | "protobuf")]`, or `None` (the default).

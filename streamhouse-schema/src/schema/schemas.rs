@@ -46,6 +46,16 @@ pub enum SchemaBuildError {
     /// The emitted Avro schema does not parse.
     #[error("the generated Avro schema is invalid: {0}")]
     Avro(String),
+    /// The compile-time guards of a pinned type (`pin`, `fingerprint`) read a different
+    /// schema from its sources than the type has at run time (a type alias or macro hid a
+    /// field's real type), so the pin checked the wrong schema.
+    #[error("the compile-time schema guard read a different schema from the sources than the type has:\n  compile time: {compile_time}\n  run time:     {run_time}\nuse the field types directly (not through aliases or macros) in pinned types")]
+    PinnedSchemaMismatch {
+        /// The Parsing Canonical Form the compile-time guards checked.
+        compile_time: String,
+        /// The Parsing Canonical Form of the type at run time.
+        run_time: String,
+    },
 }
 
 impl Schemas {
@@ -78,6 +88,24 @@ impl Schemas {
         })
     }
 
+    /// Builds the schemas of a stream type and checks them against what its compile-time
+    /// guards saw: [`build`](Self::build), and
+    /// [`SchemaBuildError::PinnedSchemaMismatch`] when a pinned type's sources said
+    /// otherwise. What `#[derive(StreamSchema)]` caches behind
+    /// [`StreamSchema::try_schemas`](super::StreamSchema::try_schemas).
+    pub fn build_stream<T: super::StreamSchema>() -> Result<Self, SchemaBuildError> {
+        let built = Self::build::<T>()?;
+        if let Some(seen) = T::compile_time_canonical_form() {
+            if seen != built.avro_canonical_form {
+                return Err(SchemaBuildError::PinnedSchemaMismatch {
+                    compile_time: seen.to_string(),
+                    run_time: built.avro_canonical_form,
+                });
+            }
+        }
+        Ok(built)
+    }
+
     /// Builds the schemas of `T`, panicking with the reason when its definition is invalid.
     ///
     /// # Panics
@@ -102,17 +130,13 @@ impl Schemas {
     /// (a type alias or macro hid a field's real type): the pin would then check the
     /// wrong schema, so it must not pass silently.
     pub fn build_stream_or_panic<T: super::StreamSchema>() -> Self {
-        let built = Self::build_or_panic::<T>();
-        if let Some(seen) = T::compile_time_canonical_form() {
-            if seen != built.avro_canonical_form {
-                panic!(
-                    "the compile-time schema guard of `{}` read a different schema from the sources than the type has:\n  compile time: {seen}\n  run time:     {}\nuse the field types directly (not through aliases or macros) in pinned types",
-                    std::any::type_name::<T>(),
-                    built.avro_canonical_form
-                );
-            }
+        match Self::build_stream::<T>() {
+            Ok(s) => s,
+            Err(e) => panic!(
+                "invalid stream schema for `{}`: {e}",
+                std::any::type_name::<T>()
+            ),
         }
-        built
     }
 
     /// The producer's memo of the ids `send_typed` uses for this type.
@@ -190,20 +214,45 @@ impl Schemas {
     }
 }
 
-/// The cached schemas of `T`, for types that cannot hold a `static` of their own (generic
-/// types and the std types implemented here).
+/// A cached build: the schemas, or why they cannot be built.
+type Built = Result<Schemas, SchemaBuildError>;
+
+/// The cached schemas of `T`, or why they cannot be built, for types that cannot hold a
+/// `static` of their own (generic types and the std types implemented here).
+pub fn try_schemas_for<T: SchemaType + 'static>(
+) -> Result<&'static Schemas, &'static SchemaBuildError> {
+    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static Built>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(s) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return s.as_ref();
+    }
+    let built = Schemas::build::<T>();
+    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
+    // Each type's build is leaked once, like a `static` would hold it.
+    let entry: &'static Built = w.entry(id).or_insert_with(|| Box::leak(Box::new(built)));
+    entry.as_ref()
+}
+
+/// The cached schemas of `T` ([`try_schemas_for`]).
 ///
 /// # Panics
 /// As [`Schemas::build_or_panic`].
 pub fn schemas_for<T: SchemaType + 'static>() -> &'static Schemas {
-    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static Schemas>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let id = TypeId::of::<T>();
-    if let Some(s) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
-        return s;
+    schemas_or_panic::<T>(try_schemas_for::<T>())
+}
+
+/// The schemas of a successful build; panics with the reason otherwise (the panicking
+/// accessors of [`StreamSchema`](super::StreamSchema) go through here).
+#[doc(hidden)]
+pub fn schemas_or_panic<T: ?Sized>(
+    built: Result<&'static Schemas, &'static SchemaBuildError>,
+) -> &'static Schemas {
+    match built {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "invalid stream schema for `{}`: {e}",
+            std::any::type_name::<T>()
+        ),
     }
-    let built = Schemas::build_or_panic::<T>();
-    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
-    // Each type's schemas are leaked once, like a `static` would hold them.
-    w.entry(id).or_insert_with(|| Box::leak(Box::new(built)))
 }
