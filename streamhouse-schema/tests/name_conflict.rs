@@ -49,6 +49,16 @@ struct Both {
     archive: v2::Archive,
 }
 
+/// One Rust type under several wrappers is one schema name used three times: no clash,
+/// at compile time or at run time.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "shop")]
+struct SameTwice {
+    a: v1::Order,
+    b: Option<v1::Order>,
+    c: Vec<crate::v1::Order>,
+}
+
 fn both() -> Both {
     Both {
         current: v1::Order { id: "a".into() },
@@ -76,6 +86,11 @@ fn building_the_schemas_is_a_typed_error_naming_both_types() {
         Ok("shop.Archive")
     );
     assert_eq!(v1::Order::full_name(), "shop.Order");
+    let same = SameTwice::try_schemas().expect("one type under three wrappers");
+    assert_eq!(
+        same.avro_canonical_form(),
+        r#"{"name":"shop.SameTwice","type":"record","fields":[{"name":"a","type":{"name":"shop.Order","type":"record","fields":[{"name":"id","type":"string"}]}},{"name":"b","type":["null","shop.Order"]},{"name":"c","type":{"type":"array","items":"shop.Order"}}]}"#
+    );
 }
 
 #[tokio::test]

@@ -74,6 +74,7 @@ impl<const N: usize> SchemaType for [u8; N] {
 macro_rules! sequence {
     ($($t:ident),*) => {$(
         impl<T: SchemaType> SchemaType for $t<T> {
+            const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
             fn describe(b: &mut ModelBuilder) -> Ty {
                 T::describe_seq(b)
             }
@@ -151,6 +152,7 @@ impl<K: MapKey, V: SchemaType, S> SchemaType for indexmap::IndexMap<K, V, S> {
 
 impl<T: SchemaType> SchemaType for Option<T> {
     const AVRO_UNION_WIDTH: usize = T::AVRO_UNION_WIDTH + 1;
+    const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
     fn describe(b: &mut ModelBuilder) -> Ty {
         Ty::Optional {
             inner: Box::new(T::describe(b)),
@@ -166,6 +168,7 @@ macro_rules! transparent {
     ($($p:ident),*) => {$(
         impl<T: SchemaType + ?Sized> SchemaType for $p<T> {
             const AVRO_UNION_WIDTH: usize = T::AVRO_UNION_WIDTH;
+            const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
             fn describe(b: &mut ModelBuilder) -> Ty {
                 T::describe(b)
             }

@@ -5,6 +5,7 @@ mod impls;
 pub mod json;
 pub mod protobuf;
 mod schemas;
+mod static_name;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
 
@@ -13,6 +14,8 @@ pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
 pub use schemas::{schemas_for, schemas_or_panic, try_schemas_for, SchemaBuildError, Schemas};
+#[doc(hidden)]
+pub use static_name::{names_clash, StaticName};
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 
@@ -35,6 +38,12 @@ pub trait SchemaType {
     /// data enums, whose variants are flattened into an enclosing `Option`'s union).
     #[doc(hidden)]
     const AVRO_UNION_WIDTH: usize = 1;
+
+    /// The type's schema name when the derive knows it for certain at compile time (a
+    /// non-generic derived named type, also through `Option`, `Vec`, `Box`, ...), for the
+    /// compile-time check of two types with one schema name in one struct.
+    #[doc(hidden)]
+    const STATIC_NAME: Option<StaticName> = None;
 
     /// Describes `Vec<Self>`; `u8` overrides it so that `Vec<u8>` is bytes.
     #[doc(hidden)]
