@@ -6,6 +6,18 @@
 //! - The root type is inline with `title` (the type's name) and `description` (its docs);
 //!   every other named type is in `$defs` (`definitions` in draft-07), keyed by its full
 //!   name and referred to with `$ref`; a reference back to the root is `{"$ref": "#"}`.
+//!   A root that is not a named type (a newtype over a map, a sequence or a scalar) takes
+//!   the `title` its caller gives ([`to_json_schema_titled`]: the derive passes the
+//!   newtype's name).
+//! - `title` is the unqualified name, without the namespace, as Confluent's Java serializer
+//!   writes it: `JsonSchemaUtils.getSchema` generates schemas with mbknor-jackson-jsonSchema,
+//!   whose `JsonSchemaGenerator.generateJsonSchema` titles the root with
+//!   `javaType.getRawClass.getSimpleName` (no package); `JsonSchema.name()` returns that
+//!   `title`, and record-name subject strategies use it. The Java generator also splits a
+//!   camel-case class name into words (`OldWidget` → `Old Widget`,
+//!   `generateTitleFromPropertyName`); this emitter keeps the name as written, so that the
+//!   title is the same name the Avro and Protobuf views use (`#[stream_schema(name = ...)]`
+//!   sets all three, as `@JsonSchemaTitle` sets Java's).
 //! - Records are objects with `properties` in declaration order. A field is `required`
 //!   unless it has a default the JSON codec can fill in: an `Option` (default `null`) or an
 //!   explicit `default = ...` of a type whose default has a JSON spelling (not logical
@@ -69,6 +81,17 @@ pub fn to_json_schema(model: &TypeModel, draft: JsonSchemaDraft) -> Value {
 
 /// [`to_json_schema`] as the JSON object it always is.
 pub fn to_json_schema_object(model: &TypeModel, draft: JsonSchemaDraft) -> Map<String, Value> {
+    to_json_schema_titled(model, draft, None)
+}
+
+/// [`to_json_schema_object`], with `title` for a root that is not a named type (a named
+/// root's title is its own name, whatever `title` says). The derive passes the type's
+/// name, so that a newtype over a map or a scalar is titled like a struct.
+pub fn to_json_schema_titled(
+    model: &TypeModel,
+    draft: JsonSchemaDraft,
+    title: Option<&str>,
+) -> Map<String, Value> {
     let mut e = Emitter {
         model,
         draft,
@@ -80,7 +103,12 @@ pub fn to_json_schema_object(model: &TypeModel, draft: JsonSchemaDraft) -> Map<S
     root.insert("$schema".into(), draft.meta_schema().into());
     let body = match model.root_name().and_then(|n| model.def(n)) {
         Some(def) => e.def(def),
-        None => e.ty(&model.root),
+        None => {
+            if let Some(t) = title {
+                root.insert("title".into(), short_name(t).into());
+            }
+            e.ty(&model.root)
+        }
     };
     root.extend(body);
     let mut defs = Map::new();
@@ -604,6 +632,37 @@ mod tests {
         );
         assert_eq!(decimal_pattern(2, 2), "^-?0\\.[0-9]{2}$");
         assert_eq!(decimal_pattern(3, 0), "^-?(0|[1-9][0-9]{0,2})$");
+    }
+
+    #[test]
+    fn an_unnamed_root_takes_the_given_title_and_a_named_root_its_own() {
+        let map = TypeModel {
+            root: Ty::Map(Box::new(Ty::Double)),
+            defs: vec![],
+        };
+        assert_eq!(
+            Value::Object(to_json_schema_titled(
+                &map,
+                JsonSchemaDraft::Draft07,
+                Some("Prices")
+            )),
+            json!({
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "title": "Prices",
+                "type": "object",
+                "additionalProperties": {"type": "number"}
+            })
+        );
+        assert_eq!(
+            to_json_schema(&map, JsonSchemaDraft::Draft07).get("title"),
+            None
+        );
+        let named = TypeModel {
+            root: Ty::Named("a.b.Order".into()),
+            defs: vec![record("a.b.Order", vec![])],
+        };
+        let s = to_json_schema_titled(&named, JsonSchemaDraft::Draft2020_12, Some("Other"));
+        assert_eq!(s.get("title"), Some(&json!("Order")));
     }
 
     #[test]

@@ -393,7 +393,7 @@ fn default_mismatch(field_ty: &syn::Type, v: &Value) -> Option<String> {
                 (!v.is_array()).then(|| format!("must be a JSON array for a `{name}` field"))
             }
         }
-        "HashMap" | "BTreeMap" => {
+        "HashMap" | "BTreeMap" | "IndexMap" => {
             (!v.is_object()).then(|| format!("must be a JSON object for a `{name}` field"))
         }
         _ => None,

@@ -252,6 +252,7 @@ fn not_an_enum(t: &syn::Type) -> Option<String> {
             | "Vec"
             | "HashMap"
             | "BTreeMap"
+            | "IndexMap"
             | "Option"
             | "Box"
             | "Bytes"
@@ -274,7 +275,10 @@ fn is_repeated(t: &syn::Type) -> bool {
 }
 
 fn is_map(t: &syn::Type) -> bool {
-    matches!(ty::name(t).as_deref(), Some("HashMap" | "BTreeMap"))
+    matches!(
+        ty::name(t).as_deref(),
+        Some("HashMap" | "BTreeMap" | "IndexMap")
+    )
 }
 
 fn map_value(t: &syn::Type) -> Option<&syn::Type> {

@@ -40,6 +40,19 @@ pub fn vec_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// `Option<T>`, `Vec<T>`, `Box<T>`, `Arc<T>`, `Rc<T>` → `T`.
+pub fn wrapper_inner(ty: &Type) -> Option<&Type> {
+    match last_segment(ty) {
+        Some((name, args))
+            if matches!(name.as_str(), "Option" | "Vec" | "Box" | "Arc" | "Rc")
+                && args.len() == 1 =>
+        {
+            args.into_iter().next()
+        }
+        _ => None,
+    }
+}
+
 /// The bare name of a path type (`u64`, `String`, `HashMap`).
 pub fn name(ty: &Type) -> Option<String> {
     last_segment(ty).map(|(n, _)| n)

@@ -40,6 +40,24 @@ pub enum ClientError {
     /// the consumer has moved past it.
     #[error(transparent)]
     InvalidRecord(#[from] Box<crate::client::InvalidRecord>),
+    /// The schemas of a type sent or decoded cannot be built (two Rust types in it claim
+    /// the same schema name, ...): a mistake in the type definitions, reported on the
+    /// type's first typed send or decode.
+    #[error("invalid stream schema for `{type_name}`: {source}")]
+    InvalidSchema {
+        /// The Rust type whose schemas failed.
+        type_name: &'static str,
+        /// Why.
+        source: crate::schema::SchemaBuildError,
+    },
+}
+
+/// The schemas of `T`, or [`ClientError::InvalidSchema`].
+pub(crate) fn schemas_of<T: crate::StreamSchema>() -> Result<&'static crate::Schemas, ClientError> {
+    T::try_schemas().map_err(|e| ClientError::InvalidSchema {
+        type_name: std::any::type_name::<T>(),
+        source: e.clone(),
+    })
 }
 
 /// A JSON payload that does not match its JSON Schema (see

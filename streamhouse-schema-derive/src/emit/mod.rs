@@ -6,6 +6,7 @@ mod avro_resolved;
 mod field;
 mod json;
 mod model;
+mod names;
 pub mod proto;
 mod proto_oneof;
 mod stream;
@@ -24,6 +25,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let stream = stream::expand(c, pinned);
     let pin_tokens = pinned.map(|p| p.tokens.clone());
     let proto = proto::expand(c);
+    let names = names::expand(c);
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
         const _: () = {
@@ -32,6 +34,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             #json
             #stream
             #proto
+            #names
         };
         #pin_tokens
     }

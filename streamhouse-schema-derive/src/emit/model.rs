@@ -134,16 +134,58 @@ pub fn expand(c: &Container) -> TokenStream {
         }
     };
 
+    let static_name = static_name(c);
     quote! {
         impl #impl_g ::streamhouse_schema::SchemaType for #ident #ty_g #where_c {
             const AVRO_UNION_WIDTH: usize = #union_width;
+            #static_name
             fn describe(__b: &mut #m::ModelBuilder) -> #m::Ty {
                 #describe
             }
             fn type_label() -> ::std::string::String {
                 #label
             }
+            fn json_title() -> ::std::option::Option<::std::string::String> {
+                ::std::option::Option::Some(#label)
+            }
         }
+    }
+}
+
+/// `SchemaType::STATIC_NAME`: the name of a non-generic record, enum or data enum as
+/// written on it; a transparent newtype forwards its inner type's (a newtype over bytes is
+/// a fixed, which the run-time check alone covers); generic types are named after their
+/// type arguments at run time and say nothing.
+fn static_name(c: &Container) -> TokenStream {
+    if !c.input.generics.params.is_empty() {
+        return quote!();
+    }
+    if let Data::Struct(Style::Newtype, fields) = &c.data {
+        let inner = fields[0].ty;
+        if matches!(inner, syn::Type::Array(_)) || !FieldCodec::new(&fields[0]).is_plain() {
+            return quote!();
+        }
+        return quote! {
+            const STATIC_NAME: ::std::option::Option<::streamhouse_schema::schema::StaticName> =
+                <#inner as ::streamhouse_schema::SchemaType>::STATIC_NAME;
+        };
+    }
+    let name = &c.name;
+    let identity = c.ident.to_string();
+    let ns = match &c.attrs.namespace {
+        Some(ns) => {
+            let v = &ns.value;
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        const STATIC_NAME: ::std::option::Option<::streamhouse_schema::schema::StaticName> =
+            ::std::option::Option::Some(::streamhouse_schema::schema::StaticName {
+                name: #name,
+                namespace: #ns,
+                rust_type: ::core::concat!(::core::module_path!(), "::", #identity),
+            });
     }
 }
 

@@ -14,14 +14,17 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
         quote!(::streamhouse_schema::AvroEncode + 'static),
     );
     let (impl_g, ty_g, where_c) = g.split_for_impl();
+    // The build's outcome is cached, error included: a type whose schemas cannot be built
+    // (two Rust types with one schema name) is a typed error for `try_schemas`, every time.
     let schemas = if c.is_generic() {
         // A `static` in a generic impl is shared by every instantiation: key by TypeId.
-        quote!(::streamhouse_schema::schema::schemas_for::<Self>())
+        quote!(::streamhouse_schema::schema::try_schemas_for::<Self>())
     } else {
         quote! {
-            static __SCHEMAS: ::streamhouse_schema::__private::OnceLock<::streamhouse_schema::Schemas> =
-                ::streamhouse_schema::__private::OnceLock::new();
-            __SCHEMAS.get_or_init(::streamhouse_schema::Schemas::build_stream_or_panic::<Self>)
+            static __SCHEMAS: ::streamhouse_schema::__private::OnceLock<
+                ::std::result::Result<::streamhouse_schema::Schemas, ::streamhouse_schema::schema::SchemaBuildError>,
+            > = ::streamhouse_schema::__private::OnceLock::new();
+            __SCHEMAS.get_or_init(::streamhouse_schema::Schemas::build_stream::<Self>).as_ref()
         }
     };
     // The canonical form the compile-time guards checked; the run time refuses to build a
@@ -54,8 +57,14 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     });
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
-            fn schemas() -> &'static ::streamhouse_schema::Schemas {
+            fn try_schemas() -> ::std::result::Result<
+                &'static ::streamhouse_schema::Schemas,
+                &'static ::streamhouse_schema::schema::SchemaBuildError,
+            > {
                 #schemas
+            }
+            fn schemas() -> &'static ::streamhouse_schema::Schemas {
+                ::streamhouse_schema::schema::schemas_or_panic::<Self>(Self::try_schemas())
             }
             #pinned_form
             #format

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 use streamhouse_schema_core::compat::{CompatError, CompatibilityLevel};
-use streamhouse_schema_core::json_schema::{to_json_schema, JsonSchemaDraft};
+use streamhouse_schema_core::json_schema::{to_json_schema_titled, JsonSchemaDraft};
 use streamhouse_schema_core::model::TypeModel;
 use streamhouse_schema_core::proto_file::{parse_proto, print_proto};
 use streamhouse_schema_core::protobuf::{ProtoBuildError, ProtoSchema};
@@ -143,14 +143,21 @@ enum Current {
 }
 
 impl Current {
+    /// `title` is the type's name, which the runtime gives a root that is not a named type
+    /// (`SchemaType::json_title`).
     fn build(
         format: SchemaFormat,
         model: &TypeModel,
         avro: &Value,
+        title: &str,
     ) -> Result<Self, ProtoBuildError> {
         Ok(match format {
             SchemaFormat::Avro => Current::Json(avro.clone()),
-            SchemaFormat::Json => Current::Json(to_json_schema(model, JsonSchemaDraft::default())),
+            SchemaFormat::Json => Current::Json(Value::Object(to_json_schema_titled(
+                model,
+                JsonSchemaDraft::default(),
+                Some(title),
+            ))),
             SchemaFormat::Protobuf => Current::Proto(Box::new(ProtoSchema::build(model)?)),
         })
     }
@@ -222,7 +229,7 @@ pub fn check(
         }
     };
     // The document the runtime registers for this format.
-    let current = match Current::build(format, model, avro) {
+    let current = match Current::build(format, model, avro, &c.name) {
         Ok(current) => current,
         Err(e) => {
             cx.syn_error(syn::Error::new(

@@ -137,7 +137,7 @@ impl SynModel<'_> {
             "VecDeque" | "BTreeSet" | "HashSet" => {
                 format!("array_{}", first.map(|t| self.label(t)).unwrap_or_default())
             }
-            "HashMap" | "BTreeMap" => format!(
+            "HashMap" | "BTreeMap" | "IndexMap" => format!(
                 "map_{}",
                 args.get(1).map(|t| self.label(t)).unwrap_or_default()
             ),
@@ -228,7 +228,7 @@ impl SynModel<'_> {
                 Some(t) => Ty::Array(Box::new(self.ty(t, at))),
                 None => self.err(format!("`{at}`: collection without an item type")),
             },
-            "HashMap" | "BTreeMap" => match args.get(1) {
+            "HashMap" | "BTreeMap" | "IndexMap" => match args.get(1) {
                 Some(v) => Ty::Map(Box::new(self.ty(v, at))),
                 None => self.err(format!("`{at}`: map without a value type")),
             },

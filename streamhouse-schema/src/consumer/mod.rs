@@ -183,6 +183,7 @@ impl Consumer {
         &self,
         record: &ConsumedRecord,
     ) -> Result<T, ClientError> {
+        crate::error::schemas_of::<T>()?;
         let (Some(id), Some(schema)) = (record.schema_id, &record.schema) else {
             return Err(invalid(record, RecordError::NoSchema));
         };
@@ -294,6 +295,7 @@ impl Consumer {
         &mut self,
         record: &ConsumedRecord,
     ) -> Result<Option<K>, ClientError> {
+        crate::error::schemas_of::<K>()?;
         let Some(key) = &record.key else {
             return Ok(None);
         };

@@ -248,7 +248,7 @@ impl Producer {
         T: Topic + JsonEncode + 'static,
         T::Key: JsonEncode + 'static,
     {
-        let memo = id_memo::memo_for(T::schemas().number());
+        let memo = id_memo::memo_for(crate::error::schemas_of::<T>()?.number());
         self.send_typed_record(T::TOPIC, value.key(), value, memo)
             .await
     }

@@ -48,6 +48,10 @@ impl Producer {
         value: &T,
         memo: Option<&IdMemo>,
     ) -> Result<SendResult, ClientError> {
+        // A type whose schemas cannot be built is an error here, before any accessor that
+        // would panic on it (a cached OnceLock read once they are built).
+        crate::error::schemas_of::<T>()?;
+        crate::error::schemas_of::<K>()?;
         // Kept apart from the first send so that nothing here lives across an await: the
         // embedded log's result comes back without a poll.
         if let Some(sent) = self.send_cached(topic, key, value, memo)? {

@@ -74,6 +74,7 @@ impl<const N: usize> SchemaType for [u8; N] {
 macro_rules! sequence {
     ($($t:ident),*) => {$(
         impl<T: SchemaType> SchemaType for $t<T> {
+            const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
             fn describe(b: &mut ModelBuilder) -> Ty {
                 T::describe_seq(b)
             }
@@ -138,8 +139,20 @@ impl<K: MapKey, V: SchemaType> SchemaType for BTreeMap<K, V> {
     }
 }
 
+/// A map that keeps its insertion order (feature `indexmap`): the same `map` as `HashMap`.
+#[cfg(feature = "indexmap")]
+impl<K: MapKey, V: SchemaType, S> SchemaType for indexmap::IndexMap<K, V, S> {
+    fn describe(b: &mut ModelBuilder) -> Ty {
+        Ty::Map(Box::new(V::describe(b)))
+    }
+    fn type_label() -> String {
+        format!("map_{}", V::type_label())
+    }
+}
+
 impl<T: SchemaType> SchemaType for Option<T> {
     const AVRO_UNION_WIDTH: usize = T::AVRO_UNION_WIDTH + 1;
+    const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
     fn describe(b: &mut ModelBuilder) -> Ty {
         Ty::Optional {
             inner: Box::new(T::describe(b)),
@@ -155,6 +168,7 @@ macro_rules! transparent {
     ($($p:ident),*) => {$(
         impl<T: SchemaType + ?Sized> SchemaType for $p<T> {
             const AVRO_UNION_WIDTH: usize = T::AVRO_UNION_WIDTH;
+            const STATIC_NAME: Option<super::StaticName> = T::STATIC_NAME;
             fn describe(b: &mut ModelBuilder) -> Ty {
                 T::describe(b)
             }
@@ -205,6 +219,9 @@ macro_rules! primitive_message {
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()
             }
+            fn try_schemas() -> Result<&'static super::Schemas, &'static super::SchemaBuildError> {
+                super::try_schemas_for::<Self>()
+            }
         }
     )*};
 }
@@ -220,6 +237,9 @@ macro_rules! raw_bytes_message {
         impl super::StreamSchema for $t {
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()
+            }
+            fn try_schemas() -> Result<&'static super::Schemas, &'static super::SchemaBuildError> {
+                super::try_schemas_for::<Self>()
             }
             fn encode_value<B: bytes::BufMut>(&self, buf: &mut B) -> Result<(), crate::EncodeError> {
                 buf.put_slice(self);

@@ -17,3 +17,15 @@ pub fn to_json_schema(model: &TypeModel, draft: JsonSchemaDraft) -> schemars::Sc
         model, draft,
     ))
 }
+
+/// [`to_json_schema`], with `title` for a root that is not a named type (a derived
+/// newtype's name); a named root is titled with its own name.
+pub fn to_json_schema_titled(
+    model: &TypeModel,
+    draft: JsonSchemaDraft,
+    title: Option<&str>,
+) -> schemars::Schema {
+    schemars::Schema::from(streamhouse_schema_core::json_schema::to_json_schema_titled(
+        model, draft, title,
+    ))
+}

@@ -5,6 +5,7 @@ mod impls;
 pub mod json;
 pub mod protobuf;
 mod schemas;
+mod static_name;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
 
@@ -12,7 +13,9 @@ pub use format::SchemaFormat;
 pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
-pub use schemas::{schemas_for, SchemaBuildError, Schemas};
+pub use schemas::{schemas_for, schemas_or_panic, try_schemas_for, SchemaBuildError, Schemas};
+#[doc(hidden)]
+pub use static_name::{names_clash, StaticName};
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 
@@ -36,6 +39,12 @@ pub trait SchemaType {
     #[doc(hidden)]
     const AVRO_UNION_WIDTH: usize = 1;
 
+    /// The type's schema name when the derive knows it for certain at compile time (a
+    /// non-generic derived named type, also through `Option`, `Vec`, `Box`, ...), for the
+    /// compile-time check of two types with one schema name in one struct.
+    #[doc(hidden)]
+    const STATIC_NAME: Option<StaticName> = None;
+
     /// Describes `Vec<Self>`; `u8` overrides it so that `Vec<u8>` is bytes.
     #[doc(hidden)]
     fn describe_seq(builder: &mut ModelBuilder) -> Ty {
@@ -47,6 +56,15 @@ pub trait SchemaType {
     fn seq_label() -> String {
         format!("array_{}", Self::type_label())
     }
+
+    /// The JSON Schema `title` of the type when its root is not a named type (a derived
+    /// newtype over a map, a sequence or a scalar): the derive returns the type's name, so
+    /// that every derived type's JSON Schema has a `title`, which record-name subject
+    /// strategies read. `None` (std types) leaves such a root untitled.
+    #[doc(hidden)]
+    fn json_title() -> Option<String> {
+        None
+    }
 }
 
 /// A type that is a message on a stream: its schemas and codec.
@@ -54,7 +72,22 @@ pub trait SchemaType {
 /// `#[derive(StreamSchema)]` implements it; the schemas are built on first use and cached.
 pub trait StreamSchema: AvroEncode + Sized {
     /// Every schema view of the type, built once.
+    ///
+    /// # Panics
+    /// When the type's schemas cannot be built ([`try_schemas`](Self::try_schemas) says
+    /// why): two Rust types in it claim the same schema name where the derive could not
+    /// see both at compile time, or a pinned type's sources hid a field's real type. Typed
+    /// sends and decodes check [`try_schemas`](Self::try_schemas) first and return that
+    /// error instead; the other accessors of this trait go through here.
     fn schemas() -> &'static Schemas;
+
+    /// Every schema view of the type, built once, or the reason they cannot be built
+    /// (e.g. [`ModelError::NameConflict`](model::ModelError::NameConflict): two Rust types
+    /// with the same schema name). `#[derive(StreamSchema)]` caches the outcome; the
+    /// default, for hand-written impls, is [`schemas`](Self::schemas).
+    fn try_schemas() -> Result<&'static Schemas, &'static SchemaBuildError> {
+        Ok(Self::schemas())
+    }
 
     /// The payload format the type chose for itself with
     /// `#[stream_schema(format = "avro" | "json" | "protobuf")]`, or `None` (the default).

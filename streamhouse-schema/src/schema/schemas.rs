@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
-use super::json::{to_json_schema, JsonSchemaDraft};
+use super::json::{to_json_schema_titled, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::protobuf::{ProtoBuildError, ProtoSchema};
 use super::SchemaType;
@@ -20,6 +20,8 @@ pub struct Schemas {
     avro: apache_avro::Schema,
     avro_canonical_form: String,
     avro_fingerprint: u64,
+    /// The `title` of a JSON Schema whose root is not a named type (`SchemaType::json_title`).
+    json_title: Option<String>,
     json: OnceLock<JsonViews>,
     /// Built on first use: most types are never sent as Protobuf.
     protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
@@ -43,6 +45,16 @@ pub enum SchemaBuildError {
     /// The emitted Avro schema does not parse.
     #[error("the generated Avro schema is invalid: {0}")]
     Avro(String),
+    /// The compile-time guards of a pinned type (`pin`, `fingerprint`) read a different
+    /// schema from its sources than the type has at run time (a type alias or macro hid a
+    /// field's real type), so the pin checked the wrong schema.
+    #[error("the compile-time schema guard read a different schema from the sources than the type has:\n  compile time: {compile_time}\n  run time:     {run_time}\nuse the field types directly (not through aliases or macros) in pinned types")]
+    PinnedSchemaMismatch {
+        /// The Parsing Canonical Form the compile-time guards checked.
+        compile_time: String,
+        /// The Parsing Canonical Form of the type at run time.
+        run_time: String,
+    },
 }
 
 impl Schemas {
@@ -68,10 +80,29 @@ impl Schemas {
             avro,
             avro_canonical_form,
             avro_fingerprint,
+            json_title: T::json_title(),
             json: OnceLock::new(),
             protobuf: OnceLock::new(),
             number: next_number(),
         })
+    }
+
+    /// Builds the schemas of a stream type and checks them against what its compile-time
+    /// guards saw: [`build`](Self::build), and
+    /// [`SchemaBuildError::PinnedSchemaMismatch`] when a pinned type's sources said
+    /// otherwise. What `#[derive(StreamSchema)]` caches behind
+    /// [`StreamSchema::try_schemas`](super::StreamSchema::try_schemas).
+    pub fn build_stream<T: super::StreamSchema>() -> Result<Self, SchemaBuildError> {
+        let built = Self::build::<T>()?;
+        if let Some(seen) = T::compile_time_canonical_form() {
+            if seen != built.avro_canonical_form {
+                return Err(SchemaBuildError::PinnedSchemaMismatch {
+                    compile_time: seen.to_string(),
+                    run_time: built.avro_canonical_form,
+                });
+            }
+        }
+        Ok(built)
     }
 
     /// Builds the schemas of `T`, panicking with the reason when its definition is invalid.
@@ -98,17 +129,13 @@ impl Schemas {
     /// (a type alias or macro hid a field's real type): the pin would then check the
     /// wrong schema, so it must not pass silently.
     pub fn build_stream_or_panic<T: super::StreamSchema>() -> Self {
-        let built = Self::build_or_panic::<T>();
-        if let Some(seen) = T::compile_time_canonical_form() {
-            if seen != built.avro_canonical_form {
-                panic!(
-                    "the compile-time schema guard of `{}` read a different schema from the sources than the type has:\n  compile time: {seen}\n  run time:     {}\nuse the field types directly (not through aliases or macros) in pinned types",
-                    std::any::type_name::<T>(),
-                    built.avro_canonical_form
-                );
-            }
+        match Self::build_stream::<T>() {
+            Ok(s) => s,
+            Err(e) => panic!(
+                "invalid stream schema for `{}`: {e}",
+                std::any::type_name::<T>()
+            ),
         }
-        built
     }
 
     /// A number no other `Schemas` built in this process has, counted from 0: the cached
@@ -153,7 +180,7 @@ impl Schemas {
     fn json_views(&self) -> &JsonViews {
         self.json.get_or_init(|| {
             let view = |draft| {
-                let schema = to_json_schema(&self.model, draft);
+                let schema = to_json_schema_titled(&self.model, draft, self.json_title.as_deref());
                 // How schemars serializes it (its own key order), as any client would.
                 let text = serde_json::to_string(&schema)
                     .unwrap_or_else(|_| schema.as_value().to_string());
@@ -197,20 +224,45 @@ fn next_number() -> u32 {
         .unwrap_or(u32::MAX)
 }
 
-/// The cached schemas of `T`, for types that cannot hold a `static` of their own (generic
-/// types and the std types implemented here).
+/// A cached build: the schemas, or why they cannot be built.
+type Built = Result<Schemas, SchemaBuildError>;
+
+/// The cached schemas of `T`, or why they cannot be built, for types that cannot hold a
+/// `static` of their own (generic types and the std types implemented here).
+pub fn try_schemas_for<T: SchemaType + 'static>(
+) -> Result<&'static Schemas, &'static SchemaBuildError> {
+    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static Built>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(s) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return s.as_ref();
+    }
+    let built = Schemas::build::<T>();
+    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
+    // Each type's build is leaked once, like a `static` would hold it.
+    let entry: &'static Built = w.entry(id).or_insert_with(|| Box::leak(Box::new(built)));
+    entry.as_ref()
+}
+
+/// The cached schemas of `T` ([`try_schemas_for`]).
 ///
 /// # Panics
 /// As [`Schemas::build_or_panic`].
 pub fn schemas_for<T: SchemaType + 'static>() -> &'static Schemas {
-    static CACHE: OnceLock<RwLock<HashMap<TypeId, &'static Schemas>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let id = TypeId::of::<T>();
-    if let Some(s) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
-        return s;
+    schemas_or_panic::<T>(try_schemas_for::<T>())
+}
+
+/// The schemas of a successful build; panics with the reason otherwise (the panicking
+/// accessors of [`StreamSchema`](super::StreamSchema) go through here).
+#[doc(hidden)]
+pub fn schemas_or_panic<T: ?Sized>(
+    built: Result<&'static Schemas, &'static SchemaBuildError>,
+) -> &'static Schemas {
+    match built {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "invalid stream schema for `{}`: {e}",
+            std::any::type_name::<T>()
+        ),
     }
-    let built = Schemas::build_or_panic::<T>();
-    let mut w = cache.write().unwrap_or_else(|e| e.into_inner());
-    // Each type's schemas are leaked once, like a `static` would hold them.
-    w.entry(id).or_insert_with(|| Box::leak(Box::new(built)))
 }

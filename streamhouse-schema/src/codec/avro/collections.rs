@@ -105,7 +105,7 @@ pub(crate) fn decode_map<V>(
     Ok(())
 }
 
-/// A map read along a resolution plan (the `HashMap` and `BTreeMap` impls): value by value
+/// A map read along a resolution plan (the `HashMap`, `BTreeMap` and `IndexMap` impls): value by value
 /// along the values' plan when they changed, else decoded as is.
 fn decode_map_resolved<M, K, V>(
     input: &mut &[u8],
@@ -259,6 +259,38 @@ where
 {
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         let mut m = BTreeMap::new();
+        decode_map(input, |k, v| drop(m.insert(K::from(k), v)), V::decode_avro)?;
+        Ok(m)
+    }
+
+    /// A map whose values changed reads each value along the plan.
+    fn decode_avro_resolved(
+        input: &mut &[u8],
+        step: super::resolve::Step<'_>,
+    ) -> Result<Self, DecodeError> {
+        decode_map_resolved(input, step)
+    }
+}
+
+/// An `IndexMap` (feature `indexmap`) is written in its order and read in the order of the
+/// payload's entries.
+#[cfg(feature = "indexmap")]
+impl<K: AsRef<str>, V: AvroEncode, S> AvroEncode for indexmap::IndexMap<K, V, S>
+where
+    indexmap::IndexMap<K, V, S>: SchemaType,
+{
+    fn encode_avro<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        encode_map(self.iter(), self.len(), buf)
+    }
+}
+#[cfg(feature = "indexmap")]
+impl<K, V: AvroDecode, S: BuildHasher + Default> AvroDecode for indexmap::IndexMap<K, V, S>
+where
+    K: From<String> + Eq + Hash,
+    indexmap::IndexMap<K, V, S>: SchemaType,
+{
+    fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
+        let mut m = indexmap::IndexMap::default();
         decode_map(input, |k, v| drop(m.insert(K::from(k), v)), V::decode_avro)?;
         Ok(m)
     }

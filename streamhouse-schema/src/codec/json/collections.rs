@@ -137,6 +137,30 @@ where
     }
 }
 
+/// An `IndexMap` (feature `indexmap`) is written in its order and read in the order of the
+/// document's keys.
+#[cfg(feature = "indexmap")]
+impl<K: AsRef<str>, V: JsonEncode, S> JsonEncode for indexmap::IndexMap<K, V, S>
+where
+    indexmap::IndexMap<K, V, S>: SchemaType,
+{
+    fn encode_json<B: BufMut>(&self, buf: &mut B) -> Result<(), JsonEncodeError> {
+        write_map(self, buf, |v, buf| v.encode_json(buf))
+    }
+}
+#[cfg(feature = "indexmap")]
+impl<K, V: JsonDecode, S: BuildHasher + Default> JsonDecode for indexmap::IndexMap<K, V, S>
+where
+    K: From<String> + Eq + Hash,
+    indexmap::IndexMap<K, V, S>: SchemaType,
+{
+    fn read_json(r: &mut JsonReader<'_>) -> Result<Self, JsonDecodeError> {
+        let mut m = indexmap::IndexMap::default();
+        read_map(r, |k, v: V| drop(m.insert(K::from(k), v)))?;
+        Ok(m)
+    }
+}
+
 /// `Option<T>`: `null` or the value.
 impl<T: JsonEncode> JsonEncode for Option<T> {
     #[inline]

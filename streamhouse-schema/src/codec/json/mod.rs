@@ -9,7 +9,7 @@
 //! | model type | JSON |
 //! |---|---|
 //! | boolean, int, long | `true`/`false`, integer |
-//! | float, double | number in its shortest round-trip form (NaN and infinities are an error) |
+//! | float, double | number in its shortest round-trip form, in Python's `repr` notation (`1e+16`, `1e-05`; see `float.rs`); NaN and infinities are an error |
 //! | string | string |
 //! | bytes, fixed | base64 string (RFC 4648, padded) |
 //! | uuid | `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` (lowercase) |
@@ -26,6 +26,7 @@
 
 mod collections;
 mod error;
+mod float;
 mod logical;
 mod primitives;
 pub mod reader;

@@ -5,6 +5,7 @@
 use base64::Engine as _;
 use bytes::BufMut;
 
+use super::float::python_notation;
 use super::JsonEncodeError;
 
 /// How each byte is written inside a string: `0` as itself, `u` as `\u00XX`, anything
@@ -70,7 +71,9 @@ pub fn write_int<B: BufMut, I: itoa::Integer>(buf: &mut B, v: I) {
     buf.put_slice(b.format(v).as_bytes());
 }
 
-/// Writes an `f64` in its shortest form that parses back to the same bits.
+/// Writes an `f64` in its shortest form that parses back to the same bits, in the
+/// notation of Python's `repr` (`1e+16`, `1e-05`), which Confluent's Python serializer
+/// writes (`super::float`).
 #[inline]
 pub fn write_f64<B: BufMut>(buf: &mut B, v: f64) -> Result<(), JsonEncodeError> {
     if !v.is_finite() {
@@ -79,11 +82,12 @@ pub fn write_f64<B: BufMut>(buf: &mut B, v: f64) -> Result<(), JsonEncodeError> 
         });
     }
     let mut b = ryu::Buffer::new();
-    buf.put_slice(b.format_finite(v).as_bytes());
+    buf.put_slice(python_notation(b.format_finite(v)).as_bytes());
     Ok(())
 }
 
-/// Writes an `f32` in its shortest form that parses back (as `f32`) to the same bits.
+/// Writes an `f32` in its shortest form that parses back (as `f32`) to the same bits, in
+/// the notation of [`write_f64`].
 #[inline]
 pub fn write_f32<B: BufMut>(buf: &mut B, v: f32) -> Result<(), JsonEncodeError> {
     if !v.is_finite() {
@@ -92,7 +96,7 @@ pub fn write_f32<B: BufMut>(buf: &mut B, v: f32) -> Result<(), JsonEncodeError> 
         });
     }
     let mut b = ryu::Buffer::new();
-    buf.put_slice(b.format_finite(v).as_bytes());
+    buf.put_slice(python_notation(b.format_finite(v)).as_bytes());
     Ok(())
 }
 

@@ -228,6 +228,11 @@ macro_rules! map_field {
 }
 map_field!(HashMap, S: BuildHasher);
 map_field!(BTreeMap);
+// Written in insertion order, read in the payload's entry order.
+#[cfg(feature = "indexmap")]
+use indexmap::IndexMap;
+#[cfg(feature = "indexmap")]
+map_field!(IndexMap, S: BuildHasher);
 
 #[cfg(test)]
 mod tests {

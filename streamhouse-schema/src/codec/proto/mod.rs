@@ -42,7 +42,7 @@ use prost::encoding::{decode_varint, encoded_len_varint};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no Protobuf mapping",
     label = "not a singular Protobuf value",
-    note = "a field may be T, Option<T>, Vec<T> or HashMap/BTreeMap<String, T> where T is a scalar, String, bytes, a timestamp, a uuid or a type derived with Protobuf",
+    note = "a field may be T, Option<T>, Vec<T> or HashMap/BTreeMap/IndexMap<String, T> where T is a scalar, String, bytes, a timestamp, a uuid or a type derived with Protobuf",
     note = "a type that derives StreamSchema is a Protobuf message or enum only when derived with Protobuf: if `{Self}` is one, add `#[stream_schema(protobuf)]` to it, under its `#[derive(StreamSchema)]` (a struct also needs `#[stream_schema(tag = N)]` on each field; a unit-only enum needs nothing more)"
 )]
 pub trait ProtoValue: Sized {
@@ -81,7 +81,7 @@ pub trait ProtoElement: ProtoValue {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a Protobuf field",
     label = "no Protobuf field mapping",
-    note = "a Protobuf field is T, Option<T>, Vec<T> or HashMap/BTreeMap<String, T>, where T is a scalar, String, bytes, a timestamp, a uuid or a type derived with Protobuf (no Option<Vec<T>>, Vec<Option<T>> or nested Vec<Vec<T>>)",
+    note = "a Protobuf field is T, Option<T>, Vec<T> or HashMap/BTreeMap/IndexMap<String, T>, where T is a scalar, String, bytes, a timestamp, a uuid or a type derived with Protobuf (no Option<Vec<T>>, Vec<Option<T>> or nested Vec<Vec<T>>)",
     note = "a type that derives StreamSchema is a Protobuf message or enum only when derived with Protobuf: if `{Self}` is one, add `#[stream_schema(protobuf)]` to it, under its `#[derive(StreamSchema)]` (a struct also needs `#[stream_schema(tag = N)]` on each field; a unit-only enum needs nothing more)"
 )]
 pub trait ProtoField {
