@@ -8,6 +8,7 @@
 //! recently used schemas are evicted first; a schema larger than an eighth of the budget is
 //! served without being cached, so one huge schema cannot flush the rest.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::body::Bytes;
@@ -39,6 +40,9 @@ impl CachedSchema {
 #[derive(Debug, Clone)]
 pub(crate) struct SchemaCache {
     inner: Arc<Mutex<Entries>>,
+    /// Lookups answered from the cache, and not (for `/metrics`).
+    hits: Arc<AtomicU64>,
+    misses: Arc<AtomicU64>,
 }
 
 #[derive(Debug)]
@@ -63,7 +67,17 @@ impl SchemaCache {
                 bytes: 0,
                 budget,
             })),
+            hits: Arc::default(),
+            misses: Arc::default(),
         }
+    }
+
+    /// Lookups answered from the cache so far, and lookups that were not.
+    pub(crate) fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     fn entries(&self) -> MutexGuard<'_, Entries> {
@@ -72,7 +86,14 @@ impl SchemaCache {
     }
 
     pub(crate) fn get(&self, id: i64) -> Option<CachedSchema> {
-        self.entries().by_id.get(&id).cloned()
+        let found = self.entries().by_id.get(&id).cloned();
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
     }
 
     pub(crate) fn insert(&self, id: i64, entry: CachedSchema) {

@@ -1,9 +1,11 @@
-//! Per-route request counts, so tests can assert how many requests a client really sent
-//! (e.g. "one registration under 100 concurrent first sends").
+//! Per-route request counts (so tests can assert how many requests a client really sent,
+//! e.g. "one registration under 100 concurrent first sends"), and per route and status the
+//! counts and latencies `/metrics` reports.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -23,6 +25,34 @@ pub struct RequestCounter {
 struct CounterInner {
     total: AtomicU64,
     by_route: Mutex<HashMap<String, u64>>,
+    /// Answered requests by (method, route, status), with their latencies.
+    answered: Mutex<HashMap<(String, String, u16), Latencies>>,
+}
+
+/// Upper bounds (seconds) of the latency histogram's buckets, Prometheus's defaults.
+pub(crate) const LATENCY_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// A latency histogram: cumulative counts per bucket of [`LATENCY_BUCKETS`], the count and
+/// the sum.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Latencies {
+    pub(crate) buckets: [u64; LATENCY_BUCKETS.len()],
+    pub(crate) count: u64,
+    pub(crate) sum_seconds: f64,
+}
+
+impl Latencies {
+    fn observe(&mut self, seconds: f64) {
+        for (bucket, bound) in self.buckets.iter_mut().zip(LATENCY_BUCKETS) {
+            if seconds <= bound {
+                *bucket += 1;
+            }
+        }
+        self.count += 1;
+        self.sum_seconds += seconds;
+    }
 }
 
 impl RequestCounter {
@@ -43,6 +73,34 @@ impl RequestCounter {
             self.lock().iter().map(|(k, v)| (k.clone(), *v)).collect();
         all.sort();
         all
+    }
+
+    /// Every answered request's (method, route, status) and latencies, sorted.
+    pub(crate) fn answered(&self) -> Vec<((String, String, u16), Latencies)> {
+        let answered = self
+            .inner
+            .answered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut all: Vec<_> = answered
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    fn record_answer(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let route = strip_compat_prefix(route).to_string();
+        let mut answered = self
+            .inner
+            .answered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        answered
+            .entry((method.to_string(), route, status))
+            .or_default()
+            .observe(seconds);
     }
 
     fn record(&self, method: &str, route: &str) {
@@ -83,8 +141,17 @@ pub(crate) async fn count_requests(
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "<unmatched>".to_string());
-    counter.record(request.method().as_str(), &route);
-    next.run(request).await
+    let method = request.method().as_str().to_string();
+    counter.record(&method, &route);
+    let started = Instant::now();
+    let response = next.run(request).await;
+    counter.record_answer(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 #[cfg(test)]
@@ -105,5 +172,27 @@ mod tests {
         assert_eq!(counter.count("POST", "/subjects/{subject}/versions"), 1);
         assert_eq!(counter.count("DELETE", "/subjects/{subject}"), 0);
         assert_eq!(counter.snapshot().len(), 3);
+    }
+
+    #[test]
+    fn answers_are_counted_by_route_and_status_with_cumulative_buckets() {
+        let counter = RequestCounter::default();
+        counter.record_answer("GET", "/schemas/subjects", 200, 0.003);
+        counter.record_answer("GET", "/subjects", 200, 0.2);
+        counter.record_answer("GET", "/subjects", 404, 20.0);
+        let answered = counter.answered();
+        assert_eq!(answered.len(), 2);
+        let ((method, route, status), ok) = &answered[0];
+        assert_eq!(
+            (method.as_str(), route.as_str(), *status),
+            ("GET", "/subjects", 200)
+        );
+        assert_eq!(ok.count, 2);
+        assert!((ok.sum_seconds - 0.203).abs() < 1e-9);
+        // 0.003 s falls in every bucket, 0.2 s from the 0.25 s bucket on.
+        assert_eq!(ok.buckets, [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+        // Slower than the largest bucket: only in the count (and +Inf).
+        assert_eq!(answered[1].1.buckets, [0; 11]);
+        assert_eq!(answered[1].1.count, 1);
     }
 }

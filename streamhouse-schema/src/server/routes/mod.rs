@@ -5,6 +5,7 @@ mod compatibility;
 mod config;
 mod meta;
 mod mode;
+mod prometheus;
 mod render;
 mod schemas;
 mod subjects;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api.clone())
         .nest("/schemas", api)
         .route("/health", get(meta::health))
+        .route("/metrics", get(prometheus::metrics))
         .route("/v1/metadata/id", get(meta::metadata_id))
         .route_layer(middleware::from_fn_with_state(
             state.requests(),

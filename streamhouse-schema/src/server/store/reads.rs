@@ -60,6 +60,16 @@ impl Store {
         Ok(subjects)
     }
 
+    /// How many schemas (distinct ids) are stored.
+    pub(crate) async fn schema_count(&self) -> Result<i64, ApiError> {
+        let (count,): (i64,) = with_reader!(self, |pool| {
+            sqlx::query_as("SELECT COUNT(*) FROM schemas")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
+    }
+
     /// Every version of `subject` (oldest first), soft-deleted ones included.
     pub(crate) async fn all_versions(&self, subject: &str) -> Result<Vec<VersionRecord>, ApiError> {
         let sql = format!(
