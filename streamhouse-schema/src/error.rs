@@ -9,6 +9,15 @@ pub enum ClientError {
     /// configuration.
     #[error("configuration error: {0}")]
     ConfigError(String),
+    /// A configuration key (Confluent's `schema.registry.url`, `basic.auth.user.info`, ...)
+    /// is unknown, missing or has a value that does not parse.
+    #[error("configuration key {key:?}: {reason}")]
+    InvalidProperty {
+        /// The key (empty when a whole `.properties` text did not parse).
+        key: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The schema registry refused a request or could not be reached. Displays as the
     /// registry error itself, e.g. `Schema registration failed with status 409: ...`.
     #[error(transparent)]

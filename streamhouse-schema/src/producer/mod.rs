@@ -18,6 +18,7 @@ mod config;
 mod frame;
 #[cfg(feature = "json-validation")]
 mod json_validation;
+mod properties;
 mod subject;
 #[cfg(test)]
 mod tests;

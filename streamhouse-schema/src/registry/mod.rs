@@ -23,6 +23,7 @@ pub(crate) mod error;
 mod http;
 mod invalid;
 mod memory;
+mod properties;
 mod types;
 
 pub use backend::{BackendResult, BoxFuture, RegistryBackend};
@@ -34,6 +35,8 @@ pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdi
 pub use error::{codes, Operation, RegistryError};
 pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub use memory::MemoryRegistry;
+pub use properties::Properties;
+pub(crate) use properties::{boolean as property_bool, is_registry_key};
 pub use types::{
     CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, Version,
 };
