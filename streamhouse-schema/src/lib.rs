@@ -87,6 +87,8 @@ pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "client")]
+pub mod telemetry;
+#[cfg(feature = "client")]
 pub mod transport;
 pub mod wire;
 

@@ -137,7 +137,10 @@ impl Consumer {
     /// back as sent.
     pub async fn poll(&mut self, timeout: Duration) -> Result<Option<ConsumedRecord>, ClientError> {
         match self.cursor.poll(timeout).await? {
-            Some(record) => self.resolve(record).await.map(Some),
+            Some(record) => {
+                metrics::counter!(crate::telemetry::CONSUMER_RECORDS).increment(1);
+                self.resolve(record).await.map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -516,6 +519,7 @@ fn read_avro<T: StreamSchema + AvroDecode>(
 }
 
 fn invalid(record: &ConsumedRecord, reason: RecordError) -> ClientError {
+    metrics::counter!(crate::telemetry::CONSUMER_INVALID_RECORDS).increment(1);
     ClientError::InvalidRecord(Box::new(InvalidRecord {
         topic: record.topic.clone(),
         partition: record.partition,
@@ -525,6 +529,7 @@ fn invalid(record: &ConsumedRecord, reason: RecordError) -> ClientError {
 }
 
 fn invalid_raw(record: &TransportRecord, reason: RecordError) -> ClientError {
+    metrics::counter!(crate::telemetry::CONSUMER_INVALID_RECORDS).increment(1);
     ClientError::InvalidRecord(Box::new(InvalidRecord {
         topic: record.topic.to_string(),
         partition: record.partition,

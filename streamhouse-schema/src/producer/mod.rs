@@ -29,6 +29,7 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
+use tracing::Instrument;
 
 pub use crate::client::format::{self, Avro, Json, Protobuf, TypeFormat};
 pub use crate::client::key::KeyEncoding;
@@ -43,6 +44,16 @@ use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
 use frame::frame_payload;
+
+/// Counts a send's outcome in the `telemetry` counters.
+#[inline]
+pub(crate) fn counted(result: Result<SendResult, ClientError>) -> Result<SendResult, ClientError> {
+    match &result {
+        Ok(_) => metrics::counter!(crate::telemetry::PRODUCER_SENDS).increment(1),
+        Err(_) => metrics::counter!(crate::telemetry::PRODUCER_SEND_ERRORS).increment(1),
+    }
+    result
+}
 
 /// The exact error text for a schema send on a producer built without a registry.
 pub const REGISTRY_NOT_CONFIGURED: &str =
@@ -132,9 +143,14 @@ impl Producer {
         value: &[u8],
         partition: Option<i32>,
     ) -> Result<SendResult, ClientError> {
-        let key = key.map(Bytes::copy_from_slice);
-        self.deliver(topic, partition, key, Bytes::copy_from_slice(value))
-            .await
+        counted(
+            async {
+                let key = key.map(Bytes::copy_from_slice);
+                self.deliver(topic, partition, key, Bytes::copy_from_slice(value))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Sends an already-encoded `value` framed with the id of `schema`.
@@ -153,33 +169,40 @@ impl Producer {
         format: SchemaFormat,
         partition: Option<i32>,
     ) -> Result<SendResult, ClientError> {
-        let registry = self.registry()?;
-        let record_name = if self.inner.settings.strategy.needs_record_name() {
-            Some(record_name_of(schema, format).map_err(|reason| {
-                ClientError::ConfigError(format!(
-                    "the {:?} subject strategy needs a record name: {reason}",
-                    self.inner.settings.strategy
-                ))
-            })?)
-        } else {
-            None
-        };
-        let subject = self.subject(topic, false, record_name.as_deref())?;
-        let id = match self.inner.raw_ids.get(&subject, schema, format) {
-            Some(id) => id,
-            None => {
-                let id = self.resolve_id(registry, &subject, schema, format).await?;
-                self.inner.raw_ids.insert(&subject, schema, format, id);
-                id
+        counted(
+            async {
+                let registry = self.registry()?;
+                let record_name = if self.inner.settings.strategy.needs_record_name() {
+                    Some(record_name_of(schema, format).map_err(|reason| {
+                        ClientError::ConfigError(format!(
+                            "the {:?} subject strategy needs a record name: {reason}",
+                            self.inner.settings.strategy
+                        ))
+                    })?)
+                } else {
+                    None
+                };
+                let subject = self.subject(topic, false, record_name.as_deref())?;
+                let id = match self.inner.raw_ids.get(&subject, schema, format) {
+                    Some(id) => id,
+                    None => {
+                        let id = self.resolve_id(registry, &subject, schema, format).await?;
+                        self.inner.raw_ids.insert(&subject, schema, format, id);
+                        id
+                    }
+                };
+                #[cfg(feature = "json-validation")]
+                if let (Some(validators), SchemaFormat::Json) =
+                    (&self.inner.json_validators, format)
+                {
+                    validators.check_raw(id, schema, &subject, value)?;
+                }
+                let frame = frame_payload(id, format, value);
+                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+                    .await
             }
-        };
-        #[cfg(feature = "json-validation")]
-        if let (Some(validators), SchemaFormat::Json) = (&self.inner.json_validators, format) {
-            validators.check_raw(id, schema, &subject, value)?;
-        }
-        let frame = frame_payload(id, format, value);
-        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
-            .await
+            .await,
+        )
     }
 
     /// Sends an already-encoded `value` framed with a known schema id.
@@ -194,32 +217,37 @@ impl Producer {
         schema_id: i32,
         partition: Option<i32>,
     ) -> Result<SendResult, ClientError> {
-        let registry = self.registry()?;
-        let known = self
-            .inner
-            .id_formats
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&schema_id)
-            .copied();
-        let format = match known {
-            Some(format) => format,
-            None => {
-                let schema = registry
-                    .by_id(schema_id)
-                    .await?
-                    .ok_or(ClientError::UnknownSchemaId(schema_id))?;
-                self.inner
+        counted(
+            async {
+                let registry = self.registry()?;
+                let known = self
+                    .inner
                     .id_formats
-                    .write()
+                    .read()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .insert(schema_id, schema.schema_type);
-                schema.schema_type
+                    .get(&schema_id)
+                    .copied();
+                let format = match known {
+                    Some(format) => format,
+                    None => {
+                        let schema = registry
+                            .by_id(schema_id)
+                            .await?
+                            .ok_or(ClientError::UnknownSchemaId(schema_id))?;
+                        self.inner
+                            .id_formats
+                            .write()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .insert(schema_id, schema.schema_type);
+                        schema.schema_type
+                    }
+                };
+                let frame = frame_payload(schema_id, format, value);
+                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+                    .await
             }
-        };
-        let frame = frame_payload(schema_id, format, value);
-        self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
-            .await
+            .await,
+        )
     }
 
     /// Sends a value of a type bound to a topic (`#[stream_schema(topic = "...")]`).
@@ -251,6 +279,7 @@ impl Producer {
     {
         let memo = id_memo::memo_for(crate::error::schemas_of::<T>()?.number());
         self.send_typed_record(T::TOPIC, value.key(), value, memo)
+            .instrument(tracing::trace_span!("send", topic = T::TOPIC))
             .await
     }
 
@@ -269,7 +298,9 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        self.send_typed_record(topic, key, value, None).await
+        self.send_typed_record(topic, key, value, None)
+            .instrument(tracing::trace_span!("send", topic))
+            .await
     }
 
     /// Confluent's order: register if allowed, else the latest version if asked, else look

@@ -8,6 +8,7 @@
 
 use bytes::Bytes;
 
+use super::counted;
 use super::frame::build_frame;
 use super::Producer;
 use crate::client::format::{no_proto_codec, schema_text};
@@ -48,19 +49,24 @@ impl Producer {
         value: &T,
         memo: Option<&IdMemo>,
     ) -> Result<SendResult, ClientError> {
-        // A type whose schemas cannot be built is an error here, before any accessor that
-        // would panic on it (a cached OnceLock read once they are built).
-        crate::error::schemas_of::<T>()?;
-        crate::error::schemas_of::<K>()?;
-        // Kept apart from the first send so that nothing here lives across an await: the
-        // embedded log's result comes back without a poll.
-        if let Some(sent) = self.send_cached(topic, key, value, memo)? {
-            return match sent.into_ready() {
-                Ok(result) => Ok(result?),
-                Err(pending) => Ok(pending.await?),
-            };
-        }
-        self.send_first(topic, key, value).await
+        counted(
+            async {
+                // A type whose schemas cannot be built is an error here, before any accessor that
+                // would panic on it (a cached OnceLock read once they are built).
+                crate::error::schemas_of::<T>()?;
+                crate::error::schemas_of::<K>()?;
+                // Kept apart from the first send so that nothing here lives across an await: the
+                // embedded log's result comes back without a poll.
+                if let Some(sent) = self.send_cached(topic, key, value, memo)? {
+                    return match sent.into_ready() {
+                        Ok(result) => Ok(result?),
+                        Err(pending) => Ok(pending.await?),
+                    };
+                }
+                self.send_first(topic, key, value).await
+            }
+            .await,
+        )
     }
 
     /// The send when every id it needs is cached; `None` when one is not.

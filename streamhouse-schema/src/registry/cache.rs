@@ -12,6 +12,7 @@ use lru::LruCache;
 use tokio::sync::OnceCell;
 
 use super::RegistryError;
+use crate::telemetry::{REGISTRY_CACHE_HITS, REGISTRY_CACHE_MISSES};
 
 /// Which kind of request is in flight for a key: a register and a lookup of the same
 /// (subject, schema) must not share an answer (a lookup may legitimately 404).
@@ -28,6 +29,8 @@ type Slot<V> = Arc<OnceCell<Result<V, RegistryError>>>;
 /// An LRU map plus the requests currently loading missing keys.
 #[derive(Debug)]
 pub(crate) struct SingleFlightCache<K: Hash + Eq, V> {
+    /// The `cache` label of its hit and miss counters.
+    name: &'static str,
     entries: Mutex<LruCache<K, V>>,
     in_flight: Mutex<HashMap<(Flight, K), Slot<V>>>,
 }
@@ -42,8 +45,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl<K: Hash + Eq + Clone, V: Clone> SingleFlightCache<K, V> {
     /// An empty cache holding at most `capacity` entries.
-    pub(crate) fn new(capacity: NonZeroUsize) -> Self {
+    pub(crate) fn new(name: &'static str, capacity: NonZeroUsize) -> Self {
         Self {
+            name,
             entries: Mutex::new(LruCache::new(capacity)),
             in_flight: Mutex::new(HashMap::new()),
         }
@@ -103,8 +107,10 @@ impl<K: Hash + Eq + Clone, V: Clone> SingleFlightCache<K, V> {
         Fut: std::future::Future<Output = Result<V, RegistryError>>,
     {
         if let Some(value) = self.get(&key) {
+            metrics::counter!(REGISTRY_CACHE_HITS, "cache" => self.name).increment(1);
             return Ok(value);
         }
+        metrics::counter!(REGISTRY_CACHE_MISSES, "cache" => self.name).increment(1);
         let slot_key = (flight, key);
         let slot = lock(&self.in_flight)
             .entry(slot_key.clone())
@@ -146,7 +152,7 @@ mod tests {
     use crate::registry::{Operation, RegistryError};
 
     fn cache(capacity: usize) -> SingleFlightCache<i32, String> {
-        SingleFlightCache::new(NonZeroUsize::new(capacity).unwrap())
+        SingleFlightCache::new("test", NonZeroUsize::new(capacity).unwrap())
     }
 
     #[test]

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::backend::RegistryBackend;
 use super::cache::{Flight, SingleFlightCache};
 use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
+use super::instrumented::Instrumented;
 use super::invalid::InvalidBackend;
 use super::{
     CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version,
@@ -131,10 +132,10 @@ impl SchemaRegistryClient {
     pub(crate) fn from_parts(backend: Arc<dyn RegistryBackend>, options: ClientOptions) -> Self {
         Self {
             inner: Arc::new(Inner {
-                backend,
-                ids: SingleFlightCache::new(options.cache_capacity),
-                schemas: SingleFlightCache::new(options.cache_capacity),
-                latest: SingleFlightCache::new(options.cache_capacity),
+                backend: Arc::new(Instrumented::new(backend)),
+                ids: SingleFlightCache::new("ids", options.cache_capacity),
+                schemas: SingleFlightCache::new("schemas", options.cache_capacity),
+                latest: SingleFlightCache::new("latest", options.cache_capacity),
                 normalize: options.normalize,
                 latest_ttl: options.latest_ttl,
             }),

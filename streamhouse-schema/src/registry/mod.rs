@@ -21,6 +21,7 @@ mod client;
 mod drift;
 pub(crate) mod error;
 mod http;
+mod instrumented;
 mod invalid;
 mod memory;
 mod properties;

@@ -1,0 +1,32 @@
+//! The clients' metrics, through the [`metrics`](https://docs.rs/metrics) facade: install any
+//! exporter (Prometheus, StatsD, ...) and these appear; without one every update is a no-op
+//! costing a few nanoseconds. Names follow Prometheus's conventions.
+//!
+//! | Name | Kind | Labels |
+//! |---|---|---|
+//! | `streamhouse_registry_client_requests_total` | counter | `operation`, `outcome` (`ok`, `error`) |
+//! | `streamhouse_registry_client_request_duration_seconds` | histogram | `operation` |
+//! | `streamhouse_registry_client_cache_hits_total` / `_misses_total` | counter | `cache` (`ids`, `schemas`, `latest`) |
+//! | `streamhouse_producer_sends_total` / `streamhouse_producer_send_errors_total` | counter | |
+//! | `streamhouse_consumer_records_total` | counter | |
+//! | `streamhouse_consumer_invalid_records_total` | counter | |
+//!
+//! Registry requests also run in a `registry_request` span (`tracing`, DEBUG level, field
+//! `operation`), and typed sends in a `send` span (TRACE level, field `topic`).
+
+/// Registry requests made (cache misses that reached the registry), by operation and outcome.
+pub const REGISTRY_REQUESTS: &str = "streamhouse_registry_client_requests_total";
+/// Time registry requests took, by operation.
+pub const REGISTRY_REQUEST_DURATION: &str = "streamhouse_registry_client_request_duration_seconds";
+/// Registry client cache lookups answered from the cache, by cache.
+pub const REGISTRY_CACHE_HITS: &str = "streamhouse_registry_client_cache_hits_total";
+/// Registry client cache lookups that had to ask the registry, by cache.
+pub const REGISTRY_CACHE_MISSES: &str = "streamhouse_registry_client_cache_misses_total";
+/// Records the producer sent.
+pub const PRODUCER_SENDS: &str = "streamhouse_producer_sends_total";
+/// Sends that failed (registry, encoding or transport).
+pub const PRODUCER_SEND_ERRORS: &str = "streamhouse_producer_send_errors_total";
+/// Records the consumer returned.
+pub const CONSUMER_RECORDS: &str = "streamhouse_consumer_records_total";
+/// Records the consumer could not read (not a frame, unknown schema, undecodable).
+pub const CONSUMER_INVALID_RECORDS: &str = "streamhouse_consumer_invalid_records_total";
