@@ -170,6 +170,16 @@ impl ApiError {
         )
     }
 
+    /// 42210: the rule set is invalid (`RuleSet.validate`; Confluent's
+    /// `Errors.INVALID_RULESET_ERROR_CODE`).
+    pub fn invalid_rule_set(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42210,
+            format!("Invalid rule set: {detail}"),
+        )
+    }
+
     /// 42202: the version is not `latest`, `-1` or 1..=2^31-1.
     pub fn invalid_version(raw: &str) -> Self {
         Self::new(

@@ -105,6 +105,7 @@ mod auth;
 mod body_deadline;
 mod cache;
 mod config;
+mod contracts;
 mod credentials;
 mod error;
 mod extract;

@@ -77,6 +77,10 @@ fn api_routes() -> Router<AppState> {
             get(subjects::version).delete(subjects::delete_version),
         )
         .route(
+            "/subjects/{subject}/metadata",
+            get(subjects::latest_with_metadata),
+        )
+        .route(
             "/subjects/{subject}/versions/{version}/schema",
             get(subjects::version_schema_text),
         )
