@@ -393,6 +393,27 @@ async fn compatibility_groups(backend: Backend) {
     )
     .await
     .assert_error(409, 409);
+    // The compatibility check endpoint applies the same groups.
+    let check =
+        |schema: &str, version: &str| json!({ "schema": schema, "metadata": major(version) });
+    assert_eq!(
+        r.post(
+            "/compatibility/subjects/orders/versions",
+            &check(v2_breaking, "3")
+        )
+        .await
+        .ok(),
+        &json!({ "is_compatible": true })
+    );
+    assert_eq!(
+        r.post(
+            "/compatibility/subjects/orders/versions",
+            &check(v2_breaking, "2")
+        )
+        .await
+        .ok(),
+        &json!({ "is_compatible": false })
+    );
     // Inside major 1 too.
     r.post(
         "/subjects/orders/versions",
