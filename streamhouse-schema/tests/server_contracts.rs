@@ -372,6 +372,10 @@ async fn compatibility_groups(backend: Backend) {
         r.get("/config/orders").await.ok(),
         &json!({ "compatibilityGroup": MAJOR })
     );
+    assert_eq!(
+        r.get("/config/orders?defaultToGlobal=true").await.ok(),
+        &json!({ "compatibilityLevel": "BACKWARD", "compatibilityGroup": MAJOR })
+    );
     let v1 = order_schema(&[]);
     let register =
         |schema: String, version: &str| json!({ "schema": schema, "metadata": major(version) });

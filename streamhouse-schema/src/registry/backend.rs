@@ -4,6 +4,7 @@
 //!
 //! [`SchemaRegistryClient`]: super::SchemaRegistryClient
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -84,6 +85,16 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         subject: &'a str,
         permanent: bool,
     ) -> BackendResult<'a, Vec<i32>>;
+
+    /// The newest version of `subject` whose metadata properties hold every entry of
+    /// `metadata` (`GET /subjects/{s}/metadata`); soft-deleted versions too with `deleted`.
+    /// 40401 without such a subject, 40403 when no version matches.
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema>;
 
     /// Deletes one version (soft, or permanent after a soft delete); returns its number.
     fn delete_version<'a>(

@@ -1,5 +1,6 @@
 //! [`SchemaRegistryClient`]: caches and single-flight in front of a registry backend.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -183,7 +184,11 @@ impl SchemaRegistryClient {
                     .register(subject, schema, inner.normalize)
                     .await?;
                 // The registry now serves this text under `id`: spare consumers a fetch.
-                inner.schemas.insert(id, Arc::new(schema.clone()));
+                // Not for a schema with metadata or rules: the registry may have merged in
+                // its config's defaults and overrides, so only its own answer is exact.
+                if schema.metadata.is_none() && schema.rule_set.is_none() {
+                    inner.schemas.insert(id, Arc::new(schema.clone()));
+                }
                 // The subject may have a new latest version.
                 inner.latest.remove(subject);
                 Ok(id)
@@ -330,6 +335,25 @@ impl SchemaRegistryClient {
             }
             (Err(error), _) => Err(error.into()),
         }
+    }
+
+    /// The newest version of `subject` whose metadata properties hold every entry of
+    /// `metadata` (Confluent's `use.latest.with.metadata` lookup); soft-deleted versions
+    /// count too with `deleted`. Asks the registry every time; the answer fills the id
+    /// caches.
+    pub async fn get_latest_with_metadata(
+        &self,
+        subject: &str,
+        metadata: &BTreeMap<String, String>,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let found = self
+            .inner
+            .backend
+            .get_latest_with_metadata(subject, metadata, deleted)
+            .await?;
+        self.remember(&found);
+        Ok(found)
     }
 
     /// One version of `subject`. The answer also fills the id caches.

@@ -31,6 +31,8 @@ pub enum Operation {
     DeleteSubject,
     /// `DELETE /subjects/{s}/versions/{v}`.
     DeleteVersion,
+    /// `GET /subjects/{s}/metadata?key=&value=`.
+    GetLatestWithMetadata,
 }
 
 impl fmt::Display for Operation {
@@ -47,6 +49,7 @@ impl fmt::Display for Operation {
             Operation::SetCompatibility => "Compatibility level update",
             Operation::DeleteSubject => "Subject deletion",
             Operation::DeleteVersion => "Version deletion",
+            Operation::GetLatestWithMetadata => "Latest version with metadata fetch",
         })
     }
 }
@@ -82,6 +85,9 @@ pub mod codes {
     pub const INVALID_SUBJECT: i32 = 42208;
     /// A schema still referenced by another cannot be deleted.
     pub const REFERENCE_EXISTS: i32 = 42206;
+    /// The rule set is invalid (duplicate or malformed rule names, missing type, a rule
+    /// in the wrong phase).
+    pub const INVALID_RULESET: i32 = 42210;
     /// The registry's backing store failed.
     pub const STORE_ERROR: i32 = 50001;
 }

@@ -57,6 +57,15 @@ impl RegistryBackend for InvalidBackend {
         self.fail(Operation::GetVersion)
     }
 
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a std::collections::BTreeMap<String, String>,
+        _: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        self.fail(Operation::GetLatestWithMetadata)
+    }
+
     fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
         self.fail(Operation::ListSubjects)
     }

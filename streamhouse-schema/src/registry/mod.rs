@@ -39,6 +39,7 @@ pub use types::{
 };
 
 pub use crate::compat::CompatibilityLevel;
+pub use crate::schema::contract::{Metadata, Rule, RuleKind, RuleMode, RuleSet};
 
 /// The `reqwest` version the HTTP client uses, for
 /// [`SchemaRegistryClientBuilder::http_client`].

@@ -7,9 +7,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
-/// A schema as the registry stores it: text, format and the schemas it imports.
+/// A schema as the registry stores it: text, format, the schemas it imports and its data
+/// contract (`metadata`, `ruleSet`). Two schemas with the same text but other metadata or
+/// rules are different registrations (another id, another version), as in Confluent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Schema {
@@ -22,6 +25,12 @@ pub struct Schema {
     /// JSON `$ref`s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<SchemaReference>,
+    /// The schema's metadata: field tags, properties, sensitive property names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The schema's rules (domain, migration and encoding rules).
+    #[serde(rename = "ruleSet", default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<RuleSet>,
 }
 
 fn is_avro(format: &SchemaFormat) -> bool {
@@ -35,6 +44,8 @@ impl Schema {
             schema: schema.into(),
             schema_type: format,
             references: Vec::new(),
+            metadata: None,
+            rule_set: None,
         }
     }
 
@@ -56,6 +67,18 @@ impl Schema {
     /// The same schema importing `references`.
     pub fn with_references(mut self, references: Vec<SchemaReference>) -> Self {
         self.references = references;
+        self
+    }
+
+    /// The same schema with `metadata`.
+    pub fn with_metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// The same schema with `rule_set`.
+    pub fn with_rule_set(mut self, rule_set: RuleSet) -> Self {
+        self.rule_set = Some(rule_set);
         self
     }
 }

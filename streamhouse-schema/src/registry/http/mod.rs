@@ -160,6 +160,28 @@ impl RegistryBackend for HttpBackend {
         })
     }
 
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        Box::pin(async move {
+            // Confluent pairs the n-th `key` with the n-th `value`.
+            let mut query: Vec<(&str, &str)> = metadata
+                .iter()
+                .flat_map(|(key, value)| [("key", key.as_str()), ("value", value.as_str())])
+                .collect();
+            if deleted {
+                query.push(("deleted", "true"));
+            }
+            let call = Call::new(Operation::GetLatestWithMetadata, Method::GET)
+                .path(&["subjects", subject, "metadata"])
+                .query(&query);
+            self.execute(call).await
+        })
+    }
+
     fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
         Box::pin(async move {
             let call = Call::new(Operation::ListSubjects, Method::GET).path(&["subjects"]);

@@ -120,6 +120,15 @@ impl RegistryBackend for MemoryRegistry {
         ready(self.with(|state| state.get_version(subject, version)))
     }
 
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        ready(self.with(|state| state.latest_with_metadata(subject, metadata, deleted)))
+    }
+
     fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
         ready(Ok(self.with(|state| state.list_subjects())))
     }

@@ -17,14 +17,28 @@ use crate::registry::{
     CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, SchemaReference,
     Version,
 };
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
-/// What makes two registrations "the same schema".
+/// What makes two registrations "the same schema": as Confluent's `MD5.ofSchema`, the
+/// metadata and rule set count too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Identity {
     format: SchemaFormat,
     normalized: String,
     references: Vec<SchemaReference>,
+    metadata: Option<Metadata>,
+    rule_set: Option<RuleSet>,
+}
+
+/// `schema` with empty metadata and rule sets dropped (Confluent hashes them as absent).
+fn without_empty_contract(schema: &Schema) -> Schema {
+    let mut schema = schema.clone();
+    schema.metadata = schema.metadata.filter(|m| !m.is_empty());
+    schema.rule_set = schema
+        .rule_set
+        .filter(|r| !r.is_empty() || r.enable_at.is_some());
+    schema
 }
 
 #[derive(Debug)]
@@ -122,6 +136,8 @@ impl State {
                 format: schema.schema_type,
                 normalized: schema.schema.trim().to_string(),
                 references: schema.references.clone(),
+                metadata: schema.metadata.clone(),
+                rule_set: schema.rule_set.clone(),
             });
         }
         let parsed = compat::parse_schema(schema.schema_type, &schema.schema)
@@ -130,6 +146,8 @@ impl State {
             format: schema.schema_type,
             normalized: parsed.normalized(),
             references: schema.references.clone(),
+            metadata: schema.metadata.clone(),
+            rule_set: schema.rule_set.clone(),
         })
     }
 
@@ -192,6 +210,72 @@ impl State {
             version: entry.version,
             schema: self.stored(operation, entry.id)?.schema.clone(),
         })
+    }
+
+    /// `schema` as a registration stores it (Confluent's `maybeSetMetadataRuleSet` without
+    /// config defaults and overrides, which this registry does not hold): without metadata
+    /// or rules of its own it takes those of the subject's latest live version.
+    fn with_previous_contract(&self, subject: &str, schema: &Schema) -> Schema {
+        let previous = self
+            .subjects
+            .get(subject)
+            .and_then(|state| state.live().next_back())
+            .and_then(|entry| self.schemas.get(&entry.id));
+        let mut merged = schema.clone();
+        if let Some(previous) = previous {
+            if merged.metadata.is_none() {
+                merged.metadata = previous.schema.metadata.clone();
+            }
+            if merged.rule_set.is_none() {
+                merged.rule_set = previous.schema.rule_set.clone();
+            }
+        }
+        merged
+    }
+
+    /// The live entry of `subject` holding exactly `identity`.
+    fn live_with(&self, subject: &str, identity: &Identity) -> Option<Entry> {
+        let id = self.ids.get(identity).copied()?;
+        self.subjects
+            .get(subject)?
+            .live()
+            .find(|entry| entry.id == id)
+            .copied()
+    }
+
+    /// The newest version of `subject` whose metadata properties hold all of `metadata`.
+    pub(super) fn latest_with_metadata(
+        &self,
+        subject: &str,
+        metadata: &BTreeMap<String, String>,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let operation = Operation::GetLatestWithMetadata;
+        let state = self
+            .subjects
+            .get(subject)
+            .filter(|state| state.entries.iter().any(|entry| deleted || !entry.deleted))
+            .ok_or_else(|| subject_not_found(operation, subject))?;
+        let found = state
+            .entries
+            .iter()
+            .rev()
+            .filter(|entry| deleted || !entry.deleted)
+            .find(|entry| {
+                self.schemas
+                    .get(&entry.id)
+                    .and_then(|stored| stored.schema.metadata.as_ref())
+                    .is_some_and(|held| {
+                        metadata
+                            .iter()
+                            .all(|(key, value)| held.properties.get(key) == Some(value))
+                    })
+            })
+            .copied()
+            .ok_or_else(|| {
+                RegistryError::status(operation, 404, codes::SCHEMA_NOT_FOUND, "Schema not found")
+            })?;
+        self.registered(operation, subject, found)
     }
 
     fn check_references(&self, operation: Operation, schema: &Schema) -> Result<(), RegistryError> {
@@ -306,6 +390,22 @@ impl State {
                 "Invalid subject: the subject name is empty",
             ));
         }
+        if let Some(rule_set) = &schema.rule_set {
+            rule_set.validate().map_err(|error| {
+                RegistryError::status(
+                    operation,
+                    422,
+                    codes::INVALID_RULESET,
+                    format!("Invalid rule set: {error}"),
+                )
+            })?;
+        }
+        let schema = &without_empty_contract(schema);
+        // As sent, then as it would be stored (`registerOrForward`, then `register`).
+        if let Some(entry) = self.live_with(subject, &self.identity(operation, schema)?) {
+            return Ok(entry.id);
+        }
+        let schema = &self.with_previous_contract(subject, schema);
         let identity = self.identity(operation, schema)?;
         self.check_references(operation, schema)?;
         let live: Vec<Entry> = self
@@ -376,13 +476,14 @@ impl State {
         schema: &Schema,
     ) -> Result<RegisteredSchema, RegistryError> {
         let operation = Operation::Lookup;
-        let state = self.live_subject(operation, subject)?;
-        let identity = self.identity(operation, schema)?;
-        let id = self.ids.get(&identity).copied();
-        let entry = state
-            .live()
-            .find(|entry| Some(entry.id) == id)
-            .copied()
+        self.live_subject(operation, subject)?;
+        let schema = &without_empty_contract(schema);
+        let as_sent = self.identity(operation, schema)?;
+        // As `lookUpSchemaUnderSubject`: then as a registration would store it.
+        let merged = self.identity(operation, &self.with_previous_contract(subject, schema))?;
+        let entry = self
+            .live_with(subject, &as_sent)
+            .or_else(|| self.live_with(subject, &merged))
             .ok_or_else(|| {
                 RegistryError::status(
                     operation,

@@ -15,7 +15,7 @@ use super::super::contracts::ContractConfig;
 use super::super::error::ApiError;
 use super::super::extract::ApiPath;
 use super::super::model::ConfigRequest;
-use super::super::policy::parse_level;
+use super::super::policy::{global_level, parse_level};
 use super::super::response::{ok, JsonBody};
 use super::super::state::AppState;
 use super::super::store::settings::{Setting, GLOBAL};
@@ -176,11 +176,16 @@ pub(crate) async fn get_subject(
     ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
+    let default_to_global = flag(&params, "defaultToGlobal");
     match stored_config(state.store(), &subject).await? {
-        Some(config) => Ok(ok(&config)),
-        None if flag(&params, "defaultToGlobal") => {
-            Ok(ok(&stored_config(state.store(), GLOBAL).await?))
+        // A subject config without a level of its own (only contract settings) takes the
+        // global level when asked to, the level registrations under it are checked with.
+        Some(mut config) if default_to_global && config.compatibility_level.is_none() => {
+            config.compatibility_level = Some(global_level(state.store()).await?.to_string());
+            Ok(ok(&config))
         }
+        Some(config) => Ok(ok(&config)),
+        None if default_to_global => Ok(ok(&stored_config(state.store(), GLOBAL).await?)),
         None => Err(ApiError::subject_config_not_found(&subject)),
     }
 }
