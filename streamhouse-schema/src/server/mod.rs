@@ -107,6 +107,7 @@ mod cache;
 mod config;
 mod contracts;
 mod credentials;
+mod dek;
 mod error;
 mod extract;
 mod json_errors;

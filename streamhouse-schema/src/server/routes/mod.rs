@@ -3,6 +3,7 @@
 
 mod compatibility;
 mod config;
+mod dek;
 mod meta;
 mod mode;
 mod render;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api.clone())
         .nest("/schemas", api)
+        .merge(dek_routes())
         .route("/health", get(meta::health))
         .route("/v1/metadata/id", get(meta::metadata_id))
         .route_layer(middleware::from_fn_with_state(
@@ -58,6 +60,47 @@ pub fn router(state: AppState) -> Router {
     // Outermost, so that every error answer, whoever produced it, is Confluent JSON.
     let app = app.layer(middleware::map_response(confluent_errors));
     app.with_state(state)
+}
+
+/// The DEK registry, at Confluent's `/dek-registry/v1/keks` paths.
+fn dek_routes() -> Router<AppState> {
+    const KEKS: &str = "/dek-registry/v1/keks";
+    Router::new()
+        .route(KEKS, get(dek::list_keks).post(dek::create_kek))
+        .route(
+            &format!("{KEKS}/{{name}}"),
+            get(dek::get_kek).put(dek::put_kek).delete(dek::delete_kek),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/undelete"),
+            post(dek::undelete_kek),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks"),
+            get(dek::list_dek_subjects).post(dek::create_dek_in_body),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{subject}}"),
+            get(dek::get_dek)
+                .post(dek::create_dek)
+                .delete(dek::delete_subject_deks),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{subject}}/undelete"),
+            post(dek::undelete_subject_deks),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions"),
+            get(dek::list_dek_versions),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions/{{version}}"),
+            get(dek::get_dek_version).delete(dek::delete_dek_version),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions/{{version}}/undelete"),
+            post(dek::undelete_dek_version),
+        )
 }
 
 fn api_routes() -> Router<AppState> {

@@ -7,6 +7,7 @@
 
 mod deletes;
 mod imports;
+pub(crate) mod keys;
 pub(crate) mod reads;
 mod reference_guard;
 mod registration;
