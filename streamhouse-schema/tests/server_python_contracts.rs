@@ -1,7 +1,8 @@
 //! Confluent's own Python client as a peer for data contracts:
 //! `tests/python/registry_peer_contracts.py` registers schemas with metadata and rule sets
 //! on our server and reads them back equal, finds them with `get_latest_with_metadata`,
-//! and sets compatibility groups and default/override configs, on SQLite and PostgreSQL.
+//! and sets compatibility groups and default/override configs; `registry_peer_dek.py`
+//! creates and reads KEKs and DEKs with its `DekRegistryClient`. On SQLite and PostgreSQL.
 //! Needs `scripts/setup-python.sh`.
 #![cfg(feature = "server")]
 
@@ -13,10 +14,10 @@ use std::process::Command;
 use python_peer::{python, workspace_root};
 use server_common::{Backend, TestRegistry};
 
-async fn confluent_python_client_speaks_data_contracts(backend: Backend) {
-    let r = TestRegistry::start(backend).await;
+/// Runs `tests/python/{script}` against `r`, asserting it passed all its checks.
+async fn run_peer(r: &TestRegistry, script: &str) {
     let python = python();
-    let script = workspace_root().join("tests/python/registry_peer_contracts.py");
+    let script = workspace_root().join("tests/python").join(script);
     let url = r.url.clone();
     let output =
         tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(url).output())
@@ -30,6 +31,11 @@ async fn confluent_python_client_speaks_data_contracts(backend: Backend) {
         "python peer failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
         output.status
     );
+}
+
+async fn confluent_python_client_speaks_data_contracts(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    run_peer(&r, "registry_peer_contracts.py").await;
     // The peer really used the contract routes of this server.
     let requests = r.server.requests();
     assert!(
@@ -45,4 +51,28 @@ async fn confluent_python_client_speaks_data_contracts(backend: Backend) {
     r.finish().await;
 }
 
-on_both_backends!(confluent_python_client_speaks_data_contracts);
+/// Confluent's `DekRegistryClient` creates and reads KEKs and DEKs on our server.
+async fn confluent_python_dek_client_creates_and_reads_keys(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    run_peer(&r, "registry_peer_dek.py").await;
+    let requests = r.server.requests();
+    assert!(
+        requests.count("POST", "/dek-registry/v1/keks/{name}/deks/{subject}") >= 3,
+        "{:?}",
+        requests.snapshot()
+    );
+    assert!(
+        requests.count(
+            "GET",
+            "/dek-registry/v1/keks/{name}/deks/{subject}/versions/{version}"
+        ) >= 4,
+        "{:?}",
+        requests.snapshot()
+    );
+    r.finish().await;
+}
+
+on_both_backends!(
+    confluent_python_client_speaks_data_contracts,
+    confluent_python_dek_client_creates_and_reads_keys
+);
