@@ -10,11 +10,17 @@ use std::collections::BTreeMap;
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::registry::{
-    MemoryRegistry, Metadata, RegisteredSchema, Rule, RuleKind, RuleMode, RuleSet, Schema,
-    SchemaRegistryClient, Version,
+    CompatibilityLevel, MemoryRegistry, Metadata, RegisteredSchema, Rule, RuleKind, RuleMode,
+    RuleSet, Schema, SchemaRegistryClient, ServerConfig, Version,
 };
 
 const V1: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
+/// Breaks BACKWARD compatibility with V1 (`id` changes to a string).
+const V1_BROKEN: &str =
+    r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}"#;
+/// Breaks BACKWARD compatibility with V1_BROKEN (a new field without a default).
+const V1_BROKEN_MORE: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"n","type":"int"}]}"#;
+const MAJOR: &str = "application.major.version";
 
 fn code(error: ClientError) -> (Option<u16>, Option<i32>) {
     match error {
@@ -143,6 +149,87 @@ async fn scenario(client: &SchemaRegistryClient) {
     });
     let error = client.register("bad-value", &bad).await.unwrap_err();
     assert_eq!(code(error), (Some(422), Some(42210)));
+
+    configs(client).await;
+}
+
+/// Compatibility groups and config defaults/overrides set through the client.
+async fn configs(client: &SchemaRegistryClient) {
+    let group = ServerConfig {
+        compatibility_group: Some(MAJOR.to_string()),
+        ..ServerConfig::default()
+    };
+    assert_eq!(
+        client
+            .set_config(Some("groups-value"), &group)
+            .await
+            .unwrap(),
+        group
+    );
+    assert_eq!(
+        client.get_config(Some("groups-value")).await.unwrap(),
+        ServerConfig {
+            compatibility_level: Some(CompatibilityLevel::Backward),
+            ..group.clone()
+        }
+    );
+    let major = |n: &str| Metadata::default().with_property(MAJOR, n);
+    client
+        .register("groups-value", &Schema::avro(V1).with_metadata(major("1")))
+        .await
+        .unwrap();
+    client
+        .register(
+            "groups-value",
+            &Schema::avro(V1_BROKEN).with_metadata(major("2")),
+        )
+        .await
+        .unwrap();
+    let error = client
+        .register(
+            "groups-value",
+            &Schema::avro(V1_BROKEN_MORE).with_metadata(major("2")),
+        )
+        .await
+        .unwrap_err();
+    assert!(error.is_incompatible(), "{error}");
+    assert_eq!(
+        client.list_versions("groups-value").await.unwrap(),
+        vec![1, 2]
+    );
+
+    let overrides = ServerConfig {
+        default_metadata: Some(Metadata::default().with_property("owner", "platform")),
+        override_rule_set: Some(RuleSet {
+            encoding_rules: vec![Rule::new(
+                "encrypt",
+                RuleKind::Transform,
+                RuleMode::Writeread,
+                "ENCRYPT",
+            )],
+            ..RuleSet::default()
+        }),
+        ..ServerConfig::default()
+    };
+    client
+        .set_config(Some("defaults-value"), &overrides)
+        .await
+        .unwrap();
+    client
+        .register("defaults-value", &Schema::avro(V1))
+        .await
+        .unwrap();
+    let latest = client.get_latest("defaults-value").await.unwrap();
+    assert_eq!(latest.schema.metadata, overrides.default_metadata);
+    assert_eq!(latest.schema.rule_set, overrides.override_rule_set);
+    // The global config is untouched.
+    assert_eq!(
+        client.get_config(None).await.unwrap(),
+        ServerConfig {
+            compatibility_level: Some(CompatibilityLevel::Backward),
+            ..ServerConfig::default()
+        }
+    );
 }
 
 #[tokio::test]

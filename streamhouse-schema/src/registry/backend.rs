@@ -9,7 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, Version};
+use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, ServerConfig, Version};
 use crate::compat::CompatibilityLevel;
 
 /// A boxed, `Send` future: what the object-safe [`RegistryBackend`] methods return.
@@ -77,6 +77,18 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         subject: Option<&'a str>,
         level: CompatibilityLevel,
     ) -> BackendResult<'a, CompatibilityLevel>;
+
+    /// The config of `subject` (its own, or the global one when it has none), or the global
+    /// config for `None`.
+    fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig>;
+
+    /// Updates the config of `subject`, or the global one for `None`: the fields that are
+    /// `Some` are set, the others kept. Returns what was set.
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a ServerConfig,
+    ) -> BackendResult<'a, ServerConfig>;
 
     /// Deletes a subject (soft, or permanent after a soft delete); returns the versions
     /// deleted.

@@ -13,7 +13,8 @@ use super::cache::{Flight, SingleFlightCache};
 use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
 use super::invalid::InvalidBackend;
 use super::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version,
+    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder,
+    ServerConfig, Version,
 };
 use crate::compat::CompatibilityLevel;
 use crate::error::ClientError;
@@ -354,6 +355,30 @@ impl SchemaRegistryClient {
             .await?;
         self.remember(&found);
         Ok(found)
+    }
+
+    /// The config of `subject` (falling back to the global one when it has none of its
+    /// own), or the global config for `None`: level, compatibility group, default and
+    /// override metadata and rules.
+    pub async fn get_config(&self, subject: Option<&str>) -> Result<ServerConfig, ClientError> {
+        Ok(self.inner.backend.get_config(subject).await?)
+    }
+
+    /// Sets the fields of `config` that are `Some` on `subject`'s config (the global one for
+    /// `None`), keeping the others; returns what was set. Registrations under the subject
+    /// then merge the defaults and overrides into their metadata and rules, as Confluent.
+    pub async fn set_config(
+        &self,
+        subject: Option<&str>,
+        config: &ServerConfig,
+    ) -> Result<ServerConfig, ClientError> {
+        let set = self.inner.backend.set_config(subject, config).await?;
+        // What a registration stores may change with the config.
+        match subject {
+            Some(subject) => self.inner.latest.remove(subject),
+            None => self.inner.latest.remove_where(|_| true),
+        }
+        Ok(set)
     }
 
     /// One version of `subject`. The answer also fills the id caches.

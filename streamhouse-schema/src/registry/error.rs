@@ -33,6 +33,10 @@ pub enum Operation {
     DeleteVersion,
     /// `GET /subjects/{s}/metadata?key=&value=`.
     GetLatestWithMetadata,
+    /// `GET /config[/{s}]` (the whole config).
+    GetConfig,
+    /// `PUT /config[/{s}]` (the whole config).
+    SetConfig,
 }
 
 impl fmt::Display for Operation {
@@ -50,6 +54,8 @@ impl fmt::Display for Operation {
             Operation::DeleteSubject => "Subject deletion",
             Operation::DeleteVersion => "Version deletion",
             Operation::GetLatestWithMetadata => "Latest version with metadata fetch",
+            Operation::GetConfig => "Config fetch",
+            Operation::SetConfig => "Config update",
         })
     }
 }

@@ -57,6 +57,21 @@ impl RegistryBackend for InvalidBackend {
         self.fail(Operation::GetVersion)
     }
 
+    fn get_config<'a>(
+        &'a self,
+        _: Option<&'a str>,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        self.fail(Operation::GetConfig)
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        _: Option<&'a str>,
+        _: &'a crate::registry::ServerConfig,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        self.fail(Operation::SetConfig)
+    }
+
     fn get_latest_with_metadata<'a>(
         &'a self,
         _: &'a str,

@@ -35,7 +35,8 @@ pub use error::{codes, Operation, RegistryError};
 pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
 pub use memory::MemoryRegistry;
 pub use types::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, Version,
+    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, ServerConfig,
+    Version,
 };
 
 pub use crate::compat::CompatibilityLevel;

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::compat::CompatibilityLevel;
 use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
@@ -117,6 +118,38 @@ pub struct RegisteredSchema {
     /// The schema itself.
     #[serde(flatten)]
     pub schema: Schema,
+}
+
+/// A registry config, global or for one subject (`GET /config[/{subject}]`): the
+/// compatibility level and the data-contract settings. Confluent's `Config` JSON names;
+/// `None` fields are left out, and in [`set_config`](super::SchemaRegistryClient::set_config)
+/// leave the stored value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfig {
+    /// The compatibility level (`compatibilityLevel` when read, `compatibility` when set).
+    #[serde(
+        default,
+        alias = "compatibility",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub compatibility_level: Option<CompatibilityLevel>,
+    /// The metadata property whose value splits a subject's versions into compatibility
+    /// groups (e.g. `application.major.version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    /// Metadata under a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_metadata: Option<Metadata>,
+    /// Metadata over a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_metadata: Option<Metadata>,
+    /// Rules under a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_rule_set: Option<RuleSet>,
+    /// Rules over a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_rule_set: Option<RuleSet>,
 }
 
 /// A subject version: a number from 1, or the latest.

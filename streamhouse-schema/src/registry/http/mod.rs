@@ -19,10 +19,10 @@ pub use oauth::{OAuthClientCredentials, DEFAULT_EXPIRY_BUFFER as DEFAULT_OAUTH_E
 pub(crate) use retry::RetryPolicy;
 pub(crate) use urls::{BaseUrl, UrlList};
 
-use self::bodies::{ConfigResponse, ConfigUpdate, RegisterResponse};
+use self::bodies::{ConfigResponse, ConfigUpdate, ConfigUpdateFull, RegisterResponse};
 use self::request::Call;
 use super::backend::{BackendResult, RegistryBackend};
-use super::{CompatibilityCheck, Operation, RegisteredSchema, Schema, Version};
+use super::{CompatibilityCheck, Operation, RegisteredSchema, Schema, ServerConfig, Version};
 use crate::compat::CompatibilityLevel;
 
 /// Media type of registry requests and the preferred response type.
@@ -156,6 +156,44 @@ impl RegistryBackend for HttpBackend {
             let version = version.to_string();
             let call = Call::new(Operation::GetVersion, Method::GET)
                 .path(&["subjects", subject, "versions", &version]);
+            self.execute(call).await
+        })
+    }
+
+    fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig> {
+        Box::pin(async move {
+            let call = match subject {
+                Some(subject) => Call::new(Operation::GetConfig, Method::GET)
+                    .path(&["config", subject])
+                    .query(&[("defaultToGlobal", "true")]),
+                None => Call::new(Operation::GetConfig, Method::GET).path(&["config"]),
+            };
+            self.execute(call).await
+        })
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a ServerConfig,
+    ) -> BackendResult<'a, ServerConfig> {
+        Box::pin(async move {
+            let path: &[&str] = match subject {
+                Some(subject) => &["config", subject],
+                None => &["config"],
+            };
+            // The level travels as `compatibility`; the rest under their own names.
+            let rest = ServerConfig {
+                compatibility_level: None,
+                ..config.clone()
+            };
+            let body = ConfigUpdateFull {
+                compatibility: config.compatibility_level,
+                rest: &rest,
+            };
+            let call = Call::new(Operation::SetConfig, Method::PUT)
+                .path(path)
+                .json(&body)?;
             self.execute(call).await
         })
     }

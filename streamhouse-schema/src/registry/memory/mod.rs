@@ -120,6 +120,21 @@ impl RegistryBackend for MemoryRegistry {
         ready(self.with(|state| state.get_version(subject, version)))
     }
 
+    fn get_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        ready(Ok(self.with(|state| state.get_config(subject))))
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a crate::registry::ServerConfig,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        ready(self.with(|state| state.set_config(subject, config)))
+    }
+
     fn get_latest_with_metadata<'a>(
         &'a self,
         subject: &'a str,
