@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::registry::{
-    CompatibilityLevel, MemoryRegistry, Metadata, RegisteredSchema, Rule, RuleKind, RuleMode,
-    RuleSet, Schema, SchemaRegistryClient, ServerConfig, Version,
+    CompatibilityLevel, Dek, DekAlgorithm, Kek, MemoryRegistry, Metadata, RegisteredSchema, Rule,
+    RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient, ServerConfig, Version,
 };
 
 const V1: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
@@ -151,6 +151,84 @@ async fn scenario(client: &SchemaRegistryClient) {
     assert_eq!(code(error), (Some(422), Some(42210)));
 
     configs(client).await;
+    keys(client).await;
+}
+
+/// KEKs and DEKs through the client.
+async fn keys(client: &SchemaRegistryClient) {
+    let mut kek = Kek::new("orders-kek", "aws-kms", "arn:aws:kms:us-east-1:1:key/a");
+    kek.kms_props.insert("region".into(), "us-east-1".into());
+    kek.doc = Some("orders".into());
+    let created = client.register_kek(&kek).await.unwrap();
+    assert!(created.ts.is_some());
+    assert_eq!(
+        Kek {
+            ts: None,
+            ..created
+        },
+        kek
+    );
+    let error = client.register_kek(&kek).await.unwrap_err();
+    assert_eq!(code(error), (Some(409), Some(40971)));
+    let fetched = client.get_kek("orders-kek", false).await.unwrap();
+    assert_eq!(
+        Kek {
+            ts: None,
+            ..fetched
+        },
+        kek
+    );
+    let error = client.get_kek("missing", false).await.unwrap_err();
+    assert_eq!(code(error), (Some(404), Some(40470)));
+
+    let first = Dek::new("orders-kek", "orders-value", "AAAA");
+    let stored = client.register_dek(&first).await.unwrap();
+    assert_eq!(Dek { ts: None, ..stored }, first);
+    let second = Dek {
+        version: 2,
+        ..Dek::new("orders-kek", "orders-value", "BBBB")
+    };
+    client.register_dek(&second).await.unwrap();
+    let error = client.register_dek(&first).await.unwrap_err();
+    assert_eq!(code(error), (Some(409), Some(40971)));
+    let without_material = Dek {
+        encrypted_key_material: None,
+        version: 3,
+        ..first.clone()
+    };
+    let error = client.register_dek(&without_material).await.unwrap_err();
+    assert_eq!(code(error), (Some(422), Some(42271)));
+
+    let read = |version| {
+        client.get_dek(
+            "orders-kek",
+            "orders-value",
+            DekAlgorithm::Aes256Gcm,
+            version,
+            false,
+        )
+    };
+    assert_eq!(
+        read(Version::Number(1))
+            .await
+            .unwrap()
+            .encrypted_key_material,
+        Some("AAAA".into())
+    );
+    assert_eq!(read(Version::Latest).await.unwrap().version, 2);
+    let error = read(Version::Number(9)).await.unwrap_err();
+    assert_eq!(code(error), (Some(404), Some(40470)));
+    let error = client
+        .get_dek(
+            "orders-kek",
+            "orders-value",
+            DekAlgorithm::Aes256Siv,
+            Version::Latest,
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(error), (Some(404), Some(40470)));
 }
 
 /// Compatibility groups and config defaults/overrides set through the client.

@@ -9,7 +9,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, ServerConfig, Version};
+use super::{
+    CompatibilityCheck, Dek, DekAlgorithm, Kek, RegisteredSchema, RegistryError, Schema,
+    ServerConfig, Version,
+};
 use crate::compat::CompatibilityLevel;
 
 /// A boxed, `Send` future: what the object-safe [`RegistryBackend`] methods return.
@@ -89,6 +92,25 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         subject: Option<&'a str>,
         config: &'a ServerConfig,
     ) -> BackendResult<'a, ServerConfig>;
+
+    /// Creates `kek` (409/40971 when a KEK of that name exists); the registry's copy.
+    fn register_kek<'a>(&'a self, kek: &'a Kek) -> BackendResult<'a, Kek>;
+
+    /// The KEK called `name` (soft-deleted ones too with `deleted`); 404/40470 otherwise.
+    fn get_kek<'a>(&'a self, name: &'a str, deleted: bool) -> BackendResult<'a, Kek>;
+
+    /// Creates `dek` under its KEK (40470 without the KEK, 40971 when that version exists).
+    fn register_dek<'a>(&'a self, dek: &'a Dek) -> BackendResult<'a, Dek>;
+
+    /// One DEK version (`Version::Latest`: the newest) of `subject` under `kek_name`.
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, Dek>;
 
     /// Deletes a subject (soft, or permanent after a soft delete); returns the versions
     /// deleted.

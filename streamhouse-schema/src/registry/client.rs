@@ -13,8 +13,8 @@ use super::cache::{Flight, SingleFlightCache};
 use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
 use super::invalid::InvalidBackend;
 use super::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder,
-    ServerConfig, Version,
+    CompatibilityCheck, Dek, DekAlgorithm, IntoVersion, Kek, RegisteredSchema, Schema,
+    SchemaRegistryClientBuilder, ServerConfig, Version,
 };
 use crate::compat::CompatibilityLevel;
 use crate::error::ClientError;
@@ -355,6 +355,38 @@ impl SchemaRegistryClient {
             .await?;
         self.remember(&found);
         Ok(found)
+    }
+
+    /// Creates a KEK in the registry's DEK registry (409/40971 when one of that name
+    /// exists); the registry's copy, with its `ts`.
+    pub async fn register_kek(&self, kek: &Kek) -> Result<Kek, ClientError> {
+        Ok(self.inner.backend.register_kek(kek).await?)
+    }
+
+    /// The KEK called `name` (soft-deleted ones too with `deleted`); 404/40470 otherwise.
+    pub async fn get_kek(&self, name: &str, deleted: bool) -> Result<Kek, ClientError> {
+        Ok(self.inner.backend.get_kek(name, deleted).await?)
+    }
+
+    /// Stores `dek` (its `encryptedKeyMaterial` wrapped by the KEK's KMS key) under its KEK.
+    pub async fn register_dek(&self, dek: &Dek) -> Result<Dek, ClientError> {
+        Ok(self.inner.backend.register_dek(dek).await?)
+    }
+
+    /// One DEK version of `subject` under `kek_name` (`Version::Latest`: the newest).
+    pub async fn get_dek(
+        &self,
+        kek_name: &str,
+        subject: &str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> Result<Dek, ClientError> {
+        Ok(self
+            .inner
+            .backend
+            .get_dek(kek_name, subject, algorithm, version, deleted)
+            .await?)
     }
 
     /// The config of `subject` (falling back to the global one when it has none of its

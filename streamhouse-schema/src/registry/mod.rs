@@ -22,6 +22,7 @@ mod drift;
 pub(crate) mod error;
 mod http;
 mod invalid;
+mod keys;
 mod memory;
 mod types;
 
@@ -33,6 +34,7 @@ pub use client::SchemaRegistryClient;
 pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdict};
 pub use error::{codes, Operation, RegistryError};
 pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
+pub use keys::{Dek, DekAlgorithm, Kek};
 pub use memory::MemoryRegistry;
 pub use types::{
     CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, ServerConfig,

@@ -7,6 +7,7 @@
 //! references, which `compat` cannot resolve: those are compared by exact text and not
 //! compatibility-checked.
 
+mod keys;
 mod state;
 
 use std::collections::HashMap;
@@ -118,6 +119,43 @@ impl RegistryBackend for MemoryRegistry {
         version: Version,
     ) -> BackendResult<'a, RegisteredSchema> {
         ready(self.with(|state| state.get_version(subject, version)))
+    }
+
+    fn register_kek<'a>(
+        &'a self,
+        kek: &'a crate::registry::Kek,
+    ) -> BackendResult<'a, crate::registry::Kek> {
+        ready(self.with(|state| state.keys.register_kek(kek)))
+    }
+
+    fn get_kek<'a>(
+        &'a self,
+        name: &'a str,
+        deleted: bool,
+    ) -> BackendResult<'a, crate::registry::Kek> {
+        ready(self.with(|state| state.keys.get_kek(name, deleted)))
+    }
+
+    fn register_dek<'a>(
+        &'a self,
+        dek: &'a crate::registry::Dek,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        ready(self.with(|state| state.keys.register_dek(dek)))
+    }
+
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: crate::registry::DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        ready(self.with(|state| {
+            state
+                .keys
+                .get_dek(kek_name, subject, algorithm, version, deleted)
+        }))
     }
 
     fn get_config<'a>(

@@ -85,6 +85,8 @@ pub(super) struct State {
     global_level: CompatibilityLevel,
     /// The data-contract part of the global config.
     global_contract: ServerConfig,
+    /// The DEK registry.
+    pub(super) keys: super::keys::Keys,
 }
 
 impl Default for State {
@@ -96,6 +98,7 @@ impl Default for State {
             subjects: BTreeMap::new(),
             global_level: CompatibilityLevel::Backward,
             global_contract: ServerConfig::default(),
+            keys: super::keys::Keys::default(),
         }
     }
 }
