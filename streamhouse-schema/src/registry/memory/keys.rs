@@ -81,7 +81,7 @@ impl Keys {
 
     pub(crate) fn register_dek(&mut self, dek: &Dek) -> Result<Dek, RegistryError> {
         let operation = Operation::RegisterDek;
-        if !self.keks.get(&dek.kek_name).is_some_and(|kek| !kek.deleted) {
+        if self.keks.get(&dek.kek_name).is_none_or(|kek| kek.deleted) {
             return Err(not_found(operation, &dek.kek_name));
         }
         if dek.encrypted_key_material.is_none() {
