@@ -285,4 +285,61 @@ async fn deks(backend: Backend) {
     r.finish().await;
 }
 
-on_both_backends!(keks, deks);
+/// Malformed input on every kind of DEK-registry route: Confluent error JSON, never a 500.
+async fn bad_input(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    r.post(KEKS, &kek_request("kek1")).await.ok();
+    let subject = format!("{KEKS}/kek1/deks/orders-value");
+    r.put(&format!("{KEKS}/kek1"), &json!({ "shared": "yes" }))
+        .await
+        .assert_error(400, 400);
+    r.post(
+        KEKS,
+        &json!({ "name": "k2", "kmsType": "aws", "kmsKeyId": "x", "kmsProps": [1] }),
+    )
+    .await
+    .assert_error(400, 400);
+    r.post(
+        &subject,
+        &json!({ "version": "x", "encryptedKeyMaterial": "A" }),
+    )
+    .await
+    .assert_error(400, 400);
+    r.post(
+        &subject,
+        &json!({ "version": 0, "encryptedKeyMaterial": "A" }),
+    )
+    .await
+    .assert_error(422, 42271);
+    r.post(
+        &format!("{KEKS}/kek1/deks/bad%07subject"),
+        &json!({ "encryptedKeyMaterial": "A" }),
+    )
+    .await
+    .assert_error(422, 42271);
+    r.post(
+        &format!("{KEKS}/kek1/deks"),
+        &json!({ "encryptedKeyMaterial": "A" }),
+    )
+    .await
+    .assert_error(422, 42271);
+    for path in [
+        format!("{subject}/versions/0"),
+        format!("{subject}/versions/99999999999"),
+    ] {
+        r.get(&path).await.assert_error(422, 42202);
+    }
+    r.get(&format!("{KEKS}/1bad"))
+        .await
+        .assert_error(422, 42271);
+    r.get(&format!("{subject}?algorithm=ROT13"))
+        .await
+        .assert_error(422, 42271);
+    assert_eq!(
+        r.get(&format!("{KEKS}?offset=x&limit=y")).await.ok(),
+        &json!(["kek1"])
+    );
+    r.finish().await;
+}
+
+on_both_backends!(keks, deks, bad_input);

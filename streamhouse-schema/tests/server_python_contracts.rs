@@ -57,14 +57,14 @@ async fn confluent_python_dek_client_creates_and_reads_keys(backend: Backend) {
     run_peer(&r, "registry_peer_dek.py").await;
     let requests = r.server.requests();
     assert!(
-        requests.count("POST", "/dek-registry/v1/keks/{name}/deks/{subject}") >= 3,
+        requests.count("POST", "/dek-registry/v1/keks/{name}/deks/{dek_subject}") >= 3,
         "{:?}",
         requests.snapshot()
     );
     assert!(
         requests.count(
             "GET",
-            "/dek-registry/v1/keks/{name}/deks/{subject}/versions/{version}"
+            "/dek-registry/v1/keks/{name}/deks/{dek_subject}/versions/{version}"
         ) >= 4,
         "{:?}",
         requests.snapshot()

@@ -65,6 +65,8 @@ pub fn router(state: AppState) -> Router {
 /// The DEK registry, at Confluent's `/dek-registry/v1/keks` paths.
 fn dek_routes() -> Router<AppState> {
     const KEKS: &str = "/dek-registry/v1/keks";
+    // `{dek_subject}`, not `{subject}`: the DEK registry checks its subjects itself, with
+    // its own error code (42271, `DekRegistryResource.checkSubject`).
     Router::new()
         .route(KEKS, get(dek::list_keks).post(dek::create_kek))
         .route(
@@ -80,25 +82,25 @@ fn dek_routes() -> Router<AppState> {
             get(dek::list_dek_subjects).post(dek::create_dek_in_body),
         )
         .route(
-            &format!("{KEKS}/{{name}}/deks/{{subject}}"),
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}"),
             get(dek::get_dek)
                 .post(dek::create_dek)
                 .delete(dek::delete_subject_deks),
         )
         .route(
-            &format!("{KEKS}/{{name}}/deks/{{subject}}/undelete"),
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/undelete"),
             post(dek::undelete_subject_deks),
         )
         .route(
-            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions"),
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions"),
             get(dek::list_dek_versions),
         )
         .route(
-            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions/{{version}}"),
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions/{{version}}"),
             get(dek::get_dek_version).delete(dek::delete_dek_version),
         )
         .route(
-            &format!("{KEKS}/{{name}}/deks/{{subject}}/versions/{{version}}/undelete"),
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions/{{version}}/undelete"),
             post(dek::undelete_dek_version),
         )
 }

@@ -263,7 +263,7 @@ pub(crate) async fn register(
 /// `candidate` with the metadata and rule set it is stored with: its own (else the latest
 /// live version's) between the config's defaults and overrides. The latest version is read
 /// before the registering transaction, as the references are: a version registered in
-/// between may make the merge use the one before it, as two racing Confluent leaders would.
+/// between by a concurrent request may leave the merge with the one before it.
 async fn with_merged_contract(
     store: &Store,
     subject: &str,
