@@ -91,6 +91,18 @@ pub(crate) struct VersionBody<'a> {
     pub(crate) schema: SchemaBody<'a>,
 }
 
+/// A registration's answer when the schema has metadata or rules (Confluent's
+/// `RegisterSchemaResponse`): `{"id", "version", "schema", "schemaType"?, "references"?,
+/// "metadata"?, "ruleSet"?}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RegisteredBody<'a> {
+    pub(crate) id: i64,
+    pub(crate) version: i64,
+    #[serde(flatten)]
+    pub(crate) schema: SchemaBody<'a>,
+}
+
 /// `schemaType` is only written for non-Avro schemas.
 pub(crate) fn schema_type_field(format: SchemaFormat) -> Option<SchemaFormat> {
     (format != SchemaFormat::Avro).then_some(format)

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::super::contracts::{group_value, ContractConfig};
 use super::super::error::ApiError;
 use super::super::extract::ApiPath;
-use super::super::model::SchemaRequest;
+use super::super::model::{schema_type_field, RegisteredBody, SchemaBody, SchemaRequest};
 use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
 use super::super::prepare::{prepare, Candidate, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
@@ -175,7 +175,7 @@ pub(crate) async fn register(
                 "imported schema"
             );
         }
-        return registered_response(store, &subject, registered.id, registered.version).await;
+        return registered_response(store, registered.id, registered.version).await;
     }
     let contract = ContractConfig::in_scope(store, &subject).await?;
     if !contract.has_defaults_or_overrides() {
@@ -185,9 +185,7 @@ pub(crate) async fn register(
             .lookup(&subject, &candidate.new.fingerprint, Visibility::Live)
             .await
         {
-            Ok(found) => {
-                return registered_response(store, &subject, found.schema.id, found.version).await
-            }
+            Ok(found) => return registered_response(store, found.schema.id, found.version).await,
             Err(error) if matches!(error.error_code, 40401 | 40403) => {}
             Err(error) => return Err(error),
         }
@@ -257,7 +255,7 @@ pub(crate) async fn register(
             "registered schema"
         );
     }
-    registered_response(store, &subject, registered.id, registered.version).await
+    registered_response(store, registered.id, registered.version).await
 }
 
 /// `candidate` with the metadata and rule set it is stored with: its own (else the latest
@@ -290,25 +288,24 @@ async fn with_merged_contract(
 
 /// The answer to a registration: `{"id"}` as before data contracts when the schema has no
 /// metadata and no rules (what every client reads), else Confluent's `RegisterSchemaResponse`
-/// with the version, schema, metadata and rule set, so a client learns what the config's
-/// defaults and overrides made of its registration.
-async fn registered_response(
-    store: &Store,
-    subject: &str,
-    id: i64,
-    version: i64,
-) -> Result<Response, ApiError> {
+/// (`id`, `version`, the schema, its metadata and rule set, no subject), so a client learns
+/// what the config's defaults and overrides made of its registration.
+async fn registered_response(store: &Store, id: i64, version: i64) -> Result<Response, ApiError> {
     let record = store.schema_by_id(id).await?;
     if record.metadata.is_none() && record.rule_set.is_none() {
         return Ok(ok(&serde_json::json!({ "id": id })));
     }
-    let record = super::super::store::VersionRecord {
-        subject: subject.to_string(),
+    Ok(ok(&RegisteredBody {
+        id,
         version,
-        deleted: false,
-        schema: record,
-    };
-    version_response(store, &record, &Params::new()).await
+        schema: SchemaBody {
+            schema: &record.text,
+            schema_type: schema_type_field(record.format),
+            references: &record.references,
+            metadata: record.metadata.as_ref(),
+            rule_set: record.rule_set.as_ref(),
+        },
+    }))
 }
 
 /// `POST /subjects/{subject}?normalize=&deleted=`: finds the schema under the subject
