@@ -489,7 +489,48 @@ async fn compatibility_groups(backend: Backend) {
     r.finish().await;
 }
 
+/// Protobuf field tags: `confluent/meta.proto` (and `confluent/type/decimal.proto`) resolve
+/// without being registered, as Confluent's registry ships them.
+async fn protobuf_confluent_imports(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let proto = r#"syntax = "proto3";
+package shop;
+
+import "confluent/meta.proto";
+import "confluent/type/decimal.proto";
+
+message Order {
+  string ssn = 1 [(confluent.field_meta).tags = "PII"];
+  confluent.type.Decimal total = 2;
+}
+"#;
+    let body = json!({ "schema": proto, "schemaType": "PROTOBUF" });
+    assert_eq!(
+        r.post("/subjects/orders-value/versions", &body).await.ok(),
+        &json!({ "id": 1 })
+    );
+    let version = r.get("/subjects/orders-value/versions/1").await;
+    assert_eq!(version.ok()["schema"], json!(proto));
+    // Confluent's Python deserializer reads it as a descriptor.
+    let serialized = r.get("/schemas/ids/1?format=serialized").await;
+    let text = serialized.ok()["schema"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!text.contains(' ') && !text.is_empty(), "{text}");
+    // An unknown option is still an invalid schema.
+    let wrong = proto.replace("field_meta", "no_such_meta");
+    r.post(
+        "/subjects/other-value/versions",
+        &json!({ "schema": wrong, "schemaType": "PROTOBUF" }),
+    )
+    .await
+    .assert_error(422, 42201);
+    r.finish().await;
+}
+
 on_both_backends!(
+    protobuf_confluent_imports,
     contracts_round_trip,
     bad_contracts_are_refused,
     config_defaults_and_overrides,
