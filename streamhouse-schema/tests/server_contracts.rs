@@ -529,7 +529,50 @@ message Order {
     r.finish().await;
 }
 
+/// Avro and JSON Schema inline tags (`"confluent:tags"`) are kept and are part of the
+/// schema: the same schema without them is another registration.
+async fn inline_tags_in_avro_and_json(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    r.put("/config", &json!({ "compatibility": "NONE" }))
+        .await
+        .ok();
+    let avro = r#"{"type":"record","name":"Order","fields":[{"name":"ssn","type":"string","confluent:tags":["PII"]}]}"#;
+    let plain = r#"{"type":"record","name":"Order","fields":[{"name":"ssn","type":"string"}]}"#;
+    let json_tagged =
+        r#"{"type":"object","properties":{"ssn":{"type":"string","confluent:tags":["PII"]}}}"#;
+    let json_plain = r#"{"type":"object","properties":{"ssn":{"type":"string"}}}"#;
+    for (subject, tagged, untagged, schema_type) in [
+        ("avro-value", avro, plain, "AVRO"),
+        ("json-value", json_tagged, json_plain, "JSON"),
+    ] {
+        let tagged_body = json!({ "schema": tagged, "schemaType": schema_type });
+        let id = r
+            .post(&format!("/subjects/{subject}/versions"), &tagged_body)
+            .await
+            .ok()["id"]
+            .clone();
+        let stored = r.get(&format!("/subjects/{subject}/versions/1")).await;
+        assert!(
+            stored.ok()["schema"]
+                .as_str()
+                .is_some_and(|text| text.contains("confluent:tags")),
+            "{}",
+            stored.text
+        );
+        let untagged_body = json!({ "schema": untagged, "schemaType": schema_type });
+        r.post(&format!("/subjects/{subject}"), &untagged_body)
+            .await
+            .assert_error(404, 40403);
+        let other = r
+            .post(&format!("/subjects/{subject}/versions"), &untagged_body)
+            .await;
+        assert_ne!(other.ok()["id"], id, "{subject}");
+    }
+    r.finish().await;
+}
+
 on_both_backends!(
+    inline_tags_in_avro_and_json,
     protobuf_confluent_imports,
     contracts_round_trip,
     bad_contracts_are_refused,
