@@ -262,8 +262,8 @@ async fn unknown_fields_and_content_types_are_accepted(backend: Backend) {
     let body = json!({
         "schema": r#""string""#,
         "schemaType": "AVRO",
-        "metadata": { "properties": { "owner": "me" } },
         "ruleSet": null,
+        "schemaTagsToAdd": [],
         "somethingNew": [1, 2, 3]
     });
     for content_type in [

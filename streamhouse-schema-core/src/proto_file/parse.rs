@@ -20,7 +20,8 @@ const TEXT_SCHEMA_NAME: &str = "schema.proto";
 /// The file is compiled, so unknown types, duplicate field numbers and the like are errors,
 /// and type references in the result are fully qualified (`.pkg.Message`). The
 /// `google/protobuf/*.proto` well-known files (timestamp, duration, wrappers, any, struct,
-/// empty, field_mask...) can be imported; other imports need
+/// empty, field_mask...) and Confluent's `confluent/meta.proto` (field tags and other
+/// annotations) and `confluent/type/decimal.proto` can be imported; other imports need
 /// [`parse_proto_with_imports`].
 ///
 /// # Errors
@@ -55,6 +56,7 @@ pub fn parse_proto_with_imports(
     let mut resolver = ChainFileResolver::new();
     resolver.add(MemoryResolver { files });
     resolver.add(GoogleFileResolver::new());
+    resolver.add(ConfluentFileResolver);
     let mut compiler = Compiler::with_file_resolver(resolver);
     compiler.include_imports(false).include_source_info(false);
     compiler
@@ -109,6 +111,28 @@ impl Source {
 
 fn is_base64_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=')
+}
+
+/// Confluent's own `.proto` files, which its clients import without registering them
+/// (Confluent's `protobuf-types` module ships them inside the registry and serializers).
+struct ConfluentFileResolver;
+
+/// The files [`ConfluentFileResolver`] serves, by import name.
+const CONFLUENT_FILES: [(&str, &str); 2] = [
+    ("confluent/meta.proto", include_str!("confluent/meta.proto")),
+    (
+        "confluent/type/decimal.proto",
+        include_str!("confluent/decimal.proto"),
+    ),
+];
+
+impl FileResolver for ConfluentFileResolver {
+    fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        match CONFLUENT_FILES.iter().find(|(file, _)| *file == name) {
+            Some((_, text)) => File::from_source(name, text),
+            None => Err(protox::Error::file_not_found(name)),
+        }
+    }
 }
 
 /// Serves the schema and its imports from memory.

@@ -235,6 +235,32 @@ fn well_known_imports_resolve() {
 }
 
 #[test]
+fn confluent_imports_resolve_with_field_tags() {
+    let text = r#"syntax = "proto3";
+        package shop;
+        import "confluent/meta.proto";
+        import "confluent/type/decimal.proto";
+        message Order {
+          option (confluent.message_meta).doc = "an order";
+          string ssn = 1 [(confluent.field_meta).tags = "PII", (confluent.field_meta).tags = "PRIVATE"];
+          confluent.type.Decimal total = 2;
+        }"#;
+    let file = parse_proto(text).unwrap();
+    assert_eq!(
+        file.dependency,
+        ["confluent/meta.proto", "confluent/type/decimal.proto"]
+    );
+    let order = &file.message_type[0];
+    assert_eq!(order.field[1].type_name(), ".confluent.type.Decimal");
+    // The tags are kept as the field's options (extension 1088).
+    assert!(order.field[0].options.is_some());
+    // An unknown extension is still an error.
+    let wrong = r#"syntax = "proto3"; import "confluent/meta.proto";
+        message A { string s = 1 [(confluent.no_such_meta).tags = "PII"]; }"#;
+    assert!(parse_proto(wrong).is_err());
+}
+
+#[test]
 fn imports_can_be_supplied_as_references() {
     let money = "syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }";
     let order = "syntax = \"proto3\"; package shop; import \"shop/money.proto\";

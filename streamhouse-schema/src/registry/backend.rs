@@ -4,11 +4,15 @@
 //!
 //! [`SchemaRegistryClient`]: super::SchemaRegistryClient
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, Version};
+use super::{
+    CompatibilityCheck, Dek, DekAlgorithm, Kek, RegisteredSchema, RegistryError, Schema,
+    ServerConfig, Version,
+};
 use crate::compat::CompatibilityLevel;
 
 /// A boxed, `Send` future: what the object-safe [`RegistryBackend`] methods return.
@@ -77,6 +81,37 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         level: CompatibilityLevel,
     ) -> BackendResult<'a, CompatibilityLevel>;
 
+    /// The config of `subject` (its own, or the global one when it has none), or the global
+    /// config for `None`.
+    fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig>;
+
+    /// Updates the config of `subject`, or the global one for `None`: the fields that are
+    /// `Some` are set, the others kept. Returns what was set.
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a ServerConfig,
+    ) -> BackendResult<'a, ServerConfig>;
+
+    /// Creates `kek` (409/40971 when a KEK of that name exists); the registry's copy.
+    fn register_kek<'a>(&'a self, kek: &'a Kek) -> BackendResult<'a, Kek>;
+
+    /// The KEK called `name` (soft-deleted ones too with `deleted`); 404/40470 otherwise.
+    fn get_kek<'a>(&'a self, name: &'a str, deleted: bool) -> BackendResult<'a, Kek>;
+
+    /// Creates `dek` under its KEK (40470 without the KEK, 40971 when that version exists).
+    fn register_dek<'a>(&'a self, dek: &'a Dek) -> BackendResult<'a, Dek>;
+
+    /// One DEK version (`Version::Latest`: the newest) of `subject` under `kek_name`.
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, Dek>;
+
     /// Deletes a subject (soft, or permanent after a soft delete); returns the versions
     /// deleted.
     fn delete_subject<'a>(
@@ -84,6 +119,16 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         subject: &'a str,
         permanent: bool,
     ) -> BackendResult<'a, Vec<i32>>;
+
+    /// The newest version of `subject` whose metadata properties hold every entry of
+    /// `metadata` (`GET /subjects/{s}/metadata`); soft-deleted versions too with `deleted`.
+    /// 40401 without such a subject, 40403 when no version matches.
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema>;
 
     /// Deletes one version (soft, or permanent after a soft delete); returns its number.
     fn delete_version<'a>(

@@ -1,5 +1,6 @@
 //! [`SchemaRegistryClient`]: caches and single-flight in front of a registry backend.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -13,7 +14,8 @@ use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
 use super::instrumented::Instrumented;
 use super::invalid::InvalidBackend;
 use super::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaRegistryClientBuilder, Version,
+    CompatibilityCheck, Dek, DekAlgorithm, IntoVersion, Kek, RegisteredSchema, Schema,
+    SchemaRegistryClientBuilder, ServerConfig, Version,
 };
 use crate::compat::CompatibilityLevel;
 use crate::error::ClientError;
@@ -184,7 +186,11 @@ impl SchemaRegistryClient {
                     .register(subject, schema, inner.normalize)
                     .await?;
                 // The registry now serves this text under `id`: spare consumers a fetch.
-                inner.schemas.insert(id, Arc::new(schema.clone()));
+                // Not for a schema with metadata or rules: the registry may have merged in
+                // its config's defaults and overrides, so only its own answer is exact.
+                if schema.metadata.is_none() && schema.rule_set.is_none() {
+                    inner.schemas.insert(id, Arc::new(schema.clone()));
+                }
                 // The subject may have a new latest version.
                 inner.latest.remove(subject);
                 Ok(id)
@@ -331,6 +337,81 @@ impl SchemaRegistryClient {
             }
             (Err(error), _) => Err(error.into()),
         }
+    }
+
+    /// The newest version of `subject` whose metadata properties hold every entry of
+    /// `metadata` (Confluent's `use.latest.with.metadata` lookup); soft-deleted versions
+    /// count too with `deleted`. Asks the registry every time; the answer fills the id
+    /// caches.
+    pub async fn get_latest_with_metadata(
+        &self,
+        subject: &str,
+        metadata: &BTreeMap<String, String>,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let found = self
+            .inner
+            .backend
+            .get_latest_with_metadata(subject, metadata, deleted)
+            .await?;
+        self.remember(&found);
+        Ok(found)
+    }
+
+    /// Creates a KEK in the registry's DEK registry (409/40971 when one of that name
+    /// exists); the registry's copy, with its `ts`.
+    pub async fn register_kek(&self, kek: &Kek) -> Result<Kek, ClientError> {
+        Ok(self.inner.backend.register_kek(kek).await?)
+    }
+
+    /// The KEK called `name` (soft-deleted ones too with `deleted`); 404/40470 otherwise.
+    pub async fn get_kek(&self, name: &str, deleted: bool) -> Result<Kek, ClientError> {
+        Ok(self.inner.backend.get_kek(name, deleted).await?)
+    }
+
+    /// Stores `dek` (its `encryptedKeyMaterial` wrapped by the KEK's KMS key) under its KEK.
+    pub async fn register_dek(&self, dek: &Dek) -> Result<Dek, ClientError> {
+        Ok(self.inner.backend.register_dek(dek).await?)
+    }
+
+    /// One DEK version of `subject` under `kek_name` (`Version::Latest`: the newest).
+    pub async fn get_dek(
+        &self,
+        kek_name: &str,
+        subject: &str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> Result<Dek, ClientError> {
+        Ok(self
+            .inner
+            .backend
+            .get_dek(kek_name, subject, algorithm, version, deleted)
+            .await?)
+    }
+
+    /// The config of `subject` (falling back to the global one when it has none of its
+    /// own), or the global config for `None`: level, compatibility group, default and
+    /// override metadata and rules.
+    pub async fn get_config(&self, subject: Option<&str>) -> Result<ServerConfig, ClientError> {
+        Ok(self.inner.backend.get_config(subject).await?)
+    }
+
+    /// Sets the fields of `config` that are `Some` on `subject`'s config (the global one for
+    /// `None`), keeping the others; returns what was set. Registrations under the subject
+    /// then merge the defaults and overrides into their metadata and rules, as Confluent.
+    pub async fn set_config(
+        &self,
+        subject: Option<&str>,
+        config: &ServerConfig,
+    ) -> Result<ServerConfig, ClientError> {
+        let set = self.inner.backend.set_config(subject, config).await?;
+        // What a registration stores may change with the config.
+        match subject {
+            Some(subject) => self.inner.latest.remove(subject),
+            None => self.inner.latest.remove_where(|_| true),
+        }
+        Ok(set)
     }
 
     /// One version of `subject`. The answer also fills the id caches.

@@ -31,6 +31,20 @@ pub enum Operation {
     DeleteSubject,
     /// `DELETE /subjects/{s}/versions/{v}`.
     DeleteVersion,
+    /// `GET /subjects/{s}/metadata?key=&value=`.
+    GetLatestWithMetadata,
+    /// `GET /config[/{s}]` (the whole config).
+    GetConfig,
+    /// `PUT /config[/{s}]` (the whole config).
+    SetConfig,
+    /// `POST /dek-registry/v1/keks`.
+    RegisterKek,
+    /// `GET /dek-registry/v1/keks/{name}`.
+    GetKek,
+    /// `POST /dek-registry/v1/keks/{name}/deks/{subject}`.
+    RegisterDek,
+    /// `GET /dek-registry/v1/keks/{name}/deks/{subject}/versions/{v}`.
+    GetDek,
 }
 
 impl fmt::Display for Operation {
@@ -47,6 +61,13 @@ impl fmt::Display for Operation {
             Operation::SetCompatibility => "Compatibility level update",
             Operation::DeleteSubject => "Subject deletion",
             Operation::DeleteVersion => "Version deletion",
+            Operation::GetLatestWithMetadata => "Latest version with metadata fetch",
+            Operation::GetConfig => "Config fetch",
+            Operation::SetConfig => "Config update",
+            Operation::RegisterKek => "KEK registration",
+            Operation::GetKek => "KEK fetch",
+            Operation::RegisterDek => "DEK registration",
+            Operation::GetDek => "DEK fetch",
         })
     }
 }
@@ -82,6 +103,15 @@ pub mod codes {
     pub const INVALID_SUBJECT: i32 = 42208;
     /// A schema still referenced by another cannot be deleted.
     pub const REFERENCE_EXISTS: i32 = 42206;
+    /// No such KEK or DEK (DEK registry).
+    pub const KEY_NOT_FOUND: i32 = 40470;
+    /// The KEK or DEK already exists (DEK registry).
+    pub const KEY_EXISTS: i32 = 40971;
+    /// A key field is missing or invalid (DEK registry).
+    pub const INVALID_KEY: i32 = 42271;
+    /// The rule set is invalid (duplicate or malformed rule names, missing type, a rule
+    /// in the wrong phase).
+    pub const INVALID_RULESET: i32 = 42210;
     /// The registry's backing store failed.
     pub const STORE_ERROR: i32 = 50001;
 }

@@ -57,6 +57,59 @@ impl RegistryBackend for InvalidBackend {
         self.fail(Operation::GetVersion)
     }
 
+    fn register_kek<'a>(
+        &'a self,
+        _: &'a crate::registry::Kek,
+    ) -> BackendResult<'a, crate::registry::Kek> {
+        self.fail(Operation::RegisterKek)
+    }
+
+    fn get_kek<'a>(&'a self, _: &'a str, _: bool) -> BackendResult<'a, crate::registry::Kek> {
+        self.fail(Operation::GetKek)
+    }
+
+    fn register_dek<'a>(
+        &'a self,
+        _: &'a crate::registry::Dek,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        self.fail(Operation::RegisterDek)
+    }
+
+    fn get_dek<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: crate::registry::DekAlgorithm,
+        _: Version,
+        _: bool,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        self.fail(Operation::GetDek)
+    }
+
+    fn get_config<'a>(
+        &'a self,
+        _: Option<&'a str>,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        self.fail(Operation::GetConfig)
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        _: Option<&'a str>,
+        _: &'a crate::registry::ServerConfig,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        self.fail(Operation::SetConfig)
+    }
+
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a std::collections::BTreeMap<String, String>,
+        _: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        self.fail(Operation::GetLatestWithMetadata)
+    }
+
     fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {
         self.fail(Operation::ListSubjects)
     }

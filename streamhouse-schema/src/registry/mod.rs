@@ -23,6 +23,7 @@ pub(crate) mod error;
 mod http;
 mod instrumented;
 mod invalid;
+mod keys;
 mod memory;
 mod properties;
 mod types;
@@ -35,14 +36,17 @@ pub use client::SchemaRegistryClient;
 pub use drift::{check_against_latest, DriftReport, TypeCheck, TypeVerdict, Verdict};
 pub use error::{codes, Operation, RegistryError};
 pub use http::{OAuthClientCredentials, DEFAULT_OAUTH_EXPIRY_BUFFER};
+pub use keys::{Dek, DekAlgorithm, Kek};
 pub use memory::MemoryRegistry;
 pub use properties::Properties;
 pub(crate) use properties::{boolean as property_bool, is_registry_key};
 pub use types::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, Version,
+    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, ServerConfig,
+    Version,
 };
 
 pub use crate::compat::CompatibilityLevel;
+pub use crate::schema::contract::{Metadata, Rule, RuleKind, RuleMode, RuleSet};
 
 /// The `reqwest` version the HTTP client uses, for
 /// [`SchemaRegistryClientBuilder::http_client`].

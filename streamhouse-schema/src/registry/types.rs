@@ -7,9 +7,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::compat::CompatibilityLevel;
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
-/// A schema as the registry stores it: text, format and the schemas it imports.
+/// A schema as the registry stores it: text, format, the schemas it imports and its data
+/// contract (`metadata`, `ruleSet`). Two schemas with the same text but other metadata or
+/// rules are different registrations (another id, another version), as in Confluent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Schema {
@@ -22,6 +26,12 @@ pub struct Schema {
     /// JSON `$ref`s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<SchemaReference>,
+    /// The schema's metadata: field tags, properties, sensitive property names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The schema's rules (domain, migration and encoding rules).
+    #[serde(rename = "ruleSet", default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<RuleSet>,
 }
 
 fn is_avro(format: &SchemaFormat) -> bool {
@@ -35,6 +45,8 @@ impl Schema {
             schema: schema.into(),
             schema_type: format,
             references: Vec::new(),
+            metadata: None,
+            rule_set: None,
         }
     }
 
@@ -56,6 +68,18 @@ impl Schema {
     /// The same schema importing `references`.
     pub fn with_references(mut self, references: Vec<SchemaReference>) -> Self {
         self.references = references;
+        self
+    }
+
+    /// The same schema with `metadata`.
+    pub fn with_metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// The same schema with `rule_set`.
+    pub fn with_rule_set(mut self, rule_set: RuleSet) -> Self {
+        self.rule_set = Some(rule_set);
         self
     }
 }
@@ -94,6 +118,38 @@ pub struct RegisteredSchema {
     /// The schema itself.
     #[serde(flatten)]
     pub schema: Schema,
+}
+
+/// A registry config, global or for one subject (`GET /config[/{subject}]`): the
+/// compatibility level and the data-contract settings. Confluent's `Config` JSON names;
+/// `None` fields are left out, and in [`set_config`](super::SchemaRegistryClient::set_config)
+/// leave the stored value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfig {
+    /// The compatibility level (`compatibilityLevel` when read, `compatibility` when set).
+    #[serde(
+        default,
+        alias = "compatibility",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub compatibility_level: Option<CompatibilityLevel>,
+    /// The metadata property whose value splits a subject's versions into compatibility
+    /// groups (e.g. `application.major.version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_group: Option<String>,
+    /// Metadata under a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_metadata: Option<Metadata>,
+    /// Metadata over a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_metadata: Option<Metadata>,
+    /// Rules under a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_rule_set: Option<RuleSet>,
+    /// Rules over a registration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_rule_set: Option<RuleSet>,
 }
 
 /// A subject version: a number from 1, or the latest.

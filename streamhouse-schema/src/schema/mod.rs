@@ -1,6 +1,7 @@
 //! Schemas: the traits the derive implements, the type model, and the schema views built
 //! from it.
 
+pub mod contract;
 mod impls;
 pub mod json;
 pub mod protobuf;

@@ -147,6 +147,8 @@ mod tests {
                 format: crate::SchemaFormat::Avro,
                 text: text.clone(),
                 references: Vec::new(),
+                metadata: None,
+                rule_set: None,
             }),
             body: Bytes::from(text),
         }

@@ -170,6 +170,70 @@ impl ApiError {
         )
     }
 
+    /// 42210: the rule set is invalid (`RuleSet.validate`; Confluent's
+    /// `Errors.INVALID_RULESET_ERROR_CODE`).
+    pub fn invalid_rule_set(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42210,
+            format!("Invalid rule set: {detail}"),
+        )
+    }
+
+    /// 40470: no such KEK or DEK (DEK registry, `DekRegistryErrors.keyNotFoundException`).
+    pub fn key_not_found(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            40470,
+            format!("Key '{name}' not found"),
+        )
+    }
+
+    /// 40471: a permanent delete of a key that was not soft-deleted first.
+    pub fn key_not_soft_deleted(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            40471,
+            format!("Key '{name}' was not deleted first before being permanently deleted"),
+        )
+    }
+
+    /// 40472: the KEK is soft-deleted, so its DEKs cannot be undeleted.
+    pub fn key_soft_deleted(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            40472,
+            format!("Key '{name}' must be undeleted first"),
+        )
+    }
+
+    /// 40971: the key already exists.
+    pub fn key_exists(name: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            40971,
+            format!("Key '{name}' already exists; use a different value"),
+        )
+    }
+
+    /// 42271: a key field is missing or invalid.
+    pub fn invalid_key(field: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42271,
+            format!("Invalid or missing value for field '{field}' of key"),
+        )
+    }
+
+    /// 42272: DEKs still reference the KEK being deleted.
+    pub fn key_referenced(name: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42272,
+            format!("One or more references exist to the key '{name}'"),
+        )
+    }
+
     /// 42202: the version is not `latest`, `-1` or 1..=2^31-1.
     pub fn invalid_version(raw: &str) -> Self {
         Self::new(

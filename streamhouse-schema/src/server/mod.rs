@@ -7,6 +7,15 @@
 //! checks compatibility with [`crate::compat`]. Routes are served at the root and again under
 //! `/schemas` (`GET /schemas/subjects`).
 //!
+//! Data contracts: schemas carry Confluent's `metadata` and `ruleSet` (part of a schema's
+//! identity: other metadata or rules mean another id and version); configs carry
+//! `compatibilityGroup`, `defaultMetadata`, `overrideMetadata`, `defaultRuleSet` and
+//! `overrideRuleSet`, merged into registrations as Confluent merges them;
+//! `GET /subjects/{s}/metadata?key=&value=` finds the latest version with given metadata.
+//! The DEK registry (`/dek-registry/v1/keks...`) stores KEKs and wrapped DEKs; holding no
+//! KMS credentials, it never generates or unwraps key material. Databases made by earlier
+//! releases are migrated forward when the server opens them.
+//!
 //! Start one in-process with [`spawn`] (as below), or run the `streamhouse-registry` binary:
 //!
 //! ```text
@@ -105,7 +114,9 @@ mod auth;
 mod body_deadline;
 mod cache;
 mod config;
+mod contracts;
 mod credentials;
+mod dek;
 mod error;
 mod extract;
 mod json_errors;

@@ -1,9 +1,10 @@
 //! The JSON bodies of the Confluent REST API, as the server reads and writes them.
 //! Unknown request fields are ignored (serde's default), as Confluent's clients send extras
-//! such as `metadata` and `ruleSet`.
+//! such as `schemaTagsToAdd`.
 
 use serde::{Deserialize, Serialize};
 
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
 /// A reference from one schema to another (`references` in the API) as the server reads and
@@ -36,6 +37,12 @@ pub(crate) struct SchemaRequest {
     /// The version to register as (IMPORT mode only); 0 or negative means none.
     #[serde(default)]
     pub(crate) version: Option<i64>,
+    /// The schema's metadata (`null` or absent: none given).
+    #[serde(default)]
+    pub(crate) metadata: Option<Metadata>,
+    /// The schema's rule set (`null` or absent: none given).
+    #[serde(default)]
+    pub(crate) rule_set: Option<RuleSet>,
 }
 
 impl SchemaRequest {
@@ -57,8 +64,8 @@ impl SchemaRequest {
     }
 }
 
-/// `{"schema": ..., "schemaType": ..., "references": [...]}` (schemaType omitted for Avro,
-/// references omitted when empty, as Confluent answers).
+/// `{"schema", "schemaType"?, "references"?, "metadata"?, "ruleSet"?}` (schemaType omitted
+/// for Avro, the others when empty, as Confluent answers with `@JsonInclude(NON_EMPTY)`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SchemaBody<'a> {
@@ -67,6 +74,10 @@ pub(crate) struct SchemaBody<'a> {
     pub(crate) schema_type: Option<SchemaFormat>,
     #[serde(skip_serializing_if = "<[ReferenceBody]>::is_empty")]
     pub(crate) references: &'a [ReferenceBody],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) metadata: Option<&'a Metadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rule_set: Option<&'a RuleSet>,
 }
 
 /// A subject version: `{"subject", "id", "version", "schema", "schemaType"?, "references"?}`.
@@ -80,16 +91,50 @@ pub(crate) struct VersionBody<'a> {
     pub(crate) schema: SchemaBody<'a>,
 }
 
+/// A registration's answer when the schema has metadata or rules (Confluent's
+/// `RegisterSchemaResponse`): `{"id", "version", "schema", "schemaType"?, "references"?,
+/// "metadata"?, "ruleSet"?}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RegisteredBody<'a> {
+    pub(crate) id: i64,
+    pub(crate) version: i64,
+    #[serde(flatten)]
+    pub(crate) schema: SchemaBody<'a>,
+}
+
 /// `schemaType` is only written for non-Avro schemas.
 pub(crate) fn schema_type_field(format: SchemaFormat) -> Option<SchemaFormat> {
     (format != SchemaFormat::Avro).then_some(format)
 }
 
-/// The body of `PUT /config` and `PUT /config/{s}`.
-#[derive(Debug, Clone, Deserialize)]
+/// The body of `PUT /config` and `PUT /config/{s}` (Confluent's `ConfigUpdateRequest`): an
+/// absent field keeps the stored value; a contract field sent as `null` removes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ConfigRequest {
     #[serde(default)]
     pub(crate) compatibility: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) compatibility_group: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) default_metadata: Option<Option<Metadata>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) override_metadata: Option<Option<Metadata>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) default_rule_set: Option<Option<RuleSet>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) override_rule_set: Option<Option<RuleSet>>,
+}
+
+/// A field that is present (`Some`), possibly as `null` (`Some(None)`); absent fields take
+/// the `default` (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// The body of `PUT /mode` and `PUT /mode/{s}`.
@@ -157,6 +202,8 @@ mod tests {
             references: None,
             id: Some(id),
             version: None,
+            metadata: None,
+            rule_set: None,
         };
         for id in [0, -2, i64::from(i32::MAX) + 1, i64::MAX, i64::MIN] {
             assert_eq!(with_id(id).out_of_range_id(), Some(id));
@@ -176,6 +223,8 @@ mod tests {
                 schema: "\"int\"",
                 schema_type: schema_type_field(SchemaFormat::Avro),
                 references: &[],
+                metadata: None,
+                rule_set: None,
             },
         };
         assert_eq!(
@@ -190,6 +239,8 @@ mod tests {
                 subject: "a".into(),
                 version: 1,
             }],
+            metadata: None,
+            rule_set: None,
         };
         assert_eq!(
             serde_json::to_string(&proto).unwrap(),

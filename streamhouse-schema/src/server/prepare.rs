@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::compat::{parse_schema, ParsedSchema};
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
 use super::error::ApiError;
@@ -20,6 +21,46 @@ use super::store::{ExistingSchema, NewSchema, Store, VersionRecord};
 pub(crate) struct Candidate {
     pub(crate) new: NewSchema,
     pub(crate) parsed: ParsedSchema,
+    /// The normalized text the fingerprint is made from.
+    normalized: String,
+    /// The metadata the fingerprint covers (none when empty).
+    pub(crate) metadata: Option<Metadata>,
+    /// The rule set the fingerprint covers (none when empty).
+    pub(crate) rule_set: Option<RuleSet>,
+}
+
+impl Candidate {
+    /// This schema with `metadata` and `rule_set` instead (after merging in the subject's
+    /// defaults, overrides and previous version): its stored JSON and fingerprint follow.
+    pub(crate) fn with_contract(
+        &self,
+        metadata: Option<Metadata>,
+        rule_set: Option<RuleSet>,
+    ) -> Result<Candidate, ApiError> {
+        let metadata = metadata.filter(|m| !m.is_empty());
+        let rule_set = rule_set.filter(|r| !r.is_empty() || r.enable_at.is_some());
+        let metadata_json = metadata.as_ref().map(to_json).transpose()?;
+        let rule_set_json = rule_set.as_ref().map(to_json).transpose()?;
+        let fingerprint = fingerprint(
+            self.new.format,
+            &self.normalized,
+            &self.new.references_json,
+            metadata_json.as_deref(),
+            rule_set_json.as_deref(),
+        );
+        let mut candidate = self.clone();
+        candidate.new.metadata_json = metadata_json;
+        candidate.new.rule_set_json = rule_set_json;
+        candidate.new.fingerprint = fingerprint;
+        candidate.metadata = metadata;
+        candidate.rule_set = rule_set;
+        Ok(candidate)
+    }
+}
+
+/// A contract part as stored JSON.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(ApiError::bad_request)
 }
 
 /// Validates `request` (42201 when the schema, its type or a reference is invalid): the
@@ -37,6 +78,9 @@ pub(crate) async fn prepare(
             .map_err(ApiError::invalid_schema)?,
     };
     refuse_nul(&request.schema)?;
+    if let Some(rule_set) = &request.rule_set {
+        rule_set.validate().map_err(ApiError::invalid_rule_set)?;
+    }
     let references = request.references.unwrap_or_default();
     let referenced = ReferencedSchemas::load(store, &references, Visibility::Live)
         .await
@@ -63,17 +107,22 @@ pub(crate) async fn prepare(
     };
     refuse_nul(&text)?;
     let references_json = serde_json::to_string(&references).map_err(ApiError::bad_request)?;
-    let fingerprint = fingerprint(format, &normalized, &references_json);
-    Ok(Candidate {
+    let candidate = Candidate {
         new: NewSchema {
             format,
             text,
             references_json,
-            fingerprint,
+            metadata_json: None,
+            rule_set_json: None,
+            fingerprint: String::new(),
             references,
         },
         parsed,
-    })
+        normalized,
+        metadata: None,
+        rule_set: None,
+    };
+    candidate.with_contract(request.metadata, request.rule_set)
 }
 
 /// 42201 for a schema holding U+0000, on every backend alike: PostgreSQL cannot store it in
@@ -92,14 +141,30 @@ fn looks_like_base64(text: &str) -> bool {
     !text.contains(';') && !text.contains('{')
 }
 
-/// The dedupe key: equal exactly for equal (format, normalized schema, references).
-fn fingerprint(format: SchemaFormat, normalized: &str, references_json: &str) -> String {
+/// The dedupe key: equal exactly for equal (format, normalized schema, references, metadata,
+/// rule set), as Confluent's `MD5.ofSchema` covers all of them. Without metadata and rules
+/// it is what the first release computed, so stored fingerprints stay valid.
+fn fingerprint(
+    format: SchemaFormat,
+    normalized: &str,
+    references_json: &str,
+    metadata_json: Option<&str>,
+    rule_set_json: Option<&str>,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(format.as_str().as_bytes());
     hasher.update([0]);
     hasher.update(normalized.as_bytes());
     hasher.update([0]);
     hasher.update(references_json.as_bytes());
+    if let Some(metadata) = metadata_json {
+        hasher.update(b"\0metadata\0");
+        hasher.update(metadata.as_bytes());
+    }
+    if let Some(rule_set) = rule_set_json {
+        hasher.update(b"\0ruleSet\0");
+        hasher.update(rule_set.as_bytes());
+    }
     hasher
         .finalize()
         .iter()
@@ -177,12 +242,23 @@ mod tests {
 
     #[test]
     fn fingerprint_separates_format_text_and_references() {
-        let a = fingerprint(SchemaFormat::Json, "{}", "[]");
+        let plain = |format, text, references| fingerprint(format, text, references, None, None);
+        let a = plain(SchemaFormat::Json, "{}", "[]");
         assert_eq!(a.len(), 64);
-        assert_eq!(a, fingerprint(SchemaFormat::Json, "{}", "[]"));
-        assert_ne!(a, fingerprint(SchemaFormat::Avro, "{}", "[]"));
-        assert_ne!(a, fingerprint(SchemaFormat::Json, "{ }", "[]"));
-        assert_ne!(a, fingerprint(SchemaFormat::Json, "{}", "[{}]"));
+        assert_eq!(a, plain(SchemaFormat::Json, "{}", "[]"));
+        assert_ne!(a, plain(SchemaFormat::Avro, "{}", "[]"));
+        assert_ne!(a, plain(SchemaFormat::Json, "{ }", "[]"));
+        assert_ne!(a, plain(SchemaFormat::Json, "{}", "[{}]"));
+        let m = fingerprint(SchemaFormat::Json, "{}", "[]", Some("{}"), None);
+        let r = fingerprint(SchemaFormat::Json, "{}", "[]", None, Some("{}"));
+        assert_ne!(a, m);
+        assert_ne!(m, r);
+        // The first release's fingerprint of `{}` (JSON, no references): stored rows keep
+        // matching.
+        assert_eq!(
+            a,
+            "ddb7be729a53181480d4f28c500f0d66f591f6d84e4cb17c8f45de490c79c0ee"
+        );
     }
 
     #[test]

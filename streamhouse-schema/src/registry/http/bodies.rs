@@ -23,6 +23,17 @@ pub(crate) struct ConfigUpdate {
     pub(crate) compatibility: CompatibilityLevel,
 }
 
+/// `PUT /config[/{s}]` body with the data-contract settings (Confluent's
+/// `ConfigUpdateRequest`: the level is `compatibility` here).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ConfigUpdateFull<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) compatibility: Option<CompatibilityLevel>,
+    #[serde(flatten)]
+    pub(crate) rest: &'a crate::registry::ServerConfig,
+}
+
 /// A Confluent error body: `{"error_code": 40401, "message": "Subject not found."}`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ErrorBody {

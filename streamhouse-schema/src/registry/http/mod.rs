@@ -19,10 +19,14 @@ pub use oauth::{OAuthClientCredentials, DEFAULT_EXPIRY_BUFFER as DEFAULT_OAUTH_E
 pub(crate) use retry::RetryPolicy;
 pub(crate) use urls::{BaseUrl, UrlList};
 
-use self::bodies::{ConfigResponse, ConfigUpdate, RegisterResponse};
+use self::bodies::{ConfigResponse, ConfigUpdate, ConfigUpdateFull, RegisterResponse};
 use self::request::Call;
 use super::backend::{BackendResult, RegistryBackend};
-use super::{CompatibilityCheck, Operation, RegisteredSchema, Schema, Version};
+use super::keys::{CreateDekBody, CreateKekBody};
+use super::{
+    CompatibilityCheck, Dek, DekAlgorithm, Kek, Operation, RegisteredSchema, Schema, ServerConfig,
+    Version,
+};
 use crate::compat::CompatibilityLevel;
 
 /// Media type of registry requests and the preferred response type.
@@ -156,6 +160,143 @@ impl RegistryBackend for HttpBackend {
             let version = version.to_string();
             let call = Call::new(Operation::GetVersion, Method::GET)
                 .path(&["subjects", subject, "versions", &version]);
+            self.execute(call).await
+        })
+    }
+
+    fn register_kek<'a>(&'a self, kek: &'a Kek) -> BackendResult<'a, Kek> {
+        Box::pin(async move {
+            let body = CreateKekBody {
+                name: &kek.name,
+                kms_type: &kek.kms_type,
+                kms_key_id: &kek.kms_key_id,
+                kms_props: &kek.kms_props,
+                doc: kek.doc.as_deref(),
+                shared: kek.shared,
+            };
+            let call = Call::new(Operation::RegisterKek, Method::POST)
+                .path(&["dek-registry", "v1", "keks"])
+                .json(&body)?;
+            self.execute(call).await
+        })
+    }
+
+    fn get_kek<'a>(&'a self, name: &'a str, deleted: bool) -> BackendResult<'a, Kek> {
+        Box::pin(async move {
+            let call = Call::new(Operation::GetKek, Method::GET)
+                .path(&["dek-registry", "v1", "keks", name])
+                .query(&[("deleted", if deleted { "true" } else { "false" })]);
+            self.execute(call).await
+        })
+    }
+
+    fn register_dek<'a>(&'a self, dek: &'a Dek) -> BackendResult<'a, Dek> {
+        Box::pin(async move {
+            let body = CreateDekBody {
+                subject: &dek.subject,
+                version: dek.version,
+                algorithm: dek.algorithm,
+                encrypted_key_material: dek.encrypted_key_material.as_deref(),
+            };
+            let call = Call::new(Operation::RegisterDek, Method::POST)
+                .path(&[
+                    "dek-registry",
+                    "v1",
+                    "keks",
+                    &dek.kek_name,
+                    "deks",
+                    &dek.subject,
+                ])
+                .json(&body)?;
+            self.execute(call).await
+        })
+    }
+
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, Dek> {
+        Box::pin(async move {
+            let version = version.to_string();
+            let call = Call::new(Operation::GetDek, Method::GET)
+                .path(&[
+                    "dek-registry",
+                    "v1",
+                    "keks",
+                    kek_name,
+                    "deks",
+                    subject,
+                    "versions",
+                    &version,
+                ])
+                .query(&[
+                    ("algorithm", algorithm.as_str()),
+                    ("deleted", if deleted { "true" } else { "false" }),
+                ]);
+            self.execute(call).await
+        })
+    }
+
+    fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig> {
+        Box::pin(async move {
+            let call = match subject {
+                Some(subject) => Call::new(Operation::GetConfig, Method::GET)
+                    .path(&["config", subject])
+                    .query(&[("defaultToGlobal", "true")]),
+                None => Call::new(Operation::GetConfig, Method::GET).path(&["config"]),
+            };
+            self.execute(call).await
+        })
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a ServerConfig,
+    ) -> BackendResult<'a, ServerConfig> {
+        Box::pin(async move {
+            let path: &[&str] = match subject {
+                Some(subject) => &["config", subject],
+                None => &["config"],
+            };
+            // The level travels as `compatibility`; the rest under their own names.
+            let rest = ServerConfig {
+                compatibility_level: None,
+                ..config.clone()
+            };
+            let body = ConfigUpdateFull {
+                compatibility: config.compatibility_level,
+                rest: &rest,
+            };
+            let call = Call::new(Operation::SetConfig, Method::PUT)
+                .path(path)
+                .json(&body)?;
+            self.execute(call).await
+        })
+    }
+
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        Box::pin(async move {
+            // Confluent pairs the n-th `key` with the n-th `value`.
+            let mut query: Vec<(&str, &str)> = metadata
+                .iter()
+                .flat_map(|(key, value)| [("key", key.as_str()), ("value", value.as_str())])
+                .collect();
+            if deleted {
+                query.push(("deleted", "true"));
+            }
+            let call = Call::new(Operation::GetLatestWithMetadata, Method::GET)
+                .path(&["subjects", subject, "metadata"])
+                .query(&query);
             self.execute(call).await
         })
     }

@@ -24,7 +24,7 @@ pub(super) struct Call {
     operation: Operation,
     method: Method,
     path: Vec<String>,
-    query: &'static [(&'static str, &'static str)],
+    query: Vec<(String, String)>,
     body: Option<Bytes>,
 }
 
@@ -34,7 +34,7 @@ impl Call {
             operation,
             method,
             path: Vec::new(),
-            query: &[],
+            query: Vec::new(),
             body: None,
         }
     }
@@ -45,8 +45,12 @@ impl Call {
         self
     }
 
-    pub(super) fn query(mut self, query: &'static [(&'static str, &'static str)]) -> Self {
-        self.query = query;
+    /// Query parameters, in order (a name may repeat).
+    pub(super) fn query(mut self, query: &[(&str, &str)]) -> Self {
+        self.query = query
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
         self
     }
 
@@ -145,7 +149,12 @@ impl HttpBackend {
         base: &BaseUrl,
     ) -> Result<T, RegistryError> {
         let segments: Vec<&str> = call.path.iter().map(String::as_str).collect();
-        let url = base.endpoint(&segments, call.query);
+        let query: Vec<(&str, &str)> = call
+            .query
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let url = base.endpoint(&segments, &query);
         let mut request = self
             .client
             .request(call.method.clone(), url.clone())

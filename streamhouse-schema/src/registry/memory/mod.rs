@@ -7,6 +7,7 @@
 //! references, which `compat` cannot resolve: those are compared by exact text and not
 //! compatibility-checked.
 
+mod keys;
 mod state;
 
 use std::collections::HashMap;
@@ -118,6 +119,67 @@ impl RegistryBackend for MemoryRegistry {
         version: Version,
     ) -> BackendResult<'a, RegisteredSchema> {
         ready(self.with(|state| state.get_version(subject, version)))
+    }
+
+    fn register_kek<'a>(
+        &'a self,
+        kek: &'a crate::registry::Kek,
+    ) -> BackendResult<'a, crate::registry::Kek> {
+        ready(self.with(|state| state.keys.register_kek(kek)))
+    }
+
+    fn get_kek<'a>(
+        &'a self,
+        name: &'a str,
+        deleted: bool,
+    ) -> BackendResult<'a, crate::registry::Kek> {
+        ready(self.with(|state| state.keys.get_kek(name, deleted)))
+    }
+
+    fn register_dek<'a>(
+        &'a self,
+        dek: &'a crate::registry::Dek,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        ready(self.with(|state| state.keys.register_dek(dek)))
+    }
+
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: crate::registry::DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, crate::registry::Dek> {
+        ready(self.with(|state| {
+            state
+                .keys
+                .get_dek(kek_name, subject, algorithm, version, deleted)
+        }))
+    }
+
+    fn get_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        ready(Ok(self.with(|state| state.get_config(subject))))
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a crate::registry::ServerConfig,
+    ) -> BackendResult<'a, crate::registry::ServerConfig> {
+        ready(self.with(|state| state.set_config(subject, config)))
+    }
+
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        ready(self.with(|state| state.latest_with_metadata(subject, metadata, deleted)))
     }
 
     fn list_subjects(&self) -> BackendResult<'_, Vec<String>> {

@@ -15,16 +15,37 @@ use crate::compat::{self, CompatibilityLevel};
 use crate::registry::error::codes;
 use crate::registry::{
     CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, SchemaReference,
-    Version,
+    ServerConfig, Version,
 };
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
-/// What makes two registrations "the same schema".
+/// What makes two registrations "the same schema": as Confluent's `MD5.ofSchema`, the
+/// metadata and rule set count too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Identity {
     format: SchemaFormat,
     normalized: String,
     references: Vec<SchemaReference>,
+    metadata: Option<Metadata>,
+    rule_set: Option<RuleSet>,
+}
+
+/// Replaces `target` with `value` when `value` is set (a config update keeps what it omits).
+fn set_if_some<T: Clone>(target: &mut Option<T>, value: &Option<T>) {
+    if value.is_some() {
+        target.clone_from(value);
+    }
+}
+
+/// `schema` with empty metadata and rule sets dropped (Confluent hashes them as absent).
+fn without_empty_contract(schema: &Schema) -> Schema {
+    let mut schema = schema.clone();
+    schema.metadata = schema.metadata.filter(|m| !m.is_empty());
+    schema.rule_set = schema
+        .rule_set
+        .filter(|r| !r.is_empty() || r.enable_at.is_some());
+    schema
 }
 
 #[derive(Debug)]
@@ -44,6 +65,8 @@ struct Entry {
 struct Subject {
     entries: Vec<Entry>,
     level: Option<CompatibilityLevel>,
+    /// The data-contract part of the subject's config (its level is `level`).
+    contract: Option<ServerConfig>,
 }
 
 impl Subject {
@@ -60,6 +83,10 @@ pub(super) struct State {
     ids: HashMap<Identity, i32>,
     subjects: BTreeMap<String, Subject>,
     global_level: CompatibilityLevel,
+    /// The data-contract part of the global config.
+    global_contract: ServerConfig,
+    /// The DEK registry.
+    pub(super) keys: super::keys::Keys,
 }
 
 impl Default for State {
@@ -70,6 +97,8 @@ impl Default for State {
             ids: HashMap::new(),
             subjects: BTreeMap::new(),
             global_level: CompatibilityLevel::Backward,
+            global_contract: ServerConfig::default(),
+            keys: super::keys::Keys::default(),
         }
     }
 }
@@ -122,6 +151,8 @@ impl State {
                 format: schema.schema_type,
                 normalized: schema.schema.trim().to_string(),
                 references: schema.references.clone(),
+                metadata: schema.metadata.clone(),
+                rule_set: schema.rule_set.clone(),
             });
         }
         let parsed = compat::parse_schema(schema.schema_type, &schema.schema)
@@ -130,6 +161,8 @@ impl State {
             format: schema.schema_type,
             normalized: parsed.normalized(),
             references: schema.references.clone(),
+            metadata: schema.metadata.clone(),
+            rule_set: schema.rule_set.clone(),
         })
     }
 
@@ -192,6 +225,115 @@ impl State {
             version: entry.version,
             schema: self.stored(operation, entry.id)?.schema.clone(),
         })
+    }
+
+    /// The contract config that applies to `subject` (Confluent's `getConfigInScope` and
+    /// `Config.mergeConfigs`): a subject with a config of its own takes its defaults and
+    /// overrides from it alone, its compatibility group falling back to the global one.
+    fn contract_in_scope(&self, subject: &str) -> ServerConfig {
+        let own = self.subjects.get(subject);
+        let has_config = own.is_some_and(|state| state.level.is_some() || state.contract.is_some());
+        if !has_config {
+            return self.global_contract.clone();
+        }
+        let mut config = own
+            .and_then(|state| state.contract.clone())
+            .unwrap_or_default();
+        if config.compatibility_group.is_none() {
+            config
+                .compatibility_group
+                .clone_from(&self.global_contract.compatibility_group);
+        }
+        config
+    }
+
+    /// `schema` as a registration stores it (Confluent's `maybeSetMetadataRuleSet`): its
+    /// own metadata and rules, else the subject's latest live version's, between the
+    /// config's defaults and overrides.
+    fn with_merged_contract(
+        &self,
+        subject: &str,
+        config: &ServerConfig,
+        schema: &Schema,
+    ) -> Schema {
+        let previous = self
+            .subjects
+            .get(subject)
+            .and_then(|state| state.live().next_back())
+            .and_then(|entry| self.schemas.get(&entry.id))
+            .map(|stored| &stored.schema);
+        let metadata = schema
+            .metadata
+            .as_ref()
+            .or(previous.and_then(|p| p.metadata.as_ref()));
+        let rule_set = schema
+            .rule_set
+            .as_ref()
+            .or(previous.and_then(|p| p.rule_set.as_ref()));
+        let mut merged = schema.clone();
+        merged.metadata = Metadata::merge(
+            Metadata::merge(config.default_metadata.as_ref(), metadata).as_ref(),
+            config.override_metadata.as_ref(),
+        );
+        merged.rule_set = RuleSet::merge(
+            RuleSet::merge(config.default_rule_set.as_ref(), rule_set).as_ref(),
+            config.override_rule_set.as_ref(),
+        );
+        without_empty_contract(&merged)
+    }
+
+    /// The value of the compatibility-group property in the stored schema `id`.
+    fn group_value(&self, id: i32, group: &str) -> Option<&str> {
+        self.schemas
+            .get(&id)
+            .and_then(|stored| stored.schema.metadata.as_ref())
+            .and_then(|metadata| metadata.properties.get(group))
+            .map(String::as_str)
+    }
+
+    /// The live entry of `subject` holding exactly `identity`.
+    fn live_with(&self, subject: &str, identity: &Identity) -> Option<Entry> {
+        let id = self.ids.get(identity).copied()?;
+        self.subjects
+            .get(subject)?
+            .live()
+            .find(|entry| entry.id == id)
+            .copied()
+    }
+
+    /// The newest version of `subject` whose metadata properties hold all of `metadata`.
+    pub(super) fn latest_with_metadata(
+        &self,
+        subject: &str,
+        metadata: &BTreeMap<String, String>,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, RegistryError> {
+        let operation = Operation::GetLatestWithMetadata;
+        let state = self
+            .subjects
+            .get(subject)
+            .filter(|state| state.entries.iter().any(|entry| deleted || !entry.deleted))
+            .ok_or_else(|| subject_not_found(operation, subject))?;
+        let found = state
+            .entries
+            .iter()
+            .rev()
+            .filter(|entry| deleted || !entry.deleted)
+            .find(|entry| {
+                self.schemas
+                    .get(&entry.id)
+                    .and_then(|stored| stored.schema.metadata.as_ref())
+                    .is_some_and(|held| {
+                        metadata
+                            .iter()
+                            .all(|(key, value)| held.properties.get(key) == Some(value))
+                    })
+            })
+            .copied()
+            .ok_or_else(|| {
+                RegistryError::status(operation, 404, codes::SCHEMA_NOT_FOUND, "Schema not found")
+            })?;
+        self.registered(operation, subject, found)
     }
 
     fn check_references(&self, operation: Operation, schema: &Schema) -> Result<(), RegistryError> {
@@ -306,6 +448,29 @@ impl State {
                 "Invalid subject: the subject name is empty",
             ));
         }
+        if let Some(rule_set) = &schema.rule_set {
+            rule_set.validate().map_err(|error| {
+                RegistryError::status(
+                    operation,
+                    422,
+                    codes::INVALID_RULESET,
+                    format!("Invalid rule set: {error}"),
+                )
+            })?;
+        }
+        let schema = &without_empty_contract(schema);
+        let config = self.contract_in_scope(subject);
+        let has_defaults_or_overrides = config.default_metadata.is_some()
+            || config.override_metadata.is_some()
+            || config.default_rule_set.is_some()
+            || config.override_rule_set.is_some();
+        // As sent, then as it would be stored (`registerOrForward`, then `register`).
+        if !has_defaults_or_overrides {
+            if let Some(entry) = self.live_with(subject, &self.identity(operation, schema)?) {
+                return Ok(entry.id);
+            }
+        }
+        let schema = &self.with_merged_contract(subject, &config, schema);
         let identity = self.identity(operation, schema)?;
         self.check_references(operation, schema)?;
         let live: Vec<Entry> = self
@@ -317,8 +482,23 @@ impl State {
         if let Some(entry) = live.iter().find(|entry| Some(entry.id) == known_id) {
             return Ok(entry.id);
         }
+        // With a compatibility group, only versions with the candidate's group value count.
+        let in_group: Vec<Entry> = match config.compatibility_group.as_deref() {
+            Some(group) => {
+                let value = schema
+                    .metadata
+                    .as_ref()
+                    .and_then(|metadata| metadata.properties.get(group))
+                    .map(String::as_str);
+                live.iter()
+                    .filter(|entry| self.group_value(entry.id, group) == value)
+                    .copied()
+                    .collect()
+            }
+            None => live.clone(),
+        };
         let level = self.level_of(subject);
-        let relevant = compat::versions_to_check(level, &live);
+        let relevant = compat::versions_to_check(level, &in_group);
         let problems = self.incompatibilities(operation, level, schema, relevant)?;
         if !problems.is_empty() {
             // 409 as the error code too: what the embedded server (and Karapace, and
@@ -376,13 +556,18 @@ impl State {
         schema: &Schema,
     ) -> Result<RegisteredSchema, RegistryError> {
         let operation = Operation::Lookup;
-        let state = self.live_subject(operation, subject)?;
-        let identity = self.identity(operation, schema)?;
-        let id = self.ids.get(&identity).copied();
-        let entry = state
-            .live()
-            .find(|entry| Some(entry.id) == id)
-            .copied()
+        self.live_subject(operation, subject)?;
+        let schema = &without_empty_contract(schema);
+        let as_sent = self.identity(operation, schema)?;
+        // As `lookUpSchemaUnderSubject`: then as a registration would store it.
+        let config = self.contract_in_scope(subject);
+        let merged = self.identity(
+            operation,
+            &self.with_merged_contract(subject, &config, schema),
+        )?;
+        let entry = self
+            .live_with(subject, &as_sent)
+            .or_else(|| self.live_with(subject, &merged))
             .ok_or_else(|| {
                 RegistryError::status(
                     operation,
@@ -447,6 +632,63 @@ impl State {
     pub(super) fn list_versions(&self, subject: &str) -> Result<Vec<i32>, RegistryError> {
         let state = self.live_subject(Operation::ListVersions, subject)?;
         Ok(state.live().map(|entry| entry.version).collect())
+    }
+
+    /// The config of `subject` (the global one when it has none of its own), or the global
+    /// config; the level is always filled in.
+    pub(super) fn get_config(&self, subject: Option<&str>) -> ServerConfig {
+        let mut config = match subject {
+            Some(subject) => self.contract_in_scope(subject),
+            None => self.global_contract.clone(),
+        };
+        config.compatibility_level = Some(self.get_compatibility(subject));
+        config
+    }
+
+    /// Sets the `Some` fields of `config` (42210 for an invalid rule set).
+    pub(super) fn set_config(
+        &mut self,
+        subject: Option<&str>,
+        config: &ServerConfig,
+    ) -> Result<ServerConfig, RegistryError> {
+        for rule_set in [&config.default_rule_set, &config.override_rule_set]
+            .into_iter()
+            .flatten()
+        {
+            rule_set.validate().map_err(|error| {
+                RegistryError::status(
+                    Operation::SetConfig,
+                    422,
+                    codes::INVALID_RULESET,
+                    format!("Invalid rule set: {error}"),
+                )
+            })?;
+        }
+        if let Some(level) = config.compatibility_level {
+            self.set_compatibility(subject, level);
+        }
+        let touches_contract = config.compatibility_group.is_some()
+            || config.default_metadata.is_some()
+            || config.override_metadata.is_some()
+            || config.default_rule_set.is_some()
+            || config.override_rule_set.is_some();
+        if touches_contract {
+            let stored = match subject {
+                Some(subject) => self
+                    .subjects
+                    .entry(subject.to_string())
+                    .or_default()
+                    .contract
+                    .get_or_insert_with(ServerConfig::default),
+                None => &mut self.global_contract,
+            };
+            set_if_some(&mut stored.compatibility_group, &config.compatibility_group);
+            set_if_some(&mut stored.default_metadata, &config.default_metadata);
+            set_if_some(&mut stored.override_metadata, &config.override_metadata);
+            set_if_some(&mut stored.default_rule_set, &config.default_rule_set);
+            set_if_some(&mut stored.override_rule_set, &config.override_rule_set);
+        }
+        Ok(config.clone())
     }
 
     pub(super) fn get_compatibility(&self, subject: Option<&str>) -> CompatibilityLevel {

@@ -3,11 +3,12 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 
+use super::super::contracts::{group_value, ContractConfig};
 use super::super::error::ApiError;
 use super::super::extract::ApiPath;
 use super::super::model::{CompatibilityBody, SchemaRequest};
 use super::super::policy::effective_level;
-use super::super::prepare::{parse_versions, prepare};
+use super::super::prepare::{parse_versions, prepare, Candidate};
 use super::super::response::{ok, JsonBody};
 use super::super::state::AppState;
 use super::super::store::reads::{pick_version, Visibility};
@@ -19,13 +20,31 @@ use crate::compat::{CompatibilityLevel, ParsedSchema};
 
 /// Checks `candidate` against `versions` (oldest first) and answers as Confluent does:
 /// `{"is_compatible": bool}`, plus `messages` with `verbose=true` when there are any.
+/// With a compatibility group configured for `subject`, only versions whose group property
+/// equals the candidate's (its metadata as sent) count, as in `isCompatibleWithPrevious`.
 async fn answer(
     store: &Store,
+    subject: &str,
     level: CompatibilityLevel,
-    candidate: &ParsedSchema,
+    candidate: &Candidate,
     versions: &[VersionRecord],
     params: &Params,
 ) -> Result<Response, ApiError> {
+    let contract = ContractConfig::in_scope(store, subject).await?;
+    let in_group: Vec<VersionRecord>;
+    let versions = match contract.compatibility_group.as_deref() {
+        Some(group) => {
+            let value = group_value(candidate.metadata.as_ref(), group);
+            in_group = versions
+                .iter()
+                .filter(|v| group_value(v.schema.metadata.as_ref(), group) == value)
+                .cloned()
+                .collect();
+            in_group.as_slice()
+        }
+        None => versions,
+    };
+    let candidate: &ParsedSchema = &candidate.parsed;
     let existing = parse_versions(store, versions).await?;
     let checked: Vec<CheckedVersion<'_>> = versions
         .iter()
@@ -61,7 +80,7 @@ pub(crate) async fn against_all(
         Err(error) if error.error_code == 40401 => Vec::new(),
         Err(error) => return Err(error),
     };
-    answer(store, level, &candidate.parsed, &versions, &params).await
+    answer(store, &subject, level, &candidate, &versions, &params).await
 }
 
 /// Against one version (`latest` included): 40401 / 40402 when it does not exist.
@@ -79,8 +98,9 @@ pub(crate) async fn against_version(
     let target = pick_version(versions, spec)?;
     answer(
         store,
+        &subject,
         level,
-        &candidate.parsed,
+        &candidate,
         std::slice::from_ref(&target),
         &params,
     )

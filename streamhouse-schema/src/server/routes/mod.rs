@@ -3,6 +3,7 @@
 
 mod compatibility;
 mod config;
+mod dek;
 mod meta;
 mod mode;
 mod prometheus;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api.clone())
         .nest("/schemas", api)
+        .merge(dek_routes())
         .route("/health", get(meta::health))
         .route("/metrics", get(prometheus::metrics))
         .route("/v1/metadata/id", get(meta::metadata_id))
@@ -62,6 +64,49 @@ pub fn router(state: AppState) -> Router {
     app.with_state(state)
 }
 
+/// The DEK registry, at Confluent's `/dek-registry/v1/keks` paths.
+fn dek_routes() -> Router<AppState> {
+    const KEKS: &str = "/dek-registry/v1/keks";
+    // `{dek_subject}`, not `{subject}`: the DEK registry checks its subjects itself, with
+    // its own error code (42271, `DekRegistryResource.checkSubject`).
+    Router::new()
+        .route(KEKS, get(dek::list_keks).post(dek::create_kek))
+        .route(
+            &format!("{KEKS}/{{name}}"),
+            get(dek::get_kek).put(dek::put_kek).delete(dek::delete_kek),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/undelete"),
+            post(dek::undelete_kek),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks"),
+            get(dek::list_dek_subjects).post(dek::create_dek_in_body),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}"),
+            get(dek::get_dek)
+                .post(dek::create_dek)
+                .delete(dek::delete_subject_deks),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/undelete"),
+            post(dek::undelete_subject_deks),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions"),
+            get(dek::list_dek_versions),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions/{{version}}"),
+            get(dek::get_dek_version).delete(dek::delete_dek_version),
+        )
+        .route(
+            &format!("{KEKS}/{{name}}/deks/{{dek_subject}}/versions/{{version}}/undelete"),
+            post(dek::undelete_dek_version),
+        )
+}
+
 fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(meta::root))
@@ -77,6 +122,10 @@ fn api_routes() -> Router<AppState> {
         .route(
             "/subjects/{subject}/versions/{version}",
             get(subjects::version).delete(subjects::delete_version),
+        )
+        .route(
+            "/subjects/{subject}/metadata",
+            get(subjects::latest_with_metadata),
         )
         .route(
             "/subjects/{subject}/versions/{version}/schema",

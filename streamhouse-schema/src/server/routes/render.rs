@@ -37,7 +37,8 @@ pub(crate) async fn schema_text(
     Ok(record.text.clone())
 }
 
-/// `{"subject", "id", "version", "schema", "schemaType"?, "references"?}`.
+/// `{"subject", "id", "version", "schema", "schemaType"?, "references"?, "metadata"?,
+/// "ruleSet"?}`.
 pub(crate) async fn version_response(
     store: &Store,
     version: &VersionRecord,
@@ -52,6 +53,8 @@ pub(crate) async fn version_response(
             schema: &text,
             schema_type: schema_type_field(version.schema.format),
             references: &version.schema.references,
+            metadata: version.schema.metadata.as_ref(),
+            rule_set: version.schema.rule_set.as_ref(),
         },
     }))
 }

@@ -44,6 +44,8 @@ fn schema_body<'a>(record: &'a SchemaRecord, text: &'a str) -> SchemaBody<'a> {
         schema: text,
         schema_type: schema_type_field(record.format),
         references: &record.references,
+        metadata: record.metadata.as_ref(),
+        rule_set: record.rule_set.as_ref(),
     }
 }
 

@@ -6,15 +6,16 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::super::contracts::{group_value, ContractConfig};
 use super::super::error::ApiError;
 use super::super::extract::ApiPath;
-use super::super::model::SchemaRequest;
+use super::super::model::{schema_type_field, RegisteredBody, SchemaBody, SchemaRequest};
 use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
-use super::super::prepare::{prepare, ParsedVersions};
+use super::super::prepare::{prepare, Candidate, ParsedVersions};
 use super::super::response::{json_response, ok, CONTENT_TYPE};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
-use super::super::store::Store;
+use super::super::store::{ExistingSchema, Store};
 use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::render::version_response;
@@ -70,6 +71,49 @@ pub(crate) async fn version(
     version_response(state.store(), &record, &params).await
 }
 
+/// `GET /subjects/{subject}/metadata?key=K&value=V&...&deleted=&format=`: the newest version
+/// whose metadata properties hold every `key`/`value` pair (paired in order, extra keys or
+/// values ignored), as Confluent's `getLatestWithMetadata`: 40401 when the subject has no
+/// (visible) version, 40403 when none matches.
+pub(crate) async fn latest_with_metadata(
+    State(state): State<AppState>,
+    ApiPath(subject): ApiPath<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let keys = pairs
+        .iter()
+        .filter(|(name, _)| name == "key")
+        .map(|(_, v)| v);
+    let values = pairs
+        .iter()
+        .filter(|(name, _)| name == "value")
+        .map(|(_, v)| v);
+    let wanted: Vec<(&String, &String)> = keys.zip(values).collect();
+    let params: Params = pairs
+        .iter()
+        .filter(|(name, _)| name != "key" && name != "value")
+        .cloned()
+        .collect();
+    let versions = state
+        .store()
+        .visible_versions(
+            &subject,
+            Visibility::from_flags(flag(&params, "deleted"), false),
+        )
+        .await?;
+    let found = versions.iter().rev().find(|version| {
+        version.schema.metadata.as_ref().is_some_and(|metadata| {
+            wanted
+                .iter()
+                .all(|(key, value)| metadata.properties.get(*key) == Some(*value))
+        })
+    });
+    match found {
+        Some(version) => version_response(state.store(), version, &params).await,
+        None => Err(ApiError::schema_not_found("Schema not found")),
+    }
+}
+
 /// `GET /subjects/{subject}/versions/{version}/schema`: the schema text itself.
 pub(crate) async fn version_schema_text(
     State(state): State<AppState>,
@@ -121,6 +165,7 @@ pub(crate) async fn register(
     let mode = registration_mode(store, &subject, id.is_some() || version.is_some()).await?;
     let candidate = prepare(store, request, flag(&params, "normalize")).await?;
     if mode == Mode::Import {
+        // IMPORT stores the schema as sent (Confluent skips `maybePopulateFromPrevious`).
         let registered = store.import(&subject, &candidate.new, id, version).await?;
         if registered.created {
             tracing::info!(
@@ -130,8 +175,26 @@ pub(crate) async fn register(
                 "imported schema"
             );
         }
-        return Ok(ok(&serde_json::json!({ "id": registered.id })));
+        return registered_response(store, registered.id, registered.version).await;
     }
+    let contract = ContractConfig::in_scope(store, &subject).await?;
+    if !contract.has_defaults_or_overrides() {
+        // `registerOrForward`: the schema as sent (its own metadata and rules, if any)
+        // already live under the subject is the answer.
+        match store
+            .lookup(&subject, &candidate.new.fingerprint, Visibility::Live)
+            .await
+        {
+            Ok(found) => return registered_response(store, found.schema.id, found.version).await,
+            Err(error) if matches!(error.error_code, 40401 | 40403) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let candidate = with_merged_contract(store, &subject, &contract, &candidate).await?;
+    let group = contract
+        .compatibility_group
+        .as_deref()
+        .map(|group| (group, group_value(candidate.metadata.as_ref(), group)));
     let level = effective_level(store, &subject).await?;
     // Versions with references are parsed before the transaction. The first attempt assumes
     // there are none (the common case costs nothing); when the transaction meets one, or one
@@ -142,6 +205,19 @@ pub(crate) async fn register(
         let needs_references = AtomicBool::new(false);
         let result = store
             .register(&subject, &candidate.new, |existing| {
+                // Only versions in the candidate's compatibility group count.
+                let in_group: Vec<ExistingSchema>;
+                let existing = match group {
+                    Some((group, value)) => {
+                        in_group = existing
+                            .iter()
+                            .filter(|old| group_value(old.metadata.as_ref(), group) == value)
+                            .cloned()
+                            .collect();
+                        in_group.as_slice()
+                    }
+                    None => existing,
+                };
                 let Some(parsed) = known.parse_all(existing)? else {
                     needs_references.store(true, Ordering::Relaxed);
                     return Err(ApiError::retry_signal(format!(
@@ -179,7 +255,57 @@ pub(crate) async fn register(
             "registered schema"
         );
     }
-    Ok(ok(&serde_json::json!({ "id": registered.id })))
+    registered_response(store, registered.id, registered.version).await
+}
+
+/// `candidate` with the metadata and rule set it is stored with: its own (else the latest
+/// live version's) between the config's defaults and overrides. The latest version is read
+/// before the registering transaction, as the references are: a version registered in
+/// between by a concurrent request may leave the merge with the one before it.
+async fn with_merged_contract(
+    store: &Store,
+    subject: &str,
+    contract: &ContractConfig,
+    candidate: &Candidate,
+) -> Result<Candidate, ApiError> {
+    let previous = match store
+        .version(subject, VersionSpec::Latest, Visibility::Live)
+        .await
+    {
+        Ok(previous) => Some(previous),
+        Err(error) if matches!(error.error_code, 40401 | 40402) => None,
+        Err(error) => return Err(error),
+    };
+    let (metadata, rule_set) = contract.merge(
+        candidate.metadata.as_ref(),
+        candidate.rule_set.as_ref(),
+        previous
+            .as_ref()
+            .map(|p| (p.schema.metadata.as_ref(), p.schema.rule_set.as_ref())),
+    );
+    candidate.with_contract(metadata, rule_set)
+}
+
+/// The answer to a registration: `{"id"}` as before data contracts when the schema has no
+/// metadata and no rules (what every client reads), else Confluent's `RegisterSchemaResponse`
+/// (`id`, `version`, the schema, its metadata and rule set, no subject), so a client learns
+/// what the config's defaults and overrides made of its registration.
+async fn registered_response(store: &Store, id: i64, version: i64) -> Result<Response, ApiError> {
+    let record = store.schema_by_id(id).await?;
+    if record.metadata.is_none() && record.rule_set.is_none() {
+        return Ok(ok(&serde_json::json!({ "id": id })));
+    }
+    Ok(ok(&RegisteredBody {
+        id,
+        version,
+        schema: SchemaBody {
+            schema: &record.text,
+            schema_type: schema_type_field(record.format),
+            references: &record.references,
+            metadata: record.metadata.as_ref(),
+            rule_set: record.rule_set.as_ref(),
+        },
+    }))
 }
 
 /// `POST /subjects/{subject}?normalize=&deleted=`: finds the schema under the subject
@@ -192,8 +318,25 @@ pub(crate) async fn lookup(
 ) -> Result<Response, ApiError> {
     let store = state.store();
     let candidate = prepare(store, request, flag(&params, "normalize")).await?;
+    let visibility = visibility(&params);
+    let error = match store
+        .lookup(&subject, &candidate.new.fingerprint, visibility)
+        .await
+    {
+        Ok(found) => return version_response(store, &found, &params).await,
+        Err(error) if error.error_code == 40403 => error,
+        Err(error) => return Err(error),
+    };
+    // As `lookUpSchemaUnderSubject`: the schema as a registration would store it (the
+    // config's defaults and overrides, the latest version's metadata and rules when it has
+    // none) is looked up too.
+    let contract = ContractConfig::in_scope(store, &subject).await?;
+    let merged = with_merged_contract(store, &subject, &contract, &candidate).await?;
+    if merged.new.fingerprint == candidate.new.fingerprint {
+        return Err(error);
+    }
     let found = store
-        .lookup(&subject, &candidate.new.fingerprint, visibility(&params))
+        .lookup(&subject, &merged.new.fingerprint, visibility)
         .await?;
     version_response(store, &found, &params).await
 }

@@ -67,13 +67,15 @@ impl Store {
                 (None, Some(known)) => known,
                 (None, None) => {
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint) \
-                         VALUES ($1, $2, $3, $4) RETURNING id",
+                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint, \
+                         metadata_json, rule_set_json) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
                     .bind(schema.format.as_str())
                     .bind(&schema.text)
                     .bind(&schema.references_json)
                     .bind(&schema.fingerprint)
+                    .bind(&schema.metadata_json)
+                    .bind(&schema.rule_set_json)
                     .fetch_one(&mut *tx)
                     .await?;
                     ensure_wire_id(id)?;
@@ -99,14 +101,16 @@ impl Store {
                         }
                         (None, None) => {
                             sqlx::query(
-                                "INSERT INTO schemas (id, schema_type, schema_text, references_json, fingerprint) \
-                                 VALUES ($1, $2, $3, $4, $5)",
+                                "INSERT INTO schemas (id, schema_type, schema_text, references_json, fingerprint, \
+                                 metadata_json, rule_set_json) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                             )
                             .bind(id)
                             .bind(schema.format.as_str())
                             .bind(&schema.text)
                             .bind(&schema.references_json)
                             .bind(&schema.fingerprint)
+                            .bind(&schema.metadata_json)
+                            .bind(&schema.rule_set_json)
                             .execute(&mut *tx)
                             .await?;
                             if is_postgres {

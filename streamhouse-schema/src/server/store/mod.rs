@@ -7,6 +7,7 @@
 
 mod deletes;
 mod imports;
+pub(crate) mod keys;
 pub(crate) mod reads;
 mod reference_guard;
 mod registration;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::schema::SchemaFormat;
 
 use super::config::RegistryConfig;
@@ -82,6 +84,10 @@ pub(crate) struct SchemaRecord {
     pub(crate) format: SchemaFormat,
     pub(crate) text: String,
     pub(crate) references: Vec<ReferenceBody>,
+    /// Its `metadata` (none when empty).
+    pub(crate) metadata: Option<Metadata>,
+    /// Its `ruleSet` (none when empty).
+    pub(crate) rule_set: Option<RuleSet>,
 }
 
 /// One version of a subject with its schema.
@@ -93,39 +99,62 @@ pub(crate) struct VersionRecord {
     pub(crate) schema: SchemaRecord,
 }
 
-/// The columns of `schemas` in the order the queries select them.
-type SchemaRow = (i64, String, String, String);
+/// The columns of `schemas` in the order the queries select them ([`SCHEMA_COLUMNS`]).
+type SchemaRow = (i64, String, String, String, Option<String>, Option<String>);
 /// `subject_versions` joined with `schemas`.
-type VersionRow = (String, i64, bool, i64, String, String, String);
+type VersionRow = (
+    String,
+    i64,
+    bool,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The SELECT list matching [`SchemaRow`].
+pub(crate) const SCHEMA_COLUMNS: &str =
+    "id, schema_type, schema_text, references_json, metadata_json, rule_set_json";
 
 /// The SELECT list matching [`VersionRow`].
 pub(crate) const VERSION_COLUMNS: &str =
-    "sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.schema_text, s.references_json \
+    "sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.schema_text, s.references_json, \
+     s.metadata_json, s.rule_set_json \
      FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id";
 
+/// A stored JSON column (a decoding failure is a store error: the database was written by
+/// this server).
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    serde_json::from_str(raw)
+        .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))
+}
+
 fn schema_from_row(
-    (id, schema_type, text, references_json): SchemaRow,
+    (id, schema_type, text, references_json, metadata_json, rule_set_json): SchemaRow,
 ) -> Result<SchemaRecord, ApiError> {
     let format = SchemaFormat::from_str(&schema_type)
         .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
-    let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
-        .map_err(|error| ApiError::store(&sqlx::Error::Decode(Box::new(error))))?;
+    let references: Vec<ReferenceBody> = decode_json(&references_json)?;
     Ok(SchemaRecord {
         id,
         format,
         text,
         references,
+        metadata: metadata_json.as_deref().map(decode_json).transpose()?,
+        rule_set: rule_set_json.as_deref().map(decode_json).transpose()?,
     })
 }
 
 fn version_from_row(
-    (subject, version, deleted, id, schema_type, text, references_json): VersionRow,
+    (subject, version, deleted, id, schema_type, text, references_json, metadata, rule_set): VersionRow,
 ) -> Result<VersionRecord, ApiError> {
     Ok(VersionRecord {
         subject,
         version,
         deleted,
-        schema: schema_from_row((id, schema_type, text, references_json))?,
+        schema: schema_from_row((id, schema_type, text, references_json, metadata, rule_set))?,
     })
 }
 

@@ -114,9 +114,10 @@ impl Store {
     /// The schema with this id (soft-deleted registrations keep it resolvable); 40403 otherwise.
     pub(crate) async fn schema_by_id(&self, id: i64) -> Result<SchemaRecord, ApiError> {
         let row: Option<SchemaRow> = with_reader!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, schema_type, schema_text, references_json FROM schemas WHERE id = $1",
-            )
+            sqlx::query_as(&format!(
+                "SELECT {} FROM schemas WHERE id = $1",
+                super::SCHEMA_COLUMNS
+            ))
             .bind(id)
             .fetch_optional(pool)
             .await?

@@ -6,6 +6,7 @@
 //! from the start and finds the winner's row, so 100 identical concurrent registrations
 //! yield one id and one version.
 
+use crate::schema::contract::Metadata;
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
@@ -24,7 +25,12 @@ pub(crate) struct NewSchema {
     pub(crate) text: String,
     /// `references` as stored JSON.
     pub(crate) references_json: String,
-    /// Equal for schemas that are the same (format, normalized text, references).
+    /// `metadata` as stored JSON (none when empty).
+    pub(crate) metadata_json: Option<String>,
+    /// `ruleSet` as stored JSON (none when empty).
+    pub(crate) rule_set_json: Option<String>,
+    /// Equal for schemas that are the same (format, normalized text, references, metadata,
+    /// rule set).
     pub(crate) fingerprint: String,
     /// The references (pinned versions), confirmed live inside the writing transaction.
     pub(crate) references: Vec<ReferenceBody>,
@@ -40,6 +46,8 @@ pub(crate) struct ExistingSchema {
     pub(crate) text: String,
     /// Its `references` (resolving them needs the store, so the caller does it up front).
     pub(crate) references: Vec<ReferenceBody>,
+    /// Its `metadata` (compatibility groups select versions by a property of it).
+    pub(crate) metadata: Option<Metadata>,
 }
 
 /// The outcome of a registration.
@@ -101,8 +109,8 @@ impl Store {
                 });
             }
 
-            let live: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-                "SELECT sv.version, s.id, s.schema_type, s.schema_text, s.references_json \
+            let live: Vec<(i64, i64, String, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT sv.version, s.id, s.schema_type, s.schema_text, s.references_json, s.metadata_json \
                  FROM subject_versions sv \
                  JOIN schemas s ON s.id = sv.schema_id \
                  WHERE sv.subject = $1 AND NOT sv.deleted ORDER BY sv.version",
@@ -112,20 +120,32 @@ impl Store {
             .await?;
             let live = live
                 .into_iter()
-                .map(|(version, id, schema_type, text, references_json)| {
-                    let format = schema_type
-                        .parse::<SchemaFormat>()
-                        .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
-                    let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
-                        .map_err(|error| Attempt::Database(sqlx::Error::Decode(Box::new(error))))?;
-                    Ok(ExistingSchema {
-                        version,
-                        id,
-                        format,
-                        text,
-                        references,
-                    })
-                })
+                .map(
+                    |(version, id, schema_type, text, references_json, metadata_json)| {
+                        let format = schema_type.parse::<SchemaFormat>().map_err(|error| {
+                            Attempt::Database(sqlx::Error::Decode(Box::new(error)))
+                        })?;
+                        let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
+                            .map_err(|error| {
+                                Attempt::Database(sqlx::Error::Decode(Box::new(error)))
+                            })?;
+                        let metadata: Option<Metadata> = metadata_json
+                            .as_deref()
+                            .map(serde_json::from_str)
+                            .transpose()
+                            .map_err(|error| {
+                                Attempt::Database(sqlx::Error::Decode(Box::new(error)))
+                            })?;
+                        Ok(ExistingSchema {
+                            version,
+                            id,
+                            format,
+                            text,
+                            references,
+                            metadata,
+                        })
+                    },
+                )
                 .collect::<Result<Vec<_>, Attempt>>()?;
             check(&live).map_err(Attempt::Api)?;
             ensure_references_live!(tx, &schema.references, is_postgres);
@@ -141,13 +161,16 @@ impl Store {
                 Some(id) => id,
                 None => {
                     sqlx::query(
-                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (fingerprint) DO NOTHING",
+                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint, \
+                         metadata_json, rule_set_json) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (fingerprint) DO NOTHING",
                     )
                     .bind(schema.format.as_str())
                     .bind(&schema.text)
                     .bind(&schema.references_json)
                     .bind(&schema.fingerprint)
+                    .bind(&schema.metadata_json)
+                    .bind(&schema.rule_set_json)
                     .execute(&mut *tx)
                     .await?;
                     let id: i64 =

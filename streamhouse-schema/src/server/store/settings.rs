@@ -10,13 +10,38 @@ pub(crate) enum Setting {
     Compatibility,
     /// The mode (`READWRITE` / `READONLY`).
     Mode,
+    /// `compatibilityGroup`: the metadata property that splits versions into groups.
+    CompatibilityGroup,
+    /// `defaultMetadata` (JSON).
+    DefaultMetadata,
+    /// `overrideMetadata` (JSON).
+    OverrideMetadata,
+    /// `defaultRuleSet` (JSON).
+    DefaultRuleSet,
+    /// `overrideRuleSet` (JSON).
+    OverrideRuleSet,
 }
 
 impl Setting {
-    fn name(self) -> &'static str {
+    /// The settings that make up a config (`/config`), as opposed to the mode.
+    pub(crate) const CONFIG: [Setting; 6] = [
+        Setting::Compatibility,
+        Setting::CompatibilityGroup,
+        Setting::DefaultMetadata,
+        Setting::OverrideMetadata,
+        Setting::DefaultRuleSet,
+        Setting::OverrideRuleSet,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Setting::Compatibility => "compatibility",
             Setting::Mode => "mode",
+            Setting::CompatibilityGroup => "compatibilityGroup",
+            Setting::DefaultMetadata => "defaultMetadata",
+            Setting::OverrideMetadata => "overrideMetadata",
+            Setting::DefaultRuleSet => "defaultRuleSet",
+            Setting::OverrideRuleSet => "overrideRuleSet",
         }
     }
 }
@@ -38,6 +63,20 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         }))
+    }
+
+    /// Every value set for `scope`, by setting name.
+    pub(crate) async fn settings_of(
+        &self,
+        scope: &str,
+    ) -> Result<std::collections::HashMap<String, String>, ApiError> {
+        let rows: Vec<(String, String)> = with_reader!(self, |pool| {
+            sqlx::query_as("SELECT name, value FROM settings WHERE scope = $1")
+                .bind(scope)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().collect())
     }
 
     /// Sets (inserts or replaces) the value for `scope`.
