@@ -4,6 +4,7 @@
 //!
 //! [`SchemaRegistryClient`]: super::SchemaRegistryClient
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,7 +12,10 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use super::backend::{BackendResult, RegistryBackend};
-use super::{CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, Version};
+use super::{
+    CompatibilityCheck, Dek, DekAlgorithm, Kek, Operation, RegisteredSchema, RegistryError, Schema,
+    ServerConfig, Version,
+};
 use crate::compat::CompatibilityLevel;
 use crate::telemetry::{REGISTRY_REQUESTS, REGISTRY_REQUEST_DURATION};
 
@@ -66,6 +70,13 @@ fn operation_name(operation: Operation) -> &'static str {
         Operation::SetCompatibility => "set_compatibility",
         Operation::DeleteSubject => "delete_subject",
         Operation::DeleteVersion => "delete_version",
+        Operation::GetLatestWithMetadata => "get_latest_with_metadata",
+        Operation::GetConfig => "get_config",
+        Operation::SetConfig => "set_config",
+        Operation::RegisterKek => "register_kek",
+        Operation::GetKek => "get_kek",
+        Operation::RegisterDek => "register_dek",
+        Operation::GetDek => "get_dek",
     }
 }
 
@@ -147,6 +158,58 @@ impl RegistryBackend for Instrumented {
         observe(
             Operation::SetCompatibility,
             self.inner.set_compatibility(subject, level),
+        )
+    }
+
+    fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig> {
+        observe(Operation::GetConfig, self.inner.get_config(subject))
+    }
+
+    fn set_config<'a>(
+        &'a self,
+        subject: Option<&'a str>,
+        config: &'a ServerConfig,
+    ) -> BackendResult<'a, ServerConfig> {
+        observe(Operation::SetConfig, self.inner.set_config(subject, config))
+    }
+
+    fn register_kek<'a>(&'a self, kek: &'a Kek) -> BackendResult<'a, Kek> {
+        observe(Operation::RegisterKek, self.inner.register_kek(kek))
+    }
+
+    fn get_kek<'a>(&'a self, name: &'a str, deleted: bool) -> BackendResult<'a, Kek> {
+        observe(Operation::GetKek, self.inner.get_kek(name, deleted))
+    }
+
+    fn register_dek<'a>(&'a self, dek: &'a Dek) -> BackendResult<'a, Dek> {
+        observe(Operation::RegisterDek, self.inner.register_dek(dek))
+    }
+
+    fn get_dek<'a>(
+        &'a self,
+        kek_name: &'a str,
+        subject: &'a str,
+        algorithm: DekAlgorithm,
+        version: Version,
+        deleted: bool,
+    ) -> BackendResult<'a, Dek> {
+        observe(
+            Operation::GetDek,
+            self.inner
+                .get_dek(kek_name, subject, algorithm, version, deleted),
+        )
+    }
+
+    fn get_latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a BTreeMap<String, String>,
+        deleted: bool,
+    ) -> BackendResult<'a, RegisteredSchema> {
+        observe(
+            Operation::GetLatestWithMetadata,
+            self.inner
+                .get_latest_with_metadata(subject, metadata, deleted),
         )
     }
 
