@@ -35,27 +35,19 @@ impl KeyEncoding {
     #[inline]
     pub(crate) fn for_key<K: StreamSchema>(self) -> KeyEncoding {
         match self {
-            KeyEncoding::Auto if is_plain::<K>() => KeyEncoding::Raw,
+            KeyEncoding::Auto if K::PLAIN_KEY => KeyEncoding::Raw,
             KeyEncoding::Auto => KeyEncoding::Schema,
             chosen => chosen,
         }
     }
 }
 
-/// Whether `K` has a plain form Kafka's own serializers write.
-fn is_plain<K: StreamSchema>() -> bool {
-    matches!(
-        K::avro_schema(),
-        AvroSchema::Bytes
-            | AvroSchema::String
-            | AvroSchema::Uuid(UuidSchema::String)
-            | AvroSchema::Int
-            | AvroSchema::Long
-    )
-}
-
 /// The plain bytes of `key` for [`KeyEncoding::Raw`].
 pub(crate) fn raw_key<K: StreamSchema>(key: &K) -> Result<Bytes, ClientError> {
+    // The plain types write theirs directly (no schema lookup, one allocation).
+    if let Some(raw) = key.raw_key_bytes() {
+        return Ok(raw);
+    }
     let mut payload = Vec::new();
     key.encode_value(&mut payload)?;
     let unsupported = || {

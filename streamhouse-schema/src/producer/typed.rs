@@ -51,10 +51,6 @@ impl Producer {
     ) -> Result<SendResult, ClientError> {
         counted(
             async {
-                // A type whose schemas cannot be built is an error here, before any accessor that
-                // would panic on it (a cached OnceLock read once they are built).
-                crate::error::schemas_of::<T>()?;
-                crate::error::schemas_of::<K>()?;
                 // Kept apart from the first send so that nothing here lives across an await: the
                 // embedded log's result comes back without a poll.
                 if let Some(sent) = self.send_cached(topic, key, value, memo)? {
@@ -110,6 +106,10 @@ impl Producer {
         key: Option<&K>,
         value: &T,
     ) -> Result<SendResult, ClientError> {
+        // A type whose schemas cannot be built is an error here, before any accessor that
+        // would panic on it (a cached OnceLock read once they are built).
+        crate::error::schemas_of::<T>()?;
+        crate::error::schemas_of::<K>()?;
         // The value's codec is checked before anything (the key's schema included) is
         // registered.
         self.encoding::<T>(self.format_of::<T>(false))?;
@@ -182,6 +182,9 @@ impl Producer {
         if let Some(remembered) = memo.and_then(|memo| memo.get(tag, is_key)) {
             return Some(remembered);
         }
+        // The shared cache is keyed by `T`'s schemas, which may not build: then nothing is
+        // cached, and the first-send path reports why.
+        T::try_schemas().ok()?;
         let cached = self.cached_id::<T>(topic, is_key)?;
         if let Some(memo) = memo {
             memo.set(tag, is_key, cached);

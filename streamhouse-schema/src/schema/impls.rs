@@ -225,16 +225,50 @@ macro_rules! primitive_message {
         }
     )*};
 }
-primitive_message!((), bool, i32, i64, f32, f64, String);
+primitive_message!((), bool, f32, f64);
+
+/// Plain keys: written raw by default, as Kafka's own serializers write them.
+macro_rules! plain_key_message {
+    ($($t:ty => |$v:ident| $raw:expr;)*) => {$(
+        impl super::StreamSchema for $t {
+            fn schemas() -> &'static super::Schemas {
+                super::schemas_for::<Self>()
+            }
+            fn try_schemas() -> Result<&'static super::Schemas, &'static super::SchemaBuildError> {
+                super::try_schemas_for::<Self>()
+            }
+            const PLAIN_KEY: bool = true;
+            #[inline]
+            fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
+                let $v = self;
+                Some($raw)
+            }
+        }
+    )*};
+}
+plain_key_message! {
+    i32 => |v| bytes::Bytes::copy_from_slice(&v.to_be_bytes());
+    i64 => |v| bytes::Bytes::copy_from_slice(&v.to_be_bytes());
+    String => |v| bytes::Bytes::copy_from_slice(v.as_bytes());
+}
 
 #[cfg(feature = "uuid")]
-primitive_message!(uuid::Uuid);
+plain_key_message! {
+    uuid::Uuid => |v| bytes::Bytes::copy_from_slice(
+        v.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).as_bytes(),
+    );
+}
 
 /// A top-level `bytes` payload is written raw, with no length prefix, as Confluent's Java
 /// and Python serializers do; the decoder takes the rest of the payload.
 macro_rules! raw_bytes_message {
     ($($t:ty),*) => {$(
         impl super::StreamSchema for $t {
+            const PLAIN_KEY: bool = true;
+            #[inline]
+            fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
+                Some(bytes::Bytes::copy_from_slice(self))
+            }
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()
             }

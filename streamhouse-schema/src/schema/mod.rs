@@ -136,6 +136,20 @@ pub trait StreamSchema: AvroEncode + Sized {
         None
     }
 
+    /// Whether the type is a plain key (a string, bytes, an `int` or `long`) that Kafka's own
+    /// serializers write without a schema; see [`raw_key_bytes`](Self::raw_key_bytes).
+    #[doc(hidden)]
+    const PLAIN_KEY: bool = false;
+
+    /// The bytes Kafka's `StringSerializer`, byte-array, `IntegerSerializer` or
+    /// `LongSerializer` write for this value (UTF-8, the bytes, 4 or 8 big-endian bytes), for
+    /// types with [`PLAIN_KEY`](Self::PLAIN_KEY); `None` for others.
+    #[doc(hidden)]
+    #[inline]
+    fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
+        None
+    }
+
     /// The canonical form a compile-time guard (`pin`, `fingerprint`) checked, if any.
     #[doc(hidden)]
     fn compile_time_canonical_form() -> Option<&'static str> {
