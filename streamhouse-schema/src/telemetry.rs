@@ -12,7 +12,8 @@
 //! | `streamhouse_consumer_invalid_records_total` | counter | |
 //!
 //! Registry requests also run in a `registry_request` span (`tracing`, DEBUG level, field
-//! `operation`), and typed sends in a `send` span (TRACE level, field `topic`).
+//! `operation`), and a type's first send (the one that registers) in a `first_send` span
+//! (DEBUG, field `topic`); cached sends open no span, to keep them within nanoseconds.
 
 /// Registry requests made (cache misses that reached the registry), by operation and outcome.
 pub const REGISTRY_REQUESTS: &str = "streamhouse_registry_client_requests_total";

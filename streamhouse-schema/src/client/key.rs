@@ -44,9 +44,10 @@ impl KeyEncoding {
 
 /// The plain bytes of `key` for [`KeyEncoding::Raw`].
 pub(crate) fn raw_key<K: StreamSchema>(key: &K) -> Result<Bytes, ClientError> {
-    // The plain types write theirs directly (no schema lookup, one allocation).
-    if let Some(raw) = key.raw_key_bytes() {
-        return Ok(raw);
+    // The plain types write theirs directly (no schema lookup).
+    let mut direct = bytes::BytesMut::new();
+    if key.write_raw_key(&mut direct) {
+        return Ok(direct.freeze());
     }
     let mut payload = Vec::new();
     key.encode_value(&mut payload)?;

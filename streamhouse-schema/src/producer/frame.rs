@@ -83,6 +83,29 @@ fn write_into<E>(
     }
 }
 
+/// Bytes written by `write` into the same arena as frames (no allocation per call), or
+/// `None` (nothing kept) when `write` returns `false`.
+pub(crate) fn arena_bytes(write: impl FnOnce(&mut BytesMut) -> bool) -> Option<Bytes> {
+    ARENA.with(|arena| match arena.try_borrow_mut() {
+        Ok(mut arena) => {
+            arena.clear();
+            if arena.capacity() < 64 {
+                arena.reserve(ARENA_CHUNK);
+            }
+            if write(&mut arena) {
+                Some(arena.split().freeze())
+            } else {
+                arena.clear();
+                None
+            }
+        }
+        Err(_) => {
+            let mut own = BytesMut::new();
+            write(&mut own).then(|| own.freeze())
+        }
+    })
+}
+
 /// Frames an already-encoded payload.
 ///
 /// A Protobuf payload is taken to be the schema's first message (indexes `[0]`), which is

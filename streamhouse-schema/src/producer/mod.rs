@@ -29,7 +29,6 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
-use tracing::Instrument;
 
 pub use crate::client::format::{self, Avro, Json, Protobuf, TypeFormat};
 pub use crate::client::key::KeyEncoding;
@@ -279,7 +278,6 @@ impl Producer {
     {
         let memo = id_memo::memo_for(crate::error::schemas_of::<T>()?.number());
         self.send_typed_record(T::TOPIC, value.key(), value, memo)
-            .instrument(tracing::trace_span!("send", topic = T::TOPIC))
             .await
     }
 
@@ -298,9 +296,7 @@ impl Producer {
         T: StreamSchema + JsonEncode + 'static,
         K: StreamSchema + JsonEncode + 'static,
     {
-        self.send_typed_record(topic, key, value, None)
-            .instrument(tracing::trace_span!("send", topic))
-            .await
+        self.send_typed_record(topic, key, value, None).await
     }
 
     /// Confluent's order: register if allowed, else the latest version if asked, else look

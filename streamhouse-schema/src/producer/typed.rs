@@ -8,6 +8,8 @@
 
 use bytes::Bytes;
 
+use tracing::Instrument;
+
 use super::counted;
 use super::frame::build_frame;
 use super::Producer;
@@ -49,20 +51,21 @@ impl Producer {
         value: &T,
         memo: Option<&IdMemo>,
     ) -> Result<SendResult, ClientError> {
-        counted(
-            async {
-                // Kept apart from the first send so that nothing here lives across an await: the
-                // embedded log's result comes back without a poll.
-                if let Some(sent) = self.send_cached(topic, key, value, memo)? {
-                    return match sent.into_ready() {
-                        Ok(result) => Ok(result?),
-                        Err(pending) => Ok(pending.await?),
-                    };
-                }
-                self.send_first(topic, key, value).await
+        // Kept apart from the first send so that nothing here lives across an await: the
+        // embedded log's result comes back without a poll.
+        let sent = match self.send_cached(topic, key, value, memo) {
+            Ok(Some(sent)) => match sent.into_ready() {
+                Ok(result) => result.map_err(ClientError::from),
+                Err(pending) => pending.await.map_err(ClientError::from),
+            },
+            Ok(None) => {
+                self.send_first(topic, key, value)
+                    .instrument(tracing::debug_span!("first_send", topic))
+                    .await
             }
-            .await,
-        )
+            Err(error) => Err(error),
+        };
+        counted(sent)
     }
 
     /// The send when every id it needs is cached; `None` when one is not.
@@ -78,7 +81,7 @@ impl Producer {
         };
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
-            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(key::raw_key(key)?),
+            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(raw_key_bytes(key)?),
             (Some(key), KeyEncoding::Schema) => {
                 let Some(key_id) = self.memo_or_cached_id::<K>(memo, topic, true) else {
                     return Ok(None);
@@ -116,7 +119,7 @@ impl Producer {
         let id = self.typed_id::<T>(topic, false).await?;
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
-            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(key::raw_key(key)?),
+            (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(raw_key_bytes(key)?),
             (Some(key), KeyEncoding::Schema) => {
                 let id = self.typed_id::<K>(topic, true).await?;
                 Some(self.typed_frame(id, key)?)
@@ -247,4 +250,15 @@ impl Producer {
             ),
         }
     }
+}
+
+/// A raw key: plain types straight into the frame arena, others through their schema.
+#[inline]
+fn raw_key_bytes<K: Typed>(key: &K) -> Result<Bytes, ClientError> {
+    if K::PLAIN_KEY {
+        if let Some(raw) = super::frame::arena_bytes(|buf| key.write_raw_key(buf)) {
+            return Ok(raw);
+        }
+    }
+    key::raw_key(key)
 }

@@ -239,24 +239,23 @@ macro_rules! plain_key_message {
             }
             const PLAIN_KEY: bool = true;
             #[inline]
-            fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
+            fn write_raw_key(&self, buf: &mut bytes::BytesMut) -> bool {
                 let $v = self;
-                Some($raw)
+                bytes::BufMut::put_slice(buf, $raw);
+                true
             }
         }
     )*};
 }
 plain_key_message! {
-    i32 => |v| bytes::Bytes::copy_from_slice(&v.to_be_bytes());
-    i64 => |v| bytes::Bytes::copy_from_slice(&v.to_be_bytes());
-    String => |v| bytes::Bytes::copy_from_slice(v.as_bytes());
+    i32 => |v| &v.to_be_bytes();
+    i64 => |v| &v.to_be_bytes();
+    String => |v| v.as_bytes();
 }
 
 #[cfg(feature = "uuid")]
 plain_key_message! {
-    uuid::Uuid => |v| bytes::Bytes::copy_from_slice(
-        v.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).as_bytes(),
-    );
+    uuid::Uuid => |v| v.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).as_bytes();
 }
 
 /// A top-level `bytes` payload is written raw, with no length prefix, as Confluent's Java
@@ -266,8 +265,9 @@ macro_rules! raw_bytes_message {
         impl super::StreamSchema for $t {
             const PLAIN_KEY: bool = true;
             #[inline]
-            fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
-                Some(bytes::Bytes::copy_from_slice(self))
+            fn write_raw_key(&self, buf: &mut bytes::BytesMut) -> bool {
+                bytes::BufMut::put_slice(buf, self);
+                true
             }
             fn schemas() -> &'static super::Schemas {
                 super::schemas_for::<Self>()

@@ -141,13 +141,15 @@ pub trait StreamSchema: AvroEncode + Sized {
     #[doc(hidden)]
     const PLAIN_KEY: bool = false;
 
-    /// The bytes Kafka's `StringSerializer`, byte-array, `IntegerSerializer` or
-    /// `LongSerializer` write for this value (UTF-8, the bytes, 4 or 8 big-endian bytes), for
-    /// types with [`PLAIN_KEY`](Self::PLAIN_KEY); `None` for others.
+    /// Appends the bytes Kafka's `StringSerializer`, byte-array, `IntegerSerializer` or
+    /// `LongSerializer` write for this value (UTF-8, the bytes, 4 or 8 big-endian bytes) and
+    /// returns `true`, for types with [`PLAIN_KEY`](Self::PLAIN_KEY); `false` (and nothing
+    /// written) for others.
     #[doc(hidden)]
     #[inline]
-    fn raw_key_bytes(&self) -> Option<bytes::Bytes> {
-        None
+    fn write_raw_key(&self, buf: &mut bytes::BytesMut) -> bool {
+        let _ = buf;
+        false
     }
 
     /// The canonical form a compile-time guard (`pin`, `fingerprint`) checked, if any.
