@@ -16,6 +16,7 @@ pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
 pub use schemas::{schemas_for, schemas_or_panic, try_schemas_for, SchemaBuildError, Schemas};
 #[doc(hidden)]
+pub(crate) use static_name::str_eq;
 pub use static_name::{names_clash, StaticName};
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};

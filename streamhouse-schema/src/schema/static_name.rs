@@ -20,7 +20,9 @@ pub struct StaticName {
     pub rust_type: &'static str,
 }
 
-const fn str_eq(a: &str, b: &str) -> bool {
+/// String equality usable in `const` evaluation (the compile-time checks the derive's
+/// generated code runs: schema-name clashes here, oneof member names in `codec::proto`).
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -93,27 +93,12 @@ pub const fn tags_overlap(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// Whether `names` holds `name`: the compile-time check that an inline oneof's members do
 /// not reuse a field name of the holding message (they share its scope).
 pub const fn names_contain(names: &[&str], name: &str) -> bool {
     let mut i = 0;
     while i < names.len() {
-        if str_eq(names[i], name) {
+        if crate::schema::str_eq(names[i], name) {
             return true;
         }
         i += 1;
