@@ -85,15 +85,20 @@ impl IdMemo {
             // The low 32 bits are the id's two's-complement bits.
             id: word as u32 as i32,
             format,
+            rewritten: false,
         })
     }
 
     /// Remembers `id` for `producer` in the value or key role (replacing whatever another
-    /// producer left there).
+    /// producer left there). Ids whose records are rewritten into another version are not
+    /// remembered (the word has no bit for it): such sends read the shared cache.
     pub(crate) fn set(&self, producer: ProducerTag, is_key: bool, id: TypedId) {
         let Some(tag) = producer.0 else {
             return;
         };
+        if id.rewritten {
+            return;
+        }
         let format: u64 = match id.format {
             SchemaFormat::Avro => 0,
             SchemaFormat::Json => 1,
@@ -109,7 +114,11 @@ mod tests {
     use super::*;
 
     fn id(id: i32, format: SchemaFormat) -> TypedId {
-        TypedId { id, format }
+        TypedId {
+            id,
+            format,
+            rewritten: false,
+        }
     }
 
     #[test]

@@ -61,6 +61,23 @@ impl SchemaIds for SchemaRegistryClient {
         })
     }
 
+    fn latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+    ) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
+        Box::pin(async move {
+            let found = found(
+                self.get_latest_with_metadata(subject, metadata, false)
+                    .await,
+            )?;
+            Ok(found.map(|registered| Latest {
+                id: registered.id,
+                schema: Arc::new(registered.schema),
+            }))
+        })
+    }
+
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
         Box::pin(async move { found(self.get_schema_by_id(id).await) })
     }

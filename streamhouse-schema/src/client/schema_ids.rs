@@ -45,6 +45,14 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
     fn latest<'a>(&'a self, subject: &'a str)
         -> BoxFuture<'a, Result<Option<Latest>, ClientError>>;
 
+    /// The newest version under `subject` whose metadata properties hold every entry of
+    /// `metadata`, or `None` when there is none.
+    fn latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+    ) -> BoxFuture<'a, Result<Option<Latest>, ClientError>>;
+
     /// The schema with `id`, or `None` when the registry has no such id.
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>>;
 }
@@ -89,6 +97,9 @@ struct TopicIds {
 pub(crate) struct TypedId {
     pub(crate) id: i32,
     pub(crate) format: SchemaFormat,
+    /// The id is a version picked by the producer's latest-version settings that is not the
+    /// type's own schema: records are rewritten into it (the producer's `latest` module).
+    pub(crate) rewritten: bool,
 }
 
 impl TopicIds {
@@ -182,6 +193,7 @@ mod tests {
         TypedId {
             id,
             format: SchemaFormat::Avro,
+            rewritten: false,
         }
     }
 

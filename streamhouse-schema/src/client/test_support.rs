@@ -139,6 +139,22 @@ impl SchemaIds for FakeRegistry {
         })
     }
 
+    /// The fake stores no metadata, so only an empty filter finds a version (the latest).
+    fn latest_with_metadata<'a>(
+        &'a self,
+        subject: &'a str,
+        metadata: &'a std::collections::BTreeMap<String, String>,
+    ) -> BoxFuture<'a, Result<Option<Latest>, ClientError>> {
+        Box::pin(async move {
+            if metadata.is_empty() {
+                self.latest(subject).await
+            } else {
+                self.check_up()?;
+                Ok(None)
+            }
+        })
+    }
+
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
         Box::pin(async move {
             self.by_ids.fetch_add(1, Ordering::SeqCst);

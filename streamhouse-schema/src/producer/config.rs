@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::latest::LatestPolicy;
 use super::{KeyEncoding, Producer, Settings, SubjectNameStrategy};
 use crate::client::format::TypeFormat;
 use crate::client::schema_ids::SchemaIds;
@@ -33,8 +34,8 @@ pub struct ProducerConfig {
     /// Register schemas on first use (default `true`); when `false` the schema must already
     /// be registered under the subject.
     pub auto_register: bool,
-    /// Without auto-registration, take the subject's latest version (which must be the
-    /// producer's schema) instead of looking the schema up (default `false`).
+    /// Without auto-registration, send with the subject's latest version instead of looking
+    /// the schema up (default `false`; see [`ProducerBuilder::use_latest_version`]).
     pub use_latest_version: bool,
     /// How typed sends write keys (default [`KeyEncoding::Auto`]: plain keys raw, as Kafka's
     /// serializers write them; other key types framed with their own schema).
@@ -63,7 +64,7 @@ pub struct ProducerBuilder {
     pub(crate) client: ClientSettings,
     pub(crate) strategy: SubjectNameStrategy,
     pub(crate) auto_register: bool,
-    pub(crate) use_latest_version: bool,
+    pub(crate) latest: LatestPolicy,
     pub(crate) key_encoding: KeyEncoding,
     pub(crate) default_format: SchemaFormat,
     #[cfg(feature = "json-validation")]
@@ -84,7 +85,11 @@ impl ProducerBuilder {
             }),
             strategy: config.subject_name_strategy,
             auto_register: config.auto_register,
-            use_latest_version: config.use_latest_version,
+            latest: if config.use_latest_version {
+                LatestPolicy::Latest
+            } else {
+                LatestPolicy::Off
+            },
             key_encoding: config.key_encoding,
             default_format: config.default_format,
             #[cfg(feature = "json-validation")]
@@ -167,12 +172,49 @@ impl ProducerBuilder {
         self
     }
 
-    /// Without auto-registration, use the subject's latest version instead of looking the
-    /// exact schema up (default `false`). The latest version must be the schema the producer
-    /// encodes with; anything else is [`ClientError::SchemaNotRegistered`], because the
-    /// frame would otherwise name a schema its payload was not written with.
+    /// Without auto-registration, send with the subject's latest version instead of looking
+    /// the type's own schema up (Confluent's `use.latest.version`, default `false`).
+    ///
+    /// Typed sends write the record *in that version* when it can read what the type writes
+    /// (Avro payloads are resolved into it, JSON and Protobuf payloads are valid under it), so
+    /// the frame's id always names the schema its payload was written with; a version that
+    /// cannot read the type's data is [`ClientError::SchemaNotRegistered`] saying why.
+    /// `send_with_schema` needs the latest version to be the schema it sends.
     pub fn use_latest_version(mut self, enabled: bool) -> Self {
-        self.use_latest_version = enabled;
+        self.latest = if enabled {
+            LatestPolicy::Latest
+        } else {
+            LatestPolicy::Off
+        };
+        self
+    }
+
+    /// Without auto-registration, send with the newest version of the subject whose
+    /// metadata properties hold all of `metadata` (Confluent's `use.latest.with.metadata`,
+    /// e.g. `[("application.major.version", "2")]`), written as
+    /// [`use_latest_version`](Self::use_latest_version) writes records in the latest one.
+    ///
+    /// ```
+    /// use streamhouse_schema::Producer;
+    ///
+    /// let builder = Producer::builder()
+    ///     .schema_registry("mock://latest-with-metadata-doc")
+    ///     .auto_register(false)
+    ///     .use_latest_with_metadata([("application.major.version", "2")]);
+    /// # drop(builder);
+    /// ```
+    pub fn use_latest_with_metadata<I, K, V>(mut self, metadata: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.latest = LatestPolicy::WithMetadata(
+            metadata
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
         self
     }
 
@@ -249,7 +291,7 @@ impl ProducerBuilder {
         let settings = Settings {
             strategy: self.strategy,
             auto_register: self.auto_register,
-            use_latest_version: self.use_latest_version,
+            latest: self.latest,
             key_encoding: self.key_encoding,
             default_format: self.default_format,
             formats,
@@ -266,7 +308,7 @@ impl fmt::Debug for ProducerBuilder {
             .field("client", &self.client)
             .field("subject_name_strategy", &self.strategy)
             .field("auto_register", &self.auto_register)
-            .field("use_latest_version", &self.use_latest_version)
+            .field("latest", &self.latest)
             .field("key_encoding", &self.key_encoding)
             .field("default_format", &self.default_format)
             .finish()

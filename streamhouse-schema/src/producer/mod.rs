@@ -18,6 +18,7 @@ mod config;
 mod frame;
 #[cfg(feature = "json-validation")]
 mod json_validation;
+mod latest;
 mod properties;
 mod subject;
 #[cfg(test)]
@@ -37,7 +38,7 @@ pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::client::format::TypeFormats;
 use crate::client::id_memo;
-use crate::client::schema_ids::{same_schema, RawIds, SchemaIds, TypedIds};
+use crate::client::schema_ids::{RawIds, SchemaIds, TypedIds};
 use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
@@ -76,9 +77,20 @@ struct Inner {
     raw_ids: RawIds,
     /// Formats of ids used with `send_with_schema_id`, so only the first send asks.
     id_formats: RwLock<HashMap<i32, SchemaFormat>>,
+    /// How typed records are written in versions picked by the latest-version settings.
+    rewrites: latest::Rewrites,
     /// Compiled JSON Schema validators, when [`ProducerBuilder::validate_json`] is on.
     #[cfg(feature = "json-validation")]
     json_validators: Option<json_validation::JsonValidators>,
+}
+
+/// The version a send frames its records with.
+enum Chosen {
+    /// The schema sent, registered or found (its id).
+    Own(i32),
+    /// Another version (its id) picked by `use_latest_version` / `use_latest_with_metadata`,
+    /// and how typed records are written in it.
+    Rewritten(i32, latest::Rewrite),
 }
 
 /// What a producer was configured with (everything but the transport and registry).
@@ -86,7 +98,8 @@ struct Inner {
 pub(crate) struct Settings {
     pub(crate) strategy: SubjectNameStrategy,
     pub(crate) auto_register: bool,
-    pub(crate) use_latest_version: bool,
+    /// Which registered version typed sends use when not registering.
+    pub(crate) latest: latest::LatestPolicy,
     pub(crate) key_encoding: KeyEncoding,
     /// The format of typed sends whose type has no format of its own.
     pub(crate) default_format: SchemaFormat,
@@ -125,6 +138,7 @@ impl Producer {
                 typed_ids: TypedIds::default(),
                 raw_ids: RawIds::default(),
                 id_formats: RwLock::new(HashMap::new()),
+                rewrites: latest::Rewrites::default(),
             }),
         }
     }
@@ -299,8 +313,8 @@ impl Producer {
         self.send_typed_record(topic, key, value, None).await
     }
 
-    /// Confluent's order: register if allowed, else the latest version if asked, else look
-    /// the exact schema up.
+    /// The id to frame a schema's records with, for sends of bytes the caller encoded: the
+    /// chosen version must be exactly `schema`.
     async fn resolve_id(
         &self,
         registry: &Arc<dyn SchemaIds>,
@@ -308,26 +322,73 @@ impl Producer {
         schema: &str,
         format: SchemaFormat,
     ) -> Result<i32, ClientError> {
+        match self
+            .choose_version(registry, subject, schema, format, None)
+            .await?
+        {
+            Chosen::Own(id) => Ok(id),
+            // Only typed sends (a message name given) are offered a rewrite.
+            Chosen::Rewritten(id, _) => Err(ClientError::SchemaNotRegistered {
+                subject: subject.to_string(),
+                detail: format!("the chosen version (schema id {id}) is not the schema being sent"),
+            }),
+        }
+    }
+
+    /// Confluent's order: register if allowed, else the version `use_latest_version` /
+    /// `use_latest_with_metadata` pick, else look the exact schema up.
+    ///
+    /// `typed` is the type's message name when a typed send asks: a picked version other
+    /// than the type's own schema is then used with a [`latest::Rewrite`] if it can read the
+    /// type's records; for other sends it must be `schema` itself.
+    async fn choose_version(
+        &self,
+        registry: &Arc<dyn SchemaIds>,
+        subject: &str,
+        schema: &str,
+        format: SchemaFormat,
+        typed: Option<&str>,
+    ) -> Result<Chosen, ClientError> {
         if self.inner.settings.auto_register {
-            return registry.register(subject, schema, format).await;
+            return registry
+                .register(subject, schema, format)
+                .await
+                .map(Chosen::Own);
         }
         let not_registered = |detail: String| ClientError::SchemaNotRegistered {
             subject: subject.to_string(),
             detail,
         };
-        if self.inner.settings.use_latest_version {
-            return match registry.latest(subject).await? {
-                Some(latest)
-                    if latest.schema.schema_type == format
-                        && same_schema(&latest.schema.schema, schema, format) =>
-                {
-                    Ok(latest.id)
+        let policy = &self.inner.settings.latest;
+        if *policy != latest::LatestPolicy::Off {
+            let Some(chosen) = policy.choose(registry.as_ref(), subject).await? else {
+                return Err(not_registered(format!(
+                    "{} found no version and auto_register is off",
+                    policy.describe()
+                )));
+            };
+            if latest::is_own(&chosen.schema, schema, format) {
+                return Ok(Chosen::Own(chosen.id));
+            }
+            if chosen.schema.schema_type != format {
+                return Err(not_registered(format!(
+                    "the version {} picks (schema id {}) is {}, not {format}",
+                    policy.describe(),
+                    chosen.id,
+                    chosen.schema.schema_type
+                )));
+            }
+            return match typed {
+                Some(full_name) => {
+                    let rewrite =
+                        latest::Rewrite::plan(subject, schema, full_name, &chosen, policy)?;
+                    Ok(Chosen::Rewritten(chosen.id, rewrite))
                 }
-                Some(latest) => Err(not_registered(format!(
-                    "its latest version (schema id {}) is not the schema being sent, and auto_register is off",
-                    latest.id
+                None => Err(not_registered(format!(
+                    "the version {} picks (schema id {}) is not the schema being sent, and auto_register is off",
+                    policy.describe(),
+                    chosen.id
                 ))),
-                None => Err(not_registered("the subject has no versions and auto_register is off".to_string())),
             };
         }
         registry
@@ -339,6 +400,7 @@ impl Producer {
                         .to_string(),
                 )
             })
+            .map(Chosen::Own)
     }
 
     fn registry(&self) -> Result<&Arc<dyn SchemaIds>, ClientError> {

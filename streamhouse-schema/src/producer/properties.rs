@@ -1,5 +1,6 @@
 //! A producer from Confluent's configuration keys: the registry client's (see
-//! [`Properties`]) plus the serializer's `auto.register.schemas`, `use.latest.version` and
+//! [`Properties`]) plus the serializer's `auto.register.schemas`, `use.latest.version`,
+//! `use.latest.with.metadata` (`key=value,...`) and
 //! `key.subject.name.strategy` / `value.subject.name.strategy`, and, with the `kafka`
 //! feature, `bootstrap.servers` and librdkafka's own producer properties.
 
@@ -43,6 +44,15 @@ impl ProducerBuilder {
                 "use.latest.version" => {
                     builder = builder.use_latest_version(property_bool(key, value)?);
                 }
+                "use.latest.with.metadata" => {
+                    let metadata = super::latest::parse_metadata_pairs(value).map_err(|reason| {
+                        ClientError::InvalidProperty {
+                            key: key.to_string(),
+                            reason: format!("{reason}; expected key=value[,key=value...]"),
+                        }
+                    })?;
+                    builder = builder.use_latest_with_metadata(metadata);
+                }
                 "key.subject.name.strategy" | "value.subject.name.strategy" => {
                     strategies.push((key, strategy(key, value)?));
                 }
@@ -55,7 +65,7 @@ impl ProducerBuilder {
                 _ => {
                     return Err(ClientError::InvalidProperty {
                         key: key.to_string(),
-                        reason: "unknown producer key (registry keys, auto.register.schemas, use.latest.version, key/value.subject.name.strategy, and librdkafka's with bootstrap.servers and the kafka feature)".to_string(),
+                        reason: "unknown producer key (registry keys, auto.register.schemas, use.latest.version, use.latest.with.metadata, key/value.subject.name.strategy, and librdkafka's with bootstrap.servers and the kafka feature)".to_string(),
                     })
                 }
             }

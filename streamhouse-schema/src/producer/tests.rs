@@ -307,7 +307,7 @@ async fn lookup_only_mode_uses_existing_ids_and_explains_missing_ones() {
 }
 
 #[tokio::test]
-async fn use_latest_version_accepts_only_the_schema_being_sent() {
+async fn use_latest_version_refuses_a_latest_version_that_cannot_read_the_type() {
     let registry = FakeRegistry::shared();
     let producer = producer_with(&registry, |b| {
         b.auto_register(false).use_latest_version(true)
@@ -315,7 +315,7 @@ async fn use_latest_version_accepts_only_the_schema_being_sent() {
     .await;
     let empty = producer.send_typed_to("t", None::<&String>, &ping()).await;
     assert!(
-        matches!(empty, Err(ClientError::SchemaNotRegistered { ref detail, .. }) if detail == "the subject has no versions and auto_register is off"),
+        matches!(empty, Err(ClientError::SchemaNotRegistered { ref detail, .. }) if detail == "use_latest_version found no version and auto_register is off"),
         "{empty:?}"
     );
     // Same schema, different spelling (whitespace, docs): still the latest version.
@@ -339,10 +339,14 @@ async fn use_latest_version_accepts_only_the_schema_being_sent() {
     match mismatch {
         Err(ClientError::SchemaNotRegistered { subject, detail }) => {
             assert_eq!(subject, "u-value");
-            assert_eq!(
-                detail,
-                format!("its latest version (schema id {other}) is not the schema being sent, and auto_register is off")
+            // Ping's `n` has no default and the type does not write it.
+            assert!(
+                detail.starts_with(&format!(
+                    "the version use_latest_version picks (schema id {other}) cannot read what the type writes ("
+                )),
+                "{detail}"
             );
+            assert!(detail.contains("'n'"), "{detail}");
         }
         other => unreachable!("expected SchemaNotRegistered, got {other:?}"),
     }
@@ -397,7 +401,7 @@ async fn from_config_carries_every_setting() {
     let builder = ProducerBuilder::from_config(config);
     assert_eq!(builder.strategy, SubjectNameStrategy::TopicRecordName);
     assert!(!builder.auto_register);
-    assert!(builder.use_latest_version);
+    assert_eq!(builder.latest, super::latest::LatestPolicy::Latest);
     assert_eq!(builder.key_encoding, KeyEncoding::Raw);
     assert_eq!(builder.default_format, SchemaFormat::Json);
     assert!(matches!(

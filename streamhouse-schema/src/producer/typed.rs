@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::counted;
 use super::frame::build_frame;
-use super::Producer;
+use super::{Chosen, Producer};
 use crate::client::format::{no_proto_codec, schema_text};
 use crate::client::id_memo::IdMemo;
 use crate::client::key::{self, KeyEncoding};
@@ -212,8 +212,26 @@ impl Producer {
         let registry = self.registry()?;
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        let id = self.resolve_id(registry, &subject, schema, format).await?;
-        let typed = TypedId { id, format };
+        let typed = match self
+            .choose_version(registry, &subject, schema, format, Some(T::full_name()))
+            .await?
+        {
+            Chosen::Own(id) => TypedId {
+                id,
+                format,
+                rewritten: false,
+            },
+            Chosen::Rewritten(id, rewrite) => {
+                self.inner
+                    .rewrites
+                    .insert(SchemaKey::of::<T>(), id, rewrite);
+                TypedId {
+                    id,
+                    format,
+                    rewritten: true,
+                }
+            }
+        };
         self.inner
             .typed_ids
             .insert(SchemaKey::of::<T>(), is_key, topic, typed);
@@ -223,6 +241,9 @@ impl Producer {
     /// The frame of `value` with its schema id: header, message indexes for Protobuf,
     /// then the payload from the generated encoder, in one buffer.
     fn typed_frame<T: Typed>(&self, id: TypedId, value: &T) -> Result<Bytes, ClientError> {
+        if id.rewritten {
+            return self.rewritten_frame(id, value);
+        }
         match self.encoding::<T>(id.format)? {
             Encoding::Avro => build_frame(id.id, None, TYPED_PAYLOAD_HINT, |buf| {
                 value.encode_value(buf).map_err(ClientError::from)
@@ -249,6 +270,49 @@ impl Producer {
                 },
             ),
         }
+    }
+}
+
+impl Producer {
+    /// The frame of `value` in a version picked by the latest-version settings: the type's
+    /// own encoding, rewritten into that version (see the `latest` module).
+    #[cold]
+    fn rewritten_frame<T: Typed>(&self, id: TypedId, value: &T) -> Result<Bytes, ClientError> {
+        let rewrite = self
+            .inner
+            .rewrites
+            .get(SchemaKey::of::<T>(), id.id)
+            .ok_or(ClientError::UnknownSchemaId(id.id))?;
+        let own = self.typed_frame(
+            TypedId {
+                rewritten: false,
+                ..id
+            },
+            value,
+        )?;
+        let payload = crate::wire::parse_frame(&own)
+            .map_err(|e| {
+                ClientError::ConfigError(format!("the type's own frame does not parse: {e}"))
+            })?
+            .payload;
+        // The type's own Protobuf frame carries its message-index path before the payload.
+        let payload = match id.format {
+            SchemaFormat::Protobuf => {
+                crate::wire::parse_message_indexes(payload)
+                    .map_err(|e| {
+                        ClientError::ConfigError(format!(
+                            "the type's own frame does not parse: {e}"
+                        ))
+                    })?
+                    .1
+            }
+            SchemaFormat::Avro | SchemaFormat::Json => payload,
+        };
+        let rewritten = rewrite.payload(payload)?;
+        build_frame(id.id, rewrite.message_indexes(), rewritten.len(), |buf| {
+            buf.extend_from_slice(&rewritten);
+            Ok::<(), ClientError>(())
+        })
     }
 }
 
