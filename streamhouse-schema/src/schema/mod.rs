@@ -2,6 +2,7 @@
 //! from it.
 
 pub mod contract;
+pub mod export;
 mod impls;
 pub mod json;
 pub mod protobuf;
