@@ -129,6 +129,29 @@ async fn the_cli_drives_a_registry() {
     );
     assert_eq!(ok(cli(&url, &["config", "get"]).await), "BACKWARD");
 
+    // Modes: a read-only subject refuses registrations (Confluent's 42205), the global
+    // mode stays READWRITE.
+    assert_eq!(ok(cli(&url, &["mode", "get"]).await), "READWRITE");
+    assert_eq!(
+        ok(cli(&url, &["mode", "set", "readonly", "orders-value"]).await),
+        "READONLY"
+    );
+    assert_eq!(
+        ok(cli(&url, &["--output", "json", "mode", "get", "orders-value"]).await),
+        r#"{"mode":"READONLY"}"#
+    );
+    let refused = cli(&url, &["register", "orders-value", &file("v3.avsc", V2)]).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("42205"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(
+        ok(cli(&url, &["mode", "set", "READWRITE", "orders-value"]).await),
+        "READWRITE"
+    );
+
     assert_eq!(
         ok(cli(&url, &["delete", "orders-value", "--version", "2"]).await),
         "2"
@@ -150,6 +173,7 @@ async fn the_cli_drives_a_registry() {
             vec!["config", "set", "SIDEWAYS", "orders-value"],
             "SIDEWAYS",
         ),
+        (vec!["mode", "set", "WRITEONLY"], "WRITEONLY"),
     ] {
         let output = cli(&url, &args).await;
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -9,6 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use super::Mode;
 use super::{
     CompatibilityCheck, Dek, DekAlgorithm, Kek, RegisteredSchema, RegistryError, Schema,
     ServerConfig, Version,
@@ -80,6 +81,12 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         subject: Option<&'a str>,
         level: CompatibilityLevel,
     ) -> BackendResult<'a, CompatibilityLevel>;
+
+    /// The mode of `subject` (its own, else the global one), or the global mode for `None`.
+    fn get_mode<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, Mode>;
+
+    /// Sets the mode of `subject`, or the global mode for `None`; returns the new mode.
+    fn set_mode<'a>(&'a self, subject: Option<&'a str>, mode: Mode) -> BackendResult<'a, Mode>;
 
     /// The config of `subject` (its own, or the global one when it has none), or the global
     /// config for `None`.

@@ -14,7 +14,7 @@ use super::cache_key::{BorrowedKey, OwnedKey, SubjectSchema};
 use super::instrumented::Instrumented;
 use super::invalid::InvalidBackend;
 use super::{
-    CompatibilityCheck, Dek, DekAlgorithm, IntoVersion, Kek, RegisteredSchema, Schema,
+    CompatibilityCheck, Dek, DekAlgorithm, IntoVersion, Kek, Mode, RegisteredSchema, Schema,
     SchemaRegistryClientBuilder, ServerConfig, Version,
 };
 use crate::compat::CompatibilityLevel;
@@ -443,6 +443,18 @@ impl SchemaRegistryClient {
     /// The live version numbers of `subject`, ascending.
     pub async fn list_versions(&self, subject: &str) -> Result<Vec<i32>, ClientError> {
         Ok(self.inner.backend.list_versions(subject).await?)
+    }
+
+    /// The mode in force for `subject` (its own, else the global one), or the global mode
+    /// for `None`.
+    pub async fn get_mode(&self, subject: Option<&str>) -> Result<Mode, ClientError> {
+        Ok(self.inner.backend.get_mode(subject).await?)
+    }
+
+    /// Sets the mode of `subject`, or the global mode for `None` (READONLY refuses
+    /// registrations and deletes with 42205); returns the mode set.
+    pub async fn set_mode(&self, subject: Option<&str>, mode: Mode) -> Result<Mode, ClientError> {
+        Ok(self.inner.backend.set_mode(subject, mode).await?)
     }
 
     /// The compatibility level in force for `subject` (its own, else the global one), or

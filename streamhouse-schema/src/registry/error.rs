@@ -45,6 +45,10 @@ pub enum Operation {
     RegisterDek,
     /// `GET /dek-registry/v1/keks/{name}/deks/{subject}/versions/{v}`.
     GetDek,
+    /// `GET /mode[/{s}]`.
+    GetMode,
+    /// `PUT /mode[/{s}]`.
+    SetMode,
 }
 
 impl fmt::Display for Operation {
@@ -68,6 +72,8 @@ impl fmt::Display for Operation {
             Operation::GetKek => "KEK fetch",
             Operation::RegisterDek => "DEK registration",
             Operation::GetDek => "DEK fetch",
+            Operation::GetMode => "Mode fetch",
+            Operation::SetMode => "Mode update",
         })
     }
 }
@@ -101,6 +107,8 @@ pub mod codes {
     pub const INVALID_COMPATIBILITY_LEVEL: i32 = 42203;
     /// Invalid subject name (e.g. empty).
     pub const INVALID_SUBJECT: i32 = 42208;
+    /// A write refused because the registry or subject is in READONLY mode.
+    pub const OPERATION_NOT_PERMITTED: i32 = 42205;
     /// A schema still referenced by another cannot be deleted.
     pub const REFERENCE_EXISTS: i32 = 42206;
     /// No such KEK or DEK (DEK registry).

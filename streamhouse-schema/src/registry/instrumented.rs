@@ -12,6 +12,7 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use super::backend::{BackendResult, RegistryBackend};
+use super::Mode;
 use super::{
     CompatibilityCheck, Dek, DekAlgorithm, Kek, Operation, RegisteredSchema, RegistryError, Schema,
     ServerConfig, Version,
@@ -77,6 +78,8 @@ fn operation_name(operation: Operation) -> &'static str {
         Operation::GetKek => "get_kek",
         Operation::RegisterDek => "register_dek",
         Operation::GetDek => "get_dek",
+        Operation::GetMode => "get_mode",
+        Operation::SetMode => "set_mode",
     }
 }
 
@@ -159,6 +162,14 @@ impl RegistryBackend for Instrumented {
             Operation::SetCompatibility,
             self.inner.set_compatibility(subject, level),
         )
+    }
+
+    fn get_mode<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, Mode> {
+        observe(Operation::GetMode, self.inner.get_mode(subject))
+    }
+
+    fn set_mode<'a>(&'a self, subject: Option<&'a str>, mode: Mode) -> BackendResult<'a, Mode> {
+        observe(Operation::SetMode, self.inner.set_mode(subject, mode))
     }
 
     fn get_config<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, ServerConfig> {

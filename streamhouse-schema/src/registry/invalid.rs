@@ -3,6 +3,7 @@
 //! original design declares it, and the first call reports what `try_new` would have.
 
 use super::backend::{BackendResult, RegistryBackend};
+use super::Mode;
 use super::{CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, Version};
 use crate::compat::CompatibilityLevel;
 
@@ -116,6 +117,14 @@ impl RegistryBackend for InvalidBackend {
 
     fn list_versions<'a>(&'a self, _: &'a str) -> BackendResult<'a, Vec<i32>> {
         self.fail(Operation::ListVersions)
+    }
+
+    fn get_mode<'a>(&'a self, _: Option<&'a str>) -> BackendResult<'a, Mode> {
+        self.fail(Operation::GetMode)
+    }
+
+    fn set_mode<'a>(&'a self, _: Option<&'a str>, _: Mode) -> BackendResult<'a, Mode> {
+        self.fail(Operation::SetMode)
     }
 
     fn get_compatibility<'a>(

@@ -41,7 +41,7 @@ pub use memory::MemoryRegistry;
 pub use properties::Properties;
 pub(crate) use properties::{boolean as property_bool, is_registry_key};
 pub use types::{
-    CompatibilityCheck, IntoVersion, RegisteredSchema, Schema, SchemaReference, ServerConfig,
+    CompatibilityCheck, IntoVersion, Mode, RegisteredSchema, Schema, SchemaReference, ServerConfig,
     Version,
 };
 

@@ -313,3 +313,60 @@ mod tests {
         }
     }
 }
+
+/// A registry's (or subject's) mode, as Confluent names it (`GET/PUT /mode[/{subject}]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    /// Reads and writes (the default).
+    #[serde(rename = "READWRITE")]
+    ReadWrite,
+    /// Reads only: registrations and deletes are refused (42205).
+    #[serde(rename = "READONLY")]
+    ReadOnly,
+    /// READONLY that, set globally, also overrides subjects' own modes.
+    #[serde(rename = "READONLY_OVERRIDE")]
+    ReadOnlyOverride,
+    /// Registrations carry their own ids and versions (migrating another registry).
+    #[serde(rename = "IMPORT")]
+    Import,
+}
+
+impl Mode {
+    /// The name the REST API uses (`READWRITE`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::ReadWrite => "READWRITE",
+            Mode::ReadOnly => "READONLY",
+            Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Mode::Import => "IMPORT",
+        }
+    }
+
+    /// Whether registrations and deletes are refused.
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Mode::ReadOnly | Mode::ReadOnlyOverride)
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    /// Parses a mode name, case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "READWRITE" => Ok(Mode::ReadWrite),
+            "READONLY" => Ok(Mode::ReadOnly),
+            "READONLY_OVERRIDE" => Ok(Mode::ReadOnlyOverride),
+            "IMPORT" => Ok(Mode::Import),
+            _ => Err(format!(
+                "{s:?} is not a mode: READWRITE, READONLY, READONLY_OVERRIDE or IMPORT"
+            )),
+        }
+    }
+}

@@ -5,12 +5,12 @@ use std::path::Path;
 use serde_json::{json, Value};
 use streamhouse_schema::compat::CompatibilityLevel;
 use streamhouse_schema::registry::{
-    IntoVersion, Properties, RegisteredSchema, Schema, SchemaRegistryClient,
+    IntoVersion, Mode, Properties, RegisteredSchema, Schema, SchemaRegistryClient,
     SchemaRegistryClientBuilder,
 };
 use streamhouse_schema::{ClientError, SchemaFormat};
 
-use super::{Cli, Command, ConfigAction, Output};
+use super::{Cli, Command, ConfigAction, ModeAction, Output};
 
 /// How a command ended when it did not fail.
 pub enum Outcome {
@@ -111,6 +111,18 @@ pub async fn run(cli: Cli) -> Result<Outcome, ClientError> {
                 &json!({ "compatibilityLevel": level.as_str() }),
                 || level.as_str().to_string(),
             );
+        }
+        Command::Mode { action } => {
+            let mode = match action {
+                ModeAction::Get { subject } => client.get_mode(subject.as_deref()).await?,
+                ModeAction::Set { mode, subject } => {
+                    let mode: Mode = mode.parse().map_err(ClientError::ConfigError)?;
+                    client.set_mode(subject.as_deref(), mode).await?
+                }
+            };
+            print(json, &json!({ "mode": mode.as_str() }), || {
+                mode.as_str().to_string()
+            });
         }
         Command::Delete {
             subject,

@@ -108,6 +108,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Get or set the mode (of a subject, or the global one): READWRITE, READONLY,
+    /// READONLY_OVERRIDE, IMPORT.
+    Mode {
+        #[command(subcommand)]
+        action: ModeAction,
+    },
     /// Delete a subject, or one version (soft; `--permanent` after a soft delete).
     Delete {
         /// The subject.
@@ -143,6 +149,23 @@ pub enum ConfigAction {
         /// BACKWARD, FORWARD, FULL, their _TRANSITIVE forms, or NONE.
         level: String,
         /// The subject (default: the global level).
+        subject: Option<String>,
+    },
+}
+
+/// `mode get` / `mode set`.
+#[derive(Debug, Subcommand)]
+pub enum ModeAction {
+    /// Print the mode in force.
+    Get {
+        /// The subject (default: the global mode).
+        subject: Option<String>,
+    },
+    /// Set the mode: `mode set READONLY orders-value`, or `mode set READONLY` globally.
+    Set {
+        /// READWRITE, READONLY, READONLY_OVERRIDE or IMPORT.
+        mode: String,
+        /// The subject (default: the global mode).
         subject: Option<String>,
     },
 }

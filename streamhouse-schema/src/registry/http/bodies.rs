@@ -63,3 +63,9 @@ mod tests {
         assert_eq!(body, r#"{"compatibility":"FORWARD"}"#);
     }
 }
+
+/// `GET /mode[/{s}]` answer and `PUT /mode[/{s}]` body.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ModeBody {
+    pub(crate) mode: crate::registry::Mode,
+}

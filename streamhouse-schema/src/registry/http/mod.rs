@@ -19,10 +19,11 @@ pub use oauth::{OAuthClientCredentials, DEFAULT_EXPIRY_BUFFER as DEFAULT_OAUTH_E
 pub(crate) use retry::RetryPolicy;
 pub(crate) use urls::{BaseUrl, UrlList};
 
-use self::bodies::{ConfigResponse, ConfigUpdate, ConfigUpdateFull, RegisterResponse};
+use self::bodies::{ConfigResponse, ConfigUpdate, ConfigUpdateFull, ModeBody, RegisterResponse};
 use self::request::Call;
 use super::backend::{BackendResult, RegistryBackend};
 use super::keys::{CreateDekBody, CreateKekBody};
+use super::Mode;
 use super::{
     CompatibilityCheck, Dek, DekAlgorithm, Kek, Operation, RegisteredSchema, Schema, ServerConfig,
     Version,
@@ -313,6 +314,34 @@ impl RegistryBackend for HttpBackend {
             let call = Call::new(Operation::ListVersions, Method::GET)
                 .path(&["subjects", subject, "versions"]);
             self.execute(call).await
+        })
+    }
+
+    fn get_mode<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, Mode> {
+        Box::pin(async move {
+            let call = match subject {
+                // Without defaultToGlobal a subject with no own mode answers 40409.
+                Some(subject) => Call::new(Operation::GetMode, Method::GET)
+                    .path(&["mode", subject])
+                    .query(&[("defaultToGlobal", "true")]),
+                None => Call::new(Operation::GetMode, Method::GET).path(&["mode"]),
+            };
+            let body: ModeBody = self.execute(call).await?;
+            Ok(body.mode)
+        })
+    }
+
+    fn set_mode<'a>(&'a self, subject: Option<&'a str>, mode: Mode) -> BackendResult<'a, Mode> {
+        Box::pin(async move {
+            let path: &[&str] = match subject {
+                Some(subject) => &["mode", subject],
+                None => &["mode"],
+            };
+            let call = Call::new(Operation::SetMode, Method::PUT)
+                .path(path)
+                .json(&ModeBody { mode })?;
+            let body: ModeBody = self.execute(call).await?;
+            Ok(body.mode)
         })
     }
 

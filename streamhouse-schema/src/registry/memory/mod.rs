@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use self::state::State;
 use super::backend::{BackendResult, RegistryBackend};
+use super::Mode;
 use super::{CompatibilityCheck, RegisteredSchema, RegistryError, Schema, Version};
 use crate::compat::CompatibilityLevel;
 
@@ -188,6 +189,14 @@ impl RegistryBackend for MemoryRegistry {
 
     fn list_versions<'a>(&'a self, subject: &'a str) -> BackendResult<'a, Vec<i32>> {
         ready(self.with(|state| state.list_versions(subject)))
+    }
+
+    fn get_mode<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, Mode> {
+        ready(Ok(self.with(|state| state.get_mode(subject))))
+    }
+
+    fn set_mode<'a>(&'a self, subject: Option<&'a str>, mode: Mode) -> BackendResult<'a, Mode> {
+        ready(Ok(self.with(|state| state.set_mode(subject, mode))))
     }
 
     fn get_compatibility<'a>(

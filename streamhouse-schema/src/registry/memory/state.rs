@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::compat::{self, CompatibilityLevel};
 use crate::registry::error::codes;
 use crate::registry::{
-    CompatibilityCheck, Operation, RegisteredSchema, RegistryError, Schema, SchemaReference,
+    CompatibilityCheck, Mode, Operation, RegisteredSchema, RegistryError, Schema, SchemaReference,
     ServerConfig, Version,
 };
 use crate::schema::contract::{Metadata, RuleSet};
@@ -65,6 +65,8 @@ struct Entry {
 struct Subject {
     entries: Vec<Entry>,
     level: Option<CompatibilityLevel>,
+    /// The subject's own mode, if set.
+    mode: Option<Mode>,
     /// The data-contract part of the subject's config (its level is `level`).
     contract: Option<ServerConfig>,
 }
@@ -83,6 +85,7 @@ pub(super) struct State {
     ids: HashMap<Identity, i32>,
     subjects: BTreeMap<String, Subject>,
     global_level: CompatibilityLevel,
+    global_mode: Mode,
     /// The data-contract part of the global config.
     global_contract: ServerConfig,
     /// The DEK registry.
@@ -97,6 +100,7 @@ impl Default for State {
             ids: HashMap::new(),
             subjects: BTreeMap::new(),
             global_level: CompatibilityLevel::Backward,
+            global_mode: Mode::ReadWrite,
             global_contract: ServerConfig::default(),
             keys: super::keys::Keys::default(),
         }
@@ -440,6 +444,7 @@ impl State {
         schema: &Schema,
     ) -> Result<i32, RegistryError> {
         let operation = Operation::Register;
+        self.check_writable(operation, subject)?;
         if subject.trim().is_empty() {
             return Err(RegistryError::status(
                 operation,
@@ -691,6 +696,44 @@ impl State {
         Ok(config.clone())
     }
 
+    /// The mode of `subject` (its own, else the global one), or the global mode: what
+    /// `GET /mode/{subject}?defaultToGlobal=true` answers.
+    pub(super) fn get_mode(&self, subject: Option<&str>) -> Mode {
+        subject
+            .and_then(|subject| self.subjects.get(subject))
+            .and_then(|state| state.mode)
+            .unwrap_or(self.global_mode)
+    }
+
+    pub(super) fn set_mode(&mut self, subject: Option<&str>, mode: Mode) -> Mode {
+        match subject {
+            Some(subject) => {
+                self.subjects.entry(subject.to_string()).or_default().mode = Some(mode)
+            }
+            None => self.global_mode = mode,
+        }
+        mode
+    }
+
+    /// 42205 when `subject` is read-only, as the server answers registrations and deletes.
+    fn check_writable(&self, operation: Operation, subject: &str) -> Result<(), RegistryError> {
+        // A global READONLY_OVERRIDE wins over the subject's own mode (Confluent's
+        // `KafkaSchemaRegistry.getModeInScope`).
+        let in_scope = match self.global_mode {
+            Mode::ReadOnlyOverride => Mode::ReadOnlyOverride,
+            _ => self.get_mode(Some(subject)),
+        };
+        if in_scope.is_read_only() {
+            return Err(RegistryError::status(
+                operation,
+                422,
+                codes::OPERATION_NOT_PERMITTED,
+                format!("Subject {subject} is in read-only mode"),
+            ));
+        }
+        Ok(())
+    }
+
     pub(super) fn get_compatibility(&self, subject: Option<&str>) -> CompatibilityLevel {
         subject.map_or(self.global_level, |subject| self.level_of(subject))
     }
@@ -760,6 +803,7 @@ impl State {
         permanent: bool,
     ) -> Result<Vec<i32>, RegistryError> {
         let operation = Operation::DeleteSubject;
+        self.check_writable(operation, subject)?;
         let Some(state) = self
             .subjects
             .get(subject)
@@ -811,6 +855,7 @@ impl State {
         permanent: bool,
     ) -> Result<i32, RegistryError> {
         let operation = Operation::DeleteVersion;
+        self.check_writable(operation, subject)?;
         let Some(state) = self
             .subjects
             .get(subject)
