@@ -123,6 +123,30 @@ async fn metrics_count_requests_and_stored_schemas(backend: Backend) {
     // cached); the later ones are cache hits.
     assert!(at("streamhouse_registry_schema_cache_hits_total") >= 2.0);
     assert!(at("streamhouse_registry_store_scrape_seconds") >= 0.0);
+    // The store's own latencies: one registration, timed once (statements and retries
+    // included), and its histogram's +Inf bucket equal to its count.
+    assert!(
+        text.contains("# TYPE streamhouse_registry_store_operation_duration_seconds histogram"),
+        "{text}"
+    );
+    let register = "operation=\"register\",outcome=\"ok\"";
+    assert_eq!(
+        at(&format!(
+            "streamhouse_registry_store_operation_duration_seconds_count{{{register}}}"
+        )),
+        1.0
+    );
+    assert_eq!(
+        at(&format!(
+            "streamhouse_registry_store_operation_duration_seconds_bucket{{{register},le=\"+Inf\"}}"
+        )),
+        1.0
+    );
+    assert!(
+        at(&format!(
+            "streamhouse_registry_store_operation_duration_seconds_sum{{{register}}}"
+        )) > 0.0
+    );
     r.finish().await;
 }
 

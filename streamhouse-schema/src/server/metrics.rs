@@ -44,7 +44,7 @@ pub(crate) struct Latencies {
 }
 
 impl Latencies {
-    fn observe(&mut self, seconds: f64) {
+    pub(crate) fn observe(&mut self, seconds: f64) {
         for (bucket, bound) in self.buckets.iter_mut().zip(LATENCY_BUCKETS) {
             if seconds <= bound {
                 *bucket += 1;

@@ -8,6 +8,9 @@
 //!   subjects and stored schemas, read from the database at scrape time;
 //! - `streamhouse_registry_schema_cache_hits_total` / `_misses_total` (counters): schema
 //!   lookups by id answered from the in-memory cache, and not;
+//! - `streamhouse_registry_store_operation_duration_seconds{operation,outcome}` (histogram):
+//!   how long each store operation (`register`, `schema_by_id`, `lookup`, ...) took in the
+//!   database, all its statements and retries included, `outcome` `ok` or `error`;
 //! - `streamhouse_registry_store_scrape_seconds` (gauge): how long this scrape's database
 //!   reads took, a cheap probe of database latency.
 //!
@@ -21,7 +24,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
 use super::super::error::ApiError;
-use super::super::metrics::LATENCY_BUCKETS;
+use super::super::metrics::{Latencies, LATENCY_BUCKETS};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
 
@@ -36,6 +39,7 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, A
     let (hits, misses) = state.cache().hits_and_misses();
     let mut out = String::with_capacity(4096);
     render_requests(&mut out, &state);
+    render_store(&mut out, &state);
     let gauges = [
         (
             "subjects",
@@ -93,37 +97,63 @@ fn render_requests(out: &mut String, state: &AppState) {
             latencies.count
         );
     }
-    let _ = writeln!(
+    render_histogram(
         out,
-        "# HELP {PREFIX}_http_request_duration_seconds Time to answer HTTP requests, by method, route template and status."
+        "http_request_duration_seconds",
+        "Time to answer HTTP requests, by method, route template and status.",
+        answered.iter().map(|((method, route, status), latencies)| {
+            (labels(method, route, *status), latencies)
+        }),
     );
-    let _ = writeln!(
+}
+
+/// The store's per-operation latency histogram.
+fn render_store(out: &mut String, state: &AppState) {
+    let timings = state.store().timings().snapshot();
+    render_histogram(
         out,
-        "# TYPE {PREFIX}_http_request_duration_seconds histogram"
+        "store_operation_duration_seconds",
+        "Time the database took per store operation (all its statements and retries), by operation and outcome.",
+        timings.iter().map(|((operation, outcome), latencies)| {
+            (
+                format!(
+                    "operation=\"{}\",outcome=\"{}\"",
+                    escape(operation),
+                    escape(outcome)
+                ),
+                latencies,
+            )
+        }),
     );
-    for ((method, route, status), latencies) in &answered {
-        let labels = labels(method, route, *status);
+}
+
+/// One histogram family: its HELP and TYPE lines, then buckets, sum and count per series.
+fn render_histogram<'a>(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    series: impl Iterator<Item = (String, &'a Latencies)>,
+) {
+    let _ = writeln!(out, "# HELP {PREFIX}_{name} {help}");
+    let _ = writeln!(out, "# TYPE {PREFIX}_{name} histogram");
+    for (labels, latencies) in series {
         for (bound, count) in LATENCY_BUCKETS.iter().zip(latencies.buckets) {
             let _ = writeln!(
                 out,
-                "{PREFIX}_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
+                "{PREFIX}_{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
             );
         }
         let _ = writeln!(
             out,
-            "{PREFIX}_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+            "{PREFIX}_{name}_bucket{{{labels},le=\"+Inf\"}} {}",
             latencies.count
         );
         let _ = writeln!(
             out,
-            "{PREFIX}_http_request_duration_seconds_sum{{{labels}}} {}",
+            "{PREFIX}_{name}_sum{{{labels}}} {}",
             latencies.sum_seconds
         );
-        let _ = writeln!(
-            out,
-            "{PREFIX}_http_request_duration_seconds_count{{{labels}}} {}",
-            latencies.count
-        );
+        let _ = writeln!(out, "{PREFIX}_{name}_count{{{labels}}} {}", latencies.count);
     }
 }
 

@@ -28,6 +28,7 @@ impl Store {
         subject: &str,
         permanent: bool,
     ) -> Result<Deleted, ApiError> {
+        self.timed("delete_subject", async move {
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let rows: Vec<(i64, bool, i64)> = sqlx::query_as(
@@ -98,6 +99,8 @@ impl Store {
                 removed_schema_ids: removed,
             })
         })
+    })
+        .await
     }
 
     /// `DELETE /subjects/{subject}/versions/{version}[?permanent=true]`.
@@ -107,6 +110,7 @@ impl Store {
         spec: VersionSpec,
         permanent: bool,
     ) -> Result<Deleted, ApiError> {
+        self.timed("delete_version", async move {
         with_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let rows: Vec<(i64, bool, i64)> = sqlx::query_as(
@@ -177,5 +181,7 @@ impl Store {
                 },
             })
         })
+    })
+        .await
     }
 }

@@ -21,8 +21,11 @@ impl Store {
         id: Option<i64>,
         version: Option<i64>,
     ) -> Result<Registered, ApiError> {
-        retry_lost_races(subject, "import", || {
-            self.import_once(subject, schema, id, version)
+        self.timed("import", async move {
+            retry_lost_races(subject, "import", || {
+                self.import_once(subject, schema, id, version)
+            })
+            .await
         })
         .await
     }

@@ -81,23 +81,30 @@ fn dek_from_row(
 impl Store {
     /// Every KEK, by name.
     pub(crate) async fn keks(&self) -> Result<Vec<KekRecord>, ApiError> {
-        let sql = format!("SELECT {KEK_COLUMNS} FROM keks ORDER BY name");
-        let rows: Vec<KekRow> =
-            with_reader!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
-        rows.into_iter().map(kek_from_row).collect()
+        self.timed("keks", async move {
+            let sql = format!("SELECT {KEK_COLUMNS} FROM keks ORDER BY name");
+            let rows: Vec<KekRow> =
+                with_reader!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+            rows.into_iter().map(kek_from_row).collect()
+        })
+        .await
     }
 
     /// The KEK called `name`, deleted or not.
     pub(crate) async fn kek(&self, name: &str) -> Result<Option<KekRecord>, ApiError> {
-        let sql = format!("SELECT {KEK_COLUMNS} FROM keks WHERE name = $1");
-        let row: Option<KekRow> = with_reader!(self, |pool| {
-            sqlx::query_as(&sql).bind(name).fetch_optional(pool).await?
-        });
-        row.map(kek_from_row).transpose()
+        self.timed("kek", async move {
+            let sql = format!("SELECT {KEK_COLUMNS} FROM keks WHERE name = $1");
+            let row: Option<KekRow> = with_reader!(self, |pool| {
+                sqlx::query_as(&sql).bind(name).fetch_optional(pool).await?
+            });
+            row.map(kek_from_row).transpose()
+        })
+        .await
     }
 
     /// Inserts or replaces a KEK.
     pub(crate) async fn put_kek(&self, kek: &KekRecord) -> Result<(), ApiError> {
+        self.timed("put_kek", async move {
         let props = serde_json::to_string(&kek.kms_props).map_err(ApiError::bad_request)?;
         with_pool!(self, |pool| {
             sqlx::query(
@@ -120,17 +127,22 @@ impl Store {
             .await?;
         });
         Ok(())
+    })
+        .await
     }
 
     /// Removes a KEK for good.
     pub(crate) async fn remove_kek(&self, name: &str) -> Result<(), ApiError> {
-        with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM keks WHERE name = $1")
-                .bind(name)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
+        self.timed("remove_kek", async move {
+            with_pool!(self, |pool| {
+                sqlx::query("DELETE FROM keks WHERE name = $1")
+                    .bind(name)
+                    .execute(pool)
+                    .await?;
+            });
+            Ok(())
+        })
+        .await
     }
 
     /// The DEKs of `kek_name` (of `subject` and `algorithm` when given), ordered by subject,
@@ -141,33 +153,40 @@ impl Store {
         subject: Option<&str>,
         algorithm: Option<&str>,
     ) -> Result<Vec<DekRecord>, ApiError> {
-        let sql = format!(
-            "SELECT {DEK_COLUMNS} FROM deks WHERE kek_name = $1 \
+        self.timed("deks", async move {
+            let sql = format!(
+                "SELECT {DEK_COLUMNS} FROM deks WHERE kek_name = $1 \
              AND (CAST($2 AS TEXT) IS NULL OR subject = CAST($2 AS TEXT)) \
              AND (CAST($3 AS TEXT) IS NULL OR algorithm = CAST($3 AS TEXT)) \
              ORDER BY subject, algorithm, version"
-        );
-        let rows: Vec<DekRow> = with_reader!(self, |pool| {
-            sqlx::query_as(&sql)
-                .bind(kek_name)
-                .bind(subject)
-                .bind(algorithm)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().map(dek_from_row).collect())
+            );
+            let rows: Vec<DekRow> = with_reader!(self, |pool| {
+                sqlx::query_as(&sql)
+                    .bind(kek_name)
+                    .bind(subject)
+                    .bind(algorithm)
+                    .fetch_all(pool)
+                    .await?
+            });
+            Ok(rows.into_iter().map(dek_from_row).collect())
+        })
+        .await
     }
 
     /// Every DEK of every KEK (for `GET /keks?subjectPrefix=`).
     pub(crate) async fn all_deks(&self) -> Result<Vec<DekRecord>, ApiError> {
-        let sql = format!("SELECT {DEK_COLUMNS} FROM deks ORDER BY kek_name, subject");
-        let rows: Vec<DekRow> =
-            with_reader!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
-        Ok(rows.into_iter().map(dek_from_row).collect())
+        self.timed("all_deks", async move {
+            let sql = format!("SELECT {DEK_COLUMNS} FROM deks ORDER BY kek_name, subject");
+            let rows: Vec<DekRow> =
+                with_reader!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+            Ok(rows.into_iter().map(dek_from_row).collect())
+        })
+        .await
     }
 
     /// Inserts or replaces a DEK.
     pub(crate) async fn put_dek(&self, dek: &DekRecord) -> Result<(), ApiError> {
+        self.timed("put_dek", async move {
         with_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO deks (kek_name, subject, algorithm, version, encrypted_key_material, ts, deleted) \
@@ -187,10 +206,13 @@ impl Store {
             .await?;
         });
         Ok(())
+    })
+        .await
     }
 
     /// Removes a DEK for good.
     pub(crate) async fn remove_dek(&self, dek: &DekRecord) -> Result<(), ApiError> {
+        self.timed("remove_dek", async move {
         with_pool!(self, |pool| {
             sqlx::query(
                 "DELETE FROM deks WHERE kek_name = $1 AND subject = $2 AND algorithm = $3 AND version = $4",
@@ -203,5 +225,7 @@ impl Store {
             .await?;
         });
         Ok(())
+    })
+        .await
     }
 }

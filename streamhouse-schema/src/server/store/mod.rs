@@ -13,6 +13,7 @@ mod reference_guard;
 mod registration;
 pub(crate) mod settings;
 mod sqlite_recovery;
+mod timings;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -75,6 +76,8 @@ pub(crate) enum Pools {
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
     pub(crate) pools: Pools,
+    /// How long each operation takes (for `/metrics`).
+    timings: std::sync::Arc<timings::StoreTimings>,
 }
 
 /// One stored schema (the row behind a schema id).
@@ -207,6 +210,7 @@ impl Store {
         };
         Ok(Store {
             pools: Pools::Sqlite { readers, writer },
+            timings: Default::default(),
         })
     }
 
@@ -225,6 +229,7 @@ impl Store {
             .map_err(ServerError::Migrate)?;
         Ok(Store {
             pools: Pools::Postgres(pool),
+            timings: Default::default(),
         })
     }
 

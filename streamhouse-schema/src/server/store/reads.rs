@@ -44,42 +44,51 @@ impl Visibility {
 impl Store {
     /// Subject names (sorted) with at least one version `visibility` shows.
     pub(crate) async fn subjects(&self, visibility: Visibility) -> Result<Vec<String>, ApiError> {
-        let rows: Vec<(String, bool)> = with_reader!(self, |pool| {
-            sqlx::query_as(
-                "SELECT DISTINCT subject, deleted FROM subject_versions ORDER BY subject",
-            )
-            .fetch_all(pool)
-            .await?
-        });
-        let mut subjects: Vec<String> = rows
-            .into_iter()
-            .filter(|(_, deleted)| visibility.shows(*deleted))
-            .map(|(subject, _)| subject)
-            .collect();
-        subjects.dedup();
-        Ok(subjects)
+        self.timed("subjects", async move {
+            let rows: Vec<(String, bool)> = with_reader!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT DISTINCT subject, deleted FROM subject_versions ORDER BY subject",
+                )
+                .fetch_all(pool)
+                .await?
+            });
+            let mut subjects: Vec<String> = rows
+                .into_iter()
+                .filter(|(_, deleted)| visibility.shows(*deleted))
+                .map(|(subject, _)| subject)
+                .collect();
+            subjects.dedup();
+            Ok(subjects)
+        })
+        .await
     }
 
     /// How many schemas (distinct ids) are stored.
     pub(crate) async fn schema_count(&self) -> Result<i64, ApiError> {
-        let (count,): (i64,) = with_reader!(self, |pool| {
-            sqlx::query_as("SELECT COUNT(*) FROM schemas")
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(count)
+        self.timed("schema_count", async move {
+            let (count,): (i64,) = with_reader!(self, |pool| {
+                sqlx::query_as("SELECT COUNT(*) FROM schemas")
+                    .fetch_one(pool)
+                    .await?
+            });
+            Ok(count)
+        })
+        .await
     }
 
     /// Every version of `subject` (oldest first), soft-deleted ones included.
     pub(crate) async fn all_versions(&self, subject: &str) -> Result<Vec<VersionRecord>, ApiError> {
-        let sql = format!(
-            "SELECT {} WHERE sv.subject = $1 ORDER BY sv.version",
-            super::VERSION_COLUMNS
-        );
-        let rows: Vec<VersionRow> = with_reader!(self, |pool| {
-            sqlx::query_as(&sql).bind(subject).fetch_all(pool).await?
-        });
-        rows.into_iter().map(version_from_row).collect()
+        self.timed("all_versions", async move {
+            let sql = format!(
+                "SELECT {} WHERE sv.subject = $1 ORDER BY sv.version",
+                super::VERSION_COLUMNS
+            );
+            let rows: Vec<VersionRow> = with_reader!(self, |pool| {
+                sqlx::query_as(&sql).bind(subject).fetch_all(pool).await?
+            });
+            rows.into_iter().map(version_from_row).collect()
+        })
+        .await
     }
 
     /// The versions of `subject` that `visibility` shows; 40401 when there are none.
@@ -88,16 +97,19 @@ impl Store {
         subject: &str,
         visibility: Visibility,
     ) -> Result<Vec<VersionRecord>, ApiError> {
-        let versions: Vec<VersionRecord> = self
-            .all_versions(subject)
-            .await?
-            .into_iter()
-            .filter(|v| visibility.shows(v.deleted))
-            .collect();
-        if versions.is_empty() {
-            return Err(ApiError::subject_not_found(subject));
-        }
-        Ok(versions)
+        self.timed("visible_versions", async move {
+            let versions: Vec<VersionRecord> = self
+                .all_versions(subject)
+                .await?
+                .into_iter()
+                .filter(|v| visibility.shows(v.deleted))
+                .collect();
+            if versions.is_empty() {
+                return Err(ApiError::subject_not_found(subject));
+            }
+            Ok(versions)
+        })
+        .await
     }
 
     /// One version of `subject`: 40401 without visible versions, 40402 without that one.
@@ -107,25 +119,31 @@ impl Store {
         spec: VersionSpec,
         visibility: Visibility,
     ) -> Result<VersionRecord, ApiError> {
-        let versions = self.visible_versions(subject, visibility).await?;
-        pick_version(versions, spec)
+        self.timed("version", async move {
+            let versions = self.visible_versions(subject, visibility).await?;
+            pick_version(versions, spec)
+        })
+        .await
     }
 
     /// The schema with this id (soft-deleted registrations keep it resolvable); 40403 otherwise.
     pub(crate) async fn schema_by_id(&self, id: i64) -> Result<SchemaRecord, ApiError> {
-        let row: Option<SchemaRow> = with_reader!(self, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT {} FROM schemas WHERE id = $1",
-                super::SCHEMA_COLUMNS
-            ))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        match row {
-            Some(row) => schema_from_row(row),
-            None => Err(ApiError::schema_not_found(format!("Schema {id} not found"))),
-        }
+        self.timed("schema_by_id", async move {
+            let row: Option<SchemaRow> = with_reader!(self, |pool| {
+                sqlx::query_as(&format!(
+                    "SELECT {} FROM schemas WHERE id = $1",
+                    super::SCHEMA_COLUMNS
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+            });
+            match row {
+                Some(row) => schema_from_row(row),
+                None => Err(ApiError::schema_not_found(format!("Schema {id} not found"))),
+            }
+        })
+        .await
     }
 
     /// The (subject, version) pairs that use schema `id`; 40403 when the id is unknown.
@@ -134,6 +152,7 @@ impl Store {
         id: i64,
         visibility: Visibility,
     ) -> Result<Vec<(String, i64)>, ApiError> {
+        self.timed("versions_of_schema", async move {
         self.schema_by_id(id).await?;
         let rows: Vec<(String, i64, bool)> = with_reader!(self, |pool| {
             sqlx::query_as(
@@ -148,6 +167,8 @@ impl Store {
             .filter(|(_, _, deleted)| visibility.shows(*deleted))
             .map(|(subject, version, _)| (subject, version))
             .collect())
+    })
+        .await
     }
 
     /// The newest visible version of `subject` whose schema has `fingerprint`: 40401 when
@@ -158,6 +179,7 @@ impl Store {
         fingerprint: &str,
         visibility: Visibility,
     ) -> Result<VersionRecord, ApiError> {
+        self.timed("lookup", async move {
         let versions = self.visible_versions(subject, visibility).await?;
         let matching: Vec<(i64, bool)> = with_reader!(self, |pool| {
             sqlx::query_as(
@@ -174,6 +196,8 @@ impl Store {
             .find(|(_, deleted)| visibility.shows(*deleted))
             .and_then(|(version, _)| versions.into_iter().find(|v| v.version == version));
         found.ok_or_else(|| ApiError::schema_not_found("Schema not found"))
+    })
+        .await
     }
 }
 
@@ -186,32 +210,35 @@ impl Store {
         subject: &str,
         version: i64,
     ) -> Result<Vec<i64>, ApiError> {
-        let rows: Vec<(i64, String)> = with_reader!(self, |pool| {
-            sqlx::query_as(
+        self.timed("referenced_by", async move {
+            let rows: Vec<(i64, String)> = with_reader!(self, |pool| {
+                sqlx::query_as(
                 "SELECT id, references_json FROM schemas WHERE references_json <> '[]' ORDER BY id",
             )
             .fetch_all(pool)
             .await?
-        });
-        let mut ids = Vec::new();
-        let mut newest: Option<i64> = None;
-        for (id, references_json) in rows {
-            let references: Vec<ReferenceBody> =
-                serde_json::from_str(&references_json).map_err(|error| {
-                    ApiError::internal(format!("stored references of schema {id}: {error}"))
-                })?;
-            let latest_reference = references
-                .iter()
-                .any(|r| r.subject == subject && r.version == -1);
-            if latest_reference && newest.is_none() {
-                let all = self.all_versions(subject).await?;
-                newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
+            });
+            let mut ids = Vec::new();
+            let mut newest: Option<i64> = None;
+            for (id, references_json) in rows {
+                let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
+                    .map_err(|error| {
+                        ApiError::internal(format!("stored references of schema {id}: {error}"))
+                    })?;
+                let latest_reference = references
+                    .iter()
+                    .any(|r| r.subject == subject && r.version == -1);
+                if latest_reference && newest.is_none() {
+                    let all = self.all_versions(subject).await?;
+                    newest = Some(all.iter().map(|v| v.version).max().unwrap_or(0));
+                }
+                if references_version(&references, subject, version, newest.unwrap_or(0)) {
+                    ids.push(id);
+                }
             }
-            if references_version(&references, subject, version, newest.unwrap_or(0)) {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
+            Ok(ids)
+        })
+        .await
     }
 }
 

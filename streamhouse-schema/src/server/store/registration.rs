@@ -72,8 +72,11 @@ impl Store {
     where
         F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
     {
-        retry_lost_races(subject, "registration", || {
-            self.register_once(subject, schema, &check)
+        self.timed("register", async move {
+            retry_lost_races(subject, "registration", || {
+                self.register_once(subject, schema, &check)
+            })
+            .await
         })
         .await
     }

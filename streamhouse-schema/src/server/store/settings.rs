@@ -56,13 +56,16 @@ impl Store {
         scope: &str,
         setting: Setting,
     ) -> Result<Option<String>, ApiError> {
-        Ok(with_reader!(self, |pool| {
-            sqlx::query_scalar("SELECT value FROM settings WHERE scope = $1 AND name = $2")
-                .bind(scope)
-                .bind(setting.name())
-                .fetch_optional(pool)
-                .await?
-        }))
+        self.timed("setting", async move {
+            Ok(with_reader!(self, |pool| {
+                sqlx::query_scalar("SELECT value FROM settings WHERE scope = $1 AND name = $2")
+                    .bind(scope)
+                    .bind(setting.name())
+                    .fetch_optional(pool)
+                    .await?
+            }))
+        })
+        .await
     }
 
     /// Every value set for `scope`, by setting name.
@@ -70,13 +73,16 @@ impl Store {
         &self,
         scope: &str,
     ) -> Result<std::collections::HashMap<String, String>, ApiError> {
-        let rows: Vec<(String, String)> = with_reader!(self, |pool| {
-            sqlx::query_as("SELECT name, value FROM settings WHERE scope = $1")
-                .bind(scope)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().collect())
+        self.timed("settings_of", async move {
+            let rows: Vec<(String, String)> = with_reader!(self, |pool| {
+                sqlx::query_as("SELECT name, value FROM settings WHERE scope = $1")
+                    .bind(scope)
+                    .fetch_all(pool)
+                    .await?
+            });
+            Ok(rows.into_iter().collect())
+        })
+        .await
     }
 
     /// Sets (inserts or replaces) the value for `scope`.
@@ -86,18 +92,21 @@ impl Store {
         setting: Setting,
         value: &str,
     ) -> Result<(), ApiError> {
-        with_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO settings (scope, name, value) VALUES ($1, $2, $3) \
+        self.timed("put_setting", async move {
+            with_pool!(self, |pool| {
+                sqlx::query(
+                    "INSERT INTO settings (scope, name, value) VALUES ($1, $2, $3) \
                  ON CONFLICT (scope, name) DO UPDATE SET value = excluded.value",
-            )
-            .bind(scope)
-            .bind(setting.name())
-            .bind(value)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+                )
+                .bind(scope)
+                .bind(setting.name())
+                .bind(value)
+                .execute(pool)
+                .await?;
+            });
+            Ok(())
+        })
+        .await
     }
 
     /// Removes the value for `scope`, returning what it was.
@@ -106,25 +115,33 @@ impl Store {
         scope: &str,
         setting: Setting,
     ) -> Result<Option<String>, ApiError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "DELETE FROM settings WHERE scope = $1 AND name = $2 RETURNING value",
-            )
-            .bind(scope)
-            .bind(setting.name())
-            .fetch_optional(pool)
-            .await?
-        }))
+        self.timed("delete_setting", async move {
+            Ok(with_pool!(self, |pool| {
+                sqlx::query_scalar(
+                    "DELETE FROM settings WHERE scope = $1 AND name = $2 RETURNING value",
+                )
+                .bind(scope)
+                .bind(setting.name())
+                .fetch_optional(pool)
+                .await?
+            }))
+        })
+        .await
     }
 
     /// Whether `subject` has any version row (live or soft-deleted).
     pub(crate) async fn subject_exists(&self, subject: &str) -> Result<bool, ApiError> {
-        let found: Option<i64> = with_reader!(self, |pool| {
-            sqlx::query_scalar("SELECT version FROM subject_versions WHERE subject = $1 LIMIT 1")
+        self.timed("subject_exists", async move {
+            let found: Option<i64> = with_reader!(self, |pool| {
+                sqlx::query_scalar(
+                    "SELECT version FROM subject_versions WHERE subject = $1 LIMIT 1",
+                )
                 .bind(subject)
                 .fetch_optional(pool)
                 .await?
-        });
-        Ok(found.is_some())
+            });
+            Ok(found.is_some())
+        })
+        .await
     }
 }
