@@ -68,6 +68,11 @@
 //! `max_client_connections` the server stops accepting and further clients wait in the
 //! listen backlog until a connection closes.
 //!
+//! A schema browser is served at `/ui/` (off with [`RegistryConfig::ui`] / `--no-ui` /
+//! `STREAMHOUSE_REGISTRY_NO_UI`): static files compiled into the binary, served without
+//! credentials and with a self-only Content-Security-Policy; the page calls the REST API with
+//! the credentials the user types in, so the API's authentication applies to it unchanged.
+//!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and
 //! Protobuf imports by import path; a referenced version cannot be deleted (42206). As
