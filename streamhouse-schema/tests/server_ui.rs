@@ -44,13 +44,7 @@ fn source(name: &str) -> String {
 }
 
 async fn status_of(client: &reqwest::Client, url: String) -> u16 {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("GET")
-        .status()
-        .as_u16()
+    client.get(url).send().await.expect("GET").status().as_u16()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,14 +86,24 @@ async fn serves_the_page_with_content_types_and_policy() {
         assert_eq!(answer.status().as_u16(), 200, "{name}");
         assert_eq!(answer.headers()[CONTENT_TYPE], *content_type, "{name}");
         assert_eq!(answer.headers()[CONTENT_SECURITY_POLICY], POLICY, "{name}");
-        assert_eq!(answer.headers()[X_CONTENT_TYPE_OPTIONS], "nosniff", "{name}");
+        assert_eq!(
+            answer.headers()[X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{name}"
+        );
         assert_eq!(answer.text().await.expect("body"), source(name), "{name}");
     }
     // Every file in the source folder is served (none forgotten in the route's list).
     let mut on_disk: Vec<String> =
         std::fs::read_dir(format!("{}/src/server/ui", env!("CARGO_MANIFEST_DIR")))
             .expect("ui folder")
-            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
     on_disk.sort();
     let mut listed: Vec<String> = FILES.iter().map(|(name, _)| name.to_string()).collect();
@@ -166,7 +170,13 @@ async fn ui_off_is_not_found() {
     let db = TestDb::new(Backend::Sqlite).await;
     let registry = TestRegistry::start_with(db, |config| config.with_ui(false)).await;
     let client = http();
-    for path in ["/ui", "/ui/", "/ui/index.html", "/ui/app.js", "/ui/style.css"] {
+    for path in [
+        "/ui",
+        "/ui/",
+        "/ui/index.html",
+        "/ui/app.js",
+        "/ui/style.css",
+    ] {
         let answer = client
             .get(format!("{}{path}", registry.url))
             .send()

@@ -47,7 +47,10 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/ui", get(to_directory))
         .route("/ui/", get(|| async { file("index.html") }))
-        .route("/ui/{file}", get(|Path(name): Path<String>| async move { file(&name) }))
+        .route(
+            "/ui/{file}",
+            get(|Path(name): Path<String>| async move { file(&name) }),
+        )
 }
 
 /// `GET /ui`: to `/ui/`, so that the page's relative links resolve inside it. The location is
@@ -117,8 +120,21 @@ mod tests {
                 }
             }
             let forbidden: &[&str] = match *content_type {
-                HTML => &["<style", "style=\"", "<script>", " onclick=", " onload=", " onerror="],
-                JS => &["innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function"],
+                HTML => &[
+                    "<style",
+                    "style=\"",
+                    "<script>",
+                    " onclick=",
+                    " onload=",
+                    " onerror=",
+                ],
+                JS => &[
+                    "innerHTML",
+                    "outerHTML",
+                    "insertAdjacentHTML",
+                    "eval(",
+                    "new Function",
+                ],
                 _ => &[],
             };
             for pattern in forbidden {

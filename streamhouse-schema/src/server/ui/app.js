@@ -19,6 +19,11 @@ function banner(text) {
 function report(error) {
   if (error instanceof ApiError && error.status === 401) {
     banner('The registry needs credentials: enter them under Credentials.');
+    const scheme = $('login-scheme');
+    if (scheme.value === 'none') {
+      scheme.value = 'basic';
+      $('login').dataset.scheme = 'basic';
+    }
     $('login').hidden = false;
   } else if (error instanceof ApiError && error.status === 403) {
     banner(`Not allowed with these credentials: ${error.message}`);
@@ -109,8 +114,15 @@ async function start() {
 
 setupLogin();
 showWho();
+// Typing fires `input`; clearing the box may fire only `change` or `search`. The list is
+// rebuilt only when the query changed, so that a blur does not replace a link being clicked.
+let lastQuery = '';
 for (const event of ['input', 'change', 'search']) {
-  $('search').addEventListener(event, () => subjects.render());
+  $('search').addEventListener(event, () => {
+    if ($('search').value === lastQuery) return;
+    lastQuery = $('search').value;
+    subjects.render();
+  });
 }
 window.addEventListener('hashchange', navigate);
 start();

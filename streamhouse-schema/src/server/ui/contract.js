@@ -6,7 +6,7 @@ import { pretty } from './format.js';
 
 function table(head, rows) {
   return h('table', { class: 'grid' },
-    h('thead', {}, h('tr', {}, head.map((c) => h('th', {}, c)))),
+    head ? h('thead', {}, h('tr', {}, head.map((c) => h('th', {}, c)))) : null,
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
 }
 
@@ -31,24 +31,26 @@ const PHASES = [
   ['encodingRules', 'Encoding rules'],
 ];
 
+function ruleView(rule) {
+  const rows = [
+    ['kind · mode · type', [rule.kind, rule.mode, rule.type].filter(Boolean).join(' · ')],
+    ['expression', h('code', {}, rule.expr || '')],
+    ['on success / failure', [rule.onSuccess || '-', rule.onFailure || '-'].join(' / ')],
+  ];
+  if ((rule.tags || []).length) rows.push(['tags', rule.tags.join(', ')]);
+  const params = Object.entries(rule.params || {});
+  if (params.length) rows.push(['params', params.map(([k, v]) => `${k}=${v}`).join(', ')]);
+  rows.push(['disabled', rule.disabled ? 'yes' : 'no']);
+  return h('div', { class: 'rule', 'data-rule': rule.name || '' },
+    h('p', { class: 'rule-name' }, rule.name || '(unnamed)'),
+    table(null, rows));
+}
+
 function rulesView(ruleSet) {
   const parts = [];
   for (const [key, title] of PHASES) {
     const rules = ruleSet[key] || [];
-    if (!rules.length) continue;
-    parts.push(h('h3', {}, title), table(
-      ['name', 'kind', 'mode', 'type', 'expression', 'on success / failure', 'tags', 'params', 'disabled'],
-      rules.map((r) => [
-        r.name || '',
-        r.kind || '',
-        r.mode || '',
-        r.type || '',
-        h('code', {}, r.expr || ''),
-        [r.onSuccess || '-', r.onFailure || '-'].join(' / '),
-        (r.tags || []).join(', '),
-        Object.entries(r.params || {}).map(([k, v]) => `${k}=${v}`).join(', '),
-        r.disabled ? 'yes' : 'no',
-      ])));
+    if (rules.length) parts.push(h('h3', {}, title), rules.map(ruleView));
   }
   return parts;
 }

@@ -106,6 +106,7 @@ export function diffTable(leftText, rightText, leftTitle, rightTitle) {
   return h('div', { class: 'diff' },
     h('p', { class: 'diff-summary', id: 'diff-summary' }, summary),
     h('table', { class: 'diff-table', id: 'diff-table' },
+      h('colgroup', {}, h('col', { class: 'ln' }), h('col', {}), h('col', { class: 'ln' }), h('col', {})),
       h('thead', {}, h('tr', {}, h('th', { colSpan: 2 }, leftTitle), h('th', { colSpan: 2 }, rightTitle))),
       h('tbody', {}, rows)));
 }

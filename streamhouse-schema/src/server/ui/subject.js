@@ -114,8 +114,8 @@ export async function show(content, subject, version, pair) {
         versions.map((v) => link(versionRoute(subject, v), String(v),
           { class: v === record.version ? 'current' : '', 'data-version': String(v) }))),
       h('div', { class: 'columns' },
-        h('div', { class: 'main' }, schemaPanel(record)),
-        h('div', { class: 'aside' }, referencesPanel(record), referencedByPanel(users), contractPanel(record))),
+        h('div', { class: 'main' }, schemaPanel(record), contractPanel(record)),
+        h('div', { class: 'aside' }, referencesPanel(record), referencedByPanel(users))),
       diff.section,
       compatPanel(subject, formatSchema(latest.schema, schemaType(latest)), schemaType(latest), latest.references));
     if (pair) {
