@@ -46,7 +46,7 @@ pub struct RegistryConfig {
     pub database_url: String,
     /// HTTP basic-auth credentials with full access. When any credential is configured
     /// (this, [`readonly_basic_auth`](Self::readonly_basic_auth) or a bearer token), every
-    /// request except `/health` must carry one of them (401 / 40101 otherwise).
+    /// request except `/health` and the `/ui` files must carry one of them (401 / 40101 otherwise).
     pub basic_auth: Option<BasicAuth>,
     /// Basic-auth credentials that may only read: GET, lookups (`POST /subjects/{s}`) and
     /// compatibility checks; other writes get 403 / 40301.

@@ -39,9 +39,9 @@
 //! | `bearer_tokens` | `--bearer-token TOKEN` (repeatable) | `STREAMHOUSE_REGISTRY_BEARER_TOKENS` (comma-separated) |
 //! | `readonly_bearer_tokens` | `--readonly-bearer-token TOKEN` | `STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS` |
 //!
-//! With any credential configured, every route except `/health` needs `Authorization:
-//! Basic ...` or `Bearer ...` (schemes in any case) matching one of them, compared in
-//! constant time; otherwise 401 with error code 40101 and a `WWW-Authenticate` challenge per
+//! With any credential configured, every route except `/health` and the `/ui` files needs
+//! `Authorization: Basic ...` or `Bearer ...` (schemes in any case) matching one of them,
+//! compared in constant time; otherwise 401 with error code 40101 and a `WWW-Authenticate` challenge per
 //! configured scheme. Read-only credentials may GET, look schemas up (`POST /subjects/{s}`)
 //! and check compatibility (`POST /compatibility/...`); other requests get 403 / 40301.
 //! READONLY mode still refuses writes to everyone (42205). Passwords and tokens never

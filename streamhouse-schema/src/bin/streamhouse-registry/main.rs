@@ -30,9 +30,9 @@ use tracing_subscriber::EnvFilter;
 /// `database = "postgres://..."`, `bearer-token = ["..."]`), in that order of precedence.
 ///
 /// When any of --basic-auth, --readonly-basic-auth, --bearer-token or --readonly-bearer-token
-/// is given, every request except /health must authenticate (401 / error code 40101
-/// otherwise); read-only credentials may GET, look schemas up and check compatibility, other
-/// writes get 403 / 40301. Secrets never appear in logs.
+/// is given, every request except /health and the /ui/ files must authenticate (401 / error
+/// code 40101 otherwise); read-only credentials may GET, look schemas up and check
+/// compatibility, other writes get 403 / 40301. Secrets never appear in logs.
 ///
 /// A schema browser is served at http://HOST:PORT/ui/ (off with --no-ui).
 #[derive(Debug, Parser)]

@@ -96,12 +96,17 @@ mod tests {
             for marker in ["src=\"", "href=\"", "from './"] {
                 for piece in body.split(marker).skip(1) {
                     let end = piece.find(['"', '\'']).unwrap_or(piece.len());
-                    linked.push(piece[..end].trim_start_matches("./").to_string());
+                    let target = piece[..end].trim_start_matches("./");
+                    // `#/...` are the page's own routes.
+                    if !target.starts_with('#') {
+                        linked.push(target.to_string());
+                    }
                 }
             }
         }
         assert!(linked.contains(&"app.js".to_string()), "{linked:?}");
         assert!(linked.contains(&"diff.js".to_string()), "{linked:?}");
+        assert!(linked.contains(&"style.css".to_string()), "{linked:?}");
         for name in &linked {
             assert!(served(name), "{name} is linked but not served");
         }
