@@ -52,6 +52,9 @@ fn help_lists_every_flag_and_env_var() {
         "STREAMHOUSE_REGISTRY_HEADER_READ_TIMEOUT_SECS",
         "STREAMHOUSE_REGISTRY_BODY_READ_TIMEOUT_SECS",
         "STREAMHOUSE_REGISTRY_MAX_CLIENT_CONNECTIONS",
+        "--no-ui",
+        "STREAMHOUSE_REGISTRY_NO_UI",
+        "/ui/",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
@@ -163,6 +166,57 @@ async fn settings_from_a_toml_config_file() {
         assert!(!output.status.success(), "{text:?} accepted");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(message), "{text:?}: {stderr}");
+    }
+}
+
+/// The schema browser is on by default and off with `--no-ui`, `STREAMHOUSE_REGISTRY_NO_UI`
+/// or `no-ui = true` in the config file (404, the API unchanged).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_ui_turns_the_schema_browser_off() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("r.db").display());
+    let config = dir.path().join("registry.toml");
+    std::fs::write(&config, "no-ui = true\n").expect("write the config");
+    let config = config.to_string_lossy().into_owned();
+    let http = reqwest::Client::new();
+    let status = |registry: &Registry, path: &str| {
+        let request = http.get(format!("{}{path}", registry.url)).send();
+        async move { request.await.expect("GET").status().as_u16() }
+    };
+    let default = start_with(&database, &[]);
+    assert_eq!(status(&default, "/ui/").await, 200);
+    assert_eq!(status(&default, "/ui/app.js").await, 200);
+    terminate(default);
+    for registry in [
+        start_args(
+            &[
+                "--log-json",
+                "--no-ui",
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                &database,
+            ],
+            &[],
+        ),
+        start_with(&database, &[("STREAMHOUSE_REGISTRY_NO_UI", "true")]),
+        start_args(
+            &[
+                "--log-json",
+                "--config",
+                &config,
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                &database,
+            ],
+            &[],
+        ),
+    ] {
+        assert_eq!(status(&registry, "/ui/").await, 404);
+        assert_eq!(status(&registry, "/ui/app.js").await, 404);
+        assert_eq!(status(&registry, "/subjects").await, 200);
+        terminate(registry);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Authentication and the read-only role. When credentials are configured, every route
-//! except `/health` needs `Authorization: Basic ...` or `Bearer ...` (schemes in any case,
+//! except `/health` (and the schema browser's static files, routed outside this layer)
+//! needs `Authorization: Basic ...` or `Bearer ...` (schemes in any case,
 //! RFC 9110 §11.1) matching one of them; otherwise 401 / 40101 with `WWW-Authenticate`.
 //! Read-only credentials may GET, look schemas up (`POST /subjects/{s}`) and check
 //! compatibility; any other request gets 403 / 40301.

@@ -46,7 +46,7 @@ pub struct RegistryConfig {
     pub database_url: String,
     /// HTTP basic-auth credentials with full access. When any credential is configured
     /// (this, [`readonly_basic_auth`](Self::readonly_basic_auth) or a bearer token), every
-    /// request except `/health` must carry one of them (401 / 40101 otherwise).
+    /// request except `/health` and the `/ui` files must carry one of them (401 / 40101 otherwise).
     pub basic_auth: Option<BasicAuth>,
     /// Basic-auth credentials that may only read: GET, lookups (`POST /subjects/{s}`) and
     /// compatibility checks; other writes get 403 / 40301.
@@ -76,6 +76,10 @@ pub struct RegistryConfig {
     /// The bytes of schemas the by-id cache may hold (least recently used evicted first;
     /// default [`DEFAULT_SCHEMA_CACHE_BYTES`](super::DEFAULT_SCHEMA_CACHE_BYTES)).
     pub schema_cache_bytes: usize,
+    /// Serve the schema browser at `/ui/` (default true). Its static files hold no data and
+    /// are served without credentials; every call the page makes goes through the API and
+    /// its authentication like any other client's.
+    pub ui: bool,
 }
 
 impl RegistryConfig {
@@ -95,6 +99,7 @@ impl RegistryConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 16,
             schema_cache_bytes: super::DEFAULT_SCHEMA_CACHE_BYTES,
+            ui: true,
         }
     }
 
@@ -178,6 +183,12 @@ impl RegistryConfig {
         self
     }
 
+    /// Serves the schema browser at `/ui/` (`true`, the default) or not (`/ui` is then 404).
+    pub fn with_ui(mut self, ui: bool) -> Self {
+        self.ui = ui;
+        self
+    }
+
     /// Sets how many bytes of schemas the by-id cache may hold.
     pub fn with_schema_cache_bytes(mut self, schema_cache_bytes: usize) -> Self {
         self.schema_cache_bytes = schema_cache_bytes;
@@ -203,6 +214,7 @@ impl fmt::Debug for RegistryConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
             .field("schema_cache_bytes", &self.schema_cache_bytes)
+            .field("ui", &self.ui)
             .finish()
     }
 }

@@ -39,9 +39,9 @@
 //! | `bearer_tokens` | `--bearer-token TOKEN` (repeatable) | `STREAMHOUSE_REGISTRY_BEARER_TOKENS` (comma-separated) |
 //! | `readonly_bearer_tokens` | `--readonly-bearer-token TOKEN` | `STREAMHOUSE_REGISTRY_READONLY_BEARER_TOKENS` |
 //!
-//! With any credential configured, every route except `/health` needs `Authorization:
-//! Basic ...` or `Bearer ...` (schemes in any case) matching one of them, compared in
-//! constant time; otherwise 401 with error code 40101 and a `WWW-Authenticate` challenge per
+//! With any credential configured, every route except `/health` and the `/ui` files needs
+//! `Authorization: Basic ...` or `Bearer ...` (schemes in any case) matching one of them,
+//! compared in constant time; otherwise 401 with error code 40101 and a `WWW-Authenticate` challenge per
 //! configured scheme. Read-only credentials may GET, look schemas up (`POST /subjects/{s}`)
 //! and check compatibility (`POST /compatibility/...`); other requests get 403 / 40301.
 //! READONLY mode still refuses writes to everyone (42205). Passwords and tokens never
@@ -67,6 +67,11 @@
 //! declared larger than `max_body_bytes` gets 413 / 42209 before anything is read. At
 //! `max_client_connections` the server stops accepting and further clients wait in the
 //! listen backlog until a connection closes.
+//!
+//! A schema browser is served at `/ui/` (off with [`RegistryConfig::ui`] / `--no-ui` /
+//! `STREAMHOUSE_REGISTRY_NO_UI`): static files compiled into the binary, served without
+//! credentials and with a self-only Content-Security-Policy; the page calls the REST API with
+//! the credentials the user types in, so the API's authentication applies to it unchanged.
 //!
 //! Schema `references` are followed (transitively) when a schema is validated, checked for
 //! compatibility or serialized: Avro named types, JSON Schema `$ref`s by reference name and

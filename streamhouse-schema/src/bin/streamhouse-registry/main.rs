@@ -30,9 +30,11 @@ use tracing_subscriber::EnvFilter;
 /// `database = "postgres://..."`, `bearer-token = ["..."]`), in that order of precedence.
 ///
 /// When any of --basic-auth, --readonly-basic-auth, --bearer-token or --readonly-bearer-token
-/// is given, every request except /health must authenticate (401 / error code 40101
-/// otherwise); read-only credentials may GET, look schemas up and check compatibility, other
-/// writes get 403 / 40301. Secrets never appear in logs.
+/// is given, every request except /health and the /ui/ files must authenticate (401 / error
+/// code 40101 otherwise); read-only credentials may GET, look schemas up and check
+/// compatibility, other writes get 403 / 40301. Secrets never appear in logs.
+///
+/// A schema browser is served at http://HOST:PORT/ui/ (off with --no-ui).
 #[derive(Debug, Parser)]
 #[command(name = "streamhouse-registry", version)]
 struct Args {
@@ -160,6 +162,13 @@ struct Args {
     )]
     max_connections: u32,
 
+    /// Do not serve the schema browser. By default the registry serves a web page at /ui/ to
+    /// browse subjects, versions, references, diffs and data contracts and to check a schema's
+    /// compatibility; its static files need no credentials, its API calls need the same ones
+    /// as any client (the page asks for them).
+    #[arg(long, env = "STREAMHOUSE_REGISTRY_NO_UI")]
+    no_ui: bool,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "STREAMHOUSE_REGISTRY_LOG_JSON")]
     log_json: bool,
@@ -224,6 +233,7 @@ async fn run(args: Args) -> Result<(), streamhouse_schema::server::ServerError> 
     config.max_client_connections = args.max_client_connections;
     config.max_body_bytes = args.max_body_bytes;
     config.max_connections = args.max_connections;
+    config.ui = !args.no_ui;
     let server = spawn(config).await?;
     server.run_until(shutdown_signal()).await
 }

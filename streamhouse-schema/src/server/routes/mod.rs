@@ -10,6 +10,7 @@ mod prometheus;
 mod render;
 mod schemas;
 mod subjects;
+mod ui;
 
 use std::collections::HashMap;
 
@@ -37,7 +38,8 @@ pub(crate) fn flag(params: &Params, name: &str) -> bool {
 }
 
 /// The registry's HTTP routes for `state`, with the body limit and deadline, request
-/// counting and (when configured) authentication applied. The connection-level protections
+/// counting and (when configured) authentication applied, and the schema browser at `/ui/`
+/// unless `ui` is off in the configuration. The connection-level protections
 /// (header read timeout, connection cap, TLS) come with [`spawn`](super::spawn).
 pub fn router(state: AppState) -> Router {
     let api = api_routes();
@@ -59,6 +61,13 @@ pub fn router(state: AppState) -> Router {
     // Authentication runs first, so unauthenticated bodies are never read.
     let app = body_deadline::layer(app, &state);
     let app = auth::layer(app, state.config());
+    // After authentication: the browser's static files hold no data, and the calls the page
+    // makes go through the API's authentication above.
+    let app = if state.config().ui {
+        app.merge(ui::routes())
+    } else {
+        app
+    };
     // Outermost, so that every error answer, whoever produced it, is Confluent JSON.
     let app = app.layer(middleware::map_response(confluent_errors));
     app.with_state(state)
