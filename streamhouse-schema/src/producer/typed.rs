@@ -212,7 +212,15 @@ impl Producer {
         let registry = self.registry()?;
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        let id = self.resolve_id(registry, &subject, schema, format).await?;
+        // A type that declares a data contract registers it with its schema.
+        let id = match T::contract() {
+            Some(contract) if self.inner.settings.auto_register => {
+                registry
+                    .register_with_contract(&subject, schema, format, contract)
+                    .await?
+            }
+            _ => self.resolve_id(registry, &subject, schema, format).await?,
+        };
         let typed = TypedId { id, format };
         self.inner
             .typed_ids
