@@ -1,6 +1,6 @@
 //! Compile-time checks of the data contract declared on a type: each CEL expression of a
-//! `rule(..)` parses (with `cel-parser`, the parser of the `cel-interpreter` crate that
-//! runs the rules), names only fields the message has, and compares a field only with a
+//! `rule(..)` parses (with the parser of the `cel` crate, which runs the rules at run
+//! time), names only fields the message has, and compares a field only with a
 //! literal of a fitting type. Errors point at the expression and name the rule and field.
 //!
 //! What a whole-message `CEL` rule sees is the record as Confluent's CEL executor binds it
@@ -11,9 +11,8 @@
 //! `name`, `typeName` and `tags` per field (Confluent's `CelFieldExecutor`) and are only
 //! parsed.
 
-use cel_parser::ast::{EntryExpr, Expr, IdedExpr};
-use cel_parser::reference::Val;
-use cel_parser::Parser;
+use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue as Val};
+use cel::parser::Parser;
 
 use crate::ast::{Container, Data, Field, Style};
 use crate::attr::Spanned;
@@ -26,44 +25,88 @@ use crate::ty;
 const MAX_DEPTH: usize = 128;
 
 pub fn check_contract(cx: &Ctxt, c: &Container) {
+    check_tags(cx, c);
     for rule in &c.attrs.contract.rules {
         let Some(expr) = &rule.expr else { continue };
         if !matches!(rule.rule_type.as_str(), "CEL" | "CEL_FIELD") {
             continue;
         }
-        let ast = match parse(&expr.value) {
-            Ok(ast) => ast,
-            Err(e) => {
-                cx.syn_error(syn::Error::new(
-                    expr.span,
-                    format!(
-                        "`{}`: rule {:?}: the CEL expression does not parse: {e}",
-                        c.ident, rule.name
-                    ),
-                ));
-                continue;
-            }
+        // `guard ; expr`: both executors split at the first `;` and run the guard first
+        // (cel_executor.py `CelExecutor.execute`, which the CEL_FIELD executor calls too).
+        let parts = match expr.value.split_once(';') {
+            Some((guard, body)) if !guard.trim().is_empty() => vec![guard, body],
+            Some((_, body)) => vec![body],
+            None => vec![expr.value.as_str()],
         };
-        if rule.rule_type == "CEL" {
-            if let Data::Struct(Style::Named, fields) = &c.data {
-                let checker = Checker {
-                    cx,
-                    c,
-                    rule,
-                    expr,
-                    fields,
-                };
-                checker.walk(&ast, 0);
+        for part in parts {
+            let ast = match parse(part) {
+                Ok(ast) => ast,
+                Err(e) => {
+                    cx.syn_error(syn::Error::new(
+                        expr.span,
+                        format!(
+                            "`{}`: rule {:?}: the CEL expression `{}` does not parse: {e}",
+                            c.ident,
+                            rule.name,
+                            part.trim()
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            if rule.rule_type == "CEL" {
+                if let Data::Struct(Style::Named, fields) = &c.data {
+                    let checker = Checker {
+                        cx,
+                        c,
+                        rule,
+                        expr,
+                        fields,
+                    };
+                    checker.walk(&ast, 0);
+                }
             }
         }
     }
 }
 
-/// Parses a CEL expression; a parser panic (none is expected) is reported as an error too.
+/// Tags on a skipped field would be in no schema: a slip, since no rule could select it.
+fn check_tags(cx: &Ctxt, c: &Container) {
+    let fields: Vec<&Field> = match &c.data {
+        Data::Struct(_, fields) => fields.iter().collect(),
+        Data::Enum(variants) => variants.iter().flat_map(|v| &v.fields).collect(),
+    };
+    for f in fields {
+        if let (Some(true), Some(first)) = (f.attrs.skip.get(), f.attrs.tags.first()) {
+            cx.syn_error(syn::Error::new(
+                first.span,
+                format!(
+                    "`{}.{}`: a skipped field is in no schema, so its tags would select nothing: remove `tags(..)` or `skip`",
+                    c.ident, f.rust_name
+                ),
+            ));
+        }
+    }
+}
+
+/// Parses a CEL expression. The parser's errors (`ERROR: <input>:1:17: Syntax error: ...`,
+/// each followed by the source and a caret) are reduced to their `line:column: message`.
+/// A parser panic (none is known in this version) is reported as an error too.
 fn parse(source: &str) -> Result<IdedExpr, String> {
     match std::panic::catch_unwind(|| Parser::new().parse(source)) {
         Ok(Ok(ast)) => Ok(ast),
-        Ok(Err(e)) => Err(e.to_string().trim().to_string()),
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            let lines: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("ERROR: <input>:"))
+                .collect();
+            Err(if lines.is_empty() {
+                text.trim().to_string()
+            } else {
+                format!("at {}", lines.join("; at "))
+            })
+        }
         Err(_) => Err("the CEL parser failed on it".to_string()),
     }
 }
@@ -137,11 +180,11 @@ fn literal_kind(val: &Val) -> Option<Kind> {
 
 fn literal_text(val: &Val) -> String {
     match val {
-        Val::String(s) => format!("{s:?}"),
-        Val::Boolean(b) => b.to_string(),
-        Val::Int(i) => i.to_string(),
-        Val::UInt(u) => format!("{u}u"),
-        Val::Double(d) => format!("{d:?}"),
+        Val::String(s) => format!("{:?}", s.inner()),
+        Val::Boolean(b) => b.inner().to_string(),
+        Val::Int(i) => i.inner().to_string(),
+        Val::UInt(u) => format!("{}u", u.inner()),
+        Val::Double(d) => format!("{:?}", d.inner()),
         Val::Bytes(_) => "a bytes literal".to_string(),
         Val::Null => "null".to_string(),
     }
@@ -218,8 +261,8 @@ impl Checker<'_> {
             Expr::Call(call) => {
                 if is_comparison(&call.func_name) {
                     if let [left, right] = call.args.as_slice() {
-                        self.compare(&call.func_name, left, right);
-                        self.compare(&call.func_name, right, left);
+                        self.compare(&call.func_name, left, right, false);
+                        self.compare(&call.func_name, right, left, true);
                     }
                 }
                 if let Some(target) = &call.target {
@@ -264,8 +307,9 @@ impl Checker<'_> {
         }
     }
 
-    /// `message.field <op> literal`: the literal must fit the field's type.
-    fn compare(&self, function: &str, field: &IdedExpr, other: &IdedExpr) {
+    /// `message.field <op> literal` (or `literal <op> message.field`, `swapped`): the
+    /// literal must fit the field's type.
+    fn compare(&self, function: &str, field: &IdedExpr, other: &IdedExpr, swapped: bool) {
         let Some(name) = Self::message_field(field) else {
             return;
         };
@@ -287,9 +331,12 @@ impl Checker<'_> {
             Some(lit) => format!("{} literal", lit.describe()),
             None => "null (the field is not an Option)".to_string(),
         };
+        let written = match swapped {
+            false => format!("message.{name} {op} {}", literal_text(val)),
+            true => format!("{} {op} message.{name}", literal_text(val)),
+        };
         self.error(format!(
-            "`message.{name} {op} {}`: field `{name}` is {} (`{}`) but is compared with {what}",
-            literal_text(val),
+            "`{written}`: field `{name}` is {} (`{}`) but is compared with {what}",
             kind.describe(),
             quote::quote!(#ty).to_string().replace(' ', ""),
         ));
