@@ -41,8 +41,8 @@ use prost_types::{
     MessageOptions, OneofDescriptorProto, UninterpretedOption,
 };
 
-use crate::proto_file::{quote_proto_string, FIELD_META};
 use crate::model::{Def, EnumDef, Field, IntKind, ProtoInt, RecordDef, Ty, TypeModel, UnionDef};
+use crate::proto_file::{quote_proto_string, FIELD_META};
 
 const TIMESTAMP: &str = ".google.protobuf.Timestamp";
 const TIMESTAMP_FILE: &str = "google/protobuf/timestamp.proto";
@@ -226,7 +226,10 @@ fn file_and_names(
 /// definition, so the option is kept uninterpreted, as a parser leaves it before option
 /// resolution; the `.proto` printer writes it back as source text.
 fn field_meta_tags(tags: &[String]) -> FieldOptions {
-    let values: Vec<String> = tags.iter().map(|t| format!("tags: {}", quote_proto_string(t))).collect();
+    let values: Vec<String> = tags
+        .iter()
+        .map(|t| format!("tags: {}", quote_proto_string(t)))
+        .collect();
     FieldOptions {
         uninterpreted_option: vec![UninterpretedOption {
             name: vec![prost_types::uninterpreted_option::NamePart {

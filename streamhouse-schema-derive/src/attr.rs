@@ -395,9 +395,15 @@ pub fn push_tag(tags: &mut Vec<Spanned<String>>, lit: LitStr) -> syn::Result<()>
         return Err(syn::Error::new(lit.span(), "a tag cannot be empty"));
     }
     if tags.iter().any(|t| t.value == value) {
-        return Err(syn::Error::new(lit.span(), format!("tag {value:?} is given twice")));
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("tag {value:?} is given twice"),
+        ));
     }
-    tags.push(Spanned { value, span: lit.span() });
+    tags.push(Spanned {
+        value,
+        span: lit.span(),
+    });
     Ok(())
 }
 

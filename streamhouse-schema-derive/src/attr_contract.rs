@@ -145,7 +145,10 @@ impl ContractAttrs {
             let (name, value) = match key.as_str() {
                 "major_version" => {
                     let v: syn::LitInt = m.value()?.parse()?;
-                    (MAJOR_VERSION.to_string(), v.base10_parse::<u32>()?.to_string())
+                    (
+                        MAJOR_VERSION.to_string(),
+                        v.base10_parse::<u32>()?.to_string(),
+                    )
                 }
                 "property" => {
                     let content;
@@ -415,9 +418,16 @@ fn action(lit: &LitStr) -> syn::Result<String> {
         }
     }
     if value.split(',').count() > 2 {
-        return Err(syn::Error::new(lit.span(), "a rule action is one action or a pair"));
+        return Err(syn::Error::new(
+            lit.span(),
+            "a rule action is one action or a pair",
+        ));
     }
-    Ok(value.split(',').map(str::trim).collect::<Vec<_>>().join(","))
+    Ok(value
+        .split(',')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// Pairs only with WRITEREAD and UPDOWN (`Rule.validate`).

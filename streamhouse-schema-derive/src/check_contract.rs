@@ -70,20 +70,32 @@ pub fn check_contract(cx: &Ctxt, c: &Container) {
     }
 }
 
-/// Tags on a skipped field would be in no schema: a slip, since no rule could select it.
+/// Tags sit on record fields. On a skipped field they would be in no schema, and a
+/// newtype's field is no field of its own in any schema (the newtype is its inner value):
+/// both are slips, since no rule could select them.
 fn check_tags(cx: &Ctxt, c: &Container) {
-    let fields: Vec<&Field> = match &c.data {
-        Data::Struct(_, fields) => fields.iter().collect(),
-        Data::Enum(variants) => variants.iter().flat_map(|v| &v.fields).collect(),
+    let groups: Vec<(Style, &[Field])> = match &c.data {
+        Data::Struct(style, fields) => vec![(*style, fields.as_slice())],
+        Data::Enum(variants) => variants
+            .iter()
+            .map(|v| (v.style, v.fields.as_slice()))
+            .collect(),
     };
-    for f in fields {
-        if let (Some(true), Some(first)) = (f.attrs.skip.get(), f.attrs.tags.first()) {
+    for (style, fields) in groups {
+        for f in fields {
+            let Some(first) = f.attrs.tags.first() else {
+                continue;
+            };
+            let reason = if f.attrs.skip.get() == Some(&true) {
+                "a skipped field is in no schema, so its tags would select nothing: remove `tags(..)` or `skip`"
+            } else if style == Style::Newtype {
+                "a newtype's field is no field in the schema (the newtype is its value): put the tags on the field that holds this type"
+            } else {
+                continue;
+            };
             cx.syn_error(syn::Error::new(
                 first.span,
-                format!(
-                    "`{}.{}`: a skipped field is in no schema, so its tags would select nothing: remove `tags(..)` or `skip`",
-                    c.ident, f.rust_name
-                ),
+                format!("`{}.{}`: {reason}", c.ident, f.rust_name),
             ));
         }
     }
@@ -192,10 +204,7 @@ fn literal_text(val: &Val) -> String {
 
 /// The comparison operators whose operands must have one type.
 fn is_comparison(function: &str) -> bool {
-    matches!(
-        function,
-        "_==_" | "_!=_" | "_<_" | "_<=_" | "_>_" | "_>=_"
-    )
+    matches!(function, "_==_" | "_!=_" | "_<_" | "_<=_" | "_>_" | "_>=_")
 }
 
 struct Checker<'a> {

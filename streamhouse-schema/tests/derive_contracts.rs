@@ -17,6 +17,7 @@ use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
 
 mod proto_support;
+mod python_peer;
 
 /// An order whose card and e-mail are personal data, encrypted by the contract.
 #[derive(StreamSchema, Debug, Clone, PartialEq)]
@@ -65,8 +66,13 @@ fn order() -> Order {
 
 /// The contract `Order` declares, written out by hand.
 fn declared() -> TypeContract {
-    let mut positive = Rule::new("positive_amount", RuleKind::Condition, RuleMode::Write, "CEL")
-        .with_expr("message.amount > 0.0 && size(message.id) > 0");
+    let mut positive = Rule::new(
+        "positive_amount",
+        RuleKind::Condition,
+        RuleMode::Write,
+        "CEL",
+    )
+    .with_expr("message.amount > 0.0 && size(message.id) > 0");
     positive.doc = None;
     let mut encrypt = Rule::new(
         "encrypt",
@@ -158,7 +164,10 @@ fn protoc_compiles_the_tagged_proto_with_confluents_meta() {
     assert_eq!(card.name(), "card");
     // protoc resolved the option: it is an extension of FieldOptions now (number 1088),
     // which prost keeps as unknown bytes; its presence shows as non-default options.
-    assert!(card.options.is_some(), "protoc kept the card's field_meta option");
+    assert!(
+        card.options.is_some(),
+        "protoc kept the card's field_meta option"
+    );
     assert!(file.message_type[0].field[0].options.is_none());
 }
 
@@ -190,19 +199,28 @@ async fn send_and_read_back(url: &str, format: SchemaFormat) -> Arc<Schema> {
         })
         .await
         .expect("sent");
-    let records = log.fetch("contract-orders", 0, 0, 10).await.unwrap_or_default();
+    let records = log
+        .fetch("contract-orders", 0, 0, 10)
+        .await
+        .unwrap_or_default();
     assert_eq!(records.len(), 1);
     let id = i32::from_be_bytes(records[0].value[1..5].try_into().unwrap());
 
     let client = SchemaRegistryClient::try_new(url).expect("client");
     let by_id = client.get_schema_by_id(id).await.expect("by id");
-    let latest = client.get_latest("contract-orders-value").await.expect("latest");
+    let latest = client
+        .get_latest("contract-orders-value")
+        .await
+        .expect("latest");
     assert_eq!(latest.id, id);
     assert_eq!(latest.schema.metadata, by_id.metadata);
     assert_eq!(latest.schema.rule_set, by_id.rule_set);
     assert_eq!(by_id.schema_type, format);
     // A type without a contract registers none.
-    let plain = client.get_latest("contract-plain-value").await.expect("plain");
+    let plain = client
+        .get_latest("contract-plain-value")
+        .await
+        .expect("plain");
     assert_eq!((plain.schema.metadata, plain.schema.rule_set), (None, None));
     by_id
 }
@@ -233,7 +251,11 @@ async fn server() -> RunningServer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_typed_registers_the_contract_on_our_server() {
-    for format in [SchemaFormat::Avro, SchemaFormat::Json, SchemaFormat::Protobuf] {
+    for format in [
+        SchemaFormat::Avro,
+        SchemaFormat::Json,
+        SchemaFormat::Protobuf,
+    ] {
         let server = server().await;
         let schema = send_and_read_back(&server.url(), format).await;
         assert_declared(&schema);
@@ -247,4 +269,44 @@ async fn send_typed_registers_the_contract_on_our_server() {
         assert_eq!(schema.schema, expected_text, "{format:?}");
         assert!(server.shutdown().await.is_ok());
     }
+}
+
+/// Confluent's Python client reads a Protobuf writer schema as a serialized descriptor
+/// (`fmt='serialized'`) and finds field tags in its `(confluent.field_meta)` extension: our
+/// server's serialized form keeps them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confluents_python_client_reads_the_proto_tags_from_our_server() {
+    let server = server().await;
+    let url = server.url();
+    let schema = send_and_read_back(&url, SchemaFormat::Protobuf).await;
+    assert_eq!(schema.schema, Order::proto_text());
+    let client = SchemaRegistryClient::try_new(&url).expect("client");
+    let id = client
+        .get_latest("contract-orders-value")
+        .await
+        .expect("latest")
+        .id;
+    let python = python_peer::python();
+    let script = python_peer::workspace_root().join("tests/python/derive_tags_peer.py");
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(url)
+            .arg(id.to_string())
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run the python peer");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "python peer failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "Order.card=PII\nOrder.email=PII,PRIVATE\nchecks passed\n"
+    );
+    assert!(server.shutdown().await.is_ok());
 }

@@ -512,10 +512,8 @@ mod tests {
     #[test]
     fn tags_and_rules_never_break_a_pin() {
         for ext in ["avsc", "json", "proto"] {
-            let dir = std::env::temp_dir().join(format!(
-                "shs-pin-tags-{ext}-{}",
-                std::process::id()
-            ));
+            let dir =
+                std::env::temp_dir().join(format!("shs-pin-tags-{ext}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             let pin = format!("{}/", dir.display());
@@ -553,7 +551,10 @@ mod tests {
             assert_eq!(run(plain, false), Vec::<String>::new(), "{ext}");
             assert_eq!(run(tagged.clone(), false), Vec::<String>::new(), "{ext}");
             assert_eq!(run(tagged.clone(), true), Vec::<String>::new(), "{ext}");
-            assert_eq!(versions(&dir), [format!("v001.{ext}"), format!("v002.{ext}")]);
+            assert_eq!(
+                versions(&dir),
+                [format!("v001.{ext}"), format!("v002.{ext}")]
+            );
             let recorded = std::fs::read_to_string(dir.join(format!("v002.{ext}"))).unwrap();
             let expected_tag = match ext {
                 "proto" => "string card = 2 [(confluent.field_meta) = { tags: \"PII\" }];",
