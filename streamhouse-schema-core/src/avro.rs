@@ -6,6 +6,10 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{Def, Field, Ty, TypeModel};
 
+/// The property Confluent's Avro and JSON Schema support reads a field's tags from
+/// (`AvroSchema.TAGS` and `JsonSchema.TAGS` in Confluent's schema-registry).
+pub const TAGS_PROPERTY: &str = "confluent:tags";
+
 /// Emits the Avro schema of `model` as JSON, with docs, defaults and aliases.
 ///
 /// Each named type is defined at its first use and referred to by name afterwards.
@@ -188,6 +192,11 @@ impl Emitter<'_> {
         }
         if !f.aliases.is_empty() {
             o.insert("aliases".into(), f.aliases.clone().into());
+        }
+        // Confluent's inline field tags (`AvroSchema.TAGS`, "confluent:tags": a field
+        // property, which the Parsing Canonical Form leaves out).
+        if !f.tags.is_empty() {
+            o.insert(TAGS_PROPERTY.into(), f.tags.clone().into());
         }
         Value::Object(o)
     }

@@ -292,6 +292,11 @@ impl Emitter<'_> {
                 s.insert("description".into(), doc.as_str().into());
             }
             s.extend(self.ty(&f.ty));
+            // Confluent's inline field tags (`JsonSchema.TAGS`, "confluent:tags" on the
+            // property's schema).
+            if !f.tags.is_empty() {
+                s.insert(crate::avro::TAGS_PROPERTY.into(), f.tags.clone().into());
+            }
             match field_default(self.model, f) {
                 Some(d) => {
                     s.insert("default".into(), d);

@@ -158,6 +158,10 @@ pub struct Field {
     /// The Protobuf integer encoding chosen with `#[stream_schema(proto = "...")]`
     /// (`None`: the plain varint scalar that matches the Rust width).
     pub proto: Option<ProtoInt>,
+    /// Confluent field tags (`#[stream_schema(tags("PII"))]`): Avro and JSON Schema
+    /// `"confluent:tags"`, Protobuf `(confluent.field_meta).tags`. Data-contract rules
+    /// select fields by them (e.g. the fields an `ENCRYPT` rule encrypts).
+    pub tags: Vec<String>,
 }
 
 /// A Protobuf integer encoding other than the default varint, picked per field.
@@ -188,6 +192,7 @@ impl Field {
             default: None,
             tag: None,
             proto: None,
+            tags: Vec::new(),
         }
     }
 }

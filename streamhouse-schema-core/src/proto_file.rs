@@ -25,8 +25,12 @@ mod parse;
 mod print;
 
 pub use index::{message_at_index_path, message_index_path};
-pub use parse::{parse_proto, parse_proto_with_imports};
+pub use parse::{parse_proto, parse_proto_with_imports, serialized_proto_with_imports};
 pub use print::print_proto;
+pub(crate) use print::quote as quote_proto_string;
+
+/// The option Confluent's field annotations are read from (`confluent/meta.proto`).
+pub const FIELD_META: &str = "confluent.field_meta";
 
 use base64::Engine as _;
 use prost::Message as _;

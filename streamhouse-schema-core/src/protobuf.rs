@@ -37,16 +37,20 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     descriptor_proto::ReservedRange, DescriptorProto, EnumDescriptorProto,
-    EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MessageOptions,
-    OneofDescriptorProto,
+    EnumValueDescriptorProto, FieldDescriptorProto, FieldOptions, FileDescriptorProto,
+    MessageOptions, OneofDescriptorProto, UninterpretedOption,
 };
 
 use crate::model::{Def, EnumDef, Field, IntKind, ProtoInt, RecordDef, Ty, TypeModel, UnionDef};
+use crate::proto_file::{quote_proto_string, FIELD_META};
 
 const TIMESTAMP: &str = ".google.protobuf.Timestamp";
 const TIMESTAMP_FILE: &str = "google/protobuf/timestamp.proto";
 const EMPTY: &str = ".google.protobuf.Empty";
 const EMPTY_FILE: &str = "google/protobuf/empty.proto";
+/// Confluent's annotations (`confluent.field_meta`), which every Confluent registry and
+/// client resolves without registration.
+const META_FILE: &str = "confluent/meta.proto";
 
 /// The Protobuf schema of a type: its file descriptor, its `.proto` text, and where its
 /// root message sits in the file.
@@ -211,6 +215,32 @@ fn file_and_names(
         ..Default::default()
     };
     Ok((file, b.names))
+}
+
+/// `[(confluent.field_meta) = { tags: "PII" }]`: the field's tags as Confluent's `Meta`
+/// annotation (`confluent/meta.proto`, `extend google.protobuf.FieldOptions { Meta
+/// field_meta = 1088; }`), where Confluent's `ProtobufSchema.inlineTaggedFields` and its
+/// clients' `get_inline_tags` (confluent_kafka/schema_registry/protobuf.py) read them.
+///
+/// A descriptor has no typed slot for an extension option without the extension's
+/// definition, so the option is kept uninterpreted, as a parser leaves it before option
+/// resolution; the `.proto` printer writes it back as source text.
+fn field_meta_tags(tags: &[String]) -> FieldOptions {
+    let values: Vec<String> = tags
+        .iter()
+        .map(|t| format!("tags: {}", quote_proto_string(t)))
+        .collect();
+    FieldOptions {
+        uninterpreted_option: vec![UninterpretedOption {
+            name: vec![prost_types::uninterpreted_option::NamePart {
+                name_part: FIELD_META.to_string(),
+                is_extension: true,
+            }],
+            aggregate_value: Some(values.join(" ")),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
 }
 
 fn simple_name(full: &str) -> &str {
@@ -520,6 +550,10 @@ impl Builder<'_> {
         };
         fd.r#type = Some(ft.ty as i32);
         fd.type_name = ft.type_name;
+        if !f.tags.is_empty() {
+            fd.options = Some(field_meta_tags(&f.tags));
+            self.imports.insert(META_FILE);
+        }
         Ok(fd)
     }
 

@@ -6,6 +6,7 @@ use syn::parse::Parse as _;
 use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
 
+use crate::attr_contract::ContractAttrs;
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
@@ -219,6 +220,8 @@ pub struct ContainerAttrs {
     /// `format = "..."`: the type's own payload format (`format = "protobuf"` also makes
     /// it a Protobuf message, as `protobuf` does).
     pub format: Setting<Format>,
+    /// `rule(..)`, `encrypt(..)`, `metadata(..)`: the data contract `send_typed` registers.
+    pub contract: ContractAttrs,
 }
 
 pub struct FieldAttrs {
@@ -236,6 +239,8 @@ pub struct FieldAttrs {
     /// `oneof`: an `Option<E>` field whose data enum `E`'s variants are a Protobuf `oneof`
     /// declared inside this message (its members are this message's fields).
     pub oneof: Option<Span>,
+    /// `tags("PII", ...)`: Confluent field tags, written into every generated schema.
+    pub tags: Vec<Spanned<String>>,
     pub unsupported_serde: Vec<Spanned<String>>,
     /// An attribute failed to parse (already reported): later checks skip the field so
     /// that users see that one error, not its consequences.
@@ -371,6 +376,37 @@ fn json_default(meta: &ParseNestedMeta) -> syn::Result<String> {
     Ok(text)
 }
 
+/// `("A", "B")`: a parenthesized list of string literals (at least one).
+pub fn string_list(meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let items = content.parse_terminated(<LitStr as syn::parse::Parse>::parse, syn::Token![,])?;
+    if items.is_empty() {
+        return Err(meta.error("expected at least one quoted tag, e.g. tags(\"PII\")"));
+    }
+    Ok(items.into_iter().collect())
+}
+
+/// Adds a tag, refusing an empty one and a repeat. Confluent's tag names are free text,
+/// but an empty tag selects nothing and a repeat is surely a slip.
+pub fn push_tag(tags: &mut Vec<Spanned<String>>, lit: LitStr) -> syn::Result<()> {
+    let value = lit.value();
+    if value.trim().is_empty() {
+        return Err(syn::Error::new(lit.span(), "a tag cannot be empty"));
+    }
+    if tags.iter().any(|t| t.value == value) {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("tag {value:?} is given twice"),
+        ));
+    }
+    tags.push(Spanned {
+        value,
+        span: lit.span(),
+    });
+    Ok(())
+}
+
 fn u32_value(meta: &ParseNestedMeta) -> syn::Result<u32> {
     meta.value()?.parse::<syn::LitInt>()?.base10_parse::<u32>()
 }
@@ -397,6 +433,7 @@ impl ContainerAttrs {
             additional_properties: None,
             protobuf: None,
             format: Setting::new("format"),
+            contract: ContractAttrs::default(),
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -426,6 +463,9 @@ impl ContainerAttrs {
                             let format = Format::parse(&string(&meta)?)?;
                             c.format.set(cx, Origin::StreamSchema, span, format)
                         }
+                        k @ ("rule" | "encrypt" | "metadata") => {
+                            c.contract.parse(k, &meta)?;
+                        }
                         "reserved" => {
                             // `reserved(2, 15, "old_name")`: literals, which nested-meta
                             // parsing (paths only) cannot read.
@@ -442,7 +482,7 @@ impl ContainerAttrs {
                         }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf, format",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf, format, rule, encrypt, metadata",
                                 key_name(&meta)
                             )))
                         }
@@ -498,6 +538,7 @@ impl FieldAttrs {
             tag: None,
             proto: None,
             oneof: None,
+            tags: Vec::new(),
             unsupported_serde: Vec::new(),
             invalid: false,
         };
@@ -576,9 +617,14 @@ impl FieldAttrs {
                             f.proto = Some(Spanned { value: kind, span })
                         }
                         "oneof" => f.oneof = Some(span),
+                        "tags" => {
+                            for tag in string_list(&meta)? {
+                                push_tag(&mut f.tags, tag)?;
+                            }
+                        }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto, oneof",
+                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto, oneof, tags",
                                 key_name(&meta)
                             )))
                         }

@@ -9,8 +9,10 @@ extern crate proc_macro;
 
 mod ast;
 mod attr;
+mod attr_contract;
 mod case;
 mod check;
+mod check_contract;
 mod check_format;
 mod check_proto;
 mod ctxt;
@@ -56,6 +58,7 @@ fn expand(input: &DeriveInput) -> proc_macro2::TokenStream {
         check::check(&cx, c);
         check_format::check_format(&cx, c);
         check_proto::check_proto(&cx, c);
+        check_contract::check_contract(&cx, c);
     }
     let pinned = container.as_ref().and_then(|c| pin::expand(&cx, c));
     match (cx.check(), container) {

@@ -126,7 +126,9 @@ pub mod __private {
     pub use crate::codec::avro::with;
     pub use crate::codec::json::with as json_with;
     pub use crate::codec::json::JsonReader;
+    pub use crate::schema::contract::{RuleKind, RuleMode};
     pub use crate::schema::model;
+    pub use crate::schema::type_contract::{declared_rule, TypeContract};
     pub use bytes::BufMut;
     pub use serde_json;
     pub use std::sync::OnceLock;

@@ -42,6 +42,71 @@ pub fn parse_proto_with_imports(
     schema: &str,
     imports: &[(&str, &str)],
 ) -> Result<FileDescriptorProto, ProtoSchemaError> {
+    let (compiler, main_name) = compile(schema, imports)?;
+    compiler
+        .file_descriptor_set()
+        .file
+        .into_iter()
+        .find(|file| file.name() == main_name)
+        .ok_or_else(|| {
+            ProtoSchemaError::Compile(format!("the compiler produced no file '{main_name}'"))
+        })
+}
+
+/// The schema as a serialized `FileDescriptorProto` in standard base64 (what Confluent's
+/// registry answers to `?format=serialized`), with custom options kept.
+///
+/// [`parse_proto_with_imports`] followed by
+/// [`to_base64_descriptor`](super::to_base64_descriptor) loses them: a resolved custom
+/// option such as `[(confluent.field_meta) = { tags: "PII" }]` is an extension field of
+/// `FieldOptions`, which `prost_types` does not keep. Confluent's clients read a Protobuf
+/// writer schema in this form (confluent_kafka/schema_registry/_sync/protobuf.py asks for
+/// `fmt='serialized'`) and find field tags in that extension (`meta_pb2.field_meta`), so
+/// here the compiler's own encoding is returned.
+///
+/// # Errors
+/// As [`parse_proto_with_imports`].
+pub fn serialized_proto_with_imports(
+    schema: &str,
+    imports: &[(&str, &str)],
+) -> Result<String, ProtoSchemaError> {
+    let (compiler, main_name) = compile(schema, imports)?;
+    let set = compiler.encode_file_descriptor_set();
+    for entry in set_entries(&set) {
+        let is_main = FileDescriptorProto::decode(entry).is_ok_and(|f| f.name() == main_name);
+        if is_main {
+            return Ok(base64::engine::general_purpose::STANDARD.encode(entry));
+        }
+    }
+    Err(ProtoSchemaError::Compile(format!(
+        "the compiler produced no file '{main_name}'"
+    )))
+}
+
+/// The encoded files of a serialized `FileDescriptorSet` (`repeated FileDescriptorProto
+/// file = 1`): each a length-delimited field 1. Stops at anything else.
+fn set_entries(mut bytes: &[u8]) -> Vec<&[u8]> {
+    let mut entries = Vec::new();
+    // Field 1, wire type 2 (length-delimited).
+    while let Some((&0x0a, rest)) = bytes.split_first() {
+        let Ok(len) = prost::encoding::decode_varint(&mut &rest[..]) else {
+            break;
+        };
+        let header = prost::encoding::encoded_len_varint(len);
+        let Some(body) = usize::try_from(len)
+            .ok()
+            .and_then(|len| rest.get(header..header.checked_add(len)?))
+        else {
+            break;
+        };
+        entries.push(body);
+        bytes = rest.get(header + body.len()..).unwrap_or_default();
+    }
+    entries
+}
+
+/// Compiles `schema` with its imports; returns the compiler and the main file's name.
+fn compile(schema: &str, imports: &[(&str, &str)]) -> Result<(Compiler, String), ProtoSchemaError> {
     let mut files = HashMap::new();
     for (name, text) in imports {
         files.insert((*name).to_string(), Source::read(text)?);
@@ -62,14 +127,7 @@ pub fn parse_proto_with_imports(
     compiler
         .open_file(&main_name)
         .map_err(|e| ProtoSchemaError::Compile(e.to_string()))?;
-    compiler
-        .file_descriptor_set()
-        .file
-        .into_iter()
-        .find(|file| file.name() == main_name)
-        .ok_or_else(|| {
-            ProtoSchemaError::Compile(format!("the compiler produced no file '{main_name}'"))
-        })
+    Ok((compiler, main_name))
 }
 
 /// A name for the main text schema that no import already uses.

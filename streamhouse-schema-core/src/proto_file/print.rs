@@ -3,7 +3,8 @@
 //! Type references are printed fully qualified (`.pkg.Message`), which is valid everywhere
 //! and never depends on scoping rules. Map fields are printed as `map<K, V>` instead of
 //! their synthetic entry messages, proto3 `optional` fields instead of their synthetic
-//! oneofs. Not printed: proto2 groups (printed as message fields), custom options, and
+//! oneofs. Not printed: proto2 groups (printed as message fields), custom options other
+//! than field options kept uninterpreted (the type model's `(confluent.field_meta)`), and
 //! options other than the common file options, `deprecated`, `packed`, `json_name`,
 //! `default` and `allow_alias`.
 
@@ -15,7 +16,8 @@ use prost_types::{
 
 mod syntax;
 
-use syntax::{field_options, file_options, quote, range_text};
+pub(crate) use syntax::quote;
+use syntax::{field_options, file_options, range_text};
 
 /// The largest field number; `reserved 10 to max;` uses it.
 const MAX_FIELD_NUMBER: i32 = 536_870_911;

@@ -368,3 +368,39 @@ fn absurdly_deep_nesting_is_a_compile_error_not_a_crash() {
         "{result:?}"
     );
 }
+
+/// `(confluent.field_meta)` as the serialized descriptor carries it: FieldOptions field
+/// 1088, length-delimited (key 1088 << 3 | 2 = 8706, varint `82 44`), holding `Meta` whose
+/// `tags` are field 3 (`1a`).
+const FIELD_META_PII: &[u8] = &[0x82, 0x44, 0x05, 0x1a, 0x03, b'P', b'I', b'I'];
+
+#[test]
+fn serialized_form_keeps_confluent_field_meta_tags() {
+    let text = r#"syntax = "proto3";
+        package shop;
+        import "confluent/meta.proto";
+        message Order {
+          string id = 1;
+          string card = 2 [(confluent.field_meta) = { tags: "PII" }];
+        }"#;
+    let contains = |haystack: &[u8]| {
+        haystack
+            .windows(FIELD_META_PII.len())
+            .any(|w| w == FIELD_META_PII)
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let serialized = b64
+        .decode(serialized_proto_with_imports(text, &[]).unwrap())
+        .unwrap();
+    assert!(contains(&serialized), "{serialized:02x?}");
+    // The same file as `parse_proto` reads it, minus the option prost cannot keep.
+    let mut decoded = FileDescriptorProto::decode(serialized.as_slice()).unwrap();
+    let mut parsed = parse(text);
+    for file in [&mut decoded, &mut parsed] {
+        file.message_type[0].field[1].options = None;
+    }
+    assert_eq!(decoded, parsed);
+    // Through prost_types the extension is lost: why the serialized form has its own path.
+    let through_prost = b64.decode(to_base64_descriptor(&parse(text))).unwrap();
+    assert!(!contains(&through_prost));
+}

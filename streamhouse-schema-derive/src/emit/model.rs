@@ -249,6 +249,7 @@ fn record_fields(fields: &[Field]) -> TokenStream {
                 }
                 None => quote!(::std::option::Option::None),
             };
+            let tags: Vec<_> = f.attrs.tags.iter().map(|t| t.value.clone()).collect();
             let _ = ty::name(f.ty);
             quote!(#m::Field {
                 name: ::std::string::String::from(#name),
@@ -258,6 +259,7 @@ fn record_fields(fields: &[Field]) -> TokenStream {
                 default: #default,
                 tag: #tag,
                 proto: #proto,
+                tags: ::std::vec![#(::std::string::String::from(#tags)),*],
             })
         });
     quote!(::std::vec![#(#items),*])

@@ -55,6 +55,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             }
         }
     });
+    let contract = super::contract::method(c);
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
             fn try_schemas() -> ::std::result::Result<
@@ -69,6 +70,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             #pinned_form
             #format
             #proto_codec
+            #contract
         }
     };
     let Some(topic) = &c.attrs.topic else {

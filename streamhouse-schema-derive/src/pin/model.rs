@@ -379,6 +379,7 @@ impl SynModel<'_> {
                     default,
                     tag: f.attrs.tag.as_ref().map(|t| t.value),
                     proto: f.attrs.proto.as_ref().map(|p| p.value.to_core()),
+                    tags: f.attrs.tags.iter().map(|t| t.value.clone()).collect(),
                 }
             })
             .collect()

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::error::ClientError;
 use crate::registry::{Schema, SchemaRegistryClient};
+use crate::schema::type_contract::TypeContract;
 use crate::schema::SchemaFormat;
 
 /// The registry client for `url` (`http(s)://...`, comma-separated failover URLs, or
@@ -34,6 +35,21 @@ impl SchemaIds for SchemaRegistryClient {
         format: SchemaFormat,
     ) -> BoxFuture<'a, Result<i32, ClientError>> {
         Box::pin(self.register_schema(subject, schema, format))
+    }
+
+    fn register_with_contract<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+        contract: &'a TypeContract,
+    ) -> BoxFuture<'a, Result<i32, ClientError>> {
+        Box::pin(async move {
+            let mut schema = Schema::new(schema, format);
+            schema.metadata.clone_from(&contract.metadata);
+            schema.rule_set.clone_from(&contract.rule_set);
+            self.register(subject, &schema).await
+        })
     }
 
     fn lookup<'a>(

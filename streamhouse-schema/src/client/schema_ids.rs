@@ -10,6 +10,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::ClientError;
 use crate::registry::Schema;
+use crate::schema::type_contract::TypeContract;
 use crate::schema::{SchemaFormat, Schemas, StreamSchema};
 
 // Registry calls happen on cache misses only, so boxing their futures costs nothing that
@@ -32,6 +33,22 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
         schema: &'a str,
         format: SchemaFormat,
     ) -> BoxFuture<'a, Result<i32, ClientError>>;
+
+    /// Registers `schema` under `subject` with the metadata and rule set `T` declares on
+    /// itself (`#[stream_schema(rule(..), metadata(..))]`), as Confluent's clients send
+    /// them in the registration request's `metadata` and `ruleSet`.
+    ///
+    /// The default forgets the contract (registries that keep none, the tests' fakes).
+    fn register_with_contract<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a str,
+        format: SchemaFormat,
+        contract: &'a TypeContract,
+    ) -> BoxFuture<'a, Result<i32, ClientError>> {
+        let _ = contract;
+        self.register(subject, schema, format)
+    }
 
     /// The id of `schema` under `subject`, or `None` when it is not registered there.
     fn lookup<'a>(

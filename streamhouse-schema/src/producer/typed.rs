@@ -212,10 +212,19 @@ impl Producer {
         let registry = self.registry()?;
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        let typed = match self
-            .choose_version(registry, &subject, schema, format, Some(T::full_name()))
-            .await?
-        {
+        // A type that declares a data contract registers it with its schema.
+        let chosen = match T::contract() {
+            Some(contract) if self.inner.settings.auto_register => Chosen::Own(
+                registry
+                    .register_with_contract(&subject, schema, format, contract)
+                    .await?,
+            ),
+            _ => {
+                self.choose_version(registry, &subject, schema, format, Some(T::full_name()))
+                    .await?
+            }
+        };
+        let typed = match chosen {
             Chosen::Own(id) => TypedId {
                 id,
                 format,

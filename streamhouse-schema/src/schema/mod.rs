@@ -8,6 +8,7 @@ pub mod json;
 pub mod protobuf;
 mod schemas;
 mod static_name;
+pub mod type_contract;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
 
@@ -157,6 +158,13 @@ pub trait StreamSchema: AvroEncode + Sized {
     /// The canonical form a compile-time guard (`pin`, `fingerprint`) checked, if any.
     #[doc(hidden)]
     fn compile_time_canonical_form() -> Option<&'static str> {
+        None
+    }
+
+    /// The data contract the type declares (`#[stream_schema(rule(..))]`, `encrypt(..)`,
+    /// `metadata(..)`), built once: `send_typed` registers its metadata and rule set with
+    /// the type's schema. `None` for a type that declares none.
+    fn contract() -> Option<&'static type_contract::TypeContract> {
         None
     }
 

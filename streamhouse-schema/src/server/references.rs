@@ -204,6 +204,32 @@ impl ReferencedSchemas {
     }
 }
 
+/// A stored Protobuf schema as Confluent's `?format=serialized` gives it: a base64
+/// `FileDescriptorProto` compiled with everything it references, custom options such as
+/// `(confluent.field_meta)` tags kept
+/// ([`serialized_proto_with_imports`](crate::schema::proto_file::serialized_proto_with_imports)).
+pub(crate) async fn serialized_stored(
+    store: &Store,
+    record: &SchemaRecord,
+) -> Result<String, ApiError> {
+    let referenced = ReferencedSchemas::load(store, &record.references, Visibility::IncludeDeleted)
+        .await
+        .map_err(|error| error.into_stored_error(record.id))?;
+    let pairs: Vec<(&str, &str)> = referenced
+        .pairs
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    crate::schema::proto_file::serialized_proto_with_imports(&record.text, &pairs).map_err(
+        |error| {
+            ApiError::invalid_schema(format!(
+                "stored schema {} cannot be parsed: {error}",
+                record.id
+            ))
+        },
+    )
+}
+
 /// Parses a stored schema with everything it references (42201 naming the stored schema
 /// when that fails: it was valid when it was stored, so what it needs is gone).
 pub(crate) async fn parse_stored(

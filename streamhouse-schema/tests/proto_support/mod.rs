@@ -61,6 +61,40 @@ pub fn protoc_compile(name: &str, text: &str) -> prost_types::FileDescriptorSet 
     prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("descriptor set decodes")
 }
 
+/// [`protoc_compile`] with the files `text` imports, as (import name, text) pairs; protoc's
+/// own include directory serves `google/protobuf/*.proto`.
+pub fn protoc_compile_with(
+    name: &str,
+    text: &str,
+    imports: &[(&str, &str)],
+) -> prost_types::FileDescriptorSet {
+    let dir = write_proto(name, text);
+    for (import, import_text) in imports {
+        let path = dir.path().join(import);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("import dir");
+        }
+        std::fs::write(&path, import_text).expect("write import");
+    }
+    let out = dir.path().join("out.desc");
+    let result = Command::new(protoc())
+        .arg("-I")
+        .arg(dir.path())
+        .arg("--include_imports")
+        .arg(format!("--descriptor_set_out={}", out.display()))
+        .arg(name)
+        .current_dir(dir.path())
+        .output()
+        .expect("run protoc");
+    assert!(
+        result.status.success(),
+        "protoc rejected the generated .proto:\n{}\n--- text ---\n{text}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let bytes = std::fs::read(out).expect("descriptor set");
+    prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("descriptor set decodes")
+}
+
 /// `protoc --decode=<message>`: the text form protoc reads `payload` as.
 pub fn protoc_decode(name: &str, text: &str, message: &str, payload: &[u8]) -> String {
     let dir = write_proto(name, text);

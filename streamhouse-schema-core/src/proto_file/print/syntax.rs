@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use prost_types::field_descriptor_proto::Type;
-use prost_types::{FieldDescriptorProto, FileDescriptorProto};
+use prost_types::{FieldDescriptorProto, FileDescriptorProto, UninterpretedOption};
 
 /// The `[...]` options of a field declaration that the descriptor sets.
 pub(super) fn field_options(field: &FieldDescriptorProto) -> Vec<String> {
@@ -29,8 +29,38 @@ pub(super) fn field_options(field: &FieldDescriptorProto) -> Vec<String> {
         if field_options.deprecated() {
             options.push("deprecated = true".to_string());
         }
+        options.extend(field_options.uninterpreted_option.iter().map(uninterpreted));
     }
     options
+}
+
+/// An option kept as written (a custom option such as `(confluent.field_meta)`, which the
+/// type model sets without the extension's definition): `name = value`.
+fn uninterpreted(option: &UninterpretedOption) -> String {
+    let name: Vec<String> = option
+        .name
+        .iter()
+        .map(|part| match part.is_extension {
+            true => format!("({})", part.name_part),
+            false => part.name_part.clone(),
+        })
+        .collect();
+    let value = if let Some(aggregate) = &option.aggregate_value {
+        format!("{{ {aggregate} }}")
+    } else if let Some(identifier) = &option.identifier_value {
+        identifier.clone()
+    } else if let Some(int) = option.positive_int_value {
+        int.to_string()
+    } else if let Some(int) = option.negative_int_value {
+        int.to_string()
+    } else if let Some(double) = option.double_value {
+        double.to_string()
+    } else if let Some(bytes) = &option.string_value {
+        quote(&String::from_utf8_lossy(bytes))
+    } else {
+        String::new()
+    };
+    format!("{} = {value}", name.join("."))
 }
 
 /// protoc's default JSON name: underscores dropped, the letter after each one upper-cased.
@@ -95,7 +125,7 @@ pub(super) fn range_text(start: i32, last: i32, max: i32) -> String {
 }
 
 /// A string literal with the escapes protoc understands.
-pub(super) fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

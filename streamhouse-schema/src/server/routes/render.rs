@@ -2,12 +2,11 @@
 
 use axum::response::Response;
 
-use crate::schema::proto_file::to_base64_descriptor;
 use crate::schema::SchemaFormat;
 
 use super::super::error::ApiError;
 use super::super::model::{schema_type_field, SchemaBody, VersionBody};
-use super::super::references::parse_stored;
+use super::super::references::serialized_stored;
 use super::super::response::ok;
 use super::super::store::{SchemaRecord, Store, VersionRecord};
 use super::Params;
@@ -25,14 +24,7 @@ pub(crate) async fn schema_text(
         .get("format")
         .is_some_and(|f| f.eq_ignore_ascii_case("serialized"));
     if serialized && record.format == SchemaFormat::Protobuf {
-        let parsed = parse_stored(store, record).await?;
-        let Some(file) = parsed.protobuf_file() else {
-            return Err(ApiError::internal(format!(
-                "stored schema {} is not a Protobuf file",
-                record.id
-            )));
-        };
-        return Ok(to_base64_descriptor(file));
+        return serialized_stored(store, record).await;
     }
     Ok(record.text.clone())
 }

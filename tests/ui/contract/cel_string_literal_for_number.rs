@@ -1,0 +1,10 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+#[stream_schema(rule(name = "positive_amount", expr = "message.amount > \"x\""))]
+struct Order {
+    id: String,
+    amount: f64,
+}
+
+fn main() {}

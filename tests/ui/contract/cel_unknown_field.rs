@@ -1,0 +1,10 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+#[stream_schema(rule(name = "positive_amount", expr = "message.amunt > 0.0"))]
+struct Order {
+    id: String,
+    amount: f64,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+#[stream_schema(encrypt(tags("PII"), kms = "local-kms", key_id = "k"))]
+struct Order {
+    #[stream_schema(tags("PII"))]
+    card: String,
+}
+
+fn main() {}

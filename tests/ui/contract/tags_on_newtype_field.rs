@@ -1,0 +1,6 @@
+use streamhouse_schema::StreamSchema;
+
+#[derive(StreamSchema)]
+struct CardNumber(#[stream_schema(tags("PII"))] String);
+
+fn main() {}
