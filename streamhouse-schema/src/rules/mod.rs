@@ -36,3 +36,6 @@ pub use executor::{
 pub use field::{FieldContext, FieldType, FieldValue};
 pub use message::{Message, MessageRef, ParsedSchema, RuleSchema};
 pub use registry::{Executor, RuleOverride, RuleRegistry};
+
+#[cfg(test)]
+mod tests;
