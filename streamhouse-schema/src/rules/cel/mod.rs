@@ -176,8 +176,11 @@ impl RuleExecutor for CelExecutor {
 
     fn transform(&self, ctx: &RuleContext<'_>, message: &Message) -> Result<RuleOutput, RuleError> {
         let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
-        let bound = message_to_cel(message.as_ref());
-        let result = self.cel.evaluate(&compiled, vec![("message", bound)])?;
+        let mut bindings = Vec::with_capacity(1);
+        if compiled.uses_message {
+            bindings.push(("message", message_to_cel(message.as_ref())));
+        }
+        let result = self.cel.evaluate(&compiled, bindings)?;
         if ctx.rule.kind == RuleKind::Condition {
             return Ok(RuleOutput::Condition(result.as_ref().is_none_or(truthy)));
         }
