@@ -110,7 +110,7 @@ impl<N, V> Walker<'_, '_, N, V> {
         value: FieldValue,
     ) -> Result<Option<FieldValue>, RuleError> {
         let rule_tags = &self.ctx.rule.tags;
-        if !rule_tags.is_empty() && rule_tags.is_disjoint(&field.tags) {
+        if !rule_tags.is_empty() && rule_tags.is_disjoint(field.tags) {
             return Ok(None);
         }
         let context = FieldContext {
@@ -178,7 +178,7 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                             let containing = MessageRef::Avro(field.containing);
                             if let Some(new) = self.leaf(field, leaf_type, containing, before)? {
                                 let converted = union_value(union.variants(), *index, &new, names)
-                                    .map_err(|e| e.at_field(&field.full_name))?;
+                                    .map_err(|e| e.at_field(field.full_name))?;
                                 path.pop();
                                 self.edits.push((path.clone(), converted));
                                 return Ok(());
@@ -261,7 +261,7 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                 let containing = MessageRef::Avro(field.containing);
                 if let Some(new) = self.leaf(field, leaf_type, containing, before)? {
                     let converted =
-                        avro_from_field(schema, &new).map_err(|e| e.at_field(&field.full_name))?;
+                        avro_from_field(schema, &new).map_err(|e| e.at_field(field.full_name))?;
                     self.edits.push((path.clone(), converted));
                 }
                 Ok(())
@@ -532,7 +532,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
                 let containing = MessageRef::Json(field.containing);
                 if let Some(new) = self.leaf(field, schema_type, containing, before)? {
                     let converted = json_from_field(schema_type, &new)
-                        .map_err(|e| e.at_field(&field.full_name))?;
+                        .map_err(|e| e.at_field(field.full_name))?;
                     self.edits.push((path.clone(), converted));
                 }
                 Ok(())

@@ -325,6 +325,12 @@ impl FieldTransform for CelFieldTransform<'_> {
     }
 }
 
+fn tags_value(tags: &BTreeSet<String>) -> Value {
+    Value::List(Arc::new(
+        tags.iter().map(|t| Value::from(t.as_str())).collect(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::member_reads;
@@ -346,10 +352,4 @@ mod tests {
             Some(vec!["note".to_string()])
         );
     }
-}
-
-fn tags_value(tags: &BTreeSet<String>) -> Value {
-    Value::List(Arc::new(
-        tags.iter().map(|t| Value::from(t.as_str())).collect(),
-    ))
 }
