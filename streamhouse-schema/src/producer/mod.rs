@@ -82,6 +82,9 @@ struct Inner {
     /// Compiled JSON Schema validators, when [`ProducerBuilder::validate_json`] is on.
     #[cfg(feature = "json-validation")]
     json_validators: Option<json_validation::JsonValidators>,
+    /// The WRITE rules of the schemas sent with (skipped while none has any).
+    #[cfg(feature = "rules")]
+    rules: crate::rules::hook::WriteRules,
 }
 
 /// The version a send frames its records with.
@@ -107,6 +110,9 @@ pub(crate) struct Settings {
     pub(crate) formats: TypeFormats,
     #[cfg(feature = "json-validation")]
     pub(crate) validate_json: bool,
+    /// The executors and actions of data-contract rules.
+    #[cfg(feature = "rules")]
+    pub(crate) rule_registry: Option<crate::rules::RuleRegistry>,
 }
 
 impl Producer {
@@ -123,10 +129,14 @@ impl Producer {
     pub(crate) fn assemble(
         transport: Arc<dyn Transport>,
         registry: Option<Arc<dyn SchemaIds>>,
-        settings: Settings,
+        #[cfg_attr(not(feature = "rules"), allow(unused_mut))] mut settings: Settings,
     ) -> Producer {
+        #[cfg(feature = "rules")]
+        let rules = crate::rules::hook::WriteRules::new(settings.rule_registry.take(), &transport);
         Producer {
             inner: Arc::new(Inner {
+                #[cfg(feature = "rules")]
+                rules,
                 tag: id_memo::ProducerTag::unique(),
                 transport,
                 registry,
@@ -211,7 +221,7 @@ impl Producer {
                     validators.check_raw(id, schema, &subject, value)?;
                 }
                 let frame = frame_payload(id, format, value);
-                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+                self.deliver_framed(topic, partition, key.map(Bytes::copy_from_slice), frame, id)
                     .await
             }
             .await,
@@ -247,6 +257,12 @@ impl Producer {
                             .by_id(schema_id)
                             .await?
                             .ok_or(ClientError::UnknownSchemaId(schema_id))?;
+                        // No subject is named here: rules see the topic's value subject.
+                        #[cfg(feature = "rules")]
+                        self.inner
+                            .rules
+                            .learn(registry, &format!("{topic}-value"), schema_id)
+                            .await?;
                         self.inner
                             .id_formats
                             .write()
@@ -256,8 +272,14 @@ impl Producer {
                     }
                 };
                 let frame = frame_payload(schema_id, format, value);
-                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
-                    .await
+                self.deliver_framed(
+                    topic,
+                    partition,
+                    key.map(Bytes::copy_from_slice),
+                    frame,
+                    schema_id,
+                )
+                .await
             }
             .await,
         )
@@ -313,8 +335,48 @@ impl Producer {
         self.send_typed_record(topic, key, value, None).await
     }
 
+    /// Sends a frame of schema `id`, after the schema's WRITE rules (with the `rules`
+    /// feature): what a rule transformed is sent, nothing when a rule stops the record.
+    async fn deliver_framed(
+        &self,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<Bytes>,
+        frame: Bytes,
+        id: i32,
+    ) -> Result<SendResult, ClientError> {
+        #[cfg(feature = "rules")]
+        let frame = if self.inner.rules.active() {
+            self.inner
+                .rules
+                .apply(topic, id, key.as_deref(), frame)
+                .await?
+        } else {
+            frame
+        };
+        #[cfg(not(feature = "rules"))]
+        let _ = id;
+        self.deliver(topic, partition, key, frame).await
+    }
+
+    /// With the `rules` feature, learns whether schema `id` (registered or found under
+    /// `subject`) has WRITE rules, so sends with it run them; nothing otherwise.
+    async fn learn_rules(
+        &self,
+        registry: &Arc<dyn SchemaIds>,
+        subject: &str,
+        id: i32,
+    ) -> Result<(), ClientError> {
+        #[cfg(feature = "rules")]
+        self.inner.rules.learn(registry, subject, id).await?;
+        #[cfg(not(feature = "rules"))]
+        let _ = (registry, subject, id);
+        Ok(())
+    }
+
     /// The id to frame a schema's records with, for sends of bytes the caller encoded: the
-    /// chosen version must be exactly `schema`.
+    /// chosen version must be exactly `schema`. With the `rules` feature, whether it has
+    /// WRITE rules is learnt with it.
     async fn resolve_id(
         &self,
         registry: &Arc<dyn SchemaIds>,
@@ -326,7 +388,10 @@ impl Producer {
             .choose_version(registry, subject, schema, format, None)
             .await?
         {
-            Chosen::Own(id) => Ok(id),
+            Chosen::Own(id) => {
+                self.learn_rules(registry, subject, id).await?;
+                Ok(id)
+            }
             // Only typed sends (a message name given) are offered a rewrite.
             Chosen::Rewritten(id, _) => Err(ClientError::SchemaNotRegistered {
                 subject: subject.to_string(),

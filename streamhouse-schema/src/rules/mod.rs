@@ -1,0 +1,54 @@
+//! Data-contract rules at run time: the producer runs a schema's WRITE rules before
+//! sending, the consumer its READ rules before decoding, as Confluent's clients do
+//! (`serde.py` `_execute_rules`, the `rules/` executors).
+//!
+//! - [`engine`]: which rules run, in which order, with which action after them.
+//! - [`walk`]: the field walk over Avro and JSON messages, with names, types and tags.
+//! - [`executor`]: the traits executors implement (message, field, migration).
+//! - [`cel`]: the `CEL` and `CEL_FIELD` executors.
+//! - [`action`]: ERROR, NONE and DLQ.
+//!
+//! The producer ([`ProducerBuilder::rule_registry`](crate::producer::ProducerBuilder::rule_registry))
+//! learns, when it resolves a schema id, whether the registered schema has WRITE rules;
+//! until one has, a send reads one flag and nothing more. With rules, the frame's payload is
+//! decoded generically, the rules run, and the payload is re-encoded only if a transform
+//! changed it. The consumer
+//! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
+//! runs the writer schema's READ rules on the payload before any decode.
+//!
+//! Not covered: Protobuf messages are not decoded generically, so rules on a Protobuf
+//! schema fail with [`RuleError::Unsupported`] (their action decides what follows); rules
+//! of key schemas and encoding-phase rules (`encodingRules`) are not run; JSON Schema
+//! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
+//! schema document; CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
+//! decimals as bytes. Migration rules run through [`execute_migration_rules`] with a
+//! [`MigrationExecutor`]; choosing the reader version (the consumer side of
+//! `use.latest.version`) is the caller's.
+
+pub mod action;
+pub mod cel;
+pub mod convert;
+pub mod engine;
+pub mod error;
+pub mod executor;
+pub mod field;
+pub(crate) mod hook;
+pub mod message;
+pub mod registry;
+pub mod tags;
+pub mod walk;
+
+pub use action::{ActionContext, ActionResult, DlqAction, RuleAction};
+pub use cel::{CelExecutor, CelFieldExecutor};
+pub use engine::{execute_migration_rules, execute_rules, has_rules, RuleRun};
+pub use error::{RuleError, RuleFailure};
+pub use executor::{
+    FieldRuleExecutor, FieldTransform, MigrationExecutor, RuleContext, RuleExecutor, RuleFuture,
+    RuleOutput,
+};
+pub use field::{FieldContext, FieldType, FieldValue};
+pub use message::{Message, MessageRef, ParsedSchema, RuleSchema};
+pub use registry::{Executor, RuleOverride, RuleRegistry};
+
+#[cfg(test)]
+mod tests;
