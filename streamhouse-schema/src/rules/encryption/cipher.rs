@@ -58,6 +58,12 @@ impl DataCipher {
         Ok(DataCipher { algorithm, cipher })
     }
 
+    /// A fresh random DEK of `algorithm` as serialized Tink key material: what
+    /// Confluent's `Cryptor.generate_key` returns, to be wrapped by a KEK.
+    pub fn generate_key(algorithm: DekAlgorithm) -> Vec<u8> {
+        tink_keys::generate(algorithm)
+    }
+
     /// The algorithm the DEK is for.
     pub fn algorithm(&self) -> DekAlgorithm {
         self.algorithm
