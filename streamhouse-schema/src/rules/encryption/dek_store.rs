@@ -201,7 +201,16 @@ impl DekStore {
     ) -> Option<Arc<ResolvedDek>> {
         let slot = slot(policy, key_use, version);
         let dek = self.inner.deks.get(&policy.kek_name, subject, slot)?;
-        (!self.is_expired(policy, key_use, dek.ts)).then_some(dek)
+        // A rule naming another KMS type or key id than the KEK fails on every message,
+        // as in Confluent's executor: leave it to `get`'s check.
+        let kek_matches = self
+            .inner
+            .keks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&policy.kek_name)
+            .is_some_and(|kek| kek_matches(kek, policy));
+        (kek_matches && !self.is_expired(policy, key_use, dek.ts)).then_some(dek)
     }
 
     /// The DEK for `version` (`-1`: the latest; 0 means 1) of `subject` under the policy's
@@ -463,6 +472,11 @@ impl DekStore {
         aeads.insert(kek.name.clone(), aead.clone());
         Ok(aead)
     }
+}
+
+fn kek_matches(kek: &Kek, policy: &EncryptPolicy) -> bool {
+    policy.kms_type.as_ref().is_none_or(|t| *t == kek.kms_type)
+        && policy.kms_key_id.as_ref().is_none_or(|id| *id == kek.kms_key_id)
 }
 
 fn slot(policy: &EncryptPolicy, key_use: KeyUse, version: i32) -> DekSlot {
