@@ -83,7 +83,7 @@ pub mod error;
 pub mod producer;
 #[cfg(feature = "client")]
 pub mod registry;
-#[cfg(feature = "client")]
+#[cfg(feature = "rules")]
 pub mod rules;
 pub mod schema;
 #[cfg(feature = "server")]

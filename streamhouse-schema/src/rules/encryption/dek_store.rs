@@ -279,6 +279,46 @@ impl DekStore {
         Ok(resolved)
     }
 
+    /// Caches every DEK version of `subject` under the policy's KEK, soft-deleted ones
+    /// included, up to the registry's latest: a reader of rotated DEKs meets the versions
+    /// in ciphertexts, inside a synchronous field transform. Once per (KEK, subject,
+    /// algorithm) unless `refresh`.
+    pub async fn prefetch_read_versions(
+        &self,
+        policy: &EncryptPolicy,
+        subject: &str,
+        refresh: bool,
+    ) -> Result<(), EncryptionError> {
+        // The (latest, deleted) slot is never asked for otherwise: it marks the prefetch.
+        let marker = slot(policy, KeyUse::Read, -1);
+        if !refresh && self.inner.deks.get(&policy.kek_name, subject, marker).is_some() {
+            return Ok(());
+        }
+        let kek = self.kek(policy, subject, KeyUse::Read).await?;
+        let Some(latest) = self.fetch_dek(&kek, subject, marker).await? else {
+            return Err(EncryptionError::MissingDek {
+                kek: kek.name.clone(),
+                subject: subject.to_owned(),
+                version: -1,
+            });
+        };
+        let latest_version = latest.version;
+        let resolved = Arc::new(self.resolve(&kek, latest, None).await?);
+        self.inner.deks.insert(&kek.name, subject, marker, resolved.clone());
+        self.inner.deks.insert(&kek.name, subject, DekSlot { version: latest_version, ..marker }, resolved);
+        for version in 1..latest_version {
+            if self.cached(policy, subject, KeyUse::Read, version).is_some() {
+                continue;
+            }
+            // Hard-deleted versions are skipped; a ciphertext naming one fails on its own.
+            match self.get(policy, subject, KeyUse::Read, version).await {
+                Ok(_) | Err(EncryptionError::MissingDek { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
     fn is_expired(&self, policy: &EncryptPolicy, key_use: KeyUse, ts: Option<i64>) -> bool {
         // Python: (now - ts) / MILLIS_IN_DAY > expiry_days, in real division.
         key_use == KeyUse::Write

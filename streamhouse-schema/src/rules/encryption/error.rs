@@ -133,6 +133,14 @@ pub enum EncryptionError {
         /// The subject.
         subject: String,
     },
+    /// A reader met a DEK version it has not cached, on a runtime where a synchronous
+    /// field transform cannot wait for the registry (a current-thread tokio runtime, or
+    /// none); the next message's preparation fetches it.
+    #[error("DEK version {version} is not loaded yet (fetched for the next message)")]
+    DekNotLoaded {
+        /// The version the ciphertext names.
+        version: i32,
+    },
     /// A DEK registry call failed (other than a 404 the lifecycle handles).
     #[error("could not {action} in the DEK registry: {source}")]
     Registry {
@@ -141,4 +149,48 @@ pub enum EncryptionError {
         /// The client's error.
         source: Box<ClientError>,
     },
+}
+
+/// An [`EncryptionError`] shared by the rule engine's errors (which are `Clone` and
+/// `PartialEq`): equal when they are the same error or display the same.
+#[derive(Debug, Clone)]
+pub struct SharedEncryptionError(pub std::sync::Arc<EncryptionError>);
+
+impl SharedEncryptionError {
+    /// The error.
+    pub fn error(&self) -> &EncryptionError {
+        &self.0
+    }
+}
+
+impl From<EncryptionError> for SharedEncryptionError {
+    fn from(error: EncryptionError) -> Self {
+        SharedEncryptionError(std::sync::Arc::new(error))
+    }
+}
+
+impl std::ops::Deref for SharedEncryptionError {
+    type Target = EncryptionError;
+
+    fn deref(&self) -> &EncryptionError {
+        &self.0
+    }
+}
+
+impl PartialEq for SharedEncryptionError {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl std::fmt::Display for SharedEncryptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SharedEncryptionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
 }

@@ -48,6 +48,7 @@ mod cipher;
 mod dek_cache;
 mod dek_store;
 mod error;
+mod executor;
 pub mod field;
 mod kek_aead;
 mod kms;
@@ -58,7 +59,8 @@ mod tink_keys;
 pub use cipher::DataCipher;
 pub use dek_cache::ResolvedDek;
 pub use dek_store::{Clock, DekStore, DekStoreBuilder, KeyUse, SystemClock};
-pub use error::{EncryptionError, KmsError};
+pub use error::{EncryptionError, KmsError, SharedEncryptionError};
+pub use executor::{EncryptExecutor, ENCRYPT_RULE_TYPE};
 pub use kms::{KmsAead, KmsDriver, KmsDrivers};
 pub use local_kms::{LocalKmsAead, LocalKmsDriver, LOCAL_KMS_TYPE, LOCAL_SECRET_ENV, LOCAL_SECRET_KEY};
 pub use params::{
