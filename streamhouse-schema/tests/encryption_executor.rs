@@ -13,7 +13,9 @@ use streamhouse_schema::registry::{Schema, SchemaRegistryClient};
 use streamhouse_schema::rules::encryption::{
     field as sealed, Clock, DekStore, EncryptExecutor, EncryptionError, SystemClock,
 };
-use streamhouse_schema::rules::{execute_rules, Message, RuleError, RuleFailure, RuleRegistry, RuleRun, RuleSchema};
+use streamhouse_schema::rules::{
+    execute_rules, Message, RuleError, RuleFailure, RuleRegistry, RuleRun, RuleSchema,
+};
 use streamhouse_schema::schema::contract::{Rule, RuleKind, RuleMode, RuleSet};
 use streamhouse_schema::SchemaFormat;
 
@@ -33,15 +35,25 @@ fn patient(name: &str, age: i32, scan: &[u8]) -> Message {
 
 fn value<'m>(message: &'m Message, name: &str) -> &'m AvroValue {
     match message {
-        Message::Avro(AvroValue::Record(fields)) => &fields.iter().find(|(n, _)| n == name).unwrap().1,
+        Message::Avro(AvroValue::Record(fields)) => {
+            &fields.iter().find(|(n, _)| n == name).unwrap().1
+        }
         other => panic!("{other:?}"),
     }
 }
 
 fn schema(tags: &[&str], params: &[(&str, &str)]) -> RuleSchema {
-    let mut rule = Rule::new("encrypt", RuleKind::Transform, RuleMode::Writeread, "ENCRYPT");
+    let mut rule = Rule::new(
+        "encrypt",
+        RuleKind::Transform,
+        RuleMode::Writeread,
+        "ENCRYPT",
+    );
     rule.tags = tags.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>();
-    rule.params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    rule.params = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let schema = Schema::new(SCHEMA, SchemaFormat::Avro).with_rule_set(RuleSet {
         domain_rules: vec![rule],
         ..RuleSet::default()
@@ -66,7 +78,10 @@ impl Clock for DaysAhead {
 
 fn rules(registry: &str, days_ahead: i64) -> RuleRegistry {
     let store = DekStore::builder(SchemaRegistryClient::new(registry))
-        .config(BTreeMap::from([("secret".to_owned(), "clinic-secret".to_owned())]))
+        .config(BTreeMap::from([(
+            "secret".to_owned(),
+            "clinic-secret".to_owned(),
+        )]))
         .clock(Arc::new(DaysAhead(days_ahead)))
         .build();
     let mut rules = RuleRegistry::new();
@@ -74,7 +89,12 @@ fn rules(registry: &str, days_ahead: i64) -> RuleRegistry {
     rules
 }
 
-async fn run(rules: &RuleRegistry, schema: &RuleSchema, mode: RuleMode, message: Message) -> Result<Message, RuleFailure> {
+async fn run(
+    rules: &RuleRegistry,
+    schema: &RuleSchema,
+    mode: RuleMode,
+    message: Message,
+) -> Result<Message, RuleFailure> {
     let run = RuleRun {
         subject: "patients-value",
         topic: "patients",
@@ -86,11 +106,15 @@ async fn run(rules: &RuleRegistry, schema: &RuleSchema, mode: RuleMode, message:
         original_key: None,
         original_wire: None,
     };
-    execute_rules(rules, &run, mode, message).await.map(|(m, _)| m)
+    execute_rules(rules, &run, mode, message)
+        .await
+        .map(|(m, _)| m)
 }
 
 fn version_of(message: &Message) -> i32 {
-    let AvroValue::String(text) = value(message, "name") else { panic!() };
+    let AvroValue::String(text) = value(message, "name") else {
+        panic!()
+    };
     let bytes = sealed::from_base64(text).unwrap();
     sealed::split_version(&bytes).unwrap().0
 }
@@ -102,14 +126,32 @@ async fn reader_follows_rotation(registry: &str, in_place: bool) {
     let schema = schema(&["PII"], ROTATING);
     let writer = rules(registry, 0);
     let reader = rules(registry, 0);
-    let v1 = run(&writer, &schema, RuleMode::Write, patient("Ada", 36, b"\x00scan")).await.unwrap();
+    let v1 = run(
+        &writer,
+        &schema,
+        RuleMode::Write,
+        patient("Ada", 36, b"\x00scan"),
+    )
+    .await
+    .unwrap();
     assert_eq!(version_of(&v1), 1);
-    assert!(matches!(value(&v1, "scan"), AvroValue::Bytes(b) if b.len() == 5 + 12 + 5 + 16 && b[..5] == [0, 0, 0, 0, 1]));
-    assert_eq!(value(&v1, "age"), &AvroValue::Int(36), "untagged fields stay");
-    assert_eq!(run(&reader, &schema, RuleMode::Read, v1).await.unwrap(), patient("Ada", 36, b"\x00scan"));
+    assert!(
+        matches!(value(&v1, "scan"), AvroValue::Bytes(b) if b.len() == 5 + 12 + 5 + 16 && b[..5] == [0, 0, 0, 0, 1])
+    );
+    assert_eq!(
+        value(&v1, "age"),
+        &AvroValue::Int(36),
+        "untagged fields stay"
+    );
+    assert_eq!(
+        run(&reader, &schema, RuleMode::Read, v1).await.unwrap(),
+        patient("Ada", 36, b"\x00scan")
+    );
 
     let later = rules(registry, 2);
-    let v2 = run(&later, &schema, RuleMode::Write, patient("Grace", 45, b"")).await.unwrap();
+    let v2 = run(&later, &schema, RuleMode::Write, patient("Grace", 45, b""))
+        .await
+        .unwrap();
     assert_eq!(version_of(&v2), 2);
     let read = run(&reader, &schema, RuleMode::Read, v2.clone()).await;
     if in_place {
@@ -120,7 +162,10 @@ async fn reader_follows_rotation(registry: &str, in_place: bool) {
             matches!(&failure.reason, RuleError::Encryption { error, .. } if matches!(error.error(), EncryptionError::DekNotLoaded { version: 2 })),
             "{failure:?}"
         );
-        assert_eq!(run(&reader, &schema, RuleMode::Read, v2).await.unwrap(), patient("Grace", 45, b""));
+        assert_eq!(
+            run(&reader, &schema, RuleMode::Read, v2).await.unwrap(),
+            patient("Grace", 45, b"")
+        );
     }
 }
 
@@ -137,10 +182,19 @@ async fn rotated_versions_are_fetched_for_the_next_message_on_a_current_thread_r
 #[tokio::test]
 async fn an_int_field_cannot_be_encrypted() {
     let schema = schema(&["AGE"], ROTATING);
-    let failure = run(&rules("mock://encrypt-int", 0), &schema, RuleMode::Write, patient("A", 1, b"")).await.unwrap_err();
+    let failure = run(
+        &rules("mock://encrypt-int", 0),
+        &schema,
+        RuleMode::Write,
+        patient("A", 1, b""),
+    )
+    .await
+    .unwrap_err();
     match &failure.reason {
         RuleError::Encryption { error, field } => {
-            assert!(matches!(error.error(), EncryptionError::UnsupportedFieldType { field_type } if field_type == "INT"));
+            assert!(
+                matches!(error.error(), EncryptionError::UnsupportedFieldType { field_type } if field_type == "INT")
+            );
             assert_eq!(field.as_deref(), Some("clinic.Patient.age"));
         }
         other => panic!("{other:?}"),
@@ -154,16 +208,30 @@ async fn key_errors_surface_only_on_fields_that_need_the_key() {
     // No field carries the rule's tag: nothing needs a key, the record passes unchanged.
     let untouched = schema(&["NOT-THERE"], no_kms);
     let message = patient("A", 1, b"x");
-    assert_eq!(run(&rules, &untouched, RuleMode::Write, message.clone()).await.unwrap(), message);
+    assert_eq!(
+        run(&rules, &untouched, RuleMode::Write, message.clone())
+            .await
+            .unwrap(),
+        message
+    );
     // A tagged field: the KEK cannot be created without a KMS type.
-    let failure = run(&rules, &schema(&["PII"], no_kms), RuleMode::Write, message.clone()).await.unwrap_err();
+    let failure = run(
+        &rules,
+        &schema(&["PII"], no_kms),
+        RuleMode::Write,
+        message.clone(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(&failure.reason, RuleError::Encryption { error, field: Some(f) }
             if matches!(error.error(), EncryptionError::MissingKmsParam { param: "encrypt.kms.type", .. }) && f == "clinic.Patient.name"),
         "{failure:?}"
     );
     // A reader never creates: no KEK.
-    let failure = run(&rules, &schema(&["PII"], no_kms), RuleMode::Read, message).await.unwrap_err();
+    let failure = run(&rules, &schema(&["PII"], no_kms), RuleMode::Read, message)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&failure.reason, RuleError::Encryption { error, .. } if matches!(error.error(), EncryptionError::MissingKek { .. })),
         "{failure:?}"

@@ -21,7 +21,9 @@ use serde_json::{json, Value};
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::registry::SchemaRegistryClient;
 use streamhouse_schema::rules::encryption::{DekStore, EncryptExecutor, EncryptionError};
-use streamhouse_schema::rules::{execute_rules, Message, RuleError, RuleRegistry, RuleRun, RuleSchema};
+use streamhouse_schema::rules::{
+    execute_rules, Message, RuleError, RuleRegistry, RuleRun, RuleSchema,
+};
 use streamhouse_schema::schema::contract::RuleMode;
 use streamhouse_schema::wire::{parse_frame, write_header, SchemaId};
 
@@ -71,7 +73,9 @@ async fn peer(url: &str, args: &[&str], input: Value) -> Value {
 
 fn field<'m>(message: &'m Message, name: &str) -> &'m AvroValue {
     match message {
-        Message::Avro(AvroValue::Record(fields)) => &fields.iter().find(|(n, _)| n == name).expect("field").1,
+        Message::Avro(AvroValue::Record(fields)) => {
+            &fields.iter().find(|(n, _)| n == name).expect("field").1
+        }
         other => panic!("not a record: {other:?}"),
     }
 }
@@ -109,7 +113,13 @@ impl Ours {
     }
 
     async fn schema(&self, id: i32) -> RuleSchema {
-        RuleSchema::parse(self.client.get_schema_by_id(id).await.expect("schema by id")).expect("parse")
+        RuleSchema::parse(
+            self.client
+                .get_schema_by_id(id)
+                .await
+                .expect("schema by id"),
+        )
+        .expect("parse")
     }
 
     async fn run(
@@ -132,7 +142,9 @@ impl Ours {
             original_key: None,
             original_wire: None,
         };
-        execute_rules(&self.rules, &run, mode, message).await.map(|(m, _)| m)
+        execute_rules(&self.rules, &run, mode, message)
+            .await
+            .map(|(m, _)| m)
     }
 }
 
@@ -149,7 +161,12 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
         },
         "onFailure": "ERROR",
     });
-    let registered = peer(&r.url, &["register", &subject], json!({"schema": SCHEMA, "rules": [rule]})).await;
+    let registered = peer(
+        &r.url,
+        &["register", &subject],
+        json!({"schema": SCHEMA, "rules": [rule]}),
+    )
+    .await;
     let id = i32::try_from(registered["id"].as_i64().expect("id")).unwrap();
 
     // Python writes: the PII fields leave encrypted.
@@ -158,7 +175,10 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
     let frame = base64::engine::general_purpose::STANDARD
         .decode(produced["frame"].as_str().expect("frame"))
         .unwrap();
-    assert!(!frame.windows(11).any(|w| w == b"123-45-6789"), "no plaintext on the wire");
+    assert!(
+        !frame.windows(11).any(|w| w == b"123-45-6789"),
+        "no plaintext on the wire"
+    );
     let parsed = parse_frame(&frame).expect("a Confluent frame");
     assert_eq!(parsed.schema_id, SchemaId::Id(id));
 
@@ -168,13 +188,19 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
     let raw = schema.decode(parsed.payload).unwrap();
     let sealed_ssn = string(field(&raw, "ssn")).to_owned();
     assert_ne!(sealed_ssn, "123-45-6789");
-    let read = ours.run(&schema, &subject, &topic, id, RuleMode::Read, raw.clone()).await.expect("READ rules");
+    let read = ours
+        .run(&schema, &subject, &topic, id, RuleMode::Read, raw.clone())
+        .await
+        .expect("READ rules");
     assert_eq!(string(field(&read, "ssn")), "123-45-6789");
     assert_eq!(string(field(&read, "note")), "call after 5");
     assert_eq!(field(&read, "id"), &AvroValue::String("c-1".into()));
 
     // We write the same record: Python's deserializer decrypts it.
-    let written = ours.run(&schema, &subject, &topic, id, RuleMode::Write, read.clone()).await.expect("WRITE rules");
+    let written = ours
+        .run(&schema, &subject, &topic, id, RuleMode::Write, read.clone())
+        .await
+        .expect("WRITE rules");
     let mut our_frame = Vec::new();
     write_header(&mut our_frame, id);
     our_frame.extend_from_slice(&schema.encode(&written).unwrap());
@@ -183,28 +209,65 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
         // Deterministic: the same DEK and record give Python's exact bytes.
         assert_eq!(our_frame, frame, "SIV frames are byte-identical");
     } else {
-        assert_ne!(string(field(&written, "ssn")), sealed_ssn, "GCM: a fresh IV");
+        assert_ne!(
+            string(field(&written, "ssn")),
+            sealed_ssn,
+            "GCM: a fresh IV"
+        );
     }
-    let consumed = peer(&r.url, &["consume", &topic, SECRET], json!({"frame": b64(&our_frame)})).await;
+    let consumed = peer(
+        &r.url,
+        &["consume", &topic, SECRET],
+        json!({"frame": b64(&our_frame)}),
+    )
+    .await;
     assert_eq!(consumed["record"], record, "{consumed}");
 
     // Null stays null through both modes.
     let mut with_null = read.clone();
-    set_field(&mut with_null, "note", AvroValue::Union(0, Box::new(AvroValue::Null)));
-    let written = ours.run(&schema, &subject, &topic, id, RuleMode::Write, with_null).await.expect("WRITE");
-    assert_eq!(field(&written, "note"), &AvroValue::Union(0, Box::new(AvroValue::Null)));
+    set_field(
+        &mut with_null,
+        "note",
+        AvroValue::Union(0, Box::new(AvroValue::Null)),
+    );
+    let written = ours
+        .run(&schema, &subject, &topic, id, RuleMode::Write, with_null)
+        .await
+        .expect("WRITE");
+    assert_eq!(
+        field(&written, "note"),
+        &AvroValue::Union(0, Box::new(AvroValue::Null))
+    );
 
     // A changed ciphertext fails the rule with the typed error, naming the field; Python
     // refuses the same change.
     let mut tampered = raw.clone();
-    let mut bytes = base64::engine::general_purpose::STANDARD.decode(&sealed_ssn).unwrap();
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(&sealed_ssn)
+        .unwrap();
     bytes[3] ^= 0x01;
     set_field(&mut tampered, "ssn", AvroValue::String(b64(&bytes)));
-    let failure = ours.run(&schema, &subject, &topic, id, RuleMode::Read, tampered.clone()).await.unwrap_err();
-    assert_eq!((failure.rule_name.as_str(), failure.rule_type.as_str()), ("encrypt_pii", "ENCRYPT"));
+    let failure = ours
+        .run(
+            &schema,
+            &subject,
+            &topic,
+            id,
+            RuleMode::Read,
+            tampered.clone(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (failure.rule_name.as_str(), failure.rule_type.as_str()),
+        ("encrypt_pii", "ENCRYPT")
+    );
     match &failure.reason {
         RuleError::Encryption { error, field } => {
-            assert!(matches!(error.error(), EncryptionError::Decryption), "{error:?}");
+            assert!(
+                matches!(error.error(), EncryptionError::Decryption),
+                "{error:?}"
+            );
             assert_eq!(field.as_deref(), Some("shop.Customer.ssn"));
         }
         other => panic!("not an encryption error: {other:?}"),
@@ -212,8 +275,16 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
     let mut tampered_frame = Vec::new();
     write_header(&mut tampered_frame, id);
     tampered_frame.extend_from_slice(&schema.encode(&tampered).unwrap());
-    let refused = peer(&r.url, &["consume", &topic, SECRET], json!({"frame": b64(&tampered_frame)})).await;
-    assert!(refused["error"].is_string(), "Python refuses it too: {refused}");
+    let refused = peer(
+        &r.url,
+        &["consume", &topic, SECRET],
+        json!({"frame": b64(&tampered_frame)}),
+    )
+    .await;
+    assert!(
+        refused["error"].is_string(),
+        "Python refuses it too: {refused}"
+    );
 
     // A reader with a wrong local-kms secret gets a typed unwrap error, not plaintext.
     let client = SchemaRegistryClient::new(&r.url);
@@ -222,8 +293,14 @@ async fn python_and_rust_read_each_others_encrypted_records(algorithm: &str) {
         .build();
     let mut rules = RuleRegistry::with_defaults();
     rules.register_field_executor(EncryptExecutor::new(wrong));
-    let wrong = Ours { client: ours.client.clone(), rules };
-    let failure = wrong.run(&schema, &subject, &topic, id, RuleMode::Read, raw).await.unwrap_err();
+    let wrong = Ours {
+        client: ours.client.clone(),
+        rules,
+    };
+    let failure = wrong
+        .run(&schema, &subject, &topic, id, RuleMode::Read, raw)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&failure.reason, RuleError::Encryption { error, .. } if matches!(error.error(), EncryptionError::KeyUnwrap { .. })),
         "{failure:?}"

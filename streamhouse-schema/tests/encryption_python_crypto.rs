@@ -128,7 +128,11 @@ async fn rust_and_confluent_python_decrypt_each_others_fields() {
         // We unwrap Python's DEK and decrypt its fields.
         let their_key = unb64(&theirs["key"]);
         let wrapped = unb64(&theirs["wrapped"]);
-        assert_eq!(kms.decrypt(&wrapped, b"").await.unwrap(), their_key, "{name}");
+        assert_eq!(
+            kms.decrypt(&wrapped, b"").await.unwrap(),
+            their_key,
+            "{name}"
+        );
         assert_eq!(
             wrong_kms.decrypt(&wrapped, b"").await,
             Err(KmsError::Authentication),
@@ -136,7 +140,10 @@ async fn rust_and_confluent_python_decrypt_each_others_fields() {
         );
         let mut changed = wrapped.clone();
         changed[20] ^= 0x01;
-        assert_eq!(kms.decrypt(&changed, b"").await, Err(KmsError::Authentication));
+        assert_eq!(
+            kms.decrypt(&changed, b"").await,
+            Err(KmsError::Authentication)
+        );
         let cipher = DataCipher::from_tink_key(algorithm, &their_key).unwrap();
         let their_sealed: Vec<Vec<u8>> = theirs["ciphertexts"]
             .as_array()
@@ -150,7 +157,10 @@ async fn rust_and_confluent_python_decrypt_each_others_fields() {
                 let mut tampered = sealed.clone();
                 tampered[at] ^= 0x80;
                 assert!(
-                    matches!(cipher.decrypt(&tampered, b""), Err(EncryptionError::Decryption)),
+                    matches!(
+                        cipher.decrypt(&tampered, b""),
+                        Err(EncryptionError::Decryption)
+                    ),
                     "{name}: byte {at} changed"
                 );
             }
@@ -169,12 +179,18 @@ async fn rust_and_confluent_python_decrypt_each_others_fields() {
         match algorithm {
             DekAlgorithm::Aes256Siv => {
                 // Deterministic: the same key and plaintext give the same bytes everywhere.
-                assert_eq!(reencrypted, ours.ciphertexts[name], "SIV: Python vs Rust, our key");
+                assert_eq!(
+                    reencrypted, ours.ciphertexts[name],
+                    "SIV: Python vs Rust, our key"
+                );
                 let ours_with_theirs: Vec<Vec<u8>> = plaintexts
                     .iter()
                     .map(|p| cipher.encrypt(p, b"").unwrap())
                     .collect();
-                assert_eq!(ours_with_theirs, their_sealed, "SIV: Rust vs Python, their key");
+                assert_eq!(
+                    ours_with_theirs, their_sealed,
+                    "SIV: Rust vs Python, their key"
+                );
                 assert_eq!(their_sealed[0].len(), 16 + plaintexts[0].len());
             }
             _ => {

@@ -120,9 +120,19 @@ fn new_store(url: &str, secret: &str, clock_days_ahead: i64) -> DekStore {
 
 /// Our side of a field: the DEK for `version` (read) or the write version, then the
 /// ciphertext as Confluent writes it.
-async fn rust_encrypt(store: &DekStore, policy: &EncryptPolicy, subject: &str, text: &str) -> String {
+async fn rust_encrypt(
+    store: &DekStore,
+    policy: &EncryptPolicy,
+    subject: &str,
+    text: &str,
+) -> String {
     let dek = store
-        .get(policy, subject, KeyUse::Write, DekStore::write_version(policy))
+        .get(
+            policy,
+            subject,
+            KeyUse::Write,
+            DekStore::write_version(policy),
+        )
         .await
         .expect("write DEK");
     let version = policy.rotates().then_some(dek.version());
@@ -165,7 +175,10 @@ async fn python_creates_keys_on_our_registry_and_rust_uses_them() {
         subject,
         "WRITE",
         &params,
-        &[("STRING", "4111-1111".into()), ("BYTES", b64(b"\x00\x01card"))],
+        &[
+            ("STRING", "4111-1111".into()),
+            ("BYTES", b64(b"\x00\x01card")),
+        ],
     )
     .await
     .expect("python write");
@@ -173,19 +186,44 @@ async fn python_creates_keys_on_our_registry_and_rust_uses_them() {
     // Python created a non-shared local-kms KEK and version 1 of the subject's DEK here.
     let client = SchemaRegistryClient::new(&r.url);
     let kek = client.get_kek("py-kek", false).await.unwrap();
-    assert_eq!((kek.kms_type.as_str(), kek.kms_key_id.as_str(), kek.shared), ("local-kms", "py-kek-key", false));
+    assert_eq!(
+        (kek.kms_type.as_str(), kek.kms_key_id.as_str(), kek.shared),
+        ("local-kms", "py-kek-key", false)
+    );
     let dek = client
-        .get_dek("py-kek", subject, DekAlgorithm::Aes256Gcm, Version::Latest, false)
+        .get_dek(
+            "py-kek",
+            subject,
+            DekAlgorithm::Aes256Gcm,
+            Version::Latest,
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(dek.version, 1);
 
     let store = new_store(&r.url, SECRET, 0);
     let policy = policy(&params);
-    assert_eq!(rust_decrypt(&store, &policy, subject, &written[0]).await.unwrap(), "4111-1111");
-    let sealed = base64::engine::general_purpose::STANDARD.decode(&written[1]).unwrap();
-    assert_eq!(sealed.len(), 12 + 6 + 16, "bytes fields are raw Tink AES-GCM ciphertext");
-    assert_eq!(rust_decrypt_bytes(&store, &policy, subject, &sealed).await.unwrap(), b"\x00\x01card");
+    assert_eq!(
+        rust_decrypt(&store, &policy, subject, &written[0])
+            .await
+            .unwrap(),
+        "4111-1111"
+    );
+    let sealed = base64::engine::general_purpose::STANDARD
+        .decode(&written[1])
+        .unwrap();
+    assert_eq!(
+        sealed.len(),
+        12 + 6 + 16,
+        "bytes fields are raw Tink AES-GCM ciphertext"
+    );
+    assert_eq!(
+        rust_decrypt_bytes(&store, &policy, subject, &sealed)
+            .await
+            .unwrap(),
+        b"\x00\x01card"
+    );
 
     // A changed ciphertext is refused, never returned as plaintext.
     let mut tampered = sealed.clone();
@@ -202,18 +240,33 @@ async fn python_creates_keys_on_our_registry_and_rust_uses_them() {
     // Our writer reuses Python's DEK (no version 2), and Python reads what we wrote.
     let ours = rust_encrypt(&store, &policy, subject, "5500-0000").await;
     let latest = client
-        .get_dek("py-kek", subject, DekAlgorithm::Aes256Gcm, Version::Latest, false)
+        .get_dek(
+            "py-kek",
+            subject,
+            DekAlgorithm::Aes256Gcm,
+            Version::Latest,
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(latest.version, 1);
-    let read = python_transform(&r.url, SECRET, subject, "READ", &params, &[("STRING", ours)])
-        .await
-        .expect("python read");
+    let read = python_transform(
+        &r.url,
+        SECRET,
+        subject,
+        "READ",
+        &params,
+        &[("STRING", ours)],
+    )
+    .await
+    .expect("python read");
     assert_eq!(read, ["5500-0000"]);
 
     // A wrong local-kms secret cannot unwrap the DEK.
     let wrong = new_store(&r.url, "another-secret", 0);
-    let error = rust_decrypt(&wrong, &policy, subject, &written[0]).await.unwrap_err();
+    let error = rust_decrypt(&wrong, &policy, subject, &written[0])
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, EncryptionError::KeyUnwrap { kek, source: KmsError::Authentication } if kek == "py-kek"),
         "{error:?}"
@@ -241,14 +294,27 @@ async fn rust_creates_keys_and_python_uses_them_deterministically() {
     let kek = client.get_kek("rs-kek", false).await.unwrap();
     assert_eq!((kek.kms_type.as_str(), kek.shared), ("local-kms", false));
     let dek = client
-        .get_dek("rs-kek", subject, DekAlgorithm::Aes256Siv, Version::Number(1), false)
+        .get_dek(
+            "rs-kek",
+            subject,
+            DekAlgorithm::Aes256Siv,
+            Version::Number(1),
+            false,
+        )
         .await
         .unwrap();
     assert!(dek.encrypted_key_material.is_some() && dek.key_material.is_none());
 
-    let read = python_transform(&r.url, SECRET, subject, "READ", &params, &[("STRING", ours.clone())])
-        .await
-        .expect("python read");
+    let read = python_transform(
+        &r.url,
+        SECRET,
+        subject,
+        "READ",
+        &params,
+        &[("STRING", ours.clone())],
+    )
+    .await
+    .expect("python read");
     assert_eq!(read, ["alice@example.com"]);
     // Python encrypting the same plaintext with our DEK writes the same bytes.
     let theirs = python_transform(
@@ -264,10 +330,20 @@ async fn rust_creates_keys_and_python_uses_them_deterministically() {
     assert_eq!(theirs, [ours.clone()]);
 
     // Python with a wrong secret cannot unwrap our DEK either.
-    let error = python_transform(&r.url, "wrong", subject, "READ", &params, &[("STRING", ours)])
-        .await
-        .unwrap_err();
-    assert!(error.contains("failed to decrypt with all KEKs for rs-kek"), "{error}");
+    let error = python_transform(
+        &r.url,
+        "wrong",
+        subject,
+        "READ",
+        &params,
+        &[("STRING", ours)],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.contains("failed to decrypt with all KEKs for rs-kek"),
+        "{error}"
+    );
     r.finish().await;
 }
 
@@ -277,28 +353,62 @@ async fn rotated_deks_carry_their_version_both_ways() {
     let params = params("rot-kek", "AES256_GCM", Some(1));
     let subject = "rot-value";
     let policy = policy(&params);
-    let written = python_transform(&r.url, SECRET, subject, "WRITE", &params, &[("STRING", "v1 text".into())])
-        .await
-        .expect("python write");
+    let written = python_transform(
+        &r.url,
+        SECRET,
+        subject,
+        "WRITE",
+        &params,
+        &[("STRING", "v1 text".into())],
+    )
+    .await
+    .expect("python write");
     let sealed = field::from_base64(&written[0]).unwrap();
     assert_eq!(sealed[..5], [0, 0, 0, 0, 1], "magic byte and version 1");
     let store = new_store(&r.url, SECRET, 0);
-    assert_eq!(rust_decrypt(&store, &policy, subject, &written[0]).await.unwrap(), "v1 text");
+    assert_eq!(
+        rust_decrypt(&store, &policy, subject, &written[0])
+            .await
+            .unwrap(),
+        "v1 text"
+    );
 
     // Two days on, our writer finds version 1 expired and creates version 2.
     let later = store_at(&r.url, 2);
     let ours = rust_encrypt(&later, &policy, subject, "v2 text").await;
     assert_eq!(field::from_base64(&ours).unwrap()[..5], [0, 0, 0, 0, 2]);
-    let read = python_transform(&r.url, SECRET, subject, "READ", &params, &[("STRING", ours)])
-        .await
-        .expect("python read");
+    let read = python_transform(
+        &r.url,
+        SECRET,
+        subject,
+        "READ",
+        &params,
+        &[("STRING", ours)],
+    )
+    .await
+    .expect("python read");
     assert_eq!(read, ["v2 text"]);
     // Python's writer now uses version 2 (fresh), which our reader fetches by version.
-    let theirs = python_transform(&r.url, SECRET, subject, "WRITE", &params, &[("STRING", "again".into())])
-        .await
-        .expect("python write");
-    assert_eq!(field::from_base64(&theirs[0]).unwrap()[..5], [0, 0, 0, 0, 2]);
-    assert_eq!(rust_decrypt(&store, &policy, subject, &theirs[0]).await.unwrap(), "again");
+    let theirs = python_transform(
+        &r.url,
+        SECRET,
+        subject,
+        "WRITE",
+        &params,
+        &[("STRING", "again".into())],
+    )
+    .await
+    .expect("python write");
+    assert_eq!(
+        field::from_base64(&theirs[0]).unwrap()[..5],
+        [0, 0, 0, 0, 2]
+    );
+    assert_eq!(
+        rust_decrypt(&store, &policy, subject, &theirs[0])
+            .await
+            .unwrap(),
+        "again"
+    );
     // Too short for a version prefix.
     assert!(matches!(
         rust_decrypt(&store, &policy, subject, &b64(&[0, 0, 0])).await,
@@ -318,11 +428,20 @@ async fn missing_keys_and_bad_rules_are_typed_errors() {
     let params = params("absent-kek", "AES256_GCM", None);
     let policy = policy(&params);
     // Readers never create: no KEK.
-    let error = store.get(&policy, "s-value", KeyUse::Read, 1).await.unwrap_err();
-    assert!(matches!(&error, EncryptionError::MissingKek { kek } if kek == "absent-kek"), "{error:?}");
+    let error = store
+        .get(&policy, "s-value", KeyUse::Read, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, EncryptionError::MissingKek { kek } if kek == "absent-kek"),
+        "{error:?}"
+    );
     // A KEK but no DEK for this subject.
     rust_encrypt(&store, &policy, "other-value", "x").await;
-    let error = store.get(&policy, "s-value", KeyUse::Read, 1).await.unwrap_err();
+    let error = store
+        .get(&policy, "s-value", KeyUse::Read, 1)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, EncryptionError::MissingDek { kek, subject, version: 1 } if kek == "absent-kek" && subject == "s-value"),
         "{error:?}"
@@ -335,9 +454,18 @@ async fn missing_keys_and_bad_rules_are_typed_errors() {
         algorithm: DekAlgorithm::Aes256Gcm,
         expiry_days: 0,
     };
-    let error = store.get(&bare, "s-value", KeyUse::Write, 1).await.unwrap_err();
+    let error = store
+        .get(&bare, "s-value", KeyUse::Write, 1)
+        .await
+        .unwrap_err();
     assert!(
-        matches!(&error, EncryptionError::MissingKmsParam { param: "encrypt.kms.type", .. }),
+        matches!(
+            &error,
+            EncryptionError::MissingKmsParam {
+                param: "encrypt.kms.type",
+                ..
+            }
+        ),
         "{error:?}"
     );
     // A rule naming another KMS type than the registry's KEK.
@@ -345,11 +473,27 @@ async fn missing_keys_and_bad_rules_are_typed_errors() {
         kms_type: Some("aws-kms".into()),
         ..policy.clone()
     };
-    let error = store.get(&other_type, "other-value", KeyUse::Write, 1).await.unwrap_err();
-    assert!(matches!(&error, EncryptionError::KekMismatch { what: "kms type", .. }), "{error:?}");
+    let error = store
+        .get(&other_type, "other-value", KeyUse::Write, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            EncryptionError::KekMismatch {
+                what: "kms type",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     // A KEK of a KMS type no driver serves.
     SchemaRegistryClient::new(&r.url)
-        .register_kek(&streamhouse_schema::registry::Kek::new("vault-kek", "hcvault", "path"))
+        .register_kek(&streamhouse_schema::registry::Kek::new(
+            "vault-kek",
+            "hcvault",
+            "path",
+        ))
         .await
         .unwrap();
     let vault = EncryptPolicy {
@@ -358,12 +502,24 @@ async fn missing_keys_and_bad_rules_are_typed_errors() {
         kms_key_id: None,
         ..policy.clone()
     };
-    let error = store.get(&vault, "v-value", KeyUse::Write, 1).await.unwrap_err();
-    assert!(matches!(&error, EncryptionError::UnknownKmsType { kms_type } if kms_type == "hcvault"), "{error:?}");
+    let error = store
+        .get(&vault, "v-value", KeyUse::Write, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, EncryptionError::UnknownKmsType { kms_type } if kms_type == "hcvault"),
+        "{error:?}"
+    );
     // No secret anywhere (the test process has no LOCAL_SECRET).
     assert!(std::env::var_os("LOCAL_SECRET").is_none());
     let no_secret = DekStore::new(SchemaRegistryClient::new(&r.url));
-    let error = no_secret.get(&policy, "fresh-value", KeyUse::Write, 1).await.unwrap_err();
-    assert!(matches!(&error, EncryptionError::KmsConfig { .. }), "{error:?}");
+    let error = no_secret
+        .get(&policy, "fresh-value", KeyUse::Write, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, EncryptionError::KmsConfig { .. }),
+        "{error:?}"
+    );
     r.finish().await;
 }

@@ -45,15 +45,23 @@ impl std::fmt::Debug for DataCipher {
 impl DataCipher {
     /// The cipher of a DEK given as serialized Tink key material of `algorithm` (the
     /// unwrapped `encryptedKeyMaterial`, or a registry's `keyMaterial`).
-    pub fn from_tink_key(algorithm: DekAlgorithm, material: &[u8]) -> Result<Self, EncryptionError> {
+    pub fn from_tink_key(
+        algorithm: DekAlgorithm,
+        material: &[u8],
+    ) -> Result<Self, EncryptionError> {
         let key = tink_keys::parse(algorithm, material)?;
         let invalid = || EncryptionError::InvalidKeyMaterial("bad key length".into());
         let cipher = match (algorithm, key.len()) {
             (DekAlgorithm::Aes256Siv, _) => Cipher::Siv(Box::new(
-                aes_siv::Key::<Aes256Siv>::from_exact_iter(key.iter().copied()).ok_or_else(invalid)?,
+                aes_siv::Key::<Aes256Siv>::from_exact_iter(key.iter().copied())
+                    .ok_or_else(invalid)?,
             )),
-            (_, 16) => Cipher::Gcm128(Box::new(Aes128Gcm::new_from_slice(&key).map_err(|_| invalid())?)),
-            (_, _) => Cipher::Gcm256(Box::new(Aes256Gcm::new_from_slice(&key).map_err(|_| invalid())?)),
+            (_, 16) => Cipher::Gcm128(Box::new(
+                Aes128Gcm::new_from_slice(&key).map_err(|_| invalid())?,
+            )),
+            (_, _) => Cipher::Gcm256(Box::new(
+                Aes256Gcm::new_from_slice(&key).map_err(|_| invalid())?,
+            )),
         };
         Ok(DataCipher { algorithm, cipher })
     }
@@ -72,7 +80,11 @@ impl DataCipher {
     /// Encrypts `plaintext` with `associated_data` (Confluent's executor passes none).
     /// AES-GCM output differs on every call (random IV); AES-SIV output is the same for the
     /// same key, plaintext and associated data.
-    pub fn encrypt(&self, plaintext: &[u8], associated_data: &[u8]) -> Result<Vec<u8>, EncryptionError> {
+    pub fn encrypt(
+        &self,
+        plaintext: &[u8],
+        associated_data: &[u8],
+    ) -> Result<Vec<u8>, EncryptionError> {
         match &self.cipher {
             Cipher::Gcm128(cipher) => gcm_encrypt(cipher.as_ref(), plaintext, associated_data),
             Cipher::Gcm256(cipher) => gcm_encrypt(cipher.as_ref(), plaintext, associated_data),
@@ -84,7 +96,11 @@ impl DataCipher {
 
     /// Decrypts what [`DataCipher::encrypt`] (or Tink with the same key) wrote;
     /// [`EncryptionError::Decryption`] for anything that does not authenticate.
-    pub fn decrypt(&self, ciphertext: &[u8], associated_data: &[u8]) -> Result<Vec<u8>, EncryptionError> {
+    pub fn decrypt(
+        &self,
+        ciphertext: &[u8],
+        associated_data: &[u8],
+    ) -> Result<Vec<u8>, EncryptionError> {
         match &self.cipher {
             Cipher::Gcm128(cipher) => gcm_decrypt(cipher.as_ref(), ciphertext, associated_data),
             Cipher::Gcm256(cipher) => gcm_decrypt(cipher.as_ref(), ciphertext, associated_data),
@@ -96,14 +112,24 @@ impl DataCipher {
 }
 
 /// IV ‖ ciphertext ‖ tag, with a fresh random IV (tink `AesGcmBoringSsl::Encrypt`).
-pub(crate) fn gcm_encrypt<C: Aead>(cipher: &C, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, EncryptionError>
+pub(crate) fn gcm_encrypt<C: Aead>(
+    cipher: &C,
+    plaintext: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, EncryptionError>
 where
     C: aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
 {
     let mut iv = [0u8; GCM_IV_LEN];
     rand::rng().fill_bytes(&mut iv);
     let sealed = cipher
-        .encrypt(Nonce::from_slice(&iv), Payload { msg: plaintext, aad })
+        .encrypt(
+            Nonce::from_slice(&iv),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| EncryptionError::Encryption)?;
     let mut out = Vec::with_capacity(GCM_IV_LEN + sealed.len());
     out.extend_from_slice(&iv);
@@ -112,7 +138,11 @@ where
 }
 
 /// The inverse of [`gcm_encrypt`]; shorter than IV + tag is an error, as in Tink.
-pub(crate) fn gcm_decrypt<C: Aead>(cipher: &C, ciphertext: &[u8], aad: &[u8]) -> Result<Vec<u8>, EncryptionError>
+pub(crate) fn gcm_decrypt<C: Aead>(
+    cipher: &C,
+    ciphertext: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, EncryptionError>
 where
     C: aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
 {
@@ -141,8 +171,14 @@ mod tests {
             assert_eq!(ct.len(), 12 + 5 + 16);
             assert_ne!(c.encrypt(b"hello", b"").unwrap(), ct, "random IV");
             assert_eq!(c.decrypt(&ct, b"").unwrap(), b"hello");
-            assert!(matches!(c.decrypt(&ct, b"x"), Err(EncryptionError::Decryption)));
-            assert!(matches!(c.decrypt(&ct[..27], b""), Err(EncryptionError::Decryption)));
+            assert!(matches!(
+                c.decrypt(&ct, b"x"),
+                Err(EncryptionError::Decryption)
+            ));
+            assert!(matches!(
+                c.decrypt(&ct[..27], b""),
+                Err(EncryptionError::Decryption)
+            ));
         }
     }
 
@@ -156,8 +192,14 @@ mod tests {
         assert_eq!(c.decrypt(&c.encrypt(b"", b"").unwrap(), b"").unwrap(), b"");
         let mut tampered = ct.clone();
         tampered[18] ^= 1;
-        assert!(matches!(c.decrypt(&tampered, b""), Err(EncryptionError::Decryption)));
-        assert!(matches!(c.decrypt(&ct[..10], b""), Err(EncryptionError::Decryption)));
+        assert!(matches!(
+            c.decrypt(&tampered, b""),
+            Err(EncryptionError::Decryption)
+        ));
+        assert!(matches!(
+            c.decrypt(&ct[..10], b""),
+            Err(EncryptionError::Decryption)
+        ));
     }
 
     #[test]
@@ -166,10 +208,8 @@ mod tests {
         // associated data block is this construction. The 256-bit variant is checked
         // against Tink itself in the Python interop test.
         use aes_siv::siv::Aes128Siv;
-        let key = hex::decode(
-            "fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
-        )
-        .unwrap();
+        let key = hex::decode("fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
+            .unwrap();
         let ad = hex::decode("101112131415161718191a1b1c1d1e1f2021222324252627").unwrap();
         let pt = hex::decode("112233445566778899aabbccddee").unwrap();
         let mut siv = <Aes128Siv as aes_siv::KeyInit>::new_from_slice(&key).unwrap();

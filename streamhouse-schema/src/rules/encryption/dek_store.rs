@@ -231,7 +231,10 @@ impl DekStore {
         let kek = self.kek(policy, subject, key_use).await?;
         let mut current = match self.inner.deks.get(&kek.name, subject, slot) {
             Some(dek) => Some(Candidate::Cached(dek)),
-            None => self.fetch_dek(&kek, subject, slot).await?.map(|d| Candidate::Fetched(d, None)),
+            None => self
+                .fetch_dek(&kek, subject, slot)
+                .await?
+                .map(|d| Candidate::Fetched(d, None)),
         };
         let expired = current
             .as_ref()
@@ -270,12 +273,16 @@ impl DekStore {
             Candidate::Cached(dek) => dek,
             Candidate::Fetched(dek, raw) => Arc::new(self.resolve(&kek, dek, raw).await?),
         };
-        self.inner.deks.insert(&kek.name, subject, slot, resolved.clone());
+        self.inner
+            .deks
+            .insert(&kek.name, subject, slot, resolved.clone());
         let exact = DekSlot {
             version: resolved.version,
             ..slot
         };
-        self.inner.deks.insert(&kek.name, subject, exact, resolved.clone());
+        self.inner
+            .deks
+            .insert(&kek.name, subject, exact, resolved.clone());
         Ok(resolved)
     }
 
@@ -291,7 +298,13 @@ impl DekStore {
     ) -> Result<(), EncryptionError> {
         // The (latest, deleted) slot is never asked for otherwise: it marks the prefetch.
         let marker = slot(policy, KeyUse::Read, -1);
-        if !refresh && self.inner.deks.get(&policy.kek_name, subject, marker).is_some() {
+        if !refresh
+            && self
+                .inner
+                .deks
+                .get(&policy.kek_name, subject, marker)
+                .is_some()
+        {
             return Ok(());
         }
         let kek = self.kek(policy, subject, KeyUse::Read).await?;
@@ -304,10 +317,23 @@ impl DekStore {
         };
         let latest_version = latest.version;
         let resolved = Arc::new(self.resolve(&kek, latest, None).await?);
-        self.inner.deks.insert(&kek.name, subject, marker, resolved.clone());
-        self.inner.deks.insert(&kek.name, subject, DekSlot { version: latest_version, ..marker }, resolved);
+        self.inner
+            .deks
+            .insert(&kek.name, subject, marker, resolved.clone());
+        self.inner.deks.insert(
+            &kek.name,
+            subject,
+            DekSlot {
+                version: latest_version,
+                ..marker
+            },
+            resolved,
+        );
         for version in 1..latest_version {
-            if self.cached(policy, subject, KeyUse::Read, version).is_some() {
+            if self
+                .cached(policy, subject, KeyUse::Read, version)
+                .is_some()
+            {
                 continue;
             }
             // Hard-deleted versions are skipped; a ciphertext naming one fails on its own.
@@ -323,7 +349,11 @@ impl DekStore {
         // Python: (now - ts) / MILLIS_IN_DAY > expiry_days, in real division.
         key_use == KeyUse::Write
             && policy.rotates()
-            && self.inner.clock.now_millis().saturating_sub(ts.unwrap_or(0))
+            && self
+                .inner
+                .clock
+                .now_millis()
+                .saturating_sub(ts.unwrap_or(0))
                 > i64::from(policy.expiry_days) * MILLIS_IN_DAY
     }
 
@@ -337,7 +367,7 @@ impl DekStore {
     ) -> Result<Kek, EncryptionError> {
         // Confluent passes a subject's registry context (`:.ctx:subject`) with its KEK
         // calls (`_context_for`); our client addresses the default context only.
-        if subject.starts_with(":.") {
+        if context_of(subject).is_some() {
             return Err(EncryptionError::UnsupportedContext {
                 subject: subject.to_owned(),
             });
@@ -387,7 +417,11 @@ impl DekStore {
         }
     }
 
-    async fn create_kek(&self, policy: &EncryptPolicy, key_use: KeyUse) -> Result<Kek, EncryptionError> {
+    async fn create_kek(
+        &self,
+        policy: &EncryptPolicy,
+        key_use: KeyUse,
+    ) -> Result<Kek, EncryptionError> {
         let name = &policy.kek_name;
         if key_use == KeyUse::Read {
             return Err(EncryptionError::MissingKek { kek: name.clone() });
@@ -396,9 +430,20 @@ impl DekStore {
             kek: name.clone(),
             param,
         };
-        let kms_type = policy.kms_type.as_deref().ok_or_else(|| missing(ENCRYPT_KMS_TYPE))?;
-        let kms_key_id = policy.kms_key_id.as_deref().ok_or_else(|| missing(ENCRYPT_KMS_KEY_ID))?;
-        match self.inner.client.register_kek(&Kek::new(name, kms_type, kms_key_id)).await {
+        let kms_type = policy
+            .kms_type
+            .as_deref()
+            .ok_or_else(|| missing(ENCRYPT_KMS_TYPE))?;
+        let kms_key_id = policy
+            .kms_key_id
+            .as_deref()
+            .ok_or_else(|| missing(ENCRYPT_KMS_KEY_ID))?;
+        match self
+            .inner
+            .client
+            .register_kek(&Kek::new(name, kms_type, kms_key_id))
+            .await
+        {
             Ok(kek) => Ok(kek),
             // Another writer created it first.
             Err(e) if status(&e) == Some(409) => self
@@ -411,11 +456,22 @@ impl DekStore {
 
     /// The registry's DEK for `slot`; `None` on 404 or when it has no wrapped key
     /// (`_retrieve_dek_from_registry`).
-    async fn fetch_dek(&self, kek: &Kek, subject: &str, slot: DekSlot) -> Result<Option<Dek>, EncryptionError> {
+    async fn fetch_dek(
+        &self,
+        kek: &Kek,
+        subject: &str,
+        slot: DekSlot,
+    ) -> Result<Option<Dek>, EncryptionError> {
         let found = self
             .inner
             .client
-            .get_dek(&kek.name, subject, slot.algorithm, Version::from(slot.version), slot.deleted)
+            .get_dek(
+                &kek.name,
+                subject,
+                slot.algorithm,
+                Version::from(slot.version),
+                slot.deleted,
+            )
             .await;
         match found {
             Ok(dek) if dek.encrypted_key_material.is_some() => Ok(Some(dek)),
@@ -443,7 +499,10 @@ impl DekStore {
         } else {
             let raw = tink_keys::generate(slot.algorithm);
             let wrapped = self.kek_aead(kek)?.wrap(&raw).await?;
-            (Some(raw), Some(base64::engine::general_purpose::STANDARD.encode(wrapped)))
+            (
+                Some(raw),
+                Some(base64::engine::general_purpose::STANDARD.encode(wrapped)),
+            )
         };
         let dek = Dek {
             kek_name: kek.name.clone(),
@@ -478,11 +537,18 @@ impl DekStore {
 
     /// The cipher of a registry DEK: its `keyMaterial` when the registry sent it in the
     /// clear (shared KEKs), else its `encryptedKeyMaterial` unwrapped by the KEK.
-    async fn resolve(&self, kek: &Kek, dek: Dek, raw: Option<Vec<u8>>) -> Result<ResolvedDek, EncryptionError> {
+    async fn resolve(
+        &self,
+        kek: &Kek,
+        dek: Dek,
+        raw: Option<Vec<u8>>,
+    ) -> Result<ResolvedDek, EncryptionError> {
         let decode = |text: &str| {
             base64::engine::general_purpose::STANDARD
                 .decode(text)
-                .map_err(|_| EncryptionError::InvalidKeyMaterial("DEK key material is not base64".into()))
+                .map_err(|_| {
+                    EncryptionError::InvalidKeyMaterial("DEK key material is not base64".into())
+                })
         };
         let material = match (raw, &dek.key_material, &dek.encrypted_key_material) {
             (Some(raw), _, _) => raw,
@@ -514,9 +580,23 @@ impl DekStore {
     }
 }
 
+/// The registry context of a qualified subject (`:.ctx:subject` → `.ctx`), `None` for the
+/// default context (`_context_for`).
+fn context_of(subject: &str) -> Option<&str> {
+    let rest = subject.strip_prefix(":.")?;
+    let context = match rest.find(':') {
+        Some(ix) => &subject[1..ix + 2],
+        None => &subject[1..],
+    };
+    (context != ".").then_some(context)
+}
+
 fn kek_matches(kek: &Kek, policy: &EncryptPolicy) -> bool {
     policy.kms_type.as_ref().is_none_or(|t| *t == kek.kms_type)
-        && policy.kms_key_id.as_ref().is_none_or(|id| *id == kek.kms_key_id)
+        && policy
+            .kms_key_id
+            .as_ref()
+            .is_none_or(|id| *id == kek.kms_key_id)
 }
 
 fn slot(policy: &EncryptPolicy, key_use: KeyUse, version: i32) -> DekSlot {
@@ -524,5 +604,18 @@ fn slot(policy: &EncryptPolicy, key_use: KeyUse, version: i32) -> DekSlot {
         version: if version == 0 { 1 } else { version },
         algorithm: policy.algorithm,
         deleted: key_use == KeyUse::Read,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::context_of;
+
+    #[test]
+    fn reads_contexts_as_confluent() {
+        assert_eq!(context_of(":.tenant:orders-value"), Some(".tenant"));
+        assert_eq!(context_of(":.tenant"), Some(".tenant"));
+        assert_eq!(context_of(":.:orders-value"), None);
+        assert_eq!(context_of("orders-value"), None);
     }
 }

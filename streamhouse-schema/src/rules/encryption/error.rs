@@ -47,7 +47,9 @@ pub enum EncryptionError {
         param: &'static str,
     },
     /// The registry's KEK names another KMS type or key id than the rule.
-    #[error("found KEK {kek:?} with {what} {registered:?}, which differs from the rule's {rule:?}")]
+    #[error(
+        "found KEK {kek:?} with {what} {registered:?}, which differs from the rule's {rule:?}"
+    )]
     KekMismatch {
         /// The KEK's name.
         kek: String,

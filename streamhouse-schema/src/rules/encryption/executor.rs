@@ -81,13 +81,19 @@ impl EncryptExecutor {
         Ok(policy)
     }
 
-    async fn prepared<'a>(&'a self, ctx: &'a RuleContext<'a>) -> Result<Prepared<'a>, EncryptionError> {
+    async fn prepared<'a>(
+        &'a self,
+        ctx: &'a RuleContext<'a>,
+    ) -> Result<Prepared<'a>, EncryptionError> {
         let policy = self.policy(ctx)?;
         let subject = ctx.subject;
         match ctx.mode {
             RuleMode::Write => {
                 let version = DekStore::write_version(&policy);
-                let dek = self.store.get(&policy, subject, KeyUse::Write, version).await?;
+                let dek = self
+                    .store
+                    .get(&policy, subject, KeyUse::Write, version)
+                    .await?;
                 let prefix = policy.rotates().then_some(dek.version());
                 Ok(Prepared::Seal { dek, prefix })
             }
@@ -97,7 +103,9 @@ impl EncryptExecutor {
             }
             RuleMode::Read => {
                 let refresh = self.refresh.swap(false, Ordering::Relaxed);
-                self.store.prefetch_read_versions(&policy, subject, refresh).await?;
+                self.store
+                    .prefetch_read_versions(&policy, subject, refresh)
+                    .await?;
                 Ok(Prepared::OpenVersioned {
                     executor: self,
                     policy,
@@ -114,7 +122,12 @@ impl EncryptExecutor {
     /// The DEK of `version` for a reader: cached, else fetched in place when the runtime
     /// allows a blocking wait (a multi-threaded tokio runtime), else
     /// [`EncryptionError::DekNotLoaded`] and a refresh on the next preparation.
-    fn read_dek(&self, policy: &EncryptPolicy, subject: &str, version: i32) -> Result<Arc<ResolvedDek>, EncryptionError> {
+    fn read_dek(
+        &self,
+        policy: &EncryptPolicy,
+        subject: &str,
+        version: i32,
+    ) -> Result<Arc<ResolvedDek>, EncryptionError> {
         if let Some(dek) = self.store.cached(policy, subject, KeyUse::Read, version) {
             return Ok(dek);
         }
@@ -226,8 +239,12 @@ impl FieldTransform for Prepared<'_> {
                 .and_then(|sealed| self.open(&sealed))
                 .and_then(field::to_string)
                 .map(FieldValue::String),
-            (FieldType::Bytes, FieldValue::Bytes(bytes)) if write => self.seal(&bytes).map(FieldValue::Bytes),
-            (FieldType::Bytes, FieldValue::Bytes(bytes)) => self.open(&bytes).map(FieldValue::Bytes),
+            (FieldType::Bytes, FieldValue::Bytes(bytes)) if write => {
+                self.seal(&bytes).map(FieldValue::Bytes)
+            }
+            (FieldType::Bytes, FieldValue::Bytes(bytes)) => {
+                self.open(&bytes).map(FieldValue::Bytes)
+            }
             (field_type, _) => Err(EncryptionError::UnsupportedFieldType {
                 field_type: field_type.name().to_owned(),
             }),

@@ -87,8 +87,14 @@ mod tests {
         assert_eq!(prefixed[..5], [0, 0, 0, 1, 2]);
         assert_eq!(prefixed[5..], plain[..]);
         let (version, rest) = split_version(&prefixed).unwrap();
-        assert_eq!((version, open(&cipher, rest).unwrap()), (258, b"x".to_vec()));
-        assert!(matches!(split_version(&[0, 0, 0, 1]), Err(EncryptionError::MissingVersion)));
+        assert_eq!(
+            (version, open(&cipher, rest).unwrap()),
+            (258, b"x".to_vec())
+        );
+        assert!(matches!(
+            split_version(&[0, 0, 0, 1]),
+            Err(EncryptionError::MissingVersion)
+        ));
         assert!(matches!(
             split_version(&[0, 0x80, 0, 0, 0, 1]),
             Err(EncryptionError::MissingVersion)
@@ -99,7 +105,13 @@ mod tests {
     fn strings_are_padded_standard_base64() {
         assert_eq!(to_base64(&[0xfb, 0xff]), "+/8=");
         assert_eq!(from_base64("+/8=").unwrap(), [0xfb, 0xff]);
-        assert!(matches!(from_base64("+/8"), Err(EncryptionError::InvalidBase64)));
-        assert!(matches!(to_string(vec![0xff]), Err(EncryptionError::InvalidUtf8)));
+        assert!(matches!(
+            from_base64("+/8"),
+            Err(EncryptionError::InvalidBase64)
+        ));
+        assert!(matches!(
+            to_string(vec![0xff]),
+            Err(EncryptionError::InvalidUtf8)
+        ));
     }
 }

@@ -95,10 +95,16 @@ mod tests {
     async fn tries_alternate_keys_in_order() {
         // local-kms ignores key ids, so two secrets stand in for two KMS keys here: the
         // KEK's config secret is wrong, the test drives the alternates through the list.
-        let wrapped = LocalKmsAead::new("right").encrypt(b"dek", b"").await.unwrap();
+        let wrapped = LocalKmsAead::new("right")
+            .encrypt(b"dek", b"")
+            .await
+            .unwrap();
         let aead = KekAead {
             kek_name: "k".into(),
-            aeads: vec![Arc::new(LocalKmsAead::new("wrong")), Arc::new(LocalKmsAead::new("right"))],
+            aeads: vec![
+                Arc::new(LocalKmsAead::new("wrong")),
+                Arc::new(LocalKmsAead::new("right")),
+            ],
         };
         assert_eq!(aead.unwrap(&wrapped).await.unwrap(), b"dek");
         let only_wrong = KekAead {
@@ -114,7 +120,8 @@ mod tests {
     #[test]
     fn one_aead_per_key_id() {
         let mut kek = Kek::new("k", "local-kms", "id-1");
-        kek.kms_props.insert(ENCRYPT_ALTERNATE_KMS_KEY_IDS.into(), "id-2, ,id-3".into());
+        kek.kms_props
+            .insert(ENCRYPT_ALTERNATE_KMS_KEY_IDS.into(), "id-2, ,id-3".into());
         let config = BTreeMap::from([("secret".to_owned(), "s".to_owned())]);
         let aead = KekAead::new(&kek, &KmsDrivers::default(), &config).unwrap();
         assert_eq!(aead.aeads.len(), 3);

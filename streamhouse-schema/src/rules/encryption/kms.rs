@@ -59,7 +59,9 @@ impl fmt::Debug for KmsDrivers {
             .read()
             .map(|drivers| drivers.iter().map(|d| d.kms_type().to_owned()).collect())
             .unwrap_or_default();
-        f.debug_struct("KmsDrivers").field("kms_types", &types).finish()
+        f.debug_struct("KmsDrivers")
+            .field("kms_types", &types)
+            .finish()
     }
 }
 
@@ -114,6 +116,9 @@ mod tests {
             Err(EncryptionError::UnknownKmsType { kms_type }) if kms_type == "aws-kms"
         ));
         assert!(KmsDrivers::empty().get("local-kms").is_err());
-        assert_eq!(format!("{drivers:?}"), r#"KmsDrivers { kms_types: ["local-kms"] }"#);
+        assert_eq!(
+            format!("{drivers:?}"),
+            r#"KmsDrivers { kms_types: ["local-kms"] }"#
+        );
     }
 }

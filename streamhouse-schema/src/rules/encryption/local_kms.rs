@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(wrapped.len(), 12 + 3 + 16);
         assert_eq!(b.decrypt(&wrapped, b"").await.unwrap(), b"dek");
         let wrong = LocalKmsAead::new("othersecret");
-        assert_eq!(wrong.decrypt(&wrapped, b"").await, Err(KmsError::Authentication));
+        assert_eq!(
+            wrong.decrypt(&wrapped, b"").await,
+            Err(KmsError::Authentication)
+        );
     }
 
     #[test]
@@ -120,7 +123,9 @@ mod tests {
         // hkdf_expand(hkdf_extract(None, b"mysecret", hashlib.sha256), length=16,
         //             hash=hashlib.sha256).hex()
         let mut key = [0u8; 16];
-        Hkdf::<Sha256>::new(None, b"mysecret").expand(&[], &mut key).unwrap();
+        Hkdf::<Sha256>::new(None, b"mysecret")
+            .expand(&[], &mut key)
+            .unwrap();
         assert_eq!(hex::encode(key), EXPECTED_MYSECRET_KEY);
     }
 

@@ -62,7 +62,9 @@ pub use dek_store::{Clock, DekStore, DekStoreBuilder, KeyUse, SystemClock};
 pub use error::{EncryptionError, KmsError, SharedEncryptionError};
 pub use executor::{EncryptExecutor, ENCRYPT_RULE_TYPE};
 pub use kms::{KmsAead, KmsDriver, KmsDrivers};
-pub use local_kms::{LocalKmsAead, LocalKmsDriver, LOCAL_KMS_TYPE, LOCAL_SECRET_ENV, LOCAL_SECRET_KEY};
+pub use local_kms::{
+    LocalKmsAead, LocalKmsDriver, LOCAL_KMS_TYPE, LOCAL_SECRET_ENV, LOCAL_SECRET_KEY,
+};
 pub use params::{
     EncryptPolicy, ENCRYPT_ALTERNATE_KMS_KEY_IDS, ENCRYPT_DEK_ALGORITHM, ENCRYPT_DEK_EXPIRY_DAYS,
     ENCRYPT_KEK_NAME, ENCRYPT_KMS_KEY_ID, ENCRYPT_KMS_TYPE,

@@ -43,7 +43,8 @@ impl EncryptPolicy {
     pub fn from_params<'a>(
         param: impl Fn(&str) -> Option<&'a str>,
     ) -> Result<Self, EncryptionError> {
-        let invalid = |param: &'static str, reason: String| EncryptionError::InvalidParam { param, reason };
+        let invalid =
+            |param: &'static str, reason: String| EncryptionError::InvalidParam { param, reason };
         let kek_name = match param(ENCRYPT_KEK_NAME) {
             None => return Err(invalid(ENCRYPT_KEK_NAME, "no kek name found".into())),
             Some("") => return Err(invalid(ENCRYPT_KEK_NAME, "empty kek name".into())),
@@ -64,12 +65,21 @@ impl EncryptPolicy {
         let expiry_days = match param(ENCRYPT_DEK_EXPIRY_DAYS) {
             None => 0,
             Some(days) => match days.trim().parse::<i64>() {
-                Err(_) => return Err(invalid(ENCRYPT_DEK_EXPIRY_DAYS, "invalid expiry days".into())),
-                Ok(days) if days < 0 => {
-                    return Err(invalid(ENCRYPT_DEK_EXPIRY_DAYS, "negative expiry days".into()))
+                Err(_) => {
+                    return Err(invalid(
+                        ENCRYPT_DEK_EXPIRY_DAYS,
+                        "invalid expiry days".into(),
+                    ))
                 }
-                Ok(days) => u32::try_from(days)
-                    .map_err(|_| invalid(ENCRYPT_DEK_EXPIRY_DAYS, "expiry days too large".into()))?,
+                Ok(days) if days < 0 => {
+                    return Err(invalid(
+                        ENCRYPT_DEK_EXPIRY_DAYS,
+                        "negative expiry days".into(),
+                    ))
+                }
+                Ok(days) => u32::try_from(days).map_err(|_| {
+                    invalid(ENCRYPT_DEK_EXPIRY_DAYS, "expiry days too large".into())
+                })?,
             },
         };
         let non_empty = |name| param(name).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -121,7 +131,10 @@ mod tests {
         );
         assert!(p.rotates());
         let default = policy(&[(ENCRYPT_KEK_NAME, "k")]).unwrap();
-        assert_eq!((default.algorithm, default.expiry_days), (DekAlgorithm::Aes256Gcm, 0));
+        assert_eq!(
+            (default.algorithm, default.expiry_days),
+            (DekAlgorithm::Aes256Gcm, 0)
+        );
     }
 
     #[test]
@@ -131,7 +144,10 @@ mod tests {
             other => format!("{other:?}"),
         };
         assert_eq!(reason(&[]), "encrypt.kek.name: no kek name found");
-        assert_eq!(reason(&[(ENCRYPT_KEK_NAME, "")]), "encrypt.kek.name: empty kek name");
+        assert_eq!(
+            reason(&[(ENCRYPT_KEK_NAME, "")]),
+            "encrypt.kek.name: empty kek name"
+        );
         assert_eq!(
             reason(&[(ENCRYPT_KEK_NAME, "k"), (ENCRYPT_DEK_EXPIRY_DAYS, "-1")]),
             "encrypt.dek.expiry.days: negative expiry days"
@@ -140,7 +156,9 @@ mod tests {
             reason(&[(ENCRYPT_KEK_NAME, "k"), (ENCRYPT_DEK_EXPIRY_DAYS, "x")]),
             "encrypt.dek.expiry.days: invalid expiry days"
         );
-        assert!(reason(&[(ENCRYPT_KEK_NAME, "k"), (ENCRYPT_DEK_ALGORITHM, "AES")])
-            .starts_with("encrypt.dek.algorithm: unknown algorithm \"AES\""));
+        assert!(
+            reason(&[(ENCRYPT_KEK_NAME, "k"), (ENCRYPT_DEK_ALGORITHM, "AES")])
+                .starts_with("encrypt.dek.algorithm: unknown algorithm \"AES\"")
+        );
     }
 }

@@ -122,12 +122,20 @@ mod tests {
 
     #[test]
     fn rejects_keys_tink_rejects() {
-        let short = AesGcmKey { version: 0, key_value: vec![1; 24] }.encode_to_vec();
+        let short = AesGcmKey {
+            version: 0,
+            key_value: vec![1; 24],
+        }
+        .encode_to_vec();
         assert!(matches!(
             parse(DekAlgorithm::Aes256Gcm, &short),
             Err(EncryptionError::InvalidKeyMaterial(m)) if m.contains("24 bytes")
         ));
-        let v1 = AesSivKey { version: 1, key_value: vec![1; 64] }.encode_to_vec();
+        let v1 = AesSivKey {
+            version: 1,
+            key_value: vec![1; 64],
+        }
+        .encode_to_vec();
         assert!(matches!(
             parse(DekAlgorithm::Aes256Siv, &v1),
             Err(EncryptionError::InvalidKeyMaterial(m)) if m.contains("version 1")
