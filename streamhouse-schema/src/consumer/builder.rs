@@ -22,6 +22,8 @@ pub struct ConsumerBuilder {
     topics: Vec<String>,
     start: StartOffset,
     key_encoding: KeyEncoding,
+    #[cfg(feature = "rules")]
+    rule_registry: Option<crate::rules::RuleRegistry>,
 }
 
 impl ConsumerBuilder {
@@ -31,7 +33,19 @@ impl ConsumerBuilder {
             topics: Vec::new(),
             start: StartOffset::Earliest,
             key_encoding: KeyEncoding::default(),
+            #[cfg(feature = "rules")]
+            rule_registry: None,
         }
+    }
+
+    /// The executors and actions the consumer runs the READ rules of writer schemas with
+    /// (default: [`RuleRegistry::with_defaults`](crate::rules::RuleRegistry::with_defaults),
+    /// CEL and CEL_FIELD; register a [`DlqAction`](crate::rules::DlqAction) for rules whose
+    /// action is DLQ).
+    #[cfg(feature = "rules")]
+    pub fn rule_registry(mut self, registry: crate::rules::RuleRegistry) -> Self {
+        self.rule_registry = Some(registry);
+        self
     }
 
     /// Resolve writer schemas through the registry at `url` (`http://...` or `mock://name`).
@@ -179,12 +193,13 @@ impl ConsumerBuilder {
         }
         let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
         let cursor = transport.subscribe(&topics, self.start)?;
-        Ok(Consumer::assemble(
-            cursor,
-            registry,
-            formats,
-            self.key_encoding,
-        ))
+        #[cfg_attr(not(feature = "rules"), allow(unused_mut))]
+        let mut consumer = Consumer::assemble(cursor, registry, formats, self.key_encoding);
+        #[cfg(feature = "rules")]
+        {
+            consumer.rules = crate::rules::hook::ReadRules::new(self.rule_registry);
+        }
+        Ok(consumer)
     }
 }
 

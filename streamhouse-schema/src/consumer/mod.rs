@@ -87,6 +87,9 @@ pub struct Consumer {
     key_encoding: KeyEncoding,
     /// Which message of the writer's file Protobuf frames name, and whether types read it.
     proto_messages: proto_index::ProtoMessages,
+    /// The READ rules of writer schemas that have them.
+    #[cfg(feature = "rules")]
+    pub(crate) rules: crate::rules::hook::ReadRules,
 }
 
 /// How a writer schema is read as a type.
@@ -127,6 +130,8 @@ impl Consumer {
             parsed: RwLock::new(HashMap::default()),
             readers: RwLock::new(HashMap::default()),
             proto_messages: proto_index::ProtoMessages::default(),
+            #[cfg(feature = "rules")]
+            rules: crate::rules::hook::ReadRules::new(None),
         }
     }
 
@@ -389,6 +394,39 @@ impl Consumer {
             }
         } else {
             (Vec::new(), header_len)
+        };
+        // The writer schema's READ rules run on the payload before any decode; a transform
+        // replaces the payload with the transformed message in the writer schema.
+        #[cfg(feature = "rules")]
+        let record = if crate::rules::has_rules(&schema, crate::schema::contract::RuleMode::Read) {
+            let payload = record.value.get(payload_start..).unwrap_or_default();
+            match self
+                .rules
+                .apply(
+                    &record.topic,
+                    id,
+                    &schema,
+                    record.key.as_deref(),
+                    &record.headers,
+                    &record.value,
+                    payload,
+                )
+                .await?
+            {
+                Some(transformed) => {
+                    let mut value =
+                        bytes::BytesMut::with_capacity(payload_start + transformed.len());
+                    value.extend_from_slice(record.value.get(..payload_start).unwrap_or_default());
+                    value.extend_from_slice(&transformed);
+                    TransportRecord {
+                        value: value.freeze(),
+                        ..record
+                    }
+                }
+                None => record,
+            }
+        } else {
+            record
         };
         Ok(consumed(
             record,

@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod field;
+pub(crate) mod hook;
 pub mod message;
 pub mod registry;
 pub mod tags;
