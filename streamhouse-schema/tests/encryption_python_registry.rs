@@ -327,7 +327,7 @@ async fn rust_creates_keys_and_python_uses_them_deterministically() {
     )
     .await
     .expect("python write");
-    assert_eq!(theirs, [ours.clone()]);
+    assert_eq!(theirs, std::slice::from_ref(&ours));
 
     // Python with a wrong secret cannot unwrap our DEK either.
     let error = python_transform(

@@ -112,13 +112,13 @@ impl DataCipher {
 }
 
 /// IV ‖ ciphertext ‖ tag, with a fresh random IV (tink `AesGcmBoringSsl::Encrypt`).
-pub(crate) fn gcm_encrypt<C: Aead>(
+pub(crate) fn gcm_encrypt<C>(
     cipher: &C,
     plaintext: &[u8],
     aad: &[u8],
 ) -> Result<Vec<u8>, EncryptionError>
 where
-    C: aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
+    C: Aead + aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
 {
     let mut iv = [0u8; GCM_IV_LEN];
     rand::rng().fill_bytes(&mut iv);
@@ -138,13 +138,13 @@ where
 }
 
 /// The inverse of [`gcm_encrypt`]; shorter than IV + tag is an error, as in Tink.
-pub(crate) fn gcm_decrypt<C: Aead>(
+pub(crate) fn gcm_decrypt<C>(
     cipher: &C,
     ciphertext: &[u8],
     aad: &[u8],
 ) -> Result<Vec<u8>, EncryptionError>
 where
-    C: aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
+    C: Aead + aes_gcm::aead::AeadCore<NonceSize = aes_gcm::aead::consts::U12>,
 {
     if ciphertext.len() < GCM_IV_LEN + GCM_TAG_LEN {
         return Err(EncryptionError::Decryption);

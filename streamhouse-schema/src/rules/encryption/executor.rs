@@ -27,6 +27,9 @@ use crate::schema::contract::RuleMode;
 /// The rule type it runs.
 pub const ENCRYPT_RULE_TYPE: &str = "ENCRYPT";
 
+/// The parsed policies of one schema's `ENCRYPT` rules, by rule name.
+type NamedPolicies = Vec<(String, Arc<EncryptPolicy>)>;
+
 /// The `ENCRYPT` executor, over one [`DekStore`] (its registry, KMS drivers and rule
 /// config). Register it with
 /// [`RuleRegistry::register_field_executor`](crate::rules::RuleRegistry::register_field_executor).
@@ -34,7 +37,7 @@ pub struct EncryptExecutor {
     store: DekStore,
     /// Parsed policies by schema id and rule name (the parameters come from the rule and
     /// the schema's metadata, both fixed for a schema id).
-    policies: Mutex<HashMap<i32, Vec<(String, Arc<EncryptPolicy>)>>>,
+    policies: Mutex<HashMap<i32, NamedPolicies>>,
     /// Set when a reader met a DEK version it could not fetch in place.
     refresh: AtomicBool,
 }
