@@ -7,6 +7,8 @@
 //! - `rules_none`: the same WRITE run on a schema whose rule set is empty (the engine's
 //!   early return), the baseline a type without rules pays.
 //! - `seal_field/<alg>`: the field transform alone (encrypt 11 bytes + base64).
+//! - `dek_cached/<alg>`: the DEK store's cached lookup alone (what preparing the rule for
+//!   a message costs besides the engine).
 //!
 //! Run: `cargo bench -p streamhouse-schema --features encryption --bench encryption -- --warm-up-time 1 --measurement-time 3`.
 
@@ -149,6 +151,11 @@ fn bench(c: &mut Criterion) {
         let dek = rt
             .block_on(store.get(&policy, "customers-value", KeyUse::Write, 1))
             .expect("dek");
+        group.bench_function(format!("dek_cached/{algorithm}"), |b| {
+            b.iter(|| {
+                black_box(store.cached(&policy, black_box("customers-value"), KeyUse::Write, 1))
+            })
+        });
         group.bench_function(format!("seal_field/{algorithm}"), |b| {
             b.iter(|| {
                 let sealed =

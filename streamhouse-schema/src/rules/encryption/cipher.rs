@@ -5,6 +5,8 @@
 //!   then the ciphertext; S2V runs over exactly one header, the associated data (empty for
 //!   Confluent's `Cryptor.EMPTY_AAD`), then the plaintext.
 
+use std::sync::Mutex;
+
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce};
 use aes_siv::siv::Aes256Siv;
@@ -28,9 +30,9 @@ pub struct DataCipher {
 enum Cipher {
     Gcm128(Box<Aes128Gcm>),
     Gcm256(Box<Aes256Gcm>),
-    // `Siv::encrypt` takes `&mut self` (its CMAC state), so a `Siv` is made per call from
-    // the key and the cipher stays shareable across threads.
-    Siv(Box<aes_siv::Key<Aes256Siv>>),
+    // `Siv::encrypt` takes `&mut self` (its CMAC state, reset after each use): one
+    // instance behind a lock, so the two AES-256 key schedules are made once per DEK.
+    Siv(Box<Mutex<Aes256Siv>>),
 }
 
 impl std::fmt::Debug for DataCipher {
@@ -52,10 +54,10 @@ impl DataCipher {
         let key = tink_keys::parse(algorithm, material)?;
         let invalid = || EncryptionError::InvalidKeyMaterial("bad key length".into());
         let cipher = match (algorithm, key.len()) {
-            (DekAlgorithm::Aes256Siv, _) => Cipher::Siv(Box::new(
-                aes_siv::Key::<Aes256Siv>::from_exact_iter(key.iter().copied())
-                    .ok_or_else(invalid)?,
-            )),
+            (DekAlgorithm::Aes256Siv, _) => Cipher::Siv(Box::new(Mutex::new(
+                <Aes256Siv as aes_siv::KeyInit>::new_from_slice(&key).map_err(|_| invalid())?,
+            ))),
+
             (_, 16) => Cipher::Gcm128(Box::new(
                 Aes128Gcm::new_from_slice(&key).map_err(|_| invalid())?,
             )),
@@ -88,7 +90,9 @@ impl DataCipher {
         match &self.cipher {
             Cipher::Gcm128(cipher) => gcm_encrypt(cipher.as_ref(), plaintext, associated_data),
             Cipher::Gcm256(cipher) => gcm_encrypt(cipher.as_ref(), plaintext, associated_data),
-            Cipher::Siv(key) => <Aes256Siv as aes_siv::KeyInit>::new(key)
+            Cipher::Siv(siv) => siv
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
                 .encrypt([associated_data], plaintext)
                 .map_err(|_| EncryptionError::Encryption),
         }
@@ -104,7 +108,9 @@ impl DataCipher {
         match &self.cipher {
             Cipher::Gcm128(cipher) => gcm_decrypt(cipher.as_ref(), ciphertext, associated_data),
             Cipher::Gcm256(cipher) => gcm_decrypt(cipher.as_ref(), ciphertext, associated_data),
-            Cipher::Siv(key) => <Aes256Siv as aes_siv::KeyInit>::new(key)
+            Cipher::Siv(siv) => siv
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
                 .decrypt([associated_data], ciphertext)
                 .map_err(|_| EncryptionError::Decryption),
         }
