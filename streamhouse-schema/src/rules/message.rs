@@ -71,6 +71,16 @@ pub struct RuleSchema {
     /// Confluent's `avro.py`); JSON Schema tags are read from each property as it is
     /// walked, as Confluent's `json_schema.py` does.
     pub inline_tags: HashMap<String, BTreeSet<String>>,
+    /// Each Avro record's fields in order, with full name and tags (inline ∪ metadata):
+    /// what the field walk needs, computed once.
+    pub(crate) avro_fields: HashMap<apache_avro::schema::Name, Vec<AvroFieldInfo>>,
+}
+
+/// A record field's full name and tags.
+#[derive(Debug)]
+pub(crate) struct AvroFieldInfo {
+    pub(crate) full_name: String,
+    pub(crate) tags: BTreeSet<String>,
 }
 
 impl RuleSchema {
@@ -101,10 +111,30 @@ impl RuleSchema {
             }
             SchemaFormat::Protobuf => (ParsedSchema::Protobuf, HashMap::new()),
         };
+        let mut avro_fields = HashMap::new();
+        if let ParsedSchema::Avro { names, .. } = &parsed {
+            for named in names.values() {
+                if let apache_avro::Schema::Record(record) = named {
+                    let record_name = record.name.fullname(None);
+                    let fields = record
+                        .fields
+                        .iter()
+                        .map(|field| {
+                            let full_name = format!("{record_name}.{}", field.name);
+                            let mut tags = inline_tags.get(&full_name).cloned().unwrap_or_default();
+                            tags::metadata_tags(schema.metadata.as_ref(), &full_name, &mut tags);
+                            AvroFieldInfo { full_name, tags }
+                        })
+                        .collect();
+                    avro_fields.insert(record.name.clone(), fields);
+                }
+            }
+        }
         Ok(RuleSchema {
             schema,
             parsed,
             inline_tags,
+            avro_fields,
         })
     }
 

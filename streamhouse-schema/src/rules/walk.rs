@@ -86,10 +86,10 @@ enum Step {
 
 /// The field being walked (set on entering a record field, kept down through unions,
 /// arrays and maps as Confluent's `current_field`).
-struct Current<'m, V> {
-    name: String,
-    full_name: String,
-    tags: BTreeSet<String>,
+struct Current<'f, 'm, V> {
+    name: &'f str,
+    full_name: &'f str,
+    tags: &'f BTreeSet<String>,
     containing: &'m V,
 }
 
@@ -104,7 +104,7 @@ impl<N, V> Walker<'_, '_, N, V> {
     /// Runs the transform on a leaf; `Some(new value)` when a TRANSFORM changed it.
     fn leaf<C>(
         &self,
-        field: &Current<'_, C>,
+        field: &Current<'_, '_, C>,
         field_type: FieldType,
         containing: MessageRef<'_>,
         value: FieldValue,
@@ -114,19 +114,19 @@ impl<N, V> Walker<'_, '_, N, V> {
             return Ok(None);
         }
         let context = FieldContext {
-            name: &field.name,
-            full_name: &field.full_name,
+            name: field.name,
+            full_name: field.full_name,
             field_type,
-            tags: &field.tags,
+            tags: field.tags,
             containing,
         };
         let result = self
             .transform
             .transform(self.ctx, &context, value.clone())
-            .map_err(|e| e.at_field(&field.full_name))?;
+            .map_err(|e| e.at_field(field.full_name))?;
         if self.ctx.rule.kind == RuleKind::Condition {
             if result == FieldValue::Bool(false) {
-                return Err(RuleError::condition(self.ctx.rule).at_field(&field.full_name));
+                return Err(RuleError::condition(self.ctx.rule).at_field(field.full_name));
             }
             return Ok(None);
         }
@@ -152,7 +152,7 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
         &mut self,
         schema: &AvroSchema,
         value: &AvroValue,
-        field: Option<&Current<'_, AvroValue>>,
+        field: Option<&Current<'_, '_, AvroValue>>,
         path: &mut Vec<Step>,
         depth: usize,
     ) -> Result<(), RuleError> {
@@ -194,7 +194,8 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                 result
             }
             (AvroSchema::Record(record), AvroValue::Record(fields)) => {
-                let record_name = record.name.fullname(None);
+                // Each field's full name and tags, computed once per schema.
+                let plan = self.ctx.target.avro_fields.get(&record.name);
                 for (i, field_schema) in record.fields.iter().enumerate() {
                     let position = match fields.get(i) {
                         Some((name, _)) if *name == field_schema.name => Some(i),
@@ -203,10 +204,19 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                             .position(|(name, _)| *name == field_schema.name),
                     };
                     let Some(position) = position else { continue };
-                    let full_name = format!("{record_name}.{}", field_schema.name);
-                    let tags = self.ctx.field_tags(&full_name, None);
+                    let computed;
+                    let (full_name, tags) = match plan.and_then(|p| p.get(i)) {
+                        Some(info) => (info.full_name.as_str(), &info.tags),
+                        None => {
+                            let full_name =
+                                format!("{}.{}", record.name.fullname(None), field_schema.name);
+                            let tags = self.ctx.field_tags(&full_name, None);
+                            computed = (full_name, tags);
+                            (computed.0.as_str(), &computed.1)
+                        }
+                    };
                     let current = Current {
-                        name: field_schema.name.clone(),
+                        name: &field_schema.name,
                         full_name,
                         tags,
                         containing: value,
@@ -434,7 +444,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
         schema: &JsonValue,
         path_name: &str,
         value: &JsonValue,
-        field: Option<&Current<'_, JsonValue>>,
+        field: Option<&Current<'_, '_, JsonValue>>,
         path: &mut Vec<Step>,
         depth: usize,
     ) -> Result<(), RuleError> {
@@ -536,7 +546,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
         items: &JsonValue,
         path_name: &str,
         list: &[JsonValue],
-        field: Option<&Current<'_, JsonValue>>,
+        field: Option<&Current<'_, '_, JsonValue>>,
         path: &mut Vec<Step>,
         depth: usize,
     ) -> Result<(), RuleError> {
@@ -573,9 +583,9 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
                 .ctx
                 .field_tags(&full_name, Some(json_inline_tags(prop_schema)));
             let current = Current {
-                name: name.clone(),
-                full_name: full_name.clone(),
-                tags,
+                name,
+                full_name: &full_name,
+                tags: &tags,
                 containing: object,
             };
             path.push(Step::Key(name.clone()));

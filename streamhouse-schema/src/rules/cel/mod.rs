@@ -12,7 +12,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use cel::{Context, Env, Program, Value};
 
-use self::value::{cel_to_field, cel_to_json, field_to_cel, message_to_cel, truthy};
+use self::value::{
+    cel_to_field, cel_to_json, field_to_cel, message_fields_to_cel, message_to_cel, truthy,
+};
 use super::convert::json_to_avro;
 use super::error::RuleError;
 use super::executor::{
@@ -29,8 +31,12 @@ struct Compiled {
     guard: Option<Program>,
     /// The expression proper.
     expr: Program,
-    /// Whether either part reads `message` (CEL_FIELD binds it only then).
+    /// Whether either part reads `message` (it is bound only then).
     uses_message: bool,
+    /// The top-level fields the source reads as `message.<field>`, when that is the only
+    /// way it uses `message`: only those are converted into the bound CEL map (a message
+    /// of many fields costs what its read fields cost). `None`: the whole message.
+    message_fields: Option<Vec<String>>,
 }
 
 /// Compiled expressions by schema id and expression text, shared by the two executors.
@@ -90,7 +96,38 @@ fn compile(env: &Env, source: &str) -> Result<Compiled, RuleError> {
         guard,
         expr,
         uses_message,
+        message_fields: member_reads(source, "message"),
     })
+}
+
+/// The names `ident` is followed by as `ident.<name>` in `source`, if every occurrence of
+/// `ident` as a word is such a member read; else `None`. A scan of the text: a match inside
+/// a string literal only adds a field or falls back to `None`, both safe.
+fn member_reads(source: &str, ident: &str) -> Option<Vec<String>> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut fields = Vec::new();
+    let mut rest = source;
+    let mut offset = 0;
+    while let Some(found) = rest.find(ident) {
+        let start = offset + found;
+        let end = start + ident.len();
+        let before = source[..start].chars().next_back();
+        let after = &source[end..];
+        offset = end;
+        rest = after;
+        if before.is_some_and(|c| is_word(c) || c == '.') || after.starts_with(is_word) {
+            continue;
+        }
+        let member = after.strip_prefix('.')?;
+        let name: String = member.chars().take_while(|&c| is_word(c)).collect();
+        if name.is_empty() {
+            return None;
+        }
+        if !fields.contains(&name) {
+            fields.push(name);
+        }
+    }
+    Some(fields)
 }
 
 /// The shared state of the executors: the CEL environment and the program cache.
@@ -176,8 +213,15 @@ impl RuleExecutor for CelExecutor {
 
     fn transform(&self, ctx: &RuleContext<'_>, message: &Message) -> Result<RuleOutput, RuleError> {
         let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
-        let bound = message_to_cel(message.as_ref());
-        let result = self.cel.evaluate(&compiled, vec![("message", bound)])?;
+        let mut bindings = Vec::with_capacity(1);
+        if compiled.uses_message {
+            let bound = match &compiled.message_fields {
+                Some(fields) => message_fields_to_cel(message.as_ref(), fields),
+                None => message_to_cel(message.as_ref()),
+            };
+            bindings.push(("message", bound));
+        }
+        let result = self.cel.evaluate(&compiled, bindings)?;
         if ctx.rule.kind == RuleKind::Condition {
             return Ok(RuleOutput::Condition(result.as_ref().is_none_or(truthy)));
         }
@@ -264,7 +308,11 @@ impl FieldTransform for CelFieldTransform<'_> {
             ("tags", tags_value(field.tags)),
         ];
         if self.compiled.uses_message {
-            bindings.push(("message", message_to_cel(field.containing)));
+            let bound = match &self.compiled.message_fields {
+                Some(fields) => message_fields_to_cel(field.containing, fields),
+                None => message_to_cel(field.containing),
+            };
+            bindings.push(("message", bound));
         }
         let result = self.cel.evaluate(&self.compiled, bindings)?;
         if ctx.rule.kind == RuleKind::Condition {
@@ -274,6 +322,29 @@ impl FieldTransform for CelFieldTransform<'_> {
             None => Ok(value),
             Some(result) => cel_to_field(&result),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_reads;
+
+    #[test]
+    fn member_reads_of_message() {
+        assert_eq!(
+            member_reads("message.amount > 0.0 && size(message.id) > 0", "message"),
+            Some(vec!["amount".to_string(), "id".to_string()])
+        );
+        assert_eq!(member_reads("size(message) > 0", "message"), None);
+        assert_eq!(member_reads("message['id'] == 'x'", "message"), None);
+        assert_eq!(
+            member_reads("messages.x && my_message.y", "message"),
+            Some(vec![])
+        );
+        assert_eq!(
+            member_reads("has(message.note)", "message"),
+            Some(vec!["note".to_string()])
+        );
     }
 }
 

@@ -24,6 +24,21 @@ pub(crate) fn message_to_cel(message: MessageRef<'_>) -> Value {
     }
 }
 
+/// The fields `fields` of a record (object) as a CEL map; other values whole.
+pub(crate) fn message_fields_to_cel(message: MessageRef<'_>, fields: &[String]) -> Value {
+    match message {
+        MessageRef::Avro(AvroValue::Record(entries)) => map(entries
+            .iter()
+            .filter(|(k, _)| fields.iter().any(|f| f == k))
+            .map(|(k, v)| (k.as_str(), avro_to_cel(v, 1)))),
+        MessageRef::Json(JsonValue::Object(entries)) => map(entries
+            .iter()
+            .filter(|(k, _)| fields.iter().any(|f| f == *k))
+            .map(|(k, v)| (k.as_str(), json_to_cel(v, 1)))),
+        other => message_to_cel(other),
+    }
+}
+
 /// An Avro value as CEL: records and maps as maps, arrays as lists, unions as their
 /// branch, enums as their symbol, fixed as bytes, logical types as their underlying
 /// int/long/string (Python's client binds dates as days too; it binds timestamps as CEL
