@@ -30,6 +30,17 @@ pub enum RuleError {
     /// type ...`), or the executor cannot run on this schema format.
     #[error("{0}")]
     Unsupported(String),
+    /// An `ENCRYPT` rule failed (feature `encryption`), with the typed cause: a ciphertext
+    /// that does not decrypt, a DEK that cannot be unwrapped (wrong KMS secret), a missing
+    /// KEK or DEK, an unknown KMS type, a field type that cannot be encrypted.
+    #[cfg(feature = "encryption")]
+    #[error("{error}")]
+    Encryption {
+        /// The cause.
+        error: super::encryption::SharedEncryptionError,
+        /// The full name of the field, once located.
+        field: Option<String>,
+    },
 }
 
 impl RuleError {
@@ -73,6 +84,11 @@ impl RuleError {
                 message,
                 field: Some(full_name.to_string()),
             },
+            #[cfg(feature = "encryption")]
+            RuleError::Encryption { error, field: None } => RuleError::Encryption {
+                error,
+                field: Some(full_name.to_string()),
+            },
             other => other,
         }
     }
@@ -84,6 +100,8 @@ impl RuleError {
                 field.as_deref()
             }
             RuleError::Unsupported(_) => None,
+            #[cfg(feature = "encryption")]
+            RuleError::Encryption { field, .. } => field.as_deref(),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! - [`executor`]: the traits executors implement (message, field, migration).
 //! - [`cel`]: the `CEL` and `CEL_FIELD` executors.
 //! - [`action`]: ERROR, NONE and DLQ.
+//! - [`encryption`] (feature `encryption`): the `ENCRYPT` executor (field-level encryption
+//!   with DEKs from the registry's DEK registry, wrapped by a KMS driver's KEK).
 //!
 //! The producer ([`ProducerBuilder::rule_registry`](crate::producer::ProducerBuilder::rule_registry))
 //! learns, when it resolves a schema id, whether the registered schema has WRITE rules;
@@ -28,6 +30,8 @@
 pub mod action;
 pub mod cel;
 pub mod convert;
+#[cfg(feature = "encryption")]
+pub mod encryption;
 pub mod engine;
 pub mod error;
 pub mod executor;
