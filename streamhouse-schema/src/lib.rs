@@ -83,6 +83,8 @@ pub mod error;
 pub mod producer;
 #[cfg(feature = "client")]
 pub mod registry;
+#[cfg(feature = "rules")]
+pub mod rules;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
