@@ -1,36 +1,31 @@
 //! Bounds on how deep the JSONata parser and converters recurse.
 //!
-//! `jsonata-rs` 0.3 parses with a recursive Pratt parser and processes the syntax tree
-//! recursively, with no depth limit of its own (its evaluator has one, `max_depth`). A
-//! hostile expression such as 100 000 opening brackets would overflow the thread's stack
-//! and abort the process, so expressions are measured before they are parsed: every level
-//! the parser recurses into counts. Brackets (`(`, `[`, `{`) open a level; within a level,
-//! each prefix minus, `?` (condition) and `:=` (binding, right-associative) adds one, since
-//! the parser recurses for its right-hand side. `~>` adds one too (the chain's right side
-//! is parsed by a recursive call). The count is an over-estimate, never an under-estimate,
-//! of the parser's recursion.
-//!
-//! The message given to an expression (serialized to JSON, which the crate parses as a
-//! JSONata literal) is bounded by [`json_depth`] the same way.
+//! `jsonata-rs` 0.3 parses with a recursive Pratt parser, then processes, evaluates and
+//! drops the syntax tree recursively, with no depth limit of its own on the first, second
+//! and last (its evaluator has `max_depth`). A hostile expression, 30 000 opening brackets
+//! or 20 000 `1+` in a row (a left-deep tree), would overflow the thread's stack and abort
+//! the process, so expressions are measured before they are parsed. The measure
+//! over-estimates the depth of the tree: every bracket (`(`, `[`, `{`) opens a level that
+//! counts one, and within a level every operator character (`+ - * / % & = < > ! ? : ~ | .
+//! ^`) and the keywords `and`, `or`, `in` count one more until a `,` or `;` starts the
+//! level's next item (items are siblings, not nested). Strings, quoted names and comments
+//! count nothing. The message given to an expression (serialized to JSON, which the crate
+//! parses as a JSONata literal) is bounded by [`json_depth_within`].
 
-/// The deepest nesting of `expr` as the parser would recurse into it, or `None` once it
-/// passes `limit` (the scan stops there).
+/// The deepest nesting of `expr` as measured above, or `None` once it passes `limit` (the
+/// scan stops there).
 pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
-    // Per open bracket level: 1 for the bracket plus the right-recursive operators seen in it.
+    // Per open level: what it adds to the depth (1 for its bracket, plus its operators).
     let mut levels: Vec<usize> = vec![0];
     let mut total = 0usize;
     let mut deepest = 0usize;
     let bytes = expr.as_bytes();
     let mut i = 0;
-    // Whether the previous significant token leaves the parser expecting an operand (so a
-    // `-` here is a prefix minus).
-    let mut expect_operand = true;
     while i < bytes.len() {
         let b = bytes[i];
         match b {
             b'"' | b'\'' | b'`' => {
                 i = skip_quoted(bytes, i);
-                expect_operand = false;
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -40,34 +35,44 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
             b'(' | b'[' | b'{' => {
                 levels.push(1);
                 total += 1;
-                expect_operand = true;
             }
             b')' | b']' | b'}' => {
                 if levels.len() > 1 {
                     total -= levels.pop().unwrap_or(0);
                 }
-                expect_operand = false;
             }
-            b'-' if expect_operand => bump(&mut levels, &mut total),
-            b'?' => {
-                bump(&mut levels, &mut total);
-                expect_operand = true;
+            b',' | b';' => {
+                let base = usize::from(levels.len() > 1);
+                if let Some(level) = levels.last_mut() {
+                    total -= *level - base;
+                    *level = base;
+                }
             }
-            b':' if bytes.get(i + 1) == Some(&b'=') => {
-                bump(&mut levels, &mut total);
-                expect_operand = true;
-                i += 1;
+            b'0'..=b'9' => {
+                // A number literal, its decimal point included.
+                while i + 1 < bytes.len()
+                    && (bytes[i + 1].is_ascii_digit()
+                        || (bytes[i + 1] == b'.'
+                            && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)))
+                {
+                    i += 1;
+                }
             }
-            b'~' if bytes.get(i + 1) == Some(&b'>') => {
-                bump(&mut levels, &mut total);
-                expect_operand = true;
-                i += 1;
+            b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
+                let start = i;
+                while i + 1 < bytes.len() && {
+                    let c = bytes[i + 1];
+                    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+                } {
+                    i += 1;
+                }
+                if matches!(&bytes[start..=i], b"and" | b"or" | b"in") {
+                    bump(&mut levels, &mut total);
+                }
             }
-            b if b.is_ascii_whitespace() => {}
-            b if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.' || b >= 0x80 => {
-                expect_operand = false;
-            }
-            _ => expect_operand = true,
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'=' | b'<' | b'>' | b'!' | b'?' | b':'
+            | b'~' | b'|' | b'.' | b'^' => bump(&mut levels, &mut total),
+            _ => {}
         }
         deepest = deepest.max(total);
         if deepest > limit {
@@ -135,20 +140,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brackets_and_right_recursive_operators_count() {
-        assert_eq!(expression_nesting("$.a", 100), Some(0));
-        assert_eq!(expression_nesting("(($.a))", 100), Some(2));
-        assert_eq!(expression_nesting("- - - 1", 100), Some(3));
-        assert_eq!(expression_nesting("1 - 2 - 3", 100), Some(0));
-        assert_eq!(expression_nesting("a ? b : c ? d : e", 100), Some(2));
-        assert_eq!(expression_nesting("$x := $y := 1", 100), Some(2));
-        // Brackets inside strings, names and comments do not count.
+    fn brackets_and_operators_count() {
+        assert_eq!(expression_nesting("$", 100), Some(0));
+        assert_eq!(expression_nesting("$.a", 100), Some(1));
+        assert_eq!(expression_nesting("(($.a))", 100), Some(3));
+        assert_eq!(expression_nesting("- - - 1.5", 100), Some(3));
+        assert_eq!(expression_nesting("1 - 2 - 3", 100), Some(2));
+        assert_eq!(expression_nesting("a ? b : c ? d : e", 100), Some(4));
+        assert_eq!(expression_nesting("$x := 1", 100), Some(2));
+        assert_eq!(expression_nesting("a and b or c in d", 100), Some(3));
+        assert_eq!(expression_nesting("android or_not", 100), Some(0));
+        // Items of a list are siblings.
+        assert_eq!(expression_nesting("[1+1, 2+2, 3+3]", 100), Some(2));
+        assert_eq!(expression_nesting("{'a': 1, 'b': 2}", 100), Some(2));
+        // Brackets and operators inside strings, names and comments do not count.
         assert_eq!(
             expression_nesting(r#""((((" & '[[' & `{{` /* (( */"#, 100),
-            Some(0)
+            Some(2)
         );
         assert_eq!(expression_nesting(r#"'it\'s ((('"#, 100), Some(0));
         assert_eq!(expression_nesting(&"(".repeat(10_000), 64), None);
+        assert_eq!(expression_nesting(&"1+".repeat(1000), 64), None);
     }
 
     #[test]

@@ -138,7 +138,7 @@ fn hostile_expressions_are_refused_before_parsing() {
             JsonataExpr::compile(&minus),
             Err(JsonataError::TooDeep { .. })
         ));
-        let conditions = "a ? b : ".repeat(10_000) + "c";
+        let conditions = "a ? b : ".repeat(5_000) + "c";
         assert!(matches!(
             JsonataExpr::compile(&conditions),
             Err(JsonataError::TooDeep { .. })
@@ -159,7 +159,8 @@ fn hostile_expressions_are_refused_before_parsing() {
 #[test]
 fn expressions_at_the_nesting_limit_run_on_a_small_stack() {
     on_small_stack(|| {
-        let n = MAX_EXPRESSION_NESTING;
+        // The path's `.` is one level more than the brackets.
+        let n = MAX_EXPRESSION_NESTING - 1;
         let brackets = format!("{}$.a{}", "[".repeat(n), "]".repeat(n));
         let expr = JsonataExpr::compile(&brackets).unwrap();
         let mut expected = json!(1);
@@ -168,7 +169,8 @@ fn expressions_at_the_nesting_limit_run_on_a_small_stack() {
         }
         // JSONata flattens singleton arrays of arrays only on paths; constructors keep them.
         assert_eq!(expr.evaluate(&json!({"a": 1})).unwrap(), expected);
-        let minus = format!("{}$.a", "-".repeat(n));
+        let minus = format!("{}$.a", "-".repeat(n - 1));
+        assert_eq!(nesting::expression_nesting(&minus, 100), Some(n));
         assert_eq!(
             JsonataExpr::compile(&minus)
                 .unwrap()
@@ -176,7 +178,8 @@ fn expressions_at_the_nesting_limit_run_on_a_small_stack() {
                 .unwrap(),
             json!(1)
         );
-        let conditions = "$.a ? ".repeat(n / 2) + "1" + &" : 0".repeat(n / 2);
+        // `?`, `:` and `.` count one each: 3 per condition.
+        let conditions = "$.a ? ".repeat(n / 3) + "1" + &" : 0".repeat(n / 3);
         assert_eq!(
             JsonataExpr::compile(&conditions)
                 .unwrap()
@@ -250,4 +253,61 @@ fn cache_compiles_once_per_schema_and_rule() {
         Err(JsonataError::Parse(_))
     ));
     assert_eq!(cache.len(), 3);
+}
+
+#[test]
+fn long_left_associative_chains_do_not_overflow() {
+    on_small_stack(|| {
+        let sum = "1+".repeat(20_000) + "1";
+        let result = JsonataExpr::compile(&sum).and_then(|e| e.evaluate(&json!({})));
+        assert!(
+            matches!(result, Err(JsonataError::TooDeep { .. })),
+            "{result:?}"
+        );
+    });
+}
+
+#[test]
+fn documented_rules_nest_shallowly() {
+    assert!(nesting::expression_nesting(UPGRADE, MAX_EXPRESSION_NESTING).is_some_and(|d| d <= 8));
+}
+
+#[test]
+fn operator_chains_at_the_limit_run_on_a_small_stack() {
+    on_small_stack(|| {
+        let n = MAX_EXPRESSION_NESTING;
+        let sum = "1+".repeat(n) + "1";
+        assert_eq!(
+            JsonataExpr::compile(&sum)
+                .unwrap()
+                .evaluate(&json!({}))
+                .unwrap(),
+            json!(n + 1)
+        );
+        assert!(matches!(
+            JsonataExpr::compile(&("1+".repeat(n + 1) + "1")),
+            Err(JsonataError::TooDeep { .. })
+        ));
+        // Each level one bracket and one operator: depth n.
+        let nested = "(1+".repeat(n / 2) + "1" + &")".repeat(n / 2);
+        assert_eq!(
+            JsonataExpr::compile(&nested)
+                .unwrap()
+                .evaluate(&json!({}))
+                .unwrap(),
+            json!(n / 2 + 1)
+        );
+        let path = "$".to_string() + &".a".repeat(n);
+        let mut deep = json!(7);
+        for _ in 0..n {
+            deep = json!({"a": deep});
+        }
+        assert_eq!(
+            JsonataExpr::compile(&path)
+                .unwrap()
+                .evaluate(&deep)
+                .unwrap(),
+            json!(7)
+        );
+    });
 }
