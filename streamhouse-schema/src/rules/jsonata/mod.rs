@@ -51,6 +51,7 @@
 //! # Ok::<(), streamhouse_schema::rules::jsonata::JsonataError>(())
 //! ```
 
+pub mod avro_json;
 mod cache;
 mod convert;
 mod error;
