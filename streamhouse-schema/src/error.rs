@@ -59,6 +59,12 @@ pub enum ClientError {
         /// Why.
         source: crate::schema::SchemaBuildError,
     },
+    /// A data-contract rule of the schema failed and its action stopped the record
+    /// (`ERROR`, `DLQ`): nothing was sent (producer) or returned (consumer). Names the
+    /// rule, its type, mode and field.
+    #[cfg(feature = "rules")]
+    #[error(transparent)]
+    Rule(Box<crate::rules::RuleFailure>),
 }
 
 /// The schemas of `T`, or [`ClientError::InvalidSchema`].

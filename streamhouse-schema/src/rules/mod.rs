@@ -1,4 +1,39 @@
-//! Data-contract rules run by the clients (cargo feature `rules`): JSONata migration rules
-//! between compatibility groups.
+//! Data-contract rules at run time: the producer runs a schema's WRITE rules before
+//! sending, the consumer its READ rules before decoding, as Confluent's clients do
+//! (`serde.py` `_execute_rules`, the `rules/` executors).
+//!
+//! - [`engine`]: which rules run, in which order, with which action after them.
+//! - [`walk`]: the field walk over Avro and JSON messages, with names, types and tags.
+//! - [`executor`]: the traits executors implement (message, field, migration).
+//! - [`cel`]: the `CEL` and `CEL_FIELD` executors.
+//! - [`action`]: ERROR, NONE and DLQ.
+//!
+//! Not covered: Protobuf messages are not decoded generically, so rules on a Protobuf
+//! schema fail with [`RuleError::Unsupported`] (their action decides what follows);
+//! encoding-phase rules (`encodingRules`) are not run; JSON Schema `oneOf`/`anyOf`
+//! branches are picked by their `type` only, and `$ref`s only within the schema document.
 
+pub mod action;
+pub mod cel;
+pub mod convert;
+pub mod engine;
+pub mod error;
+pub mod executor;
+pub mod field;
 pub mod jsonata;
+pub mod message;
+pub mod registry;
+pub mod tags;
+pub mod walk;
+
+pub use action::{ActionContext, ActionResult, DlqAction, RuleAction};
+pub use cel::{CelExecutor, CelFieldExecutor};
+pub use engine::{execute_migration_rules, execute_rules, has_rules, RuleRun};
+pub use error::{RuleError, RuleFailure};
+pub use executor::{
+    FieldRuleExecutor, FieldTransform, MigrationExecutor, RuleContext, RuleExecutor, RuleFuture,
+    RuleOutput,
+};
+pub use field::{FieldContext, FieldType, FieldValue};
+pub use message::{Message, MessageRef, ParsedSchema, RuleSchema};
+pub use registry::{Executor, RuleOverride, RuleRegistry};

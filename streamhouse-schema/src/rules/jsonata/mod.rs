@@ -51,11 +51,13 @@
 //! # Ok::<(), streamhouse_schema::rules::jsonata::JsonataError>(())
 //! ```
 
-pub mod avro_json;
 mod cache;
 mod convert;
 mod error;
+mod executor;
 mod nesting;
+pub mod plan;
+pub mod reader;
 mod sift;
 #[cfg(test)]
 mod tests;
@@ -69,6 +71,9 @@ use jsonata_rs::JsonAta;
 
 pub use cache::JsonataCache;
 pub use error::JsonataError;
+pub use executor::JsonataExecutor;
+pub use plan::{migrations, Migration};
+pub use reader::{MigratingReader, ReaderVersion};
 
 /// The longest expression accepted, in bytes.
 pub const MAX_EXPRESSION_LEN: usize = 64 * 1024;

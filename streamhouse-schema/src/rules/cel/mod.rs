@@ -1,0 +1,276 @@
+//! The `CEL` and `CEL_FIELD` rule executors (Confluent's `cel_executor.py` and
+//! `cel_field_executor.py`) on the `cel` crate.
+//!
+//! An expression may start with a guard: `guard ; expr` runs `expr` only when `guard`
+//! holds (a CONDITION whose guard does not hold passes; a TRANSFORM leaves the value).
+//! Expressions are compiled once per (schema id, expression) and cached.
+
+mod value;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use cel::{Context, Env, Program, Value};
+
+use self::value::{cel_to_field, cel_to_json, field_to_cel, message_to_cel, truthy};
+use super::convert::json_to_avro;
+use super::error::RuleError;
+use super::executor::{
+    FieldRuleExecutor, FieldTransform, RuleContext, RuleExecutor, RuleFuture, RuleOutput,
+};
+use super::field::{FieldContext, FieldValue};
+use super::message::{Message, ParsedSchema};
+use crate::schema::contract::RuleKind;
+
+/// A compiled rule expression.
+#[derive(Debug)]
+struct Compiled {
+    /// The part before `;`, if any and not blank.
+    guard: Option<Program>,
+    /// The expression proper.
+    expr: Program,
+    /// Whether either part reads `message` (CEL_FIELD binds it only then).
+    uses_message: bool,
+}
+
+/// Compiled expressions by schema id and expression text, shared by the two executors.
+#[derive(Debug, Default)]
+struct ProgramCache {
+    programs: RwLock<HashMap<i32, HashMap<String, Arc<Compiled>>>>,
+}
+
+impl ProgramCache {
+    /// The compiled `expr` of the rule in `ctx`, compiled on first use.
+    fn get(&self, env: &Env, ctx: &RuleContext<'_>) -> Result<Arc<Compiled>, RuleError> {
+        let Some(expr) = ctx.rule.expr.as_deref() else {
+            return Err(RuleError::execution(format!(
+                "rule {} has no expression",
+                ctx.rule.name
+            )));
+        };
+        if let Some(found) = self
+            .programs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&ctx.schema_id)
+            .and_then(|by_expr| by_expr.get(expr))
+        {
+            return Ok(Arc::clone(found));
+        }
+        let compiled = Arc::new(compile(env, expr)?);
+        self.programs
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(ctx.schema_id)
+            .or_default()
+            .insert(expr.to_string(), Arc::clone(&compiled));
+        Ok(compiled)
+    }
+}
+
+/// Splits off the guard at the first `;` (as `CelExecutor.execute`) and compiles both.
+fn compile(env: &Env, source: &str) -> Result<Compiled, RuleError> {
+    let compile_one = |text: &str| {
+        env.compile(text).map_err(|e| {
+            RuleError::execution(format!("CEL expression {text:?} does not compile: {e}"))
+        })
+    };
+    let (guard, expr) = match source.split_once(';') {
+        Some((guard, expr)) if !guard.trim().is_empty() => {
+            (Some(compile_one(guard)?), compile_one(expr)?)
+        }
+        Some((_, expr)) => (None, compile_one(expr)?),
+        None => (None, compile_one(source)?),
+    };
+    let uses_message = expr.references().has_variable("message")
+        || guard
+            .as_ref()
+            .is_some_and(|g| g.references().has_variable("message"));
+    Ok(Compiled {
+        guard,
+        expr,
+        uses_message,
+    })
+}
+
+/// The shared state of the executors: the CEL environment and the program cache.
+struct Cel {
+    env: Arc<Env>,
+    cache: ProgramCache,
+}
+
+impl std::fmt::Debug for Cel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cel")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Cel {
+    fn new() -> Self {
+        Cel {
+            env: Arc::new(Env::stdlib()),
+            cache: ProgramCache::default(),
+        }
+    }
+
+    /// Evaluates `compiled` with `bindings`: `None` when the guard did not hold.
+    fn evaluate(
+        &self,
+        compiled: &Compiled,
+        bindings: Vec<(&'static str, Value)>,
+    ) -> Result<Option<Value>, RuleError> {
+        let mut context = Context::with_env(Arc::clone(&self.env));
+        for (name, value) in bindings {
+            context.add_variable_from_value(name, value);
+        }
+        if let Some(guard) = &compiled.guard {
+            let verdict = guard
+                .execute(&context)
+                .map_err(|e| RuleError::execution(format!("CEL guard failed: {e}")))?;
+            if !truthy(&verdict) {
+                return Ok(None);
+            }
+        }
+        compiled
+            .expr
+            .execute(&context)
+            .map(Some)
+            .map_err(|e| RuleError::execution(format!("CEL evaluation failed: {e}")))
+    }
+}
+
+/// The `CEL` executor: a CONDITION or TRANSFORM over the whole message, bound as
+/// `message`. A TRANSFORM's result replaces the message and must fit its schema.
+#[derive(Debug)]
+pub struct CelExecutor {
+    cel: Cel,
+}
+
+impl CelExecutor {
+    /// A new executor with its own program cache.
+    pub fn new() -> Self {
+        CelExecutor { cel: Cel::new() }
+    }
+}
+
+impl Default for CelExecutor {
+    fn default() -> Self {
+        CelExecutor::new()
+    }
+}
+
+impl RuleExecutor for CelExecutor {
+    fn rule_type(&self) -> &str {
+        "CEL"
+    }
+
+    fn transform(&self, ctx: &RuleContext<'_>, message: &Message) -> Result<RuleOutput, RuleError> {
+        let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
+        let bound = message_to_cel(message.as_ref());
+        let result = self.cel.evaluate(&compiled, vec![("message", bound)])?;
+        if ctx.rule.kind == RuleKind::Condition {
+            return Ok(RuleOutput::Condition(result.as_ref().is_none_or(truthy)));
+        }
+        let Some(result) = result else {
+            return Ok(RuleOutput::Unchanged);
+        };
+        let json = cel_to_json(&result, 0)?;
+        let new = match &ctx.target.parsed {
+            ParsedSchema::Avro { schema, names } => {
+                Message::Avro(json_to_avro(&json, schema, names)?)
+            }
+            ParsedSchema::Json(_) => Message::Json(json),
+            ParsedSchema::Protobuf => return Err(super::message::unsupported_protobuf()),
+        };
+        Ok(RuleOutput::Message(new))
+    }
+}
+
+/// The `CEL_FIELD` executor: runs on every primitive field the rule's tags select (every
+/// primitive field without tags), with `value`, `fullName`, `name`, `typeName`, `tags`
+/// and `message` (the containing record) bound as in `cel_field_executor.py`. A
+/// CONDITION that is false fails the rule on that field; a TRANSFORM's result replaces
+/// the field's value and must fit the field's type.
+#[derive(Debug, Clone)]
+pub struct CelFieldExecutor {
+    cel: Arc<Cel>,
+}
+
+impl CelFieldExecutor {
+    /// A new executor with its own program cache.
+    pub fn new() -> Self {
+        CelFieldExecutor {
+            cel: Arc::new(Cel::new()),
+        }
+    }
+}
+
+impl Default for CelFieldExecutor {
+    fn default() -> Self {
+        CelFieldExecutor::new()
+    }
+}
+
+impl FieldRuleExecutor for CelFieldExecutor {
+    fn rule_type(&self) -> &str {
+        "CEL_FIELD"
+    }
+
+    fn prepare<'a>(
+        &'a self,
+        ctx: &'a RuleContext<'a>,
+    ) -> RuleFuture<'a, Result<Box<dyn FieldTransform + 'a>, RuleError>> {
+        Box::pin(async move {
+            let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
+            Ok(Box::new(CelFieldTransform {
+                cel: &self.cel,
+                compiled,
+            }) as Box<dyn FieldTransform + 'a>)
+        })
+    }
+}
+
+/// A CEL_FIELD rule prepared for one message.
+struct CelFieldTransform<'a> {
+    cel: &'a Cel,
+    compiled: Arc<Compiled>,
+}
+
+impl FieldTransform for CelFieldTransform<'_> {
+    fn transform(
+        &self,
+        ctx: &RuleContext<'_>,
+        field: &FieldContext<'_>,
+        value: FieldValue,
+    ) -> Result<FieldValue, RuleError> {
+        if !field.field_type.is_primitive() {
+            return Ok(value);
+        }
+        let mut bindings = vec![
+            ("value", field_to_cel(&value)),
+            ("fullName", Value::from(field.full_name)),
+            ("name", Value::from(field.name)),
+            ("typeName", Value::from(field.field_type.name())),
+            ("tags", tags_value(field.tags)),
+        ];
+        if self.compiled.uses_message {
+            bindings.push(("message", message_to_cel(field.containing)));
+        }
+        let result = self.cel.evaluate(&self.compiled, bindings)?;
+        if ctx.rule.kind == RuleKind::Condition {
+            return Ok(FieldValue::Bool(result.as_ref().is_none_or(truthy)));
+        }
+        match result {
+            None => Ok(value),
+            Some(result) => cel_to_field(&result),
+        }
+    }
+}
+
+fn tags_value(tags: &BTreeSet<String>) -> Value {
+    Value::List(Arc::new(
+        tags.iter().map(|t| Value::from(t.as_str())).collect(),
+    ))
+}

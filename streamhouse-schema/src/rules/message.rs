@@ -1,0 +1,168 @@
+//! The generic message rules run on, and the parsed schema it is walked against.
+//!
+//! Avro payloads are decoded into [`apache_avro::types::Value`] with the writer schema,
+//! JSON payloads into [`serde_json::Value`]. Protobuf messages are not decoded generically
+//! here: rules on a Protobuf schema are reported as [`RuleError::Unsupported`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use apache_avro::types::Value as AvroValue;
+use serde_json::Value as JsonValue;
+
+use super::error::RuleError;
+use super::tags;
+use crate::registry::Schema;
+use crate::schema::SchemaFormat;
+
+/// A decoded message, owned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// An Avro value read with the schema's writer schema.
+    Avro(AvroValue),
+    /// A JSON document.
+    Json(JsonValue),
+}
+
+impl Message {
+    /// A borrowed view.
+    pub fn as_ref(&self) -> MessageRef<'_> {
+        match self {
+            Message::Avro(value) => MessageRef::Avro(value),
+            Message::Json(value) => MessageRef::Json(value),
+        }
+    }
+}
+
+/// A decoded message (or record within one), borrowed.
+#[derive(Debug, Clone, Copy)]
+pub enum MessageRef<'a> {
+    /// An Avro value.
+    Avro(&'a AvroValue),
+    /// A JSON value.
+    Json(&'a JsonValue),
+}
+
+/// A schema parsed for walking.
+#[derive(Debug)]
+pub enum ParsedSchema {
+    /// An Avro schema with its named types by full name (to follow references).
+    Avro {
+        /// The root schema.
+        schema: apache_avro::Schema,
+        /// Records, enums and fixed types by full name.
+        names: HashMap<String, apache_avro::Schema>,
+    },
+    /// A JSON Schema document.
+    Json(JsonValue),
+    /// A Protobuf schema (not decoded generically; rules report it as unsupported).
+    Protobuf,
+}
+
+/// A registered schema ready for rules: the registry's schema (with its metadata and rule
+/// set), parsed, with its inline tags collected.
+#[derive(Debug)]
+pub struct RuleSchema {
+    /// The schema as the registry returned it.
+    pub schema: Arc<Schema>,
+    /// The parsed schema.
+    pub parsed: ParsedSchema,
+    /// Inline `confluent:tags` of Avro fields by full name (`get_inline_tags` in
+    /// Confluent's `avro.py`); JSON Schema tags are read from each property as it is
+    /// walked, as Confluent's `json_schema.py` does.
+    pub inline_tags: HashMap<String, BTreeSet<String>>,
+}
+
+impl RuleSchema {
+    /// Parses `schema`; an Avro or JSON schema that does not parse is an error.
+    pub fn parse(schema: Arc<Schema>) -> Result<Self, RuleError> {
+        let (parsed, inline_tags) = match schema.schema_type {
+            SchemaFormat::Avro => {
+                let root = apache_avro::Schema::parse_str(&schema.schema).map_err(|e| {
+                    RuleError::execution(format!("the Avro schema does not parse: {e}"))
+                })?;
+                let mut names = HashMap::new();
+                tags::collect_avro_names(&root, &mut names, 0);
+                let mut inline = HashMap::new();
+                tags::collect_avro_inline_tags(&root, &names, &mut inline, &mut BTreeSet::new());
+                (
+                    ParsedSchema::Avro {
+                        schema: root,
+                        names,
+                    },
+                    inline,
+                )
+            }
+            SchemaFormat::Json => {
+                let doc: JsonValue = serde_json::from_str(&schema.schema).map_err(|e| {
+                    RuleError::execution(format!("the JSON Schema does not parse: {e}"))
+                })?;
+                (ParsedSchema::Json(doc), HashMap::new())
+            }
+            SchemaFormat::Protobuf => (ParsedSchema::Protobuf, HashMap::new()),
+        };
+        Ok(RuleSchema {
+            schema,
+            parsed,
+            inline_tags,
+        })
+    }
+
+    /// The format.
+    pub fn format(&self) -> SchemaFormat {
+        self.schema.schema_type
+    }
+
+    /// Decodes a payload (the bytes after the frame header) into a [`Message`].
+    pub fn decode(&self, payload: &[u8]) -> Result<Message, RuleError> {
+        match &self.parsed {
+            ParsedSchema::Avro { schema, .. } => {
+                let mut reader = payload;
+                apache_avro::reader::datum::GenericDatumReader::builder(schema)
+                    .build()
+                    .and_then(|r| r.read_value(&mut reader))
+                    .map(Message::Avro)
+                    .map_err(|e| {
+                        RuleError::execution(format!("the Avro payload does not decode: {e}"))
+                    })
+            }
+            ParsedSchema::Json(_) => serde_json::from_slice(payload)
+                .map(Message::Json)
+                .map_err(|e| RuleError::execution(format!("the JSON payload does not parse: {e}"))),
+            ParsedSchema::Protobuf => Err(unsupported_protobuf()),
+        }
+    }
+
+    /// Encodes a message back into a payload in this schema.
+    pub fn encode(&self, message: &Message) -> Result<Vec<u8>, RuleError> {
+        match (&self.parsed, message) {
+            (ParsedSchema::Avro { schema, .. }, Message::Avro(value)) => {
+                let mut out = Vec::new();
+                apache_avro::writer::datum::GenericDatumWriter::builder(schema)
+                    .build()
+                    .and_then(|w| w.write_value_ref(&mut out, value))
+                    .map(|_| out)
+                    .map_err(|e| {
+                        RuleError::execution(format!(
+                            "the transformed message does not fit the Avro schema: {e}"
+                        ))
+                    })
+            }
+            (ParsedSchema::Json(_), Message::Json(value)) => {
+                serde_json::to_vec(value).map_err(|e| {
+                    RuleError::execution(format!("the JSON message does not encode: {e}"))
+                })
+            }
+            _ => Err(RuleError::execution(
+                "the message is not of the schema's format",
+            )),
+        }
+    }
+}
+
+/// The error for rules on a Protobuf schema.
+pub(crate) fn unsupported_protobuf() -> RuleError {
+    RuleError::Unsupported(
+        "rules on Protobuf schemas are not supported by this client yet".to_string(),
+    )
+}
