@@ -245,3 +245,29 @@ fn failure(subject: &str, step: &Step, reason: RuleError) -> ClientError {
         reason,
     }))
 }
+
+/// The consumer builder's migration setting made into a reader: the registry client it was
+/// given, else one for its registry URL.
+pub(crate) fn for_consumer(
+    (version, client): (Option<ReaderVersion>, Option<SchemaRegistryClient>),
+    registry: &crate::client::settings::RegistrySetting,
+) -> Result<Option<Arc<MigratingReader>>, ClientError> {
+    use crate::client::settings::RegistrySetting;
+    let Some(version) = version else {
+        return Ok(None);
+    };
+    let client = match (registry, client) {
+        (RegistrySetting::Url(url), _) => SchemaRegistryClient::try_new(url.clone())?,
+        (RegistrySetting::Ready(_), Some(client)) => client,
+        _ => {
+            return Err(ClientError::ConfigError(
+                "reading with the latest version needs a schema registry: call .schema_registry(url) or .schema_registry_client(client) on the builder".to_string(),
+            ))
+        }
+    };
+    Ok(Some(Arc::new(MigratingReader::new(
+        client,
+        version,
+        RuleRegistry::with_defaults(),
+    ))))
+}
