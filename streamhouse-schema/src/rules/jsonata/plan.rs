@@ -68,3 +68,74 @@ pub async fn migrations(
     }
     Ok(steps)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Schema;
+    use crate::schema::contract::{Rule, RuleKind, RuleSet};
+
+    fn record(fields: &[&str]) -> String {
+        let fields: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if i == 0 {
+                    format!(r#"{{"name":"{f}","type":"int"}}"#)
+                } else {
+                    format!(r#"{{"name":"{f}","type":"int","default":0}}"#)
+                }
+            })
+            .collect();
+        format!(r#"{{"type":"record","name":"R","fields":[{}]}}"#, fields.join(","))
+    }
+
+    fn rules(mode: RuleMode) -> RuleSet {
+        RuleSet {
+            migration_rules: vec![Rule::new("m", RuleKind::Transform, mode, "JSONATA").with_expr("$")],
+            ..RuleSet::default()
+        }
+    }
+
+    fn steps(plan: &[Migration]) -> Vec<(RuleMode, i32, i32)> {
+        plan.iter()
+            .map(|m| (m.mode, m.source.version, m.target.version))
+            .collect()
+    }
+
+    /// v1; v2 with an UPDOWN rule; v3 with a DOWNGRADE rule; v4 with an UPGRADE rule.
+    #[tokio::test]
+    async fn steps_between_versions_follow_get_migrations() {
+        let client = SchemaRegistryClient::new("mock://jsonata-plan");
+        let subject = "plan-value";
+        let versions = [
+            Schema::avro(record(&["a"])),
+            Schema::avro(record(&["a", "b"])).with_rule_set(rules(RuleMode::Updown)),
+            // A version registered without a rule set inherits its predecessor's
+            // (Confluent's registry, as this one), so v3 names its own.
+            Schema::avro(record(&["a", "b", "c"])).with_rule_set(rules(RuleMode::Downgrade)),
+            Schema::avro(record(&["a", "b", "c", "d"])).with_rule_set(rules(RuleMode::Upgrade)),
+        ];
+        for schema in &versions {
+            client.register(subject, schema).await.unwrap();
+        }
+        let v = |n| client.get_version(subject, Version::Number(n));
+        let (v1, v2, v4) = (v(1).await.unwrap(), v(2).await.unwrap(), v(4).await.unwrap());
+        // Reading newer: each version with UPGRADE (or UPDOWN) rules, from its predecessor.
+        let up = migrations(&client, subject, &v1, &v4).await.unwrap();
+        assert_eq!(
+            steps(&up),
+            vec![(RuleMode::Upgrade, 1, 2), (RuleMode::Upgrade, 3, 4)]
+        );
+        // Reading older: v4 has no DOWNGRADE rule; v3's runs first (from v3 to v2), then
+        // v2's UPDOWN (from v2 to v1).
+        let down = migrations(&client, subject, &v4, &v1).await.unwrap();
+        assert_eq!(
+            steps(&down),
+            vec![(RuleMode::Downgrade, 3, 2), (RuleMode::Downgrade, 2, 1)]
+        );
+        let down = migrations(&client, subject, &v2, &v1).await.unwrap();
+        assert_eq!(steps(&down), vec![(RuleMode::Downgrade, 2, 1)]);
+        assert!(migrations(&client, subject, &v2, &v2).await.unwrap().is_empty());
+    }
+}
