@@ -87,12 +87,17 @@ mod tests {
                 }
             })
             .collect();
-        format!(r#"{{"type":"record","name":"R","fields":[{}]}}"#, fields.join(","))
+        format!(
+            r#"{{"type":"record","name":"R","fields":[{}]}}"#,
+            fields.join(",")
+        )
     }
 
     fn rules(mode: RuleMode) -> RuleSet {
         RuleSet {
-            migration_rules: vec![Rule::new("m", RuleKind::Transform, mode, "JSONATA").with_expr("$")],
+            migration_rules: vec![
+                Rule::new("m", RuleKind::Transform, mode, "JSONATA").with_expr("$")
+            ],
             ..RuleSet::default()
         }
     }
@@ -120,7 +125,11 @@ mod tests {
             client.register(subject, schema).await.unwrap();
         }
         let v = |n| client.get_version(subject, Version::Number(n));
-        let (v1, v2, v4) = (v(1).await.unwrap(), v(2).await.unwrap(), v(4).await.unwrap());
+        let (v1, v2, v4) = (
+            v(1).await.unwrap(),
+            v(2).await.unwrap(),
+            v(4).await.unwrap(),
+        );
         // Reading newer: each version with UPGRADE (or UPDOWN) rules, from its predecessor.
         let up = migrations(&client, subject, &v1, &v4).await.unwrap();
         assert_eq!(
@@ -136,6 +145,9 @@ mod tests {
         );
         let down = migrations(&client, subject, &v2, &v1).await.unwrap();
         assert_eq!(steps(&down), vec![(RuleMode::Downgrade, 2, 1)]);
-        assert!(migrations(&client, subject, &v2, &v2).await.unwrap().is_empty());
+        assert!(migrations(&client, subject, &v2, &v2)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
