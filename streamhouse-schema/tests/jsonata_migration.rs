@@ -289,6 +289,13 @@ async fn a_throwing_rule_is_a_typed_error_naming_it(backend: Backend) {
     r.finish().await;
 }
 
+/// Migrating typed reads keep `poll_typed`'s future `Send` (it can run in a spawned task).
+#[allow(dead_code)]
+fn poll_typed_stays_send(consumer: &mut Consumer) {
+    fn send<T: Send>(_: T) {}
+    send(consumer.poll_typed::<WidgetV2>(Duration::ZERO));
+}
+
 on_both_backends!(
     v1_records_read_as_v2_through_upgrade,
     v2_records_read_as_v1_through_downgrade,
