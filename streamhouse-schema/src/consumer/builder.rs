@@ -29,6 +29,8 @@ pub struct ConsumerBuilder {
         Option<crate::rules::jsonata::ReaderVersion>,
         Option<SchemaRegistryClient>,
     ),
+    #[cfg(feature = "rules")]
+    rule_registry: Option<crate::rules::RuleRegistry>,
 }
 
 impl ConsumerBuilder {
@@ -40,7 +42,19 @@ impl ConsumerBuilder {
             key_encoding: KeyEncoding::default(),
             #[cfg(feature = "rules")]
             migrations: (None, None),
+            #[cfg(feature = "rules")]
+            rule_registry: None,
         }
+    }
+
+    /// The executors and actions the consumer runs the READ rules of writer schemas with
+    /// (default: [`RuleRegistry::with_defaults`](crate::rules::RuleRegistry::with_defaults),
+    /// CEL and CEL_FIELD; register a [`DlqAction`](crate::rules::DlqAction) for rules whose
+    /// action is DLQ).
+    #[cfg(feature = "rules")]
+    pub fn rule_registry(mut self, registry: crate::rules::RuleRegistry) -> Self {
+        self.rule_registry = Some(registry);
+        self
     }
 
     /// Resolve writer schemas through the registry at `url` (`http://...` or `mock://name`).
@@ -208,8 +222,11 @@ impl ConsumerBuilder {
     /// or topic name.
     pub async fn build(self) -> Result<Consumer, ClientError> {
         #[cfg(feature = "rules")]
-        let migrations =
-            crate::rules::jsonata::reader::for_consumer(self.migrations, &self.client.registry)?;
+        let migrations = crate::rules::jsonata::reader::for_consumer(
+            self.migrations,
+            &self.client.registry,
+            self.rule_registry.clone(),
+        )?;
         let Connected {
             registry,
             transport,
@@ -233,6 +250,7 @@ impl ConsumerBuilder {
         #[cfg(feature = "rules")]
         {
             consumer.migrations = migrations;
+            consumer.rules = crate::rules::hook::ReadRules::new(self.rule_registry);
         }
         Ok(consumer)
     }

@@ -91,6 +91,9 @@ pub struct Consumer {
     /// ([`ConsumerBuilder::use_latest_version`]).
     #[cfg(feature = "rules")]
     pub(crate) migrations: Option<Arc<crate::rules::jsonata::MigratingReader>>,
+    /// The READ rules of writer schemas that have them.
+    #[cfg(feature = "rules")]
+    pub(crate) rules: crate::rules::hook::ReadRules,
 }
 
 /// How a writer schema is read as a type.
@@ -133,6 +136,8 @@ impl Consumer {
             proto_messages: proto_index::ProtoMessages::default(),
             #[cfg(feature = "rules")]
             migrations: None,
+            #[cfg(feature = "rules")]
+            rules: crate::rules::hook::ReadRules::new(None),
         }
     }
 
@@ -404,6 +409,39 @@ impl Consumer {
             }
         } else {
             (Vec::new(), header_len)
+        };
+        // The writer schema's READ rules run on the payload before any decode; a transform
+        // replaces the payload with the transformed message in the writer schema.
+        #[cfg(feature = "rules")]
+        let record = if crate::rules::has_rules(&schema, crate::schema::contract::RuleMode::Read) {
+            let payload = record.value.get(payload_start..).unwrap_or_default();
+            match self
+                .rules
+                .apply(
+                    &record.topic,
+                    id,
+                    &schema,
+                    record.key.as_deref(),
+                    &record.headers,
+                    &record.value,
+                    payload,
+                )
+                .await?
+            {
+                Some(transformed) => {
+                    let mut value =
+                        bytes::BytesMut::with_capacity(payload_start + transformed.len());
+                    value.extend_from_slice(record.value.get(..payload_start).unwrap_or_default());
+                    value.extend_from_slice(&transformed);
+                    TransportRecord {
+                        value: value.freeze(),
+                        ..record
+                    }
+                }
+                None => record,
+            }
+        } else {
+            record
         };
         Ok(consumed(
             record,

@@ -68,6 +68,9 @@ pub struct ProducerBuilder {
     pub(crate) default_format: SchemaFormat,
     #[cfg(feature = "json-validation")]
     pub(crate) validate_json: bool,
+    /// The rule executors and actions (CEL and CEL_FIELD when not set).
+    #[cfg(feature = "rules")]
+    pub(crate) rule_registry: Option<crate::rules::RuleRegistry>,
 }
 
 impl ProducerBuilder {
@@ -89,6 +92,8 @@ impl ProducerBuilder {
             default_format: config.default_format,
             #[cfg(feature = "json-validation")]
             validate_json: false,
+            #[cfg(feature = "rules")]
+            rule_registry: None,
         }
     }
 
@@ -238,6 +243,16 @@ impl ProducerBuilder {
         self
     }
 
+    /// The executors and actions the producer runs the WRITE rules of schemas with
+    /// (default: [`RuleRegistry::with_defaults`](crate::rules::RuleRegistry::with_defaults),
+    /// CEL and CEL_FIELD). A DLQ action writing to the producer's transport is added
+    /// unless the registry has one.
+    #[cfg(feature = "rules")]
+    pub fn rule_registry(mut self, registry: crate::rules::RuleRegistry) -> Self {
+        self.rule_registry = Some(registry);
+        self
+    }
+
     /// The producer; fails if the registry URL is invalid.
     pub async fn build(self) -> Result<Producer, ClientError> {
         let Connected {
@@ -255,6 +270,8 @@ impl ProducerBuilder {
             formats,
             #[cfg(feature = "json-validation")]
             validate_json: self.validate_json,
+            #[cfg(feature = "rules")]
+            rule_registry: self.rule_registry,
         };
         Ok(Producer::assemble(transport, registry, settings))
     }

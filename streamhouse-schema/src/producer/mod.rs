@@ -79,6 +79,9 @@ struct Inner {
     /// Compiled JSON Schema validators, when [`ProducerBuilder::validate_json`] is on.
     #[cfg(feature = "json-validation")]
     json_validators: Option<json_validation::JsonValidators>,
+    /// The WRITE rules of the schemas sent with (skipped while none has any).
+    #[cfg(feature = "rules")]
+    rules: crate::rules::hook::WriteRules,
 }
 
 /// What a producer was configured with (everything but the transport and registry).
@@ -94,6 +97,9 @@ pub(crate) struct Settings {
     pub(crate) formats: TypeFormats,
     #[cfg(feature = "json-validation")]
     pub(crate) validate_json: bool,
+    /// The executors and actions of data-contract rules.
+    #[cfg(feature = "rules")]
+    pub(crate) rule_registry: Option<crate::rules::RuleRegistry>,
 }
 
 impl Producer {
@@ -110,10 +116,14 @@ impl Producer {
     pub(crate) fn assemble(
         transport: Arc<dyn Transport>,
         registry: Option<Arc<dyn SchemaIds>>,
-        settings: Settings,
+        #[cfg_attr(not(feature = "rules"), allow(unused_mut))] mut settings: Settings,
     ) -> Producer {
+        #[cfg(feature = "rules")]
+        let rules = crate::rules::hook::WriteRules::new(settings.rule_registry.take(), &transport);
         Producer {
             inner: Arc::new(Inner {
+                #[cfg(feature = "rules")]
+                rules,
                 tag: id_memo::ProducerTag::unique(),
                 transport,
                 registry,
@@ -197,7 +207,7 @@ impl Producer {
                     validators.check_raw(id, schema, &subject, value)?;
                 }
                 let frame = frame_payload(id, format, value);
-                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
+                self.deliver_framed(topic, partition, key.map(Bytes::copy_from_slice), frame, id)
                     .await
             }
             .await,
@@ -233,6 +243,12 @@ impl Producer {
                             .by_id(schema_id)
                             .await?
                             .ok_or(ClientError::UnknownSchemaId(schema_id))?;
+                        // No subject is named here: rules see the topic's value subject.
+                        #[cfg(feature = "rules")]
+                        self.inner
+                            .rules
+                            .learn(registry, &format!("{topic}-value"), schema_id)
+                            .await?;
                         self.inner
                             .id_formats
                             .write()
@@ -242,8 +258,14 @@ impl Producer {
                     }
                 };
                 let frame = frame_payload(schema_id, format, value);
-                self.deliver(topic, partition, key.map(Bytes::copy_from_slice), frame)
-                    .await
+                self.deliver_framed(
+                    topic,
+                    partition,
+                    key.map(Bytes::copy_from_slice),
+                    frame,
+                    schema_id,
+                )
+                .await
             }
             .await,
         )
@@ -299,9 +321,50 @@ impl Producer {
         self.send_typed_record(topic, key, value, None).await
     }
 
+    /// The id of `schema` under `subject` ([`resolve_id`](Self::resolve_id)); with the
+    /// `rules` feature, whether the registered schema has WRITE rules is learnt with it.
+    async fn resolve_id(
+        &self,
+        registry: &Arc<dyn SchemaIds>,
+        subject: &str,
+        schema: &str,
+        format: SchemaFormat,
+    ) -> Result<i32, ClientError> {
+        let id = self
+            .resolve_id_only(registry, subject, schema, format)
+            .await?;
+        #[cfg(feature = "rules")]
+        self.inner.rules.learn(registry, subject, id).await?;
+        Ok(id)
+    }
+
+    /// Sends a frame of schema `id`, after the schema's WRITE rules (with the `rules`
+    /// feature): what a rule transformed is sent, nothing when a rule stops the record.
+    async fn deliver_framed(
+        &self,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<Bytes>,
+        frame: Bytes,
+        id: i32,
+    ) -> Result<SendResult, ClientError> {
+        #[cfg(feature = "rules")]
+        let frame = if self.inner.rules.active() {
+            self.inner
+                .rules
+                .apply(topic, id, key.as_deref(), frame)
+                .await?
+        } else {
+            frame
+        };
+        #[cfg(not(feature = "rules"))]
+        let _ = id;
+        self.deliver(topic, partition, key, frame).await
+    }
+
     /// Confluent's order: register if allowed, else the latest version if asked, else look
     /// the exact schema up.
-    async fn resolve_id(
+    async fn resolve_id_only(
         &self,
         registry: &Arc<dyn SchemaIds>,
         subject: &str,

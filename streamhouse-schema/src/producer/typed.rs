@@ -76,6 +76,11 @@ impl Producer {
         value: &T,
         memo: Option<&IdMemo>,
     ) -> Result<Option<TransportFuture<'a, SendResult>>, ClientError> {
+        // Schemas with WRITE rules take the path that can await them.
+        #[cfg(feature = "rules")]
+        if self.inner.rules.active() {
+            return Ok(None);
+        }
         let Some(value_id) = self.memo_or_cached_id::<T>(memo, topic, false) else {
             return Ok(None);
         };
@@ -126,7 +131,8 @@ impl Producer {
             }
         };
         let frame = self.typed_frame(id, value)?;
-        self.deliver(topic, None, key_bytes, frame).await
+        self.deliver_framed(topic, None, key_bytes, frame, id.id)
+            .await
     }
 
     /// The format typed sends write `T` in (as a key or as a value): the one chosen for it

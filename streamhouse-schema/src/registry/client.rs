@@ -185,12 +185,11 @@ impl SchemaRegistryClient {
                     .backend
                     .register(subject, schema, inner.normalize)
                     .await?;
-                // The registry now serves this text under `id`: spare consumers a fetch.
-                // Not for a schema with metadata or rules: the registry may have merged in
-                // its config's defaults and overrides, so only its own answer is exact.
-                if schema.metadata.is_none() && schema.rule_set.is_none() {
-                    inner.schemas.insert(id, Arc::new(schema.clone()));
-                }
+                // The id's schema is not cached from what was sent: the registry may have
+                // stored it with metadata and a rule set it did not carry (merged from the
+                // subject's previous version or its config, Confluent's
+                // `maybePopulateFromPrevious`), and the producer runs the rules of the
+                // schema as stored. `get_schema_by_id` fetches it once.
                 // The subject may have a new latest version.
                 inner.latest.remove(subject);
                 Ok(id)

@@ -112,7 +112,7 @@ pub async fn execute_rules(
     // The DLQ writes the message as it came in; keep a copy only when some action might.
     let original = rules
         .iter()
-        .any(|r| uses_custom_action(r))
+        .any(uses_custom_action)
         .then(|| message.clone());
     let mut changed = false;
     for (index, rule) in rules.iter().enumerate() {

@@ -8,10 +8,22 @@
 //! - [`cel`]: the `CEL` and `CEL_FIELD` executors.
 //! - [`action`]: ERROR, NONE and DLQ.
 //!
+//! The producer ([`ProducerBuilder::rule_registry`](crate::producer::ProducerBuilder::rule_registry))
+//! learns, when it resolves a schema id, whether the registered schema has WRITE rules;
+//! until one has, a send reads one flag and nothing more. With rules, the frame's payload is
+//! decoded generically, the rules run, and the payload is re-encoded only if a transform
+//! changed it. The consumer
+//! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
+//! runs the writer schema's READ rules on the payload before any decode.
+//!
 //! Not covered: Protobuf messages are not decoded generically, so rules on a Protobuf
-//! schema fail with [`RuleError::Unsupported`] (their action decides what follows);
-//! encoding-phase rules (`encodingRules`) are not run; JSON Schema `oneOf`/`anyOf`
-//! branches are picked by their `type` only, and `$ref`s only within the schema document.
+//! schema fail with [`RuleError::Unsupported`] (their action decides what follows); rules
+//! of key schemas and encoding-phase rules (`encodingRules`) are not run; JSON Schema
+//! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
+//! schema document; CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
+//! decimals as bytes. Migration rules run through [`execute_migration_rules`] with a
+//! [`MigrationExecutor`]; choosing the reader version (the consumer side of
+//! `use.latest.version`) is the caller's.
 
 pub mod action;
 pub mod cel;
@@ -20,6 +32,7 @@ pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod field;
+pub(crate) mod hook;
 pub mod jsonata;
 pub mod message;
 pub mod registry;
@@ -37,3 +50,6 @@ pub use executor::{
 pub use field::{FieldContext, FieldType, FieldValue};
 pub use message::{Message, MessageRef, ParsedSchema, RuleSchema};
 pub use registry::{Executor, RuleOverride, RuleRegistry};
+
+#[cfg(test)]
+mod tests;

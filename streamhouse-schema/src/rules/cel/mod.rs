@@ -109,8 +109,16 @@ impl std::fmt::Debug for Cel {
 
 impl Cel {
     fn new() -> Self {
+        let mut env = Env::stdlib();
+        // The string functions of CEL's strings extension (`substring`, `replace`,
+        // `lowerAscii`, ...), which Confluent's Java executor also enables
+        // (`CelExtensions.strings()`); masking rules use them. An extension that does not
+        // load leaves the standard library.
+        if let Err(error) = env.add_extension(cel::extensions::strings) {
+            tracing::warn!(%error, "CEL strings extension not loaded");
+        }
         Cel {
-            env: Arc::new(Env::stdlib()),
+            env: Arc::new(env),
             cache: ProgramCache::default(),
         }
     }

@@ -36,10 +36,8 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                 levels.push(1);
                 total += 1;
             }
-            b')' | b']' | b'}' => {
-                if levels.len() > 1 {
-                    total -= levels.pop().unwrap_or(0);
-                }
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                total -= levels.pop().unwrap_or(0);
             }
             b',' | b';' => {
                 let base = usize::from(levels.len() > 1);

@@ -45,7 +45,7 @@ pub struct MigratingReader {
     version: ReaderVersion,
     rules: RuleRegistry,
     readers: Mutex<HashMap<String, Arc<Reader>>>,
-    plans: Mutex<HashMap<(i32, i32), Arc<Vec<Step>>>>,
+    plans: Mutex<HashMap<(i32, i32), Plan>>,
     parsed: Mutex<HashMap<i32, Arc<RuleSchema>>>,
 }
 
@@ -55,6 +55,9 @@ struct Reader {
     registered: RegisteredSchema,
     schema: Arc<RuleSchema>,
 }
+
+/// The steps from one writer version to one reader version.
+type Plan = Arc<Vec<Step>>;
 
 /// One migration step with both schemas parsed.
 #[derive(Debug)]
@@ -179,7 +182,7 @@ impl MigratingReader {
         writer_id: i32,
         writer: &crate::registry::Schema,
         reader: &Reader,
-    ) -> Result<Arc<Vec<Step>>, ClientError> {
+    ) -> Result<Plan, ClientError> {
         let key = (writer_id, reader.registered.id);
         if let Some(plan) = lock(&self.plans).get(&key) {
             return Ok(Arc::clone(plan));
@@ -247,10 +250,12 @@ fn failure(subject: &str, step: &Step, reason: RuleError) -> ClientError {
 }
 
 /// The consumer builder's migration setting made into a reader: the registry client it was
-/// given, else one for its registry URL.
+/// given, else one for its registry URL; the consumer's rule registry if it has one (with
+/// `JSONATA` added), else the defaults.
 pub(crate) fn for_consumer(
     (version, client): (Option<ReaderVersion>, Option<SchemaRegistryClient>),
     registry: &crate::client::settings::RegistrySetting,
+    rules: Option<RuleRegistry>,
 ) -> Result<Option<Arc<MigratingReader>>, ClientError> {
     use crate::client::settings::RegistrySetting;
     let Some(version) = version else {
@@ -268,6 +273,6 @@ pub(crate) fn for_consumer(
     Ok(Some(Arc::new(MigratingReader::new(
         client,
         version,
-        RuleRegistry::with_defaults(),
+        rules.unwrap_or_else(RuleRegistry::with_defaults),
     ))))
 }

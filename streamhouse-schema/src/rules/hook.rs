@@ -1,0 +1,262 @@
+//! Where the producer and consumer call the rules: one object each, caching per schema id
+//! whether the schema has rules, so that a schema without costs one flag read per send.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use super::action::DlqAction;
+use super::engine::{execute_rules, has_rules, RuleRun};
+use super::message::RuleSchema;
+use super::registry::RuleRegistry;
+use crate::client::schema_ids::SchemaIds;
+use crate::error::ClientError;
+use crate::registry::Schema;
+use crate::schema::contract::RuleMode;
+use crate::transport::{Header, Transport};
+
+/// Bytes of a Confluent frame header (magic byte and schema id).
+const HEADER_LEN: usize = 5;
+
+/// A schema with rules, ready to run them.
+#[derive(Debug)]
+struct Prepared {
+    schema: RuleSchema,
+    /// The subject the producer resolved the id under (rules name it in DLQ headers).
+    subject: String,
+}
+
+/// The producer's WRITE rules.
+#[derive(Debug)]
+pub(crate) struct WriteRules {
+    registry: RuleRegistry,
+    /// Set once a schema with WRITE rules was resolved: until then sends skip the rules
+    /// path with one load.
+    active: AtomicBool,
+    /// Per schema id: the schema with rules, or `None` for a schema without.
+    by_id: RwLock<HashMap<i32, Option<Arc<Prepared>>>>,
+}
+
+impl WriteRules {
+    /// The rules state of a producer: `registry` (else CEL and CEL_FIELD), with a DLQ
+    /// action on the producer's own transport unless one is registered.
+    pub(crate) fn new(registry: Option<RuleRegistry>, transport: &Arc<dyn Transport>) -> Self {
+        let mut registry = registry.unwrap_or_else(RuleRegistry::with_defaults);
+        if registry.action("DLQ").is_none() {
+            registry.register_action(DlqAction::new(Arc::clone(transport)));
+        }
+        WriteRules {
+            registry,
+            active: AtomicBool::new(false),
+            by_id: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Whether any schema this producer resolved has WRITE rules.
+    #[inline]
+    pub(crate) fn active(&self) -> bool {
+        self.active.load(Ordering::Relaxed)
+    }
+
+    /// Learns whether schema `id` (resolved under `subject`) has WRITE rules: fetched by id
+    /// once (the registry client caches it), then remembered.
+    pub(crate) async fn learn(
+        &self,
+        registry: &Arc<dyn SchemaIds>,
+        subject: &str,
+        id: i32,
+    ) -> Result<(), ClientError> {
+        if self
+            .by_id
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(&id)
+        {
+            return Ok(());
+        }
+        let schema = registry
+            .by_id(id)
+            .await?
+            .ok_or(ClientError::UnknownSchemaId(id))?;
+        let prepared = prepare(schema, subject, RuleMode::Write)?;
+        if prepared.is_some() {
+            self.active.store(true, Ordering::Relaxed);
+        }
+        self.by_id
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, prepared);
+        Ok(())
+    }
+
+    /// Runs the WRITE rules of schema `id` on a frame about to be sent to `topic`: the
+    /// frame as it was when the schema has none or no transform changed the message, else
+    /// the frame of the transformed message. A rule whose action stops the record is
+    /// [`ClientError::Rule`].
+    pub(crate) async fn apply(
+        &self,
+        topic: &str,
+        id: i32,
+        key: Option<&[u8]>,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
+        let prepared = self
+            .by_id
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .cloned()
+            .flatten();
+        let Some(prepared) = prepared else {
+            return Ok(frame);
+        };
+        let headers: [Header; 0] = [];
+        let run = RuleRun {
+            subject: &prepared.subject,
+            topic,
+            is_key: false,
+            schema_id: id,
+            target: &prepared.schema,
+            source: None,
+            headers: &headers,
+            original_key: key,
+            original_wire: None,
+        };
+        let payload = frame.get(HEADER_LEN..).unwrap_or_default();
+        let rules_error =
+            |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Write, e)));
+        let message = prepared.schema.decode(payload).map_err(rules_error)?;
+        let (message, changed) = execute_rules(&self.registry, &run, RuleMode::Write, message)
+            .await
+            .map_err(|failure| ClientError::Rule(Box::new(failure)))?;
+        if !changed {
+            return Ok(frame);
+        }
+        let payload = prepared.schema.encode(&message).map_err(rules_error)?;
+        let mut out = BytesMut::with_capacity(HEADER_LEN + payload.len());
+        out.put_slice(frame.get(..HEADER_LEN).unwrap_or_default());
+        out.put_slice(&payload);
+        Ok(out.freeze())
+    }
+}
+
+/// The consumer's READ rules.
+#[derive(Debug)]
+pub(crate) struct ReadRules {
+    registry: RuleRegistry,
+    by_id: HashMap<i32, Option<Arc<Prepared>>>,
+}
+
+impl ReadRules {
+    /// The rules state of a consumer: `registry`, else CEL and CEL_FIELD (no DLQ action:
+    /// register a [`DlqAction`] with the transport to write to).
+    pub(crate) fn new(registry: Option<RuleRegistry>) -> Self {
+        ReadRules {
+            registry: registry.unwrap_or_else(RuleRegistry::with_defaults),
+            by_id: HashMap::new(),
+        }
+    }
+
+    /// Runs the READ rules of the writer schema `id` on a record's payload (the bytes after
+    /// the frame header): `None` when it has none or no transform changed the message, else
+    /// the payload re-encoded in the writer schema.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn apply(
+        &mut self,
+        topic: &str,
+        id: i32,
+        schema: &Arc<Schema>,
+        key: Option<&[u8]>,
+        headers: &[Header],
+        wire: &[u8],
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>, ClientError> {
+        let prepared = match self.by_id.get(&id) {
+            Some(prepared) => prepared.clone(),
+            None => {
+                // The subject is not in the frame; rules see the topic's value subject, as
+                // Confluent's deserializer names it with its default strategy.
+                let subject = format!("{topic}-value");
+                let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read)?;
+                self.by_id.insert(id, prepared.clone());
+                prepared
+            }
+        };
+        let Some(prepared) = prepared else {
+            return Ok(None);
+        };
+        let run = RuleRun {
+            subject: &prepared.subject,
+            topic,
+            is_key: false,
+            schema_id: id,
+            target: &prepared.schema,
+            source: None,
+            headers,
+            original_key: key,
+            original_wire: Some(wire),
+        };
+        let rules_error =
+            |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Read, e)));
+        let message = prepared.schema.decode(payload).map_err(rules_error)?;
+        let (message, changed) = execute_rules(&self.registry, &run, RuleMode::Read, message)
+            .await
+            .map_err(|failure| ClientError::Rule(Box::new(failure)))?;
+        if !changed {
+            return Ok(None);
+        }
+        prepared
+            .schema
+            .encode(&message)
+            .map(Some)
+            .map_err(rules_error)
+    }
+}
+
+/// `Some` when `schema` has rules `mode` runs, parsed for them.
+fn prepare(
+    schema: Arc<Schema>,
+    subject: &str,
+    mode: RuleMode,
+) -> Result<Option<Arc<Prepared>>, ClientError> {
+    if !has_rules(&schema, mode) {
+        return Ok(None);
+    }
+    let parsed = RuleSchema::parse(schema).map_err(|e| {
+        ClientError::Rule(Box::new(super::RuleFailure {
+            rule_name: String::new(),
+            rule_type: String::new(),
+            mode,
+            field: None,
+            subject: subject.to_string(),
+            action: "ERROR".to_string(),
+            reason: e,
+        }))
+    })?;
+    Ok(Some(Arc::new(Prepared {
+        schema: parsed,
+        subject: subject.to_string(),
+    })))
+}
+
+/// A failure outside any one rule (the payload does not decode or re-encode), reported
+/// against the first rule of the run.
+fn failure_of(run: &RuleRun<'_>, mode: RuleMode, reason: super::RuleError) -> super::RuleFailure {
+    let first = run
+        .target
+        .schema
+        .rule_set
+        .as_ref()
+        .and_then(|s| s.domain_rules.first());
+    super::RuleFailure {
+        rule_name: first.map(|r| r.name.clone()).unwrap_or_default(),
+        rule_type: first.map(|r| r.rule_type.clone()).unwrap_or_default(),
+        mode,
+        field: reason.field().map(str::to_string),
+        subject: run.subject.to_string(),
+        action: "ERROR".to_string(),
+        reason,
+    }
+}

@@ -1,0 +1,225 @@
+//! Confluent's Python serde with its CEL executors (`tests/python/rules_peer.py`) as the
+//! peer of our rule engine, over our registry server: a rule set with a CEL condition and
+//! a CEL_FIELD masking transform on WRITE, a CEL condition and a CEL_FIELD transform on
+//! READ. Records Python's `AvroSerializer` writes are read by our consumer to the values
+//! Python's rules made of them; records our producer writes are read by Python's
+//! `AvroDeserializer` to the values our rules made; a failing condition is refused on both
+//! sides, on writing and on reading.
+//!
+//! Needs `scripts/setup-python.sh` (the venv at `<repo>/.venv`, or `STREAMHOUSE_PYTHON`);
+//! without it the test fails and says so.
+#![cfg(all(feature = "rules", feature = "server"))]
+
+mod python_peer;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use python_peer::{python, workspace_root};
+use serde_json::{json, Value};
+use streamhouse_schema::consumer::Consumer;
+use streamhouse_schema::error::ClientError;
+use streamhouse_schema::producer::Producer;
+use streamhouse_schema::registry::{
+    Metadata, Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
+};
+use streamhouse_schema::server::{spawn, RegistryConfig};
+use streamhouse_schema::transport::{MemoryLog, Transport};
+use streamhouse_schema::StreamSchema;
+
+/// An order with a tagged social security number.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "peer.rules")]
+struct Order {
+    id: String,
+    amount: f64,
+    ssn: String,
+    note: String,
+}
+
+fn order(id: &str, amount: f64, ssn: &str, note: &str) -> Order {
+    Order {
+        id: id.into(),
+        amount,
+        ssn: ssn.into(),
+        note: note.into(),
+    }
+}
+
+/// The rule set: every expression is one both CEL implementations (cel-rust here,
+/// cel-python there) evaluate alike.
+fn rule_set() -> RuleSet {
+    RuleSet {
+        domain_rules: vec![
+            Rule::new(
+                "positive_amount",
+                RuleKind::Condition,
+                RuleMode::Write,
+                "CEL",
+            )
+            .with_expr("message.amount > 0.0"),
+            Rule {
+                tags: BTreeSet::from(["PII".to_string()]),
+                ..Rule::new(
+                    "mask_pii",
+                    RuleKind::Transform,
+                    RuleMode::Write,
+                    "CEL_FIELD",
+                )
+                .with_expr("typeName == 'STRING' ; 'XXX-XX-' + string(size(value))")
+            },
+            Rule::new("below_limit", RuleKind::Condition, RuleMode::Read, "CEL")
+                .with_expr("message.amount < 1000.0"),
+            Rule::new(
+                "mark_read",
+                RuleKind::Transform,
+                RuleMode::Read,
+                "CEL_FIELD",
+            )
+            .with_expr("name == 'note' ; value + ' (read)'"),
+        ],
+        ..RuleSet::default()
+    }
+}
+
+fn rule_name(error: ClientError) -> String {
+    match error {
+        ClientError::Rule(failure) => failure.rule_name,
+        other => panic!("expected a rule failure, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_and_rust_run_the_same_rules_on_each_others_records() {
+    let python = python();
+    let server = spawn(RegistryConfig::in_memory())
+        .await
+        .expect("embedded registry");
+    let url = server.url();
+    let client = SchemaRegistryClient::try_new(url.clone()).unwrap();
+    let schema = Schema::avro(Order::avro_schema_json())
+        .with_metadata(Metadata::default().with_tags("peer.rules.Order.ssn", ["PII"]))
+        .with_rule_set(rule_set());
+    let id = client.register("orders-value", &schema).await.unwrap();
+
+    // Our producer: the registered schema's WRITE rules run (the bare schema it registers
+    // is the same version, its contract merged from the one above).
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry(url.as_str())
+        .transport(Arc::clone(&log))
+        .build()
+        .await
+        .unwrap();
+    let send = |o: Order| {
+        let producer = producer.clone();
+        async move { producer.send_typed_to("orders", None::<&String>, &o).await }
+    };
+    send(order("o-1", 5.0, "123-45-6789", "n1")).await.unwrap();
+    send(order("o-big", 5000.0, "1", "n2")).await.unwrap();
+    assert_eq!(
+        rule_name(send(order("o-neg", -1.0, "1", "n3")).await.unwrap_err()),
+        "positive_amount"
+    );
+    let frames: Vec<String> = log
+        .fetch("orders", 0, 0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| hex::encode(&r.value))
+        .collect();
+    assert_eq!(frames.len(), 2, "the refused record was not sent");
+    assert!(frames.iter().all(|f| f.starts_with(&format!("00{id:08x}"))));
+
+    let input = json!({
+        "topic": "orders",
+        "frames": frames,
+        "records": [
+            {"id": "p-1", "amount": 7.0, "ssn": "987-65-4321", "note": "pn"},
+            {"id": "p-neg", "amount": -2.0, "ssn": "1", "note": "x"},
+            {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
+        ],
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input_path = dir.path().join("input.json");
+    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
+    let script = workspace_root().join("tests/python/rules_peer.py");
+    let peer_url = url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .arg(script)
+            .arg(peer_url)
+            .arg(input_path)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run the python peer");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "python peer failed:\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let answer: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+
+    // Python read our records through its READ rules: masked on our WRITE, marked on its READ.
+    assert_eq!(
+        answer["decoded"][0],
+        json!({"value": {"id": "o-1", "amount": 5.0, "ssn": "XXX-XX-11", "note": "n1 (read)"}})
+    );
+    let refused = answer["decoded"][1]["error"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("RuleConditionError: Rule expr failed: message.amount < 1000.0"),
+        "{refused}"
+    );
+
+    // Python's serializer ran the WRITE rules: the negative amount was refused there.
+    let refused = answer["written"][1]["error"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("RuleConditionError: Rule expr failed: message.amount > 0.0"),
+        "{refused}"
+    );
+    // Our consumer reads Python's records through the READ rules.
+    let python_log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let raw = Producer::builder()
+        .transport(Arc::clone(&python_log))
+        .build()
+        .await
+        .unwrap();
+    for index in [0, 2] {
+        let frame = hex::decode(
+            answer["written"][index]["frame_hex"]
+                .as_str()
+                .expect("a frame"),
+        )
+        .unwrap();
+        assert_eq!(
+            &frame[..5],
+            &[0, 0, 0, 0, id as u8][..],
+            "Python wrote with our schema id"
+        );
+        raw.send("orders", None, &frame, None).await.unwrap();
+    }
+    let mut consumer = Consumer::builder()
+        .schema_registry(url.as_str())
+        .transport(python_log)
+        .subscribe("orders")
+        .build()
+        .await
+        .unwrap();
+    let first = consumer
+        .poll_typed::<Order>(Duration::from_millis(500))
+        .await
+        .unwrap()
+        .expect("p-1");
+    assert_eq!(first.value, order("p-1", 7.0, "XXX-XX-11", "pn (read)"));
+    let refused = consumer
+        .poll_typed::<Order>(Duration::from_millis(500))
+        .await
+        .unwrap_err();
+    assert_eq!(rule_name(refused), "below_limit");
+    server.shutdown().await.expect("shutdown");
+}
