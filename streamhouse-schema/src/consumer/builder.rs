@@ -22,6 +22,13 @@ pub struct ConsumerBuilder {
     topics: Vec<String>,
     start: StartOffset,
     key_encoding: KeyEncoding,
+    /// Which version of their subject typed reads migrate records to, and the registry
+    /// client given with [`schema_registry_client`](Self::schema_registry_client).
+    #[cfg(feature = "rules")]
+    migrations: (
+        Option<crate::rules::jsonata::ReaderVersion>,
+        Option<SchemaRegistryClient>,
+    ),
     #[cfg(feature = "rules")]
     rule_registry: Option<crate::rules::RuleRegistry>,
 }
@@ -33,6 +40,8 @@ impl ConsumerBuilder {
             topics: Vec::new(),
             start: StartOffset::Earliest,
             key_encoding: KeyEncoding::default(),
+            #[cfg(feature = "rules")]
+            migrations: (None, None),
             #[cfg(feature = "rules")]
             rule_registry: None,
         }
@@ -56,8 +65,45 @@ impl ConsumerBuilder {
     }
 
     /// Use an existing registry client (sharing its schema cache).
-    pub fn schema_registry_client(self, client: SchemaRegistryClient) -> Self {
+    pub fn schema_registry_client(
+        #[cfg_attr(not(feature = "rules"), allow(unused_mut))] mut self,
+        client: SchemaRegistryClient,
+    ) -> Self {
+        #[cfg(feature = "rules")]
+        {
+            self.migrations.1 = Some(client.clone());
+        }
         self.with_schema_ids(Arc::new(client))
+    }
+
+    /// Typed reads ([`Consumer::poll_typed`](super::Consumer::poll_typed)) read each record
+    /// as the latest version of its subject (`{topic}-value`), running the migration
+    /// rules (UPGRADE/DOWNGRADE, `JSONATA`) of the versions in between: Confluent's
+    /// `use.latest.version` (cargo feature `rules`).
+    #[cfg(feature = "rules")]
+    pub fn use_latest_version(mut self) -> Self {
+        self.migrations.0 = Some(crate::rules::jsonata::ReaderVersion::Latest);
+        self
+    }
+
+    /// Like [`use_latest_version`](Self::use_latest_version), with the latest version
+    /// whose metadata holds these properties, e.g. `[("application.major.version", "1")]`:
+    /// Confluent's `use.latest.with.metadata` (cargo feature `rules`).
+    #[cfg(feature = "rules")]
+    pub fn use_latest_with_metadata<I, K, V>(mut self, metadata: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let metadata = metadata
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self.migrations.0 = Some(crate::rules::jsonata::ReaderVersion::LatestWithMetadata(
+            metadata,
+        ));
+        self
     }
 
     /// Use an already-connected registry.
@@ -175,6 +221,12 @@ impl ConsumerBuilder {
     /// The consumer; fails without a transport or topics, or with an invalid registry URL
     /// or topic name.
     pub async fn build(self) -> Result<Consumer, ClientError> {
+        #[cfg(feature = "rules")]
+        let migrations = crate::rules::jsonata::reader::for_consumer(
+            self.migrations,
+            &self.client.registry,
+            self.rule_registry.clone(),
+        )?;
         let Connected {
             registry,
             transport,
@@ -197,6 +249,7 @@ impl ConsumerBuilder {
         let mut consumer = Consumer::assemble(cursor, registry, formats, self.key_encoding);
         #[cfg(feature = "rules")]
         {
+            consumer.migrations = migrations;
             consumer.rules = crate::rules::hook::ReadRules::new(self.rule_registry);
         }
         Ok(consumer)

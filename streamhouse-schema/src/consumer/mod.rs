@@ -87,6 +87,10 @@ pub struct Consumer {
     key_encoding: KeyEncoding,
     /// Which message of the writer's file Protobuf frames name, and whether types read it.
     proto_messages: proto_index::ProtoMessages,
+    /// Migration to the reader version of each subject before typed reads
+    /// ([`ConsumerBuilder::use_latest_version`]).
+    #[cfg(feature = "rules")]
+    pub(crate) migrations: Option<Arc<crate::rules::jsonata::MigratingReader>>,
     /// The READ rules of writer schemas that have them.
     #[cfg(feature = "rules")]
     pub(crate) rules: crate::rules::hook::ReadRules,
@@ -131,6 +135,8 @@ impl Consumer {
             readers: RwLock::new(HashMap::default()),
             proto_messages: proto_index::ProtoMessages::default(),
             #[cfg(feature = "rules")]
+            migrations: None,
+            #[cfg(feature = "rules")]
             rules: crate::rules::hook::ReadRules::new(None),
         }
     }
@@ -158,7 +164,9 @@ impl Consumer {
     }
 
     /// The next record decoded into `T` as [`decode`](Self::decode) does, waiting up to
-    /// `timeout`.
+    /// `timeout`. With [`ConsumerBuilder::use_latest_version`] (cargo feature `rules`), a
+    /// record of another version is first migrated to the reader version through the
+    /// migration rules between (the returned record keeps the payload as sent).
     pub async fn poll_typed<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
         &mut self,
         timeout: Duration,
@@ -166,6 +174,13 @@ impl Consumer {
         let Some(record) = self.poll(timeout).await? else {
             return Ok(None);
         };
+        #[cfg(feature = "rules")]
+        if let Some(reader) = self.migrations.clone() {
+            if let Some(migrated) = reader.migrate(&record).await? {
+                let value = self.decode::<T>(&migrated)?;
+                return Ok(Some(TypedRecord { value, record }));
+            }
+        }
         let value = self.decode::<T>(&record)?;
         Ok(Some(TypedRecord { value, record }))
     }

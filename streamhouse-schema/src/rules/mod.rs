@@ -37,6 +37,7 @@ pub mod error;
 pub mod executor;
 pub mod field;
 pub(crate) mod hook;
+pub mod jsonata;
 pub mod message;
 pub mod registry;
 pub mod tags;
