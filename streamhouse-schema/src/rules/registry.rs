@@ -63,11 +63,14 @@ impl RuleRegistry {
         RuleRegistry::default()
     }
 
-    /// A registry with the `CEL` and `CEL_FIELD` executors.
+    /// A registry with the `CEL` and `CEL_FIELD` executors and the `JSONATA` migration
+    /// executor. (`ENCRYPT` needs a key store on a registry client: register an
+    /// `EncryptExecutor` with the `encryption` feature.)
     pub fn with_defaults() -> Self {
         let mut registry = RuleRegistry::new();
         registry.register_executor(super::cel::CelExecutor::new());
         registry.register_field_executor(super::cel::CelFieldExecutor::new());
+        registry.register_migration_executor(super::jsonata::JsonataExecutor::new());
         registry
     }
 
