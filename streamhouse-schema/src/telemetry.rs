@@ -10,6 +10,7 @@
 //! | `streamhouse_producer_sends_total` / `streamhouse_producer_send_errors_total` | counter | |
 //! | `streamhouse_consumer_records_total` | counter | |
 //! | `streamhouse_consumer_invalid_records_total` | counter | |
+//! | `streamhouse_rules_total` (feature `rules`) | counter | `type` (`CEL`, `ENCRYPT`, ...), `mode` (`WRITE`, `READ`, ...), `outcome` (`success`, `failure`) |
 //!
 //! Registry requests also run in a `registry_request` span (`tracing`, DEBUG level, field
 //! `operation`), and a type's first send (the one that registers) in a `first_send` span
@@ -31,3 +32,8 @@ pub const PRODUCER_SEND_ERRORS: &str = "streamhouse_producer_send_errors_total";
 pub const CONSUMER_RECORDS: &str = "streamhouse_consumer_records_total";
 /// Records the consumer could not read (not a frame, unknown schema, undecodable).
 pub const CONSUMER_INVALID_RECORDS: &str = "streamhouse_consumer_invalid_records_total";
+
+/// Data-contract rules run by the producer and consumer, by rule type, mode and outcome
+/// (`success`: the condition held or the transform ran; `failure`: it did not, whatever the
+/// rule's `onFailure` action then did).
+pub const RULES: &str = "streamhouse_rules_total";

@@ -141,14 +141,90 @@ fn sends_reads_and_registry_calls_are_counted() {
         value(&all, &format!("{REGISTRY_CACHE_MISSES}{{cache=ids}}")),
         1
     );
-    // The consumer fetched the writer schema once (its own cache answers the rest).
+    // The schema was read by id twice: once by the producer after registering (with the
+    // `rules` feature, to learn the rules of the schema as the registry stored it) and once
+    // by the consumer (its own cache answers the rest).
+    let by_id_reads = if cfg!(feature = "rules") { 2 } else { 1 };
     assert_eq!(
         value(
             &all,
             &format!("{REGISTRY_REQUESTS}{{operation=get_schema_by_id,outcome=ok}}")
         ),
-        1
+        by_id_reads
     );
     assert_eq!(value(&all, &format!("{CONSUMER_RECORDS}{{}}")), 4);
     assert_eq!(value(&all, &format!("{CONSUMER_INVALID_RECORDS}{{}}")), 1);
+}
+
+/// Rule runs are counted by type, mode and outcome.
+#[cfg(feature = "rules")]
+#[test]
+fn rule_outcomes_are_counted() {
+    use apache_avro::types::Value as AvroValue;
+    use streamhouse_schema::registry::Schema;
+    use streamhouse_schema::rules::{execute_rules, Message, RuleRegistry, RuleRun, RuleSchema};
+    use streamhouse_schema::schema::contract::{Rule, RuleKind, RuleMode, RuleSet};
+
+    const READING: &str =
+        r#"{"type":"record","name":"Reading","fields":[{"name":"value","type":"double"}]}"#;
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let positive = Rule {
+        on_failure: Some("NONE".into()),
+        ..Rule::new("positive", RuleKind::Condition, RuleMode::Write, "CEL")
+            .with_expr("message.value > 0.0")
+    };
+    let schema =
+        Schema::new(READING, streamhouse_schema::SchemaFormat::Avro).with_rule_set(RuleSet {
+            domain_rules: vec![positive],
+            ..RuleSet::default()
+        });
+    let schema = RuleSchema::parse(Arc::new(schema)).expect("schema");
+    let rules = RuleRegistry::with_defaults();
+    let run = RuleRun {
+        subject: "metered-value",
+        topic: "metered",
+        is_key: false,
+        schema_id: 1,
+        target: &schema,
+        source: None,
+        headers: &[],
+        original_key: None,
+        original_wire: None,
+    };
+    let reading = |value: f64| {
+        Message::Avro(AvroValue::Record(vec![(
+            "value".into(),
+            AvroValue::Double(value),
+        )]))
+    };
+    metrics::with_local_recorder(&recorder, || {
+        runtime.block_on(async {
+            for value in [1.0, 2.0, -1.0] {
+                // onFailure NONE: the failing record goes on, and is counted as a failure.
+                execute_rules(&rules, &run, RuleMode::Write, reading(value))
+                    .await
+                    .expect("NONE lets the record go on");
+            }
+        })
+    });
+    let all = snapshot(&snapshotter);
+    assert_eq!(
+        value(
+            &all,
+            "streamhouse_rules_total{mode=WRITE,outcome=success,type=CEL}"
+        ),
+        2
+    );
+    assert_eq!(
+        value(
+            &all,
+            "streamhouse_rules_total{mode=WRITE,outcome=failure,type=CEL}"
+        ),
+        1
+    );
 }

@@ -259,10 +259,11 @@ impl Producer {
                             .ok_or(ClientError::UnknownSchemaId(schema_id))?;
                         // No subject is named here: rules see the topic's value subject.
                         #[cfg(feature = "rules")]
-                        self.inner
-                            .rules
-                            .learn(registry, &format!("{topic}-value"), schema_id)
-                            .await?;
+                        self.inner.rules.learn_schema(
+                            &format!("{topic}-value"),
+                            schema_id,
+                            Arc::clone(&schema),
+                        )?;
                         self.inner
                             .id_formats
                             .write()

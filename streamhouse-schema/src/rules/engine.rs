@@ -136,6 +136,7 @@ pub async fn execute_rules(
             continue;
         }
         let outcome = run_rule(registry, &ctx, &mut message).await;
+        count_outcome(rule, mode, outcome.is_ok());
         let original_ref = original.as_ref().unwrap_or(&message);
         let action_ctx = ActionContext {
             rule: ctx,
@@ -169,6 +170,17 @@ pub async fn execute_rules(
         }
     }
     Ok((message, changed))
+}
+
+/// Counts a rule's run in [`telemetry::RULES`](crate::telemetry::RULES).
+fn count_outcome(rule: &Rule, mode: RuleMode, success: bool) {
+    metrics::counter!(
+        crate::telemetry::RULES,
+        "type" => rule.rule_type.clone(),
+        "mode" => mode.as_str(),
+        "outcome" => if success { "success" } else { "failure" },
+    )
+    .increment(1);
 }
 
 /// Runs one rule; `Ok(changed)` when it passed.
@@ -289,6 +301,7 @@ pub async fn execute_migration_rules(
                 rule.rule_type
             ))),
         };
+        count_outcome(rule, mode, result.is_ok());
         let action_ctx = ActionContext {
             rule: ctx,
             original_key: run.original_key,

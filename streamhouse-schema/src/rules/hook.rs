@@ -80,6 +80,16 @@ impl WriteRules {
             .by_id(id)
             .await?
             .ok_or(ClientError::UnknownSchemaId(id))?;
+        self.learn_schema(subject, id, schema)
+    }
+
+    /// [`learn`](Self::learn) with schema `id` already fetched.
+    pub(crate) fn learn_schema(
+        &self,
+        subject: &str,
+        id: i32,
+        schema: Arc<Schema>,
+    ) -> Result<(), ClientError> {
         let prepared = prepare(schema, subject, RuleMode::Write)?;
         if prepared.is_some() {
             self.active.store(true, Ordering::Relaxed);

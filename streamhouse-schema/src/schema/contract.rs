@@ -142,6 +142,18 @@ pub enum RuleMode {
 }
 
 impl RuleMode {
+    /// The name Confluent's REST API uses (`WRITE`, `WRITEREAD`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleMode::Upgrade => "UPGRADE",
+            RuleMode::Downgrade => "DOWNGRADE",
+            RuleMode::Updown => "UPDOWN",
+            RuleMode::Write => "WRITE",
+            RuleMode::Read => "READ",
+            RuleMode::Writeread => "WRITEREAD",
+        }
+    }
+
     /// UPGRADE, DOWNGRADE and UPDOWN: the modes of migration rules.
     pub fn is_migration(self) -> bool {
         matches!(
