@@ -111,9 +111,10 @@ async fn registered_ids_are_cached_per_subject_and_schema() {
         12
     );
     assert_eq!(stub.count(), 3);
-    // Registration does not prime id -> schema (the registry may store the schema with a
-    // merged contract): the first read by id asks once.
-    assert_eq!(client.cached_schema(10), None);
+    // Registration primes id -> schema when the answer is the id alone (the registry stored
+    // the schema as sent): no fetch needed.
+    assert_eq!(client.get_schema_by_id(10).await.unwrap().schema, order);
+    assert_eq!(stub.count(), 3);
 }
 
 #[tokio::test]

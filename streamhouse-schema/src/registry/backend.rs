@@ -36,6 +36,18 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
         normalize: bool,
     ) -> BackendResult<'a, i32>;
 
+    /// Registers `schema` as [`register`](Self::register) does, also returning the schema as
+    /// the registry stored it when its answer tells (`None`: not known, read it by id).
+    /// Backends that know only the id keep this default.
+    fn register_stored<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, (i32, Option<Schema>)> {
+        Box::pin(async move { Ok((self.register(subject, schema, normalize).await?, None)) })
+    }
+
     /// Finds `schema` among the versions of `subject`.
     fn lookup<'a>(
         &'a self,

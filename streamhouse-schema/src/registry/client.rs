@@ -181,15 +181,18 @@ impl SchemaRegistryClient {
         let id = inner
             .ids
             .get_or_fetch(Flight::Load, OwnedKey::new(subject, schema), || async {
-                let id = inner
+                let (id, stored) = inner
                     .backend
-                    .register(subject, schema, inner.normalize)
+                    .register_stored(subject, schema, inner.normalize)
                     .await?;
-                // The id's schema is not cached from what was sent: the registry may have
-                // stored it with metadata and a rule set it did not carry (merged from the
-                // subject's previous version or its config, Confluent's
-                // `maybePopulateFromPrevious`), and the producer runs the rules of the
-                // schema as stored. `get_schema_by_id` fetches it once.
+                // The id's schema is cached only when the registry's answer tells how it
+                // was stored: it may have added metadata and a rule set the schema did not
+                // carry (merged from the subject's previous version or its config,
+                // Confluent's `maybePopulateFromPrevious`), and the producer runs the rules
+                // of the schema as stored. Otherwise `get_schema_by_id` fetches it once.
+                if let Some(stored) = stored {
+                    inner.schemas.insert(id, Arc::new(stored));
+                }
                 // The subject may have a new latest version.
                 inner.latest.remove(subject);
                 Ok(id)

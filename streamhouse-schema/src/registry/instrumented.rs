@@ -164,6 +164,18 @@ impl RegistryBackend for Instrumented {
         )
     }
 
+    fn register_stored<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, (i32, Option<Schema>)> {
+        observe(
+            Operation::Register,
+            self.inner.register_stored(subject, schema, normalize),
+        )
+    }
+
     fn get_mode<'a>(&'a self, subject: Option<&'a str>) -> BackendResult<'a, Mode> {
         observe(Operation::GetMode, self.inner.get_mode(subject))
     }

@@ -81,6 +81,20 @@ pub fn has_rules(schema: &crate::registry::Schema, mode: RuleMode) -> bool {
     rules.iter().any(|rule| mode_applies(rule.mode, mode))
 }
 
+/// Whether any rule of `target` would run in WRITE or READ `mode` on this client (its
+/// overrides and disabled names considered): when none would, the message need not be
+/// decoded at all.
+pub fn runs_any(registry: &RuleRegistry, target: &RuleSchema, mode: RuleMode) -> bool {
+    let enabled_env = target
+        .schema
+        .rule_set
+        .as_ref()
+        .and_then(|s| s.enable_at.as_deref());
+    rules_for(target, None, mode)
+        .iter()
+        .any(|rule| mode_applies(rule.mode, mode) && !is_disabled(registry, rule, enabled_env))
+}
+
 /// Whether a rule of mode `rule_mode` runs in `mode`.
 fn mode_applies(rule_mode: RuleMode, mode: RuleMode) -> bool {
     match rule_mode {

@@ -8,7 +8,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::action::DlqAction;
-use super::engine::{execute_rules, has_rules, RuleRun};
+use super::engine::{execute_rules, has_rules, runs_any, RuleRun};
 use super::message::RuleSchema;
 use super::registry::RuleRegistry;
 use crate::client::schema_ids::SchemaIds;
@@ -134,6 +134,10 @@ impl WriteRules {
             original_key: key,
             original_wire: None,
         };
+        // Rules this client switched off need no decode (nor a format the engine reads).
+        if !runs_any(&self.registry, &prepared.schema, RuleMode::Write) {
+            return Ok(frame);
+        }
         let payload = frame.get(HEADER_LEN..).unwrap_or_default();
         let rules_error =
             |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Write, e)));
@@ -208,6 +212,9 @@ impl ReadRules {
             original_key: key,
             original_wire: Some(wire),
         };
+        if !runs_any(&self.registry, &prepared.schema, RuleMode::Read) {
+            return Ok(None);
+        }
         let rules_error =
             |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Read, e)));
         let message = prepared.schema.decode(payload).map_err(rules_error)?;

@@ -45,7 +45,7 @@ pub mod walk;
 
 pub use action::{ActionContext, ActionResult, DlqAction, RuleAction};
 pub use cel::{CelExecutor, CelFieldExecutor};
-pub use engine::{execute_migration_rules, execute_rules, has_rules, RuleRun};
+pub use engine::{execute_migration_rules, execute_rules, has_rules, runs_any, RuleRun};
 pub use error::{RuleError, RuleFailure};
 pub use executor::{
     FieldRuleExecutor, FieldTransform, MigrationExecutor, RuleContext, RuleExecutor, RuleFuture,

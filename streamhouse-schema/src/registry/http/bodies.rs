@@ -8,6 +8,20 @@ use crate::compat::CompatibilityLevel;
 #[derive(Debug, Deserialize)]
 pub(crate) struct RegisterResponse {
     pub(crate) id: i32,
+    /// The stored schema's fields, in answers that carry them.
+    #[serde(default)]
+    schema: Option<serde_json::Value>,
+    #[serde(default)]
+    metadata: Option<serde_json::Value>,
+    #[serde(default, rename = "ruleSet")]
+    rule_set: Option<serde_json::Value>,
+}
+
+impl RegisterResponse {
+    /// Whether the answer is `{"id": N}` alone.
+    pub(crate) fn is_id_only(&self) -> bool {
+        self.schema.is_none() && self.metadata.is_none() && self.rule_set.is_none()
+    }
 }
 
 /// `GET /config` answers `compatibilityLevel`, `PUT /config` answers `compatibility`.

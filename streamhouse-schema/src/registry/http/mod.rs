@@ -112,6 +112,28 @@ impl RegistryBackend for HttpBackend {
         })
     }
 
+    /// An answer of the id alone means the registry stored the schema as sent, adding no
+    /// metadata or rules (a registry that merges a data contract answers with the schema, as
+    /// ours and Confluent's data-contract registries do): then what was sent is what is
+    /// stored, when it carried no contract of its own. Otherwise `None`.
+    fn register_stored<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        normalize: bool,
+    ) -> BackendResult<'a, (i32, Option<Schema>)> {
+        Box::pin(async move {
+            let call = Call::new(Operation::Register, Method::POST)
+                .path(&["subjects", subject, "versions"])
+                .query(normalize_query(normalize))
+                .json(schema)?;
+            let response: RegisterResponse = self.execute(call).await?;
+            let plain = schema.metadata.is_none() && schema.rule_set.is_none();
+            let stored = (response.is_id_only() && plain).then(|| schema.clone());
+            Ok((response.id, stored))
+        })
+    }
+
     fn lookup<'a>(
         &'a self,
         subject: &'a str,

@@ -101,6 +101,19 @@ impl RegistryBackend for MemoryRegistry {
         ready(self.with(|state| state.lookup(subject, schema)))
     }
 
+    /// The in-memory registry knows what it stored: the schema with any merged contract.
+    fn register_stored<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        _normalize: bool,
+    ) -> BackendResult<'a, (i32, Option<Schema>)> {
+        ready(self.with(|state| {
+            let id = state.register(subject, schema)?;
+            Ok((id, state.schema_by_id(id).ok()))
+        }))
+    }
+
     fn schema_by_id(&self, id: i32) -> BackendResult<'_, Schema> {
         ready(self.with(|state| state.schema_by_id(id)))
     }
