@@ -88,6 +88,7 @@ replay_tests!(
     resolve_avro,
     schema_parse,
     compat_check,
+    rule_inputs,
 );
 
 #[test]
@@ -100,6 +101,7 @@ fn every_target_is_replayed() {
         "resolve_avro",
         "schema_parse",
         "compat_check",
+        "rule_inputs",
     ];
     let names: Vec<&str> = TARGETS.iter().map(|target| target.name).collect();
     assert_eq!(names, replayed);

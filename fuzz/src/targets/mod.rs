@@ -11,6 +11,7 @@
 pub mod codecs;
 pub mod compat;
 pub mod resolve;
+pub mod rules;
 pub mod schema_parsers;
 pub mod split;
 pub mod types;
@@ -53,5 +54,9 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "compat_check",
         body: compat::check,
+    },
+    Target {
+        name: "rule_inputs",
+        body: rules::inputs,
     },
 ];
