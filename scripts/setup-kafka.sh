@@ -3,7 +3,7 @@
 #  - the C toolchain and headers librdkafka's bundled build compiles against
 #    (rdkafka's `cmake-build` is not used: the default `configure` + make build needs only these);
 #  - `tansu` 0.6.0, an independent Kafka-protocol broker the `kafka_tansu` tests start on
-#    127.0.0.1 with in-memory storage, and with PostgreSQL storage (its `postgres` engine) where a
+#    127.0.0.1 with in-memory storage, and with SQLite file storage (its `libsql` engine) where a
 #    test restarts the broker and expects its log to survive (about 7 minutes to build on 2 idle
 #    cores).
 # Honours TANSU_TARGET_DIR to keep tansu's build cache between runs.
@@ -29,8 +29,8 @@ TANSU_VERSION=0.6.0
 if command -v tansu >/dev/null 2>&1; then
   log "tansu already on PATH: $(command -v tansu)"
 else
-  log "cargo install tansu $TANSU_VERSION (features dynostore, postgres)"
-  args=(install tansu --version "$TANSU_VERSION" --locked --features dynostore,postgres)
+  log "cargo install tansu $TANSU_VERSION (features dynostore, libsql)"
+  args=(install tansu --version "$TANSU_VERSION" --locked --features dynostore,libsql)
   if [ -n "${TANSU_TARGET_DIR:-}" ]; then
     args+=(--target-dir "$TANSU_TARGET_DIR")
   fi

@@ -30,7 +30,10 @@ pub struct SendResult {
     pub topic: Arc<str>,
     /// The partition the record landed on.
     pub partition: i32,
-    /// The record's offset within that partition.
+    /// The record's offset within that partition. On Kafka this is `-1` when the broker
+    /// acknowledged the record without naming its offset: librdkafka reports that for a
+    /// retried send the broker had already persisted from an earlier attempt (the record is
+    /// written once; only its offset is unknown), as Java's `RecordMetadata` does.
     pub offset: i64,
     /// The record's timestamp in milliseconds since the Unix epoch.
     pub timestamp: i64,
