@@ -76,6 +76,18 @@ pub struct RegistryConfig {
     /// The bytes of schemas the by-id cache may hold (least recently used evicted first;
     /// default [`DEFAULT_SCHEMA_CACHE_BYTES`](super::DEFAULT_SCHEMA_CACHE_BYTES)).
     pub schema_cache_bytes: usize,
+    /// The bytes of answers to re-registrations (a schema POSTed again to a subject it is
+    /// live under, as every producer does at start-up) kept in memory, so that they are
+    /// answered without parsing the schema or reading more than the registry's generation;
+    /// 0 answers every registration through the store (default
+    /// [`DEFAULT_REGISTRATION_CACHE_BYTES`](super::DEFAULT_REGISTRATION_CACHE_BYTES)).
+    pub registration_cache_bytes: usize,
+    /// On SQLite, commit the registrations waiting for the one writer connection together,
+    /// in one transaction (each in a savepoint of its own, so that a failing one fails
+    /// alone) and one sync to disk, answering each after the commit (default true). Off, each
+    /// registration commits on its own. PostgreSQL ignores it (its connections write in
+    /// parallel).
+    pub group_commit: bool,
     /// Serve the schema browser at `/ui/` (default true). Its static files hold no data and
     /// are served without credentials; every call the page makes goes through the API and
     /// its authentication like any other client's.
@@ -99,6 +111,8 @@ impl RegistryConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_connections: 16,
             schema_cache_bytes: super::DEFAULT_SCHEMA_CACHE_BYTES,
+            registration_cache_bytes: super::DEFAULT_REGISTRATION_CACHE_BYTES,
+            group_commit: true,
             ui: true,
         }
     }
@@ -194,6 +208,19 @@ impl RegistryConfig {
         self.schema_cache_bytes = schema_cache_bytes;
         self
     }
+
+    /// Sets how many bytes of re-registration answers may be kept (0: none).
+    pub fn with_registration_cache_bytes(mut self, registration_cache_bytes: usize) -> Self {
+        self.registration_cache_bytes = registration_cache_bytes;
+        self
+    }
+
+    /// Commits concurrent SQLite registrations together (`true`, the default) or each on
+    /// its own.
+    pub fn with_group_commit(mut self, group_commit: bool) -> Self {
+        self.group_commit = group_commit;
+        self
+    }
 }
 
 // Hand-written so that the database password never reaches a log line (credentials redact
@@ -214,6 +241,8 @@ impl fmt::Debug for RegistryConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
             .field("schema_cache_bytes", &self.schema_cache_bytes)
+            .field("registration_cache_bytes", &self.registration_cache_bytes)
+            .field("group_commit", &self.group_commit)
             .field("ui", &self.ui)
             .finish()
     }

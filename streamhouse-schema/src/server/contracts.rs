@@ -67,15 +67,24 @@ impl ContractConfig {
 
     /// The config that applies to `subject` (`getConfigInScope`).
     pub(crate) async fn in_scope(store: &Store, subject: &str) -> Result<Self, ApiError> {
-        let global = ContractConfig::from_settings(&store.settings_of(GLOBAL).await?)?;
+        let global = store.settings_of(GLOBAL).await?;
         let own = store.settings_of(subject).await?;
+        Self::from_scopes(&global, &own)
+    }
+
+    /// The config that applies to a subject with `own` settings under `global` ones.
+    pub(crate) fn from_scopes(
+        global: &HashMap<String, String>,
+        own: &HashMap<String, String>,
+    ) -> Result<Self, ApiError> {
+        let global = ContractConfig::from_settings(global)?;
         let has_config = Setting::CONFIG
             .iter()
             .any(|setting| own.contains_key(setting.name()));
         if !has_config {
             return Ok(global);
         }
-        let mut config = ContractConfig::from_settings(&own)?;
+        let mut config = ContractConfig::from_settings(own)?;
         if config.compatibility_group.is_none() {
             config.compatibility_group = global.compatibility_group;
         }

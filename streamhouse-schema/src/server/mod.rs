@@ -115,6 +115,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answers;
 mod auth;
 mod body_deadline;
 mod cache;
@@ -141,6 +142,7 @@ mod tls;
 mod verdict;
 mod version;
 
+pub use answers::DEFAULT_REGISTRATION_CACHE_BYTES;
 pub use cache::DEFAULT_SCHEMA_CACHE_BYTES;
 pub use config::{
     redact_url, RegistryConfig, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,

@@ -53,15 +53,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::too_large(state.max_body_bytes())
-            } else {
-                ApiError::bad_request(rejection.body_text())
-            }
-        })?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(ApiError::bad_request)
+        let BodyBytes(bytes) = BodyBytes::from_request(req, state).await?;
+        from_json(&bytes).map(JsonBody)
     }
+}
+
+/// A request body as sent, not parsed yet (see [`from_json`]); failures to read it are the
+/// same Confluent-style errors as [`JsonBody`]'s.
+pub(crate) struct BodyBytes(pub Bytes);
+
+impl FromRequest<AppState> for BodyBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(BodyBytes)
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::too_large(state.max_body_bytes())
+                } else {
+                    ApiError::bad_request(rejection.body_text())
+                }
+            })
+    }
+}
+
+/// A body read by [`BodyBytes`] parsed as [`JsonBody`] parses it.
+pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(ApiError::bad_request)
 }

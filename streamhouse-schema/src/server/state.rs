@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::answers::RegistrationAnswers;
 use super::cache::SchemaCache;
 use super::config::RegistryConfig;
 use super::error::ServerError;
@@ -19,6 +20,7 @@ pub struct AppState {
 struct Inner {
     store: Store,
     cache: SchemaCache,
+    answers: RegistrationAnswers,
     requests: RequestCounter,
     config: RegistryConfig,
 }
@@ -34,6 +36,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 cache: SchemaCache::with_budget(config.schema_cache_bytes),
+                answers: RegistrationAnswers::with_budget(config.registration_cache_bytes),
                 requests: RequestCounter::default(),
                 config,
             }),
@@ -61,6 +64,10 @@ impl AppState {
 
     pub(crate) fn cache(&self) -> &SchemaCache {
         &self.inner.cache
+    }
+
+    pub(crate) fn answers(&self) -> &RegistrationAnswers {
+        &self.inner.answers
     }
 
     pub(crate) fn max_body_bytes(&self) -> usize {

@@ -8,6 +8,11 @@
 //!   subjects and stored schemas, read from the database at scrape time;
 //! - `streamhouse_registry_schema_cache_hits_total` / `_misses_total` (counters): schema
 //!   lookups by id answered from the in-memory cache, and not;
+//! - `streamhouse_registry_registrations_answered_from_memory_total` (counter):
+//!   re-registrations of a live schema answered without the store (see `answers`);
+//! - `streamhouse_registry_group_commits_total` / `_group_committed_registrations_total`
+//!   (counters, SQLite with group commit): transactions committing registrations together,
+//!   and the registrations they held;
 //! - `streamhouse_registry_store_operation_duration_seconds{operation,outcome}` (histogram):
 //!   how long each store operation (`register`, `schema_by_id`, `lookup`, ...) took in the
 //!   database, all its statements and retries included, `outcome` `ok` or `error`;
@@ -37,6 +42,7 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, A
     let schemas = state.store().schema_count().await?;
     let store_seconds = started.elapsed().as_secs_f64();
     let (hits, misses) = state.cache().hits_and_misses();
+    let (commits, grouped) = state.store().group_commits();
     let mut out = String::with_capacity(4096);
     render_requests(&mut out, &state);
     render_store(&mut out, &state);
@@ -68,6 +74,21 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, A
             "schema_cache_misses_total",
             "Schema lookups by id that went to the database.",
             misses,
+        ),
+        (
+            "registrations_answered_from_memory_total",
+            "Re-registrations of a live schema answered without the store.",
+            state.answers().hits(),
+        ),
+        (
+            "group_commits_total",
+            "Transactions that committed registrations together (SQLite).",
+            commits,
+        ),
+        (
+            "group_committed_registrations_total",
+            "Registrations committed by those transactions.",
+            grouped,
         ),
     ] {
         let _ = writeln!(out, "# HELP {PREFIX}_{name} {help}");

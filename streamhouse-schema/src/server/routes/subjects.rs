@@ -1,21 +1,26 @@
 //! `/subjects/...`: listing, registration, lookup, versions and deletes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::super::answers::RequestKey;
 use super::super::contracts::{group_value, ContractConfig};
 use super::super::error::ApiError;
 use super::super::extract::ApiPath;
 use super::super::model::{schema_type_field, RegisteredBody, SchemaBody, SchemaRequest};
-use super::super::policy::{effective_level, ensure_writable, registration_mode, Mode};
+use super::super::policy::{ensure_writable, Mode, ScopeSettings};
 use super::super::prepare::{prepare, Candidate, ParsedVersions};
-use super::super::response::{json_response, ok, CONTENT_TYPE};
+use super::super::response::{
+    bytes_response, from_json, json_response, ok, BodyBytes, CONTENT_TYPE,
+};
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
-use super::super::store::{ExistingSchema, Store};
+use super::super::store::{Check, ExistingSchema, Store};
 use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::render::version_response;
@@ -148,13 +153,50 @@ pub(crate) async fn referenced_by(
 
 /// `POST /subjects/{subject}/versions?normalize=`: registers, answering `{"id": n}`. In
 /// IMPORT mode the body's `id` and `version` say where (see `Store::import`).
+///
+/// A schema already live under the subject, sent again with the same bytes (every producer
+/// at start-up), is answered from memory while the registry's generation has not moved
+/// since the answer was made (see `answers`): no parse, no settings read, no writer.
 pub(crate) async fn register(
     State(state): State<AppState>,
     ApiPath(subject): ApiPath<String>,
     Query(params): Query<Params>,
-    JsonBody(request): JsonBody<SchemaRequest>,
+    BodyBytes(body): BodyBytes,
 ) -> Result<Response, ApiError> {
-    let store = state.store();
+    let normalize = flag(&params, "normalize");
+    let remembered = if state.answers().enabled() {
+        let key = RequestKey::new(&subject, normalize, &body);
+        // Read before anything the answer depends on, so that a change committed meanwhile
+        // makes the answer stale rather than wrongly current.
+        let generation = state.store().generation().await?;
+        if let Some(answer) = state.answers().get(&key, generation) {
+            return Ok(bytes_response(StatusCode::OK, answer));
+        }
+        Some((key, generation))
+    } else {
+        None
+    };
+    let request: SchemaRequest = from_json(&body)?;
+    let (answer, lasting) = register_in_store(state.store(), &subject, normalize, request).await?;
+    if let (Some((key, generation)), true) = (remembered, lasting) {
+        state.answers().insert(key, generation, answer.clone());
+    }
+    Ok(bytes_response(StatusCode::OK, answer))
+}
+
+/// A registration through the store: the answer's body, and whether it lasts until the
+/// registry's generation moves, i.e. the same request would get it again whatever else is
+/// registered meanwhile. That holds when the subject is writable and not in IMPORT mode, no
+/// config default or override merges anything in, no reference means "latest", and the
+/// version answered holds the schema exactly as sent (its own metadata and rules): a later
+/// registration cannot add another live version with that schema, so `registerOrForward`
+/// finds this one.
+async fn register_in_store(
+    store: &Store,
+    subject: &str,
+    normalize: bool,
+    request: SchemaRequest,
+) -> Result<(Bytes, bool), ApiError> {
     if let Some(id) = request.out_of_range_id() {
         return Err(ApiError::invalid_id(id));
     }
@@ -162,11 +204,18 @@ pub(crate) async fn register(
     if let Some(version) = version.filter(|v| *v > i64::from(i32::MAX)) {
         return Err(ApiError::invalid_version(&version.to_string()));
     }
-    let mode = registration_mode(store, &subject, id.is_some() || version.is_some()).await?;
-    let candidate = prepare(store, request, flag(&params, "normalize")).await?;
+    // Mode, contract config and level, read together.
+    let settings = ScopeSettings::load(store, subject).await?;
+    let mode = settings.registration_mode(subject, id.is_some() || version.is_some())?;
+    let names_latest = request
+        .references
+        .iter()
+        .flatten()
+        .any(|reference| reference.version == -1);
+    let candidate = prepare(store, request, normalize).await?;
     if mode == Mode::Import {
         // IMPORT stores the schema as sent (Confluent skips `maybePopulateFromPrevious`).
-        let registered = store.import(&subject, &candidate.new, id, version).await?;
+        let registered = store.import(subject, &candidate.new, id, version).await?;
         if registered.created {
             tracing::info!(
                 subject,
@@ -175,43 +224,58 @@ pub(crate) async fn register(
                 "imported schema"
             );
         }
-        return registered_response(store, registered.id, registered.version).await;
+        let answer = registered_body(store, registered.id, registered.version).await?;
+        return Ok((answer, false));
     }
-    let contract = ContractConfig::in_scope(store, &subject).await?;
+    let contract = ContractConfig::from_scopes(&settings.global, &settings.own)?;
+    let lasting = !contract.has_defaults_or_overrides() && !names_latest;
     if !contract.has_defaults_or_overrides() {
         // `registerOrForward`: the schema as sent (its own metadata and rules, if any)
         // already live under the subject is the answer.
-        match store
-            .lookup(&subject, &candidate.new.fingerprint, Visibility::Live)
-            .await
+        if let Some((version, id)) = store
+            .live_match(subject, &candidate.new.fingerprint)
+            .await?
         {
-            Ok(found) => return registered_response(store, found.schema.id, found.version).await,
-            Err(error) if matches!(error.error_code, 40401 | 40403) => {}
-            Err(error) => return Err(error),
+            let answer = registered_body(store, id, version).await?;
+            return Ok((answer, lasting));
         }
     }
-    let candidate = with_merged_contract(store, &subject, &contract, &candidate).await?;
-    let group = contract
-        .compatibility_group
-        .as_deref()
-        .map(|group| (group, group_value(candidate.metadata.as_ref(), group)));
-    let level = effective_level(store, &subject).await?;
+    let sent_fingerprint = candidate.new.fingerprint.clone();
+    let candidate = with_merged_contract(store, subject, &contract, &candidate).await?;
+    let lasting = lasting && candidate.new.fingerprint == sent_fingerprint;
+    // Owned by the check, which a group commit runs on the writer's task.
+    let group: Option<(String, Option<String>)> =
+        contract.compatibility_group.clone().map(|group| {
+            let value = group_value(candidate.metadata.as_ref(), &group).map(str::to_string);
+            (group, value)
+        });
+    let level = settings.level()?;
+    let parsed_candidate = Arc::new(candidate.parsed.clone());
     // Versions with references are parsed before the transaction. The first attempt assumes
     // there are none (the common case costs nothing); when the transaction meets one, or one
     // registered in between, it ends and the next attempt loads them.
-    let mut known = ParsedVersions::default();
+    let mut known = Arc::new(ParsedVersions::default());
     let mut attempts_left = MAX_REFERENCE_RELOADS;
     let registered = loop {
-        let needs_references = AtomicBool::new(false);
-        let result = store
-            .register(&subject, &candidate.new, |existing| {
+        let needs_references = Arc::new(AtomicBool::new(false));
+        let check: Check = {
+            let (subject, group, known, parsed_candidate, needs_references) = (
+                subject.to_string(),
+                group.clone(),
+                Arc::clone(&known),
+                Arc::clone(&parsed_candidate),
+                Arc::clone(&needs_references),
+            );
+            Arc::new(move |existing: &[ExistingSchema]| {
                 // Only versions in the candidate's compatibility group count.
                 let in_group: Vec<ExistingSchema>;
-                let existing = match group {
+                let existing = match &group {
                     Some((group, value)) => {
                         in_group = existing
                             .iter()
-                            .filter(|old| group_value(old.metadata.as_ref(), group) == value)
+                            .filter(|old| {
+                                group_value(old.metadata.as_ref(), group) == value.as_deref()
+                            })
                             .cloned()
                             .collect();
                         in_group.as_slice()
@@ -232,17 +296,18 @@ pub(crate) async fn register(
                     })
                     .collect();
                 let messages =
-                    incompatibility_messages(level, &candidate.parsed, &parsed, &versions);
+                    incompatibility_messages(level, &parsed_candidate, &parsed, &versions);
                 if messages.is_empty() {
                     Ok(())
                 } else {
                     Err(ApiError::incompatible(&subject, &messages))
                 }
             })
-            .await;
+        };
+        let result = store.register(subject, &candidate.new, check).await;
         if needs_references.load(Ordering::Relaxed) && attempts_left > 0 {
             attempts_left -= 1;
-            known = ParsedVersions::load(store, &subject).await?;
+            known = Arc::new(ParsedVersions::load(store, subject).await?);
             continue;
         }
         break result?;
@@ -255,7 +320,8 @@ pub(crate) async fn register(
             "registered schema"
         );
     }
-    registered_response(store, registered.id, registered.version).await
+    let answer = registered_body(store, registered.id, registered.version).await?;
+    Ok((answer, lasting))
 }
 
 /// `candidate` with the metadata and rule set it is stored with: its own (else the latest
@@ -290,22 +356,25 @@ async fn with_merged_contract(
 /// metadata and no rules (what every client reads), else Confluent's `RegisterSchemaResponse`
 /// (`id`, `version`, the schema, its metadata and rule set, no subject), so a client learns
 /// what the config's defaults and overrides made of its registration.
-async fn registered_response(store: &Store, id: i64, version: i64) -> Result<Response, ApiError> {
+async fn registered_body(store: &Store, id: i64, version: i64) -> Result<Bytes, ApiError> {
     let record = store.schema_by_id(id).await?;
-    if record.metadata.is_none() && record.rule_set.is_none() {
-        return Ok(ok(&serde_json::json!({ "id": id })));
-    }
-    Ok(ok(&RegisteredBody {
-        id,
-        version,
-        schema: SchemaBody {
-            schema: &record.text,
-            schema_type: schema_type_field(record.format),
-            references: &record.references,
-            metadata: record.metadata.as_ref(),
-            rule_set: record.rule_set.as_ref(),
-        },
-    }))
+    let body = if record.metadata.is_none() && record.rule_set.is_none() {
+        serde_json::to_vec(&serde_json::json!({ "id": id }))
+    } else {
+        serde_json::to_vec(&RegisteredBody {
+            id,
+            version,
+            schema: SchemaBody {
+                schema: &record.text,
+                schema_type: schema_type_field(record.format),
+                references: &record.references,
+                metadata: record.metadata.as_ref(),
+                rule_set: record.rule_set.as_ref(),
+            },
+        })
+    };
+    body.map(Bytes::from)
+        .map_err(|error| ApiError::internal(format!("cannot serialize the answer: {error}")))
 }
 
 /// `POST /subjects/{subject}?normalize=&deleted=`: finds the schema under the subject

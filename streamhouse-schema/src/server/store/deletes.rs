@@ -10,7 +10,7 @@
 use super::super::error::ApiError;
 use super::super::version::VersionSpec;
 use super::reference_guard::ensure_unreferenced_in;
-use super::{with_pool, BeginWrite, Store};
+use super::{with_pool, BeginWrite, Store, RAISE_GENERATION};
 
 /// What a delete removed or hid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 ensure_unreferenced_in!(tx, subject, &versions, newest);
-                tx.commit().await?;
+                sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
+            tx.commit().await?;
                 return Ok(Deleted {
                     versions: rows
                         .iter()
@@ -93,6 +94,7 @@ impl Store {
                     removed.push(*schema_id);
                 }
             }
+            sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(Deleted {
                 versions: rows.iter().map(|(v, _, _)| *v).collect(),
@@ -149,7 +151,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 ensure_unreferenced_in!(tx, subject, &[version], newest);
-                tx.commit().await?;
+                sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
+            tx.commit().await?;
                 return Ok(Deleted {
                     versions: vec![version],
                     removed_schema_ids: Vec::new(),
@@ -171,6 +174,7 @@ impl Store {
             .bind(schema_id)
             .execute(&mut *tx)
             .await?;
+            sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(Deleted {
                 versions: vec![version],

@@ -9,7 +9,7 @@
 use super::super::error::ApiError;
 use super::reference_guard::ensure_references_live;
 use super::registration::{ensure_wire_id, retry_lost_races, Attempt, NewSchema, Registered};
-use super::{with_pool, BeginWrite, Pools, Store};
+use super::{with_pool, BeginWrite, Pools, Store, RAISE_GENERATION};
 
 impl Store {
     /// Registers `schema` under `subject` with the given `id` (else its existing id or a new
@@ -179,6 +179,8 @@ impl Store {
                     true
                 }
             };
+            // An imported version may replace what a version held.
+            sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(Registered {
                 id: schema_id,

@@ -6,6 +6,8 @@
 //! [`ApiError`]s so a whole operation, checks included, can run inside one transaction.
 
 mod deletes;
+mod generation;
+mod group_commit;
 mod imports;
 pub(crate) mod keys;
 pub(crate) mod reads;
@@ -31,7 +33,8 @@ use super::model::ReferenceBody;
 /// How long a SQLite statement waits for a lock (another process writing the same file).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(crate) use registration::{ExistingSchema, NewSchema};
+pub(crate) use generation::RAISE_GENERATION;
+pub(crate) use registration::{Check, ExistingSchema, NewSchema};
 
 /// Runs `$body` with `$pool` bound to the concrete sqlx pool of `$store` that may write: on
 /// SQLite its single writer connection.
@@ -78,6 +81,10 @@ pub(crate) struct Store {
     pub(crate) pools: Pools,
     /// How long each operation takes (for `/metrics`).
     timings: std::sync::Arc<timings::StoreTimings>,
+    /// Callers waiting for a read of the registry's generation.
+    generation_reads: generation::SharedGenerationReads,
+    /// On SQLite with `group_commit`, the queue of registrations committed in groups.
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 /// One stored schema (the row behind a schema id).
@@ -166,7 +173,7 @@ impl Store {
     pub(crate) async fn connect(config: &RegistryConfig) -> Result<Store, ServerError> {
         let url = config.database_url.as_str();
         if url.starts_with("sqlite:") {
-            Self::connect_sqlite(url, config.max_connections).await
+            Self::connect_sqlite(url, config.max_connections, config.group_commit).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Self::connect_postgres(url, config.max_connections).await
         } else {
@@ -175,7 +182,11 @@ impl Store {
     }
 
     /// One writer connection (migrated first), then up to `max_readers` read-only ones.
-    async fn connect_sqlite(url: &str, max_readers: u32) -> Result<Store, ServerError> {
+    async fn connect_sqlite(
+        url: &str,
+        max_readers: u32,
+        group_commit: bool,
+    ) -> Result<Store, ServerError> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let options = SqliteConnectOptions::from_str(url)
             .map_err(ServerError::Connect)?
@@ -208,9 +219,12 @@ impl Store {
                 .min_connections(0)
                 .connect_lazy_with(options.read_only(true))
         };
+        let group_commit = group_commit.then(|| group_commit::GroupCommit::start(writer.clone()));
         Ok(Store {
             pools: Pools::Sqlite { readers, writer },
             timings: Default::default(),
+            generation_reads: Default::default(),
+            group_commit,
         })
     }
 
@@ -230,6 +244,8 @@ impl Store {
         Ok(Store {
             pools: Pools::Postgres(pool),
             timings: Default::default(),
+            generation_reads: Default::default(),
+            group_commit: None,
         })
     }
 
@@ -242,6 +258,14 @@ impl Store {
             }
             Pools::Postgres(pool) => pool.close().await,
         }
+    }
+
+    /// Registration groups committed so far and the registrations they held (zeros without
+    /// group commit).
+    pub(crate) fn group_commits(&self) -> (u64, u64) {
+        self.group_commit
+            .as_ref()
+            .map_or((0, 0), group_commit::GroupCommit::counts)
     }
 
     /// The backend's name, for logs.

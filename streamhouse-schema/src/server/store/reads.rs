@@ -171,6 +171,29 @@ impl Store {
         .await
     }
 
+    /// The newest live version of `subject` whose schema has `fingerprint`, with the
+    /// schema's id (the registration's `registerOrForward`, in one statement).
+    pub(crate) async fn live_match(
+        &self,
+        subject: &str,
+        fingerprint: &str,
+    ) -> Result<Option<(i64, i64)>, ApiError> {
+        self.timed("live_match", async move {
+            Ok(with_reader!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
+                     WHERE sv.subject = $1 AND s.fingerprint = $2 AND NOT sv.deleted \
+                     ORDER BY sv.version DESC LIMIT 1",
+                )
+                .bind(subject)
+                .bind(fingerprint)
+                .fetch_optional(pool)
+                .await?
+            }))
+        })
+        .await
+    }
+
     /// The newest visible version of `subject` whose schema has `fingerprint`: 40401 when
     /// the subject has no visible version, 40403 when none matches.
     pub(crate) async fn lookup(

@@ -6,6 +6,8 @@
 //! from the start and finds the winner's row, so 100 identical concurrent registrations
 //! yield one id and one version.
 
+use std::sync::Arc;
+
 use crate::schema::contract::Metadata;
 use crate::schema::SchemaFormat;
 
@@ -50,6 +52,11 @@ pub(crate) struct ExistingSchema {
     pub(crate) metadata: Option<Metadata>,
 }
 
+/// The compatibility check of a registration: sees the subject's live versions and refuses
+/// (or asks for a retry) with an [`ApiError`]. Shared, as a group commit runs it on the
+/// writer's task.
+pub(crate) type Check = Arc<dyn Fn(&[ExistingSchema]) -> Result<(), ApiError> + Send + Sync>;
+
 /// The outcome of a registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Registered {
@@ -59,41 +66,14 @@ pub(crate) struct Registered {
     pub(crate) created: bool,
 }
 
-impl Store {
-    /// Registers `schema` under `subject`. `check` sees the subject's live versions (oldest
-    /// first) and the effective compatibility level's verdict is its business; it runs only
-    /// when the schema is not already registered under the subject.
-    pub(crate) async fn register<F>(
-        &self,
-        subject: &str,
-        schema: &NewSchema,
-        check: F,
-    ) -> Result<Registered, ApiError>
-    where
-        F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
-    {
-        self.timed("register", async move {
-            retry_lost_races(subject, "registration", || {
-                self.register_once(subject, schema, &check)
-            })
-            .await
-        })
-        .await
-    }
-
-    async fn register_once<F>(
-        &self,
-        subject: &str,
-        schema: &NewSchema,
-        check: &F,
-    ) -> Result<Registered, Attempt>
-    where
-        F: Fn(&[ExistingSchema]) -> Result<(), ApiError>,
-    {
-        let is_postgres = matches!(self.pools, Pools::Postgres(_));
-        with_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-
+/// The statements of one registration on transaction `$tx` (or a savepoint in one), not
+/// committed; evaluates to `Result<Registered, Attempt>`. A macro, as [`with_pool!`], so
+/// that the statements are checked against each backend's types.
+macro_rules! registration_steps {
+    ($tx:ident, $subject:expr, $schema:expr, $check:expr, $is_postgres:expr) => {
+        async {
+            let (subject, schema, is_postgres): (&str, &NewSchema, bool) =
+                ($subject, $schema, $is_postgres);
             let existing: Option<(i64, i64)> = sqlx::query_as(
                 "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
                  WHERE sv.subject = $1 AND s.fingerprint = $2 AND NOT sv.deleted \
@@ -101,10 +81,9 @@ impl Store {
             )
             .bind(subject)
             .bind(&schema.fingerprint)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *$tx)
             .await?;
             if let Some((version, id)) = existing {
-                tx.commit().await?;
                 return Ok(Registered {
                     id,
                     version,
@@ -119,46 +98,21 @@ impl Store {
                  WHERE sv.subject = $1 AND NOT sv.deleted ORDER BY sv.version",
             )
             .bind(subject)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *$tx)
             .await?;
             let live = live
                 .into_iter()
-                .map(
-                    |(version, id, schema_type, text, references_json, metadata_json)| {
-                        let format = schema_type.parse::<SchemaFormat>().map_err(|error| {
-                            Attempt::Database(sqlx::Error::Decode(Box::new(error)))
-                        })?;
-                        let references: Vec<ReferenceBody> = serde_json::from_str(&references_json)
-                            .map_err(|error| {
-                                Attempt::Database(sqlx::Error::Decode(Box::new(error)))
-                            })?;
-                        let metadata: Option<Metadata> = metadata_json
-                            .as_deref()
-                            .map(serde_json::from_str)
-                            .transpose()
-                            .map_err(|error| {
-                                Attempt::Database(sqlx::Error::Decode(Box::new(error)))
-                            })?;
-                        Ok(ExistingSchema {
-                            version,
-                            id,
-                            format,
-                            text,
-                            references,
-                            metadata,
-                        })
-                    },
-                )
+                .map(existing_schema)
                 .collect::<Result<Vec<_>, Attempt>>()?;
-            check(&live).map_err(Attempt::Api)?;
-            ensure_references_live!(tx, &schema.references, is_postgres);
+            ($check)(&live).map_err(Attempt::Api)?;
+            ensure_references_live!($tx, &schema.references, is_postgres);
 
             // Look first, insert only when absent: a conflicting insert would still use up
             // a sequence value and leave a gap in the ids.
             let known: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
                     .bind(&schema.fingerprint)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *$tx)
                     .await?;
             let id = match known {
                 Some(id) => id,
@@ -174,12 +128,12 @@ impl Store {
                     .bind(&schema.fingerprint)
                     .bind(&schema.metadata_json)
                     .bind(&schema.rule_set_json)
-                    .execute(&mut *tx)
+                    .execute(&mut *$tx)
                     .await?;
                     let id: i64 =
                         sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
                             .bind(&schema.fingerprint)
-                            .fetch_one(&mut *tx)
+                            .fetch_one(&mut *$tx)
                             .await?;
                     ensure_wire_id(id)?;
                     id
@@ -190,7 +144,7 @@ impl Store {
                 "SELECT COALESCE(MAX(version), 0) FROM subject_versions WHERE subject = $1",
             )
             .bind(subject)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *$tx)
             .await?;
             let version = latest + 1;
             sqlx::query(
@@ -199,16 +153,91 @@ impl Store {
             .bind(subject)
             .bind(version)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?;
-            tx.commit().await?;
-            Ok(Registered {
+            Ok::<Registered, Attempt>(Registered {
                 id,
                 version,
                 created: true,
             })
+        }
+        .await
+    };
+}
+pub(super) use registration_steps;
+
+impl Store {
+    /// Registers `schema` under `subject`. `check` sees the subject's live versions (oldest
+    /// first) and the effective compatibility level's verdict is its business; it runs only
+    /// when the schema is not already registered under the subject.
+    pub(crate) async fn register(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        check: Check,
+    ) -> Result<Registered, ApiError> {
+        self.timed("register", async move {
+            retry_lost_races(subject, "registration", || {
+                self.register_once(subject, schema, &check)
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn register_once(
+        &self,
+        subject: &str,
+        schema: &NewSchema,
+        check: &Check,
+    ) -> Result<Registered, Attempt> {
+        if let Some(group) = &self.group_commit {
+            return group
+                .register(subject.to_string(), schema.clone(), Arc::clone(check))
+                .await;
+        }
+        let is_postgres = matches!(self.pools, Pools::Postgres(_));
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let registered = registration_steps!(tx, subject, schema, check, is_postgres)?;
+            tx.commit().await?;
+            Ok(registered)
         })
     }
+}
+
+/// A live version's row as the compatibility check sees it.
+pub(super) fn existing_schema(
+    (version, id, schema_type, text, references_json, metadata_json): (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+    ),
+) -> Result<ExistingSchema, Attempt> {
+    let decoding = |error: Box<dyn std::error::Error + Send + Sync>| {
+        Attempt::Database(sqlx::Error::Decode(error))
+    };
+    let format = schema_type
+        .parse::<SchemaFormat>()
+        .map_err(|error| decoding(Box::new(error)))?;
+    let references: Vec<ReferenceBody> =
+        serde_json::from_str(&references_json).map_err(|error| decoding(Box::new(error)))?;
+    let metadata: Option<Metadata> = metadata_json
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|error| decoding(Box::new(error)))?;
+    Ok(ExistingSchema {
+        version,
+        id,
+        format,
+        text,
+        references,
+        metadata,
+    })
 }
 
 /// A schema id the database just handed out must fit the 4-byte wire header; past 2^31-1

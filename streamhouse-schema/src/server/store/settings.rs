@@ -1,7 +1,9 @@
 //! Compatibility levels and modes, stored globally (scope `""`) or per subject.
 
+use std::collections::HashMap;
+
 use super::super::error::ApiError;
-use super::{with_pool, with_reader, Store};
+use super::{with_pool, with_reader, BeginWrite, Store, RAISE_GENERATION};
 
 /// The setting names stored in the `settings` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +74,7 @@ impl Store {
     pub(crate) async fn settings_of(
         &self,
         scope: &str,
-    ) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    ) -> Result<HashMap<String, String>, ApiError> {
         self.timed("settings_of", async move {
             let rows: Vec<(String, String)> = with_reader!(self, |pool| {
                 sqlx::query_as("SELECT name, value FROM settings WHERE scope = $1")
@@ -85,7 +87,35 @@ impl Store {
         .await
     }
 
-    /// Sets (inserts or replaces) the value for `scope`.
+    /// Every value set globally and for `subject`, by setting name, read in one statement.
+    pub(crate) async fn global_and_subject_settings(
+        &self,
+        subject: &str,
+    ) -> Result<(HashMap<String, String>, HashMap<String, String>), ApiError> {
+        self.timed("global_and_subject_settings", async move {
+            let rows: Vec<(String, String, String)> = with_reader!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT scope, name, value FROM settings WHERE scope = $1 OR scope = $2",
+                )
+                .bind(GLOBAL)
+                .bind(subject)
+                .fetch_all(pool)
+                .await?
+            });
+            let (mut global, mut own) = (HashMap::new(), HashMap::new());
+            for (scope, name, value) in rows {
+                if scope == GLOBAL {
+                    global.insert(name, value);
+                } else {
+                    own.insert(name, value);
+                }
+            }
+            Ok((global, own))
+        })
+        .await
+    }
+
+    /// Sets (inserts or replaces) the value for `scope`, raising the registry's generation.
     pub(crate) async fn put_setting(
         &self,
         scope: &str,
@@ -94,6 +124,7 @@ impl Store {
     ) -> Result<(), ApiError> {
         self.timed("put_setting", async move {
             with_pool!(self, |pool| {
+                let mut tx = pool.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO settings (scope, name, value) VALUES ($1, $2, $3) \
                  ON CONFLICT (scope, name) DO UPDATE SET value = excluded.value",
@@ -101,15 +132,18 @@ impl Store {
                 .bind(scope)
                 .bind(setting.name())
                 .bind(value)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
+                tx.commit().await?;
             });
             Ok(())
         })
         .await
     }
 
-    /// Removes the value for `scope`, returning what it was.
+    /// Removes the value for `scope`, returning what it was (and raising the registry's
+    /// generation when there was one).
     pub(crate) async fn delete_setting(
         &self,
         scope: &str,
@@ -117,13 +151,19 @@ impl Store {
     ) -> Result<Option<String>, ApiError> {
         self.timed("delete_setting", async move {
             Ok(with_pool!(self, |pool| {
-                sqlx::query_scalar(
+                let mut tx = pool.begin_write().await?;
+                let removed: Option<String> = sqlx::query_scalar(
                     "DELETE FROM settings WHERE scope = $1 AND name = $2 RETURNING value",
                 )
                 .bind(scope)
                 .bind(setting.name())
-                .fetch_optional(pool)
-                .await?
+                .fetch_optional(&mut *tx)
+                .await?;
+                if removed.is_some() {
+                    sqlx::query(RAISE_GENERATION).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                removed
             }))
         })
         .await
