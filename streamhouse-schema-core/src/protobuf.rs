@@ -25,6 +25,18 @@
 //! | time of day | `int64`, microseconds since midnight |
 //! | decimal | `string` (its exact decimal text, e.g. `"12.50"`) |
 //!
+//! A type of another namespace (another package) is imported rather than copied: a message
+//! whose field holds `billing.v2.Money` while the root is in `shop.v1` imports
+//! `billing/v2/Money.proto`, the very file `Money` has as a root of its own (its
+//! [`ProtoSchema::imports`] lists it, each imported file after the files it imports), and
+//! refers to `.billing.v2.Money`: what Confluent's Protobuf serializer registers as a schema
+//! reference. (A namespace that is the full name of a type of the file, as
+//! `shop.v1.Order.Line` with `shop.v1.Order`, is Protobuf's naming of a nested message, not
+//! another package.) A type is written into the file instead, under its simple name in the root's
+//! package, when importing is not possible: when its own file would need a type of the
+//! root's package again (an import cycle), or when the imported files would not compile
+//! together (two of them defining one nested type).
+//!
 //! In the type model an inline oneof is a record field with no Protobuf field number whose
 //! type is an optional data enum (`Option<E>`): every other field of a Protobuf record has
 //! a number (the derive requires it), and the oneof's numbers are those of E's variants. Its
@@ -32,7 +44,7 @@
 //! `oneof_decl` lists its inline oneofs first, in field order, then the synthetic oneofs of
 //! its `optional` fields, as protoc does.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
@@ -62,6 +74,59 @@ pub struct ProtoSchema {
     /// The full name of every message and enum of the file (`pkg.Local`) by the full name
     /// of its definition in the model (a nested type's own `full_name()`).
     names: HashMap<String, String>,
+    /// The files the file imports that the model defines, each after the files it imports.
+    imports: Vec<ProtoImport>,
+}
+
+/// A file a [`ProtoSchema`]'s file imports: the own file of a type of another package
+/// (`billing/v2/Money.proto` for `billing.v2.Money`), registered as a schema reference
+/// named by its import path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtoImport {
+    file: FileDescriptorProto,
+    text: String,
+}
+
+impl ProtoImport {
+    /// The import path (`billing/v2/Money.proto`): the reference's name, and by Confluent's
+    /// default reference subject name strategy its subject.
+    pub fn name(&self) -> &str {
+        self.file.name()
+    }
+
+    /// The file's descriptor.
+    pub fn file(&self) -> &FileDescriptorProto {
+        &self.file
+    }
+
+    /// The file's `.proto` text (what is registered under the reference's subject).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The import paths of the files this one imports among the schema's imports (the
+    /// well-known `google/protobuf/*` and `confluent/*` files left out, which registries
+    /// resolve themselves).
+    pub fn model_imports(&self) -> impl Iterator<Item = &str> {
+        model_imports(&self.file)
+    }
+}
+
+/// The imports of `file` that are no well-known file.
+fn model_imports(file: &FileDescriptorProto) -> impl DoubleEndedIterator<Item = &str> {
+    file.dependency
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !is_builtin_import(name))
+}
+
+/// Whether `name` is one of the files every Confluent client and registry resolves without
+/// a reference (confluent-kafka-python `_is_builtin`: `confluent/`, `google/protobuf/` and
+/// `google/type/` files).
+pub fn is_builtin_import(name: &str) -> bool {
+    name.starts_with("confluent/")
+        || name.starts_with("google/protobuf/")
+        || name.starts_with("google/type/")
 }
 
 /// Why a type model has no Protobuf view.
@@ -98,12 +163,32 @@ pub enum ProtoBuildError {
 }
 
 impl ProtoSchema {
-    /// Builds the Protobuf view of `model`.
+    /// Builds the Protobuf view of `model`: the root's file, importing the own files of the
+    /// types of other packages it uses (see the module docs).
     pub fn build(model: &TypeModel) -> Result<Self, ProtoBuildError> {
-        let (file, local) = file_and_names(model)?;
+        let root = root_def(model)?;
+        let mut files = BTreeMap::new();
+        let main = build_file(model, root, true, &mut files)?;
+        let imports = dependency_order(&main.file, &files);
+        let compiles = imports.is_empty() || {
+            let texts: Vec<(&str, &str)> = imports.iter().map(|i| (i.name(), i.text())).collect();
+            let text = crate::proto_file::print_proto(&main.file);
+            crate::proto_file::parse_proto_with_imports(&text, &texts).is_ok()
+        };
+        if compiles {
+            return Ok(Self::from_file(model, main, imports));
+        }
+        // Importing would not compile (two imported files define one nested type): every
+        // type is written into the root's file.
+        let flat = build_file(model, root, false, &mut BTreeMap::new())?;
+        Ok(Self::from_file(model, flat, Vec::new()))
+    }
+
+    fn from_file(model: &TypeModel, built: BuiltFile, imports: Vec<ProtoImport>) -> Self {
+        let BuiltFile { file, names, .. } = built;
         let text = crate::proto_file::print_proto(&file);
         let message_full_name = model.root_name().unwrap_or_default().to_string();
-        let names = local
+        let names = names
             .into_iter()
             .map(|(model_name, local)| {
                 let in_file = match file.package() {
@@ -113,12 +198,26 @@ impl ProtoSchema {
                 (model_name, in_file)
             })
             .collect();
-        Ok(ProtoSchema {
+        ProtoSchema {
             file,
             text,
             message_full_name,
             names,
-        })
+            imports,
+        }
+    }
+
+    /// The files the schema's file imports that the type model defines (the own files of
+    /// the types of other packages it uses), each after the files it imports: the order in
+    /// which they are registered as references. Empty when the file imports none.
+    pub fn imports(&self) -> &[ProtoImport] {
+        &self.imports
+    }
+
+    /// The import paths of the files the schema's own file imports among
+    /// [`imports`](Self::imports): the names of its direct references.
+    pub fn model_imports(&self) -> impl Iterator<Item = &str> {
+        model_imports(&self.file)
     }
 
     /// The file descriptor (what Confluent's serializers register, base64-encoded).
@@ -144,12 +243,14 @@ impl ProtoSchema {
 
     /// Where the model's definition `full_name` (the root or a type it uses, named as that
     /// type's own `full_name()` names it) lives in this file: the full name of its message
-    /// or enum there (`pkg.Name`), or `None` when the file does not hold it.
+    /// or enum there (`pkg.Name`), or `None` when the file does not hold it (a type of an
+    /// imported file, or none the model has).
     ///
     /// A file has one package, the root's namespace: a type of the same namespace keeps its
-    /// full name (`shop.v1.Line` is `shop.v1.Line` in the file of `shop.v1.Order`), a type
-    /// of another namespace, or of none, is written into the root's package under its simple
-    /// name (or under its full name with `_` for `.` when simple names collide).
+    /// full name (`shop.v1.Line` is `shop.v1.Line` in the file of `shop.v1.Order`); a type
+    /// of another namespace, or of none, is imported (see the module docs) or, when it
+    /// cannot be, written into the root's package under its simple name (or under its full
+    /// name with `_` for `.` when simple names collide).
     pub fn file_name_of(&self, full_name: &str) -> Option<&str> {
         self.names.get(full_name).map(String::as_str)
     }
@@ -162,16 +263,14 @@ impl ProtoSchema {
     }
 }
 
-/// Builds the file descriptor of `model`: root message first, then what it needs.
+/// Builds the file descriptor of `model`: root message first, then what it needs (the
+/// file of [`ProtoSchema::build`]).
 pub fn file_descriptor(model: &TypeModel) -> Result<FileDescriptorProto, ProtoBuildError> {
-    file_and_names(model).map(|(file, _)| file)
+    ProtoSchema::build(model).map(|schema| schema.file)
 }
 
-/// The file descriptor of `model` and the local name in it of each definition, by the
-/// definition's full name in the model.
-fn file_and_names(
-    model: &TypeModel,
-) -> Result<(FileDescriptorProto, HashMap<String, String>), ProtoBuildError> {
+/// The root's definition, which must be a message.
+fn root_def(model: &TypeModel) -> Result<&Def, ProtoBuildError> {
     let root = match &model.root {
         Ty::Named(n) => n.as_str(),
         other => return Err(ProtoBuildError::RootNotMessage(format!("{other:?}"))),
@@ -182,14 +281,62 @@ fn file_and_names(
     if matches!(root_def, Def::Enum(_)) {
         return Err(ProtoBuildError::RootNotMessage(root.to_string()));
     }
-    let package = root.rsplit_once('.').map(|(ns, _)| ns.to_string());
-    let order = needed_defs(model, root_def)?;
+    Ok(root_def)
+}
+
+/// One built file: its descriptor and the local name in it of each definition it holds, by
+/// the definition's full name in the model.
+struct BuiltFile {
+    file: FileDescriptorProto,
+    names: HashMap<String, String>,
+}
+
+/// The namespace of a full name (`None` without one): a file's package.
+fn namespace_of(full_name: &str) -> Option<&str> {
+    full_name.rsplit_once('.').map(|(ns, _)| ns)
+}
+
+/// The import path of the own file of definition `full_name`: its package as folders, then
+/// its simple name (`billing/v2/Money.proto`).
+fn file_name_for(full_name: &str) -> String {
+    match namespace_of(full_name) {
+        Some(p) => format!("{}/{}.proto", p.replace('.', "/"), simple_name(full_name)),
+        None => format!("{full_name}.proto"),
+    }
+}
+
+/// The file whose root is `root`. With `split`, the types of other namespaces whose own
+/// files need no type of this file's package are imported: their files are built (once,
+/// by import path) into `imported`. Each imported file's definitions reach no type of its
+/// importer's package, so an import's own imports are smaller: the recursion ends.
+fn build_file(
+    model: &TypeModel,
+    root: &Def,
+    split: bool,
+    imported: &mut BTreeMap<String, FileDescriptorProto>,
+) -> Result<BuiltFile, ProtoBuildError> {
+    let root_name = root.full_name();
+    let package = namespace_of(root_name).map(str::to_string);
+    let (order, foreign) = needed_defs(model, root, split.then_some(package.as_deref()))?;
     let names = local_names(&order, package.as_deref());
+    let mut external = HashMap::new();
+    let mut imports = BTreeSet::new();
+    for def in foreign {
+        let full = def.full_name();
+        let name = file_name_for(full);
+        if !imported.contains_key(&name) {
+            let built = build_file(model, def, true, imported)?;
+            imported.insert(name.clone(), built.file);
+        }
+        external.insert(full.to_string(), format!(".{full}"));
+        imports.insert(name);
+    }
     let mut b = Builder {
         model,
         package: package.clone(),
         names,
-        imports: BTreeSet::new(),
+        external,
+        imports,
     };
     let mut messages = Vec::new();
     let mut enums = Vec::new();
@@ -201,20 +348,52 @@ fn file_and_names(
         }
     }
     disambiguate_enum_values(&mut enums, &messages);
-    let file_name = match &package {
-        Some(p) => format!("{}/{}.proto", p.replace('.', "/"), simple_name(root)),
-        None => format!("{}.proto", simple_name(root)),
-    };
     let file = FileDescriptorProto {
-        name: Some(file_name),
+        name: Some(file_name_for(root_name)),
         package,
-        dependency: b.imports.into_iter().map(str::to_string).collect(),
+        dependency: b.imports.into_iter().collect(),
         message_type: messages,
         enum_type: enums,
         syntax: Some("proto3".to_string()),
         ..Default::default()
     };
-    Ok((file, b.names))
+    Ok(BuiltFile {
+        file,
+        names: b.names,
+    })
+}
+
+/// The files `main` imports, directly or not, among `files`, each after the ones it
+/// imports (depth first, each once). Imports do not cycle (see [`build_file`]); the walk
+/// keeps a visited set all the same, so it ends on any input.
+fn dependency_order(
+    main: &FileDescriptorProto,
+    files: &BTreeMap<String, FileDescriptorProto>,
+) -> Vec<ProtoImport> {
+    let mut order: Vec<ProtoImport> = Vec::new();
+    let mut visited: HashSet<&str> = HashSet::new();
+    // (file, whether its imports were pushed already)
+    let mut stack: Vec<(&str, bool)> = model_imports(main).rev().map(|n| (n, false)).collect();
+    while let Some((name, expanded)) = stack.pop() {
+        let Some(file) = files.get(name) else {
+            continue;
+        };
+        if expanded {
+            if order.iter().all(|done| done.name() != name) {
+                order.push(ProtoImport {
+                    text: crate::proto_file::print_proto(file),
+                    file: file.clone(),
+                });
+            }
+            continue;
+        }
+        if !visited.insert(name) {
+            continue;
+        }
+        stack.push((name, true));
+        stack.extend(model_imports(file).rev().map(|n| (n, false)));
+    }
+    order
 }
 
 /// `[(confluent.field_meta) = { tags: "PII" }]`: the field's tags as Confluent's `Meta`
@@ -283,8 +462,16 @@ fn member_types<'m>(model: &'m TypeModel, u: &'m UnionDef) -> impl Iterator<Item
         .map(move |v| newtype_payload(model, &v.ty).map_or(&v.ty, |f| &f.ty))
 }
 
-/// Every definition reachable from `root`, root first, in first-use order.
-fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, ProtoBuildError> {
+/// Every definition reachable from `root`, root first, in first-use order; with
+/// `import_from` (the file's package), the definitions of other namespaces whose own
+/// reachable definitions hold none of that package are not walked into but returned apart,
+/// in first-use order: the roots of the files to import.
+fn needed_defs<'m>(
+    model: &'m TypeModel,
+    root: &'m Def,
+    import_from: Option<Option<&str>>,
+) -> Result<(Vec<&'m Def>, Vec<&'m Def>), ProtoBuildError> {
+    let mut foreign: Vec<&Def> = Vec::new();
     let mut order: Vec<&Def> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut stack = vec![root];
@@ -315,7 +502,10 @@ fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, 
                 let d = model
                     .def(name)
                     .ok_or_else(|| ProtoBuildError::UndefinedName(name.to_string()))?;
-                stack.push(d);
+                match import_from {
+                    Some(package) if importable(model, d, package)? => foreign.push(d),
+                    _ => stack.push(d),
+                }
             }
         }
     }
@@ -323,7 +513,41 @@ fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, 
     // a name first seen deeper may be queued twice in order: keep first occurrences.
     let mut unique = HashSet::new();
     order.retain(|d| unique.insert(d.full_name()));
-    Ok(order)
+    // Pushed in reverse, like the stack: back to first-use order.
+    foreign.reverse();
+    Ok((order, foreign))
+}
+
+/// Whether `def`, used from a file of `package`, lives in a file of its own: it is of
+/// another package and nothing it reaches is of `package` (else the two files would import
+/// each other).
+fn importable(
+    model: &TypeModel,
+    def: &Def,
+    package: Option<&str>,
+) -> Result<bool, ProtoBuildError> {
+    if in_package(model, def, package) {
+        return Ok(false);
+    }
+    let (reached, _) = needed_defs(model, def, None)?;
+    Ok(reached.iter().all(|d| !in_package(model, d, package)))
+}
+
+/// Whether `def` belongs to a file of `package`: its namespace is the package, or names a
+/// definition that does, as Protobuf names a nested message (`oracle.v1.Order.LineItem`,
+/// of namespace `oracle.v1.Order`, is a message nested in `oracle.v1.Order`, not a package).
+fn in_package(model: &TypeModel, def: &Def, package: Option<&str>) -> bool {
+    let mut namespace = namespace_of(def.full_name());
+    // Each step drops a name segment: at most as many steps as the name has.
+    while namespace != package {
+        match namespace {
+            Some(enclosing) if model.def(enclosing).is_some() => {
+                namespace = namespace_of(enclosing);
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn collect_names<'m>(ty: &'m Ty, out: &mut Vec<&'m str>) {
@@ -362,7 +586,9 @@ struct Builder<'m> {
     model: &'m TypeModel,
     package: Option<String>,
     names: HashMap<String, String>,
-    imports: BTreeSet<&'static str>,
+    /// The fully qualified names (`.billing.v2.Money`) of the definitions of imported files.
+    external: HashMap<String, String>,
+    imports: BTreeSet<String>,
 }
 
 /// A field's proto type: scalar type or a reference.
@@ -393,17 +619,18 @@ impl Builder<'_> {
             .model
             .def(full)
             .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
-        let local = self
-            .names
-            .get(full)
-            .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
+        let type_name = match (self.names.get(full), self.external.get(full)) {
+            (Some(local), _) => self.qualified(local),
+            (None, Some(qualified)) => qualified.clone(),
+            (None, None) => return Err(ProtoBuildError::UndefinedName(full.to_string())),
+        };
         Ok(FieldType {
             ty: if matches!(def, Def::Enum(_)) {
                 Type::Enum
             } else {
                 Type::Message
             },
-            type_name: Some(self.qualified(local)),
+            type_name: Some(type_name),
         })
     }
 
@@ -442,14 +669,14 @@ impl Builder<'_> {
             | Ty::TimestampMicros
             | Ty::LocalTimestampMillis
             | Ty::LocalTimestampMicros => {
-                self.imports.insert(TIMESTAMP_FILE);
+                self.imports.insert(TIMESTAMP_FILE.to_string());
                 return Ok(FieldType {
                     ty: Type::Message,
                     type_name: Some(TIMESTAMP.to_string()),
                 });
             }
             Ty::Null => {
-                self.imports.insert(EMPTY_FILE);
+                self.imports.insert(EMPTY_FILE.to_string());
                 return Ok(FieldType {
                     ty: Type::Message,
                     type_name: Some(EMPTY.to_string()),
@@ -552,7 +779,7 @@ impl Builder<'_> {
         fd.type_name = ft.type_name;
         if !f.tags.is_empty() {
             fd.options = Some(field_meta_tags(&f.tags));
-            self.imports.insert(META_FILE);
+            self.imports.insert(META_FILE.to_string());
         }
         Ok(fd)
     }

@@ -4,7 +4,7 @@
 //!
 //! A generated file is one package, the root's namespace (protobuf's `package` is per file):
 //! types of that namespace keep their full names in it; a type of another namespace is
-//! written into the root's package, and `ProtoSchema::file_name_of` says under which name.
+//! imported from its own file (`ProtoSchema::imports`).
 
 use streamhouse_schema::schema::proto_file::{message_at_index_path, message_index_path};
 use streamhouse_schema::StreamSchema;
@@ -79,20 +79,24 @@ fn a_nested_type_of_the_parents_namespace_lives_at_its_own_full_name() {
 }
 
 #[test]
-fn a_nested_type_of_another_namespace_is_found_by_its_own_full_name() {
-    // `billing.v2.Money` cannot live in package `shop.v1`'s file under its own name; the
-    // schema says where it went, and the message there is Money's own.
+fn a_nested_type_of_another_namespace_is_imported_from_its_own_file() {
+    // `billing.v2.Money` lives in package `billing.v2`: Order's file imports Money's own
+    // file (registered as a schema reference) instead of holding a copy.
     let schema = Order::proto_schema();
     assert_eq!(Money::full_name(), "billing.v2.Money");
-    assert_eq!(
-        schema.file_name_of(Money::full_name()),
-        Some("shop.v1.Money")
+    assert_eq!(schema.file_name_of(Money::full_name()), None);
+    assert_eq!(schema.message_index_path_of(Money::full_name()), None);
+    assert_eq!(Order::proto_file().dependency, ["billing/v2/Money.proto"]);
+    assert!(
+        Order::proto_text().contains(".billing.v2.Money total = 3;"),
+        "{}",
+        Order::proto_text()
     );
-    let path = schema
-        .message_index_path_of(Money::full_name())
-        .expect("Money is in Order's file");
-    assert_eq!(path, [3]);
-    let (_, message) = message_at_index_path(Order::proto_file(), &path).expect("a message");
-    assert_eq!(message, &Money::proto_file().message_type[0]);
+    let [import] = schema.imports() else {
+        panic!("one import: {:?}", schema.imports());
+    };
+    assert_eq!(import.name(), "billing/v2/Money.proto");
+    assert_eq!(import.name(), Money::proto_file().name());
+    assert_eq!(import.text(), Money::proto_text());
     assert_eq!(schema.file_name_of("billing.v2.Missing"), None);
 }

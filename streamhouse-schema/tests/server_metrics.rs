@@ -151,3 +151,57 @@ async fn metrics_count_requests_and_stored_schemas(backend: Backend) {
 }
 
 on_both_backends!(metrics_count_requests_and_stored_schemas);
+
+/// The schema browser's files are requests like any other: counted by route template and
+/// status, with their latencies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schema_browser_requests_are_counted() {
+    let r = TestRegistry::start(Backend::Sqlite).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    let status = |path: &'static str| {
+        let request = http.get(format!("{}{path}", r.url));
+        async move { request.send().await.expect(path).status().as_u16() }
+    };
+    assert_eq!(status("/ui").await, 308);
+    assert_eq!(status("/ui/").await, 200);
+    assert_eq!(status("/ui/app.js").await, 200);
+    assert_eq!(status("/ui/style.css").await, 200);
+    assert_eq!(status("/ui/missing.js").await, 404);
+
+    let text = http
+        .get(format!("{}/metrics", r.url))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("body");
+    let samples = samples(&text);
+    let at = |series: String| -> f64 {
+        *samples
+            .get(&series)
+            .unwrap_or_else(|| panic!("no {series} in:\n{text}"))
+    };
+    let requests = |route: &str, status: u16| {
+        format!(
+            "streamhouse_registry_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"{status}\"}}"
+        )
+    };
+    assert_eq!(at(requests("/ui", 308)), 1.0);
+    assert_eq!(at(requests("/ui/", 200)), 1.0);
+    assert_eq!(at(requests("/ui/{file}", 200)), 2.0);
+    assert_eq!(at(requests("/ui/{file}", 404)), 1.0);
+    assert_eq!(
+        at(
+            "streamhouse_registry_http_request_duration_seconds_count{method=\"GET\",route=\"/ui/{file}\",status=\"200\"}"
+                .to_string()
+        ),
+        2.0
+    );
+    // The per-route counter the tests read sees them too.
+    assert_eq!(r.server.requests().count("GET", "/ui/{file}"), 3);
+    r.finish().await;
+}

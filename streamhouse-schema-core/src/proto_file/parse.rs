@@ -105,6 +105,27 @@ fn set_entries(mut bytes: &[u8]) -> Vec<&[u8]> {
     entries
 }
 
+/// Decodes a base64 serialized `FileDescriptorProto`, as a registry answers
+/// `?format=serialized` for a Protobuf schema: the registry compiled it with its
+/// references, so its type names are already fully qualified and nothing it imports is
+/// needed here. Unlike [`parse_proto`], the file is not compiled again.
+///
+/// # Errors
+/// [`ProtoSchemaError::Empty`], [`ProtoSchemaError::Base64`] or
+/// [`ProtoSchemaError::Descriptor`] for text that is not a base64 descriptor (`.proto` text
+/// included).
+pub fn descriptor_from_base64(schema: &str) -> Result<FileDescriptorProto, ProtoSchemaError> {
+    let trimmed = schema.trim();
+    if trimmed.is_empty() {
+        return Err(ProtoSchemaError::Empty);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(trimmed)
+        .map_err(|e| ProtoSchemaError::Base64(e.to_string()))?;
+    FileDescriptorProto::decode(bytes.as_slice())
+        .map_err(|e| ProtoSchemaError::Descriptor(e.to_string()))
+}
+
 /// Compiles `schema` with its imports; returns the compiler and the main file's name.
 fn compile(schema: &str, imports: &[(&str, &str)]) -> Result<(Compiler, String), ProtoSchemaError> {
     let mut files = HashMap::new();

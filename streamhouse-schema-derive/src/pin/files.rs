@@ -294,7 +294,17 @@ pub fn check(
             _ => rel.clone(),
         }
     };
-    let broke = match verdict(format, level, &current_text, &pinned) {
+    // A Protobuf file importing the own files of types of other packages is checked with
+    // them, as the registry resolves its references.
+    let imports: Vec<(&str, &str)> = match &current {
+        Current::Proto(proto) => proto
+            .imports()
+            .iter()
+            .map(|i| (i.name(), i.text()))
+            .collect(),
+        Current::Json(_) => Vec::new(),
+    };
+    let broke = match verdict(format, level, &current_text, &pinned, &imports) {
         Ok(findings) => {
             for finding in &findings {
                 let old = pins.get(finding.version).map(|p| p.text.as_str());

@@ -370,6 +370,7 @@ mod tests {
             CompatibilityLevel::Backward,
             &streamhouse_schema_core::proto_file::print_proto(&current),
             &[PINNED],
+            &[],
         )
         .unwrap();
         assert!(found.iter().any(

@@ -11,7 +11,7 @@
 
 use streamhouse_schema_core::compat::protobuf::renumbered_fields;
 use streamhouse_schema_core::compat::{
-    can_read, parse_existing, parse_schema, versions_to_check, CompatError, CompatibilityLevel,
+    can_read, parse_schema_with_references, versions_to_check, CompatError, CompatibilityLevel,
     Incompatibility, ParsedSchema,
 };
 use streamhouse_schema_core::SchemaFormat;
@@ -42,15 +42,34 @@ pub struct Finding {
 /// (once per version, in the first direction the level checks).
 ///
 /// Every schema is parsed first, so a broken pinned file is an error even under `NONE`
-/// (`InvalidExistingSchema` names its index).
+/// (`InvalidExistingSchema` names its index). `imports` are the files the schemas import
+/// (a Protobuf file importing the own files of the types of other packages it uses), as
+/// (import path, text) pairs the way the registry resolves references, given to the current
+/// schema and to every pinned version.
 pub fn verdict(
     format: SchemaFormat,
     level: CompatibilityLevel,
     current: &str,
     pinned: &[&str],
+    imports: &[(&str, &str)],
 ) -> Result<Vec<Finding>, CompatError> {
-    let candidate = parse_schema(format, current)?;
-    let parsed = parse_existing(format, pinned)?;
+    let candidate = parse_schema_with_references(format, current, imports)?;
+    let parsed = pinned
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            parse_schema_with_references(format, text, imports).map_err(|e| match e {
+                CompatError::InvalidSchema { format, message } => {
+                    CompatError::InvalidExistingSchema {
+                        format,
+                        index,
+                        message,
+                    }
+                }
+                other => other,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     // NONE checks nothing; otherwise the versions the registry would check.
     let to_check = match level {
         CompatibilityLevel::None => &[],
@@ -94,8 +113,7 @@ fn renumbered(
     old: &ParsedSchema,
     version: usize,
 ) -> Vec<Finding> {
-    let (ParsedSchema::Protobuf(new_file), ParsedSchema::Protobuf(old_file)) = (candidate, old)
-    else {
+    let (Some(new_file), Some(old_file)) = (candidate.protobuf_file(), old.protobuf_file()) else {
         return Vec::new();
     };
     let (direction, problems) = if level.checks_backward() {
@@ -167,7 +185,7 @@ mod tests {
                 .iter()
                 .filter_map(|m| m.split(' ').next())
                 .collect();
-            let pin = verdict(format, level, &candidate, &existing).unwrap();
+            let pin = verdict(format, level, &candidate, &existing, &[]).unwrap();
             // The one stricter rule aside, the pin finds what the registry finds.
             let (stricter, pin): (Vec<Finding>, Vec<Finding>) = pin
                 .into_iter()
@@ -218,7 +236,7 @@ mod tests {
         // Drops `b` without a default and makes `a` a long: only old readers of v2 break on `b`.
         let current = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
         let kinds = |level| -> Vec<(usize, Direction, &'static str)> {
-            verdict(SchemaFormat::Avro, level, current, &[v1, v2])
+            verdict(SchemaFormat::Avro, level, current, &[v1, v2], &[])
                 .unwrap()
                 .into_iter()
                 .map(|f| (f.version, f.direction, f.problem.kind.as_str()))
@@ -251,6 +269,50 @@ mod tests {
         );
     }
 
+    /// A file importing the own file of a type of another package is checked with that
+    /// import resolved (without it, neither side would compile), renumbered fields included.
+    #[test]
+    fn proto_pins_with_imports_are_checked_with_the_imported_files() {
+        let money = "syntax = \"proto3\"; package billing; message Money { int64 cents = 1; }";
+        let imports = [("billing/Money.proto", money)];
+        let v1 = "syntax = \"proto3\"; package shop; import \"billing/Money.proto\"; \
+                  message Order { string id = 1; .billing.Money total = 2; }";
+        let added = "syntax = \"proto3\"; package shop; import \"billing/Money.proto\"; \
+                     message Order { string id = 1; .billing.Money total = 2; string note = 3; }";
+        let found = |current: &str| -> Vec<(&'static str, String)> {
+            verdict(
+                SchemaFormat::Protobuf,
+                CompatibilityLevel::Full,
+                current,
+                &[v1],
+                &imports,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.problem.kind.as_str(), f.problem.path))
+            .collect()
+        };
+        assert_eq!(found(added), vec![]);
+        let renumbered = "syntax = \"proto3\"; package shop; import \"billing/Money.proto\"; \
+                          message Order { string id = 1; .billing.Money total = 4; }";
+        assert_eq!(
+            found(renumbered),
+            vec![("FIELD_RENUMBERED", "/Order/fields/2".to_string())]
+        );
+        let retyped = "syntax = \"proto3\"; package shop; import \"billing/Money.proto\"; \
+                       message Order { string id = 1; string total = 2; }";
+        assert!(!found(retyped).is_empty());
+        // Without the import the schemas do not compile: an error, not a pass.
+        assert!(verdict(
+            SchemaFormat::Protobuf,
+            CompatibilityLevel::Full,
+            added,
+            &[v1],
+            &[]
+        )
+        .is_err());
+    }
+
     /// A renumbered Protobuf field is reported once per pinned version, in the first
     /// direction the level checks, with the number it had in that direction's writer.
     #[test]
@@ -258,7 +320,7 @@ mod tests {
         let v1 = "syntax = \"proto3\"; package p; message M { string id = 1; int32 qty = 2; }";
         let current = "syntax = \"proto3\"; package p; message M { string id = 1; int32 qty = 3; }";
         let found = |level| -> Vec<(Direction, &'static str, String)> {
-            verdict(SchemaFormat::Protobuf, level, current, &[v1])
+            verdict(SchemaFormat::Protobuf, level, current, &[v1], &[])
                 .unwrap()
                 .into_iter()
                 .map(|f| (f.direction, f.problem.kind.as_str(), f.problem.path))
@@ -292,6 +354,7 @@ mod tests {
             CompatibilityLevel::None,
             ok,
             &[ok, r#"{"type":"record""#],
+            &[],
         )
         .unwrap_err();
         assert!(matches!(

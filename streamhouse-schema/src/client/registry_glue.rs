@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::error::ClientError;
-use crate::registry::{Schema, SchemaRegistryClient};
+use crate::registry::{Schema, SchemaReference, SchemaRegistryClient};
 use crate::schema::type_contract::TypeContract;
 use crate::schema::SchemaFormat;
 
@@ -33,8 +33,12 @@ impl SchemaIds for SchemaRegistryClient {
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<i32, ClientError>> {
-        Box::pin(self.register_schema(subject, schema, format))
+        Box::pin(async move {
+            let schema = Schema::new(schema, format).with_references(references.to_vec());
+            self.register(subject, &schema).await
+        })
     }
 
     fn register_with_contract<'a>(
@@ -42,10 +46,11 @@ impl SchemaIds for SchemaRegistryClient {
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
         contract: &'a TypeContract,
     ) -> BoxFuture<'a, Result<i32, ClientError>> {
         Box::pin(async move {
-            let mut schema = Schema::new(schema, format);
+            let mut schema = Schema::new(schema, format).with_references(references.to_vec());
             schema.metadata.clone_from(&contract.metadata);
             schema.rule_set.clone_from(&contract.rule_set);
             self.register(subject, &schema).await
@@ -57,10 +62,25 @@ impl SchemaIds for SchemaRegistryClient {
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<Option<i32>, ClientError>> {
         Box::pin(async move {
-            let schema = Schema::new(schema, format);
+            let schema = Schema::new(schema, format).with_references(references.to_vec());
             found(self.lookup_schema_id(subject, &schema).await)
+        })
+    }
+
+    fn reference_version<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        register: bool,
+    ) -> BoxFuture<'a, Result<Option<i32>, ClientError>> {
+        Box::pin(async move {
+            if register {
+                self.register(subject, schema).await?;
+            }
+            Ok(found(self.lookup_schema(subject, schema).await)?.map(|found| found.version))
         })
     }
 
@@ -96,5 +116,9 @@ impl SchemaIds for SchemaRegistryClient {
 
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
         Box::pin(async move { found(self.get_schema_by_id(id).await) })
+    }
+
+    fn by_id_serialized(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
+        Box::pin(async move { found(self.get_schema_by_id_serialized(id).await) })
     }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::ClientError;
-use crate::registry::Schema;
+use crate::registry::{Schema, SchemaReference};
 use crate::schema::type_contract::TypeContract;
 use crate::schema::{SchemaFormat, Schemas, StreamSchema};
 
@@ -26,12 +26,14 @@ pub(crate) struct Latest {
 
 /// The registry operations the producer and consumer use.
 pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
-    /// Registers `schema` under `subject` (idempotent) and returns its id.
+    /// Registers `schema` (importing `references`) under `subject` (idempotent) and returns
+    /// its id.
     fn register<'a>(
         &'a self,
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<i32, ClientError>>;
 
     /// Registers `schema` under `subject` with the metadata and rule set `T` declares on
@@ -44,19 +46,39 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
         contract: &'a TypeContract,
     ) -> BoxFuture<'a, Result<i32, ClientError>> {
         let _ = contract;
-        self.register(subject, schema, format)
+        self.register(subject, schema, format, references)
     }
 
-    /// The id of `schema` under `subject`, or `None` when it is not registered there.
+    /// The id of `schema` (importing `references`) under `subject`, or `None` when it is
+    /// not registered there.
     fn lookup<'a>(
         &'a self,
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<Option<i32>, ClientError>>;
+
+    /// The version under `subject` of `schema`, a file another schema imports, registered
+    /// first when `register` is set, as Confluent's serializers register the files a schema
+    /// references with `auto.register.schemas` (confluent-kafka-python `protobuf.py`
+    /// `_resolve_dependencies`: register, then look the version up); `None` when it is not
+    /// registered there.
+    ///
+    /// The default registers nothing and finds nothing (the tests' fakes keep no versions).
+    fn reference_version<'a>(
+        &'a self,
+        subject: &'a str,
+        schema: &'a Schema,
+        register: bool,
+    ) -> BoxFuture<'a, Result<Option<i32>, ClientError>> {
+        let _ = (subject, schema, register);
+        Box::pin(async { Ok(None) })
+    }
 
     /// The latest version registered under `subject`, or `None` when the subject is empty.
     fn latest<'a>(&'a self, subject: &'a str)
@@ -72,6 +94,17 @@ pub(crate) trait SchemaIds: Send + Sync + fmt::Debug {
 
     /// The schema with `id`, or `None` when the registry has no such id.
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>>;
+
+    /// The schema with `id` as the registry serializes it (`?format=serialized`): a
+    /// Protobuf schema as the base64 `FileDescriptorProto` the registry compiled with its
+    /// references, which is how Confluent's Protobuf deserializers read writer schemas.
+    /// `None` when the registry has no such id.
+    ///
+    /// The default has none (the tests' fakes): callers then compile the text themselves.
+    fn by_id_serialized(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
+        let _ = id;
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Identifies a typed schema: the address of the type's `&'static Schemas`, which every

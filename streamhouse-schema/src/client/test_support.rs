@@ -12,7 +12,7 @@ use crate::codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeErro
 use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 use crate::error::ClientError;
-use crate::registry::{codes, Operation, RegistryError, Schema};
+use crate::registry::{codes, Operation, RegistryError, Schema, SchemaReference};
 use crate::schema::model::{Def, Field, ModelBuilder, RecordDef, Ty};
 use crate::schema::{schemas_for, SchemaFormat, SchemaType, Schemas, StreamSchema, Topic};
 
@@ -91,11 +91,13 @@ impl FakeRegistry {
 }
 
 impl SchemaIds for FakeRegistry {
+    /// The fake keeps no references.
     fn register<'a>(
         &'a self,
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        _references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<i32, ClientError>> {
         Box::pin(async move {
             self.registers.fetch_add(1, Ordering::SeqCst);
@@ -109,6 +111,7 @@ impl SchemaIds for FakeRegistry {
         subject: &'a str,
         schema: &'a str,
         format: SchemaFormat,
+        _references: &'a [SchemaReference],
     ) -> BoxFuture<'a, Result<Option<i32>, ClientError>> {
         Box::pin(async move {
             self.lookups.fetch_add(1, Ordering::SeqCst);

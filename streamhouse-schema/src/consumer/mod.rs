@@ -462,6 +462,26 @@ impl Consumer {
         };
         let schema = registry.by_id(id).await?;
         if let Some(schema) = &schema {
+            // A Protobuf schema that imports registered files is looked into (message-index
+            // paths, the reader's checks) as the registry compiled it with them. A registry
+            // that refuses the serialized form leaves the schema to its text, which cannot be
+            // looked into; an outage fails the poll, which retries.
+            if schema.schema_type == SchemaFormat::Protobuf && !schema.references.is_empty() {
+                match registry.by_id_serialized(id).await {
+                    Ok(Some(serialized)) => self.proto_messages.learn_serialized(id, &serialized),
+                    Ok(None) => {}
+                    Err(error)
+                        if error
+                            .registry_error()
+                            .is_some_and(|e| e.is_unavailable() || e.is_retriable()) =>
+                    {
+                        return Err(error)
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, id, "the registry has no serialized form of the writer schema")
+                    }
+                }
+            }
             self.schemas.insert(id, Arc::clone(schema));
         }
         Ok(schema)

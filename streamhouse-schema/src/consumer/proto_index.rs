@@ -14,10 +14,13 @@
 //! structure) finds nothing wrong, wherever the message sits in the file.
 //!
 //! Verdicts are cached per (writer schema id, reader type, path), so the decode of a record
-//! pays one map lookup. A writer schema that does not compile here (it imports files other
-//! than the `google/protobuf/*` ones, which the consumer does not fetch) cannot be looked
-//! into: the frame is then read only if it names the first message, as before paths were
-//! looked up.
+//! pays one map lookup. A writer schema with references (it imports registered files) is
+//! read as the registry compiled it, its `?format=serialized` descriptor, fetched once with
+//! the schema ([`ProtoMessages::learn_serialized`]), as Confluent's Protobuf deserializers
+//! read writer schemas; others are compiled here from their text. A writer schema that cannot
+//! be read either way (a registry without the serialized form, text that does not compile)
+//! cannot be looked into: the frame is then read only if it names the first message, as
+//! before paths were looked up.
 
 // Keyed by registry ids of schemas already fetched and by reader types: a fast non-keyed
 // hasher is safe here.
@@ -30,7 +33,7 @@ use crate::client::schema_ids::SchemaKey;
 use crate::client::RecordError;
 use crate::compat::protobuf::can_read_message;
 use crate::registry::Schema;
-use crate::schema::proto_file::{message_at_index_path, parse_proto};
+use crate::schema::proto_file::{descriptor_from_base64, message_at_index_path, parse_proto};
 use crate::schema::StreamSchema;
 
 /// How many distinct paths are cached per (writer schema, reader type): a well-formed topic
@@ -138,6 +141,19 @@ impl ProtoMessages {
             .collect::<Vec<_>>()
             .join("; ");
         mistake(Some(found), &reader_name, reason)
+    }
+
+    /// Keeps the writer schema `id` as the registry serialized it (`?format=serialized`:
+    /// a base64 descriptor compiled with its references), so that paths are looked up in
+    /// it instead of in a compile of its text, which cannot resolve the references. A
+    /// serialized form that is no descriptor is kept as the reason the schema cannot be
+    /// looked into.
+    pub(super) fn learn_serialized(&self, id: i32, serialized: &Schema) {
+        let file = descriptor_from_base64(&serialized.schema).map_err(|e| e.to_string());
+        self.files
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, Arc::new(file));
     }
 
     /// The writer schema `id` compiled, parsed on first use.

@@ -20,6 +20,7 @@ mod frame;
 mod json_validation;
 mod latest;
 mod properties;
+mod references;
 mod subject;
 #[cfg(test)]
 mod tests;
@@ -41,6 +42,7 @@ use crate::client::id_memo;
 use crate::client::schema_ids::{RawIds, SchemaIds, TypedIds};
 use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
+use crate::registry::SchemaReference;
 use crate::schema::{SchemaFormat, StreamSchema, Topic};
 use crate::transport::{SendResult, Transport};
 use frame::frame_payload;
@@ -386,7 +388,7 @@ impl Producer {
         format: SchemaFormat,
     ) -> Result<i32, ClientError> {
         match self
-            .choose_version(registry, subject, schema, format, None)
+            .choose_version(registry, subject, schema, format, &[], None)
             .await?
         {
             Chosen::Own(id) => {
@@ -406,18 +408,20 @@ impl Producer {
     ///
     /// `typed` is the type's message name when a typed send asks: a picked version other
     /// than the type's own schema is then used with a [`latest::Rewrite`] if it can read the
-    /// type's records; for other sends it must be `schema` itself.
+    /// type's records; for other sends it must be `schema` itself. `references` are the
+    /// registered files `schema` imports.
     async fn choose_version(
         &self,
         registry: &Arc<dyn SchemaIds>,
         subject: &str,
         schema: &str,
         format: SchemaFormat,
+        references: &[SchemaReference],
         typed: Option<&str>,
     ) -> Result<Chosen, ClientError> {
         if self.inner.settings.auto_register {
             return registry
-                .register(subject, schema, format)
+                .register(subject, schema, format, references)
                 .await
                 .map(Chosen::Own);
         }
@@ -458,7 +462,7 @@ impl Producer {
             };
         }
         registry
-            .lookup(subject, schema, format)
+            .lookup(subject, schema, format, references)
             .await?
             .ok_or_else(|| {
                 not_registered(

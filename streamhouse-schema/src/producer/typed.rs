@@ -218,16 +218,28 @@ impl Producer {
         let registry = self.registry()?;
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
+        // The files a Protobuf schema imports are registered (or looked up) first.
+        let references = match format {
+            SchemaFormat::Protobuf => self.proto_references::<T>(registry).await?,
+            SchemaFormat::Avro | SchemaFormat::Json => Vec::new(),
+        };
         // A type that declares a data contract registers it with its schema.
         let chosen = match T::contract() {
             Some(contract) if self.inner.settings.auto_register => Chosen::Own(
                 registry
-                    .register_with_contract(&subject, schema, format, contract)
+                    .register_with_contract(&subject, schema, format, &references, contract)
                     .await?,
             ),
             _ => {
-                self.choose_version(registry, &subject, schema, format, Some(T::full_name()))
-                    .await?
+                self.choose_version(
+                    registry,
+                    &subject,
+                    schema,
+                    format,
+                    &references,
+                    Some(T::full_name()),
+                )
+                .await?
             }
         };
         let (Chosen::Own(id) | Chosen::Rewritten(id, _)) = &chosen;

@@ -59,6 +59,12 @@ pub trait RegistryBackend: Send + Sync + fmt::Debug {
     /// The schema with registry-wide id `id`.
     fn schema_by_id(&self, id: i32) -> BackendResult<'_, Schema>;
 
+    /// The schema with id `id` as `GET /schemas/ids/{id}?format=serialized` answers: a
+    /// Protobuf schema as the base64 `FileDescriptorProto` the registry compiled with its
+    /// references (the form Confluent's Protobuf deserializers ask for); other formats as
+    /// stored.
+    fn schema_by_id_serialized(&self, id: i32) -> BackendResult<'_, Schema>;
+
     /// Tests `schema` against `version` of `subject` under the subject's compatibility level.
     fn test_compatibility<'a>(
         &'a self,

@@ -112,6 +112,13 @@ impl RegistryBackend for Instrumented {
         observe(Operation::GetSchemaById, self.inner.schema_by_id(id))
     }
 
+    fn schema_by_id_serialized(&self, id: i32) -> BackendResult<'_, Schema> {
+        observe(
+            Operation::GetSchemaById,
+            self.inner.schema_by_id_serialized(id),
+        )
+    }
+
     fn test_compatibility<'a>(
         &'a self,
         subject: &'a str,

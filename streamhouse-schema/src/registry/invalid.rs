@@ -45,6 +45,10 @@ impl RegistryBackend for InvalidBackend {
         self.fail(Operation::GetSchemaById)
     }
 
+    fn schema_by_id_serialized(&self, _: i32) -> BackendResult<'_, Schema> {
+        self.fail(Operation::GetSchemaById)
+    }
+
     fn test_compatibility<'a>(
         &'a self,
         _: &'a str,

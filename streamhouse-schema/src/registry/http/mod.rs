@@ -158,6 +158,16 @@ impl RegistryBackend for HttpBackend {
         })
     }
 
+    fn schema_by_id_serialized(&self, id: i32) -> BackendResult<'_, Schema> {
+        Box::pin(async move {
+            let id = id.to_string();
+            let call = Call::new(Operation::GetSchemaById, Method::GET)
+                .path(&["schemas", "ids", &id])
+                .query(&[("format", "serialized")]);
+            self.execute(call).await
+        })
+    }
+
     fn test_compatibility<'a>(
         &'a self,
         subject: &'a str,

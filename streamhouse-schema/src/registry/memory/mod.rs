@@ -118,6 +118,10 @@ impl RegistryBackend for MemoryRegistry {
         ready(self.with(|state| state.schema_by_id(id)))
     }
 
+    fn schema_by_id_serialized(&self, id: i32) -> BackendResult<'_, Schema> {
+        ready(self.with(|state| state.schema_by_id_serialized(id)))
+    }
+
     fn test_compatibility<'a>(
         &'a self,
         subject: &'a str,

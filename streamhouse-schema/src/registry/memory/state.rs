@@ -18,6 +18,7 @@ use crate::registry::{
     ServerConfig, Version,
 };
 use crate::schema::contract::{Metadata, RuleSet};
+use crate::schema::proto_file::serialized_proto_with_imports;
 use crate::schema::SchemaFormat;
 
 /// What makes two registrations "the same schema": as Confluent's `MD5.ofSchema`, the
@@ -586,6 +587,23 @@ impl State {
 
     pub(super) fn schema_by_id(&self, id: i32) -> Result<Schema, RegistryError> {
         Ok(self.stored(Operation::GetSchemaById, id)?.schema.clone())
+    }
+
+    /// The schema with `id`, a Protobuf one as its base64 descriptor compiled with its
+    /// references, as a registry answers `?format=serialized`.
+    pub(super) fn schema_by_id_serialized(&self, id: i32) -> Result<Schema, RegistryError> {
+        let operation = Operation::GetSchemaById;
+        let mut schema = self.stored(operation, id)?.schema.clone();
+        if schema.schema_type == SchemaFormat::Protobuf {
+            let referenced = self.referenced(operation, &schema.references)?;
+            let pairs: Vec<(&str, &str)> = referenced
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str()))
+                .collect();
+            schema.schema = serialized_proto_with_imports(&schema.schema, &pairs)
+                .map_err(|error| invalid_schema(operation, error))?;
+        }
+        Ok(schema)
     }
 
     pub(super) fn test_compatibility(

@@ -43,6 +43,7 @@ pub(crate) fn flag(params: &Params, name: &str) -> bool {
 /// (header read timeout, connection cap, TLS) come with [`spawn`](super::spawn).
 pub fn router(state: AppState) -> Router {
     let api = api_routes();
+    let counted = || middleware::from_fn_with_state(state.requests(), count_requests);
     let app = Router::new()
         .merge(api.clone())
         .nest("/schemas", api)
@@ -50,10 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(meta::health))
         .route("/metrics", get(prometheus::metrics))
         .route("/v1/metadata/id", get(meta::metadata_id))
-        .route_layer(middleware::from_fn_with_state(
-            state.requests(),
-            count_requests,
-        ))
+        .route_layer(counted())
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(state.max_body_bytes()))
@@ -62,9 +60,10 @@ pub fn router(state: AppState) -> Router {
     let app = body_deadline::layer(app, &state);
     let app = auth::layer(app, state.config());
     // After authentication: the browser's static files hold no data, and the calls the page
-    // makes go through the API's authentication above.
+    // makes go through the API's authentication above. Its requests are counted in
+    // `/metrics` like every other route's.
     let app = if state.config().ui {
-        app.merge(ui::routes())
+        app.merge(ui::routes().route_layer(counted()))
     } else {
         app
     };
