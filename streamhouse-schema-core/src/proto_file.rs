@@ -21,6 +21,7 @@
 //! ```
 
 mod index;
+mod json_names;
 mod parse;
 mod print;
 

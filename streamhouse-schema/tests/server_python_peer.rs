@@ -1,7 +1,10 @@
 //! Confluent's own Python client as a peer: `tests/python/registry_peer.py` drives our server
 //! with `SchemaRegistryClient` and round-trips Avro, JSON and Protobuf records through
 //! Confluent's serializers, on SQLite and PostgreSQL; `tests/python/registry_peer_references.py`
-//! does the same for schema references (a Protobuf import, an Avro named type).
+//! does the same for schema references (a Protobuf import, an Avro named type);
+//! `tests/python/registry_peer_descriptors.py` registers Protobuf schemas with map fields as
+//! serialized descriptors, as Confluent's `ProtobufSerializer` does, and checks lookups, ids,
+//! the stored text and `?format=serialized` against what was sent.
 //! Needs `scripts/setup-python.sh`.
 #![cfg(feature = "server")]
 
@@ -76,7 +79,51 @@ async fn confluent_python_client_follows_references(backend: Backend) {
     r.finish().await;
 }
 
+/// A Protobuf file with map fields, registered by Confluent's `ProtobufSerializer` as a
+/// base64 `FileDescriptorProto`: one schema, one id, whichever form it is sent or asked in.
+async fn confluent_python_descriptor_schemas(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    run_peer(&r, "registry_peer_descriptors.py").await;
+    // Three subjects (the serializer's, a copy registered as text, the nested message's
+    // topic), one schema: the descriptor and the text are the same schema.
+    assert_eq!(
+        r.get("/subjects").await.ok(),
+        &serde_json::json!([
+            "peer-maps-copy-value",
+            "peer-maps-item-value",
+            "peer-maps-value"
+        ])
+    );
+    for subject in [
+        "peer-maps-copy-value",
+        "peer-maps-item-value",
+        "peer-maps-value",
+    ] {
+        let version = r.get(&format!("/subjects/{subject}/versions/latest")).await;
+        assert_eq!(version.ok()["id"], serde_json::json!(1), "{subject}");
+        assert_eq!(version.ok()["version"], serde_json::json!(1), "{subject}");
+    }
+    let stored = r.get("/schemas/ids/1").await;
+    let text = stored.ok()["schema"].as_str().expect("schema text");
+    assert!(
+        text.contains("  map<string, int64> counts = 2;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  map<string, .streamhouse.peer.maps.Inventory.Bin> bins = 5;\n"),
+        "{text}"
+    );
+    let requests = r.server.requests();
+    assert!(
+        requests.count("GET", "/schemas/ids/{id}") >= 2,
+        "{:?}",
+        requests.snapshot()
+    );
+    r.finish().await;
+}
+
 on_both_backends!(
     confluent_python_client_interoperates,
-    confluent_python_client_follows_references
+    confluent_python_client_follows_references,
+    confluent_python_descriptor_schemas
 );

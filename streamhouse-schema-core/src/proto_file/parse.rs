@@ -9,10 +9,13 @@ use prost_types::FileDescriptorProto;
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 use protox::Compiler;
 
+use super::json_names::without_default_json_names;
 use super::ProtoSchemaError;
 
-/// The file name given to a schema that arrives as `.proto` text (text carries no name).
-const TEXT_SCHEMA_NAME: &str = "schema.proto";
+/// The file name given to a schema that arrives as `.proto` text (text carries no name):
+/// Confluent's `ProtobufSchema.DEFAULT_NAME`, the name its registry gives the file it
+/// answers `?format=serialized` with.
+const TEXT_SCHEMA_NAME: &str = "default";
 
 /// Parses a Protobuf schema: `.proto` text (proto2 or proto3) or a base64 serialized
 /// `FileDescriptorProto` (what Confluent's Python `ProtobufSerializer` registers).
@@ -54,7 +57,8 @@ pub fn parse_proto_with_imports(
 }
 
 /// The schema as a serialized `FileDescriptorProto` in standard base64 (what Confluent's
-/// registry answers to `?format=serialized`), with custom options kept.
+/// registry answers to `?format=serialized`), with custom options kept and a field's
+/// `json_name` only where it differs from protoc's default (see `json_names`).
 ///
 /// [`parse_proto_with_imports`] followed by
 /// [`to_base64_descriptor`](super::to_base64_descriptor) loses them: a resolved custom
@@ -75,7 +79,10 @@ pub fn serialized_proto_with_imports(
     for entry in set_entries(&set) {
         let is_main = FileDescriptorProto::decode(entry).is_ok_and(|f| f.name() == main_name);
         if is_main {
-            return Ok(base64::engine::general_purpose::STANDARD.encode(entry));
+            // `json_name`s only where the schema sets them, as Confluent serves it.
+            let served = without_default_json_names(entry);
+            let bytes = served.as_deref().unwrap_or(entry);
+            return Ok(base64::engine::general_purpose::STANDARD.encode(bytes));
         }
     }
     Err(ProtoSchemaError::Compile(format!(

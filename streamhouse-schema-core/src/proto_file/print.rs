@@ -16,7 +16,7 @@ use prost_types::{
 
 mod syntax;
 
-pub(crate) use syntax::quote;
+pub(crate) use syntax::{default_json_name, quote};
 use syntax::{field_options, file_options, range_text};
 
 /// The largest field number; `reserved 10 to max;` uses it.

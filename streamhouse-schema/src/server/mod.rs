@@ -97,6 +97,17 @@
 //! of the import); the field using a changed message is reported too. Stricter than
 //! Confluent: an imported message whose package changed is a changed type, not compared.
 //!
+//! A Protobuf schema may arrive as a base64 `FileDescriptorProto`, as confluent-kafka-python's
+//! `ProtobufSerializer` registers it. It is stored as `.proto` text (Confluent's registry too
+//! stores text, `ProtobufSchema.canonicalString()`), so it is one schema whichever form it is
+//! sent in: registering it again or looking it up, as text or as a descriptor, finds the same
+//! id and version. `?format=serialized` compiles the text back into the descriptor that was
+//! sent (nested types in the same order, so message-index paths name the same messages), but
+//! for the file name, `default` as in Confluent's answer, and with a field's `json_name` only
+//! where the schema sets one (as protoc's generated code and Confluent's answer have it). Map
+//! fields are stored as `map<K, V>`, which protoc compiles; Confluent's own text keeps the
+//! synthetic `XEntry` messages with `option map_entry = true` unless the schema is normalized.
+//!
 //! Known limits: one schema never has two ids, even in IMPORT mode; contexts are not
 //! supported.
 //!

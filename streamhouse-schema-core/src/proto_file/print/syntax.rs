@@ -64,7 +64,7 @@ fn uninterpreted(option: &UninterpretedOption) -> String {
 }
 
 /// protoc's default JSON name: underscores dropped, the letter after each one upper-cased.
-fn default_json_name(name: &str) -> String {
+pub(crate) fn default_json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = false;
     for c in name.chars() {
