@@ -89,6 +89,7 @@ replay_tests!(
     schema_parse,
     compat_check,
     rule_inputs,
+    cel_rules,
 );
 
 #[test]
@@ -102,6 +103,7 @@ fn every_target_is_replayed() {
         "schema_parse",
         "compat_check",
         "rule_inputs",
+        "cel_rules",
     ];
     let names: Vec<&str> = TARGETS.iter().map(|target| target.name).collect();
     assert_eq!(names, replayed);

@@ -10,6 +10,12 @@
 //!   of the result as the v2 type.
 //! - `migration/decode_same_schema_v2`: `Consumer::decode` of a v2 record as the v2 type,
 //!   the cost without migration.
+//! - Where `jsonata_eval`'s time goes, with `jsonata-rs` 0.3 directly: `jsonata_parse`
+//!   (parsing the rule into a reused arena, which the crate needs per evaluation because a
+//!   parsed `JsonAta` is neither `Send` nor reusable after its arena is reset),
+//!   `jsonata_identity` (`JsonataExpr::evaluate` of `$` on the same record: the fixed cost
+//!   of an evaluation — the crate binding its ~55 built-ins, parsing its `$chain` helper
+//!   and the input text — plus the JSON conversions around it).
 //!
 //! Run: `cargo bench -p streamhouse-schema --features rules --bench migration -- --warm-up-time 1 --measurement-time 3`.
 
@@ -153,6 +159,19 @@ fn migration(c: &mut Criterion) {
     let v1_json = serde_json::json!({"name": "kite", "size": 3, "color": "red"});
     group.bench_function("jsonata_eval", |b| {
         b.iter(|| expr.evaluate(black_box(&v1_json)).expect("evaluate"))
+    });
+    let mut arena = bumpalo::Bump::new();
+    group.bench_function("jsonata_parse", |b| {
+        b.iter(|| {
+            arena.reset();
+            jsonata_rs::JsonAta::new(black_box(UPGRADE), &arena)
+                .map(|_| ())
+                .expect("parse")
+        })
+    });
+    let identity = JsonataExpr::compile("$").expect("compile");
+    group.bench_function("jsonata_identity", |b| {
+        b.iter(|| identity.evaluate(black_box(&v1_json)).expect("evaluate"))
     });
     group.bench_function("v1_to_v2", |b| {
         b.to_async(&rt).iter(|| async {

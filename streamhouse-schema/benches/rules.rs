@@ -6,6 +6,9 @@
 //!   `message.amount > 0.0 && size(message.id) > 0` on WRITE.
 //! - `send_typed/cel_field_mask`: its schema carrying a CEL_FIELD TRANSFORM on WRITE that
 //!   masks the field tagged `PII` (`customer_id`), so each send is re-encoded.
+//! - `send_typed/plain_beside_rules`: a type without rules (`PlainOrder`, the Order's
+//!   fields under another name and topic) sent by the producer of `cel_condition`, which
+//!   runs rules for the Order: what a type without rules pays on a producer with rules.
 //! - `encode/avro`: the generated encoder alone.
 //!
 //! Run: `cargo bench -p streamhouse-schema --bench rules -- --warm-up-time 1 --measurement-time 3`.
@@ -44,6 +47,37 @@ struct Order {
     currency: String,
     note: Option<String>,
     items: Vec<LineItem>,
+}
+
+/// The Order's fields as another type, registered without rules.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "bench.shop", topic = "plain-orders")]
+struct PlainOrder {
+    id: String,
+    customer_id: String,
+    amount: f64,
+    currency: String,
+    note: Option<String>,
+    items: Vec<LineItem>,
+}
+
+fn plain_order() -> PlainOrder {
+    let Order {
+        id,
+        customer_id,
+        amount,
+        currency,
+        note,
+        items,
+    } = order();
+    PlainOrder {
+        id,
+        customer_id,
+        amount,
+        currency,
+        note,
+        items,
+    }
 }
 
 fn order() -> Order {
@@ -105,7 +139,11 @@ async fn producer(url: &str, rules: Vec<Rule>) -> Producer {
     producer
 }
 
-fn time_sends(rt: &Runtime, producer: &Producer, value: &Order, iters: u64) -> Duration {
+fn time_sends<T>(rt: &Runtime, producer: &Producer, value: &T, iters: u64) -> Duration
+where
+    T: streamhouse_schema::Topic + streamhouse_schema::JsonEncode + 'static,
+    T::Key: streamhouse_schema::JsonEncode + 'static,
+{
     rt.block_on(async {
         let start = Instant::now();
         for _ in 0..iters {
@@ -158,6 +196,13 @@ fn rules(c: &mut Criterion) {
             b.iter_custom(|iters| time_sends(&rt, producer, &value, iters))
         });
     }
+    let plain = plain_order();
+    let beside = &producers[1].1;
+    rt.block_on(beside.send_typed(&plain))
+        .expect("first plain send");
+    group.bench_function("send_typed/plain_beside_rules", |b| {
+        b.iter_custom(|iters| time_sends(&rt, beside, &plain, iters))
+    });
     group.finish();
 }
 

@@ -8,6 +8,7 @@
 //! A body returns normally on every input: errors from the code under test are expected
 //! (that is what bad input should give), and a broken property is a panic naming it.
 
+pub mod cel_rules;
 pub mod codecs;
 pub mod compat;
 pub mod resolve;
@@ -58,5 +59,9 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "rule_inputs",
         body: rules::inputs,
+    },
+    Target {
+        name: "cel_rules",
+        body: cel_rules::run,
     },
 ];

@@ -86,17 +86,19 @@ impl IdMemo {
             id: word as u32 as i32,
             format,
             rewritten: false,
+            write_rules: false,
         })
     }
 
     /// Remembers `id` for `producer` in the value or key role (replacing whatever another
-    /// producer left there). Ids whose records are rewritten into another version are not
-    /// remembered (the word has no bit for it): such sends read the shared cache.
+    /// producer left there). Ids whose records are rewritten into another version, or whose
+    /// schema has WRITE rules, are not remembered (the word has no bit for either): such
+    /// sends read the shared cache.
     pub(crate) fn set(&self, producer: ProducerTag, is_key: bool, id: TypedId) {
         let Some(tag) = producer.0 else {
             return;
         };
-        if id.rewritten {
+        if id.rewritten || id.write_rules {
             return;
         }
         let format: u64 = match id.format {
@@ -118,6 +120,7 @@ mod tests {
             id,
             format,
             rewritten: false,
+            write_rules: false,
         }
     }
 

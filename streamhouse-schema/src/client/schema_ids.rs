@@ -150,6 +150,10 @@ pub(crate) struct TypedId {
     /// The id is a version picked by the producer's latest-version settings that is not the
     /// type's own schema: records are rewritten into it (the producer's `latest` module).
     pub(crate) rewritten: bool,
+    /// The schema has WRITE rules this producer runs (feature `rules`): its sends take the
+    /// path that runs them. Every other type's sends read nothing more than this bit, on a
+    /// producer that runs rules for some types.
+    pub(crate) write_rules: bool,
 }
 
 impl TopicIds {
@@ -244,6 +248,7 @@ mod tests {
             id,
             format: SchemaFormat::Avro,
             rewritten: false,
+            write_rules: false,
         }
     }
 

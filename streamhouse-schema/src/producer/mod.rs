@@ -363,18 +363,27 @@ impl Producer {
     }
 
     /// With the `rules` feature, learns whether schema `id` (registered or found under
-    /// `subject`) has WRITE rules, so sends with it run them; nothing otherwise.
+    /// `subject`) has WRITE rules this producer runs, so sends with it run them; `false`
+    /// (and nothing learnt) otherwise.
+    #[cfg(feature = "rules")]
     async fn learn_rules(
         &self,
         registry: &Arc<dyn SchemaIds>,
         subject: &str,
         id: i32,
-    ) -> Result<(), ClientError> {
-        #[cfg(feature = "rules")]
-        self.inner.rules.learn(registry, subject, id).await?;
-        #[cfg(not(feature = "rules"))]
-        let _ = (registry, subject, id);
-        Ok(())
+    ) -> Result<bool, ClientError> {
+        self.inner.rules.learn(registry, subject, id).await
+    }
+
+    /// Without the `rules` feature there are none to learn.
+    #[cfg(not(feature = "rules"))]
+    async fn learn_rules(
+        &self,
+        _registry: &Arc<dyn SchemaIds>,
+        _subject: &str,
+        _id: i32,
+    ) -> Result<bool, ClientError> {
+        Ok(false)
     }
 
     /// The id to frame a schema's records with, for sends of bytes the caller encoded: the

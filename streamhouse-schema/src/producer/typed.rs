@@ -76,14 +76,14 @@ impl Producer {
         value: &T,
         memo: Option<&IdMemo>,
     ) -> Result<Option<TransportFuture<'a, SendResult>>, ClientError> {
-        // Schemas with WRITE rules take the path that can await them.
-        #[cfg(feature = "rules")]
-        if self.inner.rules.active() {
-            return Ok(None);
-        }
         let Some(value_id) = self.memo_or_cached_id::<T>(memo, topic, false) else {
             return Ok(None);
         };
+        // A schema with WRITE rules takes the path that can await them (only the value's:
+        // rules of key schemas are not run).
+        if value_id.write_rules {
+            return Ok(None);
+        }
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
             (None, _) => None,
             (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(raw_key_bytes(key)?),
@@ -243,12 +243,13 @@ impl Producer {
             }
         };
         let (Chosen::Own(id) | Chosen::Rewritten(id, _)) = &chosen;
-        self.learn_rules(registry, &subject, *id).await?;
+        let write_rules = self.learn_rules(registry, &subject, *id).await?;
         let typed = match chosen {
             Chosen::Own(id) => TypedId {
                 id,
                 format,
                 rewritten: false,
+                write_rules,
             },
             Chosen::Rewritten(id, rewrite) => {
                 self.inner
@@ -258,6 +259,7 @@ impl Producer {
                     id,
                     format,
                     rewritten: true,
+                    write_rules,
                 }
             }
         };

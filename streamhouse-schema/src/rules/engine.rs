@@ -39,33 +39,20 @@ pub struct RuleRun<'a> {
 
 /// The rules of `schema` that `mode` runs, in order: the domain rules for WRITE and READ
 /// (READ in reverse, "for symmetry"), the migration rules for UPGRADE (of the target) and
-/// DOWNGRADE (of the source, reversed). Only rules whose mode matches are kept.
-pub fn rules_for(target: &RuleSchema, source: Option<&RuleSchema>, mode: RuleMode) -> Vec<Rule> {
-    let (set, reverse) = match mode {
-        RuleMode::Upgrade => (
-            target.schema.rule_set.as_ref().map(|s| &s.migration_rules),
-            false,
-        ),
-        RuleMode::Downgrade => (
-            source
-                .and_then(|s| s.schema.rule_set.as_ref())
-                .map(|s| &s.migration_rules),
-            true,
-        ),
-        RuleMode::Read => (
-            target.schema.rule_set.as_ref().map(|s| &s.domain_rules),
-            true,
-        ),
-        _ => (
-            target.schema.rule_set.as_ref().map(|s| &s.domain_rules),
-            false,
-        ),
-    };
-    let mut rules: Vec<Rule> = set.cloned().unwrap_or_default();
-    if reverse {
-        rules.reverse();
+/// DOWNGRADE (of the source, reversed). The caller skips rules whose mode does not match.
+/// The reversed orders are kept by [`RuleSchema::parse`]: nothing is copied per run.
+pub fn rules_for<'a>(
+    target: &'a RuleSchema,
+    source: Option<&'a RuleSchema>,
+    mode: RuleMode,
+) -> &'a [Rule] {
+    let set = |schema: &'a RuleSchema| schema.schema.rule_set.as_ref();
+    match mode {
+        RuleMode::Upgrade => set(target).map_or(&[], |s| s.migration_rules.as_slice()),
+        RuleMode::Downgrade => source.map_or(&[], |s| s.migration_reversed.as_slice()),
+        RuleMode::Read => &target.domain_reversed,
+        _ => set(target).map_or(&[], |s| s.domain_rules.as_slice()),
     }
-    rules
 }
 
 /// Whether `schema` has rules `mode` would consider (`_has_rules`), before any client
@@ -126,7 +113,7 @@ pub async fn execute_rules(
     // The DLQ writes the message as it came in; keep a copy only when some action might.
     let original = rules
         .iter()
-        .any(uses_custom_action)
+        .any(|rule| uses_custom_action(registry, rule))
         .then(|| message.clone());
     let mut changed = false;
     for (index, rule) in rules.iter().enumerate() {
@@ -140,7 +127,7 @@ pub async fn execute_rules(
             mode,
             rule,
             index,
-            rules: &rules,
+            rules,
             headers: run.headers,
         };
         if is_disabled(registry, rule, enabled_env) || is_dlq_replay(run.headers, rule) {
@@ -162,21 +149,14 @@ pub async fn execute_rules(
             Ok(rule_changed) => {
                 changed |= rule_changed;
                 let action = on_success(registry, rule);
-                run_action(registry, &action_ctx, action.as_deref(), "NONE", None).await?;
+                run_action(registry, &action_ctx, action, "NONE", None).await?;
             }
             Err(error) => {
                 // A rule without an executor ends the run when its action lets the record
                 // go on (Python returns the message there).
                 let stop_here = matches!(error, RuleError::Unsupported(_));
                 let action = on_failure(registry, rule);
-                run_action(
-                    registry,
-                    &action_ctx,
-                    action.as_deref(),
-                    "ERROR",
-                    Some(error),
-                )
-                .await?;
+                run_action(registry, &action_ctx, action, "ERROR", Some(error)).await?;
                 if stop_here {
                     return Ok((message, changed));
                 }
@@ -188,9 +168,17 @@ pub async fn execute_rules(
 
 /// Counts a rule's run in [`telemetry::RULES`](crate::telemetry::RULES).
 fn count_outcome(rule: &Rule, mode: RuleMode, success: bool) {
+    // The built-in types are labelled without copying their name for each run.
+    let rule_type: metrics::SharedString = match rule.rule_type.as_str() {
+        "CEL" => "CEL".into(),
+        "CEL_FIELD" => "CEL_FIELD".into(),
+        "ENCRYPT" => "ENCRYPT".into(),
+        "JSONATA" => "JSONATA".into(),
+        other => other.to_string().into(),
+    };
     metrics::counter!(
         crate::telemetry::RULES,
-        "type" => rule.rule_type.clone(),
+        "type" => rule_type,
         "mode" => mode.as_str(),
         "outcome" => if success { "success" } else { "failure" },
     )
@@ -298,7 +286,7 @@ pub async fn execute_migration_rules(
             mode,
             rule,
             index,
-            rules: &rules,
+            rules,
             headers: run.headers,
         };
         if is_disabled(registry, rule, enabled_env) || !mode_applies(rule.mode, mode) {
@@ -326,27 +314,21 @@ pub async fn execute_migration_rules(
             Ok(migrated) => {
                 message = migrated;
                 let action = on_success(registry, rule);
-                run_action(registry, &action_ctx, action.as_deref(), "NONE", None).await?;
+                run_action(registry, &action_ctx, action, "NONE", None).await?;
             }
             Err(error) => {
                 let action = on_failure(registry, rule);
-                run_action(
-                    registry,
-                    &action_ctx,
-                    action.as_deref(),
-                    "ERROR",
-                    Some(error),
-                )
-                .await?;
+                run_action(registry, &action_ctx, action, "ERROR", Some(error)).await?;
             }
         }
     }
     Ok(message)
 }
 
-/// Whether a rule names an action other than the built-in ERROR and NONE.
-fn uses_custom_action(rule: &Rule) -> bool {
-    [&rule.on_success, &rule.on_failure]
+/// Whether a rule's actions (its own or the client's override) name one other than the
+/// built-in ERROR and NONE.
+fn uses_custom_action(registry: &RuleRegistry, rule: &Rule) -> bool {
+    [on_success(registry, rule), on_failure(registry, rule)]
         .into_iter()
         .flatten()
         .flat_map(|a| a.split(','))
@@ -382,34 +364,34 @@ fn is_dlq_replay(headers: &[Header], rule: &Rule) -> bool {
         .is_some_and(|h| std::str::from_utf8(&h.value).is_ok_and(|v| v == rule.name))
 }
 
-fn on_success(registry: &RuleRegistry, rule: &Rule) -> Option<String> {
+fn on_success<'a>(registry: &'a RuleRegistry, rule: &'a Rule) -> Option<&'a str> {
     registry
         .override_of(&rule.rule_type)
-        .and_then(|o| o.on_success.clone())
-        .or_else(|| rule.on_success.clone())
+        .and_then(|o| o.on_success.as_deref())
+        .or(rule.on_success.as_deref())
 }
 
-fn on_failure(registry: &RuleRegistry, rule: &Rule) -> Option<String> {
+fn on_failure<'a>(registry: &'a RuleRegistry, rule: &'a Rule) -> Option<&'a str> {
     registry
         .override_of(&rule.rule_type)
-        .and_then(|o| o.on_failure.clone())
-        .or_else(|| rule.on_failure.clone())
+        .and_then(|o| o.on_failure.as_deref())
+        .or(rule.on_failure.as_deref())
 }
 
 /// `_get_rule_action_name`: `"w,r"` pairs split by direction for WRITEREAD and UPDOWN.
-fn action_name(rule: &Rule, mode: RuleMode, action: Option<&str>) -> Option<String> {
+fn action_name<'a>(rule: &Rule, mode: RuleMode, action: Option<&'a str>) -> Option<&'a str> {
     let action = action.filter(|a| !a.is_empty())?;
     if matches!(rule.mode, RuleMode::Writeread | RuleMode::Updown) && action.contains(',') {
         let mut parts = action.split(',');
         let first = parts.next().unwrap_or_default();
         let second = parts.next().unwrap_or_default();
         return match mode {
-            RuleMode::Write | RuleMode::Upgrade => Some(first.to_string()),
-            RuleMode::Read | RuleMode::Downgrade => Some(second.to_string()),
-            _ => Some(action.to_string()),
+            RuleMode::Write | RuleMode::Upgrade => Some(first),
+            RuleMode::Read | RuleMode::Downgrade => Some(second),
+            _ => Some(action),
         };
     }
-    Some(action.to_string())
+    Some(action)
 }
 
 /// `_run_action`: runs the named action (or the default); a failure the action stops on
@@ -422,7 +404,7 @@ async fn run_action(
     error: Option<RuleError>,
 ) -> Result<(), RuleFailure> {
     let rule = ctx.rule.rule;
-    let name = action_name(rule, ctx.rule.mode, action).unwrap_or_else(|| default.to_string());
+    let name = action_name(rule, ctx.rule.mode, action).unwrap_or(default);
     let failure = |name: &str, reason: RuleError| RuleFailure {
         rule_name: rule.name.clone(),
         rule_type: rule.rule_type.clone(),
@@ -432,7 +414,7 @@ async fn run_action(
         action: name.to_string(),
         reason,
     };
-    let result = match name.as_str() {
+    let result = match name {
         "ERROR" => ErrorAction.run(ctx, error.as_ref()).await,
         "NONE" => NoneAction.run(ctx, error.as_ref()).await,
         other => match registry.action(other) {
@@ -448,7 +430,7 @@ async fn run_action(
     match result {
         ActionResult::Continue => Ok(()),
         ActionResult::Stop => Err(failure(
-            &name,
+            name,
             error.unwrap_or_else(|| RuleError::execution(format!("Rule failed: {}", rule.name))),
         )),
     }

@@ -1,11 +1,13 @@
 //! Where the producer and consumer call the rules: one object each, caching per schema id
-//! whether the schema has rules, so that a schema without costs one flag read per send.
+//! whether the schema has rules. A typed send learns it with the type's id (a bit of the
+//! cached id), so a type without rules pays nothing even on a producer that runs rules for
+//! other types; sends of bytes read one producer-wide flag first.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::action::DlqAction;
 use super::engine::{execute_rules, has_rules, runs_any, RuleRun};
@@ -32,10 +34,11 @@ struct Prepared {
 #[derive(Debug)]
 pub(crate) struct WriteRules {
     registry: RuleRegistry,
-    /// Set once a schema with WRITE rules was resolved: until then sends skip the rules
-    /// path with one load.
+    /// Set once a schema with WRITE rules was resolved: until then sends of bytes skip the
+    /// rules path with one load.
     active: AtomicBool,
-    /// Per schema id: the schema with rules, or `None` for a schema without.
+    /// Per schema id: the schema with rules this client runs, or `None` for a schema
+    /// without (or whose rules this client switched off).
     by_id: RwLock<HashMap<i32, Option<Arc<Prepared>>>>,
 }
 
@@ -54,27 +57,27 @@ impl WriteRules {
         }
     }
 
-    /// Whether any schema this producer resolved has WRITE rules.
+    /// Whether any schema this producer resolved has WRITE rules it runs.
     #[inline]
     pub(crate) fn active(&self) -> bool {
         self.active.load(Ordering::Relaxed)
     }
 
-    /// Learns whether schema `id` (resolved under `subject`) has WRITE rules: fetched by id
-    /// once (the registry client caches it), then remembered.
+    /// Learns whether schema `id` (resolved under `subject`) has WRITE rules this client
+    /// runs: fetched by id once (the registry client caches it), then remembered.
     pub(crate) async fn learn(
         &self,
         registry: &Arc<dyn SchemaIds>,
         subject: &str,
         id: i32,
-    ) -> Result<(), ClientError> {
-        if self
+    ) -> Result<bool, ClientError> {
+        if let Some(known) = self
             .by_id
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .contains_key(&id)
+            .get(&id)
         {
-            return Ok(());
+            return Ok(known.is_some());
         }
         let schema = registry
             .by_id(id)
@@ -89,16 +92,19 @@ impl WriteRules {
         subject: &str,
         id: i32,
         schema: Arc<Schema>,
-    ) -> Result<(), ClientError> {
-        let prepared = prepare(schema, subject, RuleMode::Write)?;
-        if prepared.is_some() {
+    ) -> Result<bool, ClientError> {
+        // Rules this client switched off need no decode (nor a format the engine reads).
+        let prepared = prepare(schema, subject, RuleMode::Write)?
+            .filter(|p| runs_any(&self.registry, &p.schema, RuleMode::Write));
+        let runs = prepared.is_some();
+        if runs {
             self.active.store(true, Ordering::Relaxed);
         }
         self.by_id
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id, prepared);
-        Ok(())
+        Ok(runs)
     }
 
     /// Runs the WRITE rules of schema `id` on a frame about to be sent to `topic`: the
@@ -134,10 +140,6 @@ impl WriteRules {
             original_key: key,
             original_wire: None,
         };
-        // Rules this client switched off need no decode (nor a format the engine reads).
-        if !runs_any(&self.registry, &prepared.schema, RuleMode::Write) {
-            return Ok(frame);
-        }
         let payload = frame.get(HEADER_LEN..).unwrap_or_default();
         let rules_error =
             |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Write, e)));
@@ -148,11 +150,14 @@ impl WriteRules {
         if !changed {
             return Ok(frame);
         }
-        let payload = prepared.schema.encode(&message).map_err(rules_error)?;
-        let mut out = BytesMut::with_capacity(HEADER_LEN + payload.len());
-        out.put_slice(frame.get(..HEADER_LEN).unwrap_or_default());
-        out.put_slice(&payload);
-        Ok(out.freeze())
+        // The new frame: the header as it was, the payload encoded right after it.
+        let mut out = Vec::with_capacity(frame.len() + frame.len() / 2);
+        out.extend_from_slice(frame.get(..HEADER_LEN).unwrap_or_default());
+        prepared
+            .schema
+            .encode_into(&message, &mut out)
+            .map_err(rules_error)?;
+        Ok(Bytes::from(out))
     }
 }
 

@@ -10,9 +10,11 @@ use std::sync::Arc;
 use apache_avro::types::Value as AvroValue;
 use serde_json::Value as JsonValue;
 
+use super::avro_datum::AvroDatum;
 use super::error::RuleError;
 use super::tags;
 use crate::registry::Schema;
+use crate::schema::contract::Rule;
 use crate::schema::SchemaFormat;
 
 /// A decoded message, owned.
@@ -72,8 +74,15 @@ pub struct RuleSchema {
     /// walked, as Confluent's `json_schema.py` does.
     pub inline_tags: HashMap<String, BTreeSet<String>>,
     /// Each Avro record's fields in order, with full name and tags (inline ∪ metadata):
-    /// what the field walk needs, computed once.
-    pub(crate) avro_fields: HashMap<apache_avro::schema::Name, Vec<AvroFieldInfo>>,
+    /// what the field walk needs, computed once (FxHash: the walk looks a record up for
+    /// every record value it enters).
+    pub(crate) avro_fields: rustc_hash::FxHashMap<apache_avro::schema::Name, Vec<AvroFieldInfo>>,
+    /// The Avro schema's resolved reader and writer, built once.
+    avro_datum: Option<AvroDatum>,
+    /// The domain rules in the order READ runs them (reversed), and the migration rules in
+    /// the order DOWNGRADE runs them (reversed): kept so that no run copies a rule list.
+    pub(crate) domain_reversed: Vec<Rule>,
+    pub(crate) migration_reversed: Vec<Rule>,
 }
 
 /// A record field's full name and tags.
@@ -111,7 +120,7 @@ impl RuleSchema {
             }
             SchemaFormat::Protobuf => (ParsedSchema::Protobuf, HashMap::new()),
         };
-        let mut avro_fields = HashMap::new();
+        let mut avro_fields = rustc_hash::FxHashMap::default();
         if let ParsedSchema::Avro { names, .. } = &parsed {
             for named in names.values() {
                 if let apache_avro::Schema::Record(record) = named {
@@ -130,11 +139,26 @@ impl RuleSchema {
                 }
             }
         }
+        let avro_datum = match &parsed {
+            ParsedSchema::Avro { schema, .. } => Some(AvroDatum::resolve(schema.clone())?),
+            _ => None,
+        };
+        let reversed = |rules: Option<&Vec<Rule>>| {
+            rules
+                .map(|rules| rules.iter().rev().cloned().collect())
+                .unwrap_or_default()
+        };
+        let rule_set = schema.rule_set.as_ref();
+        let domain_reversed = reversed(rule_set.map(|s| &s.domain_rules));
+        let migration_reversed = reversed(rule_set.map(|s| &s.migration_rules));
         Ok(RuleSchema {
             schema,
             parsed,
             inline_tags,
             avro_fields,
+            avro_datum,
+            domain_reversed,
+            migration_reversed,
         })
     }
 
@@ -146,16 +170,7 @@ impl RuleSchema {
     /// Decodes a payload (the bytes after the frame header) into a [`Message`].
     pub fn decode(&self, payload: &[u8]) -> Result<Message, RuleError> {
         match &self.parsed {
-            ParsedSchema::Avro { schema, .. } => {
-                let mut reader = payload;
-                apache_avro::reader::datum::GenericDatumReader::builder(schema)
-                    .build()
-                    .and_then(|r| r.read_value(&mut reader))
-                    .map(Message::Avro)
-                    .map_err(|e| {
-                        RuleError::execution(format!("the Avro payload does not decode: {e}"))
-                    })
-            }
+            ParsedSchema::Avro { .. } => self.avro_datum()?.read(payload).map(Message::Avro),
             ParsedSchema::Json(_) => serde_json::from_slice(payload)
                 .map(Message::Json)
                 .map_err(|e| RuleError::execution(format!("the JSON payload does not parse: {e}"))),
@@ -163,26 +178,30 @@ impl RuleSchema {
         }
     }
 
+    /// The resolved reader and writer of an Avro schema (built by [`parse`](Self::parse)).
+    fn avro_datum(&self) -> Result<&AvroDatum, RuleError> {
+        self.avro_datum
+            .as_ref()
+            .ok_or_else(|| RuleError::execution("the schema is not an Avro schema"))
+    }
+
     /// Encodes a message back into a payload in this schema.
     pub fn encode(&self, message: &Message) -> Result<Vec<u8>, RuleError> {
+        let mut out = Vec::new();
+        self.encode_into(message, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`encode`](Self::encode), appending to `out` (after a frame header, say).
+    pub fn encode_into(&self, message: &Message, out: &mut Vec<u8>) -> Result<(), RuleError> {
         match (&self.parsed, message) {
-            (ParsedSchema::Avro { schema, .. }, Message::Avro(value)) => {
-                let mut out = Vec::new();
-                apache_avro::writer::datum::GenericDatumWriter::builder(schema)
-                    .build()
-                    .and_then(|w| w.write_value_ref(&mut out, value))
-                    .map(|_| out)
-                    .map_err(|e| {
-                        RuleError::execution(format!(
-                            "the transformed message does not fit the Avro schema: {e}"
-                        ))
-                    })
+            (ParsedSchema::Avro { .. }, Message::Avro(value)) => {
+                self.avro_datum()?.write(value, out)
             }
-            (ParsedSchema::Json(_), Message::Json(value)) => {
-                serde_json::to_vec(value).map_err(|e| {
+            (ParsedSchema::Json(_), Message::Json(value)) => serde_json::to_writer(out, value)
+                .map_err(|e| {
                     RuleError::execution(format!("the JSON message does not encode: {e}"))
-                })
-            }
+                }),
             _ => Err(RuleError::execution(
                 "the message is not of the schema's format",
             )),

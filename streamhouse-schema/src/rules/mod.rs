@@ -11,8 +11,9 @@
 //!   with DEKs from the registry's DEK registry, wrapped by a KMS driver's KEK).
 //!
 //! The producer ([`ProducerBuilder::rule_registry`](crate::producer::ProducerBuilder::rule_registry))
-//! learns, when it resolves a schema id, whether the registered schema has WRITE rules;
-//! until one has, a send reads one flag and nothing more. With rules, the frame's payload is
+//! learns, when it resolves a schema id, whether the registered schema has WRITE rules it
+//! runs; a typed send of a type whose schema has none reads nothing more than a bit of the
+//! type's cached id, whatever other types the producer sends. With rules, the frame's payload is
 //! decoded generically, the rules run, and the payload is re-encoded only if a transform
 //! changed it. The consumer
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
@@ -28,6 +29,7 @@
 //! `use.latest.version`) is the caller's.
 
 pub mod action;
+mod avro_datum;
 pub mod cel;
 pub mod convert;
 #[cfg(feature = "encryption")]

@@ -1,8 +1,11 @@
 //! The executors and actions rules are run with, by rule type (`rule_registry.py`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
+
+// FxHash: the engine looks up executors, actions and overrides for every rule it runs.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::action::RuleAction;
 use super::executor::{FieldRuleExecutor, MigrationExecutor, RuleExecutor};

@@ -101,7 +101,15 @@ struct Walker<'c, 't, N, V> {
 }
 
 impl<N, V> Walker<'_, '_, N, V> {
-    /// Runs the transform on a leaf; `Some(new value)` when a TRANSFORM changed it.
+    /// Whether the rule's tags select a field with `tags` (every field when it has none):
+    /// checked before a leaf's value is copied out for the transform.
+    fn selects(&self, tags: &BTreeSet<String>) -> bool {
+        let rule_tags = &self.ctx.rule.tags;
+        rule_tags.is_empty() || !rule_tags.is_disjoint(tags)
+    }
+
+    /// Runs the transform on a leaf the rule [`selects`](Self::selects); `Some(new value)`
+    /// when a TRANSFORM changed it.
     fn leaf<C>(
         &self,
         field: &Current<'_, '_, C>,
@@ -109,10 +117,6 @@ impl<N, V> Walker<'_, '_, N, V> {
         containing: MessageRef<'_>,
         value: FieldValue,
     ) -> Result<Option<FieldValue>, RuleError> {
-        let rule_tags = &self.ctx.rule.tags;
-        if !rule_tags.is_empty() && rule_tags.is_disjoint(field.tags) {
-            return Ok(None);
-        }
         let context = FieldContext {
             name: field.name,
             full_name: field.full_name,
@@ -170,6 +174,10 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                 let result = if let (Some(field), Some(leaf_type)) =
                     (field, avro_leaf_type(resolve(names, branch)))
                 {
+                    if !self.selects(field.tags) {
+                        path.pop();
+                        return Ok(());
+                    }
                     // A primitive branch: the transform's result may belong to another
                     // branch (a null for a string), as Confluent re-resolves the union.
                     let before = avro_field_value(inner);
@@ -253,8 +261,11 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                 Ok(())
             }
             (schema, value) => {
-                let (Some(field), Some(leaf_type), Some(before)) =
-                    (field, avro_leaf_type(schema), avro_field_value(value))
+                let Some(field) = field.filter(|field| self.selects(field.tags)) else {
+                    return Ok(());
+                };
+                let (Some(leaf_type), Some(before)) =
+                    (avro_leaf_type(schema), avro_field_value(value))
                 else {
                     return Ok(());
                 };
@@ -527,7 +538,9 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
             | FieldType::Int
             | FieldType::Double
             | FieldType::Boolean => {
-                let Some(field) = field else { return Ok(()) };
+                let Some(field) = field.filter(|field| self.selects(field.tags)) else {
+                    return Ok(());
+                };
                 let before = json_field_value(value);
                 let containing = MessageRef::Json(field.containing);
                 if let Some(new) = self.leaf(field, schema_type, containing, before)? {

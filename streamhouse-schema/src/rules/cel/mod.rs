@@ -3,17 +3,22 @@
 //!
 //! An expression may start with a guard: `guard ; expr` runs `expr` only when `guard`
 //! holds (a CONDITION whose guard does not hold passes; a TRANSFORM leaves the value).
-//! Expressions are compiled once per (schema id, expression) and cached.
+//! Expressions are compiled once per (schema id, expression) and cached. An evaluation
+//! binds its variables through a resolver that converts only what the expression reads,
+//! when it reads it (see [`Vars`]); its context allocates nothing.
 
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use cel::common::types::{CelList, CelString};
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
 use cel::{Context, Env, Program, Value};
 
 use self::value::{
-    cel_to_field, cel_to_json, field_to_cel, message_fields_to_cel, message_to_cel, truthy,
+    boxed, cel_to_field, cel_to_json, field_to_val, message_to_cel, truthy, LazyRecord,
 };
 use super::convert::json_to_avro;
 use super::error::RuleError;
@@ -21,7 +26,7 @@ use super::executor::{
     FieldRuleExecutor, FieldTransform, RuleContext, RuleExecutor, RuleFuture, RuleOutput,
 };
 use super::field::{FieldContext, FieldValue};
-use super::message::{Message, ParsedSchema};
+use super::message::{Message, MessageRef, ParsedSchema};
 use crate::schema::contract::RuleKind;
 
 /// A compiled rule expression.
@@ -31,12 +36,10 @@ struct Compiled {
     guard: Option<Program>,
     /// The expression proper.
     expr: Program,
-    /// Whether either part reads `message` (it is bound only then).
-    uses_message: bool,
-    /// The top-level fields the source reads as `message.<field>`, when that is the only
-    /// way it uses `message`: only those are converted into the bound CEL map (a message
-    /// of many fields costs what its read fields cost). `None`: the whole message.
-    message_fields: Option<Vec<String>>,
+    /// Whether the source uses `message` only to read its fields (`message.<field>`): then
+    /// `message` is bound as a [`LazyRecord`] (a message of many fields costs what its read
+    /// fields cost), else converted whole when the expression reads it.
+    message_fields_only: bool,
 }
 
 /// Compiled expressions by schema id and expression text, shared by the two executors.
@@ -88,15 +91,10 @@ fn compile(env: &Env, source: &str) -> Result<Compiled, RuleError> {
         Some((_, expr)) => (None, compile_one(expr)?),
         None => (None, compile_one(source)?),
     };
-    let uses_message = expr.references().has_variable("message")
-        || guard
-            .as_ref()
-            .is_some_and(|g| g.references().has_variable("message"));
     Ok(Compiled {
         guard,
         expr,
-        uses_message,
-        message_fields: member_reads(source, "message"),
+        message_fields_only: member_reads(source, "message").is_some(),
     })
 }
 
@@ -160,16 +158,12 @@ impl Cel {
         }
     }
 
-    /// Evaluates `compiled` with `bindings`: `None` when the guard did not hold.
-    fn evaluate(
-        &self,
-        compiled: &Compiled,
-        bindings: Vec<(&'static str, Value)>,
-    ) -> Result<Option<Value>, RuleError> {
+    /// Evaluates `compiled` with the variables `vars`: `None` when the guard did not hold.
+    fn evaluate(&self, compiled: &Compiled, vars: &Vars<'_>) -> Result<Option<Value>, RuleError> {
+        // A root context without variables of its own allocates nothing; the resolver
+        // answers every variable.
         let mut context = Context::with_env(Arc::clone(&self.env));
-        for (name, value) in bindings {
-            context.add_variable_from_value(name, value);
-        }
+        context.set_variable_resolver(vars);
         if let Some(guard) = &compiled.guard {
             let verdict = guard
                 .execute(&context)
@@ -213,15 +207,12 @@ impl RuleExecutor for CelExecutor {
 
     fn transform(&self, ctx: &RuleContext<'_>, message: &Message) -> Result<RuleOutput, RuleError> {
         let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
-        let mut bindings = Vec::with_capacity(1);
-        if compiled.uses_message {
-            let bound = match &compiled.message_fields {
-                Some(fields) => message_fields_to_cel(message.as_ref(), fields),
-                None => message_to_cel(message.as_ref()),
-            };
-            bindings.push(("message", bound));
-        }
-        let result = self.cel.evaluate(&compiled, bindings)?;
+        let vars = Vars {
+            message: message.as_ref(),
+            message_fields_only: compiled.message_fields_only,
+            field: None,
+        };
+        let result = self.cel.evaluate(&compiled, &vars)?;
         if ctx.rule.kind == RuleKind::Condition {
             return Ok(RuleOutput::Condition(result.as_ref().is_none_or(truthy)));
         }
@@ -300,21 +291,12 @@ impl FieldTransform for CelFieldTransform<'_> {
         if !field.field_type.is_primitive() {
             return Ok(value);
         }
-        let mut bindings = vec![
-            ("value", field_to_cel(&value)),
-            ("fullName", Value::from(field.full_name)),
-            ("name", Value::from(field.name)),
-            ("typeName", Value::from(field.field_type.name())),
-            ("tags", tags_value(field.tags)),
-        ];
-        if self.compiled.uses_message {
-            let bound = match &self.compiled.message_fields {
-                Some(fields) => message_fields_to_cel(field.containing, fields),
-                None => message_to_cel(field.containing),
-            };
-            bindings.push(("message", bound));
-        }
-        let result = self.cel.evaluate(&self.compiled, bindings)?;
+        let vars = Vars {
+            message: field.containing,
+            message_fields_only: self.compiled.message_fields_only,
+            field: Some((field, &value)),
+        };
+        let result = self.cel.evaluate(&self.compiled, &vars)?;
         if ctx.rule.kind == RuleKind::Condition {
             return Ok(FieldValue::Bool(result.as_ref().is_none_or(truthy)));
         }
@@ -325,10 +307,42 @@ impl FieldTransform for CelFieldTransform<'_> {
     }
 }
 
-fn tags_value(tags: &BTreeSet<String>) -> Value {
-    Value::List(Arc::new(
-        tags.iter().map(|t| Value::from(t.as_str())).collect(),
-    ))
+/// The variables of one evaluation, as `cel_executor.py` and `cel_field_executor.py`
+/// bind them: `message` (the message, or for a field rule the record the field is in),
+/// and for a field rule `value`, `fullName`, `name`, `typeName` and `tags`. Each is
+/// converted only when the expression reads it, borrowing strings where it can.
+struct Vars<'a> {
+    message: MessageRef<'a>,
+    message_fields_only: bool,
+    field: Option<(&'a FieldContext<'a>, &'a FieldValue)>,
+}
+
+impl VariableResolver for Vars<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        let owned = |value: Box<dyn Val + 'b>| Some(CowVal::Owned(value));
+        match (variable, self.field) {
+            ("message", _) => match LazyRecord::of(self.message) {
+                Some(lazy) if self.message_fields_only => owned(Box::new(lazy)),
+                _ => boxed(message_to_cel(self.message)).ok().and_then(owned),
+            },
+            ("value", Some((_, value))) => field_to_val(value).ok().and_then(owned),
+            ("fullName", Some((field, _))) => owned(Box::new(CelString::from(field.full_name))),
+            ("name", Some((field, _))) => owned(Box::new(CelString::from(field.name))),
+            ("typeName", Some((field, _))) => {
+                owned(Box::new(CelString::from(field.field_type.name())))
+            }
+            ("tags", Some((field, _))) => owned(Box::new(tags_value(field.tags))),
+            _ => None,
+        }
+    }
+}
+
+fn tags_value(tags: &BTreeSet<String>) -> CelList<'_> {
+    CelList::from(
+        tags.iter()
+            .map(|t| Box::new(CelString::from(t.as_str())) as Box<dyn Val + '_>)
+            .collect::<Vec<_>>(),
+    )
 }
 
 #[cfg(test)]

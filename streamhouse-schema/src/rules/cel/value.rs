@@ -5,8 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use apache_avro::types::Value as AvroValue;
+use cel::common::traits::Indexer;
+use cel::common::types::{CelBool, CelDouble, CelInt, CelNull, CelString, Type, MAP_TYPE};
+use cel::common::value::{CowVal, Val};
 use cel::objects::{Key, Map};
-use cel::Value;
+use cel::{ExecutionError, Value};
 use serde_json::Value as JsonValue;
 
 use crate::rules::error::RuleError;
@@ -24,19 +27,116 @@ pub(crate) fn message_to_cel(message: MessageRef<'_>) -> Value {
     }
 }
 
-/// The fields `fields` of a record (object) as a CEL map; other values whole.
-pub(crate) fn message_fields_to_cel(message: MessageRef<'_>, fields: &[String]) -> Value {
-    match message {
-        MessageRef::Avro(AvroValue::Record(entries)) => map(entries
-            .iter()
-            .filter(|(k, _)| fields.iter().any(|f| f == k))
-            .map(|(k, v)| (k.as_str(), avro_to_cel(v, 1)))),
-        MessageRef::Json(JsonValue::Object(entries)) => map(entries
-            .iter()
-            .filter(|(k, _)| fields.iter().any(|f| f == *k))
-            .map(|(k, v)| (k.as_str(), json_to_cel(v, 1)))),
-        other => message_to_cel(other),
+/// A record (object) bound as `message` to an expression that only reads its fields
+/// (`message.<field>`, `has(message.<field>)`): each field is converted when the
+/// expression reads it, strings borrowed rather than copied, so a rule that reads two
+/// fields of a large message converts two values. Other uses of `message` bind the whole
+/// message ([`message_to_cel`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LazyRecord<'a>(MessageRef<'a>);
+
+impl<'a> LazyRecord<'a> {
+    /// `message` as a lazy record, if it is an Avro record or a JSON object.
+    pub(crate) fn of(message: MessageRef<'a>) -> Option<Self> {
+        matches!(
+            message,
+            MessageRef::Avro(AvroValue::Record(_)) | MessageRef::Json(JsonValue::Object(_))
+        )
+        .then_some(LazyRecord(message))
     }
+}
+
+impl Val for LazyRecord<'_> {
+    fn get_type(&self) -> &Type {
+        &MAP_TYPE
+    }
+
+    fn cel_type() -> &'static Type {
+        &MAP_TYPE
+    }
+
+    fn as_indexer<'b, 'w>(&'b self) -> Option<&'b (dyn Indexer + 'w)>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+
+    fn clone_as_boxed<'w>(&self) -> Box<dyn Val + 'w>
+    where
+        Self: 'w,
+    {
+        Box::new(*self)
+    }
+}
+
+impl Indexer for LazyRecord<'_> {
+    fn get<'b, 'w>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'w>, ExecutionError>
+    where
+        Self: 'w,
+    {
+        let Some(name) = idx.downcast_ref::<CelString>().map(|s| s.inner()) else {
+            return Err(ExecutionError::no_such_key(&format!("{idx:?}")));
+        };
+        let found = match self.0 {
+            MessageRef::Avro(AvroValue::Record(fields)) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| avro_to_val(value, 1)),
+            MessageRef::Json(JsonValue::Object(fields)) => {
+                fields.get(name).map(|value| json_to_val(value, 1))
+            }
+            _ => None,
+        };
+        match found {
+            Some(value) => value.map(CowVal::Owned),
+            None => Err(ExecutionError::no_such_key(name)),
+        }
+    }
+
+    fn steal<'w>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'w>, ExecutionError>
+    where
+        Self: 'w,
+    {
+        self.get(idx).map(CowVal::into_owned)
+    }
+}
+
+/// An Avro value as a CEL value borrowing its strings; compound values through
+/// [`avro_to_cel`].
+fn avro_to_val(value: &AvroValue, depth: usize) -> Result<Box<dyn Val + '_>, ExecutionError> {
+    Ok(match value {
+        AvroValue::Null => Box::new(CelNull),
+        AvroValue::Boolean(b) => Box::new(CelBool::from(*b)),
+        AvroValue::Int(i) => Box::new(CelInt::from(i64::from(*i))),
+        AvroValue::Long(l) => Box::new(CelInt::from(*l)),
+        AvroValue::Double(d) => Box::new(CelDouble::from(*d)),
+        AvroValue::String(s) => Box::new(CelString::from(s.as_str())),
+        AvroValue::Union(_, inner) if depth <= MAX_DEPTH => avro_to_val(inner, depth + 1)?,
+        other => boxed(avro_to_cel(other, depth))?,
+    })
+}
+
+/// A JSON value as a CEL value borrowing its strings; compound values through
+/// [`json_to_cel`].
+fn json_to_val(value: &JsonValue, depth: usize) -> Result<Box<dyn Val + '_>, ExecutionError> {
+    Ok(match value {
+        JsonValue::String(s) => Box::new(CelString::from(s.as_str())),
+        other => boxed(json_to_cel(other, depth))?,
+    })
+}
+
+/// A converted value as the interpreter's own.
+pub(crate) fn boxed(value: Value) -> Result<Box<dyn Val>, ExecutionError> {
+    value.try_into()
+}
+
+/// A field value as a CEL value, borrowing its string.
+pub(crate) fn field_to_val(value: &FieldValue) -> Result<Box<dyn Val + '_>, ExecutionError> {
+    Ok(match value {
+        FieldValue::String(s) => Box::new(CelString::from(s.as_str())),
+        other => boxed(field_to_cel(other))?,
+    })
 }
 
 /// An Avro value as CEL: records and maps as maps, arrays as lists, unions as their

@@ -1,8 +1,10 @@
 //! The unwrapped DEKs an executor has resolved, looked up without allocating (the cached
 //! send path asks it once per message).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+// FxHash: a cached DEK is looked up for every message an ENCRYPT rule runs on.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::cipher::DataCipher;
 use crate::registry::DekAlgorithm;

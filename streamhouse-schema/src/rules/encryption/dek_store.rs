@@ -11,11 +11,13 @@
 //! DEK is generated and wrapped here; a failed rotation keeps the existing DEK), `_is_expired`
 //! and the `DekRegistryClient` caches (KEKs and DEKs kept for the client's life).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
+// FxHash: KEKs and their AEADs are looked up for every message an ENCRYPT rule runs on.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::cipher::DataCipher;
 use super::dek_cache::{DekCache, DekSlot, ResolvedDek};

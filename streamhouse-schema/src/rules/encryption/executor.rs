@@ -10,9 +10,11 @@
 //! prefetch_read_versions`]). Errors found while preparing surface on the first field that
 //! needs the key, as Confluent's executor only fetches keys for fields it transforms.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+// FxHash: the rule's policy is looked up for every message.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::dek_cache::ResolvedDek;
 use super::dek_store::{DekStore, KeyUse};

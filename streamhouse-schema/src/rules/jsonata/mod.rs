@@ -27,8 +27,10 @@
 //! `jsonata-rs` 0.3 keeps a parsed expression only inside a `JsonAta<'arena>` that borrows
 //! the arena its values are allocated in and is not `Send` (its frames are `Rc`), and it
 //! takes the message as JSONata source text. So a compiled expression here is the checked
-//! text, and each evaluation parses it into a per-thread arena that is reset and reused
-//! (no allocation churn), binds `$sift`, and evaluates with a depth and time limit.
+//! text; each thread keeps its own parse of the expressions it evaluates, with their arenas
+//! (see `kept`), and evaluates with a depth and time limit. An expression with a `:=`
+//! binding is parsed for each evaluation instead, into a per-thread arena that is reset and
+//! reused.
 //!
 //! # Limits
 //!
@@ -55,6 +57,7 @@ mod cache;
 mod convert;
 mod error;
 mod executor;
+mod kept;
 mod nesting;
 pub mod plan;
 pub mod reader;
@@ -142,6 +145,12 @@ impl JsonataExpr {
         // The crate reads its input as JSONata source; JSON is a JSONata literal.
         let source = serde_json::to_string(input)
             .map_err(|e| JsonataError::Evaluation(format!("message not serializable: {e}")))?;
+        if kept::keepable(&self.text) {
+            let kept = guarded(|| kept::evaluate(&self.text, &source).transpose())?;
+            if let Some(result) = kept {
+                return Ok(result);
+            }
+        }
         ARENA.with(|cell| match cell.try_borrow_mut() {
             Ok(mut arena) => {
                 if arena.allocated_bytes() > KEPT_ARENA_BYTES {

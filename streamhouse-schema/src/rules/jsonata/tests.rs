@@ -311,3 +311,42 @@ fn operator_chains_at_the_limit_run_on_a_small_stack() {
         );
     });
 }
+
+#[test]
+fn a_kept_expression_answers_each_message_with_its_own_result() {
+    // Enough evaluations that the kept arena passes its limit and the expression is parsed
+    // again, interleaved with more expressions than a thread keeps (the first ones are
+    // dropped and parsed again): every result is that input's.
+    let upgrade = JsonataExpr::compile(UPGRADE).unwrap();
+    let others: Vec<JsonataExpr> = (0..10)
+        .map(|i| JsonataExpr::compile(&format!("n + {i}")).unwrap())
+        .collect();
+    for n in 0..3_000 {
+        let v1 = json!({"name": format!("kite-{n}"), "size": n});
+        assert_eq!(
+            upgrade.evaluate(&v1).unwrap(),
+            json!({"name": format!("kite-{n}"), "height": n})
+        );
+        let other = &others[n as usize % others.len()];
+        let offset = n % 10;
+        assert_eq!(other.evaluate(&json!({"n": n})).unwrap(), json!(n + offset));
+    }
+    // An evaluation that fails leaves the kept expression usable.
+    let thrower = JsonataExpr::compile("n > 1 ? $error('big') : n").unwrap();
+    assert!(matches!(
+        thrower.evaluate(&json!({"n": 2})),
+        Err(JsonataError::Evaluation(_))
+    ));
+    assert_eq!(thrower.evaluate(&json!({"n": 1})).unwrap(), json!(1));
+}
+
+#[test]
+fn expressions_with_bindings_are_not_kept() {
+    // A binding lands in the expression's own frame: such expressions are parsed per
+    // evaluation, so one message's binding is never seen by the next.
+    assert!(!kept::keepable("($x := 1; $x)"));
+    assert!(kept::keepable(UPGRADE));
+    let expr = JsonataExpr::compile("$exists($seen) ? 'leaked' : ($seen := n; $seen)").unwrap();
+    assert_eq!(expr.evaluate(&json!({"n": 1})).unwrap(), json!(1));
+    assert_eq!(expr.evaluate(&json!({"n": 2})).unwrap(), json!(2));
+}
