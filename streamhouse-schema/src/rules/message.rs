@@ -1,8 +1,8 @@
 //! The generic message rules run on, and the parsed schema it is walked against.
 //!
 //! Avro payloads are decoded into [`apache_avro::types::Value`] with the writer schema,
-//! JSON payloads into [`serde_json::Value`]. Protobuf messages are not decoded generically
-//! here: rules on a Protobuf schema are reported as [`RuleError::Unsupported`].
+//! JSON payloads into [`serde_json::Value`], Protobuf payloads (message indexes, then the
+//! message) into a [`prost_reflect::DynamicMessage`] of the message the indexes name.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use apache_avro::types::Value as AvroValue;
 use serde_json::Value as JsonValue;
 
 use super::error::RuleError;
+use super::proto::{ProtoMessage, ProtoSchema};
 use super::tags;
 use crate::registry::Schema;
 use crate::schema::SchemaFormat;
@@ -22,6 +23,8 @@ pub enum Message {
     Avro(AvroValue),
     /// A JSON document.
     Json(JsonValue),
+    /// A Protobuf message with the message indexes of its frame.
+    Protobuf(ProtoMessage),
 }
 
 impl Message {
@@ -30,6 +33,7 @@ impl Message {
         match self {
             Message::Avro(value) => MessageRef::Avro(value),
             Message::Json(value) => MessageRef::Json(value),
+            Message::Protobuf(value) => MessageRef::Protobuf(&value.message),
         }
     }
 }
@@ -41,6 +45,8 @@ pub enum MessageRef<'a> {
     Avro(&'a AvroValue),
     /// A JSON value.
     Json(&'a JsonValue),
+    /// A Protobuf message.
+    Protobuf(&'a prost_reflect::DynamicMessage),
 }
 
 /// A schema parsed for walking.
@@ -55,8 +61,8 @@ pub enum ParsedSchema {
     },
     /// A JSON Schema document.
     Json(JsonValue),
-    /// A Protobuf schema (not decoded generically; rules report it as unsupported).
-    Protobuf,
+    /// A Protobuf schema compiled into a descriptor pool.
+    Protobuf(ProtoSchema),
 }
 
 /// A registered schema ready for rules: the registry's schema (with its metadata and rule
@@ -68,7 +74,8 @@ pub struct RuleSchema {
     /// The parsed schema.
     pub parsed: ParsedSchema,
     /// Inline `confluent:tags` of Avro fields by full name (`get_inline_tags` in
-    /// Confluent's `avro.py`); JSON Schema tags are read from each property as it is
+    /// Confluent's `avro.py`), `(confluent.field_meta).tags` of Protobuf fields by full
+    /// name (`pkg.Message.field`); JSON Schema tags are read from each property as it is
     /// walked, as Confluent's `json_schema.py` does.
     pub inline_tags: HashMap<String, BTreeSet<String>>,
     /// Each Avro record's fields in order, with full name and tags (inline ∪ metadata):
@@ -84,7 +91,9 @@ pub(crate) struct AvroFieldInfo {
 }
 
 impl RuleSchema {
-    /// Parses `schema`; an Avro or JSON schema that does not parse is an error.
+    /// Parses `schema`; a schema that does not parse (a Protobuf one: compile, with its
+    /// `google/protobuf/*` and `confluent/*` imports) is an error, as is a Protobuf schema
+    /// with references to other subjects (not fetched by this client yet).
     pub fn parse(schema: Arc<Schema>) -> Result<Self, RuleError> {
         let (parsed, inline_tags) = match schema.schema_type {
             SchemaFormat::Avro => {
@@ -109,7 +118,10 @@ impl RuleSchema {
                 })?;
                 (ParsedSchema::Json(doc), HashMap::new())
             }
-            SchemaFormat::Protobuf => (ParsedSchema::Protobuf, HashMap::new()),
+            SchemaFormat::Protobuf => {
+                let (proto, inline) = ProtoSchema::parse(&schema)?;
+                (ParsedSchema::Protobuf(proto), inline)
+            }
         };
         let mut avro_fields = HashMap::new();
         if let ParsedSchema::Avro { names, .. } = &parsed {
@@ -143,7 +155,8 @@ impl RuleSchema {
         self.schema.schema_type
     }
 
-    /// Decodes a payload (the bytes after the frame header) into a [`Message`].
+    /// Decodes a payload (the bytes after the frame header; for Protobuf, the message
+    /// indexes and the message) into a [`Message`].
     pub fn decode(&self, payload: &[u8]) -> Result<Message, RuleError> {
         match &self.parsed {
             ParsedSchema::Avro { schema, .. } => {
@@ -159,11 +172,12 @@ impl RuleSchema {
             ParsedSchema::Json(_) => serde_json::from_slice(payload)
                 .map(Message::Json)
                 .map_err(|e| RuleError::execution(format!("the JSON payload does not parse: {e}"))),
-            ParsedSchema::Protobuf => Err(unsupported_protobuf()),
+            ParsedSchema::Protobuf(schema) => schema.decode(payload).map(Message::Protobuf),
         }
     }
 
-    /// Encodes a message back into a payload in this schema.
+    /// Encodes a message back into a payload in this schema (a Protobuf one behind the
+    /// message indexes it was decoded with).
     pub fn encode(&self, message: &Message) -> Result<Vec<u8>, RuleError> {
         match (&self.parsed, message) {
             (ParsedSchema::Avro { schema, .. }, Message::Avro(value)) => {
@@ -183,6 +197,9 @@ impl RuleSchema {
                     RuleError::execution(format!("the JSON message does not encode: {e}"))
                 })
             }
+            (ParsedSchema::Protobuf(_), Message::Protobuf(message)) => {
+                Ok(ProtoSchema::encode(message))
+            }
             _ => Err(RuleError::execution(
                 "the message is not of the schema's format",
             )),
@@ -190,9 +207,10 @@ impl RuleSchema {
     }
 }
 
-/// The error for rules on a Protobuf schema.
+/// The error for a CEL TRANSFORM of a whole Protobuf message (its result, a CEL map, is
+/// not turned back into a message; Confluent's Python client cannot serialize one either).
 pub(crate) fn unsupported_protobuf() -> RuleError {
     RuleError::Unsupported(
-        "rules on Protobuf schemas are not supported by this client yet".to_string(),
+        "CEL TRANSFORM rules on whole Protobuf messages are not supported by this client; use CEL_FIELD".to_string(),
     )
 }

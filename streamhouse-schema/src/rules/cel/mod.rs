@@ -5,6 +5,7 @@
 //! holds (a CONDITION whose guard does not hold passes; a TRANSFORM leaves the value).
 //! Expressions are compiled once per (schema id, expression) and cached.
 
+mod proto;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
@@ -234,7 +235,7 @@ impl RuleExecutor for CelExecutor {
                 Message::Avro(json_to_avro(&json, schema, names)?)
             }
             ParsedSchema::Json(_) => Message::Json(json),
-            ParsedSchema::Protobuf => return Err(super::message::unsupported_protobuf()),
+            ParsedSchema::Protobuf(_) => return Err(super::message::unsupported_protobuf()),
         };
         Ok(RuleOutput::Message(new))
     }

@@ -21,6 +21,7 @@ pub(crate) fn message_to_cel(message: MessageRef<'_>) -> Value {
     match message {
         MessageRef::Avro(value) => avro_to_cel(value, 0),
         MessageRef::Json(value) => json_to_cel(value, 0),
+        MessageRef::Protobuf(message) => super::proto::message_to_cel(message),
     }
 }
 
@@ -35,6 +36,7 @@ pub(crate) fn message_fields_to_cel(message: MessageRef<'_>, fields: &[String]) 
             .iter()
             .filter(|(k, _)| fields.iter().any(|f| f == *k))
             .map(|(k, v)| (k.as_str(), json_to_cel(v, 1)))),
+        MessageRef::Protobuf(message) => super::proto::message_fields_to_cel(message, fields),
         other => message_to_cel(other),
     }
 }
