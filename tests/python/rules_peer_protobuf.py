@@ -69,7 +69,7 @@ def main():
     cls = message_class(client, f"{data['topic']}-value", data["message"])
     rule_conf = {"secret": data["secret"]}
 
-    deserializer = ProtobufDeserializer(cls, {"use.deprecated.format": False}, rule_conf=rule_conf)
+    deserializer = ProtobufDeserializer(cls, {"use.deprecated.format": False}, client, rule_conf=rule_conf)
     decoded = []
     for frame_hex in data["frames"]:
         try:
