@@ -27,7 +27,8 @@ mod print;
 
 pub use index::{message_at_index_path, message_index_path};
 pub use parse::{
-    descriptor_from_base64, parse_proto, parse_proto_with_imports, serialized_proto_with_imports,
+    descriptor_from_base64, descriptor_set_with_imports, parse_proto, parse_proto_with_imports,
+    serialized_proto_with_imports,
 };
 pub use print::print_proto;
 pub(crate) use print::quote as quote_proto_string;

@@ -10,7 +10,6 @@ use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{
     Metadata, Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
 };
-use streamhouse_schema::rules::{RuleOverride, RuleRegistry};
 use streamhouse_schema::schema::type_contract::TypeContract;
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::server::{spawn, RegistryConfig, RunningServer};
@@ -186,25 +185,12 @@ fn the_contract_is_the_declared_metadata_and_rules() {
 
 async fn send_and_read_back(url: &str, format: SchemaFormat) -> Arc<Schema> {
     let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    // This client does not run rules on Protobuf messages yet (a send with them fails with
-    // a typed error): for Protobuf the CEL rules are switched off on this client, as
-    // Confluent's clients allow (`rule.override`), so the contract's registration is what
-    // is tested.
-    let mut rules = RuleRegistry::with_defaults();
-    if format == SchemaFormat::Protobuf {
-        rules.set_override(
-            "CEL",
-            RuleOverride {
-                disabled: Some(true),
-                ..RuleOverride::default()
-            },
-        );
-    }
+    // The declared CEL condition runs on every format (the Protobuf message decoded from
+    // the registered schema); the order passes it.
     let producer = Producer::builder()
         .schema_registry(url)
         .transport(Arc::clone(&log))
         .default_format(format)
-        .rule_registry(rules)
         .build()
         .await
         .expect("producer");

@@ -90,6 +90,34 @@ pub fn serialized_proto_with_imports(
     )))
 }
 
+/// The schema and every file it imports (the `google/protobuf/*` and `confluent/*` ones
+/// included) as one serialized `FileDescriptorSet`, with the main file's name: what a
+/// descriptor pool needs to decode messages of the schema (custom options such as
+/// `(confluent.field_meta)` kept, as in [`serialized_proto_with_imports`]).
+///
+/// ```
+/// use streamhouse_schema_core::proto_file::descriptor_set_with_imports;
+///
+/// let (set, main) = descriptor_set_with_imports(
+///     r#"syntax = "proto3"; import "google/protobuf/timestamp.proto";
+///        message A { google.protobuf.Timestamp at = 1; }"#,
+///     &[],
+/// ).unwrap();
+/// assert_eq!(main, "schema.proto");
+/// assert!(set.windows(31).any(|w| w == b"google/protobuf/timestamp.proto"));
+/// ```
+///
+/// # Errors
+/// As [`parse_proto_with_imports`].
+pub fn descriptor_set_with_imports(
+    schema: &str,
+    imports: &[(&str, &str)],
+) -> Result<(Vec<u8>, String), ProtoSchemaError> {
+    let (mut compiler, main_name) = compile(schema, imports)?;
+    compiler.include_imports(true);
+    Ok((compiler.encode_file_descriptor_set(), main_name))
+}
+
 /// The encoded files of a serialized `FileDescriptorSet` (`repeated FileDescriptorProto
 /// file = 1`): each a length-delimited field 1. Stops at anything else.
 fn set_entries(mut bytes: &[u8]) -> Vec<&[u8]> {

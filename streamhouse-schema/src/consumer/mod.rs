@@ -410,11 +410,12 @@ impl Consumer {
         } else {
             (Vec::new(), header_len)
         };
-        // The writer schema's READ rules run on the payload before any decode; a transform
-        // replaces the payload with the transformed message in the writer schema.
+        // The writer schema's READ rules run on the payload before any decode (a Protobuf
+        // one with its message indexes, which name the message); a transform replaces the
+        // payload with the transformed message in the writer schema.
         #[cfg(feature = "rules")]
         let record = if crate::rules::has_rules(&schema, crate::schema::contract::RuleMode::Read) {
-            let payload = record.value.get(payload_start..).unwrap_or_default();
+            let payload = record.value.get(header_len..).unwrap_or_default();
             match self
                 .rules
                 .apply(
@@ -429,9 +430,8 @@ impl Consumer {
                 .await?
             {
                 Some(transformed) => {
-                    let mut value =
-                        bytes::BytesMut::with_capacity(payload_start + transformed.len());
-                    value.extend_from_slice(record.value.get(..payload_start).unwrap_or_default());
+                    let mut value = bytes::BytesMut::with_capacity(header_len + transformed.len());
+                    value.extend_from_slice(record.value.get(..header_len).unwrap_or_default());
                     value.extend_from_slice(&transformed);
                     TransportRecord {
                         value: value.freeze(),

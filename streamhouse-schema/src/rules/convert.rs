@@ -17,11 +17,13 @@ use super::message::Message;
 /// How deep values are converted (deeper values are an error, not a stack overflow).
 const MAX_DEPTH: usize = 128;
 
-/// A message as JSON (Avro values through [`avro_to_json`]).
+/// A message as JSON (Avro values through [`avro_to_json`], Protobuf messages in the
+/// proto3 JSON mapping's shape).
 pub fn message_to_json(message: &Message) -> JsonValue {
     match message {
         Message::Avro(value) => avro_to_json(value),
         Message::Json(value) => value.clone(),
+        Message::Protobuf(value) => super::proto::json::message_to_json(&value.message),
     }
 }
 

@@ -179,7 +179,7 @@ impl ReadRules {
     }
 
     /// Runs the READ rules of the writer schema `id` on a record's payload (the bytes after
-    /// the frame header): `None` when it has none or no transform changed the message, else
+    /// the frame header, a Protobuf payload's message indexes included): `None` when it has none or no transform changed the message, else
     /// the payload re-encoded in the writer schema.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply(

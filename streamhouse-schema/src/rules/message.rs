@@ -1,8 +1,8 @@
 //! The generic message rules run on, and the parsed schema it is walked against.
 //!
 //! Avro payloads are decoded into [`apache_avro::types::Value`] with the writer schema,
-//! JSON payloads into [`serde_json::Value`]. Protobuf messages are not decoded generically
-//! here: rules on a Protobuf schema are reported as [`RuleError::Unsupported`].
+//! JSON payloads into [`serde_json::Value`], Protobuf payloads (message indexes, then the
+//! message) into a [`prost_reflect::DynamicMessage`] of the message the indexes name.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use serde_json::Value as JsonValue;
 
 use super::avro_datum::AvroDatum;
 use super::error::RuleError;
+use super::proto::{ProtoMessage, ProtoSchema};
 use super::tags;
 use crate::registry::Schema;
 use crate::schema::contract::Rule;
@@ -24,6 +25,8 @@ pub enum Message {
     Avro(AvroValue),
     /// A JSON document.
     Json(JsonValue),
+    /// A Protobuf message with the message indexes of its frame.
+    Protobuf(ProtoMessage),
 }
 
 impl Message {
@@ -32,6 +35,7 @@ impl Message {
         match self {
             Message::Avro(value) => MessageRef::Avro(value),
             Message::Json(value) => MessageRef::Json(value),
+            Message::Protobuf(value) => MessageRef::Protobuf(&value.message),
         }
     }
 }
@@ -43,6 +47,8 @@ pub enum MessageRef<'a> {
     Avro(&'a AvroValue),
     /// A JSON value.
     Json(&'a JsonValue),
+    /// A Protobuf message.
+    Protobuf(&'a prost_reflect::DynamicMessage),
 }
 
 /// A schema parsed for walking.
@@ -57,8 +63,8 @@ pub enum ParsedSchema {
     },
     /// A JSON Schema document.
     Json(JsonValue),
-    /// A Protobuf schema (not decoded generically; rules report it as unsupported).
-    Protobuf,
+    /// A Protobuf schema compiled into a descriptor pool.
+    Protobuf(ProtoSchema),
 }
 
 /// A registered schema ready for rules: the registry's schema (with its metadata and rule
@@ -70,7 +76,8 @@ pub struct RuleSchema {
     /// The parsed schema.
     pub parsed: ParsedSchema,
     /// Inline `confluent:tags` of Avro fields by full name (`get_inline_tags` in
-    /// Confluent's `avro.py`); JSON Schema tags are read from each property as it is
+    /// Confluent's `avro.py`), `(confluent.field_meta).tags` of Protobuf fields by full
+    /// name (`pkg.Message.field`); JSON Schema tags are read from each property as it is
     /// walked, as Confluent's `json_schema.py` does.
     pub inline_tags: HashMap<String, BTreeSet<String>>,
     /// Each Avro record's fields in order, with full name and tags (inline ∪ metadata):
@@ -93,7 +100,9 @@ pub(crate) struct AvroFieldInfo {
 }
 
 impl RuleSchema {
-    /// Parses `schema`; an Avro or JSON schema that does not parse is an error.
+    /// Parses `schema`; a schema that does not parse (a Protobuf one: compile, with its
+    /// `google/protobuf/*` and `confluent/*` imports) is an error, as is a Protobuf schema
+    /// with references to other subjects (not fetched by this client yet).
     pub fn parse(schema: Arc<Schema>) -> Result<Self, RuleError> {
         let (parsed, inline_tags) = match schema.schema_type {
             SchemaFormat::Avro => {
@@ -118,7 +127,10 @@ impl RuleSchema {
                 })?;
                 (ParsedSchema::Json(doc), HashMap::new())
             }
-            SchemaFormat::Protobuf => (ParsedSchema::Protobuf, HashMap::new()),
+            SchemaFormat::Protobuf => {
+                let (proto, inline) = ProtoSchema::parse(&schema)?;
+                (ParsedSchema::Protobuf(proto), inline)
+            }
         };
         let mut avro_fields = rustc_hash::FxHashMap::default();
         if let ParsedSchema::Avro { names, .. } = &parsed {
@@ -167,14 +179,15 @@ impl RuleSchema {
         self.schema.schema_type
     }
 
-    /// Decodes a payload (the bytes after the frame header) into a [`Message`].
+    /// Decodes a payload (the bytes after the frame header; for Protobuf, the message
+    /// indexes and the message) into a [`Message`].
     pub fn decode(&self, payload: &[u8]) -> Result<Message, RuleError> {
         match &self.parsed {
             ParsedSchema::Avro { .. } => self.avro_datum()?.read(payload).map(Message::Avro),
             ParsedSchema::Json(_) => serde_json::from_slice(payload)
                 .map(Message::Json)
                 .map_err(|e| RuleError::execution(format!("the JSON payload does not parse: {e}"))),
-            ParsedSchema::Protobuf => Err(unsupported_protobuf()),
+            ParsedSchema::Protobuf(schema) => schema.decode(payload).map(Message::Protobuf),
         }
     }
 
@@ -185,7 +198,8 @@ impl RuleSchema {
             .ok_or_else(|| RuleError::execution("the schema is not an Avro schema"))
     }
 
-    /// Encodes a message back into a payload in this schema.
+    /// Encodes a message back into a payload in this schema (a Protobuf one behind the
+    /// message indexes it was decoded with).
     pub fn encode(&self, message: &Message) -> Result<Vec<u8>, RuleError> {
         let mut out = Vec::new();
         self.encode_into(message, &mut out)?;
@@ -202,6 +216,10 @@ impl RuleSchema {
                 .map_err(|e| {
                     RuleError::execution(format!("the JSON message does not encode: {e}"))
                 }),
+            (ParsedSchema::Protobuf(_), Message::Protobuf(message)) => {
+                out.extend_from_slice(&ProtoSchema::encode(message));
+                Ok(())
+            }
             _ => Err(RuleError::execution(
                 "the message is not of the schema's format",
             )),
@@ -209,9 +227,10 @@ impl RuleSchema {
     }
 }
 
-/// The error for rules on a Protobuf schema.
+/// The error for a CEL TRANSFORM of a whole Protobuf message (its result, a CEL map, is
+/// not turned back into a message; Confluent's Python client cannot serialize one either).
 pub(crate) fn unsupported_protobuf() -> RuleError {
     RuleError::Unsupported(
-        "rules on Protobuf schemas are not supported by this client yet".to_string(),
+        "CEL TRANSFORM rules on whole Protobuf messages are not supported by this client; use CEL_FIELD".to_string(),
     )
 }

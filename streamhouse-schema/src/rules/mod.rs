@@ -4,6 +4,9 @@
 //!
 //! - [`engine`]: which rules run, in which order, with which action after them.
 //! - [`walk`]: the field walk over Avro and JSON messages, with names, types and tags.
+//! - [`proto`]: Protobuf messages decoded with a descriptor pool built from the registered
+//!   schema, walked field by field (tags from `(confluent.field_meta)` and `metadata.tags`),
+//!   encoded back behind the frame's message indexes.
 //! - [`executor`]: the traits executors implement (message, field, migration).
 //! - [`cel`]: the `CEL` and `CEL_FIELD` executors.
 //! - [`action`]: ERROR, NONE and DLQ.
@@ -19,9 +22,12 @@
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
 //! runs the writer schema's READ rules on the payload before any decode.
 //!
-//! Not covered: Protobuf messages are not decoded generically, so rules on a Protobuf
-//! schema fail with [`RuleError::Unsupported`] (their action decides what follows); rules
-//! of key schemas and encoding-phase rules (`encodingRules`) are not run; JSON Schema
+//! Not covered: rules of key schemas and encoding-phase rules (`encodingRules`) are not
+//! run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
+//! schema whose rules would run fails with [`RuleError::Unsupported`]), a
+//! `CEL` TRANSFORM of the whole message and JSONATA migrations are unsupported, CEL binds
+//! `Timestamp`s and decimals as messages and unsigned fields handed to `CEL_FIELD` as `int`
+//! (Python binds CEL timestamps and `uint`s), and `has()` is true for every field; JSON Schema
 //! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
 //! schema document; CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
 //! decimals as bytes. Migration rules run through [`execute_migration_rules`] with a
@@ -41,6 +47,7 @@ pub mod field;
 pub(crate) mod hook;
 pub mod jsonata;
 pub mod message;
+pub mod proto;
 pub mod registry;
 pub mod tags;
 pub mod walk;

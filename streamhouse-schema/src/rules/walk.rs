@@ -1,6 +1,6 @@
 //! The field walk: every primitive field of a message with its name, full name, type and
 //! tags, handed to a field transform (Confluent's `transform` walkers in `common/avro.py`
-//! and `common/json_schema.py`).
+//! and `common/json_schema.py`; Protobuf messages have their own walk in `proto/walk.rs`).
 //!
 //! The walk reads the message and collects the transform's results as edits, applied
 //! once it is done: the transform sees the containing record unchanged while it runs, and
@@ -15,7 +15,7 @@ use serde_json::Value as JsonValue;
 use super::error::RuleError;
 use super::executor::{FieldTransform, RuleContext};
 use super::field::{FieldContext, FieldType, FieldValue};
-use super::message::{unsupported_protobuf, Message, MessageRef, ParsedSchema};
+use super::message::{Message, MessageRef, ParsedSchema};
 use super::tags::json_inline_tags;
 use crate::schema::contract::RuleKind;
 
@@ -64,7 +64,9 @@ pub fn transform_fields(
             }
             Ok(changed)
         }
-        (ParsedSchema::Protobuf, _) => Err(unsupported_protobuf()),
+        (ParsedSchema::Protobuf(schema), Message::Protobuf(value)) => {
+            super::proto::walk::transform_fields(ctx, schema, &mut value.message, transform)
+        }
         _ => Err(RuleError::execution(
             "the message is not of the schema's format",
         )),
@@ -124,18 +126,33 @@ impl<N, V> Walker<'_, '_, N, V> {
             tags: field.tags,
             containing,
         };
-        let result = self
-            .transform
-            .transform(self.ctx, &context, value.clone())
-            .map_err(|e| e.at_field(field.full_name))?;
-        if self.ctx.rule.kind == RuleKind::Condition {
-            if result == FieldValue::Bool(false) {
-                return Err(RuleError::condition(self.ctx.rule).at_field(field.full_name));
-            }
-            return Ok(None);
-        }
-        Ok((result != value).then_some(result))
+        transform_leaf(self.ctx, self.transform, &context, value)
     }
+}
+
+/// Runs `transform` on one leaf field (every format's walk ends here): skipped when the
+/// rule's tags and the field's are disjoint; a CONDITION whose transform returns `false`
+/// fails, naming the field; a TRANSFORM's result is `Some` when it differs from `value`.
+pub(crate) fn transform_leaf(
+    ctx: &RuleContext<'_>,
+    transform: &dyn FieldTransform,
+    field: &FieldContext<'_>,
+    value: FieldValue,
+) -> Result<Option<FieldValue>, RuleError> {
+    let rule_tags = &ctx.rule.tags;
+    if !rule_tags.is_empty() && rule_tags.is_disjoint(field.tags) {
+        return Ok(None);
+    }
+    let result = transform
+        .transform(ctx, field, value.clone())
+        .map_err(|e| e.at_field(field.full_name))?;
+    if ctx.rule.kind == RuleKind::Condition {
+        if result == FieldValue::Bool(false) {
+            return Err(RuleError::condition(ctx.rule).at_field(field.full_name));
+        }
+        return Ok(None);
+    }
+    Ok((result != value).then_some(result))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 //! binds its variables through a resolver that converts only what the expression reads,
 //! when it reads it (see [`Vars`]); its context allocates nothing.
 
+mod proto;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
@@ -225,7 +226,7 @@ impl RuleExecutor for CelExecutor {
                 Message::Avro(json_to_avro(&json, schema, names)?)
             }
             ParsedSchema::Json(_) => Message::Json(json),
-            ParsedSchema::Protobuf => return Err(super::message::unsupported_protobuf()),
+            ParsedSchema::Protobuf(_) => return Err(super::message::unsupported_protobuf()),
         };
         Ok(RuleOutput::Message(new))
     }

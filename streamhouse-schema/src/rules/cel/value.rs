@@ -24,6 +24,7 @@ pub(crate) fn message_to_cel(message: MessageRef<'_>) -> Value {
     match message {
         MessageRef::Avro(value) => avro_to_cel(value, 0),
         MessageRef::Json(value) => json_to_cel(value, 0),
+        MessageRef::Protobuf(message) => super::proto::message_to_cel(message),
     }
 }
 

@@ -134,7 +134,7 @@ impl MigratingReader {
                 json_to_avro(&json, schema, names).map_err(|e| failure(&subject, last, e))?,
             ),
             ParsedSchema::Json(_) => Message::Json(json),
-            ParsedSchema::Protobuf => {
+            ParsedSchema::Protobuf(_) => {
                 return Err(failure(
                     &subject,
                     last,

@@ -1,0 +1,256 @@
+//! Confluent's Python Protobuf serde with its CEL, CEL_FIELD and ENCRYPT executors
+//! (`tests/python/rules_peer_protobuf.py`) as the peer of our rule engine on Protobuf
+//! records, over our registry server. The rule set: a CEL condition and a CEL_FIELD
+//! transform on WRITE, deterministic encryption (AES256_SIV, local KMS) of the
+//! `(confluent.field_meta)`-tagged `PII` field on WRITE and READ, a CEL condition on READ.
+//! Python reads our records to the values our rules made; our consumer reads Python's;
+//! both write the same bytes for the same record; a failing condition is refused on both
+//! sides, on writing and on reading.
+//!
+//! Needs `scripts/setup-python.sh` (the venv at `<repo>/.venv`, or `STREAMHOUSE_PYTHON`);
+//! without it the test fails and says so.
+#![cfg(all(feature = "encryption", feature = "server"))]
+
+mod python_peer;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use python_peer::{python, workspace_root};
+use serde_json::{json, Value};
+use streamhouse_schema::consumer::Consumer;
+use streamhouse_schema::error::ClientError;
+use streamhouse_schema::producer::Producer;
+use streamhouse_schema::registry::{
+    Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
+};
+use streamhouse_schema::rules::encryption::{DekStore, EncryptExecutor};
+use streamhouse_schema::rules::RuleRegistry;
+use streamhouse_schema::schema::SchemaFormat;
+use streamhouse_schema::server::{spawn, RegistryConfig};
+use streamhouse_schema::transport::{MemoryLog, Transport};
+use streamhouse_schema::StreamSchema;
+
+const SECRET: &str = "proto-peer-secret";
+
+/// An order whose social security number is personal data.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "peer.protorules", protobuf)]
+struct Order {
+    #[stream_schema(tag = 1)]
+    id: String,
+    #[stream_schema(tag = 2)]
+    amount: f64,
+    #[stream_schema(tag = 3, tags("PII"))]
+    ssn: String,
+    #[stream_schema(tag = 4)]
+    note: String,
+}
+
+fn order(id: &str, amount: f64, ssn: &str, note: &str) -> Order {
+    Order {
+        id: id.into(),
+        amount,
+        ssn: ssn.into(),
+        note: note.into(),
+    }
+}
+
+/// The rule set: expressions both CEL implementations (cel-rust here, cel-python there)
+/// evaluate alike.
+fn rule_set() -> RuleSet {
+    let mut encrypt = Rule::new(
+        "encrypt_pii",
+        RuleKind::Transform,
+        RuleMode::Writeread,
+        "ENCRYPT",
+    );
+    encrypt.tags = BTreeSet::from(["PII".to_owned()]);
+    encrypt.params = BTreeMap::from([
+        ("encrypt.kek.name".to_owned(), "proto-peer-kek".to_owned()),
+        ("encrypt.kms.type".to_owned(), "local-kms".to_owned()),
+        ("encrypt.kms.key.id".to_owned(), "proto-peer-key".to_owned()),
+        ("encrypt.dek.algorithm".to_owned(), "AES256_SIV".to_owned()),
+    ]);
+    RuleSet {
+        domain_rules: vec![
+            Rule::new(
+                "positive_amount",
+                RuleKind::Condition,
+                RuleMode::Write,
+                "CEL",
+            )
+            .with_expr("message.amount > 0.0"),
+            Rule::new(
+                "mark_note",
+                RuleKind::Transform,
+                RuleMode::Write,
+                "CEL_FIELD",
+            )
+            .with_expr("name == 'note' ; value + ' (checked)'"),
+            encrypt,
+            Rule::new("below_limit", RuleKind::Condition, RuleMode::Read, "CEL")
+                .with_expr("message.amount < 1000.0"),
+        ],
+        ..RuleSet::default()
+    }
+}
+
+fn rules(url: &str) -> RuleRegistry {
+    let store = DekStore::builder(SchemaRegistryClient::new(url))
+        .config(BTreeMap::from([("secret".to_owned(), SECRET.to_owned())]))
+        .build();
+    let mut rules = RuleRegistry::with_defaults();
+    rules.register_field_executor(EncryptExecutor::new(store));
+    rules
+}
+
+fn rule_name(error: ClientError) -> String {
+    match error {
+        ClientError::Rule(failure) => failure.rule_name,
+        other => panic!("expected a rule failure, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
+    let python = python();
+    let server = spawn(RegistryConfig::in_memory())
+        .await
+        .expect("embedded registry");
+    let url = server.url();
+    let client = SchemaRegistryClient::try_new(url.clone()).unwrap();
+    let schema = Schema::new(Order::proto_text(), SchemaFormat::Protobuf).with_rule_set(rule_set());
+    let id = client.register("orders-value", &schema).await.unwrap();
+
+    // Our producer: the registered schema's WRITE rules run.
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry(url.as_str())
+        .transport(Arc::clone(&log))
+        .default_format(SchemaFormat::Protobuf)
+        .rule_registry(rules(&url))
+        .build()
+        .await
+        .unwrap();
+    let send = |o: Order| {
+        let producer = producer.clone();
+        async move { producer.send_typed_to("orders", None::<&String>, &o).await }
+    };
+    send(order("o-1", 5.0, "123-45-6789", "n1")).await.unwrap();
+    send(order("o-big", 5000.0, "1", "n2")).await.unwrap();
+    assert_eq!(
+        rule_name(send(order("o-neg", -1.0, "1", "n3")).await.unwrap_err()),
+        "positive_amount"
+    );
+    let frames: Vec<Vec<u8>> = log
+        .fetch("orders", 0, 0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.value.to_vec())
+        .collect();
+    assert_eq!(frames.len(), 2, "the refused record was not sent");
+    for frame in &frames {
+        assert_eq!(frame[..6], [0, 0, 0, 0, id as u8, 0x00]);
+        assert!(!frame.windows(11).any(|w| w == b"123-45-6789"));
+        assert!(frame.windows(10).any(|w| w == b" (checked)"));
+    }
+
+    let input = json!({
+        "topic": "orders",
+        "message": "peer.protorules.Order",
+        "secret": SECRET,
+        "frames": frames.iter().map(hex::encode).collect::<Vec<_>>(),
+        "records": [
+            {"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1"},
+            {"id": "p-1", "amount": 7.0, "ssn": "987-65-4321", "note": "pn"},
+            {"id": "p-neg", "amount": -2.0, "ssn": "1", "note": "x"},
+            {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
+        ],
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input_path = dir.path().join("input.json");
+    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
+    let script = workspace_root().join("tests/python/rules_peer_protobuf.py");
+    let peer_url = url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .arg(script)
+            .arg(peer_url)
+            .arg(input_path)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run the python peer");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "python peer failed:\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let answer: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+
+    // Python read our record through its READ rules: decrypted, marked on our WRITE.
+    assert_eq!(
+        answer["decoded"][0],
+        json!({"value": {"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1 (checked)"}})
+    );
+    let refused = answer["decoded"][1]["error"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("Rule expr failed: message.amount < 1000.0"),
+        "{refused}"
+    );
+
+    // Python's serializer ran the WRITE rules: the same record, the same bytes (AES-SIV
+    // is deterministic and both sides use the DEK in the registry); the negative amount
+    // refused there.
+    let written = |i: usize| {
+        hex::decode(answer["written"][i]["frame_hex"].as_str().expect("a frame")).unwrap()
+    };
+    assert_eq!(written(0), frames[0]);
+    let refused = answer["written"][2]["error"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("Rule expr failed: message.amount > 0.0"),
+        "{refused}"
+    );
+
+    // Our consumer reads Python's records through the READ rules.
+    let python_log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let raw = Producer::builder()
+        .transport(Arc::clone(&python_log))
+        .build()
+        .await
+        .unwrap();
+    for index in [1, 3] {
+        raw.send("orders", None, &written(index), None)
+            .await
+            .unwrap();
+    }
+    let mut consumer = Consumer::builder()
+        .schema_registry(url.as_str())
+        .transport(python_log)
+        .rule_registry(rules(&url))
+        .subscribe("orders")
+        .build()
+        .await
+        .unwrap();
+    let first = consumer
+        .poll_typed::<Order>(Duration::from_millis(500))
+        .await
+        .unwrap()
+        .expect("p-1");
+    assert_eq!(
+        first.value,
+        order("p-1", 7.0, "987-65-4321", "pn (checked)")
+    );
+    let refused = consumer
+        .poll_typed::<Order>(Duration::from_millis(500))
+        .await
+        .unwrap_err();
+    assert_eq!(rule_name(refused), "below_limit");
+    server.shutdown().await.expect("shutdown");
+}
