@@ -1,10 +1,14 @@
 //! Avro encode/decode of a realistic `Order` (3 line items), in one run:
 //! - `streamhouse` — the code `#[derive(StreamSchema)]` generates, into a reused `Vec`;
 //! - `hand_written` — an encoder and decoder written by hand for this one struct (the floor,
-//!   in `support/avro_order.rs`);
+//!   in `support/avro_order.rs`: the decoder keeps its cursor in a local and inlines its
+//!   varints, one-byte case first);
 //! - `serde_avro_fast` — serde with a schema-driven serializer;
 //! - `apache_avro` — `GenericDatumWriter::write_ser` (the serde path) and, for decoding,
 //!   `GenericDatumReader::read_deser` and `read_value` + `from_value`.
+//!
+//! Then `decode_items/N`: the same order with N = 1, 10, 100 and 1,000 line items, generated
+//! against hand-written.
 //!
 //! Run: `cargo bench --bench avro -- --warm-up-time 1 --measurement-time 3`
 
@@ -132,6 +136,31 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // The same record with 1, 10, 100 and 1,000 line items: the per-item loop against the
+    // hand-written one.
+    for n in [1usize, 10, 100, 1000] {
+        let order = avro_order::sample_with_items(n);
+        let mut bytes = Vec::new();
+        order.encode_avro(&mut bytes).expect("encodes");
+        let mut by_hand = Vec::new();
+        hand::encode(&order, &mut by_hand);
+        assert_eq!(bytes, by_hand, "hand-written encoder differs");
+        assert!(hand::decode(&bytes).ok() == Some(order.clone()));
+        assert_eq!(Order::decode_avro(&mut bytes.as_slice()), Ok(order));
+        let mut g = c.benchmark_group(format!("decode_items/{n}"));
+        g.bench_function("streamhouse", |b| {
+            b.iter(|| Order::decode_avro(&mut black_box(bytes.as_slice())).expect("decodes"))
+        });
+        g.bench_function("hand_written", |b| {
+            b.iter(|| {
+                hand::decode(black_box(&bytes))
+                    .ok()
+                    .expect("hand-written decodes")
+            })
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -10,7 +10,9 @@
 //!     target/release/examples/codec_instructions 100000
 //! callgrind_annotate --inclusive=yes cg.out | grep 'codec_instructions::run_'
 //! ```
-//! Divide each `run_*` total by the iteration count for instructions per message.
+//! Divide each `run_*` total by the iteration count for instructions per message; the
+//! `run_avro_decode_items_N_*` loops run `iterations / N` times (at least 10), so divide
+//! those by that.
 
 use std::hint::black_box;
 
@@ -25,6 +27,8 @@ use tokio::runtime::Runtime;
 mod avro_order;
 #[path = "../benches/support/json_order.rs"]
 mod json_order;
+#[path = "../benches/support/proto_order.rs"]
+mod proto_order;
 
 #[inline(never)]
 fn run_avro_encode_streamhouse(o: &avro_order::Order, buf: &mut Vec<u8>, n: usize) {
@@ -202,6 +206,86 @@ fn run_json_decode_serde_json(bytes: &[u8], n: usize) {
     }
 }
 
+/// Decodes of the Order with `items` line items, generated and hand-written: one
+/// `run_avro_decode_items_*` pair per size, so callgrind names each loop.
+macro_rules! item_runs {
+    ($($items:literal => $ours:ident, $hand:ident;)*) => {
+        $(
+            #[inline(never)]
+            fn $ours(bytes: &[u8], n: usize) {
+                for _ in 0..n {
+                    black_box(avro_order::Order::decode_avro(&mut black_box(bytes)).ok());
+                }
+            }
+            #[inline(never)]
+            fn $hand(bytes: &[u8], n: usize) {
+                for _ in 0..n {
+                    black_box(avro_order::hand::decode(black_box(bytes)).ok());
+                }
+            }
+        )*
+        /// Runs each pair, `n / items` times (at least 10), after checking both decoders.
+        fn run_avro_decode_items(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+            $(
+                let order = avro_order::sample_with_items($items);
+                let mut bytes = Vec::new();
+                order.encode_avro(&mut bytes)?;
+                if avro_order::hand::decode(&bytes).ok() != Some(order.clone())
+                    || avro_order::Order::decode_avro(&mut bytes.as_slice())? != order
+                {
+                    return Err(format!("{} items: the decoders disagree", $items).into());
+                }
+                let times = (n / $items).max(10);
+                $ours(&bytes, times);
+                $hand(&bytes, times);
+            )*
+            Ok(())
+        }
+    };
+}
+
+item_runs! {
+    1 => run_avro_decode_items_1_streamhouse, run_avro_decode_items_1_hand_written;
+    10 => run_avro_decode_items_10_streamhouse, run_avro_decode_items_10_hand_written;
+    100 => run_avro_decode_items_100_streamhouse, run_avro_decode_items_100_hand_written;
+    1000 => run_avro_decode_items_1000_streamhouse, run_avro_decode_items_1000_hand_written;
+}
+
+#[inline(never)]
+fn run_proto_decode_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(proto_order::Order::decode_proto(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_proto_decode_prost(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(<proto_order::ProstOrder as prost::Message>::decode(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_json_decode_plain_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(json_order::PlainOrder::decode_json(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_json_decode_plain_serde_json(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(serde_json::from_slice::<json_order::PlainOrder>(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_json_decode_plain_sonic_rs(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(sonic_rs::from_slice::<json_order::PlainOrder>(black_box(bytes)).ok());
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = match std::env::args().nth(1) {
         Some(arg) => arg.parse()?,
@@ -277,6 +361,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     run_json_encode_serde_json(&order, &mut buf, n);
     run_json_decode_streamhouse(&json, n);
     run_json_decode_serde_json(&json, n);
+
+    let plain = json_order::plain_order();
+    let json = plain.to_json_vec()?;
+    if json_order::PlainOrder::decode_json(&json)? != plain
+        || serde_json::from_slice::<json_order::PlainOrder>(&json)? != plain
+        || sonic_rs::from_slice::<json_order::PlainOrder>(&json)? != plain
+    {
+        return Err("the JSON decoders read another plain order".into());
+    }
+    run_json_decode_plain_streamhouse(&json, n);
+    run_json_decode_plain_serde_json(&json, n);
+    run_json_decode_plain_sonic_rs(&json, n);
+
+    let order = proto_order::order();
+    let mut proto = Vec::new();
+    order.encode_proto(&mut proto);
+    if proto != prost::Message::encode_to_vec(&proto_order::prost_order(&order))
+        || proto_order::Order::decode_proto(&proto)? != order
+    {
+        return Err("the Protobuf codecs disagree".into());
+    }
+    run_proto_decode_streamhouse(&proto, n);
+    run_proto_decode_prost(&proto, n);
+
+    run_avro_decode_items(n)?;
     println!("ran every codec {n} times");
     Ok(())
 }

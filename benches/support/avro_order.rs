@@ -46,6 +46,11 @@ pub struct Order {
 
 /// A realistic order: 108 bytes of Avro.
 pub fn sample() -> Order {
+    sample_with_items(3)
+}
+
+/// The sample order with `n` line items (the first three of [`sample`], repeated).
+pub fn sample_with_items(n: usize) -> Order {
     Order {
         id: 1_234_567_890,
         customer_id: "cust-0042-eu-west".to_string(),
@@ -54,7 +59,7 @@ pub fn sample() -> Order {
         created_at: chrono::DateTime::from_timestamp_micros(1_764_000_000_123_456)
             .expect("valid timestamp"),
         note: Some("leave at the door".to_string()),
-        items: vec![
+        items: [
             LineItem {
                 sku: "SKU-RED-MUG".to_string(),
                 quantity: 2,
@@ -70,7 +75,11 @@ pub fn sample() -> Order {
                 quantity: 3,
                 unit_price: 1_667,
             },
-        ],
+        ]
+        .into_iter()
+        .cycle()
+        .take(n)
+        .collect(),
     }
 }
 
@@ -121,25 +130,39 @@ pub mod hand {
 
     pub struct Bad;
 
-    #[inline]
+    /// A zigzag `long`, inlined at every call site with the one-byte case first: lengths,
+    /// counts, branch indexes and small numbers are one byte. The cursor is the caller's
+    /// local, so it stays in registers.
+    #[inline(always)]
     fn read_long(input: &mut &[u8]) -> Result<i64, Bad> {
-        let mut z = 0u64;
-        let mut shift = 0;
-        loop {
-            let (&b, rest) = input.split_first().ok_or(Bad)?;
-            *input = rest;
-            if shift > 63 {
-                return Err(Bad);
+        let z = match input.first() {
+            Some(&b) if b < 0x80 => {
+                *input = &input[1..];
+                u64::from(b)
             }
-            z |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(((z >> 1) as i64) ^ -((z & 1) as i64));
-            }
-            shift += 7;
-        }
+            _ => read_long_bytes(input)?,
+        };
+        Ok(((z >> 1) as i64) ^ -((z & 1) as i64))
     }
 
-    #[inline]
+    /// The bytes of a varint of any length (at most 10, the last at most `0x01`).
+    #[inline(always)]
+    fn read_long_bytes(input: &mut &[u8]) -> Result<u64, Bad> {
+        let mut z = 0u64;
+        for (i, &b) in input.iter().enumerate().take(10) {
+            z |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                if i == 9 && b > 1 {
+                    return Err(Bad);
+                }
+                *input = &input[i + 1..];
+                return Ok(z);
+            }
+        }
+        Err(Bad)
+    }
+
+    #[inline(always)]
     fn read_string(input: &mut &[u8]) -> Result<String, Bad> {
         let n = usize::try_from(read_long(input)?).map_err(|_| Bad)?;
         if n > input.len() {
@@ -147,7 +170,7 @@ pub mod hand {
         }
         let (s, rest) = input.split_at(n);
         *input = rest;
-        std::str::from_utf8(s).map(str::to_owned).map_err(|_| Bad)
+        Ok(String::from(std::str::from_utf8(s).map_err(|_| Bad)?))
     }
 
     pub fn decode(mut input: &[u8]) -> Result<Order, Bad> {

@@ -182,8 +182,19 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
                 let v = decode_field(owner, f);
                 quote!(#member: #v)
             });
+            // The fields read from a local copy of the cursor, written back once at the
+            // end: with the varint reads inlined, the cursor then lives in registers
+            // instead of being stored through the caller's reference after every field.
             (
-                quote!(::std::result::Result::Ok(Self { #(#inits),* })),
+                quote! {
+                    let mut __cursor: &[u8] = *__input;
+                    let __value = {
+                        let __input = &mut __cursor;
+                        Self { #(#inits),* }
+                    };
+                    *__input = __cursor;
+                    ::std::result::Result::Ok(__value)
+                },
                 super::avro_resolved::record_method(owner, fields),
             )
         }

@@ -65,8 +65,13 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
                 return __plan.decode_with(__input, <Self as #decode>::decode_avro);
             };
             if let #option::Some(__order) = __steps.in_order() {
+                // A local copy of the cursor, written back at the end, as in `decode_avro`.
+                let __outer = __input;
+                let mut __cursor: &[u8] = *__outer;
+                let __input = &mut __cursor;
                 #in_order
                 __order.finish(__input)?;
+                *__outer = __cursor;
                 return #result::Ok(Self { #(#in_order_inits),* });
             }
             #(let mut #slots: #option<#types> = #option::None;)*

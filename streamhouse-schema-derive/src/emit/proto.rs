@@ -220,6 +220,7 @@ pub fn expand(c: &Container) -> TokenStream {
             let mut encodes = Vec::new();
             let mut lens = Vec::new();
             let mut arms = Vec::new();
+            let mut slice_arms = Vec::new();
             let mut low = 0u32;
             for (f, tag) in &sorted {
                 encodes.push(oneofs.encode_between(low, *tag));
@@ -231,10 +232,19 @@ pub fn expand(c: &Container) -> TokenStream {
                 lens.push(l);
                 let fname = &f.rust_name;
                 arms.push(quote!(#tag => #mg.map_err(|__e| #p::in_field(__e, #owner, #fname)),));
+                let sliced = if f.attrs.proto.is_none() {
+                    quote!(#p::ProtoField::merge_field_slice(&mut self.#m, __wt, __buf, __depth))
+                } else {
+                    mg
+                };
+                slice_arms.push(
+                    quote!(#tag => #sliced.map_err(|__e| #p::in_field(__e, #owner, #fname)),),
+                );
             }
             encodes.push(oneofs.encode_between(low, u32::MAX));
             lens.extend(oneofs.lens());
             arms.extend(oneofs.merge_arms(&owner));
+            slice_arms.extend(oneofs.merge_arms(&owner));
             let checks = oneofs.number_checks(c, &sorted);
             let force = oneofs.force_checks();
             let mut where_c = where_c.cloned();
@@ -287,7 +297,41 @@ pub fn expand(c: &Container) -> TokenStream {
                     }
                 }
             };
-            let value = message_value(c, &impl_g, &ty_g, where_c, quote!(Self { #(#inits),* }));
+            // The slice path of `decode_proto`: the same arms over a local `&[u8]` cursor
+            // (`slice`), fields of plain types through `merge_field_slice`.
+            let slice_methods = quote! {
+                #[inline]
+                fn merge_value_slice(&mut self, __buf: &mut &[u8], __depth: u32) -> ::std::result::Result<(), #p::DecodeError> {
+                    let (__body, __depth) = #p::slice::message_body(__buf, __depth)?;
+                    <Self as #p::ProtoValue>::merge_message_body(self, __body, __depth)
+                }
+                #[allow(unused_variables)]
+                fn merge_message_body(&mut self, __body: &[u8], __depth: u32) -> ::std::result::Result<(), #p::DecodeError>
+                where
+                    Self: #p::Message,
+                {
+                    #force
+                    let mut __cursor: &[u8] = __body;
+                    let __buf = &mut __cursor;
+                    while !__buf.is_empty() {
+                        let (__tag, __wt) = #p::slice::read_key(__buf)?;
+                        let __ctx = #p::DecodeContext::default();
+                        match __tag {
+                            #(#slice_arms)*
+                            _ => #p::slice::skip_field(__wt, __tag, __buf),
+                        }?;
+                    }
+                    ::std::result::Result::Ok(())
+                }
+            };
+            let value = message_value(
+                c,
+                &impl_g,
+                &ty_g,
+                where_c,
+                quote!(Self { #(#inits),* }),
+                slice_methods,
+            );
             quote!(#message #value)
         }
         Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {
@@ -344,6 +388,7 @@ pub(super) fn message_value(
     ty_g: &syn::TypeGenerics,
     where_c: Option<&syn::WhereClause>,
     default: TokenStream,
+    slice_methods: TokenStream,
 ) -> TokenStream {
     let p = p();
     let ident = c.ident;
@@ -362,6 +407,7 @@ pub(super) fn message_value(
             fn is_default(&self) -> bool { false }
             #[inline]
             fn proto_default() -> Self { #default }
+            #slice_methods
         }
         impl #impl_g #p::ProtoElement for #ident #ty_g #where_c {}
     }

@@ -160,7 +160,14 @@ pub fn expand_enum(c: &Container, variants: &[Variant], owner: &str) -> TokenStr
             }
         }
     };
-    let value = message_value(c, &impl_g, &ty_g, where_c, quote!(Self::proto_default_()));
+    let value = message_value(
+        c,
+        &impl_g,
+        &ty_g,
+        where_c,
+        quote!(Self::proto_default_()),
+        quote!(),
+    );
     quote!(#oneof #message #value)
 }
 

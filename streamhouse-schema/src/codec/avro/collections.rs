@@ -38,7 +38,8 @@ where
 
 /// Reads the count of the next block; `None` at the terminating zero block. A negative
 /// count is followed by the block's byte size, which is read and ignored.
-#[inline]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn block_count<T>(input: &mut &[u8], total: usize) -> Result<Option<usize>, DecodeError> {
     let raw = read_long(input)?;
     if raw == 0 {
@@ -68,7 +69,8 @@ fn block_count<T>(input: &mut &[u8], total: usize) -> Result<Option<usize>, Deco
 }
 
 /// Reads an Avro array with `item` decoding each element.
-#[inline]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn decode_array<T>(
     input: &mut &[u8],
     mut item: impl FnMut(&mut &[u8]) -> Result<T, DecodeError>,
@@ -157,7 +159,8 @@ impl<T: AvroEncode> AvroEncode for Vec<T> {
     }
 }
 impl<T: AvroDecode> AvroDecode for Vec<T> {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         T::decode_avro_seq(input)
     }
@@ -318,7 +321,8 @@ impl<T: AvroEncode> AvroEncode for Option<T> {
     }
 }
 impl<T: AvroDecode> AvroDecode for Option<T> {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         match read_long(input)? {
             0 => Ok(None),

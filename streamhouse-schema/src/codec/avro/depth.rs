@@ -21,24 +21,33 @@ pub(crate) struct Level(());
 
 impl Level {
     /// Enters one level, or refuses when the limit is reached.
-    #[inline]
+    ///
+    /// Inlined with `LocalKey::get`/`set` on the const-initialized cell: one thread-local
+    /// read and write and an atomic load, without a call into `LocalKey::with`.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn enter() -> Result<Level, DecodeError> {
-        DEPTH.with(|d| {
-            let depth = d.get();
-            let limit = limits::max_nesting_depth();
-            if depth >= limit {
-                return Err(DecodeError::TooDeep { limit });
-            }
-            d.set(depth + 1);
-            Ok(Level(()))
-        })
+        let depth = DEPTH.get();
+        let limit = limits::max_nesting_depth();
+        if depth >= limit {
+            return Err(too_deep(limit));
+        }
+        DEPTH.set(depth + 1);
+        Ok(Level(()))
     }
 }
 
+#[cold]
+#[inline(never)]
+fn too_deep(limit: usize) -> DecodeError {
+    DecodeError::TooDeep { limit }
+}
+
 impl Drop for Level {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn drop(&mut self) {
-        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+        DEPTH.set(DEPTH.get().saturating_sub(1));
     }
 }
 

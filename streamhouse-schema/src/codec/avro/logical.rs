@@ -248,7 +248,8 @@ impl AvroEncode for uuid::Uuid {
 }
 #[cfg(feature = "uuid")]
 impl AvroDecode for uuid::Uuid {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         let s = super::varint::read_str(input)?;
         uuid::Uuid::parse_str(s).map_err(|e| DecodeError::InvalidValue(format!("uuid {s:?}: {e}")))
@@ -276,7 +277,8 @@ mod chrono_impls {
         }
     }
     impl AvroDecode for DateTime<Utc> {
-        #[inline]
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
             let v = read_long(input)?;
             DateTime::from_timestamp_micros(v).ok_or_else(|| bad("timestamp-micros", v))
@@ -306,7 +308,8 @@ mod chrono_impls {
         }
     }
     impl AvroDecode for NaiveDateTime {
-        #[inline]
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
             let v = read_long(input)?;
             DateTime::from_timestamp_micros(v)
@@ -344,7 +347,8 @@ mod chrono_impls {
         }
     }
     impl AvroDecode for NaiveDate {
-        #[inline]
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
             let v = read_int(input)?;
             i32::try_from(i64::from(v) + CE_DAYS_TO_EPOCH)
@@ -387,7 +391,8 @@ mod chrono_impls {
         }
     }
     impl AvroDecode for NaiveTime {
-        #[inline]
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
             time_from_micros(read_long(input)?)
         }

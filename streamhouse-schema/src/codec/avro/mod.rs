@@ -74,7 +74,8 @@ pub trait AvroDecode: SchemaType + Sized {
 
     /// Reads the value of union branch `branch`, counted from this type's first branch.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro_branch(branch: i64, input: &mut &[u8]) -> Result<Self, DecodeError> {
         if branch == 0 {
             Self::decode_avro(input)
@@ -88,7 +89,8 @@ pub trait AvroDecode: SchemaType + Sized {
 
     /// Reads an Avro array of `Self` (`u8` overrides it: `Vec<u8>` is `bytes`).
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro_seq(input: &mut &[u8]) -> Result<Vec<Self>, DecodeError> {
         collections::decode_array(input, Self::decode_avro)
     }

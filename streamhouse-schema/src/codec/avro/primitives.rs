@@ -18,7 +18,8 @@ impl AvroEncode for () {
     }
 }
 impl AvroDecode for () {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(_: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(())
     }
@@ -32,7 +33,8 @@ impl AvroEncode for bool {
     }
 }
 impl AvroDecode for bool {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         match read_exact(input, 1)? {
             [0] => Ok(false),
@@ -56,7 +58,8 @@ macro_rules! integer {
             }
         }
         impl AvroDecode for $t {
-            #[inline]
+            #[cfg_attr(debug_assertions, inline)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
                 let v = read_long(input)?;
                 <$t>::try_from(v).map_err(|_| DecodeError::IntOutOfRange { value: v, target: $name })
@@ -80,7 +83,8 @@ impl AvroEncode for u8 {
     }
 }
 impl AvroDecode for u8 {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         let v = read_long(input)?;
         u8::try_from(v).map_err(|_| DecodeError::IntOutOfRange {
@@ -88,7 +92,8 @@ impl AvroDecode for u8 {
             target: "u8",
         })
     }
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro_seq(input: &mut &[u8]) -> Result<Vec<Self>, DecodeError> {
         Ok(read_bytes(input)?.to_vec())
     }
@@ -102,7 +107,8 @@ impl AvroEncode for f32 {
     }
 }
 impl AvroDecode for f32 {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(f32::from_le_bytes(read_array(input)?))
     }
@@ -128,7 +134,8 @@ impl AvroEncode for f64 {
     }
 }
 impl AvroDecode for f64 {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(f64::from_le_bytes(read_array(input)?))
     }
@@ -160,7 +167,8 @@ macro_rules! string_like {
 string_like!(String, str, Cow<'_, str>);
 
 impl AvroDecode for String {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         read_str(input).map(str::to_owned)
     }
@@ -168,7 +176,8 @@ impl AvroDecode for String {
 macro_rules! string_from {
     ($($t:ty),*) => {$(
         impl AvroDecode for $t {
-            #[inline]
+            #[cfg_attr(debug_assertions, inline)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
                 read_str(input).map(<$t>::from)
             }
@@ -177,7 +186,8 @@ macro_rules! string_from {
 }
 string_from!(Box<str>, Arc<str>, Rc<str>);
 impl AvroDecode for Cow<'static, str> {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         read_str(input).map(|s| Cow::Owned(s.to_owned()))
     }
@@ -191,7 +201,8 @@ impl AvroEncode for bytes::Bytes {
     }
 }
 impl AvroDecode for bytes::Bytes {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         Ok(bytes::Bytes::copy_from_slice(read_bytes(input)?))
     }
@@ -206,7 +217,8 @@ impl<const N: usize> AvroEncode for [u8; N] {
     }
 }
 impl<const N: usize> AvroDecode for [u8; N] {
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
         read_array(input)
     }

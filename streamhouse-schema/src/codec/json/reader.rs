@@ -66,6 +66,32 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// The high bit of each of the eight bytes of `v` (little-endian) that a string scan must
+/// stop at: a quote, a backslash, a control character or a non-ASCII byte. Bits above the
+/// lowest one may be spurious (a borrow runs upwards); the lowest one is exact, and zero
+/// means none.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn special_bytes(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of a byte of `x` below 0x80 is set exactly when the byte (or, through a
+    // borrow, a lower byte) is zero; bytes with the high bit set are caught by `v` itself.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    let control = v.wrapping_sub(ONES * 0x20) & !v;
+    let quote = zero(v ^ (ONES * u64::from(b'"')));
+    let backslash = zero(v ^ (ONES * u64::from(b'\\')));
+    (v | control | quote | backslash) & HIGH
+}
+
+/// The powers of ten that `f64` holds exactly: a decimal whose digits make an integer of
+/// at most 2^53, with at most 22 fraction digits, is one exact division away from its
+/// correctly rounded value (Clinger's fast path).
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 #[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -113,6 +139,12 @@ impl<'a> JsonReader<'a> {
     /// The next non-whitespace byte, not consumed.
     #[inline]
     pub fn peek(&mut self) -> Result<u8, JsonDecodeError> {
+        // Tokens mostly follow each other without whitespace; no byte above ' ' is any.
+        if let Some(&b) = self.input.get(self.pos) {
+            if b > b' ' {
+                return Ok(b);
+            }
+        }
         self.skip_ws();
         self.input.get(self.pos).copied().ok_or_else(|| self.eof())
     }
@@ -274,6 +306,47 @@ impl<'a> JsonReader<'a> {
             b'-' | b'0'..=b'9' => {}
             _ => return Err(self.wrong_type("integer")),
         }
+        if let Some((v, end)) = self.short_integer() {
+            self.pos = end;
+            return Ok(v);
+        }
+        self.read_integer_slow(target)
+    }
+
+    /// An integer of at most 18 digits (so it fits `i64` without checks), without a leading
+    /// zero, fraction or exponent, at the current position: its value and end. `None` for
+    /// anything else, which the full scan then reads (or refuses).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn short_integer(&self) -> Option<(i128, usize)> {
+        let rest = self.input.get(self.pos..)?;
+        let (neg, digits) = match rest.split_first() {
+            Some((b'-', d)) => (true, d),
+            _ => (false, rest),
+        };
+        let mut v: u64 = 0;
+        let mut n = 0;
+        while let Some(&d) = digits.get(n) {
+            if !d.is_ascii_digit() || n == 18 {
+                break;
+            }
+            v = v * 10 + u64::from(d - b'0');
+            n += 1;
+        }
+        let plain = n > 0
+            && !(n > 1 && digits[0] == b'0')
+            && !matches!(digits.get(n), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+        if !plain {
+            return None;
+        }
+        let v = i128::from(v);
+        Some((if neg { -v } else { v }, self.pos + usize::from(neg) + n))
+    }
+
+    /// [`read_integer`](Self::read_integer) through the full number grammar.
+    #[cold]
+    #[inline(never)]
+    fn read_integer_slow(&mut self, target: &'static str) -> Result<i128, JsonDecodeError> {
         let (start, end, integer) = self.scan_number()?;
         let text = self.number_text(start, end);
         if !integer {
@@ -328,6 +401,64 @@ impl<'a> JsonReader<'a> {
             b'-' | b'0'..=b'9' => {}
             _ => return Err(self.wrong_type("number")),
         }
+        if let Some((v, end)) = self.short_decimal() {
+            self.pos = end;
+            return Ok(v);
+        }
+        self.read_f64_slow()
+    }
+
+    /// A decimal without exponent whose digits (integer and fraction) make at most 2^53,
+    /// with at most 22 fraction digits, at the current position: its correctly rounded
+    /// value (one exact division: Clinger's fast path) and end. `None` for anything else,
+    /// which the full scan and `str::parse` then read.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn short_decimal(&self) -> Option<(f64, usize)> {
+        let rest = self.input.get(self.pos..)?;
+        let (neg, digits) = match rest.split_first() {
+            Some((b'-', d)) => (true, d),
+            _ => (false, rest),
+        };
+        let mut m: u64 = 0;
+        let mut i = 0;
+        while let Some(&d) = digits.get(i) {
+            if !d.is_ascii_digit() || i == 16 {
+                break;
+            }
+            m = m * 10 + u64::from(d - b'0');
+            i += 1;
+        }
+        let int_digits = i;
+        if int_digits == 0 || (int_digits > 1 && digits[0] == b'0') {
+            return None;
+        }
+        let mut fraction = 0;
+        if digits.get(i) == Some(&b'.') {
+            i += 1;
+            while let Some(&d) = digits.get(i) {
+                if !d.is_ascii_digit() || int_digits + fraction == 16 {
+                    break;
+                }
+                m = m * 10 + u64::from(d - b'0');
+                i += 1;
+                fraction += 1;
+            }
+            if fraction == 0 {
+                return None;
+            }
+        }
+        if matches!(digits.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) || m > 1 << 53 {
+            return None;
+        }
+        let v = m as f64 / EXACT_POWERS_OF_TEN[fraction];
+        Some((if neg { -v } else { v }, self.pos + usize::from(neg) + i))
+    }
+
+    /// [`read_f64`](Self::read_f64) through the full number grammar and `str::parse`.
+    #[cold]
+    #[inline(never)]
+    fn read_f64_slow(&mut self) -> Result<f64, JsonDecodeError> {
         let (start, end, _) = self.scan_number()?;
         let text = self.number_text(start, end);
         text.parse::<f64>()
@@ -357,12 +488,29 @@ impl<'a> JsonReader<'a> {
         if self.peek()? != b'"' {
             return Err(self.wrong_type("string"));
         }
+        if let Some(plain) = self.plain_str() {
+            return Ok(Cow::Borrowed(plain));
+        }
         self.pos += 1;
         let start = self.pos;
         // One table lookup per byte, and UTF-8 validation only for strings that are not
         // plain ASCII: keys and most values are, and this loop is most of a decode.
         let mut ascii = true;
         loop {
+            // Eight bytes at a time: the scan jumps to the first byte that is a quote, a
+            // backslash, a control character or non-ASCII, which the table then sorts out.
+            if let Some(chunk) = self
+                .input
+                .get(self.pos..)
+                .and_then(<[u8]>::first_chunk::<8>)
+            {
+                let special = special_bytes(u64::from_le_bytes(*chunk));
+                if special == 0 {
+                    self.pos += 8;
+                    continue;
+                }
+                self.pos += (special.trailing_zeros() / 8) as usize;
+            }
             let Some(&b) = self.input.get(self.pos) else {
                 return Err(self.eof());
             };
@@ -390,6 +538,36 @@ impl<'a> JsonReader<'a> {
                 offset: start + e.valid_up_to(),
                 message: "string is not valid UTF-8",
             })
+    }
+
+    /// The string at the current position (its opening quote) when it is plain ASCII
+    /// without escapes and ends at least eight bytes before the input does: scanned eight
+    /// bytes at a time, borrowed, and consumed. `None` (nothing consumed) for any other
+    /// string, which the byte-wise scan of [`read_str`](Self::read_str) then reads.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn plain_str(&mut self) -> Option<&'a str> {
+        let start = self.pos + 1;
+        let mut end = start;
+        loop {
+            let chunk = self.input.get(end..).and_then(<[u8]>::first_chunk::<8>)?;
+            let special = special_bytes(u64::from_le_bytes(*chunk));
+            if special == 0 {
+                end += 8;
+                continue;
+            }
+            end += (special.trailing_zeros() / 8) as usize;
+            break;
+        }
+        if self.input.get(end) != Some(&b'"') {
+            return None;
+        }
+        let raw = self.input.get(start..end)?;
+        self.pos = end + 1;
+        // SAFETY: the scan stopped at the first byte that is a quote, a backslash, a control
+        // character or non-ASCII, and that byte is the closing quote: every byte of `raw`
+        // is ASCII, and a sequence of ASCII bytes is valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(raw) })
     }
 
     /// The slow path of [`read_str`](Self::read_str): the string has escapes.
@@ -578,7 +756,10 @@ impl ObjectKeys {
             return Err(r.syntax("expected a key or '}'"));
         }
         self.first = false;
-        let key = r.read_str()?;
+        let key = match r.plain_str() {
+            Some(plain) => Cow::Borrowed(plain),
+            None => r.read_str()?,
+        };
         if r.peek()? != b':' {
             return Err(r.syntax("expected ':' after key"));
         }
@@ -826,5 +1007,198 @@ mod tests {
             r.read_f64(),
             Err(JsonDecodeError::IntOutOfRange { .. })
         ));
+    }
+
+    /// Decimals the fast path reads (and ones just past it) come out as `str::parse` reads
+    /// them, bit for bit, with the reader after the number.
+    #[test]
+    fn short_decimals_match_the_full_parse() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "49.99",
+            "149.97",
+            "0.1",
+            "0.3",
+            "-1.5",
+            "9007199254740992",
+            "9007199254740993",
+            "900719925474099.3",
+            "1234567890123456",
+            "12345678901234567",
+            "0.000000000000001",
+            "0.1234567890123456",
+            "3.141592653589793",
+            "1.7976931348623157",
+            "5e-324",
+            "1e22",
+            "1E5",
+            "2.5e+3",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Pseudo-random decimals with up to 17 digits and up to 16 of them after the point.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 17 + 1) as usize;
+            let mantissa = (x >> 8) % 10u64.pow(digits as u32);
+            let point = ((x >> 3) % (digits as u64 + 1)) as usize;
+            let m = format!("{mantissa:0digits$}");
+            let (int, frac) = m.split_at(digits - point);
+            let int = int.trim_start_matches('0');
+            let int = if int.is_empty() { "0" } else { int };
+            let sign = if x & 1 == 1 { "-" } else { "" };
+            texts.push(if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            });
+        }
+        for text in texts {
+            let want: f64 = text.parse().unwrap();
+            let doc = format!("{text},");
+            let mut r = JsonReader::new(doc.as_bytes());
+            assert_eq!(r.read_f64().map(f64::to_bits), Ok(want.to_bits()), "{text}");
+            assert_eq!(r.offset(), text.len(), "{text}");
+        }
+    }
+
+    /// Integers the fast path reads, and ones it leaves to the full scan, with their errors.
+    #[test]
+    fn short_integers_match_the_full_scan() {
+        for (text, want) in [
+            ("0", 0i128),
+            ("-0", 0),
+            ("7", 7),
+            ("-42", -42),
+            ("987654321", 987_654_321),
+            ("999999999999999999", 999_999_999_999_999_999),
+            ("-999999999999999999", -999_999_999_999_999_999),
+            ("1000000000000000000", 1_000_000_000_000_000_000),
+            ("9223372036854775807", i128::from(i64::MAX)),
+            ("-9223372036854775808", i128::from(i64::MIN)),
+            ("170141183460469231731687303715884105727", i128::MAX),
+        ] {
+            let doc = format!("{text}]");
+            let mut r = JsonReader::new(doc.as_bytes());
+            assert_eq!(r.read_integer("i128"), Ok(want), "{text}");
+            assert_eq!(r.offset(), text.len(), "{text}");
+        }
+        for (text, want) in [
+            (
+                "01",
+                JsonDecodeError::Syntax {
+                    offset: 1,
+                    message: "leading zeros are not allowed",
+                },
+            ),
+            ("-", JsonDecodeError::UnexpectedEof { offset: 1 }),
+            (
+                "1.5",
+                JsonDecodeError::WrongType {
+                    expected: "integer",
+                    found: "a number with a fraction or exponent",
+                    offset: 0,
+                },
+            ),
+            (
+                "2e3",
+                JsonDecodeError::WrongType {
+                    expected: "integer",
+                    found: "a number with a fraction or exponent",
+                    offset: 0,
+                },
+            ),
+        ] {
+            let mut r = JsonReader::new(text.as_bytes());
+            assert_eq!(r.read_integer("i64"), Err(want), "{text}");
+        }
+        let mut r = JsonReader::new(b"3000000000");
+        assert!(matches!(
+            r.read_int::<i32>("i32"),
+            Err(JsonDecodeError::IntOutOfRange { .. })
+        ));
+    }
+
+    /// Every string, whatever its length and wherever its special bytes fall against the
+    /// eight-byte scan, reads as the byte-wise scan reads it: the same value, the same end,
+    /// the same error at the same offset.
+    #[test]
+    fn strings_read_the_same_at_every_alignment() {
+        fn bytewise(doc: &[u8]) -> Result<(String, usize), JsonDecodeError> {
+            let mut out = Vec::new();
+            let mut pos = 1;
+            loop {
+                let Some(&b) = doc.get(pos) else {
+                    return Err(JsonDecodeError::UnexpectedEof { offset: doc.len() });
+                };
+                match b {
+                    b'"' => break,
+                    b'\\' => {
+                        // Only `\n` is used below.
+                        out.push(b'\n');
+                        pos += 2;
+                        continue;
+                    }
+                    0..=0x1f => {
+                        return Err(JsonDecodeError::Syntax {
+                            offset: pos,
+                            message: "control character in string",
+                        })
+                    }
+                    _ => {}
+                }
+                out.push(b);
+                pos += 1;
+            }
+            let s = String::from_utf8(out).map_err(|_| JsonDecodeError::Syntax {
+                offset: 0,
+                message: "string is not valid UTF-8",
+            })?;
+            Ok((s, pos + 1))
+        }
+        for len in 0..24 {
+            for special in [None, Some("\\n"), Some("\u{1}"), Some("\u{e9}"), Some("\"")] {
+                for at in 0..=len {
+                    let mut body: String = "abcdefghijklmnopqrstuvwxyz".chars().take(len).collect();
+                    if let Some(sp) = special {
+                        body.insert_str(at.min(body.len()), sp);
+                    }
+                    for tail in ["", ",\"next\":1}"] {
+                        let doc = format!("\"{body}\"{tail}");
+                        let want = bytewise(doc.as_bytes());
+                        let mut r = JsonReader::new(doc.as_bytes());
+                        let got = r.read_str().map(|s| (s.into_owned(), r.offset()));
+                        assert_eq!(got, want, "{doc:?}");
+                        // The same string as an object key.
+                        let obj = format!("{{{doc}:0}}");
+                        let mut r = JsonReader::new(obj.as_bytes());
+                        let mut keys = r.begin_object().unwrap();
+                        let key = keys.next_key(&mut r).map(|k| k.map(Cow::into_owned));
+                        match &want {
+                            Ok((s, end)) if *end == doc.len() => {
+                                assert_eq!(key, Ok(Some(s.clone())), "{obj:?}")
+                            }
+                            Ok(_) => assert!(key.is_err(), "{obj:?}"),
+                            Err(JsonDecodeError::Syntax { offset, message }) => assert_eq!(
+                                key,
+                                Err(JsonDecodeError::Syntax {
+                                    offset: offset + 1,
+                                    message
+                                }),
+                                "{obj:?}"
+                            ),
+                            Err(_) => assert!(key.is_err(), "{obj:?}"),
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -41,6 +41,17 @@ impl<T: ProtoValue> ProtoField for T {
     fn field_default() -> Self {
         T::proto_default()
     }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn merge_field_slice(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut &[u8],
+        depth: u32,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        self.merge_value_slice(buf, depth)
+    }
 }
 
 use super::ProtoField;
@@ -72,6 +83,18 @@ impl<T: ProtoValue> ProtoField for Option<T> {
     #[inline]
     fn field_default() -> Self {
         None
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn merge_field_slice(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut &[u8],
+        depth: u32,
+    ) -> Result<(), DecodeError> {
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        self.get_or_insert_with(T::proto_default)
+            .merge_value_slice(buf, depth)
     }
 }
 
@@ -129,6 +152,23 @@ impl<T: ProtoElement> ProtoField for Vec<T> {
     #[inline]
     fn field_default() -> Self {
         Vec::new()
+    }
+    /// One element read from the slice; a packed run through `merge_field`.
+    #[inline]
+    fn merge_field_slice(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut &[u8],
+        depth: u32,
+    ) -> Result<(), DecodeError> {
+        if T::PACKED && wire_type == WireType::LengthDelimited {
+            return self.merge_field(wire_type, buf, DecodeContext::default());
+        }
+        check_wire_type(T::WIRE_TYPE, wire_type)?;
+        let mut v = T::proto_default();
+        v.merge_value_slice(buf, depth)?;
+        self.push(v);
+        Ok(())
     }
 }
 

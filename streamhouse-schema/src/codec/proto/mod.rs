@@ -20,6 +20,8 @@ mod generated;
 pub mod ints;
 mod oneof;
 mod scalars;
+#[doc(hidden)]
+pub mod slice;
 mod wkt;
 
 pub use bytes::{Buf, BufMut};
@@ -65,6 +67,29 @@ pub trait ProtoValue: Sized {
 
     /// The zero value: what a reader sees for a field that is absent.
     fn proto_default() -> Self;
+
+    /// [`merge_value`](Self::merge_value) from a contiguous slice, with `depth` messages
+    /// left to enter ([`slice`]). Scalars, strings, timestamps and derived messages read
+    /// the slice directly; anything else goes through `merge_value`.
+    #[doc(hidden)]
+    #[inline]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        let _ = depth;
+        self.merge_value(buf, DecodeContext::default())
+    }
+
+    /// Merges a whole message body (no length prefix) into `self`, with `depth` messages
+    /// left to enter. Derived structs read their fields from the slice; other messages
+    /// (the `oneof` wrappers) through `prost::Message::merge`.
+    #[doc(hidden)]
+    #[inline]
+    fn merge_message_body(&mut self, body: &[u8], depth: u32) -> Result<(), DecodeError>
+    where
+        Self: Message,
+    {
+        let _ = depth;
+        self.merge(body)
+    }
 }
 
 /// A value that may be an element of a `repeated` field.
@@ -101,6 +126,20 @@ pub trait ProtoField {
 
     /// The field's value when it is absent from the input.
     fn field_default() -> Self;
+
+    /// [`merge_field`](Self::merge_field) from a contiguous slice ([`slice`]), with
+    /// `depth` messages left to enter.
+    #[doc(hidden)]
+    #[inline]
+    fn merge_field_slice(
+        &mut self,
+        wire_type: WireType,
+        buf: &mut &[u8],
+        depth: u32,
+    ) -> Result<(), DecodeError> {
+        let _ = depth;
+        self.merge_field(wire_type, buf, DecodeContext::default())
+    }
 }
 
 /// A decode error with this description.
@@ -235,9 +274,12 @@ pub fn no_variant_set(enum_name: &str) -> DecodeError {
 /// Decodes a whole message payload (no framing) written with `T`'s schema.
 ///
 /// Starts from [`ProtoValue::proto_default`], so `T` needs no `Default` implementation.
-pub fn decode_message<T: Message + ProtoValue>(mut payload: &[u8]) -> Result<T, DecodeError> {
+///
+/// Reads through the slice path ([`ProtoValue::merge_message_body`]): derived messages walk
+/// the payload with a local cursor and inlined varint reads.
+pub fn decode_message<T: Message + ProtoValue>(payload: &[u8]) -> Result<T, DecodeError> {
     let mut value = T::proto_default();
-    value.merge(&mut payload)?;
+    value.merge_message_body(payload, slice::RECURSION_LIMIT)?;
     Ok(value)
 }
 

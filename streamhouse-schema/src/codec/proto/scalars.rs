@@ -5,7 +5,7 @@ use bytes::{Buf, BufMut};
 use prost::encoding::{decode_varint, encoded_len_varint};
 
 use super::{
-    delimited_len, invalid, read_len, write_len, DecodeContext, DecodeError, ProtoElement,
+    delimited_len, invalid, read_len, slice, write_len, DecodeContext, DecodeError, ProtoElement,
     ProtoValue, WireType,
 };
 
@@ -27,6 +27,13 @@ macro_rules! varint {
             #[inline]
             fn merge_value(&mut self, buf: &mut impl Buf, _: DecodeContext) -> Result<(), DecodeError> {
                 let $w = decode_varint(buf)?;
+                *self = $from?;
+                Ok(())
+            }
+            #[cfg_attr(debug_assertions, inline)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+                let $w = slice::read_varint(buf)?;
                 *self = $from?;
                 Ok(())
             }
@@ -79,6 +86,13 @@ impl ProtoValue for u8 {
         *self = narrow::<u8>(i64::from(w as u32), "u8")?;
         Ok(())
     }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+        let w = slice::read_varint(buf)?;
+        *self = narrow::<u8>(i64::from(w as u32), "u8")?;
+        Ok(())
+    }
     #[inline]
     fn is_default(&self) -> bool {
         *self == 0
@@ -107,6 +121,12 @@ macro_rules! float {
                     return Err(invalid("buffer underflow"));
                 }
                 *self = buf.$get();
+                Ok(())
+            }
+            #[cfg_attr(debug_assertions, inline)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+                *self = <$t>::from_le_bytes(slice::read_fixed::<$n>(buf)?);
                 Ok(())
             }
             #[inline]
@@ -145,6 +165,20 @@ impl ProtoValue for String {
     fn merge_value(&mut self, buf: &mut impl Buf, ctx: DecodeContext) -> Result<(), DecodeError> {
         prost::encoding::string::merge(WireType::LengthDelimited, self, buf, ctx)
     }
+    /// A fresh (empty) string takes an allocation of the value's size; a string being
+    /// merged into keeps its buffer.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+        let s = slice::read_str(buf)?;
+        if self.capacity() == 0 {
+            *self = s.to_owned();
+        } else {
+            self.clear();
+            self.push_str(s);
+        }
+        Ok(())
+    }
     #[inline]
     fn is_default(&self) -> bool {
         self.is_empty()
@@ -173,6 +207,13 @@ impl ProtoValue for Vec<u8> {
         self.clear();
         self.reserve(len);
         self.put(buf.take(len));
+        Ok(())
+    }
+    #[inline]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+        let bytes = slice::read_delimited(buf)?;
+        self.clear();
+        self.extend_from_slice(bytes);
         Ok(())
     }
     #[inline]
@@ -263,6 +304,10 @@ impl<T: ProtoValue> ProtoValue for Box<T> {
     #[inline]
     fn merge_value(&mut self, buf: &mut impl Buf, ctx: DecodeContext) -> Result<(), DecodeError> {
         (**self).merge_value(buf, ctx)
+    }
+    #[inline]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        (**self).merge_value_slice(buf, depth)
     }
     #[inline]
     fn is_default(&self) -> bool {

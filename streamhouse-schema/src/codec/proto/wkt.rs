@@ -65,6 +65,39 @@ fn merge_timestamp(
             _ => prost::encoding::skip_field(wire_type, tag, &mut body, ctx.clone())?,
         }
     }
+    checked_nanos(seconds, nanos)
+}
+
+/// [`merge_timestamp`] from a contiguous slice (the slice path of `decode_proto`).
+#[allow(dead_code)]
+#[inline]
+fn merge_timestamp_slice(
+    mut seconds: i64,
+    mut nanos: i32,
+    buf: &mut &[u8],
+) -> Result<(i64, u32), DecodeError> {
+    let mut body = super::slice::read_delimited(buf)?;
+    while !body.is_empty() {
+        let (tag, wire_type) = super::slice::read_key(&mut body)?;
+        match tag {
+            1 => {
+                check_wire_type(WireType::Varint, wire_type)?;
+                seconds = super::slice::read_varint(&mut body)? as i64;
+            }
+            2 => {
+                check_wire_type(WireType::Varint, wire_type)?;
+                nanos = super::slice::read_varint(&mut body)? as i32;
+            }
+            _ => super::slice::skip_field(wire_type, tag, &mut body)?,
+        }
+    }
+    checked_nanos(seconds, nanos)
+}
+
+/// Fails unless `nanos` is within a second.
+#[allow(dead_code)]
+#[inline]
+fn checked_nanos(seconds: i64, nanos: i32) -> Result<(i64, u32), DecodeError> {
     match u32::try_from(nanos) {
         Ok(n) if n < 1_000_000_000 => Ok((seconds, n)),
         _ => Err(invalid(format!(
@@ -121,6 +154,13 @@ macro_rules! timestamp_values {
             ) -> Result<(), DecodeError> {
                 let (seconds, nanos) = self.parts();
                 let (s, n) = merge_timestamp(seconds, nanos as i32, buf, ctx)?;
+                *self = <$t as TimestampParts>::from_parts(s, n)?;
+                Ok(())
+            }
+            #[inline]
+            fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+                let (seconds, nanos) = self.parts();
+                let (s, n) = merge_timestamp_slice(seconds, nanos as i32, buf)?;
                 *self = <$t as TimestampParts>::from_parts(s, n)?;
                 Ok(())
             }

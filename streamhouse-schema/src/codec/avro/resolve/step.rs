@@ -73,7 +73,8 @@ impl<'a> Step<'a> {
     /// Decodes one value with `decode`, the reader type's own decoder: straight from
     /// `input` when the writer's bytes are the reader's, else after rewriting the value
     /// into reader bytes.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn decode_with<T>(
         self,
         input: &mut &[u8],
@@ -381,13 +382,14 @@ pub enum Source<'a> {
 impl<'a> InOrder<'a> {
     /// Where reader field `pos` comes from, after skipping the writer fields before it
     /// that the reader does not have.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn field(self, pos: usize, input: &mut &[u8]) -> Result<Source<'a>, DecodeError> {
         let Some(field) = self.plan.layout.get(pos) else {
             return Err(mismatch());
         };
         if !field.skip_before.is_empty() {
-            self.skip(field.skip_before.clone(), input)?;
+            *input = self.skip(field.skip_before.clone(), *input)?;
         }
         match &field.source {
             FieldSource::Unchanged => Ok(Source::Unchanged),
@@ -398,27 +400,31 @@ impl<'a> InOrder<'a> {
     }
 
     /// Skips the writer fields after the last one the reader reads.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn finish(self, input: &mut &[u8]) -> Result<(), DecodeError> {
         if self.plan.trailing.is_empty() {
             return Ok(());
         }
-        self.skip(self.plan.trailing.clone(), input)
+        *input = self.skip(self.plan.trailing.clone(), *input)?;
+        Ok(())
     }
 
+    /// Skips writer fields out of line; the input goes in and comes back by value, so the
+    /// caller's cursor never has its address taken and can stay in a register.
     #[inline(never)]
-    fn skip(
+    fn skip<'i>(
         self,
         writer_fields: std::ops::Range<usize>,
-        input: &mut &[u8],
-    ) -> Result<(), DecodeError> {
+        mut input: &'i [u8],
+    ) -> Result<&'i [u8], DecodeError> {
         let Some(skipped) = self.plan.writer_fields.get(writer_fields) else {
             return Err(mismatch());
         };
         for (_, id) in skipped {
-            self.step.child(*id).skip(input)?;
+            self.step.child(*id).skip(&mut input)?;
         }
-        Ok(())
+        Ok(input)
     }
 }
 
