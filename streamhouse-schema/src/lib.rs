@@ -57,12 +57,18 @@
 //!
 //! - [`schema`]: the type model and the Avro / JSON Schema / Protobuf views built from it;
 //!   [`compat`]: the registry's compatibility rules for the three formats;
-//! - [`codec`]: the encoders and decoders the derive generates code against, and the
-//!   decoding limits; [`wire`]: the Confluent frame (magic byte, schema id, message indexes);
+//! - [`codec`]: the codec traits the derive implements (Avro, JSON, Protobuf), Avro schema
+//!   resolution ([`codec::avro::resolve::Resolution`]) and the decoding limits;
+//!   [`wire`]: the Confluent frame (magic byte, schema id, message indexes);
 //! - [`transport`]: where records go: the embedded log, and Apache Kafka (feature `kafka`);
 //! - [`registry`]: the schema registry client (HTTP or `mock://`), with caches;
 //! - [`producer`] and [`consumer`]: typed sends and reads, siblings on a shared client layer;
 //! - [`server`] (feature `server`): the Confluent-compatible registry server.
+//!
+//! The helpers the derive's generated code calls (varints, field keys, the codecs of
+//! `unit`/`decimal`/`repr` mappings, resolution steps, oneof members, compile-time name
+//! checks) live in a hidden `__private` module whose paths may change in any release; the
+//! public modules above do not expose them.
 //!
 //! Reference: [`type_mapping`] (how each Rust type appears in each format) and
 //! [`attributes`] (every `#[stream_schema(...)]` attribute).
@@ -122,16 +128,60 @@ struct ReadmeSnippets;
 
 /// Items the generated code refers to. Not part of the public API: paths here may
 /// change without notice.
+///
+/// Everything the derive's output names lives here or at the root: the codec traits of
+/// explicit mappings, the resolving decoder's steps, the Protobuf runtime and the
+/// compile-time name checks are re-exported from modules that are private to the crate,
+/// so the public modules (`codec`, `schema`) show only what users call.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::codec::avro::varint;
-    pub use crate::codec::avro::with;
-    pub use crate::codec::json::with as json_with;
+    pub use crate::codec::avro::logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
+    pub use crate::codec::avro::resolve::step::{Source, Step};
+    pub use crate::codec::json::logical::JsonTemporalMillis;
     pub use crate::codec::json::JsonReader;
     pub use crate::schema::contract::{RuleKind, RuleMode};
     pub use crate::schema::model;
+    pub use crate::schema::schemas::schemas_or_panic;
+    pub use crate::schema::static_name::{names_clash, StaticName};
     pub use crate::schema::type_contract::{declared_rule, TypeContract};
     pub use bytes::BufMut;
     pub use serde_json;
     pub use std::sync::OnceLock;
+
+    /// Avro varints, lengths and blocks.
+    pub mod varint {
+        pub use crate::codec::avro::varint::*;
+    }
+
+    /// Avro codecs of fields with an explicit mapping (`repr`, `unit`, `decimal`, a
+    /// non-null default on an `Option`).
+    pub mod with {
+        pub use crate::codec::avro::collections::adapters::*;
+        pub use crate::codec::avro::collections::option_null_last;
+        pub use crate::codec::avro::logical::with::*;
+    }
+
+    /// JSON codecs of fields with an explicit mapping (`repr`, `unit`, `decimal`).
+    pub mod json_with {
+        pub use crate::codec::json::collections::adapters::*;
+        pub use crate::codec::json::logical::with::*;
+    }
+
+    /// The Protobuf runtime of generated `prost::Message` code.
+    pub mod proto {
+        pub use crate::codec::proto::generated::ProtoCodec;
+        pub use crate::codec::proto::oneof::{
+            any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap, ProtoOneof,
+        };
+        pub use crate::codec::proto::runtime::*;
+        pub use crate::codec::proto::{
+            Buf, BufMut, DecodeContext, DecodeError, Message, ProtoElement, ProtoField, ProtoValue,
+            WireType,
+        };
+
+        /// The `sint`/`fixed`/`sfixed` encodings of `#[stream_schema(proto = "...")]`.
+        pub mod ints {
+            pub use crate::codec::proto::ints::*;
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //! prost-reflect (it decodes our bytes with our descriptor, and its own encoding, in
 //! field-number order, is byte-identical to ours), plus Protobuf's merge rules for a oneof.
 
-use streamhouse_schema::codec::proto::{Message, ProtoOneof};
+use streamhouse_schema::__private::proto::ProtoOneof;
+use streamhouse_schema::codec::proto::Message;
 use streamhouse_schema::StreamSchema;
 
 mod proto_support;

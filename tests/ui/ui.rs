@@ -1,6 +1,8 @@
 //! Compile-fail tests of `#[derive(StreamSchema)]`: one rule per case under `tests/ui/<rule>/`,
 //! each with the exact message users see in its `.stderr`. Regenerate the `.stderr` files with
 //! `TRYBUILD=overwrite cargo test -p streamhouse-schema-ui` after a deliberate message change, then read them.
+//! `private/` holds no derive: it checks that the helpers generated code calls are reachable
+//! only through `streamhouse_schema::__private`, not through the public modules.
 
 #[test]
 fn derive_rejects_invalid_types_and_attributes_with_one_clear_error() {
@@ -16,6 +18,7 @@ fn derive_rejects_invalid_types_and_attributes_with_one_clear_error() {
     t.compile_fail("protobuf/*.rs");
     t.compile_fail("drift/*.rs");
     t.compile_fail("contract/*.rs");
+    t.compile_fail("private/*.rs");
     t.pass("pass/*.rs");
     t.pass("drift/pass/*.rs");
 }

@@ -59,7 +59,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
         #[inline]
         fn decode_avro_resolved(
             __input: &mut &[u8],
-            __plan: ::streamhouse_schema::codec::avro::resolve::Step<'_>,
+            __plan: ::streamhouse_schema::__private::Step<'_>,
         ) -> #result<Self, ::streamhouse_schema::DecodeError> {
             let #option::Some(__steps) = __plan.record(#count)? else {
                 return __plan.decode_with(__input, <Self as #decode>::decode_avro);
@@ -90,7 +90,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
 /// whose writer fields come in that order: as the same-schema decoder does for unchanged
 /// fields, along the plan for changed ones, from the default for added ones.
 fn in_order_reads(owner: &str, read: &[&Field], slots: &[syn::Ident]) -> TokenStream {
-    let source = quote!(::streamhouse_schema::codec::avro::resolve::Source);
+    let source = quote!(::streamhouse_schema::__private::Source);
     let stmts = read.iter().zip(slots).enumerate().map(|(pos, (f, slot))| {
         let codec = FieldCodec::new(f);
         let d = codec.decode();

@@ -154,7 +154,7 @@ impl<'a> FieldCodec<'a> {
             Base::WideLong => quote!(#with::describe_wide_long::<#t>()),
             Base::WideFixed => quote!(#with::describe_wide_fixed::<#t>(__b)),
             Base::Millis => {
-                quote!(<#t as ::streamhouse_schema::codec::avro::TemporalUnitCodec>::describe_millis())
+                quote!(<#t as ::streamhouse_schema::__private::TemporalUnitCodec>::describe_millis())
             }
             Base::DecimalBytes { precision, scale } => {
                 quote!(#m::Ty::Decimal { precision: #precision, scale: #scale, fixed: ::std::option::Option::None })
@@ -193,7 +193,7 @@ impl<'a> FieldCodec<'a> {
                 Base::WideLong => quote!(#with::encode_wide_long::<#t, _>(#v, __buf)),
                 Base::WideFixed => quote!(#with::encode_wide_fixed::<#t, _>(#v, __buf)),
                 Base::Millis => {
-                    quote!(<#t as ::streamhouse_schema::codec::avro::TemporalUnitCodec>::encode_millis(#v, __buf))
+                    quote!(<#t as ::streamhouse_schema::__private::TemporalUnitCodec>::encode_millis(#v, __buf))
                 }
                 Base::DecimalBytes { precision, scale } => {
                     quote!(#with::encode_decimal_bytes::<#t, _>(#v, #precision, #scale, __buf))
@@ -237,7 +237,7 @@ impl<'a> FieldCodec<'a> {
             Base::WideLong => quote!(#with::decode_wide_long::<#t>(__input)),
             Base::WideFixed => quote!(#with::decode_wide_fixed::<#t>(__input)),
             Base::Millis => {
-                quote!(<#t as ::streamhouse_schema::codec::avro::TemporalUnitCodec>::decode_millis(__input))
+                quote!(<#t as ::streamhouse_schema::__private::TemporalUnitCodec>::decode_millis(__input))
             }
             Base::DecimalBytes { precision, scale } => {
                 quote!(#with::decode_decimal_bytes::<#t>(#precision, #scale, __input))

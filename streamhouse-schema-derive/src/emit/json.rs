@@ -85,7 +85,7 @@ impl<'a> JsonField<'a> {
                 Base::WideLong => quote!(#with::encode_wide_long::<#t, _>(#v, __buf)),
                 Base::WideFixed => quote!(#with::encode_wide_fixed::<#t, _>(#v, __buf)),
                 Base::Millis => quote!(
-                    <#t as ::streamhouse_schema::codec::json::JsonTemporalMillis>::encode_json_millis(#v, __buf)
+                    <#t as ::streamhouse_schema::__private::JsonTemporalMillis>::encode_json_millis(#v, __buf)
                 ),
                 Base::Decimal { precision, scale } => {
                     quote!(#with::encode_decimal::<#t, _>(#v, #precision, #scale, __buf))
@@ -115,7 +115,7 @@ impl<'a> JsonField<'a> {
             Base::WideLong => quote!(#with::decode_wide_long::<#t>(__r)),
             Base::WideFixed => quote!(#with::decode_wide_fixed::<#t>(__r)),
             Base::Millis => quote!(
-                <#t as ::streamhouse_schema::codec::json::JsonTemporalMillis>::decode_json_millis(__r)
+                <#t as ::streamhouse_schema::__private::JsonTemporalMillis>::decode_json_millis(__r)
             ),
             Base::Decimal { precision, scale } => {
                 quote!(#with::decode_decimal::<#t>(#precision, #scale, __r))

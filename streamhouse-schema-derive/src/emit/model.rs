@@ -166,7 +166,7 @@ fn static_name(c: &Container) -> TokenStream {
             return quote!();
         }
         return quote! {
-            const STATIC_NAME: ::std::option::Option<::streamhouse_schema::schema::StaticName> =
+            const STATIC_NAME: ::std::option::Option<::streamhouse_schema::__private::StaticName> =
                 <#inner as ::streamhouse_schema::SchemaType>::STATIC_NAME;
         };
     }
@@ -180,8 +180,8 @@ fn static_name(c: &Container) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     quote! {
-        const STATIC_NAME: ::std::option::Option<::streamhouse_schema::schema::StaticName> =
-            ::std::option::Option::Some(::streamhouse_schema::schema::StaticName {
+        const STATIC_NAME: ::std::option::Option<::streamhouse_schema::__private::StaticName> =
+            ::std::option::Option::Some(::streamhouse_schema::__private::StaticName {
                 name: #name,
                 namespace: #ns,
                 rust_type: ::core::concat!(::core::module_path!(), "::", #identity),

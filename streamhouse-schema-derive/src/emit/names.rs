@@ -111,7 +111,7 @@ pub fn expand(c: &Container) -> TokenStream {
         Some(ns) if !ns.is_empty() => quote!(::std::option::Option::Some(#ns)),
         _ => quote!(::std::option::Option::None),
     };
-    let clash = quote!(::streamhouse_schema::schema::names_clash);
+    let clash = quote!(::streamhouse_schema::__private::names_clash);
     let owner = c.ident.to_string();
     let help =
         "give one of them another name with #[stream_schema(name = \"...\")] or another namespace";

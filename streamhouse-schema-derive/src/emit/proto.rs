@@ -14,7 +14,7 @@ use crate::attr::{DefaultAttr, Format, ProtoInt};
 use crate::ty;
 
 pub(super) fn p() -> TokenStream {
-    quote!(::streamhouse_schema::codec::proto)
+    quote!(::streamhouse_schema::__private::proto)
 }
 
 /// Whether the type takes part in Protobuf: `#[stream_schema(protobuf)]` on the container,
@@ -352,15 +352,15 @@ pub fn expand(c: &Container) -> TokenStream {
                     const WIRE_TYPE: #p::WireType = #p::WireType::Varint;
                     #[inline]
                     fn encode_value(&self, __buf: &mut impl #p::BufMut) {
-                        #p::__private::encode_varint(self.__proto_number() as u64, __buf)
+                        #p::encode_varint(self.__proto_number() as u64, __buf)
                     }
                     #[inline]
                     fn value_len(&self) -> usize {
-                        #p::__private::encoded_len_varint(self.__proto_number() as u64)
+                        #p::encoded_len_varint(self.__proto_number() as u64)
                     }
                     fn merge_value(&mut self, __buf: &mut impl #p::Buf, __ctx: #p::DecodeContext) -> ::std::result::Result<(), #p::DecodeError> {
                         // Enum values are int32 on the wire: negative ones are sign-extended.
-                        let __n = #p::__private::decode_varint(__buf)? as i32;
+                        let __n = #p::decode_varint(__buf)? as i32;
                         *self = match __n {
                             #(#nums32 => Self::#idents,)*
                             __n => return ::std::result::Result::Err(#p::unknown_enum_value(#name, __n)),

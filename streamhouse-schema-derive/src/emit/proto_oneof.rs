@@ -282,7 +282,7 @@ impl<'f, 'a> InlineOneofs<'f, 'a> {
                     let span = e.span();
                     Some((
                         f,
-                        quote_spanned!(span=> <#e as ::streamhouse_schema::codec::proto::ProtoOneof>),
+                        quote_spanned!(span=> <#e as ::streamhouse_schema::__private::proto::ProtoOneof>),
                     ))
                 })
                 .collect(),
@@ -301,7 +301,7 @@ impl<'f, 'a> InlineOneofs<'f, 'a> {
             .filter_map(|(f, _)| {
                 let e = ty::option_inner(f.ty)?;
                 let span = e.span();
-                Some(quote_spanned!(span=> #e: ::streamhouse_schema::codec::proto::ProtoOneof))
+                Some(quote_spanned!(span=> #e: ::streamhouse_schema::__private::proto::ProtoOneof))
             })
             .collect()
     }

@@ -50,8 +50,8 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
     let proto_codec = proto::has_own_codec(c).then(|| {
         quote! {
             #[inline]
-            fn proto_codec() -> ::std::option::Option<::streamhouse_schema::codec::proto::ProtoCodec<Self>> {
-                ::std::option::Option::Some(::streamhouse_schema::codec::proto::ProtoCodec::generated())
+            fn proto_codec() -> ::std::option::Option<::streamhouse_schema::__private::proto::ProtoCodec<Self>> {
+                ::std::option::Option::Some(::streamhouse_schema::__private::proto::ProtoCodec::generated())
             }
         }
     });
@@ -65,7 +65,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
                 #schemas
             }
             fn schemas() -> &'static ::streamhouse_schema::Schemas {
-                ::streamhouse_schema::schema::schemas_or_panic::<Self>(Self::try_schemas())
+                ::streamhouse_schema::__private::schemas_or_panic::<Self>(Self::try_schemas())
             }
             #pinned_form
             #format

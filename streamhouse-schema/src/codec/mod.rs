@@ -1,4 +1,8 @@
-//! Codecs: the runtime pieces that derived encoders and decoders call.
+//! Codecs: the traits derived types implement to write and read themselves (Avro, JSON,
+//! Protobuf), Avro schema resolution and the decoding limits. The helpers generated code
+//! calls (varints, field keys, the codecs of explicit mappings, resolution steps, oneof
+//! members) are private to the crate and reach the derive through the hidden
+//! `streamhouse_schema::__private`.
 
 pub mod avro;
 pub mod json;

@@ -6,8 +6,8 @@ pub mod export;
 mod impls;
 pub mod json;
 pub mod protobuf;
-mod schemas;
-mod static_name;
+pub(crate) mod schemas;
+pub(crate) mod static_name;
 pub mod type_contract;
 
 pub use streamhouse_schema_core::{avro, format, model, proto_file};
@@ -16,10 +16,10 @@ pub use format::SchemaFormat;
 pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
-pub use schemas::{schemas_for, schemas_or_panic, try_schemas_for, SchemaBuildError, Schemas};
+pub use schemas::{schemas_for, try_schemas_for, SchemaBuildError, Schemas};
 #[doc(hidden)]
 pub(crate) use static_name::str_eq;
-pub use static_name::{names_clash, StaticName};
+pub(crate) use static_name::StaticName;
 
 use crate::codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
 

@@ -6,28 +6,20 @@
 //! check every length against the bytes that remain, and return [`DecodeError`] on
 //! malformed input.
 
-mod collections;
+pub(crate) mod collections;
 pub(crate) mod depth;
 mod error;
-mod logical;
+pub(crate) mod logical;
 mod primitives;
 pub mod resolve;
-#[doc(hidden)]
-pub mod varint;
+pub(crate) mod varint;
 
 use bytes::BufMut;
 
 pub use error::{DecodeError, EncodeError};
-pub use logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
-
-/// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`, a non-null
-/// default on an `Option`); derived code calls these.
-#[doc(hidden)]
-pub mod with {
-    pub use super::collections::adapters::*;
-    pub use super::collections::option_null_last;
-    pub use super::logical::with::*;
-}
+// The codec traits of explicit mappings (`unit`, `decimal`, `repr`) and their `with`
+// functions are for generated code only: `crate::__private` re-exports them.
+pub(crate) use logical::{DecimalCodec, WideIntCodec};
 
 use crate::schema::SchemaType;
 

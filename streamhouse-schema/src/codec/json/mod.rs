@@ -24,10 +24,10 @@
 //! | enum | the symbol as a string |
 //! | data enum | `"Variant"` for a unit variant, `{"Variant": value}` otherwise |
 
-mod collections;
+pub(crate) mod collections;
 mod error;
 mod float;
-mod logical;
+pub(crate) mod logical;
 mod primitives;
 pub mod reader;
 #[cfg(any(feature = "chrono", feature = "time"))]
@@ -37,18 +37,12 @@ pub mod writer;
 use bytes::BufMut;
 
 pub use error::{JsonDecodeError, JsonEncodeError};
-pub use logical::JsonTemporalMillis;
 pub use reader::JsonReader;
 
 use crate::schema::SchemaType;
 
-/// Codecs for fields with an explicit mapping (`repr`, `unit`, `decimal`); derived code
-/// calls these.
-#[doc(hidden)]
-pub mod with {
-    pub use super::collections::adapters::*;
-    pub use super::logical::with::*;
-}
+// `JsonTemporalMillis` and the `with` functions of explicit mappings (`repr`, `unit`,
+// `decimal`) are for generated code only: `crate::__private` re-exports them.
 
 /// Types that write themselves as JSON matching their JSON Schema.
 pub trait JsonEncode: SchemaType {

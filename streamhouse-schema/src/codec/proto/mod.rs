@@ -9,16 +9,17 @@
 //! - [`ProtoElement`]: a value that may be repeated (packed when it is a numeric scalar).
 //! - [`ProtoField`]: a whole field: a plain value (implicit presence: zero values are not
 //!   written), `Option<T>` (explicit presence), `Vec<T>` (repeated) or a string-keyed map.
-//! - [`ints`]: the `sint`/`fixed`/`sfixed` encodings picked with
-//!   `#[stream_schema(proto = "...")]`.
-//! - [`ProtoOneof`]: a data enum's variants as `oneof` members, written as fields of the
-//!   message that holds them (the enum's own wrapper message, or a struct that declares the
-//!   oneof inline with `#[stream_schema(oneof)]`).
+//!
+//! What only generated code calls (the `sint`/`fixed`/`sfixed` encodings picked with
+//! `#[stream_schema(proto = "...")]`, a data enum's variants as `oneof` members, the key,
+//! length and varint helpers, the compile-time oneof checks) is not public here:
+//! `streamhouse_schema::__private::proto` re-exports it for the derive.
 
 mod fields;
-mod generated;
-pub mod ints;
-mod oneof;
+pub(crate) mod generated;
+pub(crate) mod ints;
+pub(crate) mod oneof;
+pub(crate) mod runtime;
 mod scalars;
 #[doc(hidden)]
 pub mod slice;
@@ -28,14 +29,11 @@ pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
 pub use prost::{DecodeError, EncodeError, Message};
 
-#[doc(hidden)]
-pub use generated::ProtoCodec;
-// Compile-time checks the derive's generated code calls; not part of the public API.
-pub use oneof::ProtoOneof;
-#[doc(hidden)]
-pub use oneof::{any_tag_between, names_contain, names_overlap, tags_contain, tags_overlap};
-
-use prost::encoding::{decode_varint, encoded_len_varint};
+pub(crate) use generated::ProtoCodec;
+pub(crate) use runtime::{
+    check_wire_type, delimited_len, encode_key, encode_varint, invalid, key_len, read_len,
+    write_len,
+};
 
 /// One singular Protobuf value: how it is written after its field key, and read back.
 ///
@@ -142,135 +140,6 @@ pub trait ProtoField {
     }
 }
 
-/// A decode error with this description.
-///
-/// `prost::DecodeError` has no public constructor other than the doc-hidden, deprecated
-/// `DecodeError::new` (prost-derive's own generated code relies on it too); every error this
-/// codec raises goes through here, so a future prost needs one change.
-#[allow(deprecated)]
-pub fn invalid(description: impl Into<std::borrow::Cow<'static, str>>) -> DecodeError {
-    DecodeError::new(description)
-}
-
-/// Fails unless a field arrived with the wire type its declaration implies.
-#[inline]
-pub fn check_wire_type(expected: WireType, actual: WireType) -> Result<(), DecodeError> {
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "invalid wire type: {actual:?} (expected {expected:?})"
-        )))
-    }
-}
-
-/// Reads a field key: the field number and wire type.
-#[inline]
-pub fn decode_key(buf: &mut impl Buf) -> Result<(u32, WireType), DecodeError> {
-    prost::encoding::decode_key(buf)
-}
-
-/// Writes a base-128 varint (the bytes prost's `encode_varint` writes).
-///
-/// Inlined, byte by byte straight into the buffer: keys, lengths and small numbers are
-/// one byte, and a call per varint was a measurable share of a Protobuf encode.
-#[inline]
-pub fn encode_varint(mut value: u64, buf: &mut impl BufMut) {
-    while value >= 0x80 {
-        buf.put_u8((value as u8) | 0x80);
-        value >>= 7;
-    }
-    buf.put_u8(value as u8);
-}
-
-/// Writes a field key.
-#[inline]
-pub fn encode_key(tag: u32, wire_type: WireType, buf: &mut impl BufMut) {
-    encode_varint(u64::from((tag << 3) | wire_type as u32), buf)
-}
-
-/// The length of a field key.
-#[inline]
-pub fn key_len(tag: u32) -> usize {
-    prost::encoding::key_len(tag)
-}
-
-/// Reads a length prefix and checks that that many bytes remain.
-#[inline]
-pub fn read_len(buf: &mut impl Buf) -> Result<usize, DecodeError> {
-    let len = decode_varint(buf)?;
-    if len > buf.remaining() as u64 {
-        return Err(invalid(format!(
-            "length {len} exceeds the {} bytes left",
-            buf.remaining()
-        )));
-    }
-    usize::try_from(len).map_err(|_| invalid("length does not fit in memory"))
-}
-
-/// Writes a length prefix.
-#[inline]
-pub fn write_len(len: usize, buf: &mut impl BufMut) {
-    encode_varint(len as u64, buf)
-}
-
-/// The length of a length-delimited value whose body is `len` bytes.
-#[inline]
-pub fn delimited_len(len: usize) -> usize {
-    encoded_len_varint(len as u64) + len
-}
-
-/// Writes `msg` as a length-delimited value (for the generated [`ProtoValue`] of a message).
-#[inline]
-pub fn encode_message_value<M: Message>(msg: &M, buf: &mut impl BufMut) {
-    write_len(msg.encoded_len(), buf);
-    msg.encode_raw(buf);
-}
-
-/// The length of `msg` as a length-delimited value.
-#[inline]
-pub fn message_value_len<M: Message>(msg: &M) -> usize {
-    delimited_len(msg.encoded_len())
-}
-
-/// Merges a length-delimited message value into `msg`, within the recursion limit.
-#[inline]
-pub fn merge_message_value<M: Message>(
-    msg: &mut M,
-    buf: &mut impl Buf,
-    ctx: DecodeContext,
-) -> Result<(), DecodeError> {
-    prost::encoding::message::merge(WireType::LengthDelimited, msg, buf, ctx)
-}
-
-/// Skips a field this message does not declare (proto3 readers ignore unknown fields).
-#[inline]
-pub fn skip_field(
-    wire_type: WireType,
-    tag: u32,
-    buf: &mut impl Buf,
-    ctx: DecodeContext,
-) -> Result<(), DecodeError> {
-    prost::encoding::skip_field(wire_type, tag, buf, ctx)
-}
-
-/// Adds the message and field names to a decode error's path.
-#[inline]
-pub fn in_field(mut e: DecodeError, message: &'static str, field: &'static str) -> DecodeError {
-    e.push(message, field);
-    e
-}
-
-/// The error for an enum number the Rust enum has no variant for.
-pub fn unknown_enum_value(enum_name: &str, value: i32) -> DecodeError {
-    invalid(format!("unknown value {value} for enum {enum_name}"))
-}
-
-/// The error for a oneof wrapper message in which no variant is set.
-pub fn no_variant_set(enum_name: &str) -> DecodeError {
-    invalid(format!("no variant of {enum_name} is set"))
-}
-
 /// Decodes a whole message payload (no framing) written with `T`'s schema.
 ///
 /// Starts from [`ProtoValue::proto_default`], so `T` needs no `Default` implementation.
@@ -281,11 +150,4 @@ pub fn decode_message<T: Message + ProtoValue>(payload: &[u8]) -> Result<T, Deco
     let mut value = T::proto_default();
     value.merge_message_body(payload, slice::RECURSION_LIMIT)?;
     Ok(value)
-}
-
-/// Items the generated code refers to: the varint helpers for enums.
-#[doc(hidden)]
-pub mod __private {
-    pub use super::encode_varint;
-    pub use prost::encoding::{decode_varint, encoded_len_varint};
 }

@@ -14,7 +14,7 @@ mod layout;
 mod plan;
 mod run;
 mod scalar;
-mod step;
+pub(crate) mod step;
 mod tree;
 mod verbatim;
 
@@ -25,7 +25,8 @@ use serde_json::Value;
 use super::{AvroDecode, DecodeError};
 use crate::schema::avro::parsing_canonical_form;
 use plan::{Builder, Plan};
-pub use step::{InOrder, Optional, RecordSteps, Source, Step, SKIPPED};
+// The step types are for generated decoders only: `crate::__private` re-exports them.
+pub(crate) use step::{Optional, Step};
 use tree::Tree;
 
 /// Why a writer schema cannot be read as the reader's type.
