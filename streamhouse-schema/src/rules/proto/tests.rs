@@ -454,3 +454,33 @@ fn dlq_json_of_a_protobuf_message() {
         serde_json::json!({"id": "o-1", "amount": 5.0, "ssn": "123"})
     );
 }
+
+#[tokio::test]
+async fn a_timestamp_is_one_record_value_not_walked_into() {
+    let text = r#"syntax = "proto3";
+import "google/protobuf/timestamp.proto";
+import "confluent/meta.proto";
+message Event { google.protobuf.Timestamp at = 1 [(confluent.field_meta) = { tags: "PII" }]; }
+"#;
+    let schema = RuleSchema::parse(Arc::new(
+        Schema::new(text, SchemaFormat::Protobuf).with_rule_set(RuleSet {
+            domain_rules: vec![rule(
+                "mask",
+                RuleKind::Transform,
+                RuleMode::Write,
+                "CEL_FIELD",
+                "'X'",
+            )],
+            ..RuleSet::default()
+        }),
+    ))
+    .unwrap();
+    // at { seconds: 7 }: walked into, `seconds` (a LONG) would take the untagged rule's 'X'
+    // and fail; as one RECORD value CEL_FIELD leaves it, as Confluent's executor leaves
+    // non-primitive values.
+    let payload = [0x00, 0x0a, 0x02, 0x08, 0x07];
+    assert_eq!(
+        apply(&schema, RuleMode::Write, &payload).await.unwrap(),
+        (payload.to_vec(), false)
+    );
+}
