@@ -183,5 +183,11 @@ pub mod __private {
         pub mod ints {
             pub use crate::codec::proto::ints::*;
         }
+
+        /// The one-slice decoding path of generated messages (keys, varints, bodies read
+        /// from a `&[u8]` cursor).
+        pub mod slice {
+            pub use crate::codec::proto::slice::*;
+        }
     }
 }

@@ -22,7 +22,7 @@ pub(crate) mod oneof;
 pub(crate) mod runtime;
 mod scalars;
 #[doc(hidden)]
-pub mod slice;
+pub(crate) mod slice;
 mod wkt;
 
 pub use bytes::{Buf, BufMut};
