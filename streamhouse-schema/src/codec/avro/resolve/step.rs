@@ -389,7 +389,7 @@ impl<'a> InOrder<'a> {
             return Err(mismatch());
         };
         if !field.skip_before.is_empty() {
-            *input = self.skip(field.skip_before.clone(), *input)?;
+            *input = self.skip(field.skip_before.clone(), std::mem::take(input))?;
         }
         match &field.source {
             FieldSource::Unchanged => Ok(Source::Unchanged),
@@ -406,18 +406,18 @@ impl<'a> InOrder<'a> {
         if self.plan.trailing.is_empty() {
             return Ok(());
         }
-        *input = self.skip(self.plan.trailing.clone(), *input)?;
+        *input = self.skip(self.plan.trailing.clone(), std::mem::take(input))?;
         Ok(())
     }
 
     /// Skips writer fields out of line; the input goes in and comes back by value, so the
     /// caller's cursor never has its address taken and can stay in a register.
     #[inline(never)]
-    fn skip<'i>(
+    fn skip(
         self,
         writer_fields: std::ops::Range<usize>,
-        mut input: &'i [u8],
-    ) -> Result<&'i [u8], DecodeError> {
+        mut input: &[u8],
+    ) -> Result<&[u8], DecodeError> {
         let Some(skipped) = self.plan.writer_fields.get(writer_fields) else {
             return Err(mismatch());
         };
