@@ -103,7 +103,7 @@ pub fn serialized_proto_with_imports(
 ///        message A { google.protobuf.Timestamp at = 1; }"#,
 ///     &[],
 /// ).unwrap();
-/// assert_eq!(main, "schema.proto");
+/// assert_eq!(main, "default"); // as Confluent's registry names a text schema's file
 /// assert!(set.windows(31).any(|w| w == b"google/protobuf/timestamp.proto"));
 /// ```
 ///
