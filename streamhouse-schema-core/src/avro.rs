@@ -17,13 +17,39 @@ pub fn to_avro_json(model: &TypeModel) -> Value {
     let mut e = Emitter {
         model,
         defined: HashSet::new(),
+        references: HashSet::new(),
     };
     e.ty(&model.root, None)
+}
+
+/// Emits the Avro schema of the named type `root` of `model` (one of its
+/// [`references`](TypeModel::references); `None`: the model's root) as it is registered
+/// with references: every
+/// other type of `model.references` is named by its full name only, its definition being
+/// the schema registered under its own subject (as Confluent's Avro references work: the
+/// referenced schemas are parsed first, so their names are known).
+pub fn to_avro_json_referencing(model: &TypeModel, root: Option<&str>) -> Value {
+    let mut e = Emitter {
+        model,
+        defined: HashSet::new(),
+        references: model
+            .references
+            .iter()
+            .map(String::as_str)
+            .filter(|name| Some(*name) != root)
+            .collect(),
+    };
+    match root {
+        Some(root) => e.ty(&Ty::Named(root.to_string()), None),
+        None => e.ty(&model.root, None),
+    }
 }
 
 struct Emitter<'a> {
     model: &'a TypeModel,
     defined: HashSet<String>,
+    /// Named types written by full name only (defined in schemas of their own).
+    references: HashSet<&'a str>,
 }
 
 fn split(full_name: &str) -> (Option<&str>, &str) {
@@ -132,6 +158,9 @@ impl Emitter<'_> {
     }
 
     fn named(&mut self, full_name: &str, ns: Option<&str>) -> Value {
+        if self.references.contains(full_name) {
+            return full_name.into();
+        }
         let model = self.model;
         let Some(def) = model.def(full_name) else {
             // A model always defines what it names; a reference keeps the output parseable

@@ -92,16 +92,59 @@ pub fn to_json_schema_titled(
     draft: JsonSchemaDraft,
     title: Option<&str>,
 ) -> Map<String, Value> {
+    emit(model, draft, title, model.root_name(), HashSet::new())
+}
+
+/// The reference name (the `$ref` target and the registry reference's `name`) of the
+/// JSON Schema of the named type `full_name` registered on its own: `com.acme.LineItem.json`.
+/// Confluent's JSON Schema support resolves a `$ref` by looking its URI up among the
+/// references' names (`JsonSchema.loadLatestSchema` maps each reference name to its
+/// schema), and the default reference subject name strategy registers it under that name.
+pub fn reference_name(full_name: &str) -> String {
+    format!("{full_name}.json")
+}
+
+/// Emits the JSON Schema of the named type `root` of `model` (one of its
+/// [`references`](TypeModel::references); `None`: the model's root, titled as
+/// [`to_json_schema_titled`] titles it) as it is registered with references: every other
+/// type of `model.references` is `{"$ref": "<full name>.json"}` ([`reference_name`]), its
+/// definition being the schema registered under that name.
+pub fn to_json_schema_referencing(
+    model: &TypeModel,
+    draft: JsonSchemaDraft,
+    title: Option<&str>,
+    root: Option<&str>,
+) -> Map<String, Value> {
+    let references = model
+        .references
+        .iter()
+        .map(String::as_str)
+        .filter(|name| Some(*name) != root)
+        .collect();
+    match root {
+        Some(root) => emit(model, draft, None, Some(root), references),
+        None => emit(model, draft, title, model.root_name(), references),
+    }
+}
+
+fn emit<'a>(
+    model: &'a TypeModel,
+    draft: JsonSchemaDraft,
+    title: Option<&str>,
+    root_name: Option<&'a str>,
+    references: HashSet<&'a str>,
+) -> Map<String, Value> {
     let mut e = Emitter {
         model,
         draft,
-        root: model.root_name(),
+        root: root_name,
         queued: HashSet::new(),
         queue: Vec::new(),
+        references,
     };
     let mut root = Map::new();
     root.insert("$schema".into(), draft.meta_schema().into());
-    let body = match model.root_name().and_then(|n| model.def(n)) {
+    let body = match root_name.and_then(|n| model.def(n)) {
         Some(def) => e.def(def),
         None => {
             if let Some(t) = title {
@@ -132,6 +175,8 @@ struct Emitter<'a> {
     root: Option<&'a str>,
     queued: HashSet<String>,
     queue: Vec<String>,
+    /// Named types referred to as schemas of their own (`$ref` to their reference name).
+    references: HashSet<&'a str>,
 }
 
 /// Escapes a `$defs` key for use in a JSON Pointer (RFC 6901).
@@ -184,6 +229,9 @@ impl Emitter<'_> {
     fn reference(&mut self, full_name: &str) -> Value {
         if Some(full_name) == self.root {
             return json!({"$ref": "#"});
+        }
+        if self.references.contains(full_name) {
+            return json!({"$ref": reference_name(full_name)});
         }
         if self.queued.insert(full_name.to_string()) {
             self.queue.push(full_name.to_string());
@@ -512,6 +560,7 @@ mod tests {
                 }),
                 record("a.Circle", vec![Field::new("r", Ty::Double)]),
             ],
+            references: Vec::new(),
         };
         let s = to_json_schema(&model, JsonSchemaDraft::Draft2020_12);
         assert_eq!(
@@ -593,6 +642,7 @@ mod tests {
                     Field::new("w", Ty::Long(IntKind::U64)),
                 ],
             )],
+            references: Vec::new(),
         };
         let s = to_json_schema(&model, JsonSchemaDraft::Draft2020_12);
         let p = |k: &str| s.pointer(&format!("/properties/{k}")).cloned();
@@ -644,6 +694,7 @@ mod tests {
         let map = TypeModel {
             root: Ty::Map(Box::new(Ty::Double)),
             defs: vec![],
+            references: Vec::new(),
         };
         assert_eq!(
             Value::Object(to_json_schema_titled(
@@ -665,6 +716,7 @@ mod tests {
         let named = TypeModel {
             root: Ty::Named("a.b.Order".into()),
             defs: vec![record("a.b.Order", vec![])],
+            references: Vec::new(),
         };
         let s = to_json_schema_titled(&named, JsonSchemaDraft::Draft2020_12, Some("Other"));
         assert_eq!(s.get("title"), Some(&json!("Order")));
@@ -675,6 +727,7 @@ mod tests {
         let model = TypeModel {
             root: Ty::Null,
             defs: vec![],
+            references: Vec::new(),
         };
         assert_eq!(
             json_default(&model, &Ty::Bytes, &json!("\u{00ff}\u{0001}")),

@@ -13,5 +13,6 @@ pub mod json_schema;
 pub mod model;
 pub mod proto_file;
 pub mod protobuf;
+pub mod references;
 
 pub use format::SchemaFormat;

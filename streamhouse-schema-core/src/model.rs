@@ -245,6 +245,11 @@ pub struct TypeModel {
     pub root: Ty,
     /// Named definitions, in order of first use.
     pub defs: Vec<Def>,
+    /// The full names of the records and enums registered as schemas of their own and
+    /// referred to by the type's Avro and JSON schemas (`#[stream_schema(reference)]`), in
+    /// first-use order; never the root. Empty for most types, whose schemas define every
+    /// named type inline.
+    pub references: Vec<String>,
 }
 
 impl TypeModel {
@@ -270,6 +275,7 @@ pub struct ModelBuilder {
     index: HashMap<String, (usize, &'static str)>,
     namespaces: Vec<Option<String>>,
     conflicts: Vec<String>,
+    references: Vec<String>,
 }
 
 impl ModelBuilder {
@@ -285,10 +291,49 @@ impl ModelBuilder {
         if !self.conflicts.is_empty() {
             return Err(ModelError::NameConflict(self.conflicts.join("; ")));
         }
+        let defs: Vec<Def> = self.slots.into_iter().flatten().collect();
+        // Only records and enums are named types of Avro (a union is anonymous); the
+        // derive refuses `reference` on anything else at compile time.
+        let references = self
+            .references
+            .into_iter()
+            .filter(|name| {
+                Some(name.as_str()) != root_name(&root)
+                    && defs.iter().any(|d| {
+                        d.full_name() == name && matches!(d, Def::Record(_) | Def::Enum(_))
+                    })
+            })
+            .collect();
         Ok(TypeModel {
             root,
-            defs: self.slots.into_iter().flatten().collect(),
+            defs,
+            references,
         })
+    }
+
+    /// Marks the named type `full_name` as a schema of its own that the type's Avro and
+    /// JSON schemas refer to instead of defining it inline (`#[stream_schema(reference)]`
+    /// on the type).
+    pub fn mark_reference(&mut self, full_name: &str) {
+        if !self.references.iter().any(|r| r == full_name) {
+            self.references.push(full_name.to_string());
+        }
+    }
+
+    /// Marks the named type a field of type `ty` holds (through `Option`, arrays and maps)
+    /// as a reference, as [`mark_reference`](Self::mark_reference)
+    /// (`#[stream_schema(reference)]` on the field). A type without a named type inside
+    /// marks nothing.
+    pub fn mark_reference_in(&mut self, ty: &Ty) {
+        let mut ty = ty;
+        loop {
+            match ty {
+                Ty::Optional { inner, .. } => ty = inner,
+                Ty::Array(inner) | Ty::Map(inner) => ty = inner,
+                Ty::Named(full_name) => return self.mark_reference(full_name),
+                _ => return,
+            }
+        }
     }
 
     /// The namespace a named type without its own namespace inherits here.
@@ -337,6 +382,13 @@ impl ModelBuilder {
                 *slot = Some(def);
             }
         }
+    }
+}
+
+fn root_name(root: &Ty) -> Option<&str> {
+    match root {
+        Ty::Named(n) => Some(n),
+        _ => None,
     }
 }
 

@@ -14,6 +14,7 @@ fn non_message_root_is_rejected() {
     let model = TypeModel {
         root: Ty::String,
         defs: vec![],
+        references: Vec::new(),
     };
     assert!(matches!(
         file_descriptor(&model),
@@ -30,6 +31,7 @@ fn missing_tag_is_reported_with_message_and_field() {
             fields: vec![Field::new("x", Ty::Int(IntKind::I32))],
             ..Default::default()
         })],
+        references: Vec::new(),
     };
     assert_eq!(
         file_descriptor(&model),
@@ -64,6 +66,7 @@ fn clashing_enum_values_are_prefixed() {
             mk("p.A"),
             mk("p.B"),
         ],
+        references: Vec::new(),
     };
     let file = file_descriptor(&model).unwrap();
     let names: Vec<_> = file.enum_type[1]
@@ -121,6 +124,7 @@ fn inline_oneof_model() -> TypeModel {
                 ..Default::default()
             }),
         ],
+        references: Vec::new(),
     }
 }
 
@@ -212,6 +216,7 @@ fn money_model() -> TypeModel {
                 ..Default::default()
             }),
         ],
+        references: Vec::new(),
     }
 }
 
@@ -232,6 +237,7 @@ fn order_model() -> TypeModel {
     TypeModel {
         root: named("shop.v1.Order"),
         defs,
+        references: Vec::new(),
     }
 }
 
@@ -386,6 +392,7 @@ fn a_namespace_naming_a_message_is_nesting_not_another_package() {
                 vec![tagged("cents", Ty::Long(IntKind::I64), 1)],
             ),
         ],
+        references: Vec::new(),
     };
     let schema = ProtoSchema::build(&model).unwrap();
     assert!(schema.imports().is_empty());
