@@ -222,6 +222,9 @@ pub struct ContainerAttrs {
     pub format: Setting<Format>,
     /// `rule(..)`, `encrypt(..)`, `metadata(..)`: the data contract `send_typed` registers.
     pub contract: ContractAttrs,
+    /// `reference`: every use of the type as a field is a schema reference (its Avro and
+    /// JSON schemas are registered under their own subject and referred to).
+    pub reference: Option<Span>,
 }
 
 pub struct FieldAttrs {
@@ -241,6 +244,9 @@ pub struct FieldAttrs {
     pub oneof: Option<Span>,
     /// `tags("PII", ...)`: Confluent field tags, written into every generated schema.
     pub tags: Vec<Spanned<String>>,
+    /// `reference`: the named type the field holds is a schema reference in the type's
+    /// Avro and JSON schemas.
+    pub reference: Option<Span>,
     pub unsupported_serde: Vec<Spanned<String>>,
     /// An attribute failed to parse (already reported): later checks skip the field so
     /// that users see that one error, not its consequences.
@@ -434,6 +440,7 @@ impl ContainerAttrs {
             protobuf: None,
             format: Setting::new("format"),
             contract: ContractAttrs::default(),
+            reference: None,
         };
         for attr in attrs {
             if attr.path().is_ident("stream_schema") {
@@ -459,6 +466,7 @@ impl ContainerAttrs {
                             c.additional_properties = Some(meta.value()?.parse::<syn::LitBool>()?.value)
                         }
                         "protobuf" => c.protobuf = Some(span),
+                        "reference" => c.reference = Some(span),
                         "format" => {
                             let format = Format::parse(&string(&meta)?)?;
                             c.format.set(cx, Origin::StreamSchema, span, format)
@@ -482,7 +490,7 @@ impl ContainerAttrs {
                         }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf, format, rule, encrypt, metadata",
+                                "unknown stream_schema container attribute `{}`: expected one of name, namespace, doc, rename_all, topic, alias, untagged, reserved, pin, compatibility, fingerprint, additional_properties, protobuf, format, rule, encrypt, metadata, reference",
                                 key_name(&meta)
                             )))
                         }
@@ -539,6 +547,7 @@ impl FieldAttrs {
             proto: None,
             oneof: None,
             tags: Vec::new(),
+            reference: None,
             unsupported_serde: Vec::new(),
             invalid: false,
         };
@@ -617,6 +626,7 @@ impl FieldAttrs {
                             f.proto = Some(Spanned { value: kind, span })
                         }
                         "oneof" => f.oneof = Some(span),
+                        "reference" => f.reference = Some(span),
                         "tags" => {
                             for tag in string_list(&meta)? {
                                 push_tag(&mut f.tags, tag)?;
@@ -624,7 +634,7 @@ impl FieldAttrs {
                         }
                         _ => {
                             return Err(meta.error(format!(
-                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto, oneof, tags",
+                                "unknown stream_schema field attribute `{}`: expected one of rename, alias, default, skip, doc, key, unit, repr, decimal, tag, proto, oneof, tags, reference",
                                 key_name(&meta)
                             )))
                         }

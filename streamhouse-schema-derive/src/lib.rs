@@ -15,6 +15,7 @@ mod check;
 mod check_contract;
 mod check_format;
 mod check_proto;
+mod check_reference;
 mod ctxt;
 mod emit;
 mod fallback;
@@ -59,6 +60,7 @@ fn expand(input: &DeriveInput) -> proc_macro2::TokenStream {
         check_format::check_format(&cx, c);
         check_proto::check_proto(&cx, c);
         check_contract::check_contract(&cx, c);
+        check_reference::check_reference(&cx, c);
     }
     let pinned = container.as_ref().and_then(|c| pin::expand(&cx, c));
     match (cx.check(), container) {

@@ -1,7 +1,8 @@
 //! `SchemaType`: code that builds the type model at run time.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
 
 use super::bounded;
 use super::field::FieldCodec;
@@ -33,6 +34,12 @@ pub fn expand(c: &Container) -> TokenStream {
     let doc = opt_string(c.attrs.doc.as_deref());
     let aliases: Vec<_> = c.attrs.aliases.iter().map(|a| a.value.clone()).collect();
     let additional_properties = additional_properties(c);
+    // `#[stream_schema(reference)]` on the type: every use of it is a reference (the
+    // checks allow it on records and unit enums only).
+    let mark_reference = c
+        .attrs
+        .reference
+        .map(|_| quote!(__b.mark_reference(&__full);));
 
     let (describe, union_width) = match &c.data {
         Data::Struct(Style::Newtype, fields) => {
@@ -78,6 +85,7 @@ pub fn expand(c: &Container) -> TokenStream {
                             additional_properties: #additional_properties,
                         }));
                     }
+                    #mark_reference
                     #m::Ty::Named(__full)
                 },
                 quote!(1),
@@ -106,6 +114,7 @@ pub fn expand(c: &Container) -> TokenStream {
                             default: #default,
                         }));
                     }
+                    #mark_reference
                     #m::Ty::Named(__full)
                 },
                 quote!(1),
@@ -135,7 +144,9 @@ pub fn expand(c: &Container) -> TokenStream {
     };
 
     let static_name = static_name(c);
+    let reference_target = reference_target(c);
     quote! {
+        #reference_target
         impl #impl_g ::streamhouse_schema::SchemaType for #ident #ty_g #where_c {
             const AVRO_UNION_WIDTH: usize = #union_width;
             #static_name
@@ -149,6 +160,24 @@ pub fn expand(c: &Container) -> TokenStream {
                 ::std::option::Option::Some(#label)
             }
         }
+    }
+}
+
+/// `ReferenceTarget` for the types `#[stream_schema(reference)]` may name: records (structs
+/// that are no newtype) and unit-only enums, the named types of Avro.
+fn reference_target(c: &Container) -> TokenStream {
+    let named = match &c.data {
+        Data::Struct(style, _) => *style != Style::Newtype,
+        Data::Enum(variants) => variants.iter().all(|v| v.style == Style::Unit),
+    };
+    if !named {
+        return quote!();
+    }
+    let ident = c.ident;
+    let g = bounded(&c.input.generics, quote!(::streamhouse_schema::SchemaType));
+    let (impl_g, ty_g, where_c) = g.split_for_impl();
+    quote! {
+        impl #impl_g ::streamhouse_schema::schema::ReferenceTarget for #ident #ty_g #where_c {}
     }
 }
 
@@ -221,7 +250,24 @@ fn record_fields(fields: &[Field]) -> TokenStream {
         .map(|f| {
             let codec = FieldCodec::new(f);
             let name = &f.name;
-            let describe = codec.describe();
+            let describe = match f.attrs.reference {
+                // The field's type must hold a derived record or enum: asserted at the
+                // type, so that the compiler's error points there.
+                Some(_) => {
+                    let ty = f.ty;
+                    let assert = quote_spanned! {ty.span()=>
+                        ::streamhouse_schema::schema::assert_reference_target::<#ty>();
+                    };
+                    let describe = codec.describe();
+                    quote!({
+                        #assert
+                        let __ty = #describe;
+                        __b.mark_reference_in(&__ty);
+                        __ty
+                    })
+                }
+                None => codec.describe(),
+            };
             let doc = opt_string(f.attrs.doc.as_deref());
             let aliases: Vec<_> = f.attrs.aliases.iter().map(|a| a.value.clone()).collect();
             let default = match f.attrs.default.get() {

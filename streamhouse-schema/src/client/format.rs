@@ -148,11 +148,20 @@ impl TypeFormats {
     }
 }
 
-/// The schema text `T` is registered with in `format`.
+/// The schema text `T` is registered with in `format`: with references
+/// (`#[stream_schema(reference)]`) the one naming the referenced types.
 pub(crate) fn schema_text<T: StreamSchema>(format: SchemaFormat) -> Result<&'static str, String> {
+    let registered = |format| match T::try_schemas() {
+        Ok(schemas) => schemas
+            .registered(format)
+            .map(|r| r.map(|r| r.text.as_str()))
+            .map_err(|e| format!("`{}`: {e}", T::full_name())),
+        // The plain accessors report the build error.
+        Err(_) => Ok(None),
+    };
     match format {
-        SchemaFormat::Avro => Ok(T::avro_schema_json()),
-        SchemaFormat::Json => Ok(T::json_schema_text()),
+        SchemaFormat::Avro => Ok(registered(format)?.unwrap_or_else(T::avro_schema_json)),
+        SchemaFormat::Json => Ok(registered(format)?.unwrap_or_else(T::json_schema_text)),
         SchemaFormat::Protobuf => T::try_proto_schema()
             .map(|schema| schema.text())
             .map_err(|e| format!("`{}` has no Protobuf schema: {e}", T::full_name())),

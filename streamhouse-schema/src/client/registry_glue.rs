@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::schema_ids::{BoxFuture, Latest, SchemaIds};
 use crate::error::ClientError;
-use crate::registry::{Schema, SchemaReference, SchemaRegistryClient};
+use crate::registry::{Schema, SchemaReference, SchemaRegistryClient, Version};
 use crate::schema::type_contract::TypeContract;
 use crate::schema::SchemaFormat;
 
@@ -116,6 +116,17 @@ impl SchemaIds for SchemaRegistryClient {
 
     fn by_id(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {
         Box::pin(async move { found(self.get_schema_by_id(id).await) })
+    }
+
+    fn version<'a>(
+        &'a self,
+        subject: &'a str,
+        version: i32,
+    ) -> BoxFuture<'a, Result<Option<Arc<Schema>>, ClientError>> {
+        Box::pin(async move {
+            let found = found(self.get_version(subject, Version::Number(version)).await)?;
+            Ok(found.map(|found| Arc::new(found.schema)))
+        })
     }
 
     fn by_id_serialized(&self, id: i32) -> BoxFuture<'_, Result<Option<Arc<Schema>>, ClientError>> {

@@ -37,6 +37,7 @@
 //! # }).unwrap();
 //! ```
 
+mod avro_references;
 mod builder;
 mod proto_index;
 mod record;
@@ -67,6 +68,7 @@ use crate::schema::avro::rabin_fingerprint;
 use crate::schema::{SchemaFormat, StreamSchema};
 use crate::transport::{TransportCursor, TransportRecord};
 use crate::wire::{self, SchemaId};
+use avro_references::Unresolved;
 
 /// Reads records from a transport and resolves their schemas through a registry.
 pub struct Consumer {
@@ -74,6 +76,9 @@ pub struct Consumer {
     registry: Option<Arc<dyn SchemaIds>>,
     /// Writer schemas by id (the registry client caches too; this saves even that call).
     schemas: HashMap<i32, Arc<Schema>>,
+    /// Avro writer schemas with references by id, the referenced types inlined
+    /// (fetched with the schema): what decoding parses instead of the registered text.
+    avro_texts: HashMap<i32, Arc<str>>,
     /// Parsed Avro writer schemas by id, built on first decode.
     parsed: RwLock<HashMap<i32, Arc<ParsedAvro>>>,
     /// How to read writer schema id as a type, by (writer id, reader type), built on the
@@ -134,6 +139,7 @@ impl Consumer {
             parsed: RwLock::new(HashMap::default()),
             readers: RwLock::new(HashMap::default()),
             proto_messages: proto_index::ProtoMessages::default(),
+            avro_texts: HashMap::default(),
             #[cfg(feature = "rules")]
             migrations: None,
             #[cfg(feature = "rules")]
@@ -281,7 +287,7 @@ impl Consumer {
         let Some(writer) = &record.schema else {
             return Err(invalid(record, RecordError::NoSchema));
         };
-        Resolution::new(&writer.schema, T::avro_schema_json())
+        Resolution::new(self.avro_text(id, writer), T::avro_schema_json())
             .map(AvroRead::Resolved)
             .map_err(|e| {
                 invalid(
@@ -482,9 +488,30 @@ impl Consumer {
                     }
                 }
             }
+            // An Avro schema with references is read with the referenced types inlined;
+            // one that cannot be resolved fails its decodes with the parse error.
+            if schema.schema_type == SchemaFormat::Avro && !schema.references.is_empty() {
+                match avro_references::self_contained(registry.as_ref(), schema).await {
+                    Ok(text) => {
+                        self.avro_texts.insert(id, Arc::from(text));
+                    }
+                    Err(Unresolved::Registry(error)) => return Err(error),
+                    Err(Unresolved::Invalid(reason)) => {
+                        tracing::warn!(%reason, id, "the references of the writer schema cannot be resolved")
+                    }
+                }
+            }
             self.schemas.insert(id, Arc::clone(schema));
         }
         Ok(schema)
+    }
+
+    /// The text of Avro writer schema `id` to decode with: self-contained when it has
+    /// references.
+    fn avro_text<'a>(&'a self, id: i32, schema: &'a Schema) -> &'a str {
+        self.avro_texts
+            .get(&id)
+            .map_or(schema.schema.as_str(), |text| text)
     }
 
     /// The record's writer schema, which must be Avro, parsed.
@@ -519,7 +546,7 @@ impl Consumer {
         {
             return Ok(Arc::clone(parsed));
         }
-        let parsed = apache_avro::Schema::parse_str(&schema.schema).map_err(|e| {
+        let parsed = apache_avro::Schema::parse_str(self.avro_text(id, schema)).map_err(|e| {
             invalid(
                 record,
                 RecordError::InvalidSchema {

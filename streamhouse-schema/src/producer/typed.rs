@@ -218,11 +218,9 @@ impl Producer {
         let registry = self.registry()?;
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
-        // The files a Protobuf schema imports are registered (or looked up) first.
-        let references = match format {
-            SchemaFormat::Protobuf => self.proto_references::<T>(registry).await?,
-            SchemaFormat::Avro | SchemaFormat::Json => Vec::new(),
-        };
+        // The schemas it refers to (the files a Protobuf schema imports, the named types
+        // an Avro or JSON schema refers to) are registered (or looked up) first.
+        let references = self.references::<T>(registry, format).await?;
         // A type that declares a data contract registers it with its schema.
         let chosen = match T::contract() {
             Some(contract) if self.inner.settings.auto_register => Chosen::Own(

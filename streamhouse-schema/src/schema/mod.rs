@@ -6,16 +6,20 @@ pub mod export;
 mod impls;
 pub mod json;
 pub mod protobuf;
+mod reference_target;
 pub(crate) mod schemas;
 pub(crate) mod static_name;
 pub mod type_contract;
 
-pub use streamhouse_schema_core::{avro, format, model, proto_file};
+pub use streamhouse_schema_core::{avro, format, model, proto_file, references};
 
 pub use format::SchemaFormat;
 pub use json::JsonSchemaDraft;
 pub use model::{ModelBuilder, Ty, TypeModel};
 pub use protobuf::{ProtoBuildError, ProtoSchema};
+#[doc(hidden)]
+pub use reference_target::assert_reference_target;
+pub use reference_target::ReferenceTarget;
 pub use schemas::{schemas_for, try_schemas_for, SchemaBuildError, Schemas};
 #[doc(hidden)]
 pub(crate) use static_name::str_eq;

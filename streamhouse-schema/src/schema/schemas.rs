@@ -9,7 +9,10 @@ use super::avro::{parsing_canonical_form, rabin_fingerprint, to_avro_json};
 use super::json::{to_json_schema_titled, JsonSchemaDraft};
 use super::model::{ModelBuilder, ModelError, Ty, TypeModel};
 use super::protobuf::{ProtoBuildError, ProtoSchema};
-use super::SchemaType;
+use super::references::{
+    avro_with_references, json_with_references, ReferenceError, RegisteredSchema,
+};
+use super::{SchemaFormat, SchemaType};
 
 /// Every schema view of one type.
 #[derive(Debug)]
@@ -25,6 +28,8 @@ pub struct Schemas {
     json: OnceLock<JsonViews>,
     /// Built on first use: most types are never sent as Protobuf.
     protobuf: OnceLock<Result<ProtoSchema, ProtoBuildError>>,
+    /// The Avro and JSON schemas registered with references, built on first use.
+    registered: OnceLock<Result<Registered, ReferenceError>>,
     /// This build's number: see [`Schemas::number`].
     number: u32,
 }
@@ -36,12 +41,24 @@ struct JsonViews {
     draft07: (schemars::Schema, String),
 }
 
+/// The schemas registered with references (`None`: the type has none).
+#[derive(Debug)]
+struct Registered {
+    avro: Option<RegisteredSchema>,
+    json: Option<RegisteredSchema>,
+}
+
 /// A type whose schemas cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SchemaBuildError {
     /// The type model is inconsistent (e.g. two types share a name).
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The schemas the type registers with references (`#[stream_schema(reference)]`)
+    /// cannot be registered: the referenced types refer to each other, or an Avro type
+    /// would be defined in two of them.
+    #[error(transparent)]
+    References(#[from] ReferenceError),
     /// The emitted Avro schema does not parse.
     #[error("the generated Avro schema is invalid: {0}")]
     Avro(String),
@@ -83,6 +100,7 @@ impl Schemas {
             json_title: T::json_title(),
             json: OnceLock::new(),
             protobuf: OnceLock::new(),
+            registered: OnceLock::new(),
             number: next_number(),
         })
     }
@@ -207,6 +225,66 @@ impl Schemas {
             JsonSchemaDraft::Draft2020_12 => &self.json_views().draft2020.1,
             JsonSchemaDraft::Draft07 => &self.json_views().draft07.1,
         }
+    }
+
+    /// The schema registered in `format` when the type refers to named types registered
+    /// on their own (`#[stream_schema(reference)]`): its text, which names those types
+    /// instead of defining them, and the referenced schemas, each to be registered first
+    /// under its reference name. `Ok(None)` for a type without references, which registers
+    /// its self-contained schema ([`avro_json`](Self::avro_json),
+    /// [`json_schema_text`](Self::json_schema_text) in draft 2020-12), and for Protobuf,
+    /// whose references are the imports of [`ProtoSchema::imports`].
+    ///
+    /// ```
+    /// use streamhouse_schema::{SchemaFormat, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(namespace = "shop")]
+    /// struct LineItem { sku: String }
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(namespace = "shop")]
+    /// struct Order {
+    ///     #[stream_schema(reference)]
+    ///     items: Vec<LineItem>,
+    /// }
+    ///
+    /// let avro = Order::schemas().registered(SchemaFormat::Avro).unwrap().unwrap();
+    /// assert_eq!(avro.text, r#"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"items","type":{"type":"array","items":"shop.LineItem"}}]}"#);
+    /// assert_eq!(avro.references, ["shop.LineItem"]);
+    /// assert_eq!(avro.referenced[0].name, "shop.LineItem");
+    /// assert_eq!(avro.referenced[0].text, LineItem::avro_schema_json());
+    /// let json = Order::schemas().registered(SchemaFormat::Json).unwrap().unwrap();
+    /// assert_eq!(json.references, ["shop.LineItem.json"]);
+    /// // The self-contained schema stays what it was.
+    /// assert!(Order::avro_schema_json().contains(r#""name":"LineItem""#));
+    /// ```
+    ///
+    /// # Errors
+    /// [`ReferenceError`] when the referenced types refer to each other, or an Avro type
+    /// that is no reference would be defined in two of the registered schemas.
+    pub fn registered(
+        &self,
+        format: SchemaFormat,
+    ) -> Result<Option<&RegisteredSchema>, &ReferenceError> {
+        let registered = self
+            .registered
+            .get_or_init(|| {
+                Ok(Registered {
+                    avro: avro_with_references(&self.model)?,
+                    json: json_with_references(
+                        &self.model,
+                        JsonSchemaDraft::Draft2020_12,
+                        self.json_title.as_deref(),
+                    )?,
+                })
+            })
+            .as_ref()?;
+        Ok(match format {
+            SchemaFormat::Avro => registered.avro.as_ref(),
+            SchemaFormat::Json => registered.json.as_ref(),
+            SchemaFormat::Protobuf => None,
+        })
     }
 
     /// The Protobuf view (file descriptor and `.proto` text), built on first use.
