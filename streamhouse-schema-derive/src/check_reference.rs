@@ -15,8 +15,14 @@ pub fn check_reference(cx: &Ctxt, c: &Container) {
     let ty_name = c.ident.to_string();
     let protobuf_only = c.attrs.format.get() == Some(&Format::Protobuf);
     if let Some(span) = c.attrs.reference {
+        if protobuf_only {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("`{ty_name}`: `reference` applies to Avro and JSON schemas, and `{ty_name}`'s format is \"protobuf\": Protobuf types are referred to through their files (a type of another namespace, or package, is imported and its file registered first), with no attribute"),
+            ));
+        }
         let refused = match &c.data {
-            _ if protobuf_only => Some("a type whose format is \"protobuf\" has no Avro or JSON schema to register on its own; Protobuf types are referenced through their files: a type of another namespace (package) is imported and registered first"),
+            _ if protobuf_only => None,
             Data::Struct(Style::Newtype, _) => Some("a newtype has its inner type's schema, no name of its own to refer to; put `reference` on the inner type"),
             Data::Enum(variants) if variants.iter().any(|v| v.style != Style::Unit) => Some("an enum with data is an Avro union, which has no name to refer to (only records and enums do)"),
             _ => None,
