@@ -22,14 +22,19 @@
 //!
 //! Each type gives `<stem>.avsc` (the Avro schema, as registered), `<stem>.json` (the JSON
 //! Schema) and, for types derived with Protobuf, `<stem>.proto`: the texts `send_typed`
-//! registers, so a file can be given to `streamhouse check SUBJECT FILE` unchanged.
+//! registers, so a file can be given to `streamhouse check SUBJECT FILE` unchanged. The
+//! schemas those refer to are written next to them under their reference names, as
+//! `send_typed` registers them first: the files a `.proto` imports at their import paths
+//! (`billing/v2/Money.proto`), and for `#[stream_schema(reference)]` types
+//! `<full name>.avsc` and `<full name>.json` (the `$ref` target of the referring JSON
+//! Schema); `streamhouse check` finds them there.
 
 use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::StreamSchema;
+use super::{SchemaFormat, StreamSchema};
 
 /// The environment variable that makes [`SchemaExport::write_or_check`] write instead of
 /// check (the same one that refreshes compile-time pins).
@@ -115,40 +120,78 @@ impl SchemaExport {
         self.add_as::<T>(T::full_name())
     }
 
-    /// Adds `T`'s schemas under file stem `stem` (e.g. the subject, `orders-value`).
+    /// Adds `T`'s schemas under file stem `stem` (e.g. the subject, `orders-value`), and
+    /// the schemas they refer to next to them, where a registry's reference names point:
+    /// the files a `.proto` imports at their import paths (`billing/v2/Money.proto`), the
+    /// Avro and JSON schemas of `#[stream_schema(reference)]` types as
+    /// `<full name>.avsc` and `<full name>.json` (the JSON `$ref`s name those files).
     pub fn add_as<T: StreamSchema>(mut self, stem: &str) -> Self {
+        let type_name = std::any::type_name::<T>();
         let schemas = match T::try_schemas() {
-            Ok(_) => [
-                Some(("avsc", T::avro_schema_json().to_string())),
-                Some(("json", T::json_schema_text().to_string())),
-                match T::try_proto_schema() {
-                    Ok(proto) => Some(("proto", proto.text().to_string())),
-                    // A type derived with Protobuf must have its file; others have none.
-                    Err(error) if T::proto_codec().is_some() => {
-                        self.invalid
-                            .get_or_insert((std::any::type_name::<T>(), error.to_string()));
-                        None
-                    }
-                    Err(_) => None,
-                },
-            ],
+            Ok(schemas) => schemas,
             Err(error) => {
                 // Reported by write and check, which return errors; adding stays chainable.
-                self.invalid
-                    .get_or_insert((std::any::type_name::<T>(), error.to_string()));
+                self.invalid.get_or_insert((type_name, error.to_string()));
                 return self;
             }
         };
-        for (extension, text) in schemas.into_iter().flatten() {
-            let path = self.dir.join(format!("{stem}.{extension}"));
-            let text = if text.ends_with('\n') {
-                text
-            } else {
-                text + "\n"
-            };
-            self.files.push((path, text));
+        for (format, extension, plain) in [
+            (SchemaFormat::Avro, "avsc", T::avro_schema_json()),
+            (SchemaFormat::Json, "json", T::json_schema_text()),
+        ] {
+            match schemas.registered(format) {
+                Ok(None) => self.push(type_name, format!("{stem}.{extension}"), plain),
+                Ok(Some(registered)) => {
+                    self.push(type_name, format!("{stem}.{extension}"), &registered.text);
+                    for referenced in &registered.referenced {
+                        // JSON reference names are file names already (`x.LineItem.json`).
+                        let file = match format {
+                            SchemaFormat::Avro => format!("{}.avsc", referenced.name),
+                            _ => referenced.name.clone(),
+                        };
+                        self.push(type_name, file, &referenced.text);
+                    }
+                }
+                Err(error) => {
+                    self.invalid.get_or_insert((type_name, error.to_string()));
+                }
+            }
+        }
+        match T::try_proto_schema() {
+            Ok(proto) => {
+                self.push(type_name, format!("{stem}.proto"), proto.text());
+                for import in proto.imports() {
+                    self.push(type_name, import.name().to_string(), import.text());
+                }
+            }
+            // A type derived with Protobuf must have its file; others have none.
+            Err(error) if T::proto_codec().is_some() => {
+                self.invalid.get_or_insert((type_name, error.to_string()));
+            }
+            Err(_) => {}
         }
         self
+    }
+
+    /// Adds the file `name` (relative to the folder) holding `text`. A file two types
+    /// share (a referenced schema) is written once; two different texts for one file are
+    /// an error of the export.
+    fn push(&mut self, type_name: &'static str, name: String, text: &str) {
+        let path = self.dir.join(&name);
+        let mut text = text.to_string();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        match self.files.iter().find(|(p, _)| *p == path) {
+            Some((_, existing)) if *existing == text => {}
+            Some(_) => {
+                self.invalid.get_or_insert((
+                    type_name,
+                    format!("{name} would be written twice with different contents (two types with the same schema name?)"),
+                ));
+            }
+            None => self.files.push((path, text)),
+        }
     }
 
     /// The files this export writes, with their contents.
@@ -170,6 +213,13 @@ impl SchemaExport {
         for (path, text) in self.files() {
             let changed = !same_content(path, text)?;
             if changed {
+                // Imported `.proto` files sit in folders of their import paths.
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|source| ExportError::Io {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
                 fs::write(path, text).map_err(|source| ExportError::Io {
                     path: path.to_path_buf(),
                     source,
