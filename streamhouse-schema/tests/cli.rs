@@ -190,3 +190,103 @@ async fn the_cli_drives_a_registry() {
     assert!(String::from_utf8_lossy(&no_url.stderr).contains("--url"));
     server.shutdown().await.expect("shutdown");
 }
+
+/// An amount in a package of its own: the invoice's `.proto` imports its file.
+#[derive(streamhouse_schema::StreamSchema)]
+#[stream_schema(namespace = "billing.v2", protobuf)]
+struct Money {
+    #[stream_schema(tag = 1)]
+    cents: i64,
+}
+
+/// Registered on its own in Avro and JSON (`reference`).
+#[derive(streamhouse_schema::StreamSchema)]
+#[stream_schema(namespace = "com.acme", protobuf, reference)]
+enum Currency {
+    Eur = 0,
+    Usd = 1,
+}
+
+/// Refers to both.
+#[derive(streamhouse_schema::StreamSchema)]
+#[stream_schema(namespace = "com.acme", protobuf)]
+struct Invoice {
+    #[stream_schema(tag = 1)]
+    total: Money,
+    #[stream_schema(tag = 2)]
+    currency: Currency,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_finds_the_referenced_schemas_the_export_writes() {
+    use streamhouse_schema::schema::export::SchemaExport;
+    use streamhouse_schema::{Producer, SchemaFormat};
+
+    let server = spawn(RegistryConfig::in_memory()).await.expect("start");
+    let url = server.url();
+    let invoice = Invoice {
+        total: Money { cents: 990 },
+        currency: Currency::Eur,
+    };
+    for format in [
+        SchemaFormat::Avro,
+        SchemaFormat::Json,
+        SchemaFormat::Protobuf,
+    ] {
+        let producer = Producer::builder()
+            .schema_registry(url.as_str())
+            .default_format(format)
+            .build()
+            .await
+            .expect("producer");
+        let topic = format!("invoices-{}", format.to_string().to_lowercase());
+        producer
+            .send_typed_to(&topic, None::<&String>, &invoice)
+            .await
+            .expect("sent");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    SchemaExport::new(dir.path())
+        .add_as::<Invoice>("invoice")
+        .write()
+        .expect("export");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for (subject, file) in [
+        ("invoices-avro-value", "invoice.avsc"),
+        ("invoices-json-value", "invoice.json"),
+        ("invoices-protobuf-value", "invoice.proto"),
+    ] {
+        assert_eq!(
+            ok(cli(&url, &["check", subject, &path(file)]).await),
+            format!("compatible with {subject} version latest"),
+            "{file}"
+        );
+    }
+    // A referenced schema changed but not registered: the check says which and how.
+    std::fs::write(
+        dir.path().join("com.acme.Currency.avsc"),
+        r#"{"type":"enum","name":"Currency","namespace":"com.acme","symbols":["EUR","USD","CHF"]}"#,
+    )
+    .expect("edit");
+    let unregistered = cli(
+        &url,
+        &["check", "invoices-avro-value", &path("invoice.avsc")],
+    )
+    .await;
+    assert_eq!(unregistered.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unregistered.stderr);
+    assert!(
+        stderr.contains("\"com.acme.Currency\"")
+            && stderr.contains("streamhouse register com.acme.Currency"),
+        "{stderr}"
+    );
+    // Without the imported file next to it, the registry cannot resolve the import.
+    std::fs::remove_file(dir.path().join("billing/v2/Money.proto")).expect("remove");
+    let missing = cli(
+        &url,
+        &["check", "invoices-protobuf-value", &path("invoice.proto")],
+    )
+    .await;
+    assert_ne!(missing.status.code(), Some(0));
+    server.shutdown().await.expect("shutdown");
+}

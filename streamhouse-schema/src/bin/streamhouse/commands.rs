@@ -10,7 +10,7 @@ use streamhouse_schema::registry::{
 };
 use streamhouse_schema::{ClientError, SchemaFormat};
 
-use super::{Cli, Command, ConfigAction, ModeAction, Output};
+use super::{references, Cli, Command, ConfigAction, ModeAction, Output};
 
 /// How a command ended when it did not fail.
 pub enum Outcome {
@@ -75,6 +75,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, ClientError> {
             schema_type,
         } => {
             let schema = read_schema(&file, schema_type.as_deref())?;
+            let schema = references::with_references(&client, &file, schema).await?;
             let check = client
                 .check_compatibility(&subject, &schema, version.as_str())
                 .await?;

@@ -17,6 +17,7 @@
 //! Exit codes: 0 done (compatible), 1 incompatible, 2 any error.
 
 mod commands;
+mod references;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,7 +91,10 @@ pub enum Command {
         schema_type: Option<String>,
     },
     /// Check the schema in FILE against a subject's version (default latest): exit 0 when
-    /// compatible, 1 with the registry's messages when not.
+    /// compatible, 1 with the registry's messages when not. The schemas FILE refers to are
+    /// read from files next to it, where `SchemaExport` writes them (imports at their
+    /// import paths, `$ref` documents, Avro types as `<full name>.avsc`), and passed as
+    /// references at the versions registered under their names.
     Check {
         /// The subject.
         subject: String,
