@@ -269,15 +269,9 @@ fn walk(
             | Ty::Decimal {
                 fixed: Some((full_name, _)),
                 ..
-            } => {
-                if seen.insert(full_name) {
-                    defines.push(full_name.clone());
-                }
-            }
+            } => push_unique(&mut defines, full_name),
             Ty::Named(name) if refs.contains(name.as_str()) && Some(name.as_str()) != own => {
-                if !references.contains(name) {
-                    references.push(name.clone());
-                }
+                push_unique(&mut references, name)
             }
             Ty::Named(name) => {
                 if !seen.insert(name) {
@@ -298,6 +292,13 @@ fn walk(
         }
     }
     (references, defines)
+}
+
+/// Appends `name` unless `names` holds it already.
+fn push_unique(names: &mut Vec<String>, name: &str) {
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_string());
+    }
 }
 
 #[cfg(test)]
