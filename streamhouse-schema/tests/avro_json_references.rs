@@ -601,3 +601,44 @@ async fn confluent_python_reads_our_frames_through_their_references() {
     );
     server.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test]
+async fn without_auto_registration_a_missing_referenced_type_is_named() {
+    let url = "mock://avro-json-references-lookup";
+    let producer = Producer::builder()
+        .schema_registry(url)
+        .auto_register(false)
+        .build()
+        .await
+        .expect("producer");
+    // The status comes first: the line item refers to it.
+    match producer.send_typed(&order()).await {
+        Err(streamhouse_schema::ClientError::SchemaNotRegistered { subject, detail }) => {
+            assert_eq!(subject, STATUS);
+            assert!(detail.contains("auto_register is off"), "{detail}");
+        }
+        other => panic!("expected the referenced type to be missing, got {other:?}"),
+    }
+    // Registered by someone else, the references are looked up and the send goes through.
+    let client = SchemaRegistryClient::try_new(url).expect("client");
+    client
+        .register_schema(STATUS, STATUS_AVRO, SchemaFormat::Avro)
+        .await
+        .expect("status");
+    let item = streamhouse_schema::registry::Schema::new(ITEM_AVRO, SchemaFormat::Avro)
+        .with_references(vec![reference(STATUS, 1)]);
+    client.register(ITEM, &item).await.expect("item");
+    let order_schema = streamhouse_schema::registry::Schema::new(ORDER_AVRO, SchemaFormat::Avro)
+        .with_references(vec![reference(ITEM, 1), reference(STATUS, 1)]);
+    let id = client
+        .register(AVRO_SUBJECT, &order_schema)
+        .await
+        .expect("order");
+    producer.send_typed(&order()).await.expect("sent");
+    let stored = producer
+        .transport()
+        .fetch("avro-ref-orders", 0, 0, 1)
+        .await
+        .expect("stored");
+    assert_eq!(stored[0].value[1..5], id.to_be_bytes());
+}
