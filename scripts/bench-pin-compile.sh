@@ -3,15 +3,23 @@
 # StreamSchema, each pinned to its .avsc file (plus a nested derived type each), against the
 # same crate with serde's derive alone, and (to separate the pin checks from the derive's
 # codecs) with StreamSchema unpinned. All are built in the same run, with the same warm
-# dependency cache, RUNS times each (touching lib.rs), and the median wall time is printed.
+# dependency cache, RUNS times each (touching lib.rs); the median wall time and the median
+# CPU time (user + system of cargo and rustc, which a busy machine disturbs far less than the
+# wall time) are printed.
 #
 #   scripts/bench-pin-compile.sh [N=100] [RUNS=3]
+#   KEEP=dir scripts/bench-pin-compile.sh ...   # keep the generated crates in dir
 set -euo pipefail
 N=${1:-100}
 RUNS=${2:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  WORK=$KEEP
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$WORK/target}
 
 gen() { # $1 = crate dir, $2 = "pinned" | "unpinned" | "serde"
@@ -57,16 +65,14 @@ TOML
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-time_builds() { # $1 = crate dir
-  local dir=$1
-  for _ in $(seq 1 "$RUNS"); do
+time_builds() { # $1 = crate dir; prints "wall_s cpu_s" (medians)
+  local dir=$1 runs
+  runs=$(for _ in $(seq 1 "$RUNS"); do
     touch "$dir/src/lib.rs"
-    local start end
-    start=$(date +%s.%N)
-    cargo build --quiet --manifest-path "$dir/Cargo.toml"
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
-  done | median
+    /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" cargo build --quiet --manifest-path "$dir/Cargo.toml"
+    awk '{printf "%s %.2f\n", $1, $2 + $3}' "$WORK/time.txt"
+  done)
+  echo "$(echo "$runs" | cut -d' ' -f1 | median) $(echo "$runs" | cut -d' ' -f2 | median)"
 }
 
 gen "$WORK/serde" serde
@@ -78,7 +84,8 @@ cargo build --quiet --manifest-path "$WORK/unpinned/Cargo.toml"
 ( cd "$WORK/pinned" && STREAMHOUSE_SCHEMA_UPDATE=1 cargo build --quiet )
 [ "$(ls "$WORK/pinned/schemas" | wc -l)" -eq "$N" ] || { echo "pins were not written" >&2; exit 1; }
 
-serde_s=$(time_builds "$WORK/serde")
-unpinned_s=$(time_builds "$WORK/unpinned")
-pinned_s=$(time_builds "$WORK/pinned")
-echo "types=$N runs=$RUNS serde_only_s=$serde_s streamschema_unpinned_s=$unpinned_s streamschema_pinned_s=$pinned_s"
+read -r serde_s serde_cpu <<<"$(time_builds "$WORK/serde")"
+read -r unpinned_s unpinned_cpu <<<"$(time_builds "$WORK/unpinned")"
+read -r pinned_s pinned_cpu <<<"$(time_builds "$WORK/pinned")"
+echo "types=$N runs=$RUNS wall_s: serde_only=$serde_s unpinned=$unpinned_s pinned=$pinned_s"
+echo "types=$N runs=$RUNS cpu_s:  serde_only=$serde_cpu unpinned=$unpinned_cpu pinned=$pinned_cpu"

@@ -153,7 +153,7 @@ impl SynModel<'_> {
             _ => match self.index.get(&name) {
                 Some(input) => {
                     let cx = Ctxt::default();
-                    let label = Container::from_ast(&cx, input).map(|c| {
+                    let label = Container::from_ast(&cx, &input).map(|c| {
                         let _ = cx.check();
                         (c.name.clone(), c.input.generics.type_params().count())
                     });
@@ -242,7 +242,6 @@ impl SynModel<'_> {
             },
             _ => match self.index.get(&name) {
                 Some(input) => {
-                    let input = input.clone();
                     let cx = Ctxt::default();
                     let Some(c) = Container::from_ast(&cx, &input) else {
                         let _ = cx.check();
