@@ -137,6 +137,7 @@ struct ReadmeSnippets;
 pub mod __private {
     pub use crate::codec::avro::logical::{DecimalCodec, TemporalUnitCodec, WideIntCodec};
     pub use crate::codec::avro::resolve::step::{Source, Step};
+    pub use crate::codec::field_context::in_field;
     pub use crate::codec::json::logical::JsonTemporalMillis;
     pub use crate::codec::json::JsonReader;
     pub use crate::schema::contract::{RuleKind, RuleMode};

@@ -40,7 +40,7 @@ pub fn expand(c: &Container) -> TokenStream {
                 let member = &f.member;
                 let ctx = field_context(&owner, &f.rust_name);
                 let e = FieldCodec::new(f).encode(quote!(&self.#member));
-                quote!(#e.map_err(|__e| __e.in_field(#ctx))?;)
+                quote!(::streamhouse_schema::__private::in_field(#e, #ctx)?;)
             });
             (quote!(#(#stmts)* ::std::result::Result::Ok(())), quote!())
         }
@@ -111,7 +111,7 @@ fn encode_variant_arm(owner: &str, v: &Variant, index: i64, untagged: bool) -> T
             let ctx = field_context(&owner, "0");
             quote!(Self::#vi(__f0) => {
                 ::streamhouse_schema::__private::varint::write_long(__buf, __first + #index);
-                #e.map_err(|__e| __e.in_field(#ctx))?;
+                ::streamhouse_schema::__private::in_field(#e, #ctx)?;
             })
         }
         _ => {
@@ -127,7 +127,7 @@ fn encode_variant_arm(owner: &str, v: &Variant, index: i64, untagged: bool) -> T
                 .map(|(f, b)| {
                     let e = FieldCodec::new(f).encode(quote!(#b));
                     let ctx = field_context(&owner, &f.rust_name);
-                    quote!(#e.map_err(|__e| __e.in_field(#ctx))?;)
+                    quote!(::streamhouse_schema::__private::in_field(#e, #ctx)?;)
                 });
             quote!(Self::#vi { #(#members: #binds),* } => {
                 ::streamhouse_schema::__private::varint::write_long(__buf, __first + #index);
@@ -150,7 +150,7 @@ pub(super) fn decode_field(owner: &str, f: &Field) -> TokenStream {
     }
     let d = FieldCodec::new(f).decode();
     let ctx = field_context(owner, &f.rust_name);
-    quote!(#d.map_err(|__e| __e.in_field(#ctx))?)
+    quote!(::streamhouse_schema::__private::in_field(#d, #ctx)?)
 }
 
 fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
@@ -224,7 +224,7 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
                     Style::Newtype if untagged => {
                         let d = FieldCodec::new(&v.fields[0]).decode();
                         let ctx = field_context(&vowner, "0");
-                        quote!(#i => ::std::result::Result::Ok(Self::#vi(#d.map_err(|__e| __e.in_field(#ctx))?)),)
+                        quote!(#i => ::std::result::Result::Ok(Self::#vi(::streamhouse_schema::__private::in_field(#d, #ctx)?)),)
                     }
                     _ => {
                         let inits = v.fields.iter().map(|f| {

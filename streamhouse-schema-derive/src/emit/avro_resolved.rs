@@ -16,6 +16,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
     let decode = quote!(::streamhouse_schema::AvroDecode);
     let result = quote!(::std::result::Result);
     let option = quote!(::std::option::Option);
+    let in_field = quote!(::streamhouse_schema::__private::in_field);
     let read: Vec<&Field> = fields.iter().filter(|f| !skipped(f)).collect();
     let count = read.len();
     let slots: Vec<_> = (0..count).map(|i| format_ident!("__field{}", i)).collect();
@@ -30,7 +31,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
             quote!(__step.decode_with(__input, |__input: &mut &[u8]| #d))
         };
         let ctx = field_context(owner, &f.rust_name);
-        quote!(#pos => #slot = #option::Some(#value.map_err(|__e| __e.in_field(#ctx))?),)
+        quote!(#pos => #slot = #option::Some(#in_field(#value, #ctx)?),)
     });
     let in_order = in_order_reads(owner, &read, &slots);
     let in_order_inits = struct_inits(owner, fields, &slots);
@@ -43,15 +44,24 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
         }
         let (pos, slot) = (next, &slots[next]);
         next += 1;
-        let d = FieldCodec::new(f).decode();
+        let codec = FieldCodec::new(f);
         let ctx = field_context(owner, &f.rust_name);
+        if codec.is_plain() {
+            // Added in the reader: its default, in reader bytes.
+            let t = f.ty;
+            return quote!(#member: match #slot {
+                #option::Some(__v) => __v,
+                #option::None => #in_field(__steps.default_value::<#t>(#pos), #ctx)?,
+            });
+        }
+        let d = codec.decode();
         quote!(#member: match #slot {
             #option::Some(__v) => __v,
             // Added in the reader: its default, in reader bytes.
             #option::None => {
-                let mut __default: &[u8] = __steps.default(#pos).map_err(|__e| __e.in_field(#ctx))?;
+                let mut __default: &[u8] = #in_field(__steps.default(#pos), #ctx)?;
                 let __input = &mut __default;
-                #d.map_err(|__e| __e.in_field(#ctx))?
+                #in_field(#d, #ctx)?
             }
         })
     });
@@ -91,8 +101,18 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
 /// fields, along the plan for changed ones, from the default for added ones.
 fn in_order_reads(owner: &str, read: &[&Field], slots: &[syn::Ident]) -> TokenStream {
     let source = quote!(::streamhouse_schema::__private::Source);
+    let in_field = quote!(::streamhouse_schema::__private::in_field);
     let stmts = read.iter().zip(slots).enumerate().map(|(pos, (f, slot))| {
         let codec = FieldCodec::new(f);
+        let ctx = field_context(owner, &f.rust_name);
+        let t = f.ty;
+        if codec.is_plain() {
+            // The field's source is matched inside one generic runtime function
+            // (`InOrder::read`): one call here instead of three decode paths per field.
+            return quote! {
+                let #slot: #t = #in_field(__order.read::<#t>(#pos, __input), #ctx)?;
+            };
+        }
         let d = codec.decode();
         let changed = if codec.is_plain() {
             let t = f.ty;
@@ -100,10 +120,8 @@ fn in_order_reads(owner: &str, read: &[&Field], slots: &[syn::Ident]) -> TokenSt
         } else {
             quote!(__step.decode_with(__input, |__input: &mut &[u8]| #d))
         };
-        let ctx = field_context(owner, &f.rust_name);
-        let t = f.ty;
         quote! {
-            let #slot: #t = match __order.field(#pos, __input).map_err(|__e| __e.in_field(#ctx))? {
+            let #slot: #t = #in_field(match #in_field(__order.field(#pos, __input), #ctx)? {
                 #source::Unchanged => #d,
                 #source::Changed(__step) => #changed,
                 #source::Default(__default) => {
@@ -111,8 +129,7 @@ fn in_order_reads(owner: &str, read: &[&Field], slots: &[syn::Ident]) -> TokenSt
                     let __input = &mut __default;
                     #d
                 }
-            }
-            .map_err(|__e| __e.in_field(#ctx))?;
+            }, #ctx)?;
         }
     });
     quote!(#(#stmts)*)

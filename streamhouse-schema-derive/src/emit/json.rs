@@ -158,7 +158,7 @@ fn encode_object(owner: &str, fields: &[(&Field, String, TokenStream)]) -> Token
         stmts.push(put(&prefix));
         let ctx = field_context(owner, &f.rust_name);
         let e = JsonField::new(f).encode(value.clone());
-        stmts.push(quote!(#e.map_err(|__e| __e.in_field(#ctx))?;));
+        stmts.push(quote!(::streamhouse_schema::__private::in_field(#e, #ctx)?;));
         prefix = String::from(",");
     }
     // `prefix` is `{` when there were no fields, `,` otherwise.
@@ -213,13 +213,16 @@ fn decode_object(
                 if #slot.is_some() {
                     return ::std::result::Result::Err(#err::DuplicateField { field: #name });
                 }
-                #slot = ::std::option::Option::Some(#decode.map_err(|__e| __e.in_field(#ctx))?);
+                #slot = ::std::option::Option::Some(::streamhouse_schema::__private::in_field(#decode, #ctx)?);
             }
         });
         let absent = if has_json_default(f) {
-            quote!(::streamhouse_schema::__private::json_with::absent_field::<Self, _>(
-                #variant, #name, |__r| #decode
-            ).map_err(|__e| __e.in_field(#ctx))?)
+            quote!(::streamhouse_schema::__private::in_field(
+                ::streamhouse_schema::__private::json_with::absent_field::<Self, _>(
+                    #variant, #name, |__r| #decode
+                ),
+                #ctx,
+            )?)
         } else if ty::option_inner(f.ty).is_some() {
             quote!(::std::option::Option::None)
         } else {
@@ -324,7 +327,7 @@ fn encode_variant_arm(owner: &str, v: &Variant, untagged: bool) -> TokenStream {
         // `{"Variant": value}`: the variant's type is the inner type itself.
         let e = JsonField::new(f).encode(quote!(#b));
         let ctx = field_context(&vowner, "0");
-        quote!(#open #e.map_err(|__e| __e.in_field(#ctx))?; #close)
+        quote!(#open ::streamhouse_schema::__private::in_field(#e, #ctx)?; #close)
     } else {
         // `{"Variant": {fields}}`: a tagged newtype variant is a record with field `value`.
         let list: Vec<_> = live
@@ -462,7 +465,7 @@ fn decode_variant_arm(owner: &str, v: &Variant, index: usize, untagged: bool) ->
     let value = if v.style == Style::Newtype && untagged {
         let d = JsonField::new(&v.fields[0]).decode();
         let ctx = field_context(&vowner, "0");
-        quote!(Self::#vi(#d.map_err(|__e| __e.in_field(#ctx))?))
+        quote!(Self::#vi(::streamhouse_schema::__private::in_field(#d, #ctx)?))
     } else {
         let fields: Vec<_> = v
             .fields

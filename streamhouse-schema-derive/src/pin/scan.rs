@@ -59,9 +59,9 @@ impl Index {
                 continue;
             };
             let modified = meta.modified().ok();
-            let fresh = cache
-                .get(&canonical)
-                .is_some_and(|s| s.modified.is_some() && s.modified == modified && s.len == meta.len());
+            let fresh = cache.get(&canonical).is_some_and(|s| {
+                s.modified.is_some() && s.modified == modified && s.len == meta.len()
+            });
             if !fresh {
                 let Some(types) = scan_file(&canonical) else {
                     cache.remove(&canonical);
@@ -78,7 +78,11 @@ impl Index {
             }
             if let Some(scanned) = cache.get(&canonical) {
                 for (name, text) in &scanned.types {
-                    index.types.entry(name.clone()).or_default().push(text.clone());
+                    index
+                        .types
+                        .entry(name.clone())
+                        .or_default()
+                        .push(text.clone());
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! `streamhouse_schema::__private`.
 
 pub mod avro;
+pub(crate) mod field_context;
 pub mod json;
 pub mod limits;
 pub mod proto;

@@ -19,7 +19,7 @@ use super::run::{block_count, skip, too_deep, ItemBudget, MAX_DEPTH};
 use super::scalar;
 use super::Resolution;
 use crate::codec::avro::varint::{read_array, read_long};
-use crate::codec::avro::DecodeError;
+use crate::codec::avro::{AvroDecode, DecodeError};
 
 /// A scratch buffer kept across calls for rewritten values is dropped past this size, so
 /// one huge record does not pin its memory for good.
@@ -340,6 +340,13 @@ impl<'a> RecordSteps<'a> {
         )
     }
 
+    /// Reader field `field`'s default, decoded, for a field the writer does not have.
+    #[inline]
+    pub fn default_value<T: AvroDecode>(self, field: usize) -> Result<T, DecodeError> {
+        let mut bytes = self.default(field)?;
+        T::decode_avro(&mut bytes)
+    }
+
     /// The reader-schema bytes of reader field `field`'s default, for a field the writer
     /// does not have.
     pub fn default(self, field: usize) -> Result<&'a [u8], DecodeError> {
@@ -396,6 +403,19 @@ impl<'a> InOrder<'a> {
             FieldSource::Changed(id) => Ok(Source::Changed(self.step.child(*id))),
             FieldSource::Default(bytes) => Ok(Source::Default(bytes)),
             FieldSource::Missing => Err(mismatch()),
+        }
+    }
+
+    /// Reads reader field `pos` of type `T`: as the same-schema decoder does when unchanged,
+    /// along the plan when changed, from the default when the writer lacks it. One generic
+    /// function, so that generated code holds one call per field rather than the match.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn read<T: AvroDecode>(self, pos: usize, input: &mut &[u8]) -> Result<T, DecodeError> {
+        match self.field(pos, input)? {
+            Source::Unchanged => T::decode_avro(input),
+            Source::Changed(step) => T::decode_avro_resolved(input, step),
+            Source::Default(mut bytes) => T::decode_avro(&mut bytes),
         }
     }
 
