@@ -6,6 +6,7 @@
 //! check every length against the bytes that remain, and return [`DecodeError`] on
 //! malformed input.
 
+mod borrowed;
 pub(crate) mod collections;
 pub(crate) mod depth;
 mod error;
@@ -16,6 +17,7 @@ pub(crate) mod varint;
 
 use bytes::BufMut;
 
+pub use borrowed::AvroBorrowDecode;
 pub use error::{DecodeError, EncodeError};
 // The codec traits of explicit mappings (`unit`, `decimal`, `repr`) and their `with`
 // functions are for generated code only: `crate::__private` re-exports them.
