@@ -60,7 +60,7 @@ pub trait AvroEncode: SchemaType {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no Avro decoder",
     label = "this type cannot be read from Avro",
-    note = "derive it with #[derive(StreamSchema)]"
+    note = "derive it with #[derive(StreamSchema)]; a derived type with a lifetime parameter borrows from its input instead: read it with AvroBorrowDecode (`from_avro_borrowed`, `Consumer::decode_borrowed`)"
 )]
 pub trait AvroDecode: SchemaType + Sized {
     /// Reads one value from the front of `input`, advancing it.
