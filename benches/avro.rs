@@ -1,5 +1,7 @@
 //! Avro encode/decode of a realistic `Order` (3 line items), in one run:
 //! - `streamhouse` — the code `#[derive(StreamSchema)]` generates, into a reused `Vec`;
+//! - `streamhouse_borrowed` (decode) — the same schema into `support/avro_order.rs`'s
+//!   `borrowed::Order`, whose strings borrow from the input (zero-copy);
 //! - `hand_written` — an encoder and decoder written by hand for this one struct (the floor,
 //!   in `support/avro_order.rs`: the decoder keeps its cursor in a local and inlines its
 //!   varints, one-byte case first);
@@ -18,7 +20,7 @@ use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::writer::datum::GenericDatumWriter;
 use criterion::{criterion_group, criterion_main, Criterion};
 use streamhouse_schema::codec::avro::resolve::Resolution;
-use streamhouse_schema::{AvroDecode, AvroEncode, StreamSchema};
+use streamhouse_schema::{AvroBorrowDecode, AvroDecode, AvroEncode, StreamSchema};
 
 #[path = "support/avro_order.rs"]
 mod avro_order;
@@ -112,6 +114,17 @@ fn bench(c: &mut Criterion) {
             hand::decode(black_box(&ours))
                 .ok()
                 .expect("hand-written decodes")
+        })
+    });
+    // Zero-copy: the same schema into a type whose strings borrow from the input.
+    assert!(avro_order::borrowed::same(
+        &avro_order::borrowed::Order::from_avro_borrowed(&ours).expect("decodes"),
+        &order
+    ));
+    g.bench_function("streamhouse_borrowed", |b| {
+        b.iter(|| {
+            avro_order::borrowed::Order::from_avro_borrowed(black_box(ours.as_slice()))
+                .expect("decodes")
         })
     });
     g.bench_function("serde_avro_fast", |b| {

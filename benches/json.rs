@@ -3,7 +3,8 @@
 //! - `order`: `Order`, whose `created_at` is a chrono `DateTime<Utc>` (an RFC 3339 string;
 //!   serde's chrono path is slow, which flatters every comparison against serde);
 //! - `plain`: `PlainOrder`, the same fields with `created_at_micros: i64`, no chrono: the
-//!   fair comparison of the JSON readers themselves.
+//!   fair comparison of the JSON readers themselves; `json/decode/plain/streamhouse_borrowed`
+//!   reads it into its borrowing twin (strings as `&str`, zero-copy).
 //!
 //! simd-json parses in place, so each of its iterations first copies the input into a
 //! reused buffer (a memcpy of ~300 bytes, part of what its API costs).
@@ -15,7 +16,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::de::DeserializeOwned;
 use std::hint::black_box;
-use streamhouse_schema::{JsonDecode, JsonEncode};
+use streamhouse_schema::{JsonBorrowDecode, JsonDecode, JsonEncode};
 
 #[path = "support/json_order.rs"]
 mod json_order;
@@ -97,6 +98,20 @@ fn bench(c: &mut Criterion) {
 
     decoders::<PlainOrder>(c, "plain", &plain_text);
     decoders::<Order>(c, "order", &ours);
+
+    // Zero-copy: the plain order into its borrowing twin (strings as `&str`).
+    assert!(json_order::borrowed::same(
+        &json_order::borrowed::PlainOrder::decode_json_borrowed(&plain_text).expect("decodes"),
+        &plain
+    ));
+    let mut g = c.benchmark_group("json/decode/plain");
+    g.bench_function("streamhouse_borrowed", |b| {
+        b.iter(|| {
+            json_order::borrowed::PlainOrder::decode_json_borrowed(black_box(&plain_text))
+                .expect("decodes")
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -20,7 +20,10 @@ use bytes::Bytes;
 use streamhouse_schema::codec::avro::resolve::Resolution;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::transport::{MemoryLog, Transport};
-use streamhouse_schema::{AvroDecode, AvroEncode, JsonDecode, JsonEncode, StreamSchema};
+use streamhouse_schema::{
+    AvroBorrowDecode, AvroDecode, AvroEncode, JsonBorrowDecode, JsonDecode, JsonEncode,
+    StreamSchema,
+};
 use tokio::runtime::Runtime;
 
 #[path = "../benches/support/avro_order.rs"]
@@ -54,6 +57,14 @@ fn run_avro_encode_hand_written(o: &avro_order::Order, buf: &mut Vec<u8>, n: usi
 fn run_avro_decode_streamhouse(bytes: &[u8], n: usize) {
     for _ in 0..n {
         black_box(avro_order::Order::decode_avro(&mut black_box(bytes)).ok());
+    }
+}
+
+/// The same bytes into the borrowing twin of the Order (strings as `&str`): zero-copy.
+#[inline(never)]
+fn run_avro_decode_borrowed_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(avro_order::borrowed::Order::from_avro_borrowed(black_box(bytes)).ok());
     }
 }
 
@@ -272,6 +283,14 @@ fn run_json_decode_plain_streamhouse(bytes: &[u8], n: usize) {
     }
 }
 
+/// The same document into the borrowing twin of `PlainOrder` (strings as `&str`).
+#[inline(never)]
+fn run_json_decode_plain_borrowed_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(json_order::borrowed::PlainOrder::decode_json_borrowed(black_box(bytes)).ok());
+    }
+}
+
 #[inline(never)]
 fn run_json_decode_plain_serde_json(bytes: &[u8], n: usize) {
     for _ in 0..n {
@@ -305,6 +324,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     run_avro_encode_hand_written(&order, &mut buf, n);
     run_avro_decode_streamhouse(&avro, n);
     run_avro_decode_hand_written(&avro, n);
+    match avro_order::borrowed::Order::from_avro_borrowed(&avro) {
+        Ok(b) if avro_order::borrowed::same(&b, &order) => {}
+        other => {
+            return Err(format!("the borrowing decoder reads another order: {other:?}").into())
+        }
+    }
+    run_avro_decode_borrowed_streamhouse(&avro, n);
     let plan = Resolution::new(
         avro_order::Order::avro_schema_json(),
         avro_order::v2::Order::avro_schema_json(),
@@ -371,6 +397,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the JSON decoders read another plain order".into());
     }
     run_json_decode_plain_streamhouse(&json, n);
+    match json_order::borrowed::PlainOrder::decode_json_borrowed(&json) {
+        Ok(b) if json_order::borrowed::same(&b, &plain) => {}
+        other => {
+            return Err(format!("the borrowing JSON decoder reads another order: {other:?}").into())
+        }
+    }
+    run_json_decode_plain_borrowed_streamhouse(&json, n);
     run_json_decode_plain_serde_json(&json, n);
     run_json_decode_plain_sonic_rs(&json, n);
 

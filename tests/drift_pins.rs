@@ -115,3 +115,43 @@ fn a_type_moved_to_another_namespace_reads_v1_records() {
         }
     );
 }
+
+/// A borrowing type pinned like an owned one: `&str` and `Cow<str>` are strings, `&[u8]`
+/// and `Cow<[u8]>` bytes, in the pin's compile-time model as in the run-time schema.
+#[derive(StreamSchema, Debug, PartialEq)]
+#[stream_schema(
+    namespace = "com.acme.pins",
+    name = "Blob",
+    pin = "tests/pins/blob-v1.avsc",
+    compatibility = "FULL"
+)]
+struct BlobRef<'a> {
+    name: &'a str,
+    data: std::borrow::Cow<'a, [u8]>,
+    thumb: Option<&'a [u8]>,
+    label: std::borrow::Cow<'a, str>,
+}
+
+#[test]
+fn a_pinned_borrowing_type_reads_the_pinned_schema_borrowing() {
+    use streamhouse_schema::AvroBorrowDecode;
+    // name "n", data [1, 2], thumb [3], label "l".
+    let v1: Vec<u8> = vec![0x02, b'n', 0x04, 1, 2, 0x02, 0x02, 3, 0x02, b'l'];
+    let blob = BlobRef::from_avro_borrowed(&v1).unwrap();
+    assert_eq!(
+        blob,
+        BlobRef {
+            name: "n",
+            data: std::borrow::Cow::Borrowed(&[1, 2]),
+            thumb: Some(&[3]),
+            label: std::borrow::Cow::Borrowed("l"),
+        }
+    );
+    assert!(v1.as_ptr_range().contains(&blob.name.as_ptr()));
+    assert_eq!(
+        BlobRef::compile_time_canonical_form(),
+        Some(BlobRef::avro_canonical_form())
+    );
+    assert!(BlobRef::avro_canonical_form()
+        .contains(r#"{"name":"data","type":"bytes"},{"name":"thumb","type":["null","bytes"]}"#));
+}

@@ -234,6 +234,64 @@ mod seeds {
         vec![Expr::Lit(0), e]
     }
 
+    /// A full and an empty [`Borrowed`] in Avro, and [`BorrowedJson`] in JSON with and
+    /// without an escaped string in its `&str` field.
+    fn borrowed_seeds() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        use std::borrow::Cow;
+        use targets::types::{Borrowed, BorrowedJson, BorrowedPart, BorrowedPick};
+        let part = BorrowedPart {
+            key: "k",
+            value: -3,
+        };
+        let full = Borrowed {
+            name: "név",
+            raw: &[0, 255],
+            text: Cow::Borrowed("t"),
+            blob: Cow::Borrowed(&[1, 2]),
+            note: Some("n"),
+            tags: vec!["a", ""],
+            parts: vec![part.clone()],
+            pick: Some(BorrowedPick::Word { word: "w" }),
+            next: Some(Box::new(Borrowed {
+                name: "",
+                raw: &[],
+                text: Cow::Borrowed(""),
+                blob: Cow::Borrowed(&[]),
+                note: None,
+                tags: Vec::new(),
+                parts: Vec::new(),
+                pick: Some(BorrowedPick::Number { n: 9 }),
+                next: None,
+                count: 0,
+            })),
+            count: 42,
+        };
+        let mut avro = Vec::new();
+        for value in [&full, full.next.as_deref().unwrap()] {
+            let mut bytes = Vec::new();
+            value.encode_avro(&mut bytes).unwrap();
+            avro.push(prefixed(0, &bytes));
+        }
+        let json_value = BorrowedJson {
+            name: "név",
+            text: Cow::Borrowed("line\nbreak"),
+            blob: Cow::Borrowed(&[1, 2]),
+            note: Some("n"),
+            tags: vec!["a"],
+            parts: vec![part],
+            pick: Some(BorrowedPick::Number { n: 1 }),
+            next: None,
+            count: 7,
+        };
+        let plain = json_value.to_json_vec().unwrap();
+        let escaped = String::from_utf8(plain.clone())
+            .unwrap()
+            .replace(r#""name":"név""#, r#""name":"n\u00e9v""#)
+            .into_bytes();
+        assert_ne!(plain, escaped);
+        (avro, vec![prefixed(0, &plain), prefixed(0, &escaped)])
+    }
+
     fn prefixed(selector: u8, bytes: &[u8]) -> Vec<u8> {
         [&[selector][..], bytes].concat()
     }
@@ -305,6 +363,12 @@ mod seeds {
             out.entry("decode_json").or_default().extend(json);
             out.entry("decode_proto").or_default().extend(proto);
         }
+
+        // decode_avro / decode_json: borrowing values, which both targets read every
+        // payload into besides the selected type (the selector byte is then ignored).
+        let (avro, json) = borrowed_seeds();
+        out.entry("decode_avro").or_default().extend(avro);
+        out.entry("decode_json").or_default().extend(json);
 
         // resolve_avro: writer payloads.
         let rec = writer::Rec {

@@ -44,6 +44,48 @@ pub struct Order {
     pub items: Vec<LineItem>,
 }
 
+/// The same order borrowing its strings from the input (zero-copy decode): the same
+/// schema, read through `AvroBorrowDecode` instead of allocating a `String` per string.
+pub mod borrowed {
+    use streamhouse_schema::StreamSchema;
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "LineItem", namespace = "bench")]
+    pub struct LineItem<'a> {
+        pub sku: &'a str,
+        pub quantity: i32,
+        /// Minor currency units.
+        pub unit_price: i64,
+    }
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "Order", namespace = "bench")]
+    pub struct Order<'a> {
+        pub id: i64,
+        pub customer_id: &'a str,
+        /// Minor currency units.
+        pub amount: i64,
+        pub currency: &'a str,
+        pub created_at: chrono::DateTime<chrono::Utc>,
+        pub note: Option<&'a str>,
+        pub items: Vec<LineItem<'a>>,
+    }
+
+    /// Whether `b` holds the values of `o`.
+    pub fn same(b: &Order<'_>, o: &super::Order) -> bool {
+        b.id == o.id
+            && b.customer_id == o.customer_id
+            && b.amount == o.amount
+            && b.currency == o.currency
+            && b.created_at == o.created_at
+            && b.note == o.note.as_deref()
+            && b.items.len() == o.items.len()
+            && b.items.iter().zip(&o.items).all(|(b, o)| {
+                b.sku == o.sku && b.quantity == o.quantity && b.unit_price == o.unit_price
+            })
+    }
+}
+
 /// A realistic order: 108 bytes of Avro.
 pub fn sample() -> Order {
     sample_with_items(3)

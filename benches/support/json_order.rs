@@ -73,3 +73,43 @@ pub fn plain_order() -> PlainOrder {
         items: o.items,
     }
 }
+
+/// [`PlainOrder`] borrowing its strings from the document (zero-copy decode): the same
+/// JSON Schema, read through `JsonBorrowDecode`.
+pub mod borrowed {
+    use streamhouse_schema::StreamSchema;
+
+    #[derive(StreamSchema, Debug, PartialEq, Clone)]
+    #[stream_schema(name = "LineItem", namespace = "com.acme.shop")]
+    pub struct LineItem<'a> {
+        pub sku: &'a str,
+        pub quantity: i32,
+        pub unit_price: f64,
+    }
+
+    #[derive(StreamSchema, Debug, PartialEq, Clone)]
+    #[stream_schema(name = "PlainOrder", namespace = "com.acme.shop")]
+    pub struct PlainOrder<'a> {
+        pub id: &'a str,
+        pub customer_id: i64,
+        pub amount: f64,
+        pub currency: &'a str,
+        pub created_at_micros: i64,
+        pub note: Option<&'a str>,
+        pub items: Vec<LineItem<'a>>,
+    }
+
+    /// Whether `b` holds the values of `o`.
+    pub fn same(b: &PlainOrder<'_>, o: &super::PlainOrder) -> bool {
+        b.id == o.id
+            && b.customer_id == o.customer_id
+            && b.amount == o.amount
+            && b.currency == o.currency
+            && b.created_at_micros == o.created_at_micros
+            && b.note == o.note.as_deref()
+            && b.items.len() == o.items.len()
+            && b.items.iter().zip(&o.items).all(|(b, o)| {
+                b.sku == o.sku && b.quantity == o.quantity && b.unit_price == o.unit_price
+            })
+    }
+}

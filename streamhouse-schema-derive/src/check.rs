@@ -216,6 +216,17 @@ fn check_fields(cx: &Ctxt, owner: &str, fields: &[Field], keys_allowed: bool) {
         }
         check_skip(cx, &at, f, skipped);
         check_type(cx, &at, f);
+        if let (Some(DefaultAttr::Json(_)), false, true) =
+            (f.attrs.default.get(), skipped, ty::has_lifetime(f.ty))
+        {
+            let span = f
+                .attrs
+                .default
+                .spanned()
+                .map(|s| s.span)
+                .unwrap_or_else(|| span_of(f));
+            cx.syn_error(syn::Error::new(span, format!("`{at}`: a borrowed field cannot have a schema default: its value would have to borrow from the schema, not the input it is decoded from. Use an owned type (String, Vec<u8>) for a field with a default")));
+        }
         if let Some(DefaultAttr::Json(json)) = f.attrs.default.get() {
             if let Ok(v) = serde_json::from_str::<Value>(json) {
                 if let Some(msg) = default_mismatch(f.ty, &v) {

@@ -49,7 +49,7 @@ pub fn check_proto(cx: &Ctxt, c: &Container) {
         return;
     }
     if c.has_lifetimes() {
-        cx.error_spanned(&c.input.ident, format!("`{ty_name}`: a borrowed type (with lifetimes) cannot be decoded, so it cannot be a Protobuf message: use owned fields"));
+        cx.error_spanned(&c.input.ident, format!("`{ty_name}`: a borrowing type (with lifetimes) cannot be a Protobuf message yet: Protobuf decoding does not borrow from its input (Avro and JSON decoding do): use owned fields"));
         return;
     }
     let reserved = Reserved {

@@ -53,6 +53,32 @@ pub fn wrapper_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// Whether the type names a lifetime anywhere (`&'a str`, `Cow<'a, str>`,
+/// `Vec<Item<'a>>`): such a field of a borrowing type is decoded through the borrowing
+/// traits (`AvroBorrowDecode`, `JsonBorrowDecode`), any other through the owned ones.
+pub fn has_lifetime(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(_) => true,
+        Type::Path(p) => {
+            p.qself.as_ref().is_some_and(|q| has_lifetime(&q.ty))
+                || p.path.segments.iter().any(|seg| match &seg.arguments {
+                    PathArguments::AngleBracketed(a) => a.args.iter().any(|a| match a {
+                        GenericArgument::Lifetime(_) => true,
+                        GenericArgument::Type(t) => has_lifetime(t),
+                        _ => false,
+                    }),
+                    _ => false,
+                })
+        }
+        Type::Array(a) => has_lifetime(&a.elem),
+        Type::Slice(s) => has_lifetime(&s.elem),
+        Type::Paren(p) => has_lifetime(&p.elem),
+        Type::Group(g) => has_lifetime(&g.elem),
+        Type::Tuple(t) => t.elems.iter().any(has_lifetime),
+        _ => false,
+    }
+}
+
 /// The bare name of a path type (`u64`, `String`, `HashMap`).
 pub fn name(ty: &Type) -> Option<String> {
     last_segment(ty).map(|(n, _)| n)

@@ -102,8 +102,8 @@ pub mod wire;
 
 // The everyday types at the root, so that the original design's
 // `use streamhouse_schema::{Producer, SchemaFormat};` compiles as written.
-pub use codec::avro::{AvroDecode, AvroEncode, DecodeError, EncodeError};
-pub use codec::json::{JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
+pub use codec::avro::{AvroBorrowDecode, AvroDecode, AvroEncode, DecodeError, EncodeError};
+pub use codec::json::{JsonBorrowDecode, JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
 #[cfg(feature = "client")]
 pub use consumer::{Consumer, ConsumerBuilder};
 #[cfg(feature = "client")]

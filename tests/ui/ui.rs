@@ -16,6 +16,7 @@ fn derive_rejects_invalid_types_and_attributes_with_one_clear_error() {
     t.compile_fail("enum/*.rs");
     t.compile_fail("container/*.rs");
     t.compile_fail("protobuf/*.rs");
+    t.compile_fail("borrowed/*.rs");
     t.compile_fail("drift/*.rs");
     t.compile_fail("contract/*.rs");
     t.compile_fail("reference/*.rs");

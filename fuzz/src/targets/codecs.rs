@@ -3,13 +3,19 @@
 //! The first input byte picks the type (see [`pick`]), the rest is the payload. Whatever
 //! decodes must encode, and its encoding must decode to a value that encodes to the same
 //! bytes (comparing encodings rather than values keeps NaN floats comparable).
+//!
+//! The Avro and JSON targets also read every payload into a borrowing type
+//! ([`Borrowed`], [`BorrowedJson`]: zero-copy decode), with the same round-trip property.
 
 use std::fmt::Debug;
 
 use streamhouse_schema::codec::proto::{Message, ProtoValue};
-use streamhouse_schema::{AvroDecode, JsonDecode, JsonEncode, StreamSchema};
+use streamhouse_schema::{
+    AvroBorrowDecode, AvroDecode, AvroEncode, JsonBorrowDecode, JsonDecode, JsonDecodeError,
+    JsonEncode, StreamSchema,
+};
 
-use super::types::{Expr, Tree, Wide};
+use super::types::{Borrowed, BorrowedJson, Expr, Tree, Wide};
 
 /// A type every codec target runs on.
 pub trait Fuzzed:
@@ -37,14 +43,71 @@ macro_rules! pick {
     }};
 }
 
-/// The Avro decoder (`decode_avro` on the payload as written, trailing bytes ignored).
+/// The Avro decoder (`decode_avro` on the payload as written, trailing bytes ignored),
+/// then the borrowing decoder on the same payload.
 pub fn avro(data: &[u8]) {
-    pick!(data, avro_as)
+    pick!(data, avro_as);
+    if let Some((_, payload)) = data.split_first() {
+        avro_borrowed(payload);
+    }
 }
 
-/// The JSON decoder.
+/// The JSON decoder, then the borrowing decoder on the same payload.
 pub fn json(data: &[u8]) {
-    pick!(data, json_as)
+    pick!(data, json_as);
+    if let Some((_, payload)) = data.split_first() {
+        json_borrowed(payload);
+    }
+}
+
+/// A borrowing decode must round-trip like an owned one, and leave the input where a
+/// second decode of its encoding leaves it.
+fn avro_borrowed(payload: &[u8]) {
+    let Ok(value) = Borrowed::from_avro_borrowed(payload) else {
+        return;
+    };
+    let mut first = Vec::new();
+    if let Err(e) = value.encode_avro(&mut first) {
+        panic!("a decoded borrowing value must encode: {e}: {value:?}");
+    }
+    let mut again = first.as_slice();
+    let back = Borrowed::decode_avro_borrowed(&mut again)
+        .unwrap_or_else(|e| panic!("re-encoding does not decode: {e}: {value:?}"));
+    assert!(again.is_empty(), "the decoder left {} bytes", again.len());
+    assert_eq!(back, value);
+}
+
+/// A borrowing JSON decode round-trips; its only failure beyond the owned decoder's is an
+/// escaped string in a `&str` field, and a re-encoding never fails that way unless the
+/// value needs escapes.
+fn json_borrowed(payload: &[u8]) {
+    let value = match BorrowedJson::decode_json_borrowed(payload) {
+        Ok(value) => value,
+        Err(e) => {
+            // Escapes are the one thing an owned decoder reads that `&str` refuses.
+            if let JsonDecodeError::EscapedBorrow { offset } = e.root_cause() {
+                assert!(
+                    payload.get(*offset) == Some(&b'"'),
+                    "EscapedBorrow must point at a string: {e}"
+                );
+            }
+            return;
+        }
+    };
+    let first = value
+        .to_json_vec()
+        .unwrap_or_else(|e| panic!("a decoded borrowing value must encode: {e}: {value:?}"));
+    match BorrowedJson::decode_json_borrowed(&first) {
+        Ok(back) => assert_eq!(back, value),
+        // A string read from an escape-free input may still need escapes when written
+        // (a control character cannot appear raw in JSON, so only unescaped input that
+        // the writer escapes differently gets here): it must be the `&str` refusal.
+        Err(e) => assert!(
+            matches!(e.root_cause(), JsonDecodeError::EscapedBorrow { .. }),
+            "re-encoding does not decode: {e}: {}",
+            String::from_utf8_lossy(&first)
+        ),
+    }
 }
 
 /// The Protobuf decoder.

@@ -208,3 +208,82 @@ pub enum Expr {
     #[stream_schema(tag = 3)]
     Neg(Box<Expr>),
 }
+
+/// A borrowing record (zero-copy decode): every borrowed field type, nested borrowing
+/// records, a borrowing data enum in an option and a boxed self-reference. Avro reads it
+/// as is; JSON reads [`BorrowedJson`], the same without `&[u8]` (base64 is never
+/// borrowed).
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz")]
+pub struct Borrowed<'a> {
+    /// A borrowed string.
+    pub name: &'a str,
+    /// Borrowed bytes.
+    pub raw: &'a [u8],
+    /// A string that may be owned.
+    pub text: std::borrow::Cow<'a, str>,
+    /// Bytes that may be owned.
+    pub blob: std::borrow::Cow<'a, [u8]>,
+    /// An optional borrowed string.
+    pub note: Option<&'a str>,
+    /// Borrowed strings.
+    pub tags: Vec<&'a str>,
+    /// Nested borrowing records.
+    pub parts: Vec<BorrowedPart<'a>>,
+    /// A borrowing data enum in an option (a union with its variants flattened).
+    pub pick: Option<BorrowedPick<'a>>,
+    /// A borrowing self-reference.
+    pub next: Option<Box<Borrowed<'a>>>,
+    /// An owned field beside the borrowed ones.
+    pub count: i64,
+}
+
+/// A part of a [`Borrowed`].
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz")]
+pub struct BorrowedPart<'a> {
+    /// A borrowed key.
+    pub key: &'a str,
+    /// A value.
+    pub value: i32,
+}
+
+/// A borrowing data enum.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz")]
+pub enum BorrowedPick<'a> {
+    /// A borrowed word.
+    Word {
+        /// The word.
+        word: &'a str,
+    },
+    /// A number.
+    Number {
+        /// The number.
+        n: i64,
+    },
+}
+
+/// [`Borrowed`] for JSON: the same fields except `raw`.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz")]
+pub struct BorrowedJson<'a> {
+    /// A borrowed string (refused when escaped).
+    pub name: &'a str,
+    /// A string borrowed when it has no escapes.
+    pub text: std::borrow::Cow<'a, str>,
+    /// Base64 bytes.
+    pub blob: std::borrow::Cow<'a, [u8]>,
+    /// An optional borrowed string.
+    pub note: Option<&'a str>,
+    /// Borrowed strings.
+    pub tags: Vec<&'a str>,
+    /// Nested borrowing records.
+    pub parts: Vec<BorrowedPart<'a>>,
+    /// A borrowing data enum in an option.
+    pub pick: Option<BorrowedPick<'a>>,
+    /// A borrowing self-reference.
+    pub next: Option<Box<BorrowedJson<'a>>>,
+    /// An owned field beside the borrowed ones.
+    pub count: i64,
+}

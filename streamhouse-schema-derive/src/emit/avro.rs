@@ -83,11 +83,8 @@ pub fn expand(c: &Container) -> TokenStream {
             #branch_fns
         }
     };
-    if c.has_lifetimes() {
-        // Borrowed types (`&str` fields) are encode-only.
-        return encode;
-    }
-    let decode = expand_decode(c, &owner, untagged);
+    // Types with a lifetime (`&'a str` fields) decode borrowing from the input.
+    let decode = expand_decode(c, &owner, untagged, c.has_lifetimes());
     quote!(#encode #decode)
 }
 
@@ -139,6 +136,11 @@ fn encode_variant_arm(owner: &str, v: &Variant, index: i64, untagged: bool) -> T
 
 /// The value of a field when decoding: decoded, or its Rust default when skipped.
 pub(super) fn decode_field(owner: &str, f: &Field) -> TokenStream {
+    decode_field_in(owner, f, false)
+}
+
+/// [`decode_field`] in an owned (`AvroDecode`) or borrowing (`AvroBorrowDecode`) decoder.
+fn decode_field_in(owner: &str, f: &Field, borrowed: bool) -> TokenStream {
     if skipped(f) {
         return match f.attrs.default.get() {
             Some(DefaultAttr::Path(p)) => match syn::parse_str::<syn::ExprPath>(p) {
@@ -148,40 +150,102 @@ pub(super) fn decode_field(owner: &str, f: &Field) -> TokenStream {
             _ => quote!(::std::default::Default::default()),
         };
     }
-    let d = FieldCodec::new(f).decode();
+    let d = FieldCodec::new(f).decode_in(borrowed);
     let ctx = field_context(owner, &f.rust_name);
     quote!(::streamhouse_schema::__private::in_field(#d, #ctx)?)
 }
 
-fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
+/// The names an owned or a borrowing decoder uses: its trait, its methods, and the type of
+/// its input.
+struct DecodeNames {
+    trait_path: TokenStream,
+    decode: TokenStream,
+    branch: TokenStream,
+    input: TokenStream,
+}
+
+impl DecodeNames {
+    fn new(borrowed: bool) -> Self {
+        if borrowed {
+            DecodeNames {
+                trait_path: quote!(::streamhouse_schema::AvroBorrowDecode<'__de>),
+                decode: quote!(decode_avro_borrowed),
+                branch: quote!(decode_avro_borrowed_branch),
+                input: quote!(&mut &'__de [u8]),
+            }
+        } else {
+            DecodeNames {
+                trait_path: quote!(::streamhouse_schema::AvroDecode),
+                decode: quote!(decode_avro),
+                branch: quote!(decode_avro_branch),
+                input: quote!(&mut &[u8]),
+            }
+        }
+    }
+
+    /// The trait and branch method through which a field of type `ty` is read: the
+    /// borrowing ones for a type naming a lifetime in a borrowing decoder.
+    fn for_field(&self, borrowed: bool, ty: &syn::Type) -> (TokenStream, TokenStream, TokenStream) {
+        let n = DecodeNames::new(borrowed && crate::ty::has_lifetime(ty));
+        (n.trait_path, n.decode, n.branch)
+    }
+}
+
+fn expand_decode(c: &Container, owner: &str, untagged: bool, borrowed: bool) -> TokenStream {
     let ident = c.ident;
     let g = bounded(&c.input.generics, quote!(::streamhouse_schema::AvroDecode));
+    let g_de = super::with_de_lifetime(&g);
     let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let impl_g = if borrowed {
+        let (impl_de, _, _) = g_de.split_for_impl();
+        quote!(#impl_de)
+    } else {
+        quote!(#impl_g)
+    };
+    let names = DecodeNames::new(borrowed);
+    let DecodeNames {
+        trait_path,
+        decode,
+        branch,
+        input,
+    } = &names;
     let (body, branch_fn) = match &c.data {
         Data::Struct(Style::Newtype, fields) if !is_fixed_newtype(fields) => {
-            let d = FieldCodec::new(&fields[0]).decode();
+            let d = FieldCodec::new(&fields[0]).decode_in(borrowed);
             let inner = fields[0].ty;
+            let (inner_trait, _, inner_branch) = names.for_field(borrowed, inner);
             (
                 quote!(::std::result::Result::Ok(Self(#d?))),
                 quote! {
                     #[inline]
-                    fn decode_avro_branch(__branch: i64, __input: &mut &[u8]) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
-                        <#inner as ::streamhouse_schema::AvroDecode>::decode_avro_branch(__branch, __input).map(Self)
+                    fn #branch(__branch: i64, __input: #input) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
+                        <#inner as #inner_trait>::#inner_branch(__branch, __input).map(Self)
                     }
                 },
             )
         }
-        Data::Struct(Style::Newtype, _) => (
-            quote!(::streamhouse_schema::AvroDecode::decode_avro(__input).map(Self)),
-            quote!(),
-        ),
+        Data::Struct(Style::Newtype, fields) => {
+            let inner = fields[0].ty;
+            let (inner_trait, inner_decode, _) = names.for_field(borrowed, inner);
+            (
+                quote!(<#inner as #inner_trait>::#inner_decode(__input).map(Self)),
+                quote!(),
+            )
+        }
         Data::Struct(Style::Unit, _) => (quote!(::std::result::Result::Ok(Self)), quote!()),
         Data::Struct(_, fields) => {
             let inits = fields.iter().map(|f| {
                 let member = &f.member;
-                let v = decode_field(owner, f);
+                let v = decode_field_in(owner, f, borrowed);
                 quote!(#member: #v)
             });
+            // Resolution reads into owned values only (a changed value is rewritten into
+            // scratch bytes first, which nothing may borrow from).
+            let resolved = if borrowed {
+                quote!()
+            } else {
+                super::avro_resolved::record_method(owner, fields)
+            };
             // The fields read from a local copy of the cursor, written back once at the
             // end: with the varint reads inlined, the cursor then lives in registers
             // instead of being stored through the caller's reference after every field.
@@ -195,7 +259,7 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
                     *__input = __cursor;
                     ::std::result::Result::Ok(__value)
                 },
-                super::avro_resolved::record_method(owner, fields),
+                resolved,
             )
         }
         Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {
@@ -222,14 +286,14 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
                 match v.style {
                     Style::Unit => quote!(#i => ::std::result::Result::Ok(Self::#vi),),
                     Style::Newtype if untagged => {
-                        let d = FieldCodec::new(&v.fields[0]).decode();
+                        let d = FieldCodec::new(&v.fields[0]).decode_in(borrowed);
                         let ctx = field_context(&vowner, "0");
                         quote!(#i => ::std::result::Result::Ok(Self::#vi(::streamhouse_schema::__private::in_field(#d, #ctx)?)),)
                     }
                     _ => {
                         let inits = v.fields.iter().map(|f| {
                             let member = &f.member;
-                            let val = decode_field(&vowner, f);
+                            let val = decode_field_in(&vowner, f, borrowed);
                             quote!(#member: #val)
                         });
                         quote!(#i => ::std::result::Result::Ok(Self::#vi { #(#inits),* }),)
@@ -239,10 +303,10 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
             (
                 quote! {
                     let __branch = ::streamhouse_schema::__private::varint::read_long(__input)?;
-                    <Self as ::streamhouse_schema::AvroDecode>::decode_avro_branch(__branch, __input)
+                    <Self as #trait_path>::#branch(__branch, __input)
                 },
                 quote! {
-                    fn decode_avro_branch(__branch: i64, __input: &mut &[u8]) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
+                    fn #branch(__branch: i64, __input: #input) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
                         match __branch {
                             #(#arms)*
                             __i => ::std::result::Result::Err(::streamhouse_schema::DecodeError::UnionBranch { index: __i, branches: #n }),
@@ -253,9 +317,9 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
         }
     };
     quote! {
-        impl #impl_g ::streamhouse_schema::AvroDecode for #ident #ty_g #where_c {
+        impl #impl_g #trait_path for #ident #ty_g #where_c {
             #[inline]
-            fn decode_avro(__input: &mut &[u8]) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
+            fn #decode(__input: #input) -> ::std::result::Result<Self, ::streamhouse_schema::DecodeError> {
                 #body
             }
             #branch_fn

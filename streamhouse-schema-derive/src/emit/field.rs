@@ -226,9 +226,19 @@ impl<'a> FieldCodec<'a> {
 
     /// Expression decoding a field value from `__input`.
     pub fn decode(&self) -> TokenStream {
+        self.decode_in(false)
+    }
+
+    /// Expression decoding a field value from `__input`; in the decoder of a borrowing
+    /// type (`borrowed`), a field whose type names a lifetime is read through
+    /// `AvroBorrowDecode<'__de>`.
+    pub fn decode_in(&self, borrowed: bool) -> TokenStream {
         let with = quote!(::streamhouse_schema::__private::with);
         let t = self.base_ty;
         let item = match &self.base {
+            Base::Plain if borrowed && ty::has_lifetime(t) => quote!(
+                <#t as ::streamhouse_schema::AvroBorrowDecode<'__de>>::decode_avro_borrowed(__input)
+            ),
             Base::Plain => quote!(<#t as ::streamhouse_schema::AvroDecode>::decode_avro(__input)),
             Base::NullLast => {
                 let inner = ty::option_inner(t).unwrap_or(t);

@@ -106,11 +106,16 @@ impl<'a> JsonField<'a> {
         }
     }
 
-    /// An expression of type `Result<FieldTy, JsonDecodeError>` reading from `__r`.
-    fn decode(&self) -> TokenStream {
+    /// An expression of type `Result<FieldTy, JsonDecodeError>` reading from `__r`; in the
+    /// decoder of a borrowing type (`borrowed`), a field whose type names a lifetime is read
+    /// through `JsonBorrowDecode<'__de>`.
+    fn decode(&self, borrowed: bool) -> TokenStream {
         let with = quote!(::streamhouse_schema::__private::json_with);
         let t = self.base_ty;
         let item = match &self.base {
+            Base::Plain if borrowed && ty::has_lifetime(t) => {
+                quote!(<#t as ::streamhouse_schema::JsonBorrowDecode<'__de>>::read_json_borrowed(__r))
+            }
             Base::Plain => quote!(<#t as ::streamhouse_schema::JsonDecode>::read_json(__r)),
             Base::WideLong => quote!(#with::decode_wide_long::<#t>(__r)),
             Base::WideFixed => quote!(#with::decode_wide_fixed::<#t>(__r)),
@@ -185,6 +190,7 @@ fn decode_object(
     fields: &[(&Field, String)],
     ctor: TokenStream,
     variant: TokenStream,
+    borrowed: bool,
 ) -> TokenStream {
     let err = quote!(::streamhouse_schema::JsonDecodeError);
     let slots: Vec<_> = (0..fields.len())
@@ -202,7 +208,7 @@ fn decode_object(
         }
         let fty = f.ty;
         let codec = JsonField::new(f);
-        let decode = codec.decode();
+        let decode = codec.decode(borrowed);
         let ctx = field_context(owner, &f.rust_name);
         decls.push(
             quote!(let mut #slot: ::std::option::Option<#fty> = ::std::option::Option::None;),
@@ -216,7 +222,17 @@ fn decode_object(
                 #slot = ::std::option::Option::Some(::streamhouse_schema::__private::in_field(#decode, #ctx)?);
             }
         });
-        let absent = if has_json_default(f) {
+        let absent = if has_json_default(f) && borrowed {
+            // A borrowing type is not `'static`, so its model is not found by `TypeId`:
+            // it comes from the type's own `StreamSchema` cache. (Only owned fields have
+            // defaults here: the derive refuses a default on a borrowed one.)
+            quote!(::streamhouse_schema::__private::in_field(
+                ::streamhouse_schema::__private::json_with::absent_field_of::<Self, _>(
+                    #variant, #name, |__r| #decode
+                ),
+                #ctx,
+            )?)
+        } else if has_json_default(f) {
             quote!(::streamhouse_schema::__private::in_field(
                 ::streamhouse_schema::__private::json_with::absent_field::<Self, _>(
                     #variant, #name, |__r| #decode
@@ -290,11 +306,8 @@ pub fn expand(c: &Container) -> TokenStream {
             }
         }
     };
-    if c.has_lifetimes() {
-        // Borrowed types (`&str` fields) are encode-only.
-        return encode;
-    }
-    let decode = expand_decode(c, &owner, untagged);
+    // Types with a lifetime (`&'a str` fields) decode borrowing from the input.
+    let decode = expand_decode(c, &owner, untagged, c.has_lifetimes());
     quote!(#encode #decode)
 }
 
@@ -348,7 +361,7 @@ fn encode_variant_arm(owner: &str, v: &Variant, untagged: bool) -> TokenStream {
     quote!(Self::#vi { #(#members: #binds,)* .. } => { #body })
 }
 
-fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
+fn expand_decode(c: &Container, owner: &str, untagged: bool, borrowed: bool) -> TokenStream {
     let ident = c.ident;
     let all_fields: Vec<&Field> = match &c.data {
         Data::Struct(_, fields) => fields.iter().collect(),
@@ -364,18 +377,35 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
         quote!(::streamhouse_schema::JsonDecode)
     };
     let g = bounded(&c.input.generics, bound);
+    let g_de = super::with_de_lifetime(&g);
     let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let (impl_g, trait_path, read, reader) = if borrowed {
+        let (impl_de, _, _) = g_de.split_for_impl();
+        (
+            quote!(#impl_de),
+            quote!(::streamhouse_schema::JsonBorrowDecode<'__de>),
+            quote!(read_json_borrowed),
+            quote!(::streamhouse_schema::__private::JsonReader<'__de>),
+        )
+    } else {
+        (
+            quote!(#impl_g),
+            quote!(::streamhouse_schema::JsonDecode),
+            quote!(read_json),
+            quote!(::streamhouse_schema::__private::JsonReader<'_>),
+        )
+    };
     let err = quote!(::streamhouse_schema::JsonDecodeError);
     let enum_name = &c.name;
     let none = quote!(::std::option::Option::None);
 
     let body = match &c.data {
         Data::Struct(Style::Newtype, fields) => {
-            let d = JsonField::new(&fields[0]).decode();
+            let d = JsonField::new(&fields[0]).decode(borrowed);
             quote!(::std::result::Result::Ok(Self(#d?)))
         }
         Data::Struct(_, fields) => {
-            let obj = decode_object(owner, &named_fields(fields), quote!(Self), none);
+            let obj = decode_object(owner, &named_fields(fields), quote!(Self), none, borrowed);
             quote!(::std::result::Result::Ok(#obj))
         }
         Data::Enum(variants) if variants.iter().all(|v| v.style == Style::Unit) => {
@@ -415,7 +445,7 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| v.style != Style::Unit)
-                .map(|(i, v)| decode_variant_arm(owner, v, i, untagged));
+                .map(|(i, v)| decode_variant_arm(owner, v, i, untagged, borrowed));
             quote! {
                 if __r.peek()? == b'"' {
                     let __s = __r.read_str()?;
@@ -448,22 +478,28 @@ fn expand_decode(c: &Container, owner: &str, untagged: bool) -> TokenStream {
     };
     quote! {
         #[allow(unreachable_patterns)]
-        impl #impl_g ::streamhouse_schema::JsonDecode for #ident #ty_g #where_c {
+        impl #impl_g #trait_path for #ident #ty_g #where_c {
             #[inline]
-            fn read_json(__r: &mut ::streamhouse_schema::__private::JsonReader<'_>) -> ::std::result::Result<Self, ::streamhouse_schema::JsonDecodeError> {
+            fn #read(__r: &mut #reader) -> ::std::result::Result<Self, ::streamhouse_schema::JsonDecodeError> {
                 #body
             }
         }
     }
 }
 
-fn decode_variant_arm(owner: &str, v: &Variant, index: usize, untagged: bool) -> TokenStream {
+fn decode_variant_arm(
+    owner: &str,
+    v: &Variant,
+    index: usize,
+    untagged: bool,
+    borrowed: bool,
+) -> TokenStream {
     let vi = v.ident;
     let name = &v.name;
     let vowner = format!("{owner}::{}", v.ident);
     let aliases = v.attrs.aliases.iter().map(|a| a.value.clone());
     let value = if v.style == Style::Newtype && untagged {
-        let d = JsonField::new(&v.fields[0]).decode();
+        let d = JsonField::new(&v.fields[0]).decode(borrowed);
         let ctx = field_context(&vowner, "0");
         quote!(Self::#vi(::streamhouse_schema::__private::in_field(#d, #ctx)?))
     } else {
@@ -484,6 +520,7 @@ fn decode_variant_arm(owner: &str, v: &Variant, index: usize, untagged: bool) ->
             &fields,
             quote!(Self::#vi),
             quote!(::std::option::Option::Some(#index)),
+            borrowed,
         )
     };
     quote!(#name #(| #aliases)* => #value,)

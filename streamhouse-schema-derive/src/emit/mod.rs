@@ -12,7 +12,7 @@ pub mod proto;
 mod proto_oneof;
 mod stream;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{parse_quote, Generics};
 
@@ -50,6 +50,18 @@ pub fn bounded(generics: &Generics, bound: TokenStream) -> Generics {
     for p in g.type_params_mut() {
         p.bounds.extend(bounds.iter().cloned());
     }
+    g
+}
+
+/// `generics` with the input lifetime `'__de` of the borrowing decoders added first,
+/// outliving every lifetime of the type (`impl<'__de: 'a, 'a> AvroBorrowDecode<'__de> for
+/// Order<'a>`).
+pub fn with_de_lifetime(generics: &Generics) -> Generics {
+    let mut g = generics.clone();
+    let mut de = syn::LifetimeParam::new(syn::Lifetime::new("'__de", Span::call_site()));
+    de.bounds
+        .extend(generics.lifetimes().map(|l| l.lifetime.clone()));
+    g.params.insert(0, syn::GenericParam::Lifetime(de));
     g
 }
 

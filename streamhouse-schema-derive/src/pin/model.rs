@@ -112,6 +112,13 @@ impl SynModel<'_> {
         if let Type::Reference(r) = ty {
             return self.label(&r.elem);
         }
+        if let Type::Slice(s) = ty {
+            return if ty::name(&s.elem).as_deref() == Some("u8") {
+                "bytes".into()
+            } else {
+                format!("array_{}", self.label(&s.elem))
+            };
+        }
         let Some((name, args)) = last(ty) else {
             return "unknown".into();
         };
@@ -122,6 +129,8 @@ impl SynModel<'_> {
             "i64" | "u32" => "long".into(),
             "f32" => "float".into(),
             "f64" => "double".into(),
+            // `Cow<'a, [u8]>` is bytes, `Cow<'a, str>` a string.
+            "Cow" if first.is_some_and(is_byte_slice) => "bytes".into(),
             "String" | "str" | "Cow" => "string".into(),
             "Bytes" => "bytes".into(),
             "Uuid" => "uuid".into(),
@@ -212,6 +221,7 @@ impl SynModel<'_> {
             "i64" => Ty::Long(IntKind::I64),
             "f32" => Ty::Float,
             "f64" => Ty::Double,
+            "Cow" if first.is_some_and(is_byte_slice) => Ty::Bytes,
             "String" | "str" | "Cow" => Ty::String,
             "Bytes" => Ty::Bytes,
             "Uuid" => Ty::Uuid,
@@ -516,4 +526,9 @@ impl SynModel<'_> {
             }
         }
     }
+}
+
+/// `[u8]`, the borrowed form of bytes (`Cow<'a, [u8]>`).
+fn is_byte_slice(ty: &Type) -> bool {
+    matches!(ty, Type::Slice(s) if ty::name(&s.elem).as_deref() == Some("u8"))
 }

@@ -60,8 +60,8 @@ use crate::client::format::{no_proto_codec, TypeFormats};
 use crate::client::key::decode_raw_key;
 use crate::client::schema_ids::{SchemaIds, SchemaKey};
 use crate::codec::avro::resolve::Resolution;
-use crate::codec::avro::AvroDecode;
-use crate::codec::json::JsonDecode;
+use crate::codec::avro::{AvroBorrowDecode, AvroDecode};
+use crate::codec::json::{JsonBorrowDecode, JsonDecode};
 use crate::error::ClientError;
 use crate::registry::Schema;
 use crate::schema::avro::rabin_fingerprint;
@@ -228,6 +228,76 @@ impl Consumer {
                 &record.message_indexes,
                 &record.value,
             ),
+        }
+    }
+
+    /// Decodes a polled record into a borrowing `T` (a type with a lifetime: `&'r str`,
+    /// `&'r [u8]`, `Cow<'r, str>` fields), whose strings and bytes point into the record's
+    /// payload instead of being copied: the record owns its bytes, and the value lives as
+    /// long as the borrow of the record.
+    ///
+    /// - Avro: the writer schema must be `T`'s own (same canonical form); there is no
+    ///   schema resolution for borrowing types, so another writer schema is
+    ///   [`RecordError::Incompatible`] (decode into an owned type with
+    ///   [`decode`](Self::decode) to read other versions).
+    /// - JSON: strings without escapes are borrowed; an escaped one in a `&str` field is
+    ///   [`RecordError::Json`] naming the field (`Cow<str>` owns it instead).
+    /// - Protobuf: not read borrowing yet: a [`ClientError::ConfigError`].
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use streamhouse_schema::{Consumer, Producer, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(topic = "notes")]
+    /// struct Note<'a> { author: &'a str, text: &'a str }
+    ///
+    /// let producer = Producer::builder().schema_registry("mock://borrowed-doc").build().await?;
+    /// producer.send_typed(&Note { author: "ada", text: "hello" }).await?;
+    /// let mut consumer = Consumer::builder()
+    ///     .schema_registry("mock://borrowed-doc")
+    ///     .transport(producer.transport().clone())
+    ///     .subscribe("notes")
+    ///     .build()
+    ///     .await?;
+    /// let record = consumer.poll(Duration::from_secs(1)).await?.expect("the record just sent");
+    /// let note: Note<'_> = consumer.decode_borrowed(&record)?;
+    /// assert_eq!((note.author, note.text), ("ada", "hello"));
+    /// assert!(record.value.as_ptr_range().contains(&note.text.as_ptr()));
+    /// # Ok::<(), streamhouse_schema::error::ClientError>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn decode_borrowed<'r, T>(&self, record: &'r ConsumedRecord) -> Result<T, ClientError>
+    where
+        T: StreamSchema + AvroBorrowDecode<'r> + JsonBorrowDecode<'r>,
+    {
+        crate::error::schemas_of::<T>()?;
+        let (Some(id), Some(schema)) = (record.schema_id, &record.schema) else {
+            return Err(invalid(record, RecordError::NoSchema));
+        };
+        match schema.schema_type {
+            SchemaFormat::Avro => {
+                let (_, writer) = self.avro_writer(record)?;
+                if writer.fingerprint != T::avro_fingerprint() {
+                    return Err(invalid(
+                        record,
+                        RecordError::Incompatible {
+                            schema_id: id,
+                            reader: T::full_name().to_string(),
+                            message: "a borrowing type reads only its own schema (no schema resolution): decode into an owned type to read other versions".to_string(),
+                        },
+                    ));
+                }
+                T::from_avro_borrowed(&record.value)
+                    .map_err(|e| invalid(record, RecordError::Decode(e)))
+            }
+            SchemaFormat::Json => T::decode_json_borrowed(&record.value)
+                .map_err(|e| invalid(record, RecordError::Json(e))),
+            SchemaFormat::Protobuf => Err(ClientError::ConfigError(format!(
+                "`{}`: Protobuf records are not decoded into borrowing types yet: use an owned type with Consumer::decode",
+                T::full_name()
+            ))),
         }
     }
 

@@ -56,6 +56,7 @@ impl SchemaType for u8 {
 
 primitive! {
     bytes::Bytes => Ty::Bytes, "bytes";
+    Cow<'_, [u8]> => Ty::Bytes, "bytes";
 }
 
 /// `[u8; N]` is an Avro `fixed` of size N, named `fixed_N` in the enclosing namespace.

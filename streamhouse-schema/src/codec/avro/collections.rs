@@ -71,9 +71,9 @@ fn block_count<T>(input: &mut &[u8], total: usize) -> Result<Option<usize>, Deco
 /// Reads an Avro array with `item` decoding each element.
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub(crate) fn decode_array<T>(
-    input: &mut &[u8],
-    mut item: impl FnMut(&mut &[u8]) -> Result<T, DecodeError>,
+pub(crate) fn decode_array<'de, T>(
+    input: &mut &'de [u8],
+    mut item: impl FnMut(&mut &'de [u8]) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     let _level = Level::enter()?;
     let mut out = Vec::new();

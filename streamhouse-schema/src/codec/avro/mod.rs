@@ -6,6 +6,7 @@
 //! check every length against the bytes that remain, and return [`DecodeError`] on
 //! malformed input.
 
+mod borrowed;
 pub(crate) mod collections;
 pub(crate) mod depth;
 mod error;
@@ -16,6 +17,7 @@ pub(crate) mod varint;
 
 use bytes::BufMut;
 
+pub use borrowed::AvroBorrowDecode;
 pub use error::{DecodeError, EncodeError};
 // The codec traits of explicit mappings (`unit`, `decimal`, `repr`) and their `with`
 // functions are for generated code only: `crate::__private` re-exports them.
@@ -58,7 +60,7 @@ pub trait AvroEncode: SchemaType {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no Avro decoder",
     label = "this type cannot be read from Avro",
-    note = "derive it with #[derive(StreamSchema)]"
+    note = "derive it with #[derive(StreamSchema)]; a derived type with a lifetime parameter borrows from its input instead: read it with AvroBorrowDecode (`from_avro_borrowed`, `Consumer::decode_borrowed`)"
 )]
 pub trait AvroDecode: SchemaType + Sized {
     /// Reads one value from the front of `input`, advancing it.

@@ -200,6 +200,13 @@ impl AvroEncode for bytes::Bytes {
         Ok(())
     }
 }
+impl AvroEncode for Cow<'_, [u8]> {
+    #[inline]
+    fn encode_avro<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        write_bytes(buf, self);
+        Ok(())
+    }
+}
 impl AvroDecode for bytes::Bytes {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]

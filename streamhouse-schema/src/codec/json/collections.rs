@@ -14,9 +14,9 @@ use crate::schema::SchemaType;
 /// Reads a JSON array with `item` decoding each element. Every element takes at least one
 /// input byte, so the input bounds the allocation.
 #[inline]
-pub(crate) fn read_array<T>(
-    r: &mut JsonReader<'_>,
-    mut item: impl FnMut(&mut JsonReader<'_>) -> Result<T, JsonDecodeError>,
+pub(crate) fn read_array<'de, T>(
+    r: &mut JsonReader<'de>,
+    mut item: impl FnMut(&mut JsonReader<'de>) -> Result<T, JsonDecodeError>,
 ) -> Result<Vec<T>, JsonDecodeError> {
     let mut items = r.begin_array()?;
     let mut out = Vec::new();

@@ -144,6 +144,20 @@ pub enum JsonDecodeError {
     /// its type's range).
     #[error(transparent)]
     Value(#[from] crate::codec::avro::DecodeError),
+    /// A string with escapes was read into a borrowed `&str`, which can only point at
+    /// the input as written (serde's `invalid type: string, expected a borrowed string`).
+    #[error("the string at byte {offset} has escapes, so it cannot be borrowed as `&str`: use `Cow<str>` (borrowed when it can be) or `String`")]
+    EscapedBorrow {
+        /// Byte offset of the string.
+        offset: usize,
+    },
+    /// Bytes were read into a borrowed `&[u8]`: JSON holds bytes as base64 text, which
+    /// must be decoded into a buffer of its own.
+    #[error("the bytes at byte {offset} are base64 in JSON, so they cannot be borrowed as `&[u8]`: use `Cow<[u8]>` or `Vec<u8>`")]
+    BorrowedBase64 {
+        /// Byte offset of the string.
+        offset: usize,
+    },
     /// The error happened inside a field.
     #[error("field `{field}`: {source}")]
     InField {

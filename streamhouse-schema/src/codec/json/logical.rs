@@ -517,6 +517,30 @@ pub mod with {
         let mut r = JsonReader::new(text.as_bytes());
         decode(&mut r)
     }
+
+    /// [`absent_field`] for a type that is not `'static` (a borrowing type): its model
+    /// comes from its own [`StreamSchema`](crate::StreamSchema) cache. A type whose
+    /// schemas cannot be built has no defaults to give: the field is missing.
+    pub fn absent_field_of<S, T>(
+        variant: Option<usize>,
+        field: &'static str,
+        decode: impl FnOnce(&mut JsonReader<'_>) -> Result<T, JsonDecodeError>,
+    ) -> Result<T, JsonDecodeError>
+    where
+        S: crate::StreamSchema,
+    {
+        let Ok(schemas) = S::try_schemas() else {
+            return Err(JsonDecodeError::MissingField { field });
+        };
+        let Some(default) =
+            crate::schema::json::absent_field_default(schemas.model(), variant, field)
+        else {
+            return Err(JsonDecodeError::MissingField { field });
+        };
+        let text = default.to_string();
+        let mut r = JsonReader::new(text.as_bytes());
+        decode(&mut r)
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@
 //! | enum | the symbol as a string |
 //! | data enum | `"Variant"` for a unit variant, `{"Variant": value}` otherwise |
 
+mod borrowed;
 pub(crate) mod collections;
 mod error;
 mod float;
@@ -36,6 +37,7 @@ pub mod writer;
 
 use bytes::BufMut;
 
+pub use borrowed::JsonBorrowDecode;
 pub use error::{JsonDecodeError, JsonEncodeError};
 pub use reader::JsonReader;
 

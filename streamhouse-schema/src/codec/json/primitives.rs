@@ -164,6 +164,13 @@ impl JsonEncode for bytes::Bytes {
         Ok(())
     }
 }
+impl JsonEncode for Cow<'_, [u8]> {
+    #[inline]
+    fn encode_json<B: BufMut>(&self, buf: &mut B) -> Result<(), JsonEncodeError> {
+        write_base64(buf, self);
+        Ok(())
+    }
+}
 impl JsonDecode for bytes::Bytes {
     #[inline]
     fn read_json(r: &mut JsonReader<'_>) -> Result<Self, JsonDecodeError> {
