@@ -162,6 +162,11 @@ pub mod __private {
         pub use crate::codec::avro::logical::with::*;
     }
 
+    /// The slots of a generated JSON object decoder.
+    pub mod json_slot {
+        pub use crate::codec::json::slots::*;
+    }
+
     /// JSON codecs of fields with an explicit mapping (`repr`, `unit`, `decimal`).
     pub mod json_with {
         pub use crate::codec::json::collections::adapters::*;

@@ -49,10 +49,7 @@ pub fn record_method(owner: &str, fields: &[Field]) -> TokenStream {
         if codec.is_plain() {
             // Added in the reader: its default, in reader bytes.
             let t = f.ty;
-            return quote!(#member: match #slot {
-                #option::Some(__v) => __v,
-                #option::None => #in_field(__steps.default_value::<#t>(#pos), #ctx)?,
-            });
+            return quote!(#member: #in_field(__steps.or_default::<#t>(#slot, #pos), #ctx)?);
         }
         let d = codec.decode();
         quote!(#member: match #slot {

@@ -192,7 +192,6 @@ fn decode_object(
     variant: TokenStream,
     borrowed: bool,
 ) -> TokenStream {
-    let err = quote!(::streamhouse_schema::JsonDecodeError);
     let slots: Vec<_> = (0..fields.len())
         .map(|i| format_ident!("__v{}", i))
         .collect();
@@ -216,9 +215,7 @@ fn decode_object(
         let aliases = f.attrs.aliases.iter().map(|a| a.value.clone());
         arms.push(quote! {
             #name #(| #aliases)* => {
-                if #slot.is_some() {
-                    return ::std::result::Result::Err(#err::DuplicateField { field: #name });
-                }
+                ::streamhouse_schema::__private::json_slot::vacant(&#slot, #name)?;
                 #slot = ::std::option::Option::Some(::streamhouse_schema::__private::in_field(#decode, #ctx)?);
             }
         });
@@ -242,7 +239,8 @@ fn decode_object(
         } else if ty::option_inner(f.ty).is_some() {
             quote!(::std::option::Option::None)
         } else {
-            quote!(return ::std::result::Result::Err(#err::MissingField { field: #name }))
+            inits.push(quote!(#member: ::streamhouse_schema::__private::json_slot::required(#slot, #name)?));
+            continue;
         };
         inits.push(quote!(#member: match #slot {
             ::std::option::Option::Some(__v) => __v,

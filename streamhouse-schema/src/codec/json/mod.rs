@@ -31,6 +31,7 @@ mod float;
 pub(crate) mod logical;
 mod primitives;
 pub mod reader;
+pub(crate) mod slots;
 #[cfg(any(feature = "chrono", feature = "time"))]
 mod temporal;
 pub mod writer;

@@ -340,11 +340,21 @@ impl<'a> RecordSteps<'a> {
         )
     }
 
-    /// Reader field `field`'s default, decoded, for a field the writer does not have.
+    /// The value read into reader field `field`'s slot or, for a field the writer does not
+    /// have, its default decoded.
     #[inline]
-    pub fn default_value<T: AvroDecode>(self, field: usize) -> Result<T, DecodeError> {
-        let mut bytes = self.default(field)?;
-        T::decode_avro(&mut bytes)
+    pub fn or_default<T: AvroDecode>(
+        self,
+        slot: Option<T>,
+        field: usize,
+    ) -> Result<T, DecodeError> {
+        match slot {
+            Some(value) => Ok(value),
+            None => {
+                let mut bytes = self.default(field)?;
+                T::decode_avro(&mut bytes)
+            }
+        }
     }
 
     /// The reader-schema bytes of reader field `field`'s default, for a field the writer
