@@ -12,6 +12,8 @@
 //!   decodes, serving it again gives the same text, and its printed form parses and prints
 //!   again to the same text.
 
+use std::sync::OnceLock;
+
 use streamhouse_schema::compat::protobuf::can_read_message;
 use streamhouse_schema::schema::proto_file::{
     descriptor_from_base64, message_at_index_path, message_index_path, parse_proto, print_proto,
@@ -38,6 +40,12 @@ message Reader {
 }
 enum Kind { A = 0; B = 1; }
 "#;
+
+/// [`READER`], compiled once.
+fn reader() -> &'static prost_types::FileDescriptorProto {
+    static READER_FILE: OnceLock<prost_types::FileDescriptorProto> = OnceLock::new();
+    READER_FILE.get_or_init(|| parse_proto(READER).expect("the reader schema compiles"))
+}
 
 /// One input: see the module's documentation.
 pub fn run(data: &[u8]) {
@@ -80,7 +88,7 @@ fn message_names(file: &prost_types::FileDescriptorProto) -> Vec<String> {
 /// may panic.
 fn read_as_consumer(file: &prost_types::FileDescriptorProto) {
     let _ = print_proto(file);
-    let reader = parse_proto(READER).expect("the reader schema compiles");
+    let reader = reader();
     for name in message_names(file) {
         if let Some(path) = message_index_path(file, &name) {
             assert!(
@@ -88,7 +96,7 @@ fn read_as_consumer(file: &prost_types::FileDescriptorProto) {
                 "the path {path:?} of {name} names no message"
             );
         }
-        let _ = can_read_message(&reader, "fuzz.Reader", file, &name);
+        let _ = can_read_message(reader, "fuzz.Reader", file, &name);
         let _ = can_read_message(file, &name, file, &name);
     }
     let _ = message_at_index_path(file, &[]);

@@ -214,12 +214,29 @@ impl Source {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(trimmed)
                 .map_err(|e| ProtoSchemaError::Base64(e.to_string()))?;
-            let file = FileDescriptorProto::decode(bytes.as_slice())
+            let mut file = FileDescriptorProto::decode(bytes.as_slice())
                 .map_err(|e| ProtoSchemaError::Descriptor(e.to_string()))?;
+            check_syntax(&mut file)?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
             Ok(Source::Text(schema.to_string()))
         }
+    }
+}
+
+/// Refuses a descriptor whose `syntax` is neither `proto2` nor `proto3` before it is
+/// compiled: prost-reflect 0.16 (inside protox) panics on one (it labels the error with a
+/// file it has not added to its pool yet). An empty `syntax` is proto2, as protoc reads it.
+fn check_syntax(file: &mut FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    match file.syntax.as_deref() {
+        None | Some("proto2" | "proto3") => Ok(()),
+        Some("") => {
+            file.syntax = None;
+            Ok(())
+        }
+        Some(other) => Err(ProtoSchemaError::Compile(format!(
+            "the descriptor's syntax {other:?} is neither \"proto2\" nor \"proto3\""
+        ))),
     }
 }
 

@@ -408,3 +408,34 @@ fn serialized_form_keeps_confluent_field_meta_tags() {
     let through_prost = b64.decode(to_base64_descriptor(&parse(text))).unwrap();
     assert!(!contains(&through_prost));
 }
+
+#[test]
+fn a_descriptor_of_unknown_syntax_is_an_error_not_a_panic() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-unknown-syntax): protox's prost-reflect panicked on `syntax = "prosos3"`.
+    let descriptor = |syntax: &str| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            syntax: Some(syntax.into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("A".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    for syntax in ["prosos3", "editions", "proto4"] {
+        assert_eq!(
+            parse_proto(&descriptor(syntax)),
+            Err(ProtoSchemaError::Compile(format!(
+                "the descriptor's syntax \"{syntax}\" is neither \"proto2\" nor \"proto3\""
+            )))
+        );
+        assert!(serialized_proto_with_imports(&descriptor(syntax), &[]).is_err());
+    }
+    // An empty syntax is proto2, as protoc reads it.
+    let file = parse_proto(&descriptor("")).unwrap();
+    assert_eq!(file.message_type[0].name(), "A");
+    assert_eq!(file.syntax, None);
+    assert!(parse_proto(&descriptor("proto3")).is_ok());
+}
