@@ -90,6 +90,8 @@ replay_tests!(
     compat_check,
     rule_inputs,
     cel_rules,
+    proto_descriptor,
+    proto_rules,
 );
 
 #[test]
@@ -104,6 +106,8 @@ fn every_target_is_replayed() {
         "compat_check",
         "rule_inputs",
         "cel_rules",
+        "proto_descriptor",
+        "proto_rules",
     ];
     let names: Vec<&str> = TARGETS.iter().map(|target| target.name).collect();
     assert_eq!(names, replayed);
@@ -117,6 +121,9 @@ mod seeds {
     use rust_decimal::Decimal;
     use serde_json::Value;
     use streamhouse_schema::codec::proto::Message;
+    use streamhouse_schema::schema::proto_file::{
+        descriptor_set_with_imports, message_index_path, parse_proto, serialized_proto_with_imports,
+    };
     use streamhouse_schema::{AvroEncode, JsonEncode, StreamSchema};
     use targets::resolve::{reader, writer};
     use types::*;
@@ -517,7 +524,190 @@ mod seeds {
             let parts: Vec<&[u8]> = texts.iter().map(|text| text.as_bytes()).collect();
             compat.push(prefixed(level * 3 + format, &split::join(&parts)));
         }
+
+        out.insert("proto_descriptor", proto_descriptor_seeds());
+        out.insert("proto_rules", proto_rules_seeds());
         out
+    }
+
+    /// A schema as the registry serves it: the bytes of its `?format=serialized` form.
+    fn served(text: &str) -> Vec<u8> {
+        let served = serialized_proto_with_imports(text, &[]).unwrap();
+        streamhouse_schema::rules::encryption::field::from_base64(&served).unwrap()
+    }
+
+    /// `proto_descriptor`: each fuzzed type's descriptor, the `.proto` fixtures and the
+    /// rules target's schema as served (custom options kept), a `json_name` of its own, and
+    /// a file no compiler made (a type that refers to itself and one that does not exist).
+    fn proto_descriptor_seeds() -> Vec<Vec<u8>> {
+        use prost::Message as _;
+        use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+
+        let mut seeds = vec![
+            Wide::proto_file().encode_to_vec(),
+            Tree::proto_file().encode_to_vec(),
+            Expr::proto_file().encode_to_vec(),
+        ];
+        for path in [
+            "streamhouse-schema/tests/fixtures/compat/order-v1.proto",
+            "streamhouse-schema/tests/fixtures/compat/order-v2.proto",
+            "tests/fixtures/many.proto",
+            "tests/fixtures/oracle.proto",
+        ] {
+            seeds.push(served(&fixture(path)));
+        }
+        seeds.push(served(targets::proto_rules::SCHEMA));
+        seeds.push(served(
+            "syntax = \"proto2\"; package j; message A { optional string a_b = 1 [json_name = \"other\"]; \
+             optional string c_d = 2 [default = \"x\"]; repeated int32 n = 3 [packed = true]; \
+             oneof o { string p = 4; } extensions 100 to 200; }\n\
+             extend A { optional string e_f = 100; }",
+        ));
+        let field = |name: &str, number: i32, type_name: &str| FieldDescriptorProto {
+            name: Some(name.into()),
+            number: Some(number),
+            label: Some(1),
+            r#type: Some(11),
+            type_name: Some(type_name.into()),
+            ..Default::default()
+        };
+        let uncompiled = FileDescriptorProto {
+            name: Some("loop.proto".into()),
+            package: Some("fuzz".into()),
+            message_type: vec![DescriptorProto {
+                name: Some("Loop".into()),
+                field: vec![field("me", 1, ".fuzz.Loop"), field("gone", 2, ".missing.X")],
+                nested_type: vec![DescriptorProto {
+                    name: Some("Inner".into()),
+                    field: vec![field("up", 1, ".fuzz.Loop")],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        seeds.push(uncompiled.encode_to_vec());
+        seeds
+    }
+
+    /// `proto_rules`: messages of the target's schema (every kind of field set; empty;
+    /// another oneof member; the top-level `Address`; a nested `Line`) behind their message
+    /// indexes, to WRITE (selector 0), and the ciphertext WRITE made of each, to READ
+    /// (selector 1).
+    fn proto_rules_seeds() -> Vec<Vec<u8>> {
+        use prost::Message as _;
+        use prost_reflect::{DescriptorPool, DynamicMessage, MapKey, Value};
+        use std::collections::HashMap;
+        use streamhouse_schema::schema::contract::RuleMode;
+        use targets::proto_rules::{apply, SCHEMA};
+
+        let (set, _) = descriptor_set_with_imports(SCHEMA, &[]).unwrap();
+        let pool = DescriptorPool::decode(set.as_slice()).unwrap();
+        let descriptor = |name: &str| pool.get_message_by_name(name).unwrap();
+        let message = |name: &str, fields: Vec<(&str, Value)>| {
+            let mut message = DynamicMessage::new(descriptor(name));
+            for (field, value) in fields {
+                message.set_field_by_name(field, value);
+            }
+            message
+        };
+        let text = |s: &str| Value::String(s.into());
+        let line = |sku: &str, parts: Vec<Value>| {
+            Value::Message(message(
+                "fuzz.Order.Line",
+                vec![
+                    ("sku", text(sku)),
+                    ("qty", Value::I32(2)),
+                    ("parts", Value::List(parts)),
+                ],
+            ))
+        };
+        let address = Value::Message(message(
+            "fuzz.Address",
+            vec![("street", text("Main St")), ("zone", Value::I32(-3))],
+        ));
+        let full = message(
+            "fuzz.Order",
+            vec![
+                ("id", text("o-1")),
+                ("ssn", text("123-45-6789")),
+                ("card", Value::Bytes(vec![4, 1, 1, 1].into())),
+                ("email", text("ann@example.com")),
+                ("aliases", Value::List(vec![text("a"), text("")])),
+                (
+                    "lines",
+                    Value::Map(HashMap::from([
+                        (
+                            MapKey::String("l1".into()),
+                            line("s-1", vec![line("p", vec![])]),
+                        ),
+                        (MapKey::String("l2".into()), line("", vec![])),
+                    ])),
+                ),
+                ("phone", text("555-0100")),
+                (
+                    "parent",
+                    Value::Message(message(
+                        "fuzz.Order",
+                        vec![("id", text("o-0")), ("address", address.clone())],
+                    )),
+                ),
+                ("amount", Value::I64(-10)),
+                (
+                    "at",
+                    Value::Message(message(
+                        "google.protobuf.Timestamp",
+                        vec![
+                            ("seconds", Value::I64(1_700_000_000)),
+                            ("nanos", Value::I32(5)),
+                        ],
+                    )),
+                ),
+                ("status", Value::EnumNumber(1)),
+                ("ratio", Value::F64(0.5)),
+                (
+                    "notes",
+                    Value::Map(HashMap::from([(MapKey::I32(7), text("n"))])),
+                ),
+            ],
+        );
+        let file = parse_proto(SCHEMA).unwrap();
+        let line_path = message_index_path(&file, "fuzz.Order.Line").unwrap();
+        let payloads = [
+            (vec![0], full),
+            (vec![0], message("fuzz.Order", vec![])),
+            (vec![0], message("fuzz.Order", vec![("address", address)])),
+            (
+                vec![1],
+                message(
+                    "fuzz.Address",
+                    vec![("street", text("Elm")), ("zone", Value::I32(7))],
+                ),
+            ),
+            (
+                line_path,
+                message("fuzz.Order.Line", vec![("sku", text("x"))]),
+            ),
+        ];
+        let mut seeds = Vec::new();
+        for (path, message) in payloads {
+            let mut payload = Vec::new();
+            streamhouse_schema::wire::write_message_indexes(&mut payload, &path);
+            payload.extend_from_slice(&message.encode_to_vec());
+            let sealed = apply(RuleMode::Write, &payload).unwrap();
+            // The fixed DEK opens what it sealed, so the READ seeds reach the fields: the
+            // `PII` and `SECRET` e-mail is ciphertext on the wire, and after READ its
+            // plaintext with the transform's suffix from each side.
+            let opened = apply(RuleMode::Read, &sealed).unwrap();
+            let has = |bytes: &[u8], text: &[u8]| bytes.windows(text.len()).any(|w| w == text);
+            if has(&payload, b"ann@example.com") {
+                assert!(!has(&sealed, b"ann@example.com"));
+                assert!(has(&opened, b"ann@example.com~~"));
+            }
+            seeds.push(prefixed(0, &payload));
+            seeds.push(prefixed(1, &sealed));
+        }
+        seeds
     }
 }
 
@@ -613,6 +803,48 @@ fn deep_regression_inputs_fail_with_the_nesting_error() {
                 );
                 too_deep(plan.transcode(&payload, &mut Vec::new()), "TooDeep {");
             }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The Protobuf regression inputs reach their limits: 20 000 nested message types in a
+/// descriptor and 20 000 nested `parent`s in a rules payload are refused by the Protobuf
+/// decoder's recursion limit; 80 levels decode, and the rules' field walk refuses them
+/// past its own limit (64).
+#[test]
+fn deep_protobuf_inputs_fail_with_the_nesting_errors() {
+    use streamhouse_schema::schema::contract::RuleMode;
+    use streamhouse_schema::schema::proto_file::{descriptor_from_base64, ProtoSchemaError};
+    use targets::proto_rules::apply;
+
+    let artifact = |target: &str, name: &str| {
+        std::fs::read(fuzz_dir().join("artifacts").join(target).join(name)).unwrap()
+    };
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let descriptor = artifact("proto_descriptor", "regression-deep-nested-types");
+            let base64 = targets::schema_parsers::base64(&descriptor);
+            match descriptor_from_base64(&base64) {
+                Err(ProtoSchemaError::Descriptor(reason)) => {
+                    assert!(reason.contains("recursion limit reached"), "{reason}")
+                }
+                other => panic!("{other:?}"),
+            }
+            let deep = artifact("proto_rules", "regression-deep-parent");
+            let reason = apply(RuleMode::Write, &deep[1..]).unwrap_err();
+            assert!(
+                reason.contains("does not decode as fuzz.Order")
+                    && reason.contains("recursion limit reached"),
+                "{reason}"
+            );
+            let walk = artifact("proto_rules", "regression-walk-depth-80");
+            assert_eq!(
+                apply(RuleMode::Write, &walk[1..]).unwrap_err(),
+                "pii_suffix: the message is nested too deeply"
+            );
         })
         .unwrap()
         .join()

@@ -11,12 +11,10 @@ mod python_peer;
 mod server_common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use apache_avro::types::Value as AvroValue;
 use base64::Engine as _;
-use python_peer::{python, workspace_root};
+use python_peer::answer_async;
 use serde_json::{json, Value};
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::registry::SchemaRegistryClient;
@@ -41,34 +39,8 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 async fn peer(url: &str, args: &[&str], input: Value) -> Value {
-    let mut command = Command::new(python());
-    command
-        .arg(workspace_root().join("tests/python/encryption_peer_avro.py"))
-        .arg(url)
-        .args(args);
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the python peer");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.to_string().as_bytes())
-            .expect("write");
-        child.wait_with_output().expect("output")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python peer failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON answer")
+    let args: Vec<&str> = [url].into_iter().chain(args.iter().copied()).collect();
+    answer_async("encryption_peer_avro.py", &args, input).await
 }
 
 fn field<'m>(message: &'m Message, name: &str) -> &'m AvroValue {

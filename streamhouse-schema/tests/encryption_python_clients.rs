@@ -6,25 +6,22 @@
 //! sides write the same bytes for the same record. Needs `scripts/setup-python.sh`.
 #![cfg(all(feature = "encryption", feature = "server"))]
 
+mod encryption_common;
 mod python_peer;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use python_peer::{python, workspace_root};
+use encryption_common::{encrypt_pii_rule, rules_with_encryption};
+use python_peer::answer_async;
 use serde_json::{json, Value};
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
-use streamhouse_schema::registry::{
-    Metadata, Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
-};
-use streamhouse_schema::rules::encryption::{DekStore, EncryptExecutor, EncryptionError};
-use streamhouse_schema::rules::{RuleError, RuleRegistry};
+use streamhouse_schema::registry::{Metadata, RuleSet, Schema, SchemaRegistryClient};
+use streamhouse_schema::rules::encryption::EncryptionError;
+use streamhouse_schema::rules::RuleError;
 use streamhouse_schema::server::{spawn, RegistryConfig};
 use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
@@ -48,61 +45,9 @@ fn customer(id: &str, ssn: &str) -> Customer {
     }
 }
 
-fn encrypt_rule() -> Rule {
-    let mut rule = Rule::new(
-        "encrypt_pii",
-        RuleKind::Transform,
-        RuleMode::Writeread,
-        "ENCRYPT",
-    );
-    rule.tags = BTreeSet::from(["PII".to_owned()]);
-    rule.params = BTreeMap::from([
-        ("encrypt.kek.name".to_owned(), "clients-kek".to_owned()),
-        ("encrypt.kms.type".to_owned(), "local-kms".to_owned()),
-        ("encrypt.kms.key.id".to_owned(), "clients-key".to_owned()),
-        ("encrypt.dek.algorithm".to_owned(), "AES256_SIV".to_owned()),
-    ]);
-    rule
-}
-
-fn rules(url: &str, secret: &str) -> RuleRegistry {
-    let store = DekStore::builder(SchemaRegistryClient::new(url))
-        .config(BTreeMap::from([("secret".to_owned(), secret.to_owned())]))
-        .build();
-    let mut rules = RuleRegistry::with_defaults();
-    rules.register_field_executor(EncryptExecutor::new(store));
-    rules
-}
-
 async fn peer(url: &str, args: &[&str], input: Value) -> Value {
-    let mut command = Command::new(python());
-    command
-        .arg(workspace_root().join("tests/python/encryption_peer_avro.py"))
-        .arg(url)
-        .args(args);
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the python peer");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.to_string().as_bytes())
-            .expect("write");
-        child.wait_with_output().expect("output")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python peer failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON answer")
+    let args: Vec<&str> = [url].into_iter().chain(args.iter().copied()).collect();
+    answer_async("encryption_peer_avro.py", &args, input).await
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -118,7 +63,7 @@ async fn our_producer_and_consumer_exchange_encrypted_fields_with_confluent_pyth
     let schema = Schema::avro(Customer::avro_schema_json())
         .with_metadata(Metadata::default().with_tags("peer.enc.Customer.ssn", ["PII"]))
         .with_rule_set(RuleSet {
-            domain_rules: vec![encrypt_rule()],
+            domain_rules: vec![encrypt_pii_rule("clients-kek", "clients-key", "AES256_SIV")],
             ..RuleSet::default()
         });
     let id = SchemaRegistryClient::new(url.as_str())
@@ -131,7 +76,7 @@ async fn our_producer_and_consumer_exchange_encrypted_fields_with_confluent_pyth
     let producer = Producer::builder()
         .schema_registry(url.as_str())
         .transport(Arc::clone(&log))
-        .rule_registry(rules(&url, SECRET))
+        .rule_registry(rules_with_encryption(&url, SECRET))
         .build()
         .await
         .unwrap();
@@ -198,7 +143,7 @@ async fn our_producer_and_consumer_exchange_encrypted_fields_with_confluent_pyth
     let mut consumer = Consumer::builder()
         .schema_registry(url.as_str())
         .transport(Arc::clone(&python_log))
-        .rule_registry(rules(&url, SECRET))
+        .rule_registry(rules_with_encryption(&url, SECRET))
         .subscribe("customers")
         .build()
         .await
@@ -214,7 +159,7 @@ async fn our_producer_and_consumer_exchange_encrypted_fields_with_confluent_pyth
     let mut wrong = Consumer::builder()
         .schema_registry(url.as_str())
         .transport(python_log)
-        .rule_registry(rules(&url, "not-the-secret"))
+        .rule_registry(rules_with_encryption(&url, "not-the-secret"))
         .subscribe("customers")
         .build()
         .await

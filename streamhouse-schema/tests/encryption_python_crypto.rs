@@ -10,11 +10,9 @@
 mod python_peer;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use base64::Engine as _;
-use python_peer::{python, workspace_root};
+use python_peer::answer;
 use serde_json::{json, Value};
 use streamhouse_schema::registry::DekAlgorithm;
 use streamhouse_schema::rules::encryption::{
@@ -48,27 +46,7 @@ fn plaintexts() -> Vec<Vec<u8>> {
 }
 
 fn run_peer(request: &Value) -> Value {
-    let script = workspace_root().join("tests/python/encryption_peer_crypto.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the python peer");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(request.to_string().as_bytes())
-        .expect("write the request");
-    let output = child.wait_with_output().expect("python peer output");
-    assert!(
-        output.status.success(),
-        "python peer failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the peer's JSON answer")
+    answer("encryption_peer_crypto.py", &[], request)
 }
 
 /// Our DEKs (raw Tink key material), wrapped keys and ciphertexts per algorithm.

@@ -12,12 +12,10 @@ mod python_peer;
 mod server_common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use base64::Engine as _;
-use python_peer::{python, workspace_root};
+use python_peer::answer_async;
 use serde_json::{json, Value};
 use server_common::{Backend, TestRegistry};
 use streamhouse_schema::registry::{DekAlgorithm, SchemaRegistryClient, Version};
@@ -47,33 +45,7 @@ async fn python_transform(
         "params": params,
         "fields": fields.iter().map(|(t, v)| json!({"type": t, "value": v})).collect::<Vec<_>>(),
     });
-    let url = url.to_owned();
-    let answer = tokio::task::spawn_blocking(move || {
-        let script = workspace_root().join("tests/python/encryption_peer_registry.py");
-        let mut child = Command::new(python())
-            .arg(script)
-            .arg(url)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the python peer");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(request.to_string().as_bytes())
-            .expect("write the request");
-        child.wait_with_output().expect("python peer output")
-    })
-    .await
-    .expect("join");
-    assert!(
-        answer.status.success(),
-        "python peer crashed: {}",
-        String::from_utf8_lossy(&answer.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&answer.stdout).expect("JSON answer");
+    let answer = answer_async("encryption_peer_registry.py", &[url], request).await;
     match &answer["error"] {
         Value::String(error) => Err(error.clone()),
         _ => Ok(answer["fields"]

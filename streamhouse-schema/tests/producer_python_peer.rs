@@ -9,8 +9,7 @@
 
 mod python_peer;
 
-use python_peer::{python, workspace_root};
-use std::process::Command;
+use python_peer::{python, run_with_input_file};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -144,29 +143,8 @@ async fn confluent_python_deserializers_decode_our_frames_to_the_values_sent() {
             }));
         }
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cases_path = dir.path().join("cases.json");
-    std::fs::write(&cases_path, serde_json::to_vec(&cases).expect("json")).expect("write");
-
-    let script = workspace_root().join("tests/python/producer_peer.py");
-    let peer_url = url.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(peer_url)
-            .arg(cases_path)
-            .output()
-    })
-    .await
-    .expect("join")
-    .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
+    let output = run_with_input_file(python, "producer_peer.py", &url, &cases).await;
+    let (stdout, stderr) = (&output.stdout, &output.stderr);
     assert!(
         stdout.contains("all 6 frames decoded to the values sent"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"

@@ -14,11 +14,10 @@
 
 mod python_peer;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use python_peer::{python, workspace_root};
+use python_peer::{python, run_with_input_file};
 use serde_json::json;
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
@@ -410,28 +409,8 @@ async fn confluent_python_reads_our_frames_through_their_references() {
         "proto_imports": [{"name": MONEY_FILE, "text": Money::proto_text()}],
         "references": [{"name": MONEY_FILE, "subject": MONEY_FILE, "version": 1}],
     }]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cases_path = dir.path().join("cases.json");
-    std::fs::write(&cases_path, serde_json::to_vec(&case).expect("json")).expect("write");
-    let script = workspace_root().join("tests/python/producer_peer.py");
-    let peer_url = url.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(peer_url)
-            .arg(cases_path)
-            .output()
-    })
-    .await
-    .expect("join")
-    .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
+    let output = run_with_input_file(python, "producer_peer.py", &url, &case).await;
+    let (stdout, stderr) = (&output.stdout, &output.stderr);
     assert!(
         stdout.contains("all 1 frames decoded to the values sent"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"

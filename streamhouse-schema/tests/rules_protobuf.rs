@@ -6,17 +6,19 @@
 //! tampered ciphertext and a wrong KMS secret are typed errors, never plaintext.
 #![cfg(feature = "encryption")]
 
+mod encryption_common;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
+use encryption_common::rules_with_encryption;
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
-use streamhouse_schema::registry::SchemaRegistryClient;
-use streamhouse_schema::rules::encryption::{DekStore, EncryptExecutor, EncryptionError};
-use streamhouse_schema::rules::{RuleError, RuleRegistry};
+use streamhouse_schema::rules::encryption::EncryptionError;
+use streamhouse_schema::rules::RuleError;
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
@@ -57,20 +59,11 @@ fn payment(id: &str, amount: f64, card: &str, email: Option<&str>) -> Payment {
     }
 }
 
-fn rules(url: &str, secret: &str) -> RuleRegistry {
-    let store = DekStore::builder(SchemaRegistryClient::new(url))
-        .config(BTreeMap::from([("secret".to_owned(), secret.to_owned())]))
-        .build();
-    let mut rules = RuleRegistry::with_defaults();
-    rules.register_field_executor(EncryptExecutor::new(store));
-    rules
-}
-
 async fn consumer(url: &str, log: Arc<dyn Transport>, secret: &str) -> Consumer {
     Consumer::builder()
         .schema_registry(url)
         .transport(log)
-        .rule_registry(rules(url, secret))
+        .rule_registry(rules_with_encryption(url, secret))
         .subscribe("proto-payments")
         .build()
         .await
@@ -108,7 +101,7 @@ async fn a_protobuf_contract_checks_encrypts_and_decrypts_end_to_end() {
         .schema_registry(url)
         .transport(Arc::clone(&log))
         .default_format(SchemaFormat::Protobuf)
-        .rule_registry(rules(url, SECRET))
+        .rule_registry(rules_with_encryption(url, SECRET))
         .build()
         .await
         .expect("producer");

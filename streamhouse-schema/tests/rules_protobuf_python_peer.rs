@@ -11,23 +11,21 @@
 //! without it the test fails and says so.
 #![cfg(all(feature = "encryption", feature = "server"))]
 
+mod encryption_common;
 mod python_peer;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use python_peer::{python, workspace_root};
-use serde_json::{json, Value};
+use encryption_common::{encrypt_pii_rule, rules_with_encryption};
+use python_peer::{python, run_with_input_file};
+use serde_json::json;
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{
     Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
 };
-use streamhouse_schema::rules::encryption::{DekStore, EncryptExecutor};
-use streamhouse_schema::rules::RuleRegistry;
 use streamhouse_schema::schema::SchemaFormat;
 use streamhouse_schema::server::{spawn, RegistryConfig};
 use streamhouse_schema::transport::{MemoryLog, Transport};
@@ -61,19 +59,7 @@ fn order(id: &str, amount: f64, ssn: &str, note: &str) -> Order {
 /// The rule set: expressions both CEL implementations (cel-rust here, cel-python there)
 /// evaluate alike.
 fn rule_set() -> RuleSet {
-    let mut encrypt = Rule::new(
-        "encrypt_pii",
-        RuleKind::Transform,
-        RuleMode::Writeread,
-        "ENCRYPT",
-    );
-    encrypt.tags = BTreeSet::from(["PII".to_owned()]);
-    encrypt.params = BTreeMap::from([
-        ("encrypt.kek.name".to_owned(), "proto-peer-kek".to_owned()),
-        ("encrypt.kms.type".to_owned(), "local-kms".to_owned()),
-        ("encrypt.kms.key.id".to_owned(), "proto-peer-key".to_owned()),
-        ("encrypt.dek.algorithm".to_owned(), "AES256_SIV".to_owned()),
-    ]);
+    let encrypt = encrypt_pii_rule("proto-peer-kek", "proto-peer-key", "AES256_SIV");
     RuleSet {
         domain_rules: vec![
             Rule::new(
@@ -96,15 +82,6 @@ fn rule_set() -> RuleSet {
         ],
         ..RuleSet::default()
     }
-}
-
-fn rules(url: &str) -> RuleRegistry {
-    let store = DekStore::builder(SchemaRegistryClient::new(url))
-        .config(BTreeMap::from([("secret".to_owned(), SECRET.to_owned())]))
-        .build();
-    let mut rules = RuleRegistry::with_defaults();
-    rules.register_field_executor(EncryptExecutor::new(store));
-    rules
 }
 
 fn rule_name(error: ClientError) -> String {
@@ -131,7 +108,7 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
         .schema_registry(url.as_str())
         .transport(Arc::clone(&log))
         .default_format(SchemaFormat::Protobuf)
-        .rule_registry(rules(&url))
+        .rule_registry(rules_with_encryption(&url, SECRET))
         .build()
         .await
         .unwrap();
@@ -171,28 +148,9 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
             {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
         ],
     });
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input_path = dir.path().join("input.json");
-    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
-    let script = workspace_root().join("tests/python/rules_peer_protobuf.py");
-    let peer_url = url.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(peer_url)
-            .arg(input_path)
-            .output()
-    })
-    .await
-    .expect("join")
-    .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed:\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    let answer: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    let answer = run_with_input_file(python, "rules_peer_protobuf.py", &url, &input)
+        .await
+        .json();
 
     // Python read our record through its READ rules: decrypted, marked on our WRITE.
     assert_eq!(
@@ -233,7 +191,7 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
     let mut consumer = Consumer::builder()
         .schema_registry(url.as_str())
         .transport(python_log)
-        .rule_registry(rules(&url))
+        .rule_registry(rules_with_encryption(&url, SECRET))
         .subscribe("orders")
         .build()
         .await

@@ -13,12 +13,11 @@
 mod python_peer;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use python_peer::{python, workspace_root};
-use serde_json::{json, Value};
+use python_peer::{python, run_with_input_file};
+use serde_json::json;
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
@@ -142,28 +141,9 @@ async fn python_and_rust_run_the_same_rules_on_each_others_records() {
             {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
         ],
     });
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input_path = dir.path().join("input.json");
-    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
-    let script = workspace_root().join("tests/python/rules_peer.py");
-    let peer_url = url.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(peer_url)
-            .arg(input_path)
-            .output()
-    })
-    .await
-    .expect("join")
-    .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed:\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    let answer: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    let answer = run_with_input_file(python, "rules_peer.py", &url, &input)
+        .await
+        .json();
 
     // Python read our records through its READ rules: masked on our WRITE, marked on its READ.
     assert_eq!(

@@ -11,6 +11,8 @@
 pub mod cel_rules;
 pub mod codecs;
 pub mod compat;
+pub mod proto_descriptor;
+pub mod proto_rules;
 pub mod resolve;
 pub mod rules;
 pub mod schema_parsers;
@@ -63,5 +65,13 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "cel_rules",
         body: cel_rules::run,
+    },
+    Target {
+        name: "proto_descriptor",
+        body: proto_descriptor::run,
+    },
+    Target {
+        name: "proto_rules",
+        body: proto_rules::run,
     },
 ];

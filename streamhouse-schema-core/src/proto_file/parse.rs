@@ -214,13 +214,96 @@ impl Source {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(trimmed)
                 .map_err(|e| ProtoSchemaError::Base64(e.to_string()))?;
-            let file = FileDescriptorProto::decode(bytes.as_slice())
+            let mut file = FileDescriptorProto::decode(bytes.as_slice())
                 .map_err(|e| ProtoSchemaError::Descriptor(e.to_string()))?;
+            check_syntax(&mut file)?;
+            check_names(&file)?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
             Ok(Source::Text(schema.to_string()))
         }
     }
+}
+
+/// Refuses a descriptor whose `syntax` is neither `proto2` nor `proto3` before it is
+/// compiled: prost-reflect 0.16 (inside protox) panics on one (it labels the error with a
+/// file it has not added to its pool yet). An empty `syntax` is proto2, as protoc reads it.
+fn check_syntax(file: &mut FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    match file.syntax.as_deref() {
+        None | Some("proto2" | "proto3") => Ok(()),
+        Some("") => {
+            file.syntax = None;
+            Ok(())
+        }
+        Some(other) => Err(ProtoSchemaError::Compile(format!(
+            "the descriptor's syntax {other:?} is neither \"proto2\" nor \"proto3\""
+        ))),
+    }
+}
+
+/// Refuses a descriptor naming something with what is not a `.proto` identifier (a
+/// package of dotted identifiers): protox compiles a descriptor without checking its names,
+/// and the text printed from it (the registry's normalized form) would not parse.
+fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    fn bad(what: &str, name: &str) -> ProtoSchemaError {
+        ProtoSchemaError::Compile(format!(
+            "the descriptor's {what} name {name:?} is not an identifier"
+        ))
+    }
+    fn check(what: &str, name: &str) -> Result<(), ProtoSchemaError> {
+        let mut chars = name.chars();
+        let starts_well = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if starts_well && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Ok(())
+        } else {
+            Err(bad(what, name))
+        }
+    }
+    fn fields(list: &[prost_types::FieldDescriptorProto]) -> Result<(), ProtoSchemaError> {
+        list.iter().try_for_each(|f| check("field", f.name()))
+    }
+    fn enums(list: &[prost_types::EnumDescriptorProto]) -> Result<(), ProtoSchemaError> {
+        for e in list {
+            check("enum", e.name())?;
+            e.value
+                .iter()
+                .try_for_each(|v| check("enum value", v.name()))?;
+        }
+        Ok(())
+    }
+    // Nesting is bounded by the decoder's recursion limit (100).
+    fn messages(list: &[prost_types::DescriptorProto]) -> Result<(), ProtoSchemaError> {
+        for m in list {
+            check("message", m.name())?;
+            fields(&m.field)?;
+            fields(&m.extension)?;
+            m.oneof_decl
+                .iter()
+                .try_for_each(|o| check("oneof", o.name()))?;
+            enums(&m.enum_type)?;
+            messages(&m.nested_type)?;
+        }
+        Ok(())
+    }
+    if !file.package().is_empty() {
+        file.package()
+            .split('.')
+            .try_for_each(|part| check("package", part))
+            .map_err(|_| bad("package", file.package()))?;
+    }
+    messages(&file.message_type)?;
+    enums(&file.enum_type)?;
+    fields(&file.extension)?;
+    for service in &file.service {
+        check("service", service.name())?;
+        service
+            .method
+            .iter()
+            .try_for_each(|m| check("method", m.name()))?;
+    }
+    Ok(())
 }
 
 fn is_base64_byte(byte: u8) -> bool {

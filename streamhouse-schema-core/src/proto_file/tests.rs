@@ -408,3 +408,74 @@ fn serialized_form_keeps_confluent_field_meta_tags() {
     let through_prost = b64.decode(to_base64_descriptor(&parse(text))).unwrap();
     assert!(!contains(&through_prost));
 }
+
+#[test]
+fn a_descriptor_of_unknown_syntax_is_an_error_not_a_panic() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-unknown-syntax): protox's prost-reflect panicked on `syntax = "prosos3"`.
+    let descriptor = |syntax: &str| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            syntax: Some(syntax.into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("A".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    for syntax in ["prosos3", "editions", "proto4"] {
+        assert_eq!(
+            parse_proto(&descriptor(syntax)),
+            Err(ProtoSchemaError::Compile(format!(
+                "the descriptor's syntax \"{syntax}\" is neither \"proto2\" nor \"proto3\""
+            )))
+        );
+        assert!(serialized_proto_with_imports(&descriptor(syntax), &[]).is_err());
+    }
+    // An empty syntax is proto2, as protoc reads it.
+    let file = parse_proto(&descriptor("")).unwrap();
+    assert_eq!(file.message_type[0].name(), "A");
+    assert_eq!(file.syntax, None);
+    assert!(parse_proto(&descriptor("proto3")).is_ok());
+}
+
+#[test]
+fn a_descriptor_naming_a_message_with_no_identifier_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-invalid-message-name): a message named " 7" compiled, and its printed text did
+    // not parse.
+    let named = |package: &str, message: &str, field: &str| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some(package.into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some(message.into()),
+                field: vec![prost_types::FieldDescriptorProto {
+                    name: Some(field.into()),
+                    number: Some(1),
+                    label: Some(1),
+                    r#type: Some(5),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let error = |what: &str, name: &str| {
+        Err(ProtoSchemaError::Compile(format!(
+            "the descriptor's {what} name {name:?} is not an identifier"
+        )))
+    };
+    assert_eq!(parse_proto(&named("p", " 7", "x")), error("message", " 7"));
+    assert_eq!(parse_proto(&named("p", "A", "")), error("field", ""));
+    assert_eq!(parse_proto(&named("p", "A", "1x")), error("field", "1x"));
+    assert_eq!(
+        parse_proto(&named("p..q", "A", "x")),
+        error("package", "p..q")
+    );
+    let file = parse_proto(&named("p.v_1", "_A", "x9")).unwrap();
+    assert_eq!(print_proto(&file).lines().nth(2), Some("package p.v_1;"));
+}

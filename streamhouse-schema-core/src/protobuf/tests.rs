@@ -241,14 +241,29 @@ fn order_model() -> TypeModel {
     }
 }
 
+/// [`order_model`] with `field` added to `billing.v2.Money`, the message its import defines.
+fn order_model_with_money_field(field: Field) -> TypeModel {
+    let mut model = order_model();
+    let money = model.defs.iter_mut().find_map(|def| match def {
+        Def::Record(r) if r.full_name == "billing.v2.Money" => Some(r),
+        _ => None,
+    });
+    money.expect("Money is in the model").fields.push(field);
+    model
+}
+
+/// The names of the top-level messages of `file`, in order.
+fn message_names(file: &prost_types::FileDescriptorProto) -> Vec<&str> {
+    file.message_type.iter().map(|m| m.name()).collect()
+}
+
 #[test]
 fn a_type_of_another_package_is_imported_from_its_own_file() {
     let schema = ProtoSchema::build(&order_model()).unwrap();
     let file = schema.file();
     assert_eq!(file.name(), "shop/v1/Order.proto");
     assert_eq!(file.dependency, ["billing/v2/Money.proto"]);
-    let messages: Vec<_> = file.message_type.iter().map(|m| m.name()).collect();
-    assert_eq!(messages, ["Order", "Line"]);
+    assert_eq!(message_names(file), ["Order", "Line"]);
     assert!(file.enum_type.is_empty());
     assert_eq!(
         file.message_type[0].field[1].type_name(),
@@ -291,14 +306,7 @@ fn a_type_of_another_package_is_imported_from_its_own_file() {
 #[test]
 fn imports_are_ordered_after_the_files_they_import() {
     // Order (shop) → Money (billing) → Rate (fx): Rate's file first.
-    let mut model = order_model();
-    for def in &mut model.defs {
-        if let Def::Record(r) = def {
-            if r.full_name == "billing.v2.Money" {
-                r.fields.push(tagged("rate", named("fx.Rate"), 3));
-            }
-        }
-    }
+    let mut model = order_model_with_money_field(tagged("rate", named("fx.Rate"), 3));
     model
         .defs
         .push(record("fx.Rate", vec![tagged("value", Ty::Double, 1)]));
@@ -316,21 +324,9 @@ fn imports_are_ordered_after_the_files_they_import() {
 #[test]
 fn a_type_that_needs_the_roots_package_again_is_written_into_the_file() {
     // billing.v2.Money holds a shop.v1.Line: importing Money's file would import back.
-    let mut model = order_model();
-    for def in &mut model.defs {
-        if let Def::Record(r) = def {
-            if r.full_name == "billing.v2.Money" {
-                r.fields.push(tagged("line", named("shop.v1.Line"), 3));
-            }
-        }
-    }
+    let model = order_model_with_money_field(tagged("line", named("shop.v1.Line"), 3));
     let schema = ProtoSchema::build(&model).unwrap();
-    let messages: Vec<_> = schema
-        .file()
-        .message_type
-        .iter()
-        .map(|m| m.name())
-        .collect();
+    let messages = message_names(schema.file());
     assert_eq!(messages, ["Order", "Money", "Line"]);
     assert_eq!(
         schema.file_name_of("billing.v2.Money"),
@@ -358,12 +354,7 @@ fn imports_that_would_define_one_type_twice_fall_back_to_one_file() {
     ));
     let schema = ProtoSchema::build(&model).unwrap();
     assert!(schema.imports().is_empty());
-    let messages: Vec<_> = schema
-        .file()
-        .message_type
-        .iter()
-        .map(|m| m.name())
-        .collect();
+    let messages = message_names(schema.file());
     assert_eq!(messages, ["Order", "Money", "Line", "Tax"]);
     crate::proto_file::parse_proto(schema.text()).unwrap();
 }
@@ -396,11 +387,6 @@ fn a_namespace_naming_a_message_is_nesting_not_another_package() {
     };
     let schema = ProtoSchema::build(&model).unwrap();
     assert!(schema.imports().is_empty());
-    let messages: Vec<_> = schema
-        .file()
-        .message_type
-        .iter()
-        .map(|m| m.name())
-        .collect();
+    let messages = message_names(schema.file());
     assert_eq!(messages, ["Order", "LineItem", "Discount"]);
 }
