@@ -218,6 +218,7 @@ impl Source {
                 .map_err(|e| ProtoSchemaError::Descriptor(e.to_string()))?;
             check_syntax(&mut file)?;
             check_names(&file)?;
+            check_map_entries(&file)?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
             Ok(Source::Text(schema.to_string()))
@@ -304,6 +305,95 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
             .try_for_each(|m| check("method", m.name()))?;
     }
     Ok(())
+}
+
+/// Refuses a descriptor using a map-entry message (`options.map_entry`) other than as a
+/// map: protox compiles one, but `.proto` text can only say `map<K, V>` for a repeated
+/// field of the message the entry is nested in, so the text printed from it (the registry's
+/// normalized form) would name a message it never defines. protoc refuses the same
+/// descriptors ("map_entry should not be set explicitly").
+fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    /// Full names (`.pkg.Outer.Entry`) of every map-entry message, and the message each is
+    /// nested in.
+    fn entries(
+        prefix: &str,
+        list: &[prost_types::DescriptorProto],
+        depth: usize,
+        out: &mut Vec<(String, String)>,
+    ) {
+        if depth > 100 {
+            return;
+        }
+        for m in list {
+            let full = format!("{prefix}.{}", m.name());
+            for nested in &m.nested_type {
+                if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
+                    out.push((format!("{full}.{}", nested.name()), full.clone()));
+                }
+            }
+            entries(&full, &m.nested_type, depth + 1, out);
+        }
+    }
+    /// The entry a field's type names, if any: a full name matches exactly, a relative one
+    /// (a descriptor not compiled by protoc) by its ending.
+    fn entry_of<'e>(type_name: &str, all: &'e [(String, String)]) -> Option<&'e (String, String)> {
+        all.iter().find(|(entry, _)| match type_name.strip_prefix('.') {
+            Some(_) => entry == type_name,
+            None => entry.ends_with(&format!(".{type_name}")),
+        })
+    }
+    fn fields(
+        prefix: &str,
+        list: &[prost_types::DescriptorProto],
+        all: &[(String, String)],
+        depth: usize,
+    ) -> Result<(), ProtoSchemaError> {
+        if depth > 100 {
+            return Ok(());
+        }
+        for m in list {
+            let full = format!("{prefix}.{}", m.name());
+            for f in m.field.iter().chain(&m.extension) {
+                let Some((entry, owner)) = f.type_name.as_deref().and_then(|t| entry_of(t, all))
+                else {
+                    continue;
+                };
+                let repeated = f.label() == prost_types::field_descriptor_proto::Label::Repeated;
+                if !repeated || *owner != full {
+                    return Err(ProtoSchemaError::Compile(format!(
+                        "field {:?} of message {:?} uses the map entry {:?}: a map entry is \
+                         only the type of a repeated field of the message it is nested in \
+                         (a map<K, V> field)",
+                        f.name(),
+                        full.trim_start_matches('.'),
+                        entry.trim_start_matches('.'),
+                    )));
+                }
+            }
+            fields(&full, &m.nested_type, all, depth + 1)?;
+        }
+        Ok(())
+    }
+    let prefix = match file.package() {
+        "" => String::new(),
+        package => format!(".{package}"),
+    };
+    let mut all = Vec::new();
+    entries(&prefix, &file.message_type, 0, &mut all);
+    if all.is_empty() {
+        return Ok(());
+    }
+    if let Some(f) = file.extension.iter().find(|f| {
+        f.type_name
+            .as_deref()
+            .is_some_and(|t| entry_of(t, &all).is_some())
+    }) {
+        return Err(ProtoSchemaError::Compile(format!(
+            "extension {:?} uses a map entry as its type",
+            f.name()
+        )));
+    }
+    fields(&prefix, &file.message_type, &all, 0)
 }
 
 fn is_base64_byte(byte: u8) -> bool {

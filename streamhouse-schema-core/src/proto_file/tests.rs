@@ -479,3 +479,64 @@ fn a_descriptor_naming_a_message_with_no_identifier_is_an_error() {
     let file = parse_proto(&named("p.v_1", "_A", "x9")).unwrap();
     assert_eq!(print_proto(&file).lines().nth(2), Some("package p.v_1;"));
 }
+
+#[test]
+fn a_map_entry_used_by_a_singular_field_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-printed-map-entry): `notes` (no label, so optional) had the map entry
+    // `NotesEntry` as its type; it compiled, and the printed text named `NotesEntry`
+    // without defining it (entries print as `map<K, V>` fields).
+    let entry = prost_types::DescriptorProto {
+        name: Some("NotesEntry".into()),
+        field: vec![
+            prost_types::FieldDescriptorProto {
+                name: Some("key".into()),
+                number: Some(1),
+                label: Some(1),
+                r#type: Some(5),
+                ..Default::default()
+            },
+            prost_types::FieldDescriptorProto {
+                name: Some("value".into()),
+                number: Some(2),
+                label: Some(1),
+                r#type: Some(9),
+                ..Default::default()
+            },
+        ],
+        options: Some(prost_types::MessageOptions {
+            map_entry: Some(true),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let file = |label: Option<i32>| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("Order".into()),
+                field: vec![prost_types::FieldDescriptorProto {
+                    name: Some("notes".into()),
+                    number: Some(1),
+                    label,
+                    r#type: Some(11),
+                    type_name: Some(".p.Order.NotesEntry".into()),
+                    ..Default::default()
+                }],
+                nested_type: vec![entry.clone()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let refused = Err(ProtoSchemaError::Compile(
+        "field \"notes\" of message \"p.Order\" uses the map entry \"p.Order.NotesEntry\": a map entry is only the type of a repeated field of the message it is nested in (a map<K, V> field)".into(),
+    ));
+    assert_eq!(parse_proto(&file(None)), refused);
+    assert_eq!(parse_proto(&file(Some(1))), refused);
+    // As a map (repeated), it compiles and prints as one.
+    let map = parse_proto(&file(Some(3))).unwrap();
+    assert!(print_proto(&map).contains("map<int32, string> notes = 1;"));
+}
