@@ -337,10 +337,11 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
     /// The entry a field's type names, if any: a full name matches exactly, a relative one
     /// (a descriptor not compiled by protoc) by its ending.
     fn entry_of<'e>(type_name: &str, all: &'e [(String, String)]) -> Option<&'e (String, String)> {
-        all.iter().find(|(entry, _)| match type_name.strip_prefix('.') {
-            Some(_) => entry == type_name,
-            None => entry.ends_with(&format!(".{type_name}")),
-        })
+        all.iter()
+            .find(|(entry, _)| match type_name.strip_prefix('.') {
+                Some(_) => entry == type_name,
+                None => entry.ends_with(&format!(".{type_name}")),
+            })
     }
     fn fields(
         prefix: &str,
