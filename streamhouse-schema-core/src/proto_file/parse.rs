@@ -219,6 +219,7 @@ impl Source {
             check_syntax(&mut file)?;
             check_names(&file)?;
             check_map_entries(&file)?;
+            check_synthetic_oneofs(&file.message_type, 0)?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
             Ok(Source::Text(schema.to_string()))
@@ -395,6 +396,59 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
         )));
     }
     fields(&prefix, &file.message_type, &all, 0)
+}
+
+/// Refuses a descriptor where a proto3 `optional` field's synthetic oneof holds other
+/// fields too, or a real `oneof` is named as such a synthetic oneof (`_` and the field's
+/// name) in the same message: the printed text
+/// (`oneof _amount {...}` beside `optional int64 amount`) would define that name twice
+/// when compiled again (protox does not rename the synthetic oneof as protoc does), so the
+/// registry's normalized form would not parse.
+fn check_synthetic_oneofs(
+    list: &[prost_types::DescriptorProto],
+    depth: usize,
+) -> Result<(), ProtoSchemaError> {
+    if depth > 100 {
+        return Ok(());
+    }
+    for m in list {
+        let optional: Vec<(&str, Option<i32>)> = m
+            .field
+            .iter()
+            .filter(|f| f.proto3_optional())
+            .map(|f| (f.name(), f.oneof_index))
+            .collect();
+        // A synthetic oneof holds its optional field alone (protoc's rule); printed as
+        // `optional`, any other member would move to a second oneof of the same name.
+        for (field, own) in &optional {
+            let members = m
+                .field
+                .iter()
+                .filter(|f| own.is_some() && f.oneof_index == *own)
+                .count();
+            if members > 1 {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "optional field {field:?} of message {:?} shares its synthetic oneof with other fields",
+                    m.name()
+                )));
+            }
+        }
+        for (index, oneof) in m.oneof_decl.iter().enumerate() {
+            let index = i32::try_from(index).ok();
+            let clash = optional
+                .iter()
+                .find(|(name, own)| *own != index && oneof.name().strip_prefix('_') == Some(*name));
+            if let Some((field, _)) = clash {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "oneof {:?} of message {:?} has the name of optional field {field:?}'s synthetic oneof",
+                    oneof.name(),
+                    m.name()
+                )));
+            }
+        }
+        check_synthetic_oneofs(&m.nested_type, depth + 1)?;
+    }
+    Ok(())
 }
 
 fn is_base64_byte(byte: u8) -> bool {

@@ -540,3 +540,81 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
     let map = parse_proto(&file(Some(3))).unwrap();
     assert!(print_proto(&map).contains("map<int32, string> notes = 1;"));
 }
+
+#[test]
+fn a_oneof_named_as_an_optional_fields_synthetic_oneof_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-synthetic-oneof-name): a real oneof `_amount` beside the proto3 optional field
+    // `amount` (whose own synthetic oneof is another one) compiled, and the printed text
+    // defined `_amount` twice.
+    let file = |real_oneof: &str| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("Order".into()),
+                field: vec![
+                    prost_types::FieldDescriptorProto {
+                        name: Some("phone".into()),
+                        number: Some(1),
+                        label: Some(1),
+                        r#type: Some(9),
+                        oneof_index: Some(0),
+                        ..Default::default()
+                    },
+                    prost_types::FieldDescriptorProto {
+                        name: Some("amount".into()),
+                        number: Some(2),
+                        label: Some(1),
+                        r#type: Some(3),
+                        oneof_index: Some(1),
+                        proto3_optional: Some(true),
+                        ..Default::default()
+                    },
+                ],
+                oneof_decl: vec![
+                    prost_types::OneofDescriptorProto {
+                        name: Some(real_oneof.into()),
+                        ..Default::default()
+                    },
+                    prost_types::OneofDescriptorProto {
+                        name: Some("_amount".into()),
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    assert_eq!(
+        parse_proto(&file("_amount")),
+        Err(ProtoSchemaError::Compile(
+            "oneof \"_amount\" of message \"Order\" has the name of optional field \"amount\"'s synthetic oneof".into()
+        ))
+    );
+    // The fuzzer's input: `phone` inside `amount`'s synthetic oneof.
+    let shared = {
+        let mut file = FileDescriptorProto::decode(
+            base64::engine::general_purpose::STANDARD
+                .decode(file("contact"))
+                .unwrap()
+                .as_slice(),
+        )
+        .unwrap();
+        file.message_type[0].field[0].oneof_index = Some(1);
+        to_base64_descriptor(&file)
+    };
+    assert_eq!(
+        parse_proto(&shared),
+        Err(ProtoSchemaError::Compile(
+            "optional field \"amount\" of message \"Order\" shares its synthetic oneof with other fields".into()
+        ))
+    );
+    let fine = parse_proto(&file("contact")).unwrap();
+    let text = print_proto(&fine);
+    assert!(text.contains("oneof contact {"), "{text}");
+    assert!(text.contains("optional int64 amount = 2;"), "{text}");
+    assert_eq!(print_proto(&parse_proto(&text).unwrap()), text);
+}
