@@ -440,6 +440,17 @@ fn a_descriptor_of_unknown_syntax_is_an_error_not_a_panic() {
     assert!(parse_proto(&descriptor("proto3")).is_ok());
 }
 
+/// A descriptor field: `name = number`, label and type by their descriptor numbers.
+fn scalar_field(name: &str, number: i32, label: i32, ty: i32) -> prost_types::FieldDescriptorProto {
+    prost_types::FieldDescriptorProto {
+        name: Some(name.into()),
+        number: Some(number),
+        label: Some(label),
+        r#type: Some(ty),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn a_descriptor_naming_a_message_with_no_identifier_is_an_error() {
     // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
@@ -488,22 +499,7 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
     // without defining it (entries print as `map<K, V>` fields).
     let entry = prost_types::DescriptorProto {
         name: Some("NotesEntry".into()),
-        field: vec![
-            prost_types::FieldDescriptorProto {
-                name: Some("key".into()),
-                number: Some(1),
-                label: Some(1),
-                r#type: Some(5),
-                ..Default::default()
-            },
-            prost_types::FieldDescriptorProto {
-                name: Some("value".into()),
-                number: Some(2),
-                label: Some(1),
-                r#type: Some(9),
-                ..Default::default()
-            },
-        ],
+        field: vec![scalar_field("key", 1, 1, 5), scalar_field("value", 2, 1, 9)],
         options: Some(prost_types::MessageOptions {
             map_entry: Some(true),
             ..Default::default()
@@ -556,21 +552,13 @@ fn a_oneof_named_as_an_optional_fields_synthetic_oneof_is_an_error() {
                 name: Some("Order".into()),
                 field: vec![
                     prost_types::FieldDescriptorProto {
-                        name: Some("phone".into()),
-                        number: Some(1),
-                        label: Some(1),
-                        r#type: Some(9),
                         oneof_index: Some(0),
-                        ..Default::default()
+                        ..scalar_field("phone", 1, 1, 9)
                     },
                     prost_types::FieldDescriptorProto {
-                        name: Some("amount".into()),
-                        number: Some(2),
-                        label: Some(1),
-                        r#type: Some(3),
                         oneof_index: Some(1),
                         proto3_optional: Some(true),
-                        ..Default::default()
+                        ..scalar_field("amount", 2, 1, 3)
                     },
                 ],
                 oneof_decl: vec![
