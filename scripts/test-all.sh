@@ -30,7 +30,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 
-for setup in scripts/setup-postgres.sh scripts/setup-python.sh scripts/setup-kafka.sh; do
+for setup in scripts/setup-postgres.sh scripts/setup-python.sh scripts/setup-kafka.sh scripts/setup-deny.sh; do
   if [ -f "$setup" ]; then
     log "$setup"
     bash "$setup"
@@ -39,6 +39,16 @@ done
 
 log "format"
 cargo fmt --all -- --check
+
+# The dependency policy (deny.toml). Advisories need the RustSec database, fetched from
+# GitHub: checked when it can be reached, else CI says they were skipped.
+log "dependency policy (cargo deny)"
+cargo deny check -D warnings licenses bans sources
+if timeout 20 git ls-remote https://github.com/rustsec/advisory-db HEAD >/dev/null 2>&1; then
+  cargo deny check advisories
+else
+  echo "cargo deny: advisories SKIPPED: the RustSec advisory database (github.com/rustsec/advisory-db) cannot be reached from this machine"
+fi
 
 # The Kafka transport is a feature users opt into (a C build); the examples' `kafka` feature
 # turns it on for the whole workspace, so one build lints and tests everything, Kafka included
