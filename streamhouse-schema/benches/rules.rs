@@ -9,6 +9,9 @@
 //! - `send_typed/plain_beside_rules`: a type without rules (`PlainOrder`, the Order's
 //!   fields under another name and topic) sent by the producer of `cel_condition`, which
 //!   runs rules for the Order: what a type without rules pays on a producer with rules.
+//! - `send_typed/cel_condition_compiled`: the same condition declared on the type
+//!   (`DeclaredOrder`, the Order's fields): the derive compiles it to Rust and the send
+//!   evaluates it on the value, without the interpreter.
 //! - `encode/avro`: the generated encoder alone.
 //!
 //! Run: `cargo bench -p streamhouse-schema --bench rules -- --warm-up-time 1 --measurement-time 3`.
@@ -59,6 +62,42 @@ struct PlainOrder {
     currency: String,
     note: Option<String>,
     items: Vec<LineItem>,
+}
+
+/// The Order's fields with the condition declared on the type: the derive compiles it, and
+/// `send_typed` evaluates it on the value instead of decoding the bytes for the interpreter.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "bench.shop", topic = "declared-orders")]
+#[stream_schema(rule(
+    name = "positive",
+    expr = "message.amount > 0.0 && size(message.id) > 0"
+))]
+struct DeclaredOrder {
+    id: String,
+    customer_id: String,
+    amount: f64,
+    currency: String,
+    note: Option<String>,
+    items: Vec<LineItem>,
+}
+
+fn declared_order() -> DeclaredOrder {
+    let Order {
+        id,
+        customer_id,
+        amount,
+        currency,
+        note,
+        items,
+    } = order();
+    DeclaredOrder {
+        id,
+        customer_id,
+        amount,
+        currency,
+        note,
+        items,
+    }
 }
 
 fn plain_order() -> PlainOrder {
@@ -202,6 +241,20 @@ fn rules(c: &mut Criterion) {
         .expect("first plain send");
     group.bench_function("send_typed/plain_beside_rules", |b| {
         b.iter_custom(|iters| time_sends(&rt, beside, &plain, iters))
+    });
+    let declared = declared_order();
+    let compiled = rt.block_on(async {
+        let producer = Producer::builder()
+            .schema_registry("mock://bench-rules-compiled")
+            .transport(log())
+            .build()
+            .await
+            .expect("producer");
+        producer.send_typed(&declared).await.expect("first send");
+        producer
+    });
+    group.bench_function("send_typed/cel_condition_compiled", |b| {
+        b.iter_custom(|iters| time_sends(&rt, &compiled, &declared, iters))
     });
     group.finish();
 }

@@ -81,6 +81,34 @@ fn order() -> Order {
     }
 }
 
+/// The Order's fields with the condition declared on the type: the derive compiles it, and
+/// `send_typed` evaluates it on the value instead of decoding the bytes for the interpreter.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "bench.shop", topic = "declared-orders")]
+#[stream_schema(rule(
+    name = "positive",
+    expr = "message.amount > 0.0 && size(message.id) > 0"
+))]
+struct DeclaredOrder {
+    id: String,
+    customer_id: String,
+    amount: f64,
+    currency: String,
+    note: Option<String>,
+    items: Vec<LineItem>,
+}
+
+fn declared_order() -> DeclaredOrder {
+    DeclaredOrder {
+        id: "ord-1001".to_string(),
+        customer_id: "cust-42".to_string(),
+        amount: 59.97,
+        currency: "EUR".to_string(),
+        note: Some("leave at the door".to_string()),
+        items: items(),
+    }
+}
+
 fn plain_order() -> PlainOrder {
     PlainOrder {
         id: "ord-1001".to_string(),
@@ -142,6 +170,16 @@ fn run_send_typed_plain(rt: &Runtime, producer: &Producer, value: &Order, n: usi
 #[inline(never)]
 fn run_send_typed_cel_condition(rt: &Runtime, producer: &Producer, value: &Order, n: usize) {
     sends(rt, producer, value, n, "cel_condition");
+}
+
+#[inline(never)]
+fn run_send_typed_cel_condition_compiled(
+    rt: &Runtime,
+    producer: &Producer,
+    value: &DeclaredOrder,
+    n: usize,
+) {
+    sends(rt, producer, value, n, "cel_condition_compiled");
 }
 
 #[inline(never)]
@@ -274,6 +312,21 @@ fn main() {
     }
     if runs("plain_beside_rules") {
         run_send_typed_plain_beside_rules(&rt, &condition, &beside, n);
+    }
+    let declared = declared_order();
+    let compiled = rt.block_on(async {
+        let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+        let producer = Producer::builder()
+            .schema_registry("mock://instructions-compiled")
+            .transport(log)
+            .build()
+            .await
+            .expect("producer");
+        producer.send_typed(&declared).await.expect("first send");
+        producer
+    });
+    if runs("cel_condition_compiled") {
+        run_send_typed_cel_condition_compiled(&rt, &compiled, &declared, n);
     }
 
     let store = DekStore::builder(SchemaRegistryClient::new("mock://instructions-encryption"))

@@ -3,6 +3,7 @@
 
 mod avro;
 mod avro_resolved;
+mod cel_compiled;
 mod contract;
 mod field;
 mod json;

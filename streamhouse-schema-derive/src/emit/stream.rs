@@ -56,6 +56,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
         }
     });
     let contract = super::contract::method(c);
+    let compiled_conditions = super::cel_compiled::method(c);
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
             fn try_schemas() -> ::std::result::Result<
@@ -71,6 +72,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
             #format
             #proto_codec
             #contract
+            #compiled_conditions
         }
     };
     let Some(topic) = &c.attrs.topic else {

@@ -131,6 +131,20 @@ impl Producer {
             }
         };
         let frame = self.typed_frame(id, value)?;
+        // A type's own CEL conditions compiled by the derive run on the value itself: when
+        // they are all the rules there are and all pass, the frame goes as it is. (Avro
+        // only: its values bind to CEL exactly as the compiled code reads them.)
+        #[cfg(feature = "rules")]
+        if id.write_rules
+            && !id.rewritten
+            && id.format == SchemaFormat::Avro
+            && self
+                .inner
+                .rules
+                .compiled_conditions_pass(id.id, &|expr| value.declared_condition(expr))
+        {
+            return self.deliver(topic, None, key_bytes, frame).await;
+        }
         self.deliver_framed(topic, None, key_bytes, frame, id.id)
             .await
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::Bytes;
 
 use super::action::DlqAction;
-use super::engine::{execute_rules, has_rules, runs_any, RuleRun};
+use super::engine::{compiled_conditions_pass, execute_rules, has_rules, runs_any, RuleRun};
 use super::message::RuleSchema;
 use super::registry::RuleRegistry;
 use crate::client::schema_ids::SchemaIds;
@@ -105,6 +105,24 @@ impl WriteRules {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id, prepared);
         Ok(runs)
+    }
+
+    /// Whether the WRITE rules of schema `id` are all conditions the value's compiled
+    /// conditions (`evaluate`) pass (see `engine::compiled_conditions_pass`): the frame can
+    /// then be sent as it is, without decoding it for the interpreter.
+    pub(crate) fn compiled_conditions_pass(
+        &self,
+        id: i32,
+        evaluate: &dyn Fn(&str) -> Option<bool>,
+    ) -> bool {
+        let by_id = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        match by_id.get(&id) {
+            Some(Some(prepared)) => {
+                compiled_conditions_pass(&self.registry, &prepared.schema, evaluate)
+            }
+            // Not learnt yet, or no rules: the ordinary path decides.
+            _ => false,
+        }
     }
 
     /// Runs the WRITE rules of schema `id` on a frame about to be sent to `topic`: the

@@ -43,6 +43,10 @@ pub struct RuleRegistry {
     actions: HashMap<String, Arc<dyn RuleAction>>,
     overrides: HashMap<String, RuleOverride>,
     disabled_names: BTreeSet<String>,
+    /// `CEL` runs on the built-in executor (set by [`with_defaults`](Self::with_defaults),
+    /// cleared when another executor is registered for `CEL`): only then may a typed send
+    /// evaluate a type's compiled conditions instead.
+    builtin_cel: bool,
 }
 
 impl fmt::Debug for RuleRegistry {
@@ -74,13 +78,20 @@ impl RuleRegistry {
         registry.register_executor(super::cel::CelExecutor::new());
         registry.register_field_executor(super::cel::CelFieldExecutor::new());
         registry.register_migration_executor(super::jsonata::JsonataExecutor::new());
+        registry.builtin_cel = true;
         registry
+    }
+
+    /// Whether `CEL` rules run on the built-in executor.
+    pub(crate) fn builtin_cel(&self) -> bool {
+        self.builtin_cel
     }
 
     /// Registers a message executor under its [`rule_type`](RuleExecutor::rule_type)
     /// (upper-cased, as Confluent looks types up).
     pub fn register_executor(&mut self, executor: impl RuleExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
+        self.builtin_cel &= key != "CEL";
         self.executors
             .insert(key, Executor::Message(Arc::new(executor)));
         self
@@ -89,6 +100,7 @@ impl RuleRegistry {
     /// Registers a field executor.
     pub fn register_field_executor(&mut self, executor: impl FieldRuleExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
+        self.builtin_cel &= key != "CEL";
         self.executors
             .insert(key, Executor::Field(Arc::new(executor)));
         self
@@ -97,6 +109,7 @@ impl RuleRegistry {
     /// Registers a migration executor.
     pub fn register_migration_executor(&mut self, executor: impl MigrationExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
+        self.builtin_cel &= key != "CEL";
         self.executors
             .insert(key, Executor::Migration(Arc::new(executor)));
         self

@@ -172,6 +172,17 @@ pub trait StreamSchema: AvroEncode + Sized {
         None
     }
 
+    /// The result of one of the type's own `CEL` CONDITION rules (`rule(expr = ..)`) on this
+    /// value, when the derive compiled that expression to Rust (comparisons of top-level
+    /// scalar and string fields with literals, `size`, `&&`, `||`, `!`: see the crate docs'
+    /// data-contract section); `None` for any other expression, which the rule engine's
+    /// interpreter runs on the encoded message instead.
+    #[inline]
+    fn declared_condition(&self, expr: &str) -> Option<bool> {
+        let _ = expr;
+        None
+    }
+
     /// The full name (`namespace.Name`) used by record-name subject strategies.
     fn full_name() -> &'static str {
         Self::schemas().full_name()
