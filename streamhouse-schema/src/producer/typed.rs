@@ -80,8 +80,9 @@ impl Producer {
             return Ok(None);
         };
         // A schema with WRITE rules takes the path that can await them (only the value's:
-        // rules of key schemas are not run).
-        if value_id.write_rules {
+        // rules of key schemas are not run), unless they are all the type's own compiled
+        // conditions and pass.
+        if value_id.write_rules && !self.compiled_conditions_pass(value_id, value) {
             return Ok(None);
         }
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
@@ -95,6 +96,10 @@ impl Producer {
             }
         };
         let frame = self.typed_frame(value_id, value)?;
+        #[cfg(feature = "rules")]
+        if value_id.write_rules {
+            self.inner.rules.count_compiled_pass(value_id.id);
+        }
         Ok(Some(self.inner.transport.send(
             topic,
             None,
@@ -131,22 +136,35 @@ impl Producer {
             }
         };
         let frame = self.typed_frame(id, value)?;
-        // A type's own CEL conditions compiled by the derive run on the value itself: when
-        // they are all the rules there are and all pass, the frame goes as it is. (Avro
-        // only: its values bind to CEL exactly as the compiled code reads them.)
-        #[cfg(feature = "rules")]
-        if id.write_rules
-            && !id.rewritten
-            && id.format == SchemaFormat::Avro
-            && self
-                .inner
-                .rules
-                .compiled_conditions_pass(id.id, &|expr| value.declared_condition(expr))
-        {
+        if id.write_rules && self.compiled_conditions_pass(id, value) {
+            #[cfg(feature = "rules")]
+            self.inner.rules.count_compiled_pass(id.id);
             return self.deliver(topic, None, key_bytes, frame).await;
         }
         self.deliver_framed(topic, None, key_bytes, frame, id.id)
             .await
+    }
+
+    /// Whether the WRITE rules of `id` are all the type's own CEL conditions compiled by the
+    /// derive and all pass on `value` (then the frame goes as it is, its rules counted as
+    /// passed). Avro only: its values bind to CEL exactly as the compiled code reads them;
+    /// and only for the type's own schema, not a registry version it is rewritten into.
+    #[inline]
+    fn compiled_conditions_pass<T: Typed>(&self, id: TypedId, value: &T) -> bool {
+        #[cfg(feature = "rules")]
+        {
+            !id.rewritten
+                && id.format == SchemaFormat::Avro
+                && self
+                    .inner
+                    .rules
+                    .compiled_conditions_pass(id.id, &|expr| value.declared_condition(expr))
+        }
+        #[cfg(not(feature = "rules"))]
+        {
+            let _ = (id, value);
+            false
+        }
     }
 
     /// The format typed sends write `T` in (as a key or as a value): the one chosen for it

@@ -439,39 +439,47 @@ async fn run_action(
 /// Whether every WRITE rule of `target` this client runs is a `CEL` CONDITION that
 /// `evaluate` (a derived type's compiled conditions, `StreamSchema::declared_condition`)
 /// answers `true` for, with no action on success. The run would then change nothing and
-/// do nothing but count its successes, which this does: the message need not be decoded.
-/// `false` sends the record down the interpreter's path, which also reports a failing
-/// condition exactly as it always does.
+/// do nothing but count its successes ([`count_compiled_pass`], once the record is handed
+/// on): the message need not be decoded. `false` sends the record down the interpreter's
+/// path, which also reports a failing condition exactly as it always does.
 pub(crate) fn compiled_conditions_pass(
     registry: &RuleRegistry,
     target: &RuleSchema,
     evaluate: &dyn Fn(&str) -> Option<bool>,
 ) -> bool {
-    if !registry.builtin_cel() {
-        return false;
+    registry.builtin_cel()
+        && write_rules_run(registry, target).all(|rule| {
+            rule.kind == RuleKind::Condition
+                && rule.rule_type == "CEL"
+                && matches!(
+                    action_name(rule, RuleMode::Write, on_success(registry, rule)),
+                    None | Some("NONE")
+                )
+                && rule.expr.as_deref().and_then(evaluate) == Some(true)
+        })
+}
+
+/// Counts the successes of a run [`compiled_conditions_pass`] answered for, as the
+/// interpreter's run would have.
+pub(crate) fn count_compiled_pass(registry: &RuleRegistry, target: &RuleSchema) {
+    for rule in write_rules_run(registry, target) {
+        count_outcome(rule, RuleMode::Write, true);
     }
+}
+
+/// The WRITE rules of `target` this client runs, in order.
+fn write_rules_run<'a>(
+    registry: &'a RuleRegistry,
+    target: &'a RuleSchema,
+) -> impl Iterator<Item = &'a Rule> {
     let enabled_env = target
         .schema
         .rule_set
         .as_ref()
         .and_then(|s| s.enable_at.as_deref());
-    let rules = rules_for(target, None, RuleMode::Write);
-    let runs = |rule: &&Rule| {
-        mode_applies(rule.mode, RuleMode::Write) && !is_disabled(registry, rule, enabled_env)
-    };
-    let all_pass = rules.iter().filter(runs).all(|rule| {
-        rule.kind == RuleKind::Condition
-            && rule.rule_type == "CEL"
-            && matches!(
-                action_name(rule, RuleMode::Write, on_success(registry, rule)),
-                None | Some("NONE")
-            )
-            && rule.expr.as_deref().and_then(evaluate) == Some(true)
-    });
-    if all_pass {
-        for rule in rules.iter().filter(runs) {
-            count_outcome(rule, RuleMode::Write, true);
-        }
-    }
-    all_pass
+    rules_for(target, None, RuleMode::Write)
+        .iter()
+        .filter(move |rule| {
+            mode_applies(rule.mode, RuleMode::Write) && !is_disabled(registry, rule, enabled_env)
+        })
 }

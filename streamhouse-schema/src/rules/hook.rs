@@ -10,7 +10,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::Bytes;
 
 use super::action::DlqAction;
-use super::engine::{compiled_conditions_pass, execute_rules, has_rules, runs_any, RuleRun};
+use super::engine::{
+    compiled_conditions_pass, count_compiled_pass, execute_rules, has_rules, runs_any, RuleRun,
+};
 use super::message::RuleSchema;
 use super::registry::RuleRegistry;
 use crate::client::schema_ids::SchemaIds;
@@ -109,7 +111,8 @@ impl WriteRules {
 
     /// Whether the WRITE rules of schema `id` are all conditions the value's compiled
     /// conditions (`evaluate`) pass (see `engine::compiled_conditions_pass`): the frame can
-    /// then be sent as it is, without decoding it for the interpreter.
+    /// then be sent as it is, without decoding it for the interpreter. The caller counts the
+    /// run with [`count_compiled_pass`](Self::count_compiled_pass) when it sends the frame.
     pub(crate) fn compiled_conditions_pass(
         &self,
         id: i32,
@@ -122,6 +125,15 @@ impl WriteRules {
             }
             // Not learnt yet, or no rules: the ordinary path decides.
             _ => false,
+        }
+    }
+
+    /// Counts the rules of schema `id` as passed (a send that
+    /// [`compiled_conditions_pass`](Self::compiled_conditions_pass) let through).
+    pub(crate) fn count_compiled_pass(&self, id: i32) {
+        let by_id = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Some(prepared)) = by_id.get(&id) {
+            count_compiled_pass(&self.registry, &prepared.schema);
         }
     }
 
