@@ -21,25 +21,23 @@
 //! be on `PATH`. Without them the test fails and says so.
 #![cfg(feature = "server")]
 
+mod memory_log;
 mod python_peer;
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
 
-use python_peer::{python, run_with_input_file};
+use memory_log::{consumer_of, in_memory_server, next_typed, producer_on, WAIT};
+use python_peer::producer_peer_decodes_all;
 use serde_json::{json, Value};
-use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{SchemaReference, SchemaRegistryClient, Version};
 use streamhouse_schema::schema::{ProtoBuildError, SchemaBuildError};
-use streamhouse_schema::server::{spawn, RegistryConfig, RunningServer};
-use streamhouse_schema::transport::{MemoryLog, Transport};
+use streamhouse_schema::server::RunningServer;
+use streamhouse_schema::transport::Transport;
 use streamhouse_schema::{AvroDecode, JsonDecode, JsonEncode, StreamSchema, Topic};
-
-const WAIT: Duration = Duration::from_secs(2);
 
 mod cycle {
     use streamhouse_schema::StreamSchema;
@@ -195,17 +193,9 @@ where
     T: Topic + JsonEncode + AvroDecode + JsonDecode + PartialEq + std::fmt::Debug + 'static,
     T::Key: JsonEncode + 'static,
 {
-    let server = spawn(RegistryConfig::in_memory())
-        .await
-        .expect("embedded registry");
+    let server = in_memory_server().await;
     let url = server.url();
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url.as_str())
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(&url).await;
     producer.send_typed(value).await.expect("sent");
 
     // One subject per imported file, named by its import path, then the value's subject.
@@ -242,19 +232,8 @@ where
     protoc_compiles(&files, schema.file().name());
 
     // The typed consumer reads the value back through the references.
-    let mut consumer = Consumer::builder()
-        .schema_registry(url.as_str())
-        .transport(Arc::clone(&log))
-        .subscribe(T::TOPIC)
-        .build()
-        .await
-        .expect("consumer");
-    let read = consumer
-        .poll_typed::<T>(WAIT)
-        .await
-        .expect("poll")
-        .expect("the value");
-    assert_eq!(&read.value, value);
+    let mut consumer = consumer_of(&url, &log, T::TOPIC).await;
+    assert_eq!(&next_typed::<T>(&mut consumer).await.value, value);
 
     // Confluent's Python deserializer resolves the references itself.
     let stored = log.fetch(T::TOPIC, 0, 0, 1).await.expect("stored");
@@ -289,12 +268,7 @@ where
         "proto_imports": imports,
         "references": references,
     }]);
-    let output = run_with_input_file(python(), "producer_peer.py", &url, &case).await;
-    let (stdout, stderr) = (&output.stdout, &output.stderr);
-    assert!(
-        stdout.contains("all 1 frames decoded to the values sent"),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    producer_peer_decodes_all(&url, &case).await;
     (server, log)
 }
 
@@ -489,23 +463,10 @@ async fn nested_names_are_written_nested_and_a_frame_naming_one_reads_as_its_typ
     let mut frame = stored[0].value[..5].to_vec();
     frame.extend_from_slice(&[0x04, 0x00, 0x00]);
     frame.extend_from_slice(&[0x0a, 0x02, b'X', b'1', 0x10, 0x05]);
-    let producer = Producer::builder()
-        .schema_registry(server.url().as_str())
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
-    producer
-        .send("nested-orders", None, &frame, None)
+    log.send("nested-orders", None, None, frame.into(), Vec::new())
         .await
         .expect("raw frame");
-    let mut consumer = Consumer::builder()
-        .schema_registry(server.url().as_str())
-        .transport(Arc::clone(&log))
-        .subscribe("nested-orders")
-        .build()
-        .await
-        .expect("consumer");
+    let mut consumer = consumer_of(&server.url(), &log, "nested-orders").await;
     let first = consumer.poll(WAIT).await.expect("poll").expect("the order");
     assert_eq!(consumer.decode::<Order>(&first).expect("an order"), order);
     let record = consumer.poll(WAIT).await.expect("poll").expect("the frame");
