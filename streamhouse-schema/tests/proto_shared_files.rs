@@ -18,17 +18,17 @@
 //!   Protobuf: a typed error on the first send, before anything is registered.
 //!
 //! The Python part needs `scripts/setup-python.sh` (or `STREAMHOUSE_PYTHON`); `protoc` must
-//! be on `PATH`. Without them the test fails and says so.
+//! be on `PATH` (or `$PROTOC`). Without them the test fails and says so.
 #![cfg(feature = "server")]
 
 mod memory_log;
+mod proto_support;
 mod python_peer;
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use memory_log::{consumer_of, in_memory_server, next_typed, producer_on, WAIT};
+use proto_support::protoc_compile_with;
 use python_peer::producer_peer_decodes_all;
 use serde_json::{json, Value};
 use streamhouse_schema::error::ClientError;
@@ -273,30 +273,19 @@ where
 }
 
 /// `protoc` compiles the registered `files` (import path, text) together, `root` naming
-/// the value's file.
+/// the value's file, and reads every one of them.
 fn protoc_compiles(files: &[(String, String)], root: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).expect("folders");
-        std::fs::write(&path, text).expect("write");
-    }
-    let out = dir.path().join("set.pb");
-    let output = Command::new("protoc")
-        .arg(format!("-I{}", dir.path().display()))
-        .arg("--include_imports")
-        .arg(format!("--descriptor_set_out={}", out.display()))
-        .arg(root)
-        .output()
-        .expect("protoc on PATH");
-    assert!(
-        output.status.success(),
-        "protoc: {}\n{files:#?}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let set = std::fs::read(&out).expect("descriptor set");
-    let set = <prost_types::FileDescriptorSet as prost::Message>::decode(set.as_slice())
-        .expect("a descriptor set");
+    let root_text = files
+        .iter()
+        .find(|(name, _)| name == root)
+        .map(|(_, text)| text.as_str())
+        .expect("the value's file is registered");
+    let imports: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|(name, _)| name != root)
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let set = protoc_compile_with(root, root_text, &imports);
     let mut names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
     names.sort_unstable();
     let mut expected: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
