@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use streamhouse_schema::consumer::{Consumer, TypedRecord};
 use streamhouse_schema::producer::Producer;
+#[cfg(feature = "server")]
 use streamhouse_schema::server::{spawn, RegistryConfig, RunningServer};
 use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::{AvroDecode, JsonDecode, StreamSchema};
@@ -16,6 +17,7 @@ use streamhouse_schema::{AvroDecode, JsonDecode, StreamSchema};
 pub const WAIT: Duration = Duration::from_secs(2);
 
 /// An embedded registry on an in-memory store.
+#[cfg(feature = "server")]
 pub async fn in_memory_server() -> RunningServer {
     spawn(RegistryConfig::in_memory())
         .await
