@@ -58,3 +58,12 @@ where
         .expect("poll")
         .expect("a record")
 }
+
+/// How many versions of subjects `server` has served (`GET /subjects/{s}/versions/{v}`):
+/// what a client resolving schema references reads.
+#[cfg(feature = "server")]
+pub fn versions_served(server: &RunningServer) -> u64 {
+    server
+        .requests()
+        .count("GET", "/subjects/{subject}/versions/{version}")
+}

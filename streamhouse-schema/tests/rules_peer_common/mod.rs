@@ -101,3 +101,21 @@ pub async fn read_through_read_rules<T>(
         .expect_err("over the READ limit");
     assert_eq!(rule_name(refused), "below_limit");
 }
+
+/// The records Python's serializer writes through the WRITE rules, as the peers read them:
+/// one accepted, one refused there (`positive_amount`), one over the READ limit.
+pub fn python_records() -> Vec<serde_json::Value> {
+    vec![
+        serde_json::json!({"id": "p-1", "amount": 7.0, "ssn": "987-65-4321", "note": "pn"}),
+        serde_json::json!({"id": "p-neg", "amount": -2.0, "ssn": "1", "note": "x"}),
+        serde_json::json!({"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"}),
+    ]
+}
+
+/// What the peer answered about our two frames: the first decoded to `first` through its
+/// READ rules, the second refused by `below_limit` (a message holding `refused`).
+pub fn python_read_ours(answer: &serde_json::Value, first: serde_json::Value, refused: &str) {
+    assert_eq!(answer["decoded"][0], serde_json::json!({ "value": first }));
+    let error = answer["decoded"][1]["error"].as_str().unwrap_or_default();
+    assert!(error.contains(refused), "{error}");
+}
