@@ -15,7 +15,10 @@
 mod memory_log;
 mod python_peer;
 
-use memory_log::{consumer_of, in_memory_server, next_typed, producer_on, versions_served, WAIT};
+use memory_log::{
+    assert_incompatible, consumer_of, in_memory_server, next_typed, producer_on, versions_served,
+    WAIT,
+};
 use python_peer::producer_peer_decodes_all;
 use serde_json::json;
 use streamhouse_schema::error::ClientError;
@@ -225,10 +228,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         total: order().total,
         lines: Vec::new(),
     };
-    match producer.send_typed(&renumbered).await {
-        Err(error) => assert!(error.is_incompatible(), "{error:?}"),
-        Ok(sent) => panic!("an incompatible version was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&renumbered).await, SUBJECT);
     // So is an incompatible change of the referenced file, under its own subject.
     let changed = money_changed::Order {
         id: "o-3".to_string(),
@@ -237,13 +237,7 @@ async fn references_are_registered_and_resolved(url: &str) {
             currency: "EUR".to_string(),
         },
     };
-    match producer.send_typed(&changed).await {
-        Err(error) => {
-            assert!(error.is_incompatible(), "{error:?}");
-            assert!(error.to_string().contains(MONEY_FILE), "{error}");
-        }
-        Ok(sent) => panic!("an incompatible referenced file was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&changed).await, MONEY_FILE);
     assert_eq!(
         client.list_versions(SUBJECT).await.expect("versions"),
         [1, 2]

@@ -67,3 +67,18 @@ pub fn versions_served(server: &RunningServer) -> u64 {
         .requests()
         .count("GET", "/subjects/{subject}/versions/{version}")
 }
+
+/// `sent` was refused by the registry's compatibility check, with an error naming `naming`
+/// (the subject that refused it, when it is not the value's own).
+pub fn assert_incompatible<T: std::fmt::Debug>(
+    sent: Result<T, streamhouse_schema::error::ClientError>,
+    naming: &str,
+) {
+    match sent {
+        Err(error) => {
+            assert!(error.is_incompatible(), "{error:?}");
+            assert!(error.to_string().contains(naming), "{error}");
+        }
+        Ok(sent) => panic!("an incompatible schema was accepted: {sent:?}"),
+    }
+}
