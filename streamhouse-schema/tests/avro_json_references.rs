@@ -19,8 +19,8 @@ mod memory_log;
 mod python_peer;
 
 use memory_log::{
-    assert_incompatible, consumer_of, in_memory_server, next_typed, producer_on, versions_served,
-    WAIT,
+    assert_incompatible, consumer_of, in_memory_server, next_typed, producer_on, sent_as_version,
+    versions_served, WAIT,
 };
 use python_peer::producer_peer_decodes_all;
 use serde_json::json;
@@ -291,15 +291,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         note: None,
         priority: 3,
     };
-    producer
-        .send_typed(&added)
-        .await
-        .expect("compatible version");
-    let v2 = client
-        .get_version(AVRO_SUBJECT, Version::Latest)
-        .await
-        .expect("v2");
-    assert_eq!(v2.version, 2);
+    let v2 = sent_as_version(&producer, &client, &added, AVRO_SUBJECT, 2).await;
     assert_eq!(
         v2.schema.references,
         [reference(ITEM, 1), reference(STATUS, 1)]

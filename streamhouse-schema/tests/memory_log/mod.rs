@@ -82,3 +82,25 @@ pub fn assert_incompatible<T: std::fmt::Debug>(
         Ok(sent) => panic!("an incompatible schema was accepted: {sent:?}"),
     }
 }
+
+/// Sends `value` with `producer`, then reads the latest version of `subject` from `client`:
+/// the send registered it as version `number`.
+pub async fn sent_as_version<T>(
+    producer: &Producer,
+    client: &streamhouse_schema::registry::SchemaRegistryClient,
+    value: &T,
+    subject: &str,
+    number: i32,
+) -> streamhouse_schema::registry::RegisteredSchema
+where
+    T: streamhouse_schema::Topic + streamhouse_schema::JsonEncode + 'static,
+    T::Key: streamhouse_schema::JsonEncode + 'static,
+{
+    producer.send_typed(value).await.expect("sent");
+    let latest = client
+        .get_version(subject, streamhouse_schema::registry::Version::Latest)
+        .await
+        .expect("the latest version");
+    assert_eq!(latest.version, number, "{subject}");
+    latest
+}
