@@ -607,8 +607,16 @@ fn inline_oneof_is_declared_inside_order() {
     assert_eq!(layout(order), layout(theirs));
     // The enum is no message of its own in the file.
     assert!(file.message_type.iter().all(|m| m.name() != "Payment"));
+    // The member's message is named where the registered file has it: nested in LineItem.
+    let voucher = |m: &prost_types::DescriptorProto| {
+        m.field
+            .iter()
+            .find(|f| f.name() == "voucher")
+            .map(|f| f.type_name().to_string())
+    };
+    assert_eq!(voucher(order), voucher(theirs));
     assert!(
-        Order::proto_text().contains("  oneof payment {\n    string card_token = 8;\n    int64 account_number = 9;\n    .oracle.v1.Discount voucher = 10;\n  }\n"),
+        Order::proto_text().contains("  oneof payment {\n    string card_token = 8;\n    int64 account_number = 9;\n    .oracle.v1.Order.LineItem.Discount voucher = 10;\n  }\n"),
         "{}",
         Order::proto_text()
     );

@@ -25,17 +25,28 @@
 //! | time of day | `int64`, microseconds since midnight |
 //! | decimal | `string` (its exact decimal text, e.g. `"12.50"`) |
 //!
-//! A type of another namespace (another package) is imported rather than copied: a message
-//! whose field holds `billing.v2.Money` while the root is in `shop.v1` imports
-//! `billing/v2/Money.proto`, the very file `Money` has as a root of its own (its
-//! [`ProtoSchema::imports`] lists it, each imported file after the files it imports), and
-//! refers to `.billing.v2.Money`: what Confluent's Protobuf serializer registers as a schema
-//! reference. (A namespace that is the full name of a type of the file, as
-//! `shop.v1.Order.Line` with `shop.v1.Order`, is Protobuf's naming of a nested message, not
-//! another package.) A type is written into the file instead, under its simple name in the root's
-//! package, when importing is not possible: when its own file would need a type of the
-//! root's package again (an import cycle), or when the imported files would not compile
-//! together (two of them defining one nested type).
+//! Every message and enum is written at its type's own full name (`full_name()`), so that a
+//! reader looking a type up by name finds it where the writer put it:
+//! - A type of another namespace (another package) is imported: a message whose field holds
+//!   `billing.v2.Money` while the root is in `shop.v1` imports `billing/v2/Money.proto`, the
+//!   very file `Money` has as a root of its own (its [`ProtoSchema::imports`] lists it, each
+//!   imported file after the files it imports), and refers to `.billing.v2.Money`: what
+//!   Confluent's Protobuf serializer registers as a schema reference.
+//! - A namespace that is the full name of a message of the model, as `shop.v1.Order.Line`
+//!   with `shop.v1.Order`, is Protobuf's naming of a nested message: `Line` is written
+//!   inside `Order` (message-index path `[0, 0]`), in `Order`'s file.
+//! - A type of the root's package that a type of another package needs (`shop.v1.Line` in
+//!   `billing.v2.Money`, both used by `shop.v1.Order`) lives in a file of its own
+//!   (`shop/v1/Line.proto`) that both files import: neither file imports the other back. A
+//!   type two imported files need is defined once, in its own file, which both import.
+//! - Types of two packages that refer to each other recursively cannot be written with their
+//!   names (a file has one package, and files do not import each other):
+//!   [`ProtoBuildError::PackageCycle`]. Nor can a type named as if nested in an enum
+//!   ([`ProtoBuildError::NestedInEnum`]).
+//!
+//! `layout` decides which file holds each definition. Because a shared definition moves
+//! into a file of its own, the file of a type of another package can differ from the one
+//! that type has as a root of its own (it imports what it would otherwise define).
 //!
 //! In the type model an inline oneof is a record field with no Protobuf field number whose
 //! type is an optional data enum (`Option<E>`): every other field of a Protobuf record has
@@ -54,7 +65,11 @@ use prost_types::{
 };
 
 use crate::model::{Def, EnumDef, Field, IntKind, ProtoInt, RecordDef, Ty, TypeModel, UnionDef};
+
+mod layout;
+
 use crate::proto_file::{quote_proto_string, FIELD_META};
+use layout::{Layout, PlannedFile};
 
 const TIMESTAMP: &str = ".google.protobuf.Timestamp";
 const TIMESTAMP_FILE: &str = "google/protobuf/timestamp.proto";
@@ -71,9 +86,11 @@ pub struct ProtoSchema {
     file: FileDescriptorProto,
     text: String,
     message_full_name: String,
-    /// The full name of every message and enum of the file (`pkg.Local`) by the full name
-    /// of its definition in the model (a nested type's own `full_name()`).
-    names: HashMap<String, String>,
+    /// The full names of the model's definitions the file holds (each is also the full name
+    /// of its message or enum in the file).
+    names: HashSet<String>,
+    /// The root message's message-index path in the file.
+    root_path: Vec<i32>,
     /// The files the file imports that the model defines, each after the files it imports.
     imports: Vec<ProtoImport>,
 }
@@ -160,51 +177,74 @@ pub enum ProtoBuildError {
     /// A named type referenced by the model is missing from it.
     #[error("the type model has no definition for `{0}`")]
     UndefinedName(String),
+    /// Types of two packages (namespaces) refer to each other, directly or through other
+    /// types: Protobuf writes each package in files of its own, files cannot import each
+    /// other, and one file holds one package, so they cannot keep their names.
+    #[error("`{first}` and `{second}` refer to each other but are in different packages (namespaces): Protobuf files cannot import each other, so their messages cannot keep their full names; give them one namespace")]
+    PackageCycle {
+        /// The first type of the cycle met from the root.
+        first: String,
+        /// A type of the cycle in another package.
+        second: String,
+    },
+    /// A type's namespace is the full name of an enum: Protobuf nests types in messages
+    /// only, so no message or enum can have its full name.
+    #[error("`{nested}` is named as if nested in `{enclosing}`, which is an enum: Protobuf nests types in messages only; give `{nested}` another namespace")]
+    NestedInEnum {
+        /// The type's full name.
+        nested: String,
+        /// The enum its namespace names.
+        enclosing: String,
+    },
+    /// The files built for the model do not compile together (a name defined twice in one
+    /// scope, e.g.).
+    #[error("the Protobuf files do not compile together: {0}")]
+    DoesNotCompile(String),
 }
 
 impl ProtoSchema {
-    /// Builds the Protobuf view of `model`: the root's file, importing the own files of the
-    /// types of other packages it uses (see the module docs).
+    /// Builds the Protobuf view of `model`: the root's file, importing the files of the
+    /// types it does not hold (see the module docs).
     pub fn build(model: &TypeModel) -> Result<Self, ProtoBuildError> {
         let root = root_def(model)?;
-        let mut files = BTreeMap::new();
-        let main = build_file(model, root, true, &mut files)?;
-        let imports = dependency_order(&main.file, &files);
-        let compiles = imports.is_empty() || {
+        let layout = Layout::plan(model, root)?;
+        let mut files = layout
+            .files
+            .iter()
+            .enumerate()
+            .map(|(index, planned)| build_file(model, &layout, index, planned))
+            .collect::<Result<Vec<_>, _>>()?;
+        disambiguate_enum_values(&mut files);
+        let mut files = files.into_iter();
+        let main = files
+            .next()
+            .ok_or_else(|| ProtoBuildError::RootNotMessage(root.full_name().to_string()))?;
+        let others: BTreeMap<String, FileDescriptorProto> =
+            files.map(|file| (file.name().to_string(), file)).collect();
+        let imports = dependency_order(&main, &others);
+        let text = crate::proto_file::print_proto(&main);
+        if !imports.is_empty() {
             let texts: Vec<(&str, &str)> = imports.iter().map(|i| (i.name(), i.text())).collect();
-            let text = crate::proto_file::print_proto(&main.file);
-            crate::proto_file::parse_proto_with_imports(&text, &texts).is_ok()
-        };
-        if compiles {
-            return Ok(Self::from_file(model, main, imports));
+            crate::proto_file::parse_proto_with_imports(&text, &texts)
+                .map_err(|e| ProtoBuildError::DoesNotCompile(e.to_string()))?;
         }
-        // Importing would not compile (two imported files define one nested type): every
-        // type is written into the root's file.
-        let flat = build_file(model, root, false, &mut BTreeMap::new())?;
-        Ok(Self::from_file(model, flat, Vec::new()))
-    }
-
-    fn from_file(model: &TypeModel, built: BuiltFile, imports: Vec<ProtoImport>) -> Self {
-        let BuiltFile { file, names, .. } = built;
-        let text = crate::proto_file::print_proto(&file);
-        let message_full_name = model.root_name().unwrap_or_default().to_string();
-        let names = names
-            .into_iter()
-            .map(|(model_name, local)| {
-                let in_file = match file.package() {
-                    "" => local,
-                    package => format!("{package}.{local}"),
-                };
-                (model_name, in_file)
-            })
+        let root_name = root.full_name();
+        let root_path = crate::proto_file::message_index_path(&main, root_name)
+            .ok_or_else(|| ProtoBuildError::UndefinedName(root_name.to_string()))?;
+        let names = layout
+            .file_of
+            .iter()
+            .filter(|(_, &file)| file == 0)
+            .map(|(name, _)| name.to_string())
             .collect();
-        ProtoSchema {
-            file,
+        Ok(ProtoSchema {
+            file: main,
             text,
-            message_full_name,
+            message_full_name: root_name.to_string(),
             names,
+            root_path,
             imports,
-        }
+        })
     }
 
     /// The files the schema's file imports that the type model defines (the own files of
@@ -230,10 +270,11 @@ impl ProtoSchema {
         &self.text
     }
 
-    /// The Confluent message-index path of the root message: always `[0]`, because the
-    /// root is the file's first message.
-    pub fn message_indexes(&self) -> &'static [i32] {
-        &[0]
+    /// The Confluent message-index path of the root message: `[0]`, the file's first
+    /// message, unless the root is named as nested in a message it needs (`[0, 0]` for
+    /// `shop.v1.Order.Line` when `Line` refers to `shop.v1.Order`).
+    pub fn message_indexes(&self) -> &[i32] {
+        &self.root_path
     }
 
     /// The root message's full name in the model (`namespace.Name`).
@@ -243,14 +284,8 @@ impl ProtoSchema {
 
     /// Where the model's definition `full_name` (the root or a type it uses, named as that
     /// type's own `full_name()` names it) lives in this file: the full name of its message
-    /// or enum there (`pkg.Name`), or `None` when the file does not hold it (a type of an
-    /// imported file, or none the model has).
-    ///
-    /// A file has one package, the root's namespace: a type of the same namespace keeps its
-    /// full name (`shop.v1.Line` is `shop.v1.Line` in the file of `shop.v1.Order`); a type
-    /// of another namespace, or of none, is imported (see the module docs) or, when it
-    /// cannot be, written into the root's package under its simple name (or under its full
-    /// name with `_` for `.` when simple names collide).
+    /// or enum there, which is `full_name` itself, or `None` when the file does not hold it
+    /// (a type of an imported file, or none the model has).
     pub fn file_name_of(&self, full_name: &str) -> Option<&str> {
         self.names.get(full_name).map(String::as_str)
     }
@@ -284,13 +319,6 @@ fn root_def(model: &TypeModel) -> Result<&Def, ProtoBuildError> {
     Ok(root_def)
 }
 
-/// One built file: its descriptor and the local name in it of each definition it holds, by
-/// the definition's full name in the model.
-struct BuiltFile {
-    file: FileDescriptorProto,
-    names: HashMap<String, String>,
-}
-
 /// The namespace of a full name (`None` without one): a file's package.
 fn namespace_of(full_name: &str) -> Option<&str> {
     full_name.rsplit_once('.').map(|(ns, _)| ns)
@@ -305,61 +333,36 @@ fn file_name_for(full_name: &str) -> String {
     }
 }
 
-/// The file whose root is `root`. With `split`, the types of other namespaces whose own
-/// files need no type of this file's package are imported: their files are built (once,
-/// by import path) into `imported`. Each imported file's definitions reach no type of its
-/// importer's package, so an import's own imports are smaller: the recursion ends.
+/// The file `planned` of `layout` (number `index`): its definitions at their full names,
+/// nested ones inside the messages that hold them, importing the files of the others.
 fn build_file(
     model: &TypeModel,
-    root: &Def,
-    split: bool,
-    imported: &mut BTreeMap<String, FileDescriptorProto>,
-) -> Result<BuiltFile, ProtoBuildError> {
-    let root_name = root.full_name();
-    let package = namespace_of(root_name).map(str::to_string);
-    let (order, foreign) = needed_defs(model, root, split.then_some(package.as_deref()))?;
-    let names = local_names(&order, package.as_deref());
-    let mut external = HashMap::new();
-    let mut imports = BTreeSet::new();
-    for def in foreign {
-        let full = def.full_name();
-        let name = file_name_for(full);
-        if !imported.contains_key(&name) {
-            let built = build_file(model, def, true, imported)?;
-            imported.insert(name.clone(), built.file);
-        }
-        external.insert(full.to_string(), format!(".{full}"));
-        imports.insert(name);
-    }
+    layout: &Layout<'_>,
+    index: usize,
+    planned: &PlannedFile<'_>,
+) -> Result<FileDescriptorProto, ProtoBuildError> {
     let mut b = Builder {
         model,
-        package: package.clone(),
-        names,
-        external,
-        imports,
+        layout,
+        index,
+        imports: BTreeSet::new(),
     };
     let mut messages = Vec::new();
     let mut enums = Vec::new();
-    for def in &order {
+    for def in &planned.top {
         match def {
-            Def::Record(r) => messages.push(b.record(r)?),
-            Def::Union(u) => messages.push(b.union(u)?),
             Def::Enum(e) => enums.push(b.enumeration(e)?),
+            _ => messages.push(b.message(def)?),
         }
     }
-    disambiguate_enum_values(&mut enums, &messages);
-    let file = FileDescriptorProto {
-        name: Some(file_name_for(root_name)),
-        package,
+    Ok(FileDescriptorProto {
+        name: Some(planned.name.clone()),
+        package: planned.package.map(str::to_string),
         dependency: b.imports.into_iter().collect(),
         message_type: messages,
         enum_type: enums,
         syntax: Some("proto3".to_string()),
         ..Default::default()
-    };
-    Ok(BuiltFile {
-        file,
-        names: b.names,
     })
 }
 
@@ -462,16 +465,31 @@ fn member_types<'m>(model: &'m TypeModel, u: &'m UnionDef) -> impl Iterator<Item
         .map(move |v| newtype_payload(model, &v.ty).map_or(&v.ty, |f| &f.ty))
 }
 
-/// Every definition reachable from `root`, root first, in first-use order; with
-/// `import_from` (the file's package), the definitions of other namespaces whose own
-/// reachable definitions hold none of that package are not walked into but returned apart,
-/// in first-use order: the roots of the files to import.
-fn needed_defs<'m>(
-    model: &'m TypeModel,
-    root: &'m Def,
-    import_from: Option<Option<&str>>,
-) -> Result<(Vec<&'m Def>, Vec<&'m Def>), ProtoBuildError> {
-    let mut foreign: Vec<&Def> = Vec::new();
+/// The names of the definitions `def` refers to, in field order: for an inline oneof, its
+/// members' types (its enum is no message of its own).
+fn referenced_names<'m>(model: &'m TypeModel, def: &'m Def) -> Vec<&'m str> {
+    let mut children: Vec<&Ty> = Vec::new();
+    match def {
+        Def::Record(r) => {
+            for f in &r.fields {
+                match inline_oneof(model, f) {
+                    Some(u) => children.extend(member_types(model, u)),
+                    None => children.push(&f.ty),
+                }
+            }
+        }
+        Def::Union(u) => children.extend(member_types(model, u)),
+        Def::Enum(_) => {}
+    }
+    let mut found = Vec::new();
+    for ty in children {
+        collect_names(ty, &mut found);
+    }
+    found
+}
+
+/// Every definition reachable from `root`, root first, in first-use order.
+fn needed_defs<'m>(model: &'m TypeModel, root: &'m Def) -> Result<Vec<&'m Def>, ProtoBuildError> {
     let mut order: Vec<&Def> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut stack = vec![root];
@@ -479,33 +497,12 @@ fn needed_defs<'m>(
     // Depth-first, visiting children in field order.
     while let Some(def) = stack.pop() {
         order.push(def);
-        let mut children: Vec<&Ty> = Vec::new();
-        match def {
-            Def::Record(r) => {
-                for f in &r.fields {
-                    // An inline oneof's enum is no message of its own: its members are.
-                    match inline_oneof(model, f) {
-                        Some(u) => children.extend(member_types(model, u)),
-                        None => children.push(&f.ty),
-                    }
-                }
-            }
-            Def::Union(u) => children.extend(member_types(model, u)),
-            Def::Enum(_) => {}
-        }
-        let mut found = Vec::new();
-        for ty in children {
-            collect_names(ty, &mut found);
-        }
-        for name in found.into_iter().rev() {
+        for name in referenced_names(model, def).into_iter().rev() {
             if seen.insert(name) {
                 let d = model
                     .def(name)
                     .ok_or_else(|| ProtoBuildError::UndefinedName(name.to_string()))?;
-                match import_from {
-                    Some(package) if importable(model, d, package)? => foreign.push(d),
-                    _ => stack.push(d),
-                }
+                stack.push(d);
             }
         }
     }
@@ -513,41 +510,7 @@ fn needed_defs<'m>(
     // a name first seen deeper may be queued twice in order: keep first occurrences.
     let mut unique = HashSet::new();
     order.retain(|d| unique.insert(d.full_name()));
-    // Pushed in reverse, like the stack: back to first-use order.
-    foreign.reverse();
-    Ok((order, foreign))
-}
-
-/// Whether `def`, used from a file of `package`, lives in a file of its own: it is of
-/// another package and nothing it reaches is of `package` (else the two files would import
-/// each other).
-fn importable(
-    model: &TypeModel,
-    def: &Def,
-    package: Option<&str>,
-) -> Result<bool, ProtoBuildError> {
-    if in_package(model, def, package) {
-        return Ok(false);
-    }
-    let (reached, _) = needed_defs(model, def, None)?;
-    Ok(reached.iter().all(|d| !in_package(model, d, package)))
-}
-
-/// Whether `def` belongs to a file of `package`: its namespace is the package, or names a
-/// definition that does, as Protobuf names a nested message (`oracle.v1.Order.LineItem`,
-/// of namespace `oracle.v1.Order`, is a message nested in `oracle.v1.Order`, not a package).
-fn in_package(model: &TypeModel, def: &Def, package: Option<&str>) -> bool {
-    let mut namespace = namespace_of(def.full_name());
-    // Each step drops a name segment: at most as many steps as the name has.
-    while namespace != package {
-        match namespace {
-            Some(enclosing) if model.def(enclosing).is_some() => {
-                namespace = namespace_of(enclosing);
-            }
-            _ => return false,
-        }
-    }
-    true
+    Ok(order)
 }
 
 fn collect_names<'m>(ty: &'m Ty, out: &mut Vec<&'m str>) {
@@ -559,35 +522,11 @@ fn collect_names<'m>(ty: &'m Ty, out: &mut Vec<&'m str>) {
     }
 }
 
-/// The name each definition gets in the file: its simple name, or, when two definitions
-/// from different namespaces share one, the full name with `_` for `.`.
-fn local_names(order: &[&Def], package: Option<&str>) -> HashMap<String, String> {
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    for d in order {
-        *count.entry(simple_name(d.full_name())).or_default() += 1;
-    }
-    order
-        .iter()
-        .map(|d| {
-            let full = d.full_name();
-            let simple = simple_name(full);
-            let in_package = full.rsplit_once('.').map(|(ns, _)| ns) == package;
-            let local = if count.get(simple).copied().unwrap_or(0) > 1 && !in_package {
-                full.replace('.', "_")
-            } else {
-                simple.to_string()
-            };
-            (full.to_string(), local)
-        })
-        .collect()
-}
-
 struct Builder<'m> {
     model: &'m TypeModel,
-    package: Option<String>,
-    names: HashMap<String, String>,
-    /// The fully qualified names (`.billing.v2.Money`) of the definitions of imported files.
-    external: HashMap<String, String>,
+    layout: &'m Layout<'m>,
+    /// The file being built: its index in `layout.files`.
+    index: usize,
     imports: BTreeSet<String>,
 }
 
@@ -607,31 +546,57 @@ impl FieldType {
 }
 
 impl Builder<'_> {
-    fn qualified(&self, local: &str) -> String {
-        match &self.package {
-            Some(p) => format!(".{p}.{local}"),
-            None => format!(".{local}"),
-        }
-    }
-
-    fn type_ref(&self, full: &str) -> Result<FieldType, ProtoBuildError> {
+    /// A reference to the definition `full`, importing the file that holds it when this
+    /// one does not: every definition lives at its full name.
+    fn type_ref(&mut self, full: &str) -> Result<FieldType, ProtoBuildError> {
         let def = self
             .model
             .def(full)
             .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
-        let type_name = match (self.names.get(full), self.external.get(full)) {
-            (Some(local), _) => self.qualified(local),
-            (None, Some(qualified)) => qualified.clone(),
-            (None, None) => return Err(ProtoBuildError::UndefinedName(full.to_string())),
-        };
+        let file = *self
+            .layout
+            .file_of
+            .get(full)
+            .ok_or_else(|| ProtoBuildError::UndefinedName(full.to_string()))?;
+        if file != self.index {
+            if let Some(planned) = self.layout.files.get(file) {
+                self.imports.insert(planned.name.clone());
+            }
+        }
         Ok(FieldType {
             ty: if matches!(def, Def::Enum(_)) {
                 Type::Enum
             } else {
                 Type::Message
             },
-            type_name: Some(type_name),
+            type_name: Some(format!(".{full}")),
         })
+    }
+
+    /// The message of record or union `def`, with the definitions nested in it.
+    fn message(&mut self, def: &Def) -> Result<DescriptorProto, ProtoBuildError> {
+        let mut message = match def {
+            Def::Record(r) => self.record(r)?,
+            Def::Union(u) => self.union(u)?,
+            Def::Enum(e) => return Err(ProtoBuildError::RootNotMessage(e.full_name.clone())),
+        };
+        let layout = self.layout;
+        let nested = layout
+            .nested
+            .get(def.full_name())
+            .map_or(&[][..], Vec::as_slice);
+        // Nested definitions before map entries, as protoc orders a message declaring them
+        // before its fields. The depth is bounded by the name's segments.
+        let mut inner = Vec::new();
+        for child in nested {
+            match child {
+                Def::Enum(e) => message.enum_type.push(self.enumeration(e)?),
+                _ => inner.push(self.message(child)?),
+            }
+        }
+        inner.append(&mut message.nested_type);
+        message.nested_type = inner;
+        Ok(message)
     }
 
     /// The proto type of a singular value.
@@ -687,10 +652,12 @@ impl Builder<'_> {
         }))
     }
 
-    /// One field of a record, plus the map-entry message it may need.
+    /// One field of record `message` (full name `full`), plus the map-entry message it may
+    /// need.
     fn field(
         &mut self,
         message: &str,
+        full: &str,
         f: &Field,
         oneofs: &mut Vec<OneofDescriptorProto>,
         nested: &mut Vec<DescriptorProto>,
@@ -768,7 +735,7 @@ impl Builder<'_> {
                 fd.label = Some(Label::Repeated as i32);
                 FieldType {
                     ty: Type::Message,
-                    type_name: Some(format!("{}.{entry}", self.qualified(message))),
+                    type_name: Some(format!(".{full}.{entry}")),
                 }
             }
             other => self
@@ -784,15 +751,8 @@ impl Builder<'_> {
         Ok(fd)
     }
 
-    fn local(&self, full: &str) -> String {
-        self.names
-            .get(full)
-            .cloned()
-            .unwrap_or_else(|| simple_name(full).to_string())
-    }
-
     fn record(&mut self, r: &RecordDef) -> Result<DescriptorProto, ProtoBuildError> {
-        let name = self.local(&r.full_name);
+        let name = simple_name(&r.full_name).to_string();
         let model = self.model;
         let real_oneofs = r
             .fields
@@ -814,9 +774,14 @@ impl Builder<'_> {
                     });
                     fields.extend(self.oneof_members(&name, u, index)?);
                 }
-                None => {
-                    fields.push(self.field(&name, f, &mut synthetic, &mut nested, real_oneofs)?)
-                }
+                None => fields.push(self.field(
+                    &name,
+                    &r.full_name,
+                    f,
+                    &mut synthetic,
+                    &mut nested,
+                    real_oneofs,
+                )?),
             }
         }
         real.extend(synthetic);
@@ -840,7 +805,7 @@ impl Builder<'_> {
     }
 
     fn union(&mut self, u: &UnionDef) -> Result<DescriptorProto, ProtoBuildError> {
-        let name = self.local(&u.full_name);
+        let name = simple_name(&u.full_name).to_string();
         let fields = self.oneof_members(&name, u, 0)?;
         Ok(DescriptorProto {
             name: Some(name),
@@ -899,7 +864,7 @@ impl Builder<'_> {
     }
 
     fn enumeration(&mut self, e: &EnumDef) -> Result<EnumDescriptorProto, ProtoBuildError> {
-        let name = self.local(&e.full_name);
+        let name = simple_name(&e.full_name).to_string();
         let numbers: Vec<i32> = if e.numbers.len() == e.symbols.len() {
             e.numbers.clone()
         } else {
@@ -925,20 +890,59 @@ impl Builder<'_> {
     }
 }
 
-/// Enum values share the package's scope in Protobuf (C++ rules): when two enums, or an
-/// enum and a message, use the same name, the enum's values are prefixed with its name.
-fn disambiguate_enum_values(enums: &mut [EnumDescriptorProto], messages: &[DescriptorProto]) {
+/// Enum values share their enum's enclosing scope in Protobuf (C++ rules): the package, over
+/// all its files, for a top-level enum, the message for a nested one. When a value's name is
+/// used twice in one scope (by two enums, or an enum and a message), the values of the enums
+/// involved are prefixed with their enum's name.
+fn disambiguate_enum_values(files: &mut [FileDescriptorProto]) {
+    let packages: BTreeSet<String> = files.iter().map(|f| f.package().to_string()).collect();
+    for package in packages {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for file in files.iter().filter(|f| f.package() == package) {
+            count_names(&mut seen, &file.message_type, &file.enum_type);
+        }
+        for file in files.iter_mut().filter(|f| f.package() == package) {
+            prefix_clashing(&seen, &mut file.enum_type);
+        }
+    }
+    for file in files {
+        for message in &mut file.message_type {
+            disambiguate_nested(message);
+        }
+    }
+}
+
+/// [`disambiguate_enum_values`] in `message`'s scope and the scopes nested in it (as deep
+/// as the built messages nest, which their names bound).
+fn disambiguate_nested(message: &mut DescriptorProto) {
     let mut seen: HashMap<String, usize> = HashMap::new();
+    count_names(&mut seen, &message.nested_type, &message.enum_type);
+    prefix_clashing(&seen, &mut message.enum_type);
+    for nested in &mut message.nested_type {
+        disambiguate_nested(nested);
+    }
+}
+
+/// Counts the names of one scope: its messages, its enums and their values.
+fn count_names(
+    seen: &mut HashMap<String, usize>,
+    messages: &[DescriptorProto],
+    enums: &[EnumDescriptorProto],
+) {
     for m in messages {
         *seen.entry(m.name().to_string()).or_default() += 1;
     }
-    for e in enums.iter() {
+    for e in enums {
         *seen.entry(e.name().to_string()).or_default() += 1;
         for v in &e.value {
             *seen.entry(v.name().to_string()).or_default() += 1;
         }
     }
-    for e in enums.iter_mut() {
+}
+
+/// Prefixes the values of each enum of `enums` one of whose values `seen` counts twice.
+fn prefix_clashing(seen: &HashMap<String, usize>, enums: &mut [EnumDescriptorProto]) {
+    for e in enums {
         let clash = e
             .value
             .iter()

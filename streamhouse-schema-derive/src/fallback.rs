@@ -15,6 +15,46 @@ pub fn expand(input: &DeriveInput, errors: syn::Error) -> TokenStream {
                 .require_list()
                 .is_ok_and(|l| l.tokens.to_string().contains("topic"))
     });
+    // A Protobuf type (`protobuf`, `format = "protobuf"` or a field `tag`) gets a stub
+    // Protobuf value too, so that the types holding it report nothing more.
+    let mentions = |attrs: &[syn::Attribute], word: &str| {
+        attrs.iter().any(|a| {
+            a.path().is_ident("stream_schema")
+                && a.meta
+                    .require_list()
+                    .is_ok_and(|l| l.tokens.to_string().contains(word))
+        })
+    };
+    let field_attrs: Vec<&[syn::Attribute]> = match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().map(|f| f.attrs.as_slice()).collect(),
+        syn::Data::Enum(e) => e
+            .variants
+            .iter()
+            .flat_map(|v| {
+                std::iter::once(v.attrs.as_slice())
+                    .chain(v.fields.iter().map(|f| f.attrs.as_slice()))
+            })
+            .collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    let is_proto = mentions(&input.attrs, "protobuf")
+        || field_attrs.iter().any(|attrs| mentions(attrs, "tag"));
+    let proto = is_proto.then(|| {
+        let p = quote!(::streamhouse_schema::__private::proto);
+        quote! {
+            impl #impl_g #p::ProtoValue for #ident #ty_g #where_c {
+                const WIRE_TYPE: #p::WireType = #p::WireType::LengthDelimited;
+                fn encode_value(&self, __buf: &mut impl #p::BufMut) { ::std::unimplemented!() }
+                fn value_len(&self) -> usize { ::std::unimplemented!() }
+                fn merge_value(&mut self, __buf: &mut impl #p::Buf, __ctx: #p::DecodeContext) -> ::std::result::Result<(), #p::DecodeError> {
+                    ::std::unimplemented!()
+                }
+                fn is_default(&self) -> bool { ::std::unimplemented!() }
+                fn proto_default() -> Self { ::std::unimplemented!() }
+            }
+            impl #impl_g #p::ProtoElement for #ident #ty_g #where_c {}
+        }
+    });
     let topic = has_topic.then(|| {
         quote! {
             impl #impl_g ::streamhouse_schema::Topic for #ident #ty_g #where_c {
@@ -58,6 +98,7 @@ pub fn expand(input: &DeriveInput, errors: syn::Error) -> TokenStream {
                 fn schemas() -> &'static ::streamhouse_schema::Schemas { ::std::unimplemented!() }
             }
             #topic
+            #proto
         };
     }
 }

@@ -15,23 +15,20 @@
 //! `STREAMHOUSE_PYTHON`); without it the test fails and says so.
 #![cfg(feature = "server")]
 
+mod memory_log;
 mod python_peer;
 
-use std::process::Command;
-use std::sync::Arc;
-use std::time::Duration;
-
-use python_peer::{python, workspace_root};
+use memory_log::{
+    assert_incompatible, consumer_of, in_memory_server, next_typed, producer_on, sent_as_version,
+    versions_served, WAIT,
+};
+use python_peer::producer_peer_decodes_all;
 use serde_json::json;
-use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{SchemaReference, SchemaRegistryClient, Version};
 use streamhouse_schema::schema::SchemaFormat;
-use streamhouse_schema::server::{spawn, RegistryConfig};
-use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
 
-const WAIT: Duration = Duration::from_secs(2);
 const AVRO_SUBJECT: &str = "avro-ref-orders-value";
 const JSON_SUBJECT: &str = "json-ref-orders-value";
 const ITEM: &str = "shop.refs.LineItem";
@@ -225,13 +222,7 @@ async fn version_json(url: &str, subject: &str, version: i32) -> serde_json::Val
 
 /// Sends through `url`, then checks what the registry holds and what a consumer reads.
 async fn references_are_registered_and_resolved(url: &str) {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(url).await;
     producer.send_typed(&order()).await.expect("avro sent");
     producer.send_typed(&json_order()).await.expect("json sent");
 
@@ -300,15 +291,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         note: None,
         priority: 3,
     };
-    producer
-        .send_typed(&added)
-        .await
-        .expect("compatible version");
-    let v2 = client
-        .get_version(AVRO_SUBJECT, Version::Latest)
-        .await
-        .expect("v2");
-    assert_eq!(v2.version, 2);
+    let v2 = sent_as_version(&producer, &client, &added, AVRO_SUBJECT, 2).await;
     assert_eq!(
         v2.schema.references,
         [reference(ITEM, 1), reference(STATUS, 1)]
@@ -322,10 +305,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         status: Status::New,
         note: None,
     };
-    match producer.send_typed(&renumbered).await {
-        Err(error) => assert!(error.is_incompatible(), "{error:?}"),
-        Ok(sent) => panic!("an incompatible version was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&renumbered).await, AVRO_SUBJECT);
     // So is an incompatible change of a referenced type, under its own subject.
     let changed = item_changed::Order {
         id: "o-3".to_string(),
@@ -333,32 +313,16 @@ async fn references_are_registered_and_resolved(url: &str) {
         status: Status::New,
         note: None,
     };
-    match producer.send_typed(&changed).await {
-        Err(error) => {
-            assert!(error.is_incompatible(), "{error:?}");
-            assert!(error.to_string().contains(ITEM), "{error}");
-        }
-        Ok(sent) => panic!("an incompatible referenced type was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&changed).await, ITEM);
     assert_eq!(
         client.list_versions(AVRO_SUBJECT).await.expect("versions"),
         [1, 2]
     );
 
-    let mut consumer = Consumer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .subscribe("avro-ref-orders")
-        .build()
-        .await
-        .expect("consumer");
+    let mut consumer = consumer_of(url, &log, "avro-ref-orders").await;
     // The first record, written with v1, read as v1 (the generated decoder: the writer
     // schema with its references resolved is the type's own) ...
-    let first = consumer
-        .poll_typed::<Order>(WAIT)
-        .await
-        .expect("poll")
-        .expect("the order");
+    let first = next_typed::<Order>(&mut consumer).await;
     assert_eq!(first.value, order());
     assert_eq!(first.record.schema_id, Some(avro_id));
     // ... and as v2 (schema resolution from the resolved writer schema: the default fills
@@ -369,31 +333,12 @@ async fn references_are_registered_and_resolved(url: &str) {
         .expect("poll")
         .expect("the v2 order");
     assert_eq!(consumer.decode::<added::Order>(&record).expect("v2"), added);
-    let mut json_consumer = Consumer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .subscribe("json-ref-orders")
-        .build()
-        .await
-        .expect("consumer");
-    let json = json_consumer
-        .poll_typed::<JsonOrder>(WAIT)
-        .await
-        .expect("poll")
-        .expect("the json order");
+    let mut json_consumer = consumer_of(url, &log, "json-ref-orders").await;
+    let json = next_typed::<JsonOrder>(&mut json_consumer).await;
     assert_eq!(json.value, json_order());
-    let mut again = Consumer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .subscribe("avro-ref-orders")
-        .build()
-        .await
-        .expect("consumer");
-    let as_v2 = again
-        .poll_typed::<added::Order>(WAIT)
-        .await
-        .expect("poll")
-        .expect("v1 read as v2");
+    // v1 read as v2.
+    let mut again = consumer_of(url, &log, "avro-ref-orders").await;
+    let as_v2 = next_typed::<added::Order>(&mut again).await;
     assert_eq!(
         as_v2.value,
         added::Order {
@@ -433,9 +378,7 @@ async fn mock_registry_holds_the_referenced_types_and_resolves_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_holds_the_referenced_types_and_resolves_them() {
-    let server = spawn(RegistryConfig::in_memory())
-        .await
-        .expect("embedded registry");
+    let server = in_memory_server().await;
     let url = server.url();
     references_are_registered_and_resolved(&url).await;
     // The REST API's own bytes, as Confluent's clients read them.
@@ -520,18 +463,9 @@ async fn types_without_the_attribute_register_their_whole_schema() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confluent_python_reads_our_frames_through_their_references() {
-    let python = python();
-    let server = spawn(RegistryConfig::in_memory())
-        .await
-        .expect("embedded registry");
+    let server = in_memory_server().await;
     let url = server.url();
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url.as_str())
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(&url).await;
     producer.send_typed(&order()).await.expect("avro sent");
     producer.send_typed(&json_order()).await.expect("json sent");
     let avro = log.fetch("avro-ref-orders", 0, 0, 1).await.expect("stored");
@@ -564,38 +498,10 @@ async fn confluent_python_reads_our_frames_through_their_references() {
             ],
         },
     ]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cases_path = dir.path().join("cases.json");
-    std::fs::write(&cases_path, serde_json::to_vec(&cases).expect("json")).expect("write");
-    let script = workspace_root().join("tests/python/producer_peer.py");
-    let peer_url = url.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(peer_url)
-            .arg(cases_path)
-            .output()
-    })
-    .await
-    .expect("join")
-    .expect("run the python peer");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "python peer failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    assert!(
-        stdout.contains("all 2 frames decoded to the values sent"),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    producer_peer_decodes_all(&url, &cases).await;
     // Python resolved the references itself: it read the referenced versions.
     assert!(
-        server
-            .requests()
-            .count("GET", "/subjects/{subject}/versions/{version}")
-            >= 4,
+        versions_served(&server) >= 4,
         "{:?}",
         server.requests().snapshot()
     );

@@ -12,19 +12,18 @@
 //! without it the test fails and says so.
 #![cfg(feature = "server")]
 
+mod memory_log;
 mod python_peer;
 
+use memory_log::{consumer_of, producer_on};
 use python_peer::{python, workspace_root};
 use std::collections::HashMap;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Duration;
 
 use streamhouse_schema::consumer::{ConsumedRecord, Consumer, RecordError};
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::Producer;
 use streamhouse_schema::server::{spawn, RegistryConfig};
-use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
 
 const WAIT: Duration = Duration::from_secs(2);
@@ -121,23 +120,11 @@ fn index_bytes(frame: &[u8], len: usize) -> &[u8] {
 
 /// Sends `frames` raw and polls them back as records, in order.
 async fn consume(url: &str, frames: &[&[u8]]) -> (Consumer, Vec<ConsumedRecord>) {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(url).await;
     for frame in frames {
         producer.send(TOPIC, None, frame, None).await.expect("sent");
     }
-    let mut consumer = Consumer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .subscribe(TOPIC)
-        .build()
-        .await
-        .expect("consumer");
+    let mut consumer = consumer_of(url, &log, TOPIC).await;
     let mut records = Vec::new();
     for _ in frames {
         records.push(consumer.poll(WAIT).await.expect("poll").expect("a record"));

@@ -3,15 +3,16 @@
 //! decodes return it instead of panicking. (Where one struct's own fields clash, the derive
 //! makes it a compile error: `tests/ui/names/same_schema_name_in_two_fields.rs`.)
 
+mod memory_log;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use memory_log::producer_on;
 use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::Producer;
 use streamhouse_schema::schema::model::ModelError;
 use streamhouse_schema::schema::{SchemaBuildError, Schemas};
-use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
 
 mod v1 {
@@ -96,13 +97,7 @@ fn building_the_schemas_is_a_typed_error_naming_both_types() {
 #[tokio::test]
 async fn typed_sends_and_decodes_return_the_error() {
     let registry = "mock://name-conflict";
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(registry).await;
     for sent in [
         producer.send_typed(&both()).await,
         producer

@@ -12,24 +12,22 @@
 //! `STREAMHOUSE_PYTHON`); without it the test fails and says so.
 #![cfg(feature = "server")]
 
+mod memory_log;
 mod python_peer;
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use python_peer::{python, run_with_input_file};
+use memory_log::{
+    assert_incompatible, consumer_of, in_memory_server, next_typed, producer_on, sent_as_version,
+    versions_served, WAIT,
+};
+use python_peer::producer_peer_decodes_all;
 use serde_json::json;
-use streamhouse_schema::consumer::Consumer;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{SchemaReference, SchemaRegistryClient, Version};
 use streamhouse_schema::schema::proto_file::descriptor_from_base64;
 use streamhouse_schema::schema::SchemaFormat;
-use streamhouse_schema::server::{spawn, RegistryConfig};
-use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::StreamSchema;
 
-const WAIT: Duration = Duration::from_secs(2);
 const MONEY_FILE: &str = "billing/v2/Money.proto";
 const SUBJECT: &str = "ref-orders-value";
 
@@ -144,13 +142,7 @@ fn money_reference(version: i32) -> SchemaReference {
 
 /// Sends through `url`, then checks what the registry holds and what a consumer reads.
 async fn references_are_registered_and_resolved(url: &str) {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(url).await;
     producer.send_typed(&order()).await.expect("sent");
 
     let client = SchemaRegistryClient::try_new(url).expect("client");
@@ -215,15 +207,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         lines: Vec::new(),
         note: Some("gift".to_string()),
     };
-    producer
-        .send_typed(&added)
-        .await
-        .expect("compatible version");
-    let v2 = client
-        .get_version(SUBJECT, Version::Latest)
-        .await
-        .expect("v2");
-    assert_eq!(v2.version, 2);
+    let v2 = sent_as_version(&producer, &client, &added, SUBJECT, 2).await;
     assert_eq!(v2.schema.references, [money_reference(1)]);
     assert_eq!(
         client.list_versions(MONEY_FILE).await.expect("versions"),
@@ -236,10 +220,7 @@ async fn references_are_registered_and_resolved(url: &str) {
         total: order().total,
         lines: Vec::new(),
     };
-    match producer.send_typed(&renumbered).await {
-        Err(error) => assert!(error.is_incompatible(), "{error:?}"),
-        Ok(sent) => panic!("an incompatible version was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&renumbered).await, SUBJECT);
     // So is an incompatible change of the referenced file, under its own subject.
     let changed = money_changed::Order {
         id: "o-3".to_string(),
@@ -248,13 +229,7 @@ async fn references_are_registered_and_resolved(url: &str) {
             currency: "EUR".to_string(),
         },
     };
-    match producer.send_typed(&changed).await {
-        Err(error) => {
-            assert!(error.is_incompatible(), "{error:?}");
-            assert!(error.to_string().contains(MONEY_FILE), "{error}");
-        }
-        Ok(sent) => panic!("an incompatible referenced file was accepted: {sent:?}"),
-    }
+    assert_incompatible(producer.send_typed(&changed).await, MONEY_FILE);
     assert_eq!(
         client.list_versions(SUBJECT).await.expect("versions"),
         [1, 2]
@@ -271,24 +246,10 @@ async fn references_are_registered_and_resolved(url: &str) {
         .await
         .expect("raw frame");
 
-    let mut consumer = Consumer::builder()
-        .schema_registry(url)
-        .transport(Arc::clone(&log))
-        .subscribe("ref-orders")
-        .build()
-        .await
-        .expect("consumer");
-    let first = consumer
-        .poll_typed::<Order>(WAIT)
-        .await
-        .expect("poll")
-        .expect("the order");
+    let mut consumer = consumer_of(url, &log, "ref-orders").await;
+    let first = next_typed::<Order>(&mut consumer).await;
     assert_eq!(first.value, order());
-    let second = consumer
-        .poll_typed::<added::Order>(WAIT)
-        .await
-        .expect("poll")
-        .expect("the second order");
+    let second = next_typed::<added::Order>(&mut consumer).await;
     assert_eq!(second.value, added);
     let record = consumer
         .poll(WAIT)
@@ -320,9 +281,7 @@ async fn mock_registry_holds_the_referenced_file_and_resolves_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_holds_the_referenced_file_and_resolves_it() {
-    let server = spawn(RegistryConfig::in_memory())
-        .await
-        .expect("embedded registry");
+    let server = in_memory_server().await;
     references_are_registered_and_resolved(&server.url()).await;
     // The referenced version is protected from deletion while the order refers to it.
     let client = SchemaRegistryClient::try_new(server.url()).expect("client");
@@ -379,18 +338,9 @@ async fn without_auto_registration_a_missing_referenced_file_is_named() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confluent_python_reads_our_frames_through_their_references() {
-    let python = python();
-    let server = spawn(RegistryConfig::in_memory())
-        .await
-        .expect("embedded registry");
+    let server = in_memory_server().await;
     let url = server.url();
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(url.as_str())
-        .transport(Arc::clone(&log))
-        .build()
-        .await
-        .expect("producer");
+    let (producer, log) = producer_on(&url).await;
     producer.send_typed(&order()).await.expect("sent");
     let stored = log.fetch("ref-orders", 0, 0, 1).await.expect("stored");
     let case = json!([{
@@ -409,18 +359,10 @@ async fn confluent_python_reads_our_frames_through_their_references() {
         "proto_imports": [{"name": MONEY_FILE, "text": Money::proto_text()}],
         "references": [{"name": MONEY_FILE, "subject": MONEY_FILE, "version": 1}],
     }]);
-    let output = run_with_input_file(python, "producer_peer.py", &url, &case).await;
-    let (stdout, stderr) = (&output.stdout, &output.stderr);
-    assert!(
-        stdout.contains("all 1 frames decoded to the values sent"),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    producer_peer_decodes_all(&url, &case).await;
     // Python resolved the reference itself: it read the referenced version, serialized.
     assert!(
-        server
-            .requests()
-            .count("GET", "/subjects/{subject}/versions/{version}")
-            >= 1,
+        versions_served(&server) >= 1,
         "{:?}",
         server.requests().snapshot()
     );

@@ -13,15 +13,16 @@
 
 mod encryption_common;
 mod python_peer;
+mod rules_peer_common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use encryption_common::{encrypt_pii_rule, rules_with_encryption};
 use python_peer::{python, run_with_input_file};
+use rules_peer_common::{
+    python_read_ours, python_records, read_through_read_rules, send_through_write_rules,
+};
 use serde_json::json;
-use streamhouse_schema::consumer::Consumer;
-use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{
     Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
@@ -84,13 +85,6 @@ fn rule_set() -> RuleSet {
     }
 }
 
-fn rule_name(error: ClientError) -> String {
-    match error {
-        ClientError::Rule(failure) => failure.rule_name,
-        other => panic!("expected a rule failure, got {other:?}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
     let python = python();
@@ -112,24 +106,12 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
         .build()
         .await
         .unwrap();
-    let send = |o: Order| {
-        let producer = producer.clone();
-        async move { producer.send_typed_to("orders", None::<&String>, &o).await }
-    };
-    send(order("o-1", 5.0, "123-45-6789", "n1")).await.unwrap();
-    send(order("o-big", 5000.0, "1", "n2")).await.unwrap();
-    assert_eq!(
-        rule_name(send(order("o-neg", -1.0, "1", "n3")).await.unwrap_err()),
-        "positive_amount"
-    );
-    let frames: Vec<Vec<u8>> = log
-        .fetch("orders", 0, 0, 10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.value.to_vec())
-        .collect();
-    assert_eq!(frames.len(), 2, "the refused record was not sent");
+    let orders = [
+        order("o-1", 5.0, "123-45-6789", "n1"),
+        order("o-big", 5000.0, "1", "n2"),
+        order("o-neg", -1.0, "1", "n3"),
+    ];
+    let frames = send_through_write_rules(&producer, &log, orders).await;
     for frame in &frames {
         assert_eq!(frame[..6], [0, 0, 0, 0, id as u8, 0x00]);
         assert!(!frame.windows(11).any(|w| w == b"123-45-6789"));
@@ -141,26 +123,19 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
         "message": "peer.protorules.Order",
         "secret": SECRET,
         "frames": frames.iter().map(hex::encode).collect::<Vec<_>>(),
-        "records": [
-            {"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1"},
-            {"id": "p-1", "amount": 7.0, "ssn": "987-65-4321", "note": "pn"},
-            {"id": "p-neg", "amount": -2.0, "ssn": "1", "note": "x"},
-            {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
-        ],
+        "records": std::iter::once(json!({"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1"}))
+            .chain(python_records())
+            .collect::<Vec<_>>(),
     });
     let answer = run_with_input_file(python, "rules_peer_protobuf.py", &url, &input)
         .await
         .json();
 
     // Python read our record through its READ rules: decrypted, marked on our WRITE.
-    assert_eq!(
-        answer["decoded"][0],
-        json!({"value": {"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1 (checked)"}})
-    );
-    let refused = answer["decoded"][1]["error"].as_str().unwrap_or_default();
-    assert!(
-        refused.contains("Rule expr failed: message.amount < 1000.0"),
-        "{refused}"
+    python_read_ours(
+        &answer,
+        json!({"id": "o-1", "amount": 5.0, "ssn": "123-45-6789", "note": "n1 (checked)"}),
+        "Rule expr failed: message.amount < 1000.0",
     );
 
     // Python's serializer ran the WRITE rules: the same record, the same bytes (AES-SIV
@@ -177,38 +152,12 @@ async fn python_and_rust_run_the_same_rules_on_each_others_protobuf_records() {
     );
 
     // Our consumer reads Python's records through the READ rules.
-    let python_log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let raw = Producer::builder()
-        .transport(Arc::clone(&python_log))
-        .build()
-        .await
-        .unwrap();
-    for index in [1, 3] {
-        raw.send("orders", None, &written(index), None)
-            .await
-            .unwrap();
-    }
-    let mut consumer = Consumer::builder()
-        .schema_registry(url.as_str())
-        .transport(python_log)
-        .rule_registry(rules_with_encryption(&url, SECRET))
-        .subscribe("orders")
-        .build()
-        .await
-        .unwrap();
-    let first = consumer
-        .poll_typed::<Order>(Duration::from_millis(500))
-        .await
-        .unwrap()
-        .expect("p-1");
-    assert_eq!(
-        first.value,
-        order("p-1", 7.0, "987-65-4321", "pn (checked)")
-    );
-    let refused = consumer
-        .poll_typed::<Order>(Duration::from_millis(500))
-        .await
-        .unwrap_err();
-    assert_eq!(rule_name(refused), "below_limit");
+    read_through_read_rules(
+        &url,
+        &[written(1), written(3)],
+        Some(rules_with_encryption(&url, SECRET)),
+        order("p-1", 7.0, "987-65-4321", "pn (checked)"),
+    )
+    .await;
     server.shutdown().await.expect("shutdown");
 }

@@ -11,15 +11,16 @@
 #![cfg(all(feature = "rules", feature = "server"))]
 
 mod python_peer;
+mod rules_peer_common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
 
 use python_peer::{python, run_with_input_file};
+use rules_peer_common::{
+    python_read_ours, python_records, read_through_read_rules, send_through_write_rules,
+};
 use serde_json::json;
-use streamhouse_schema::consumer::Consumer;
-use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{
     Metadata, Rule, RuleKind, RuleMode, RuleSet, Schema, SchemaRegistryClient,
@@ -83,13 +84,6 @@ fn rule_set() -> RuleSet {
     }
 }
 
-fn rule_name(error: ClientError) -> String {
-    match error {
-        ClientError::Rule(failure) => failure.rule_name,
-        other => panic!("expected a rule failure, got {other:?}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_and_rust_run_the_same_rules_on_each_others_records() {
     let python = python();
@@ -112,48 +106,29 @@ async fn python_and_rust_run_the_same_rules_on_each_others_records() {
         .build()
         .await
         .unwrap();
-    let send = |o: Order| {
-        let producer = producer.clone();
-        async move { producer.send_typed_to("orders", None::<&String>, &o).await }
-    };
-    send(order("o-1", 5.0, "123-45-6789", "n1")).await.unwrap();
-    send(order("o-big", 5000.0, "1", "n2")).await.unwrap();
-    assert_eq!(
-        rule_name(send(order("o-neg", -1.0, "1", "n3")).await.unwrap_err()),
-        "positive_amount"
-    );
-    let frames: Vec<String> = log
-        .fetch("orders", 0, 0, 10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| hex::encode(&r.value))
-        .collect();
-    assert_eq!(frames.len(), 2, "the refused record was not sent");
+    let orders = [
+        order("o-1", 5.0, "123-45-6789", "n1"),
+        order("o-big", 5000.0, "1", "n2"),
+        order("o-neg", -1.0, "1", "n3"),
+    ];
+    let frames = send_through_write_rules(&producer, &log, orders).await;
+    let frames: Vec<String> = frames.iter().map(hex::encode).collect();
     assert!(frames.iter().all(|f| f.starts_with(&format!("00{id:08x}"))));
 
     let input = json!({
         "topic": "orders",
         "frames": frames,
-        "records": [
-            {"id": "p-1", "amount": 7.0, "ssn": "987-65-4321", "note": "pn"},
-            {"id": "p-neg", "amount": -2.0, "ssn": "1", "note": "x"},
-            {"id": "p-big", "amount": 5000.0, "ssn": "1", "note": "y"},
-        ],
+        "records": python_records(),
     });
     let answer = run_with_input_file(python, "rules_peer.py", &url, &input)
         .await
         .json();
 
     // Python read our records through its READ rules: masked on our WRITE, marked on its READ.
-    assert_eq!(
-        answer["decoded"][0],
-        json!({"value": {"id": "o-1", "amount": 5.0, "ssn": "XXX-XX-11", "note": "n1 (read)"}})
-    );
-    let refused = answer["decoded"][1]["error"].as_str().unwrap_or_default();
-    assert!(
-        refused.contains("RuleConditionError: Rule expr failed: message.amount < 1000.0"),
-        "{refused}"
+    python_read_ours(
+        &answer,
+        json!({"id": "o-1", "amount": 5.0, "ssn": "XXX-XX-11", "note": "n1 (read)"}),
+        "RuleConditionError: Rule expr failed: message.amount < 1000.0",
     );
 
     // Python's serializer ran the WRITE rules: the negative amount was refused there.
@@ -163,43 +138,29 @@ async fn python_and_rust_run_the_same_rules_on_each_others_records() {
         "{refused}"
     );
     // Our consumer reads Python's records through the READ rules.
-    let python_log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let raw = Producer::builder()
-        .transport(Arc::clone(&python_log))
-        .build()
-        .await
-        .unwrap();
-    for index in [0, 2] {
-        let frame = hex::decode(
-            answer["written"][index]["frame_hex"]
-                .as_str()
-                .expect("a frame"),
-        )
-        .unwrap();
-        assert_eq!(
-            &frame[..5],
-            &[0, 0, 0, 0, id as u8][..],
-            "Python wrote with our schema id"
-        );
-        raw.send("orders", None, &frame, None).await.unwrap();
-    }
-    let mut consumer = Consumer::builder()
-        .schema_registry(url.as_str())
-        .transport(python_log)
-        .subscribe("orders")
-        .build()
-        .await
-        .unwrap();
-    let first = consumer
-        .poll_typed::<Order>(Duration::from_millis(500))
-        .await
-        .unwrap()
-        .expect("p-1");
-    assert_eq!(first.value, order("p-1", 7.0, "XXX-XX-11", "pn (read)"));
-    let refused = consumer
-        .poll_typed::<Order>(Duration::from_millis(500))
-        .await
-        .unwrap_err();
-    assert_eq!(rule_name(refused), "below_limit");
+    let written: Vec<Vec<u8>> = [0, 2]
+        .iter()
+        .map(|&index| {
+            let frame = hex::decode(
+                answer["written"][index]["frame_hex"]
+                    .as_str()
+                    .expect("a frame"),
+            )
+            .expect("hex");
+            assert_eq!(
+                &frame[..5],
+                &[0, 0, 0, 0, id as u8][..],
+                "Python wrote with our schema id"
+            );
+            frame
+        })
+        .collect();
+    read_through_read_rules(
+        &url,
+        &written,
+        None,
+        order("p-1", 7.0, "XXX-XX-11", "pn (read)"),
+    )
+    .await;
     server.shutdown().await.expect("shutdown");
 }

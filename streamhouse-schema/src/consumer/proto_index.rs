@@ -105,7 +105,10 @@ impl ProtoMessages {
             );
         };
         let reader_file = reader_schema.file();
-        let reader_name = match message_at_index_path(reader_file, &[0]) {
+        // The reader's message sits at its type's path (`[0]` but for a root nested in a
+        // message it needs).
+        let reader_name = match message_at_index_path(reader_file, reader_schema.message_indexes())
+        {
             Some((name, _)) => name,
             None => T::full_name().to_string(),
         };

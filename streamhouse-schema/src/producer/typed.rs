@@ -248,6 +248,13 @@ impl Producer {
         // cannot be encoded.
         self.encoding::<T>(format)?;
         let registry = self.registry()?;
+        if format == SchemaFormat::Protobuf {
+            // A type whose Protobuf view cannot be built is a mistake in its definitions.
+            T::try_proto_schema().map_err(|e| ClientError::InvalidSchema {
+                type_name: std::any::type_name::<T>(),
+                source: e.clone().into(),
+            })?;
+        }
         let schema = schema_text::<T>(format).map_err(ClientError::ConfigError)?;
         let subject = self.subject(topic, is_key, Some(T::full_name()))?;
         // The schemas it refers to (the files a Protobuf schema imports, the named types

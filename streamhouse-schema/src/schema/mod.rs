@@ -272,9 +272,11 @@ pub trait StreamSchema: AvroEncode + Sized {
     }
 
     /// The Confluent message-index path of the type's message in [`proto_file`](Self::proto_file):
-    /// `[0]`, the first message (written as the single byte `00` in a frame).
+    /// `[0]`, the first message (written as the single byte `00` in a frame), unless the type
+    /// is named as nested in a message it needs ([`ProtoSchema::message_indexes`]); `[0]`
+    /// for a type without a Protobuf schema.
     fn proto_message_indexes() -> &'static [i32] {
-        &[0]
+        Self::try_proto_schema().map_or(&[0], |schema| schema.message_indexes())
     }
 
     /// Writes the Protobuf payload of a stream message (no framing), through the

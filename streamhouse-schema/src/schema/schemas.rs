@@ -59,6 +59,10 @@ pub enum SchemaBuildError {
     /// would be defined in two of them.
     #[error(transparent)]
     References(#[from] ReferenceError),
+    /// The type's Protobuf view cannot be built (e.g. types of two packages refer to each
+    /// other: [`ProtoBuildError::PackageCycle`]).
+    #[error(transparent)]
+    Protobuf(#[from] ProtoBuildError),
     /// The emitted Avro schema does not parse.
     #[error("the generated Avro schema is invalid: {0}")]
     Avro(String),

@@ -125,3 +125,19 @@ pub async fn run_with_input_file(
     );
     PeerOutput { stdout, stderr }
 }
+
+/// Runs `producer_peer.py` (Confluent's deserializers) on the frame `cases` against the
+/// registry at `url`, and checks that it decoded every one to the value sent.
+pub async fn producer_peer_decodes_all(url: &str, cases: &Value) -> PeerOutput {
+    let count = cases.as_array().map_or(0, Vec::len);
+    let output = run_with_input_file(python(), "producer_peer.py", url, cases).await;
+    assert!(
+        output
+            .stdout
+            .contains(&format!("all {count} frames decoded to the values sent")),
+        "stdout:\n{}\nstderr:\n{}",
+        output.stdout,
+        output.stderr
+    );
+    output
+}
