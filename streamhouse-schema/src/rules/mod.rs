@@ -25,14 +25,16 @@
 //! Not covered: rules of key schemas and encoding-phase rules (`encodingRules`) are not
 //! run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
 //! schema whose rules would run fails with [`RuleError::Unsupported`]), a
-//! `CEL` TRANSFORM of the whole message and JSONATA migrations are unsupported, CEL binds
+//! `CEL` TRANSFORM of the whole message is unsupported, CEL binds
 //! `Timestamp`s and decimals as messages and unsigned fields handed to `CEL_FIELD` as `int`
 //! (Python binds CEL timestamps and `uint`s), and `has()` is true for every field; JSON Schema
 //! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
 //! schema document; CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
 //! decimals as bytes. Migration rules run through [`execute_migration_rules`] with a
-//! [`MigrationExecutor`]; choosing the reader version (the consumer side of
-//! `use.latest.version`) is the caller's.
+//! [`MigrationExecutor`], on Avro, JSON and Protobuf records (a Protobuf message as the
+//! dict Python's `MessageToDict(msg, True)` makes, the result read back as `ParseDict`
+//! does; see [`jsonata::reader`]); the consumer reads with a reader version through
+//! [`ConsumerBuilder::use_latest_version`](crate::consumer::ConsumerBuilder::use_latest_version).
 
 pub mod action;
 mod avro_datum;

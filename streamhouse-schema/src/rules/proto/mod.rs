@@ -12,10 +12,16 @@
 //! - [`walk`]: the field walk (names, Confluent type names, tags, values).
 //! - [`value`]: field values to and from [`prost_reflect::Value`].
 //! - [`json`]: a message as JSON (for the DLQ and JSON-based executors).
+//! - `dict` and `parse`: a message as the dict Confluent's Python client hands to
+//!   migration rules (`MessageToDict`), and a migration's result read back into the
+//!   reader's message (`ParseDict`); `wkt` has the well-known types' JSON forms.
 
+pub(crate) mod dict;
 pub(crate) mod json;
+pub(crate) mod parse;
 pub(crate) mod value;
 pub(crate) mod walk;
+mod wkt;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -113,6 +119,41 @@ impl ProtoSchema {
         Some(message)
     }
 
+    /// The message a migration's result is read into (`ProtobufDeserializer`: the
+    /// top-level message named like the writer's message `name`, else the first), with
+    /// its message-index path.
+    pub(crate) fn reader_message(&self, name: &str) -> Option<(MessageDescriptor, Vec<i32>)> {
+        let found = self
+            .file
+            .messages()
+            .enumerate()
+            .find(|(_, m)| m.name() == name);
+        let (index, message) = match found {
+            Some(found) => found,
+            None => (0, self.file.messages().next()?),
+        };
+        Some((message, vec![i32::try_from(index).ok()?]))
+    }
+
+    /// Decodes a message (without its message indexes) as the message at `path`.
+    pub(crate) fn decode_at(
+        &self,
+        path: &[i32],
+        bytes: &[u8],
+    ) -> Result<DynamicMessage, RuleError> {
+        let descriptor = self.message_at(path).ok_or_else(|| {
+            RuleError::execution(format!(
+                "the message indexes {path:?} name no message of the schema"
+            ))
+        })?;
+        DynamicMessage::decode(descriptor.clone(), bytes).map_err(|e| {
+            RuleError::execution(format!(
+                "the Protobuf payload does not decode as {}: {e}",
+                descriptor.full_name()
+            ))
+        })
+    }
+
     /// Decodes a frame's payload (message indexes, then the message).
     pub(crate) fn decode(&self, payload: &[u8]) -> Result<ProtoMessage, RuleError> {
         let (path, rest) = parse_message_indexes(payload).map_err(|e| {
@@ -178,5 +219,7 @@ fn inline_tags(pool: &DescriptorPool) -> HashMap<String, BTreeSet<String>> {
     found
 }
 
+#[cfg(test)]
+mod dict_tests;
 #[cfg(test)]
 mod tests;
