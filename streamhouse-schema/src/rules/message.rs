@@ -226,11 +226,3 @@ impl RuleSchema {
         }
     }
 }
-
-/// The error for a CEL TRANSFORM of a whole Protobuf message (its result, a CEL map, is
-/// not turned back into a message; Confluent's Python client cannot serialize one either).
-pub(crate) fn unsupported_protobuf() -> RuleError {
-    RuleError::Unsupported(
-        "CEL TRANSFORM rules on whole Protobuf messages are not supported by this client; use CEL_FIELD".to_string(),
-    )
-}

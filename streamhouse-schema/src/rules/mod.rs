@@ -22,10 +22,14 @@
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
 //! runs the writer schema's READ rules on the payload before any decode.
 //!
+//! A `CEL` TRANSFORM of a whole Protobuf message returns the new message as Confluent's Go
+//! and Java executors take it, here as a map of its fields by name (the way `message` is
+//! bound), converted back into the message's type (see [`CelExecutor`]); Python's executor
+//! cannot serialize such a result.
+//!
 //! Not covered: rules of key schemas and encoding-phase rules (`encodingRules`) are not
 //! run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
-//! schema whose rules would run fails with [`RuleError::Unsupported`]), a
-//! `CEL` TRANSFORM of the whole message is unsupported, CEL binds
+//! schema whose rules would run fails with [`RuleError::Unsupported`]), CEL binds
 //! `Timestamp`s and decimals as messages and unsigned fields handed to `CEL_FIELD` as `int`
 //! (Python binds CEL timestamps and `uint`s), and `has()` is true for every field; JSON Schema
 //! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
