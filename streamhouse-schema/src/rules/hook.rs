@@ -118,6 +118,28 @@ impl WriteRules {
         key: Option<&[u8]>,
         frame: Bytes,
     ) -> Result<Bytes, ClientError> {
+        self.run(topic, id, false, key, frame).await
+    }
+
+    /// [`apply`](Self::apply) for a framed key of schema `id` (`is_key` set, as
+    /// Confluent's key serializers run their schema's rules).
+    pub(crate) async fn apply_key(
+        &self,
+        topic: &str,
+        id: i32,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
+        self.run(topic, id, true, None, frame).await
+    }
+
+    async fn run(
+        &self,
+        topic: &str,
+        id: i32,
+        is_key: bool,
+        key: Option<&[u8]>,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
         let prepared = self
             .by_id
             .read()
@@ -132,7 +154,7 @@ impl WriteRules {
         let run = RuleRun {
             subject: &prepared.subject,
             topic,
-            is_key: false,
+            is_key,
             schema_id: id,
             target: &prepared.schema,
             source: None,
@@ -166,6 +188,8 @@ impl WriteRules {
 pub(crate) struct ReadRules {
     registry: RuleRegistry,
     by_id: HashMap<i32, Option<Arc<Prepared>>>,
+    /// The same for key schemas (their subject is the topic's key subject).
+    keys_by_id: HashMap<i32, Option<Arc<Prepared>>>,
 }
 
 impl ReadRules {
@@ -175,6 +199,7 @@ impl ReadRules {
         ReadRules {
             registry: registry.unwrap_or_else(RuleRegistry::with_defaults),
             by_id: HashMap::new(),
+            keys_by_id: HashMap::new(),
         }
     }
 
@@ -192,30 +217,72 @@ impl ReadRules {
         wire: &[u8],
         payload: &[u8],
     ) -> Result<Option<Vec<u8>>, ClientError> {
-        let prepared = match self.by_id.get(&id) {
+        let record = Record {
+            key,
+            headers,
+            wire: Some(wire),
+        };
+        self.run(topic, id, schema, false, record, payload).await
+    }
+
+    /// [`apply`](Self::apply) for a framed key of schema `id`: its payload (after the
+    /// frame header) re-encoded if a transform changed it.
+    pub(crate) async fn apply_key(
+        &mut self,
+        topic: &str,
+        id: i32,
+        schema: &Arc<Schema>,
+        headers: &[Header],
+        key: &[u8],
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>, ClientError> {
+        let record = Record {
+            key: Some(key),
+            headers,
+            wire: None,
+        };
+        self.run(topic, id, schema, true, record, payload).await
+    }
+
+    async fn run(
+        &mut self,
+        topic: &str,
+        id: i32,
+        schema: &Arc<Schema>,
+        is_key: bool,
+        record: Record<'_>,
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>, ClientError> {
+        let cache = if is_key {
+            &mut self.keys_by_id
+        } else {
+            &mut self.by_id
+        };
+        let prepared = match cache.get(&id) {
             Some(prepared) => prepared.clone(),
             None => {
-                // The subject is not in the frame; rules see the topic's value subject, as
-                // Confluent's deserializer names it with its default strategy.
-                let subject = format!("{topic}-value");
+                // The subject is not in the frame; rules see the topic's value (key)
+                // subject, as Confluent's deserializer names it with its default strategy.
+                let subject = format!("{topic}-{}", if is_key { "key" } else { "value" });
                 let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read)?;
-                self.by_id.insert(id, prepared.clone());
+                cache.insert(id, prepared.clone());
                 prepared
             }
         };
         let Some(prepared) = prepared else {
             return Ok(None);
         };
+        let Record { key, headers, wire } = record;
         let run = RuleRun {
             subject: &prepared.subject,
             topic,
-            is_key: false,
+            is_key,
             schema_id: id,
             target: &prepared.schema,
             source: None,
             headers,
             original_key: key,
-            original_wire: Some(wire),
+            original_wire: wire,
         };
         if !runs_any(&self.registry, &prepared.schema, RuleMode::Read) {
             return Ok(None);
@@ -235,6 +302,15 @@ impl ReadRules {
             .map(Some)
             .map_err(rules_error)
     }
+}
+
+/// The record around a payload the READ rules run on.
+struct Record<'a> {
+    /// The record's key bytes.
+    key: Option<&'a [u8]>,
+    headers: &'a [Header],
+    /// The record's value as read, for the DLQ (`None` for a key).
+    wire: Option<&'a [u8]>,
 }
 
 /// `Some` when `schema` has rules `mode` runs, parsed for them.

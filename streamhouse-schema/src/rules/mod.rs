@@ -27,8 +27,11 @@
 //! bound), converted back into the message's type (see [`CelExecutor`]); Python's executor
 //! cannot serialize such a result.
 //!
-//! Not covered: rules of key schemas and encoding-phase rules (`encodingRules`) are not
-//! run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
+//! Framed keys (`{topic}-key`) go through their schema's rules the same way, with
+//! `is_key` set: WRITE on a typed send, READ in
+//! [`Consumer::decode_key`](crate::consumer::Consumer::decode_key).
+//!
+//! Not covered: encoding-phase rules (`encodingRules`) are not run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
 //! schema whose rules would run fails with [`RuleError::Unsupported`]), CEL binds
 //! `Timestamp`s and decimals as messages and unsigned fields handed to `CEL_FIELD` as `int`
 //! (Python binds CEL timestamps and `uint`s), and `has()` is true for every field; JSON Schema
