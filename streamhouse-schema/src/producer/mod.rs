@@ -261,11 +261,15 @@ impl Producer {
                             .ok_or(ClientError::UnknownSchemaId(schema_id))?;
                         // No subject is named here: rules see the topic's value subject.
                         #[cfg(feature = "rules")]
-                        self.inner.rules.learn_schema(
-                            &format!("{topic}-value"),
-                            schema_id,
-                            Arc::clone(&schema),
-                        )?;
+                        self.inner
+                            .rules
+                            .learn_schema(
+                                registry.as_ref(),
+                                &format!("{topic}-value"),
+                                schema_id,
+                                Arc::clone(&schema),
+                            )
+                            .await?;
                         self.inner
                             .id_formats
                             .write()

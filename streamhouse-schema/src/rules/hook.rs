@@ -12,6 +12,7 @@ use bytes::Bytes;
 use super::action::DlqAction;
 use super::engine::{execute_rules, has_rules, runs_any, RuleRun};
 use super::message::RuleSchema;
+use super::references::Unfetched;
 use super::registry::RuleRegistry;
 use crate::client::schema_ids::SchemaIds;
 use crate::error::ClientError;
@@ -83,18 +84,22 @@ impl WriteRules {
             .by_id(id)
             .await?
             .ok_or(ClientError::UnknownSchemaId(id))?;
-        self.learn_schema(subject, id, schema)
+        self.learn_schema(registry.as_ref(), subject, id, schema)
+            .await
     }
 
-    /// [`learn`](Self::learn) with schema `id` already fetched.
-    pub(crate) fn learn_schema(
+    /// [`learn`](Self::learn) with schema `id` already fetched (`registry` fetches what
+    /// it references).
+    pub(crate) async fn learn_schema(
         &self,
+        registry: &dyn SchemaIds,
         subject: &str,
         id: i32,
         schema: Arc<Schema>,
     ) -> Result<bool, ClientError> {
         // Rules this client switched off need no decode (nor a format the engine reads).
-        let prepared = prepare(schema, subject, RuleMode::Write)?
+        let prepared = prepare(schema, subject, RuleMode::Write, Some(registry))
+            .await?
             .filter(|p| runs_any(&self.registry, &p.schema, RuleMode::Write));
         let runs = prepared.is_some();
         if runs {
@@ -187,6 +192,8 @@ impl WriteRules {
 #[derive(Debug)]
 pub(crate) struct ReadRules {
     registry: RuleRegistry,
+    /// The consumer's registry: what a Protobuf writer schema references is fetched there.
+    ids: Option<Arc<dyn SchemaIds>>,
     by_id: HashMap<i32, Option<Arc<Prepared>>>,
     /// The same for key schemas (their subject is the topic's key subject).
     keys_by_id: HashMap<i32, Option<Arc<Prepared>>>,
@@ -198,9 +205,16 @@ impl ReadRules {
     pub(crate) fn new(registry: Option<RuleRegistry>) -> Self {
         ReadRules {
             registry: registry.unwrap_or_else(RuleRegistry::with_defaults),
+            ids: None,
             by_id: HashMap::new(),
             keys_by_id: HashMap::new(),
         }
+    }
+
+    /// Fetches what Protobuf writer schemas reference in `ids` (the consumer's registry).
+    pub(crate) fn with_ids(mut self, ids: Option<Arc<dyn SchemaIds>>) -> Self {
+        self.ids = ids;
+        self
     }
 
     /// Runs the READ rules of the writer schema `id` on a record's payload (the bytes after
@@ -253,18 +267,24 @@ impl ReadRules {
         record: Record<'_>,
         payload: &[u8],
     ) -> Result<Option<Vec<u8>>, ClientError> {
-        let cache = if is_key {
-            &mut self.keys_by_id
+        let known = if is_key {
+            self.keys_by_id.get(&id)
         } else {
-            &mut self.by_id
+            self.by_id.get(&id)
         };
-        let prepared = match cache.get(&id) {
-            Some(prepared) => prepared.clone(),
+        let prepared = match known.cloned() {
+            Some(prepared) => prepared,
             None => {
                 // The subject is not in the frame; rules see the topic's value (key)
                 // subject, as Confluent's deserializer names it with its default strategy.
                 let subject = format!("{topic}-{}", if is_key { "key" } else { "value" });
-                let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read)?;
+                let ids = self.ids.as_deref();
+                let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read, ids).await?;
+                let cache = if is_key {
+                    &mut self.keys_by_id
+                } else {
+                    &mut self.by_id
+                };
                 cache.insert(id, prepared.clone());
                 prepared
             }
@@ -313,16 +333,18 @@ struct Record<'a> {
     wire: Option<&'a [u8]>,
 }
 
-/// `Some` when `schema` has rules `mode` runs, parsed for them.
-fn prepare(
+/// `Some` when `schema` has rules `mode` runs, parsed for them; the files a Protobuf
+/// schema references are fetched from `ids` (without it, such a schema is unsupported).
+async fn prepare(
     schema: Arc<Schema>,
     subject: &str,
     mode: RuleMode,
+    ids: Option<&dyn SchemaIds>,
 ) -> Result<Option<Arc<Prepared>>, ClientError> {
     if !has_rules(&schema, mode) {
         return Ok(None);
     }
-    let parsed = RuleSchema::parse(schema).map_err(|e| {
+    let failure = |reason: super::RuleError| {
         ClientError::Rule(Box::new(super::RuleFailure {
             rule_name: String::new(),
             rule_type: String::new(),
@@ -330,9 +352,24 @@ fn prepare(
             field: None,
             subject: subject.to_string(),
             action: "ERROR".to_string(),
-            reason: e,
+            reason,
         }))
-    })?;
+    };
+    let imports = match ids {
+        Some(ids)
+            if schema.schema_type == crate::schema::SchemaFormat::Protobuf
+                && !schema.references.is_empty() =>
+        {
+            super::references::proto_imports(ids, &schema)
+                .await
+                .map_err(|e| match e {
+                    Unfetched::Registry(error) => error,
+                    Unfetched::Invalid(message) => failure(super::RuleError::execution(message)),
+                })?
+        }
+        _ => Vec::new(),
+    };
+    let parsed = RuleSchema::parse_with_imports(schema, &imports).map_err(failure)?;
     Ok(Some(Arc::new(Prepared {
         schema: parsed,
         subject: subject.to_string(),

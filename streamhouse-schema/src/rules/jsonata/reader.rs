@@ -36,6 +36,7 @@ use crate::rules::convert::{json_to_avro, message_to_json};
 use crate::rules::message::{Message, ParsedSchema, RuleSchema};
 use crate::rules::proto::dict::message_to_dict;
 use crate::rules::proto::parse::dict_to_message;
+use crate::rules::references::{proto_imports, Unfetched};
 use crate::rules::{execute_migration_rules, RuleError, RuleFailure, RuleRegistry, RuleRun};
 use crate::schema::contract::RuleMode;
 
@@ -119,7 +120,7 @@ impl MigratingReader {
         let Some(last) = steps.last() else {
             return Ok(None);
         };
-        let writer_schema = self.parsed(writer_id, Arc::clone(writer))?;
+        let writer_schema = self.parsed(writer_id, Arc::clone(writer)).await?;
         let (mut json, writer_message) = match &writer_schema.parsed {
             // As Python's `ProtobufDeserializer`: `MessageToDict(msg, True)` of the message
             // the frame's indexes name.
@@ -208,7 +209,9 @@ impl MigratingReader {
                     .await?
             }
         };
-        let schema = self.parsed(registered.id, Arc::new(registered.schema.clone()))?;
+        let schema = self
+            .parsed(registered.id, Arc::new(registered.schema.clone()))
+            .await?;
         let reader = Arc::new(Reader { registered, schema });
         lock(&self.readers).insert(subject.to_string(), Arc::clone(&reader));
         Ok(reader)
@@ -238,8 +241,12 @@ impl MigratingReader {
         {
             steps.push(Step {
                 mode,
-                source: self.parsed(source.id, Arc::new(source.schema.clone()))?,
-                target: self.parsed(target.id, Arc::new(target.schema.clone()))?,
+                source: self
+                    .parsed(source.id, Arc::new(source.schema.clone()))
+                    .await?,
+                target: self
+                    .parsed(target.id, Arc::new(target.schema.clone()))
+                    .await?,
                 target_id: target.id,
             });
         }
@@ -248,8 +255,9 @@ impl MigratingReader {
         Ok(steps)
     }
 
-    /// Schema `id` parsed for rules, once.
-    fn parsed(
+    /// Schema `id` parsed for rules, once (a Protobuf schema with the files it references,
+    /// fetched from the registry).
+    async fn parsed(
         &self,
         id: i32,
         schema: Arc<crate::registry::Schema>,
@@ -257,9 +265,23 @@ impl MigratingReader {
         if let Some(parsed) = lock(&self.parsed).get(&id) {
             return Ok(Arc::clone(parsed));
         }
-        let parsed = Arc::new(RuleSchema::parse(schema).map_err(|e| {
+        let unreadable = |e: &dyn std::fmt::Display| {
             ClientError::ConfigError(format!("schema id {id} cannot be read for migrations: {e}"))
-        })?);
+        };
+        let imports = if schema.schema_type == crate::schema::SchemaFormat::Protobuf
+            && !schema.references.is_empty()
+        {
+            proto_imports(&self.client, &schema)
+                .await
+                .map_err(|e| match e {
+                    Unfetched::Registry(error) => error,
+                    Unfetched::Invalid(message) => unreadable(&message),
+                })?
+        } else {
+            Vec::new()
+        };
+        let parsed =
+            Arc::new(RuleSchema::parse_with_imports(schema, &imports).map_err(|e| unreadable(&e))?);
         lock(&self.parsed).insert(id, Arc::clone(&parsed));
         Ok(parsed)
     }

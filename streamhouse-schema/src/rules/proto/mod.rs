@@ -60,17 +60,19 @@ pub struct ProtoSchema {
 
 impl ProtoSchema {
     /// Compiles `schema` (`.proto` text or base64 descriptor) with the files it imports
-    /// from `google/protobuf/` and `confluent/`; returns the inline tags found (by field full
+    /// from `google/protobuf/` and `confluent/` and `imports` (the files of its references
+    /// to other subjects, by import path); returns the inline tags found (by field full
     /// name) beside it.
     ///
-    /// Schema references to other registered subjects are not fetched: a schema with
-    /// references is an [`RuleError::Unsupported`].
+    /// A schema with references and no `imports` (a caller without a registry) is an
+    /// [`RuleError::Unsupported`].
     pub(crate) fn parse(
         schema: &Schema,
+        imports: &[(String, String)],
     ) -> Result<(Self, HashMap<String, BTreeSet<String>>), RuleError> {
-        if !schema.references.is_empty() {
+        if !schema.references.is_empty() && imports.is_empty() {
             return Err(RuleError::Unsupported(format!(
-                "rules on a Protobuf schema with references ({}) are not supported by this client yet",
+                "rules on a Protobuf schema with references ({}) need the referenced schemas from the registry",
                 schema
                     .references
                     .iter()
@@ -79,7 +81,11 @@ impl ProtoSchema {
                     .join(", ")
             )));
         }
-        let (set, main) = descriptor_set_with_imports(&schema.schema, &[]).map_err(|e| {
+        let imports: Vec<(&str, &str)> = imports
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        let (set, main) = descriptor_set_with_imports(&schema.schema, &imports).map_err(|e| {
             RuleError::execution(format!("the Protobuf schema does not compile: {e}"))
         })?;
         let pool = DescriptorPool::decode(set.as_slice()).map_err(|e| {
