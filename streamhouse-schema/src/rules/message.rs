@@ -109,7 +109,7 @@ impl RuleSchema {
     }
 
     /// [`parse`](Self::parse) with the files a Protobuf schema imports from other subjects
-    /// (its references, by import path: see [`proto_imports`](super::references::proto_imports)).
+    /// (its references: `(import path, schema text)`, as the registry holds them).
     pub fn parse_with_imports(
         schema: Arc<Schema>,
         imports: &[(String, String)],
