@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::dict::message_to_dict;
 use super::parse::dict_to_message;
-use super::wkt::{parse_duration, parse_timestamp, timestamp_text};
+use super::wkt_time::{parse_duration, parse_timestamp, timestamp_text};
 use crate::registry::Schema;
 use crate::rules::message::{ParsedSchema, RuleSchema};
 use crate::rules::RuleError;

@@ -22,6 +22,7 @@ pub(crate) mod parse;
 pub(crate) mod value;
 pub(crate) mod walk;
 mod wkt;
+mod wkt_time;
 
 use std::collections::{BTreeSet, HashMap};
 
