@@ -198,3 +198,109 @@ async fn a_protobuf_contract_checks_encrypts_and_decrypts_end_to_end() {
         other => panic!("expected a rule failure, got {other:?}"),
     }
 }
+
+/// An amount in a package (so a file) of its own, whose currency is personal data.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "billing.refrules", protobuf)]
+struct Money {
+    #[stream_schema(tag = 1)]
+    cents: i64,
+    #[stream_schema(tag = 2, tags("PII"))]
+    currency: String,
+}
+
+/// An invoice whose file imports `Money`'s: `send_typed` registers that file under its own
+/// subject and the invoice's with a reference to it. The contract's rules need the
+/// imported file to walk `total`.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "shop.refrules", protobuf, topic = "ref-invoices")]
+#[stream_schema(rule(name = "positive_total", expr = "message.total.cents > 0"))]
+#[stream_schema(encrypt(
+    tags("PII"),
+    kek = "invoices-kek",
+    kms = "local-kms",
+    key_id = "invoices-key",
+    algorithm = "AES256_SIV"
+))]
+struct Invoice {
+    #[stream_schema(tag = 1)]
+    id: String,
+    #[stream_schema(tag = 2)]
+    total: Money,
+    #[stream_schema(tag = 3, tags("PII"))]
+    payer: String,
+}
+
+fn invoice(id: &str, cents: i64) -> Invoice {
+    Invoice {
+        id: id.into(),
+        total: Money {
+            cents,
+            currency: "euro-area-currency".into(),
+        },
+        payer: "payer@example.com".into(),
+    }
+}
+
+#[tokio::test]
+async fn rules_run_on_a_protobuf_schema_with_references_fetched_from_the_registry() {
+    let url = "mock://rules-protobuf-references";
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry(url)
+        .transport(Arc::clone(&log))
+        .default_format(SchemaFormat::Protobuf)
+        .rule_registry(rules_with_encryption(url, SECRET))
+        .build()
+        .await
+        .expect("producer");
+    producer
+        .send_typed(&invoice("i-1", 250))
+        .await
+        .expect("sent");
+    // The condition reads a field of the imported message.
+    match producer.send_typed(&invoice("i-0", 0)).await {
+        Err(ClientError::Rule(failure)) => {
+            assert_eq!(failure.rule_name, "positive_total");
+            assert!(matches!(failure.reason, RuleError::Condition { .. }));
+        }
+        other => panic!("expected the condition to refuse, got {other:?}"),
+    }
+    let records = log.fetch("ref-invoices", 0, 0, 10).await.unwrap();
+    assert_eq!(records.len(), 1, "the refused record was not sent");
+    let frame = &records[0].value;
+    let has = |text: &str| frame.windows(text.len()).any(|w| w == text.as_bytes());
+    // The PII fields, of the invoice and of the imported Money, are ciphertext.
+    assert!(has("i-1"));
+    assert!(!has("payer@example.com"));
+    assert!(!has("euro-area-currency"));
+
+    let mut consumer = Consumer::builder()
+        .schema_registry(url)
+        .transport(Arc::clone(&log))
+        .rule_registry(rules_with_encryption(url, SECRET))
+        .subscribe("ref-invoices")
+        .build()
+        .await
+        .expect("consumer");
+    let read = consumer
+        .poll_typed::<Invoice>(Duration::from_millis(500))
+        .await
+        .unwrap()
+        .expect("i-1");
+    assert_eq!(read.value, invoice("i-1", 250));
+    // The schema the producer's rules ran with was registered with its reference.
+    let registered = streamhouse_schema::registry::SchemaRegistryClient::new(url)
+        .get_latest("ref-invoices-value")
+        .await
+        .unwrap();
+    assert_eq!(
+        registered
+            .schema
+            .references
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["billing/refrules/Money.proto"]
+    );
+}

@@ -250,7 +250,8 @@ impl ConsumerBuilder {
         #[cfg(feature = "rules")]
         {
             consumer.migrations = migrations;
-            consumer.rules = crate::rules::hook::ReadRules::new(self.rule_registry);
+            consumer.rules = crate::rules::hook::ReadRules::new(self.rule_registry)
+                .with_ids(consumer.registry.clone());
         }
         Ok(consumer)
     }

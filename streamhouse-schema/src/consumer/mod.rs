@@ -411,6 +411,28 @@ impl Consumer {
             Some(schema) => schema,
             None => return Err(invalid(record, RecordError::UnknownSchemaId(id))),
         };
+        // The key schema's READ rules run on its payload before the decode, as on values
+        // (Confluent's key deserializers run them with `is_key`).
+        #[cfg(feature = "rules")]
+        let transformed =
+            if crate::rules::has_rules(&schema, crate::schema::contract::RuleMode::Read) {
+                self.rules
+                    .apply_key(
+                        &record.topic,
+                        id,
+                        &schema,
+                        &record.headers,
+                        key,
+                        frame.payload,
+                    )
+                    .await?
+            } else {
+                None
+            };
+        #[cfg(feature = "rules")]
+        let payload = transformed.as_deref().unwrap_or(frame.payload);
+        #[cfg(not(feature = "rules"))]
+        let payload = frame.payload;
         match schema.schema_type {
             SchemaFormat::Avro => {
                 let writer = self.parsed_avro(record, id, &schema)?;
@@ -424,15 +446,15 @@ impl Consumer {
                         },
                     ));
                 }
-                K::decode_value(frame.payload)
+                K::decode_value(payload)
                     .map(Some)
                     .map_err(|e| invalid(record, RecordError::Decode(e)))
             }
-            SchemaFormat::Json => K::decode_json(frame.payload)
+            SchemaFormat::Json => K::decode_json(payload)
                 .map(Some)
                 .map_err(|e| invalid(record, RecordError::Json(e))),
             SchemaFormat::Protobuf => {
-                let (indexes, payload) = wire::parse_message_indexes(frame.payload)
+                let (indexes, payload) = wire::parse_message_indexes(payload)
                     .map_err(|e| invalid(record, RecordError::Frame(e)))?;
                 self.decode_protobuf::<K>(record, id, &schema, &indexes, payload)
                     .map(Some)

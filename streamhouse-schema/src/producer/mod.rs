@@ -39,7 +39,7 @@ pub use subject::{record_name_of, SubjectNameError, SubjectNameStrategy};
 
 use crate::client::format::TypeFormats;
 use crate::client::id_memo;
-use crate::client::schema_ids::{RawIds, SchemaIds, TypedIds};
+use crate::client::schema_ids::{RawIds, SchemaIds, TypedId, TypedIds};
 use crate::codec::json::JsonEncode;
 use crate::error::ClientError;
 use crate::registry::SchemaReference;
@@ -261,11 +261,15 @@ impl Producer {
                             .ok_or(ClientError::UnknownSchemaId(schema_id))?;
                         // No subject is named here: rules see the topic's value subject.
                         #[cfg(feature = "rules")]
-                        self.inner.rules.learn_schema(
-                            &format!("{topic}-value"),
-                            schema_id,
-                            Arc::clone(&schema),
-                        )?;
+                        self.inner
+                            .rules
+                            .learn_schema(
+                                registry.as_ref(),
+                                &format!("{topic}-value"),
+                                schema_id,
+                                Arc::clone(&schema),
+                            )
+                            .await?;
                         self.inner
                             .id_formats
                             .write()
@@ -360,6 +364,24 @@ impl Producer {
         #[cfg(not(feature = "rules"))]
         let _ = id;
         self.deliver(topic, partition, key, frame).await
+    }
+
+    /// A framed key after its schema's WRITE rules (with the `rules` feature), as
+    /// Confluent's key serializers run them: what a rule transformed, or the rule's
+    /// failure.
+    pub(super) async fn key_rules(
+        &self,
+        topic: &str,
+        id: TypedId,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
+        #[cfg(feature = "rules")]
+        if id.write_rules {
+            return self.inner.rules.apply_key(topic, id.id, frame).await;
+        }
+        #[cfg(not(feature = "rules"))]
+        let _ = (topic, id);
+        Ok(frame)
     }
 
     /// With the `rules` feature, learns whether schema `id` (registered or found under

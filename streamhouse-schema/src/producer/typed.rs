@@ -79,9 +79,9 @@ impl Producer {
         let Some(value_id) = self.memo_or_cached_id::<T>(memo, topic, false) else {
             return Ok(None);
         };
-        // A schema with WRITE rules takes the path that can await them (only the value's:
-        // rules of key schemas are not run), unless they are all the type's own compiled
-        // conditions and pass.
+        // A schema with WRITE rules (the value's, or a framed key's) takes the path that
+        // can await them, unless the value's are all the type's own compiled conditions and
+        // pass.
         if value_id.write_rules && !self.compiled_conditions_pass(value_id, value) {
             return Ok(None);
         }
@@ -92,6 +92,9 @@ impl Producer {
                 let Some(key_id) = self.memo_or_cached_id::<K>(memo, topic, true) else {
                     return Ok(None);
                 };
+                if key_id.write_rules {
+                    return Ok(None);
+                }
                 Some(self.typed_frame(key_id, key)?)
             }
         };
@@ -132,7 +135,8 @@ impl Producer {
             (Some(key), KeyEncoding::Raw | KeyEncoding::Auto) => Some(raw_key_bytes(key)?),
             (Some(key), KeyEncoding::Schema) => {
                 let id = self.typed_id::<K>(topic, true).await?;
-                Some(self.typed_frame(id, key)?)
+                let frame = self.typed_frame(id, key)?;
+                Some(self.key_rules(topic, id, frame).await?)
             }
         };
         let frame = self.typed_frame(id, value)?;

@@ -14,6 +14,7 @@ use super::engine::{
     compiled_conditions_pass, count_compiled_pass, execute_rules, has_rules, runs_any, RuleRun,
 };
 use super::message::RuleSchema;
+use super::references::Unfetched;
 use super::registry::RuleRegistry;
 use crate::client::schema_ids::SchemaIds;
 use crate::error::ClientError;
@@ -85,18 +86,22 @@ impl WriteRules {
             .by_id(id)
             .await?
             .ok_or(ClientError::UnknownSchemaId(id))?;
-        self.learn_schema(subject, id, schema)
+        self.learn_schema(registry.as_ref(), subject, id, schema)
+            .await
     }
 
-    /// [`learn`](Self::learn) with schema `id` already fetched.
-    pub(crate) fn learn_schema(
+    /// [`learn`](Self::learn) with schema `id` already fetched (`registry` fetches what
+    /// it references).
+    pub(crate) async fn learn_schema(
         &self,
+        registry: &dyn SchemaIds,
         subject: &str,
         id: i32,
         schema: Arc<Schema>,
     ) -> Result<bool, ClientError> {
         // Rules this client switched off need no decode (nor a format the engine reads).
-        let prepared = prepare(schema, subject, RuleMode::Write)?
+        let prepared = prepare(schema, subject, RuleMode::Write, Some(registry))
+            .await?
             .filter(|p| runs_any(&self.registry, &p.schema, RuleMode::Write));
         let runs = prepared.is_some();
         if runs {
@@ -148,6 +153,28 @@ impl WriteRules {
         key: Option<&[u8]>,
         frame: Bytes,
     ) -> Result<Bytes, ClientError> {
+        self.run(topic, id, false, key, frame).await
+    }
+
+    /// [`apply`](Self::apply) for a framed key of schema `id` (`is_key` set, as
+    /// Confluent's key serializers run their schema's rules).
+    pub(crate) async fn apply_key(
+        &self,
+        topic: &str,
+        id: i32,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
+        self.run(topic, id, true, None, frame).await
+    }
+
+    async fn run(
+        &self,
+        topic: &str,
+        id: i32,
+        is_key: bool,
+        key: Option<&[u8]>,
+        frame: Bytes,
+    ) -> Result<Bytes, ClientError> {
         let prepared = self
             .by_id
             .read()
@@ -162,7 +189,7 @@ impl WriteRules {
         let run = RuleRun {
             subject: &prepared.subject,
             topic,
-            is_key: false,
+            is_key,
             schema_id: id,
             target: &prepared.schema,
             source: None,
@@ -195,7 +222,11 @@ impl WriteRules {
 #[derive(Debug)]
 pub(crate) struct ReadRules {
     registry: RuleRegistry,
+    /// The consumer's registry: what a Protobuf writer schema references is fetched there.
+    ids: Option<Arc<dyn SchemaIds>>,
     by_id: HashMap<i32, Option<Arc<Prepared>>>,
+    /// The same for key schemas (their subject is the topic's key subject).
+    keys_by_id: HashMap<i32, Option<Arc<Prepared>>>,
 }
 
 impl ReadRules {
@@ -204,8 +235,16 @@ impl ReadRules {
     pub(crate) fn new(registry: Option<RuleRegistry>) -> Self {
         ReadRules {
             registry: registry.unwrap_or_else(RuleRegistry::with_defaults),
+            ids: None,
             by_id: HashMap::new(),
+            keys_by_id: HashMap::new(),
         }
+    }
+
+    /// Fetches what Protobuf writer schemas reference in `ids` (the consumer's registry).
+    pub(crate) fn with_ids(mut self, ids: Option<Arc<dyn SchemaIds>>) -> Self {
+        self.ids = ids;
+        self
     }
 
     /// Runs the READ rules of the writer schema `id` on a record's payload (the bytes after
@@ -222,30 +261,78 @@ impl ReadRules {
         wire: &[u8],
         payload: &[u8],
     ) -> Result<Option<Vec<u8>>, ClientError> {
-        let prepared = match self.by_id.get(&id) {
-            Some(prepared) => prepared.clone(),
+        let record = Record {
+            key,
+            headers,
+            wire: Some(wire),
+        };
+        self.run(topic, id, schema, false, record, payload).await
+    }
+
+    /// [`apply`](Self::apply) for a framed key of schema `id`: its payload (after the
+    /// frame header) re-encoded if a transform changed it.
+    pub(crate) async fn apply_key(
+        &mut self,
+        topic: &str,
+        id: i32,
+        schema: &Arc<Schema>,
+        headers: &[Header],
+        key: &[u8],
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>, ClientError> {
+        let record = Record {
+            key: Some(key),
+            headers,
+            wire: None,
+        };
+        self.run(topic, id, schema, true, record, payload).await
+    }
+
+    async fn run(
+        &mut self,
+        topic: &str,
+        id: i32,
+        schema: &Arc<Schema>,
+        is_key: bool,
+        record: Record<'_>,
+        payload: &[u8],
+    ) -> Result<Option<Vec<u8>>, ClientError> {
+        let known = if is_key {
+            self.keys_by_id.get(&id)
+        } else {
+            self.by_id.get(&id)
+        };
+        let prepared = match known.cloned() {
+            Some(prepared) => prepared,
             None => {
-                // The subject is not in the frame; rules see the topic's value subject, as
-                // Confluent's deserializer names it with its default strategy.
-                let subject = format!("{topic}-value");
-                let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read)?;
-                self.by_id.insert(id, prepared.clone());
+                // The subject is not in the frame; rules see the topic's value (key)
+                // subject, as Confluent's deserializer names it with its default strategy.
+                let subject = format!("{topic}-{}", if is_key { "key" } else { "value" });
+                let ids = self.ids.as_deref();
+                let prepared = prepare(Arc::clone(schema), &subject, RuleMode::Read, ids).await?;
+                let cache = if is_key {
+                    &mut self.keys_by_id
+                } else {
+                    &mut self.by_id
+                };
+                cache.insert(id, prepared.clone());
                 prepared
             }
         };
         let Some(prepared) = prepared else {
             return Ok(None);
         };
+        let Record { key, headers, wire } = record;
         let run = RuleRun {
             subject: &prepared.subject,
             topic,
-            is_key: false,
+            is_key,
             schema_id: id,
             target: &prepared.schema,
             source: None,
             headers,
             original_key: key,
-            original_wire: Some(wire),
+            original_wire: wire,
         };
         if !runs_any(&self.registry, &prepared.schema, RuleMode::Read) {
             return Ok(None);
@@ -267,16 +354,27 @@ impl ReadRules {
     }
 }
 
-/// `Some` when `schema` has rules `mode` runs, parsed for them.
-fn prepare(
+/// The record around a payload the READ rules run on.
+struct Record<'a> {
+    /// The record's key bytes.
+    key: Option<&'a [u8]>,
+    headers: &'a [Header],
+    /// The record's value as read, for the DLQ (`None` for a key).
+    wire: Option<&'a [u8]>,
+}
+
+/// `Some` when `schema` has rules `mode` runs, parsed for them; the files a Protobuf
+/// schema references are fetched from `ids` (without it, such a schema is unsupported).
+async fn prepare(
     schema: Arc<Schema>,
     subject: &str,
     mode: RuleMode,
+    ids: Option<&dyn SchemaIds>,
 ) -> Result<Option<Arc<Prepared>>, ClientError> {
     if !has_rules(&schema, mode) {
         return Ok(None);
     }
-    let parsed = RuleSchema::parse(schema).map_err(|e| {
+    let failure = |reason: super::RuleError| {
         ClientError::Rule(Box::new(super::RuleFailure {
             rule_name: String::new(),
             rule_type: String::new(),
@@ -284,9 +382,24 @@ fn prepare(
             field: None,
             subject: subject.to_string(),
             action: "ERROR".to_string(),
-            reason: e,
+            reason,
         }))
-    })?;
+    };
+    let imports = match ids {
+        Some(ids)
+            if schema.schema_type == crate::schema::SchemaFormat::Protobuf
+                && !schema.references.is_empty() =>
+        {
+            super::references::proto_imports(ids, &schema)
+                .await
+                .map_err(|e| match e {
+                    Unfetched::Registry(error) => error,
+                    Unfetched::Invalid(message) => failure(super::RuleError::execution(message)),
+                })?
+        }
+        _ => Vec::new(),
+    };
+    let parsed = RuleSchema::parse_with_imports(schema, &imports).map_err(failure)?;
     Ok(Some(Arc::new(Prepared {
         schema: parsed,
         subject: subject.to_string(),

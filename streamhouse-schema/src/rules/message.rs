@@ -102,8 +102,18 @@ pub(crate) struct AvroFieldInfo {
 impl RuleSchema {
     /// Parses `schema`; a schema that does not parse (a Protobuf one: compile, with its
     /// `google/protobuf/*` and `confluent/*` imports) is an error, as is a Protobuf schema
-    /// with references to other subjects (not fetched by this client yet).
+    /// with references to other subjects, which needs them
+    /// ([`parse_with_imports`](Self::parse_with_imports)).
     pub fn parse(schema: Arc<Schema>) -> Result<Self, RuleError> {
+        Self::parse_with_imports(schema, &[])
+    }
+
+    /// [`parse`](Self::parse) with the files a Protobuf schema imports from other subjects
+    /// (its references: `(import path, schema text)`, as the registry holds them).
+    pub fn parse_with_imports(
+        schema: Arc<Schema>,
+        imports: &[(String, String)],
+    ) -> Result<Self, RuleError> {
         let (parsed, inline_tags) = match schema.schema_type {
             SchemaFormat::Avro => {
                 let root = apache_avro::Schema::parse_str(&schema.schema).map_err(|e| {
@@ -128,7 +138,7 @@ impl RuleSchema {
                 (ParsedSchema::Json(doc), HashMap::new())
             }
             SchemaFormat::Protobuf => {
-                let (proto, inline) = ProtoSchema::parse(&schema)?;
+                let (proto, inline) = ProtoSchema::parse(&schema, imports)?;
                 (ParsedSchema::Protobuf(proto), inline)
             }
         };
@@ -225,12 +235,4 @@ impl RuleSchema {
             )),
         }
     }
-}
-
-/// The error for a CEL TRANSFORM of a whole Protobuf message (its result, a CEL map, is
-/// not turned back into a message; Confluent's Python client cannot serialize one either).
-pub(crate) fn unsupported_protobuf() -> RuleError {
-    RuleError::Unsupported(
-        "CEL TRANSFORM rules on whole Protobuf messages are not supported by this client; use CEL_FIELD".to_string(),
-    )
 }

@@ -22,17 +22,33 @@
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
 //! runs the writer schema's READ rules on the payload before any decode.
 //!
-//! Not covered: rules of key schemas and encoding-phase rules (`encodingRules`) are not
-//! run; on Protobuf schemas, references to other subjects are not fetched (a record of such a
-//! schema whose rules would run fails with [`RuleError::Unsupported`]), a
-//! `CEL` TRANSFORM of the whole message and JSONATA migrations are unsupported, CEL binds
+//! A `CEL` TRANSFORM of a whole Protobuf message returns the new message as Confluent's Go
+//! and Java executors take it, here as a map of its fields by name (the way `message` is
+//! bound), converted back into the message's type (see [`CelExecutor`]); Python's executor
+//! cannot serialize such a result.
+//!
+//! Framed keys (`{topic}-key`) go through their schema's rules the same way, with
+//! `is_key` set: WRITE on a typed send, READ in
+//! [`Consumer::decode_key`](crate::consumer::Consumer::decode_key). A Protobuf schema that
+//! references other subjects is compiled with the referenced files, fetched from the
+//! registry (recursively, each once) when the schema is first met, as Confluent's Protobuf
+//! serde resolves them.
+//!
+//! Migration rules run through [`execute_migration_rules`] with a [`MigrationExecutor`],
+//! on Avro, JSON and Protobuf records (a Protobuf message as the dict Python's
+//! `MessageToDict(msg, True)` makes, the result read back as `ParseDict` does; see
+//! [`jsonata::reader`]); the consumer reads with a reader version through
+//! [`ConsumerBuilder::use_latest_version`](crate::consumer::ConsumerBuilder::use_latest_version).
+//!
+//! Not covered: encoding-phase rules (`encodingRules`) are not run. On Protobuf, CEL binds
 //! `Timestamp`s and decimals as messages and unsigned fields handed to `CEL_FIELD` as `int`
-//! (Python binds CEL timestamps and `uint`s), and `has()` is true for every field; JSON Schema
+//! (Python binds CEL timestamps and `uint`s), `has()` is true for every field, a whole-message
+//! CEL TRANSFORM returns a map rather than a constructed message (the `cel` crate has no
+//! Protobuf types), and `google.protobuf.Any` fields are refused by migrations. JSON Schema
 //! `oneOf`/`anyOf` branches are picked by their `type` only, and `$ref`s only within the
-//! schema document; CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
-//! decimals as bytes. Migration rules run through [`execute_migration_rules`] with a
-//! [`MigrationExecutor`]; choosing the reader version (the consumer side of
-//! `use.latest.version`) is the caller's.
+//! schema document. CEL binds Avro timestamps as integers (Python binds CEL timestamps) and
+//! decimals as bytes. Migrations run on value records only (Confluent's clients migrate
+//! keys too).
 
 pub mod action;
 mod avro_datum;
@@ -48,6 +64,7 @@ pub(crate) mod hook;
 pub mod jsonata;
 pub mod message;
 pub mod proto;
+pub(crate) mod references;
 pub mod registry;
 pub mod tags;
 pub mod walk;

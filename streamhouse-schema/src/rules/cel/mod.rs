@@ -8,6 +8,7 @@
 //! when it reads it (see [`Vars`]); its context allocates nothing.
 
 mod proto;
+mod proto_result;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
@@ -28,6 +29,7 @@ use super::executor::{
 };
 use super::field::{FieldContext, FieldValue};
 use super::message::{Message, MessageRef, ParsedSchema};
+use super::proto::ProtoMessage;
 use crate::schema::contract::RuleKind;
 
 /// A compiled rule expression.
@@ -182,7 +184,8 @@ impl Cel {
 }
 
 /// The `CEL` executor: a CONDITION or TRANSFORM over the whole message, bound as
-/// `message`. A TRANSFORM's result replaces the message and must fit its schema.
+/// `message`. A TRANSFORM's result replaces the message and must fit its schema (on
+/// Protobuf, a map of the message's fields by name, as `message` is bound).
 #[derive(Debug)]
 pub struct CelExecutor {
     cel: Cel,
@@ -220,13 +223,24 @@ impl RuleExecutor for CelExecutor {
         let Some(result) = result else {
             return Ok(RuleOutput::Unchanged);
         };
-        let json = cel_to_json(&result, 0)?;
-        let new = match &ctx.target.parsed {
-            ParsedSchema::Avro { schema, names } => {
-                Message::Avro(json_to_avro(&json, schema, names)?)
+        let new = match (&ctx.target.parsed, message) {
+            (ParsedSchema::Avro { schema, names }, _) => {
+                Message::Avro(json_to_avro(&cel_to_json(&result, 0)?, schema, names)?)
             }
-            ParsedSchema::Json(_) => Message::Json(json),
-            ParsedSchema::Protobuf(_) => return Err(super::message::unsupported_protobuf()),
+            (ParsedSchema::Json(_), _) => Message::Json(cel_to_json(&result, 0)?),
+            // The result replaces the message in its own type, as Confluent's Go and Java
+            // executors take it (see `proto_result`).
+            (ParsedSchema::Protobuf(_), Message::Protobuf(original)) => {
+                Message::Protobuf(ProtoMessage {
+                    indexes: original.indexes.clone(),
+                    message: proto_result::cel_to_message(&result, &original.message)?,
+                })
+            }
+            (ParsedSchema::Protobuf(_), _) => {
+                return Err(RuleError::execution(
+                    "the message is not of the schema's format",
+                ))
+            }
         };
         Ok(RuleOutput::Message(new))
     }

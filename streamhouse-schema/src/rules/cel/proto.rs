@@ -16,13 +16,15 @@ use std::sync::Arc;
 
 use cel::objects::{Key, Map};
 use cel::Value;
-use prost_reflect::{DynamicMessage, Kind, MapKey, ReflectMessage, Value as ProtoValue};
+use prost_reflect::{
+    DynamicMessage, FieldDescriptor, Kind, MapKey, ReflectMessage, Value as ProtoValue,
+};
 
 /// How deep values are converted (deeper ones become null).
 const MAX_DEPTH: usize = 128;
 
 /// The wrapper types bound as the value they wrap (`_MSG_TYPE_URL_TO_CTOR`).
-const WRAPPERS: [&str; 9] = [
+pub(super) const WRAPPERS: [&str; 9] = [
     "google.protobuf.StringValue",
     "google.protobuf.BytesValue",
     "google.protobuf.Int32Value",
@@ -62,20 +64,29 @@ fn message_at(
         if only.is_some_and(|names| !names.iter().any(|n| n == field.name())) {
             continue;
         }
-        let unset = field.supports_presence() && !message.has_field(&field);
-        let value = match field.kind() {
-            Kind::Message(inner) if unset && !field.is_list() => {
-                if zero || WRAPPERS.contains(&inner.full_name()) {
-                    Value::Null
-                } else {
-                    message_at(&DynamicMessage::new(inner), None, true, depth + 1)
-                }
-            }
-            _ => value_to_cel(&message.get_field(&field), depth + 1),
-        };
+        let value = field_at(message, &field, zero, depth);
         map.insert(Key::String(Arc::new(field.name().to_string())), value);
     }
     Value::Map(Map { map: Arc::new(map) })
+}
+
+/// Field `field` of `message` as `message` binds it.
+pub(super) fn field_to_cel(message: &DynamicMessage, field: &FieldDescriptor) -> Value {
+    field_at(message, field, false, 0)
+}
+
+fn field_at(message: &DynamicMessage, field: &FieldDescriptor, zero: bool, depth: usize) -> Value {
+    let unset = field.supports_presence() && !message.has_field(field);
+    match field.kind() {
+        Kind::Message(inner) if unset && !field.is_list() => {
+            if zero || WRAPPERS.contains(&inner.full_name()) {
+                Value::Null
+            } else {
+                message_at(&DynamicMessage::new(inner), None, true, depth + 1)
+            }
+        }
+        _ => value_to_cel(&message.get_field(field), depth + 1),
+    }
 }
 
 fn value_to_cel(value: &ProtoValue, depth: usize) -> Value {

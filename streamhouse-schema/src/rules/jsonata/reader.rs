@@ -9,6 +9,13 @@
 //! already in the reader's version, or with no migration rules on the way, are left to the
 //! consumer's usual decode (Avro schema resolution to the type).
 //!
+//! Protobuf records go as in `ProtobufDeserializer.__call__`: the message the frame's
+//! indexes name, as `json_format.MessageToDict(msg, True)` writes it
+//! (`rules::proto::dict`), through the rules, then
+//! `ParseDict` into the reader schema's top-level message of the writer message's name
+//! (else its first message; `rules::proto::parse`). A result that
+//! does not fit that message is a [`RuleFailure`] naming the step's rules and the path.
+//!
 //! The subject is the topic's value subject (`TopicNameStrategy`). The reader version is
 //! looked up once per subject and kept, as Confluent's client keeps latest versions
 //! without `latest.cache.ttl.secs`; the plan is built once per (writer id, reader id).
@@ -18,6 +25,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use prost_reflect::ReflectMessage;
+
 use super::plan::{migrations, Migration};
 use super::JsonataExecutor;
 use crate::consumer::ConsumedRecord;
@@ -25,6 +34,9 @@ use crate::error::ClientError;
 use crate::registry::{RegisteredSchema, SchemaRegistryClient};
 use crate::rules::convert::{json_to_avro, message_to_json};
 use crate::rules::message::{Message, ParsedSchema, RuleSchema};
+use crate::rules::proto::dict::message_to_dict;
+use crate::rules::proto::parse::dict_to_message;
+use crate::rules::references::{proto_imports, Unfetched};
 use crate::rules::{execute_migration_rules, RuleError, RuleFailure, RuleRegistry, RuleRun};
 use crate::schema::contract::RuleMode;
 
@@ -108,11 +120,24 @@ impl MigratingReader {
         let Some(last) = steps.last() else {
             return Ok(None);
         };
-        let writer_schema = self.parsed(writer_id, Arc::clone(writer))?;
-        let message = writer_schema
-            .decode(&record.value)
-            .map_err(|e| failure(&subject, last, e))?;
-        let mut json = message_to_json(&message);
+        let writer_schema = self.parsed(writer_id, Arc::clone(writer)).await?;
+        let (mut json, writer_message) = match &writer_schema.parsed {
+            // As Python's `ProtobufDeserializer`: `MessageToDict(msg, True)` of the message
+            // the frame's indexes name.
+            ParsedSchema::Protobuf(proto) => {
+                let message = proto
+                    .decode_at(&record.message_indexes, &record.value)
+                    .map_err(|e| failure(&subject, last, e))?;
+                let json = message_to_dict(&message).map_err(|e| failure(&subject, last, e))?;
+                (json, Some(message.descriptor().name().to_string()))
+            }
+            _ => {
+                let message = writer_schema
+                    .decode(&record.value)
+                    .map_err(|e| failure(&subject, last, e))?;
+                (message_to_json(&message), None)
+            }
+        };
         for step in steps.iter() {
             let run = RuleRun {
                 subject: &subject,
@@ -129,29 +154,44 @@ impl MigratingReader {
                 .await
                 .map_err(|e| ClientError::Rule(Box::new(e)))?;
         }
-        let migrated = match &reader.schema.parsed {
-            ParsedSchema::Avro { schema, names } => Message::Avro(
-                json_to_avro(&json, schema, names).map_err(|e| failure(&subject, last, e))?,
-            ),
-            ParsedSchema::Json(_) => Message::Json(json),
-            ParsedSchema::Protobuf(_) => {
-                return Err(failure(
-                    &subject,
-                    last,
-                    RuleError::Unsupported(
-                        "migrations of Protobuf records are not supported".to_string(),
-                    ),
-                ))
+        let (payload, message_indexes) = match &reader.schema.parsed {
+            ParsedSchema::Avro { schema, names } => {
+                let migrated = Message::Avro(
+                    json_to_avro(&json, schema, names).map_err(|e| failure(&subject, last, e))?,
+                );
+                let payload = reader
+                    .schema
+                    .encode(&migrated)
+                    .map_err(|e| failure(&subject, last, e))?;
+                (payload, Vec::new())
+            }
+            ParsedSchema::Json(_) => {
+                let payload = reader
+                    .schema
+                    .encode(&Message::Json(json))
+                    .map_err(|e| failure(&subject, last, e))?;
+                (payload, Vec::new())
+            }
+            // `ParseDict` into the reader's message of the writer message's name.
+            ParsedSchema::Protobuf(proto) => {
+                let name = writer_message.unwrap_or_default();
+                let (descriptor, indexes) = proto.reader_message(&name).ok_or_else(|| {
+                    failure(
+                        &subject,
+                        last,
+                        RuleError::execution("the reader schema has no message"),
+                    )
+                })?;
+                let message =
+                    dict_to_message(&json, &descriptor).map_err(|e| failure(&subject, last, e))?;
+                (prost::Message::encode_to_vec(&message), indexes)
             }
         };
-        let payload = reader
-            .schema
-            .encode(&migrated)
-            .map_err(|e| failure(&subject, last, e))?;
         Ok(Some(ConsumedRecord {
             value: payload.into(),
             schema_id: Some(reader.registered.id),
             schema: Some(Arc::clone(&reader.schema.schema)),
+            message_indexes,
             ..record.clone()
         }))
     }
@@ -169,7 +209,9 @@ impl MigratingReader {
                     .await?
             }
         };
-        let schema = self.parsed(registered.id, Arc::new(registered.schema.clone()))?;
+        let schema = self
+            .parsed(registered.id, Arc::new(registered.schema.clone()))
+            .await?;
         let reader = Arc::new(Reader { registered, schema });
         lock(&self.readers).insert(subject.to_string(), Arc::clone(&reader));
         Ok(reader)
@@ -199,8 +241,12 @@ impl MigratingReader {
         {
             steps.push(Step {
                 mode,
-                source: self.parsed(source.id, Arc::new(source.schema.clone()))?,
-                target: self.parsed(target.id, Arc::new(target.schema.clone()))?,
+                source: self
+                    .parsed(source.id, Arc::new(source.schema.clone()))
+                    .await?,
+                target: self
+                    .parsed(target.id, Arc::new(target.schema.clone()))
+                    .await?,
                 target_id: target.id,
             });
         }
@@ -209,8 +255,9 @@ impl MigratingReader {
         Ok(steps)
     }
 
-    /// Schema `id` parsed for rules, once.
-    fn parsed(
+    /// Schema `id` parsed for rules, once (a Protobuf schema with the files it references,
+    /// fetched from the registry).
+    async fn parsed(
         &self,
         id: i32,
         schema: Arc<crate::registry::Schema>,
@@ -218,9 +265,23 @@ impl MigratingReader {
         if let Some(parsed) = lock(&self.parsed).get(&id) {
             return Ok(Arc::clone(parsed));
         }
-        let parsed = Arc::new(RuleSchema::parse(schema).map_err(|e| {
+        let unreadable = |e: &dyn std::fmt::Display| {
             ClientError::ConfigError(format!("schema id {id} cannot be read for migrations: {e}"))
-        })?);
+        };
+        let imports = if schema.schema_type == crate::schema::SchemaFormat::Protobuf
+            && !schema.references.is_empty()
+        {
+            proto_imports(&self.client, &schema)
+                .await
+                .map_err(|e| match e {
+                    Unfetched::Registry(error) => error,
+                    Unfetched::Invalid(message) => unreadable(&message),
+                })?
+        } else {
+            Vec::new()
+        };
+        let parsed =
+            Arc::new(RuleSchema::parse_with_imports(schema, &imports).map_err(|e| unreadable(&e))?);
         lock(&self.parsed).insert(id, Arc::clone(&parsed));
         Ok(parsed)
     }
@@ -235,6 +296,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// rules, whose output it is.
 fn failure(subject: &str, step: &Step, reason: RuleError) -> ClientError {
     let rules = crate::rules::engine::rules_for(&step.target, Some(&step.source), step.mode);
+    // The rules of the step's direction (an UPDOWN rule runs both ways).
+    let rules: Vec<_> = rules
+        .iter()
+        .filter(|r| r.mode == step.mode || r.mode == RuleMode::Updown)
+        .collect();
     let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
     ClientError::Rule(Box::new(RuleFailure {
         rule_name: names.join(","),

@@ -12,10 +12,17 @@
 //! - [`walk`]: the field walk (names, Confluent type names, tags, values).
 //! - [`value`]: field values to and from [`prost_reflect::Value`].
 //! - [`json`]: a message as JSON (for the DLQ and JSON-based executors).
+//! - `dict` and `parse`: a message as the dict Confluent's Python client hands to
+//!   migration rules (`MessageToDict`), and a migration's result read back into the
+//!   reader's message (`ParseDict`); `wkt` has the well-known types' JSON forms.
 
+pub(crate) mod dict;
 pub(crate) mod json;
+pub(crate) mod parse;
 pub(crate) mod value;
 pub(crate) mod walk;
+mod wkt;
+mod wkt_time;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -54,17 +61,19 @@ pub struct ProtoSchema {
 
 impl ProtoSchema {
     /// Compiles `schema` (`.proto` text or base64 descriptor) with the files it imports
-    /// from `google/protobuf/` and `confluent/`; returns the inline tags found (by field full
+    /// from `google/protobuf/` and `confluent/` and `imports` (the files of its references
+    /// to other subjects, by import path); returns the inline tags found (by field full
     /// name) beside it.
     ///
-    /// Schema references to other registered subjects are not fetched: a schema with
-    /// references is an [`RuleError::Unsupported`].
+    /// A schema with references and no `imports` (a caller without a registry) is an
+    /// [`RuleError::Unsupported`].
     pub(crate) fn parse(
         schema: &Schema,
+        imports: &[(String, String)],
     ) -> Result<(Self, HashMap<String, BTreeSet<String>>), RuleError> {
-        if !schema.references.is_empty() {
+        if !schema.references.is_empty() && imports.is_empty() {
             return Err(RuleError::Unsupported(format!(
-                "rules on a Protobuf schema with references ({}) are not supported by this client yet",
+                "rules on a Protobuf schema with references ({}) need the referenced schemas from the registry",
                 schema
                     .references
                     .iter()
@@ -73,7 +82,11 @@ impl ProtoSchema {
                     .join(", ")
             )));
         }
-        let (set, main) = descriptor_set_with_imports(&schema.schema, &[]).map_err(|e| {
+        let imports: Vec<(&str, &str)> = imports
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        let (set, main) = descriptor_set_with_imports(&schema.schema, &imports).map_err(|e| {
             RuleError::execution(format!("the Protobuf schema does not compile: {e}"))
         })?;
         let pool = DescriptorPool::decode(set.as_slice()).map_err(|e| {
@@ -111,6 +124,41 @@ impl ProtoSchema {
             message = child;
         }
         Some(message)
+    }
+
+    /// The message a migration's result is read into (`ProtobufDeserializer`: the
+    /// top-level message named like the writer's message `name`, else the first), with
+    /// its message-index path.
+    pub(crate) fn reader_message(&self, name: &str) -> Option<(MessageDescriptor, Vec<i32>)> {
+        let found = self
+            .file
+            .messages()
+            .enumerate()
+            .find(|(_, m)| m.name() == name);
+        let (index, message) = match found {
+            Some(found) => found,
+            None => (0, self.file.messages().next()?),
+        };
+        Some((message, vec![i32::try_from(index).ok()?]))
+    }
+
+    /// Decodes a message (without its message indexes) as the message at `path`.
+    pub(crate) fn decode_at(
+        &self,
+        path: &[i32],
+        bytes: &[u8],
+    ) -> Result<DynamicMessage, RuleError> {
+        let descriptor = self.message_at(path).ok_or_else(|| {
+            RuleError::execution(format!(
+                "the message indexes {path:?} name no message of the schema"
+            ))
+        })?;
+        DynamicMessage::decode(descriptor.clone(), bytes).map_err(|e| {
+            RuleError::execution(format!(
+                "the Protobuf payload does not decode as {}: {e}",
+                descriptor.full_name()
+            ))
+        })
     }
 
     /// Decodes a frame's payload (message indexes, then the message).
@@ -178,5 +226,7 @@ fn inline_tags(pool: &DescriptorPool) -> HashMap<String, BTreeSet<String>> {
     found
 }
 
+#[cfg(test)]
+mod dict_tests;
 #[cfg(test)]
 mod tests;

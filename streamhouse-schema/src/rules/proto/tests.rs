@@ -319,25 +319,86 @@ async fn a_transform_of_the_wrong_type_is_an_error_naming_the_field() {
     assert!(matches!(failure.reason, RuleError::Execution { .. }));
 }
 
-#[tokio::test]
-async fn a_cel_transform_of_the_whole_message_is_unsupported() {
-    let schema = schema(
+fn whole(expr: &str) -> RuleSchema {
+    schema(
         vec![rule(
             "whole",
             RuleKind::Transform,
             RuleMode::Write,
             "CEL",
-            "message",
+            expr,
         )],
         None,
-    );
-    let failure = apply(&schema, RuleMode::Write, &order_payload(5.0, "1"))
+    )
+}
+
+#[tokio::test]
+async fn a_cel_transform_returning_the_message_changes_nothing() {
+    // Unset fields (the optional note, the customer, the map) are read as zero values and
+    // stay unset; the unknown field 15 survives.
+    let mut payload = order_payload(5.0, "1");
+    payload.extend_from_slice(&[0x78, 0x2a]);
+    for expr in ["message", "message.amount > 100.0 ; {'id': 'x'}"] {
+        let (out, changed) = apply(&whole(expr), RuleMode::Write, &payload)
+            .await
+            .unwrap();
+        assert_eq!((out, changed), (payload.clone(), false), "{expr}");
+    }
+}
+
+#[tokio::test]
+async fn a_cel_transform_builds_the_new_message_from_a_map_of_its_fields() {
+    let expr = "{'id': message.id, 'amount': message.amount * 2.0, 'ssn': 'XXX', \
+                'aliases': ['a'], 'customer': {'email': 'e'}, 'status': 1, 'qty': 3, \
+                'counts': {'k': 2}}";
+    let (out, changed) = apply(&whole(expr), RuleMode::Write, &order_payload(5.0, "1"))
         .await
-        .unwrap_err();
-    assert!(
-        matches!(failure.reason, RuleError::Unsupported(_)),
-        "{failure:?}"
-    );
+        .unwrap();
+    assert!(changed);
+    let mut expected = order_payload(10.0, "XXX");
+    expected.extend_from_slice(&[0x2a, 0x01, b'a']); // aliases = ["a"]
+    expected.extend_from_slice(&[0x32, 0x03, 0x0a, 0x01, b'e']); // customer.email = "e"
+    expected.extend_from_slice(&[0x3a, 0x05, 0x0a, 0x01, b'k', 0x10, 0x02]); // counts{k: 2}
+    expected.extend_from_slice(&[0x40, 0x01, 0x48, 0x03]); // status PAID, qty 3
+    assert_eq!(out, expected);
+}
+
+#[tokio::test]
+async fn a_cel_transform_result_that_does_not_fit_the_message_is_an_error_naming_the_rule() {
+    let cases = [
+        ("{'nope': 1}", "message.nope: shop.Order has no field nope"),
+        (
+            "{'amount': 'x'}",
+            "message.amount: a string does not fit the type DOUBLE",
+        ),
+        (
+            "{'qty': -1}",
+            "message.qty: a int does not fit the type INT",
+        ),
+        (
+            "{'customer': 'e'}",
+            "message.customer: a string where a message shop.Order.Customer belongs",
+        ),
+        (
+            "message.id",
+            "message: a string where a message shop.Order belongs",
+        ),
+    ];
+    for (expr, expected) in cases {
+        let failure = apply(&whole(expr), RuleMode::Write, &order_payload(5.0, "1"))
+            .await
+            .unwrap_err();
+        assert_eq!(failure.rule_name, "whole");
+        assert_eq!(failure.rule_type, "CEL");
+        match &failure.reason {
+            RuleError::Execution { message, .. } => assert_eq!(
+                message,
+                &format!("the CEL result does not fit the message: {expected}"),
+                "{expr}"
+            ),
+            other => panic!("{expr}: expected an execution error, got {other:?}"),
+        }
+    }
 }
 
 #[test]
