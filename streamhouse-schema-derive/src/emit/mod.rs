@@ -9,6 +9,7 @@ mod json;
 mod model;
 mod names;
 pub mod proto;
+mod proto_borrowed;
 mod proto_oneof;
 mod stream;
 
