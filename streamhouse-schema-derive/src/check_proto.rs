@@ -337,6 +337,22 @@ fn check_int_kind(cx: &Ctxt, at: &str, f: &Field, kind: ProtoInt, span: Span) {
     }
 }
 
+/// What a borrowing (lifetime-carrying) Protobuf type may be: a struct with named fields
+/// (a message read by `ProtoBorrowDecode`), without inline oneofs (their members are read
+/// by the owned enum's `prost` code, which cannot borrow).
+fn check_borrowing(cx: &Ctxt, ty_name: &str, c: &Container) {
+    match &c.data {
+        Data::Struct(Style::Named | Style::Unit, fields) => {
+            for f in fields {
+                if let Some(span) = f.attrs.oneof {
+                    cx.syn_error(syn::Error::new(span, format!("`{ty_name}.{}`: a borrowing Protobuf message cannot declare a oneof inline yet: oneof members are read without borrowing. Put the oneof in an owned message, or use Avro or JSON for this type", f.rust_name)));
+                }
+            }
+        }
+        _ => cx.error_spanned(&c.input.ident, format!("`{ty_name}`: only a struct with named fields can borrow from a Protobuf payload (a message read by ProtoBorrowDecode); a borrowing newtype or enum cannot be Protobuf: use owned fields, or Avro or JSON for this type")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,21 +545,5 @@ mod tests {
             }
         });
         assert_eq!(e, ["`Event.pay`: #[stream_schema(oneof)] applies to the fields of a struct with named fields only"]);
-    }
-}
-
-/// What a borrowing (lifetime-carrying) Protobuf type may be: a struct with named fields
-/// (a message read by `ProtoBorrowDecode`), without inline oneofs (their members are read
-/// by the owned enum's `prost` code, which cannot borrow).
-fn check_borrowing(cx: &Ctxt, ty_name: &str, c: &Container) {
-    match &c.data {
-        Data::Struct(Style::Named | Style::Unit, fields) => {
-            for f in fields {
-                if let Some(span) = f.attrs.oneof {
-                    cx.syn_error(syn::Error::new(span, format!("`{ty_name}.{}`: a borrowing Protobuf message cannot declare a oneof inline yet: oneof members are read without borrowing. Put the oneof in an owned message, or use Avro or JSON for this type", f.rust_name)));
-                }
-            }
-        }
-        _ => cx.error_spanned(&c.input.ident, format!("`{ty_name}`: only a struct with named fields can borrow from a Protobuf payload (a message read by ProtoBorrowDecode); a borrowing newtype or enum cannot be Protobuf: use owned fields, or Avro or JSON for this type")),
     }
 }

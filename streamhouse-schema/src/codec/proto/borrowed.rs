@@ -351,8 +351,11 @@ pub trait ProtoBorrowDecode<'de>: ProtoBorrowValue<'de> {
 /// otherwise (the consumer then refuses a Protobuf record with a configuration error).
 pub trait ProtoBorrowRecord<'de>: Sized {
     /// The type's [`ProtoBorrowDecode::from_proto_borrowed`], if it is a Protobuf message.
-    fn proto_borrowed() -> Option<fn(&'de [u8]) -> Result<Self, DecodeError>>;
+    fn proto_borrowed() -> Option<BorrowedDecoder<'de, Self>>;
 }
+
+/// A borrowing decoder of whole payloads: [`ProtoBorrowDecode::from_proto_borrowed`] of `T`.
+pub type BorrowedDecoder<'de, T> = fn(&'de [u8]) -> Result<T, DecodeError>;
 
 #[cfg(test)]
 mod tests {

@@ -30,8 +30,8 @@ pub(crate) mod slice;
 mod wkt;
 
 pub use borrowed::{
-    ProtoBorrowDecode, ProtoBorrowElement, ProtoBorrowField, ProtoBorrowKey, ProtoBorrowRecord,
-    ProtoBorrowValue,
+    BorrowedDecoder, ProtoBorrowDecode, ProtoBorrowElement, ProtoBorrowField, ProtoBorrowKey,
+    ProtoBorrowRecord, ProtoBorrowValue,
 };
 pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
