@@ -343,7 +343,7 @@ pub trait ProtoBorrowDecode<'de>: ProtoBorrowValue<'de> {
     }
 }
 
-/// How [`Consumer::decode_borrowed`](crate::Consumer::decode_borrowed) reaches the
+/// How `Consumer::decode_borrowed` (feature `client`) reaches the
 /// borrowing Protobuf decoder of a type that may or may not be a Protobuf message, as
 /// `StreamSchema::proto_codec` does for owned types.
 ///
