@@ -133,7 +133,7 @@ impl<'de: 'a, 'a> ProtoBorrowElement<'de> for Cow<'a, str> {}
 impl<'de: 'a, 'a> ProtoBorrowElement<'de> for Cow<'a, [u8]> {}
 
 /// A whole field of a borrowing message, read from a `&'de [u8]` cursor: the field's Rust
-/// type decides its label, as with [`ProtoField`].
+/// type decides its label, as with [`ProtoField`](super::ProtoField).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a borrowing Protobuf field",
     label = "no borrowing Protobuf field mapping",
