@@ -4,13 +4,16 @@
 //! Decoding through `decode_proto` takes the slice path (`codec::proto::slice`): the
 //! payload is one contiguous slice read with a local cursor and inlined varints.
 //!
+//! `decode/streamhouse_borrowed` reads the same bytes into `proto_order::borrowed::Order`,
+//! which borrows its strings from the payload (`ProtoBorrowDecode`).
+//!
 //! Run: `cargo bench -p streamhouse-suite --bench proto -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use prost::Message as _;
-use streamhouse_schema::StreamSchema;
+use streamhouse_schema::{ProtoBorrowDecode, StreamSchema};
 
 #[path = "support/proto_order.rs"]
 mod proto_order;
@@ -27,6 +30,10 @@ fn bench(c: &mut Criterion) {
         "both codecs must write the same bytes"
     );
     assert_eq!(Order::decode_proto(&ours_bytes).as_ref(), Ok(&ours));
+    assert!(
+        proto_order::borrowed::Order::from_proto_borrowed(&ours_bytes)
+            .is_ok_and(|b| proto_order::borrowed::same(&b, &ours))
+    );
     assert_eq!(
         ProstOrder::decode(ours_bytes.as_slice()).as_ref(),
         Ok(&theirs)
@@ -50,6 +57,9 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("decode/streamhouse", |b| {
         b.iter(|| Order::decode_proto(black_box(&ours_bytes)))
+    });
+    g.bench_function("decode/streamhouse_borrowed", |b| {
+        b.iter(|| proto_order::borrowed::Order::from_proto_borrowed(black_box(&ours_bytes)))
     });
     g.bench_function("decode/prost", |b| {
         b.iter(|| ProstOrder::decode(black_box(theirs_bytes.as_slice())))

@@ -22,7 +22,7 @@ use streamhouse_schema::producer::Producer;
 use streamhouse_schema::transport::{MemoryLog, Transport};
 use streamhouse_schema::{
     AvroBorrowDecode, AvroDecode, AvroEncode, JsonBorrowDecode, JsonDecode, JsonEncode,
-    StreamSchema,
+    ProtoBorrowDecode, StreamSchema,
 };
 use tokio::runtime::Runtime;
 
@@ -270,6 +270,13 @@ fn run_proto_decode_streamhouse(bytes: &[u8], n: usize) {
 }
 
 #[inline(never)]
+fn run_proto_decode_borrowed_streamhouse(bytes: &[u8], n: usize) {
+    for _ in 0..n {
+        black_box(proto_order::borrowed::Order::from_proto_borrowed(black_box(bytes)).ok());
+    }
+}
+
+#[inline(never)]
 fn run_proto_decode_prost(bytes: &[u8], n: usize) {
     for _ in 0..n {
         black_box(<proto_order::ProstOrder as prost::Message>::decode(black_box(bytes)).ok());
@@ -415,7 +422,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         return Err("the Protobuf codecs disagree".into());
     }
+    match proto_order::borrowed::Order::from_proto_borrowed(&proto) {
+        Ok(b) if proto_order::borrowed::same(&b, &order) => {}
+        other => {
+            return Err(
+                format!("the borrowing Protobuf decoder reads another order: {other:?}").into(),
+            )
+        }
+    }
     run_proto_decode_streamhouse(&proto, n);
+    run_proto_decode_borrowed_streamhouse(&proto, n);
     run_proto_decode_prost(&proto, n);
 
     run_avro_decode_items(n)?;

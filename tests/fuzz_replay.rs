@@ -299,6 +299,46 @@ mod seeds {
         (avro, vec![prefixed(0, &plain), prefixed(0, &escaped)])
     }
 
+    /// A full and a nested [`ProtoTwin`](targets::types::ProtoTwin) in Protobuf, which the
+    /// `decode_proto` target reads into its borrowing twin besides the selected type.
+    fn borrowed_proto_seeds() -> Vec<Vec<u8>> {
+        use targets::types::{Color, ProtoTwin};
+        let leaf = ProtoTwin {
+            name: "c".into(),
+            raw: Vec::new(),
+            text: String::new(),
+            blob: vec![7],
+            note: None,
+            tags: Vec::new(),
+            count: -1,
+            longs: Vec::new(),
+            color: Color::Unspecified,
+            inner: None,
+            children: Vec::new(),
+        };
+        let full = ProtoTwin {
+            name: "név".into(),
+            raw: vec![0, 255],
+            text: "t".into(),
+            blob: vec![1, 2],
+            note: Some(String::new()),
+            tags: vec!["a".into(), String::new()],
+            count: 42,
+            longs: vec![1, -300],
+            color: Color::Green,
+            inner: Some(inner("i")),
+            children: vec![leaf.clone(), leaf.clone()],
+        };
+        [full, leaf]
+            .iter()
+            .map(|value| {
+                let mut bytes = Vec::new();
+                value.encode_proto(&mut bytes);
+                prefixed(0, &bytes)
+            })
+            .collect()
+    }
+
     fn prefixed(selector: u8, bytes: &[u8]) -> Vec<u8> {
         [&[selector][..], bytes].concat()
     }
@@ -376,6 +416,9 @@ mod seeds {
         let (avro, json) = borrowed_seeds();
         out.entry("decode_avro").or_default().extend(avro);
         out.entry("decode_json").or_default().extend(json);
+        out.entry("decode_proto")
+            .or_default()
+            .extend(borrowed_proto_seeds());
 
         // resolve_avro: writer payloads.
         let rec = writer::Rec {

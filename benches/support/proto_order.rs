@@ -37,6 +37,58 @@ pub struct Order {
     pub items: Vec<LineItem>,
 }
 
+/// The same order borrowing its strings from the payload (zero-copy decode): the same
+/// messages, read through `ProtoBorrowDecode` instead of allocating a `String` per string.
+pub mod borrowed {
+    use chrono::{DateTime, Utc};
+    use streamhouse_schema::StreamSchema;
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "LineItem", namespace = "bench.v1", protobuf)]
+    pub struct LineItem<'a> {
+        #[stream_schema(tag = 1)]
+        pub sku: &'a str,
+        #[stream_schema(tag = 2)]
+        pub qty: u32,
+        #[stream_schema(tag = 3)]
+        pub price: f64,
+    }
+
+    #[derive(StreamSchema, Debug, Clone, PartialEq)]
+    #[stream_schema(name = "Order", namespace = "bench.v1", protobuf)]
+    pub struct Order<'a> {
+        #[stream_schema(tag = 1)]
+        pub id: &'a str,
+        #[stream_schema(tag = 2)]
+        pub customer_id: i64,
+        #[stream_schema(tag = 3)]
+        pub amount: f64,
+        #[stream_schema(tag = 4)]
+        pub currency: &'a str,
+        #[stream_schema(tag = 5)]
+        pub created_at: DateTime<Utc>,
+        #[stream_schema(tag = 6)]
+        pub note: Option<&'a str>,
+        #[stream_schema(tag = 7)]
+        pub items: Vec<LineItem<'a>>,
+    }
+
+    /// Whether `b` holds the values of `o`.
+    pub fn same(b: &Order<'_>, o: &super::Order) -> bool {
+        b.id == o.id
+            && b.customer_id == o.customer_id
+            && b.amount == o.amount
+            && b.currency == o.currency
+            && b.created_at == o.created_at
+            && b.note == o.note.as_deref()
+            && b.items.len() == o.items.len()
+            && b.items
+                .iter()
+                .zip(&o.items)
+                .all(|(b, o)| b.sku == o.sku && b.qty == o.qty && b.price == o.price)
+    }
+}
+
 /// The order line written for prost-derive.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ProstLineItem {

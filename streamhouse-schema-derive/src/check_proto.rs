@@ -49,8 +49,7 @@ pub fn check_proto(cx: &Ctxt, c: &Container) {
         return;
     }
     if c.has_lifetimes() {
-        cx.error_spanned(&c.input.ident, format!("`{ty_name}`: a borrowing type (with lifetimes) cannot be a Protobuf message yet: Protobuf decoding does not borrow from its input (Avro and JSON decoding do): use owned fields"));
-        return;
+        check_borrowing(cx, &ty_name, c);
     }
     let reserved = Reserved {
         tags: &c.attrs.reserved_tags,
@@ -335,6 +334,22 @@ fn check_int_kind(cx: &Ctxt, at: &str, f: &Field, kind: ProtoInt, span: Span) {
                 quote::quote!(#base)
             ),
         ));
+    }
+}
+
+/// What a borrowing (lifetime-carrying) Protobuf type may be: a struct with named fields
+/// (a message read by `ProtoBorrowDecode`), without inline oneofs (their members are read
+/// by the owned enum's `prost` code, which cannot borrow).
+fn check_borrowing(cx: &Ctxt, ty_name: &str, c: &Container) {
+    match &c.data {
+        Data::Struct(Style::Named | Style::Unit, fields) => {
+            for f in fields {
+                if let Some(span) = f.attrs.oneof {
+                    cx.syn_error(syn::Error::new(span, format!("`{ty_name}.{}`: a borrowing Protobuf message cannot declare a oneof inline yet: oneof members are read without borrowing. Put the oneof in an owned message, or use Avro or JSON for this type", f.rust_name)));
+                }
+            }
+        }
+        _ => cx.error_spanned(&c.input.ident, format!("`{ty_name}`: only a struct with named fields can borrow from a Protobuf payload (a message read by ProtoBorrowDecode); a borrowing newtype or enum cannot be Protobuf: use owned fields, or Avro or JSON for this type")),
     }
 }
 

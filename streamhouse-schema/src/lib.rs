@@ -104,6 +104,7 @@ pub mod wire;
 // `use streamhouse_schema::{Producer, SchemaFormat};` compiles as written.
 pub use codec::avro::{AvroBorrowDecode, AvroDecode, AvroEncode, DecodeError, EncodeError};
 pub use codec::json::{JsonBorrowDecode, JsonDecode, JsonDecodeError, JsonEncode, JsonEncodeError};
+pub use codec::proto::ProtoBorrowDecode;
 #[cfg(feature = "client")]
 pub use consumer::{Consumer, ConsumerBuilder};
 #[cfg(feature = "client")]
@@ -181,8 +182,9 @@ pub mod __private {
         };
         pub use crate::codec::proto::runtime::*;
         pub use crate::codec::proto::{
-            Buf, BufMut, DecodeContext, DecodeError, Message, ProtoElement, ProtoField, ProtoValue,
-            WireType,
+            Buf, BufMut, DecodeContext, DecodeError, Message, ProtoBorrowDecode,
+            ProtoBorrowElement, ProtoBorrowField, ProtoBorrowRecord, ProtoBorrowValue,
+            ProtoElement, ProtoField, ProtoValue, WireType,
         };
 
         /// The `sint`/`fixed`/`sfixed` encodings of `#[stream_schema(proto = "...")]`.

@@ -6,16 +6,19 @@
 //!
 //! The Avro and JSON targets also read every payload into a borrowing type
 //! ([`Borrowed`], [`BorrowedJson`]: zero-copy decode), with the same round-trip property.
+//! The Protobuf target reads every payload into [`BorrowedProto`] and its owned twin
+//! [`ProtoTwin`] (a borrowing message cannot be encoded): both succeed or both fail, with
+//! the same values, and every borrowed string and bytes field points into the payload.
 
 use std::fmt::Debug;
 
-use streamhouse_schema::codec::proto::{Message, ProtoValue};
+use streamhouse_schema::codec::proto::{Message, ProtoBorrowDecode, ProtoValue};
 use streamhouse_schema::{
     AvroBorrowDecode, AvroDecode, AvroEncode, JsonBorrowDecode, JsonDecode, JsonDecodeError,
     JsonEncode, StreamSchema,
 };
 
-use super::types::{Borrowed, BorrowedJson, Expr, Tree, Wide};
+use super::types::{Borrowed, BorrowedJson, BorrowedProto, Expr, ProtoTwin, Tree, Wide};
 
 /// A type every codec target runs on.
 pub trait Fuzzed:
@@ -110,9 +113,50 @@ fn json_borrowed(payload: &[u8]) {
     }
 }
 
-/// The Protobuf decoder.
+/// The Protobuf decoder, then the borrowing decoder on the same payload.
 pub fn proto(data: &[u8]) {
-    pick!(data, proto_as)
+    pick!(data, proto_as);
+    if let Some((_, payload)) = data.split_first() {
+        proto_borrowed(payload);
+    }
+}
+
+/// The borrowing decoder agrees with the owned one on the same bytes, and borrows.
+fn proto_borrowed(payload: &[u8]) {
+    match (
+        BorrowedProto::from_proto_borrowed(payload),
+        ProtoTwin::decode_proto(payload),
+    ) {
+        (Ok(borrowed), Ok(owned)) => {
+            assert_eq!(borrowed.to_twin(), owned);
+            assert_borrows(payload, &borrowed);
+        }
+        (Err(_), Err(_)) => {}
+        (borrowed, owned) => {
+            panic!("the borrowing and owned decoders disagree: {borrowed:?} vs {owned:?}")
+        }
+    }
+}
+
+/// Every non-empty borrowed string and bytes field points into `payload`.
+fn assert_borrows(payload: &[u8], value: &BorrowedProto<'_>) {
+    let range = payload.as_ptr_range();
+    let fields: [&[u8]; 4] = [
+        value.name.as_bytes(),
+        value.raw,
+        value.text.as_bytes(),
+        &value.blob,
+    ];
+    let words = value.note.iter().chain(&value.tags).map(|s| s.as_bytes());
+    for bytes in fields.into_iter().chain(words) {
+        assert!(
+            bytes.is_empty() || range.contains(&bytes.as_ptr()),
+            "a borrowed field was copied: {value:?}"
+        );
+    }
+    for child in &value.children {
+        assert_borrows(payload, child);
+    }
 }
 
 fn avro_bytes<T: Fuzzed>(value: &T) -> Vec<u8> {

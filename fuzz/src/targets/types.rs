@@ -287,3 +287,103 @@ pub struct BorrowedJson<'a> {
     /// An owned field beside the borrowed ones.
     pub count: i64,
 }
+
+/// A borrowing Protobuf message (zero-copy decode): every borrowed field type (plain,
+/// optional, repeated), owned fields beside them and a repeated self-reference. The
+/// `decode_proto` target reads every payload into it and into [`ProtoTwin`], its owned
+/// twin (same tags), and checks that both decoders agree.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz", protobuf)]
+pub struct BorrowedProto<'a> {
+    /// A borrowed string.
+    #[stream_schema(tag = 1)]
+    pub name: &'a str,
+    /// Borrowed bytes.
+    #[stream_schema(tag = 2)]
+    pub raw: &'a [u8],
+    /// A borrowed string in a `Cow`.
+    #[stream_schema(tag = 3)]
+    pub text: std::borrow::Cow<'a, str>,
+    /// Borrowed bytes in a `Cow`.
+    #[stream_schema(tag = 4)]
+    pub blob: std::borrow::Cow<'a, [u8]>,
+    /// An optional borrowed string.
+    #[stream_schema(tag = 5)]
+    pub note: Option<&'a str>,
+    /// Borrowed strings.
+    #[stream_schema(tag = 6)]
+    pub tags: Vec<&'a str>,
+    /// An owned long beside the borrowed fields.
+    #[stream_schema(tag = 7)]
+    pub count: i64,
+    /// Packed longs.
+    #[stream_schema(tag = 8)]
+    pub longs: Vec<i64>,
+    /// A unit enum.
+    #[stream_schema(tag = 9)]
+    pub color: Color,
+    /// An owned nested message.
+    #[stream_schema(tag = 10)]
+    pub inner: Option<Inner>,
+    /// Nested borrowing messages.
+    #[stream_schema(tag = 11)]
+    pub children: Vec<BorrowedProto<'a>>,
+}
+
+/// The owned twin of [`BorrowedProto`]: the same tags, owned types.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz", protobuf)]
+pub struct ProtoTwin {
+    /// A string.
+    #[stream_schema(tag = 1)]
+    pub name: String,
+    /// Bytes.
+    #[stream_schema(tag = 2)]
+    pub raw: Vec<u8>,
+    /// A string.
+    #[stream_schema(tag = 3)]
+    pub text: String,
+    /// Bytes.
+    #[stream_schema(tag = 4)]
+    pub blob: Vec<u8>,
+    /// An optional string.
+    #[stream_schema(tag = 5)]
+    pub note: Option<String>,
+    /// Strings.
+    #[stream_schema(tag = 6)]
+    pub tags: Vec<String>,
+    /// A long.
+    #[stream_schema(tag = 7)]
+    pub count: i64,
+    /// Packed longs.
+    #[stream_schema(tag = 8)]
+    pub longs: Vec<i64>,
+    /// A unit enum.
+    #[stream_schema(tag = 9)]
+    pub color: Color,
+    /// A nested message.
+    #[stream_schema(tag = 10)]
+    pub inner: Option<Inner>,
+    /// Nested messages.
+    #[stream_schema(tag = 11)]
+    pub children: Vec<ProtoTwin>,
+}
+
+impl BorrowedProto<'_> {
+    /// The owned value with the same contents.
+    pub fn to_twin(&self) -> ProtoTwin {
+        ProtoTwin {
+            name: self.name.to_owned(),
+            raw: self.raw.to_vec(),
+            text: self.text.to_string(),
+            blob: self.blob.to_vec(),
+            note: self.note.map(str::to_owned),
+            tags: self.tags.iter().map(|t| (*t).to_owned()).collect(),
+            count: self.count,
+            longs: self.longs.clone(),
+            color: self.color,
+            inner: self.inner.clone(),
+            children: self.children.iter().map(BorrowedProto::to_twin).collect(),
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod json;
 mod model;
 mod names;
 pub mod proto;
+mod proto_borrowed;
 mod proto_oneof;
 mod stream;
 

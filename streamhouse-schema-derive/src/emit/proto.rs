@@ -175,7 +175,10 @@ pub(super) fn tagged<'f, 'a>(fields: &'f [Field<'a>]) -> Vec<(&'f Field<'a>, u32
 }
 
 pub fn expand(c: &Container) -> TokenStream {
-    if !enabled(c) || c.has_lifetimes() {
+    if c.has_lifetimes() {
+        return super::proto_borrowed::expand(c);
+    }
+    if !enabled(c) {
         return quote!();
     }
     let p = p();

@@ -62,6 +62,7 @@ use crate::client::schema_ids::{SchemaIds, SchemaKey};
 use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::{AvroBorrowDecode, AvroDecode};
 use crate::codec::json::{JsonBorrowDecode, JsonDecode};
+use crate::codec::proto::ProtoBorrowRecord;
 use crate::error::ClientError;
 use crate::registry::Schema;
 use crate::schema::avro::rabin_fingerprint;
@@ -242,7 +243,10 @@ impl Consumer {
     ///   [`decode`](Self::decode) to read other versions).
     /// - JSON: strings without escapes are borrowed; an escaped one in a `&str` field is
     ///   [`RecordError::Json`] naming the field (`Cow<str>` owns it instead).
-    /// - Protobuf: not read borrowing yet: a [`ClientError::ConfigError`].
+    /// - Protobuf: `T` derived with Protobuf (a [`ProtoBorrowDecode`](crate::ProtoBorrowDecode)
+    ///   message; another `T` is a [`ClientError::ConfigError`]); the frame's message
+    ///   indexes are checked as [`decode`](Self::decode) checks them; strings and bytes are
+    ///   borrowed, unknown fields skipped.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -270,7 +274,7 @@ impl Consumer {
     /// ```
     pub fn decode_borrowed<'r, T>(&self, record: &'r ConsumedRecord) -> Result<T, ClientError>
     where
-        T: StreamSchema + AvroBorrowDecode<'r> + JsonBorrowDecode<'r>,
+        T: StreamSchema + AvroBorrowDecode<'r> + JsonBorrowDecode<'r> + ProtoBorrowRecord<'r>,
     {
         crate::error::schemas_of::<T>()?;
         let (Some(id), Some(schema)) = (record.schema_id, &record.schema) else {
@@ -294,10 +298,16 @@ impl Consumer {
             }
             SchemaFormat::Json => T::decode_json_borrowed(&record.value)
                 .map_err(|e| invalid(record, RecordError::Json(e))),
-            SchemaFormat::Protobuf => Err(ClientError::ConfigError(format!(
-                "`{}`: Protobuf records are not decoded into borrowing types yet: use an owned type with Consumer::decode",
-                T::full_name()
-            ))),
+            SchemaFormat::Protobuf => {
+                let Some(decode) = T::proto_borrowed() else {
+                    return Err(ClientError::ConfigError(no_proto_codec::<T>("read")));
+                };
+                self.proto_messages
+                    .check::<T>(id, schema, &record.message_indexes)
+                    .map_err(|e| invalid(record, e))?;
+                decode(&record.value)
+                    .map_err(|e| invalid(record, RecordError::Protobuf(e.to_string())))
+            }
         }
     }
 

@@ -10,11 +10,15 @@
 //! - [`ProtoField`]: a whole field: a plain value (implicit presence: zero values are not
 //!   written), `Option<T>` (explicit presence), `Vec<T>` (repeated) or a string-keyed map.
 //!
+//! - [`ProtoBorrowDecode`] (with [`ProtoBorrowValue`], [`ProtoBorrowField`]): zero-copy
+//!   decoding into messages that borrow strings and bytes from the payload.
+//!
 //! What only generated code calls (the `sint`/`fixed`/`sfixed` encodings picked with
 //! `#[stream_schema(proto = "...")]`, a data enum's variants as `oneof` members, the key,
 //! length and varint helpers, the compile-time oneof checks) is not public here:
 //! `streamhouse_schema::__private::proto` re-exports it for the derive.
 
+mod borrowed;
 mod fields;
 pub(crate) mod generated;
 pub(crate) mod ints;
@@ -25,6 +29,10 @@ mod scalars;
 pub(crate) mod slice;
 mod wkt;
 
+pub use borrowed::{
+    BorrowedDecoder, ProtoBorrowDecode, ProtoBorrowElement, ProtoBorrowField, ProtoBorrowKey,
+    ProtoBorrowRecord, ProtoBorrowValue,
+};
 pub use bytes::{Buf, BufMut};
 pub use prost::encoding::{DecodeContext, WireType};
 pub use prost::{DecodeError, EncodeError, Message};

@@ -171,6 +171,14 @@ fn underflow() -> DecodeError {
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub fn read_str<'a>(buf: &mut &'a [u8]) -> Result<&'a str, DecodeError> {
     let bytes = read_delimited(buf)?;
+    // Most strings on the wire (ids, codes, keys) are ASCII: checked inline, a word at a
+    // time, instead of calling the out-of-line UTF-8 validator (about 120 instructions a
+    // string under callgrind, half of a borrowed string's decode), as Avro's `read_str` does.
+    if bytes.is_ascii() {
+        // SAFETY: every byte of `bytes` is below 0x80 (checked just above), and a sequence
+        // of ASCII bytes is valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     std::str::from_utf8(bytes).map_err(|_| not_utf8())
 }
 
@@ -256,6 +264,10 @@ mod tests {
             format!("{err:?}").contains("RecursionLimitReached"),
             "{err:?}"
         );
+        let mut b: &[u8] = &[3, b'a', 0xc3, 0xa9];
+        assert_eq!(read_str(&mut b), Ok("aé"));
+        let mut b: &[u8] = &[2, b'o', b'k'];
+        assert_eq!(read_str(&mut b), Ok("ok"));
         let mut b: &[u8] = &[2, 0xff, 0xfe];
         assert!(read_str(&mut b)
             .unwrap_err()
