@@ -67,6 +67,11 @@ if cargo tree -p streamhouse-schema --no-default-features -e normal | grep -E '^
   exit 1
 fi
 
+# The API docs build without a warning (broken or private intra-doc links included).
+log "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p streamhouse-schema -p streamhouse-schema-core \
+  -p streamhouse-schema-derive --features streamhouse-schema/full
+
 log "tests"
 mkdir -p target
 cargo test --workspace "${FEATURES[@]}" 2>&1 | tee target/test-output.log

@@ -10,7 +10,7 @@
 //! - Avro: the referenced type's full name (`com.acme.LineItem`); the referring schema
 //!   names it by that full name, with no definition (Avro resolves references by type name:
 //!   the registry parses the referenced schemas first).
-//! - JSON Schema: `<full name>.json` ([`reference_name`](crate::json_schema::reference_name)),
+//! - JSON Schema: `<full name>.json` ([`crate::json_schema::reference_name`]),
 //!   the `$ref` the referring schema uses (Confluent's JSON Schema support looks a `$ref` URI
 //!   up among the references' names).
 

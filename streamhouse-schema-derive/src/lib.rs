@@ -1,9 +1,9 @@
 //! The `#[derive(StreamSchema)]` macro of streamhouse-schema.
 //!
-//! The input is parsed into a typed model ([`ast`]) with validated attributes ([`attr`]),
-//! checked as a whole ([`check`]) with every error collected, and only then turned into
-//! code by one emitter per trait ([`emit`]). On error the macro emits the errors and stub
-//! impls ([`fallback`]) so that users see one message, not a cascade.
+//! The input is parsed into a typed model (`ast`) with validated attributes (`attr`),
+//! checked as a whole (`check`) with every error collected, and only then turned into
+//! code by one emitter per trait (`emit`). On error the macro emits the errors and stub
+//! impls (`fallback`) so that users see one message, not a cascade.
 
 extern crate proc_macro;
 

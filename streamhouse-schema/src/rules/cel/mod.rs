@@ -5,7 +5,7 @@
 //! holds (a CONDITION whose guard does not hold passes; a TRANSFORM leaves the value).
 //! Expressions are compiled once per (schema id, expression) and cached. An evaluation
 //! binds its variables through a resolver that converts only what the expression reads,
-//! when it reads it (see [`Vars`]); its context allocates nothing.
+//! when it reads it (see `Vars`); its context allocates nothing.
 
 mod proto;
 mod proto_result;

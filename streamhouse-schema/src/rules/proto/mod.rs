@@ -9,9 +9,9 @@
 //! pool is [`prost_reflect`]'s, built from the schema compiled with its
 //! `google/protobuf/*` and `confluent/*` imports.
 //!
-//! - [`walk`]: the field walk (names, Confluent type names, tags, values).
-//! - [`value`]: field values to and from [`prost_reflect::Value`].
-//! - [`json`]: a message as JSON (for the DLQ and JSON-based executors).
+//! - `walk`: the field walk (names, Confluent type names, tags, values).
+//! - `value`: field values to and from [`prost_reflect::Value`].
+//! - `json`: a message as JSON (for the DLQ and JSON-based executors).
 //! - `dict` and `parse`: a message as the dict Confluent's Python client hands to
 //!   migration rules (`MessageToDict`), and a migration's result read back into the
 //!   reader's message (`ParseDict`); `wkt` has the well-known types' JSON forms.
