@@ -266,12 +266,18 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
     fn fields(list: &[prost_types::FieldDescriptorProto]) -> Result<(), ProtoSchemaError> {
         list.iter().try_for_each(|f| check("field", f.name()))
     }
+    // A reserved name prints as `reserved "name";`, which protoc and protox accept only for
+    // an identifier.
+    fn reserved(list: &[String]) -> Result<(), ProtoSchemaError> {
+        list.iter().try_for_each(|name| check("reserved", name))
+    }
     fn enums(list: &[prost_types::EnumDescriptorProto]) -> Result<(), ProtoSchemaError> {
         for e in list {
             check("enum", e.name())?;
             e.value
                 .iter()
                 .try_for_each(|v| check("enum value", v.name()))?;
+            reserved(&e.reserved_name)?;
         }
         Ok(())
     }
@@ -284,6 +290,7 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
             m.oneof_decl
                 .iter()
                 .try_for_each(|o| check("oneof", o.name()))?;
+            reserved(&m.reserved_name)?;
             enums(&m.enum_type)?;
             messages(&m.nested_type)?;
         }

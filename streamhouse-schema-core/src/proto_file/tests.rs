@@ -492,6 +492,54 @@ fn a_descriptor_naming_a_message_with_no_identifier_is_an_error() {
 }
 
 #[test]
+fn a_descriptor_reserving_a_name_that_is_no_identifier_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-reserved-name): a message reserving the name "\n\u{1}x" compiled, and its
+    // printed text (`reserved "\n\001x";`) did not parse.
+    let reserving = |message: &[&str], enumeration: &[&str]| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("A".into()),
+                field: vec![scalar_field("x", 1, 1, 5)],
+                reserved_name: message.iter().map(|n| n.to_string()).collect(),
+                enum_type: vec![prost_types::EnumDescriptorProto {
+                    name: Some("E".into()),
+                    value: vec![prost_types::EnumValueDescriptorProto {
+                        name: Some("E_ZERO".into()),
+                        number: Some(0),
+                        ..Default::default()
+                    }],
+                    reserved_name: enumeration.iter().map(|n| n.to_string()).collect(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let error = |name: &str| {
+        Err(ProtoSchemaError::Compile(format!(
+            "the descriptor's reserved name {name:?} is not an identifier"
+        )))
+    };
+    assert_eq!(
+        parse_proto(&reserving(&["\n\u{1}x"], &[])),
+        error("\n\u{1}x")
+    );
+    assert_eq!(parse_proto(&reserving(&["ok", "a b"], &[])), error("a b"));
+    assert_eq!(parse_proto(&reserving(&[], &["E ONE"])), error("E ONE"));
+    // Identifiers stay reserved, and the printed text parses again to the same text.
+    let file = parse_proto(&reserving(&["old_name"], &["E_OLD"])).unwrap();
+    let printed = print_proto(&file);
+    assert!(printed.contains("reserved \"old_name\";"), "{printed}");
+    assert!(printed.contains("reserved \"E_OLD\";"), "{printed}");
+    assert_eq!(print_proto(&parse_proto(&printed).unwrap()), printed);
+}
+
+#[test]
 fn a_map_entry_used_by_a_singular_field_is_an_error() {
     // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
     // crash-printed-map-entry): `notes` (no label, so optional) had the map entry
