@@ -17,10 +17,16 @@
 //!
 //! Reads go through the slice path ([`slice`]): the same errors as the owned decoders
 //! (prost's), the same nesting limit.
+//!
+//! `bytes::Bytes` fields (owned, no lifetime) copy when read from a plain `&[u8]`; read from
+//! a `Bytes` frame with [`ProtoBorrowDecode::from_proto_bytes`] (or `Consumer::decode_borrowed`)
+//! they are slices of it.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
+
+use bytes::Bytes;
 
 use super::slice;
 use super::{check_wire_type, DecodeError, ProtoElement, ProtoValue, WireType};
@@ -340,6 +346,16 @@ pub trait ProtoBorrowDecode<'de>: ProtoBorrowValue<'de> {
         let mut value = Self::proto_default();
         value.merge_body_borrowed(payload, slice::RECURSION_LIMIT)?;
         Ok(value)
+    }
+
+    /// Reads a whole message payload held in a [`Bytes`] frame (what the consumer holds), as
+    /// [`from_proto_borrowed`](Self::from_proto_borrowed) does, and in addition every
+    /// `bytes::Bytes` field, at any depth, is a slice of `frame` (its reference count bumped,
+    /// nothing copied) instead of a copy, as `prost` slices a `Bytes` input. See
+    /// [`sliced_from`](crate::codec::frame::sliced_from) for how.
+    #[inline]
+    fn from_proto_bytes(frame: &'de Bytes) -> Result<Self, DecodeError> {
+        crate::codec::frame::sliced_from(frame, Self::from_proto_borrowed)
     }
 }
 
