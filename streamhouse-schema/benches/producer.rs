@@ -13,11 +13,12 @@
 //!   `decode/same_schema_v2` reads a v2 record as v2: the reader type's own decode cost,
 //!   without resolution.
 //!
-//! - `decode_bytes_1k/*`: a record with a 1,000-byte `bytes` field (issue 15, zero-copy
-//!   `Bytes`): `codec_copy` reads it from the payload as a plain `&[u8]` (the field is
-//!   copied), `codec_sliced` from the payload's `Bytes` (`from_avro_bytes`: the field is a
-//!   slice of it); `consumer_owned_copy` is `Consumer::decode` into the owned twin,
-//!   `consumer_borrowed_sliced` is `Consumer::decode_borrowed`.
+//! - `decode_bytes/<size>/*`: a record with a `bytes` field of 1,000 and of 65,536 bytes
+//!   (issue 15, zero-copy `Bytes`): `codec_copy` reads it from the payload as a plain
+//!   `&[u8]` (the field is copied), `codec_sliced` from the payload's `Bytes`
+//!   (`from_avro_bytes`: the field is a slice of it); `consumer_owned_copy` is
+//!   `Consumer::decode` into the owned twin, `consumer_borrowed_sliced` is
+//!   `Consumer::decode_borrowed`.
 //!
 //! Run: `cargo bench -p streamhouse-schema --bench producer -- --warm-up-time 1 --measurement-time 3`.
 
@@ -427,27 +428,28 @@ struct BlobRef<'a> {
     payload: Bytes,
 }
 
-fn blob() -> Blob {
+fn blob(size: usize) -> Blob {
     Blob {
         id: 7,
         kind: "image/png".to_string(),
-        payload: Bytes::from((0..1000).map(|i| (i % 251) as u8).collect::<Vec<u8>>()),
+        payload: Bytes::from((0..size).map(|i| (i % 251) as u8).collect::<Vec<u8>>()),
     }
 }
 
-/// The consumer and a polled `Blob` record.
-fn consumed_blob(rt: &Runtime) -> (Consumer, ConsumedRecord) {
+/// The consumer and a polled `Blob` record with a `size`-byte payload.
+fn consumed_blob(rt: &Runtime, size: usize) -> (Consumer, ConsumedRecord) {
+    let registry = format!("mock://bench-blob-{size}");
     rt.block_on(async {
         let log = log();
         let producer = Producer::builder()
-            .schema_registry("mock://bench-blob")
+            .schema_registry(&registry)
             .transport(Arc::clone(&log))
             .build()
             .await
             .expect("producer");
-        producer.send_typed(&blob()).await.expect("send");
+        producer.send_typed(&blob(size)).await.expect("send");
         let mut consumer = Consumer::builder()
-            .schema_registry("mock://bench-blob")
+            .schema_registry(&registry)
             .transport(log)
             .subscribe("blobs")
             .build()
@@ -463,8 +465,14 @@ fn consumed_blob(rt: &Runtime) -> (Consumer, ConsumedRecord) {
 }
 
 fn decode_bytes(c: &mut Criterion) {
+    for size in [1000, 65536] {
+        decode_bytes_of(c, size);
+    }
+}
+
+fn decode_bytes_of(c: &mut Criterion, size: usize) {
     let rt = runtime();
-    let (consumer, record) = consumed_blob(&rt);
+    let (consumer, record) = consumed_blob(&rt, size);
     let frame = &record.value;
     let inside = |b: &Bytes| frame.as_ptr_range().contains(&b.as_ptr());
     // Every row decodes the blob sent; the sliced ones share the payload, the others copy.
@@ -474,17 +482,15 @@ fn decode_bytes(c: &mut Criterion) {
     let borrowed = consumer
         .decode_borrowed::<BlobRef>(&record)
         .expect("decodes");
-    assert_eq!(owned, blob());
+    let want = blob(size);
+    assert_eq!(owned, want);
     for b in [&copied, &sliced, &borrowed] {
-        assert_eq!(
-            (b.id, b.kind, &b.payload),
-            (7, "image/png", &blob().payload)
-        );
+        assert_eq!((b.id, b.kind, &b.payload), (7, "image/png", &want.payload));
     }
     assert!(!inside(&copied.payload) && !inside(&owned.payload));
     assert!(inside(&sliced.payload) && inside(&borrowed.payload));
 
-    let mut group = c.benchmark_group("decode_bytes_1k");
+    let mut group = c.benchmark_group(format!("decode_bytes/{size}"));
     group.bench_function("codec_copy", |b| {
         b.iter(|| BlobRef::from_avro_borrowed(black_box(frame)).expect("decode"))
     });

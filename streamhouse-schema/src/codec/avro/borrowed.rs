@@ -14,8 +14,8 @@
 //! nothing may borrow from).
 //!
 //! `bytes::Bytes` fields (owned, no lifetime) copy when read from a plain `&[u8]`; read from
-//! a `Bytes` frame with [`AvroBorrowDecode::from_avro_bytes`] (or
-//! [`Consumer::decode_borrowed`](crate::Consumer::decode_borrowed)) they are slices of it.
+//! a `Bytes` frame with [`AvroBorrowDecode::from_avro_bytes`] (or, feature `client`,
+//! `Consumer::decode_borrowed`) they are slices of it.
 
 use std::borrow::Cow;
 
