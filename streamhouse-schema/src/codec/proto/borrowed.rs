@@ -353,6 +353,28 @@ pub trait ProtoBorrowDecode<'de>: ProtoBorrowValue<'de> {
     /// `bytes::Bytes` field, at any depth, is a slice of `frame` (its reference count bumped,
     /// nothing copied) instead of a copy, as `prost` slices a `Bytes` input. See
     /// [`sliced_from`](crate::codec::frame::sliced_from) for how.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streamhouse_schema::{ProtoBorrowDecode, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(protobuf)]
+    /// struct Upload<'a> {
+    ///     #[stream_schema(tag = 1)]
+    ///     name: &'a str,
+    ///     #[stream_schema(tag = 2)]
+    ///     data: Bytes,
+    /// }
+    ///
+    /// // name = "a", data = [1, 2, 3], as any Protobuf writer encodes them.
+    /// let frame = Bytes::from(vec![0x0a, 0x01, b'a', 0x12, 0x03, 1, 2, 3]);
+    /// let upload = Upload::from_proto_bytes(&frame)?;
+    /// assert_eq!(upload.data, [1, 2, 3][..]);
+    /// // `data` is the frame's own bytes 5..8: nothing was copied.
+    /// assert_eq!(upload.data.as_ptr(), frame[5..].as_ptr());
+    /// # Ok::<(), streamhouse_schema::codec::proto::DecodeError>(())
+    /// ```
     #[inline]
     fn from_proto_bytes(frame: &'de Bytes) -> Result<Self, DecodeError> {
         crate::codec::frame::sliced_from(frame, Self::from_proto_borrowed)
