@@ -13,6 +13,13 @@
 //!   `decode/same_schema_v2` reads a v2 record as v2: the reader type's own decode cost,
 //!   without resolution.
 //!
+//! - `decode_bytes/<size>/*`: a record with a `bytes` field of 1,000 and of 65,536 bytes
+//!   (issue 15, zero-copy `Bytes`): `codec_copy` reads it from the payload as a plain
+//!   `&[u8]` (the field is copied), `codec_sliced` from the payload's `Bytes`
+//!   (`from_avro_bytes`: the field is a slice of it); `consumer_owned_copy` is
+//!   `Consumer::decode` into the owned twin, `consumer_borrowed_sliced` is
+//!   `Consumer::decode_borrowed`.
+//!
 //! Run: `cargo bench -p streamhouse-schema --bench producer -- --warm-up-time 1 --measurement-time 3`.
 
 use std::hint::black_box;
@@ -20,12 +27,13 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use streamhouse_schema::consumer::{ConsumedRecord, Consumer};
 use streamhouse_schema::producer::{Json, Producer, Protobuf};
 use streamhouse_schema::transport::{MemoryLog, Transport};
-use streamhouse_schema::{AvroDecode, JsonDecode, JsonEncode, StreamSchema};
+use streamhouse_schema::{AvroBorrowDecode, AvroDecode, JsonDecode, JsonEncode, StreamSchema};
 use tokio::runtime::Runtime;
 
 /// One order line.
@@ -401,5 +409,104 @@ fn bench_decode<T: StreamSchema + AvroDecode + JsonDecode + 'static>(
     });
 }
 
-criterion_group!(benches, send_typed, decode);
+/// A record carrying a 1,000-byte blob, owned (its bytes copied out of any input).
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(name = "Blob", namespace = "bench.blob", topic = "blobs")]
+struct Blob {
+    id: i64,
+    kind: String,
+    payload: Bytes,
+}
+
+/// The same schema, borrowing: `kind` points into the payload, `payload` is a slice of it
+/// when read from a `Bytes`.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(name = "Blob", namespace = "bench.blob", topic = "blobs")]
+struct BlobRef<'a> {
+    id: i64,
+    kind: &'a str,
+    payload: Bytes,
+}
+
+fn blob(size: usize) -> Blob {
+    Blob {
+        id: 7,
+        kind: "image/png".to_string(),
+        payload: Bytes::from((0..size).map(|i| (i % 251) as u8).collect::<Vec<u8>>()),
+    }
+}
+
+/// The consumer and a polled `Blob` record with a `size`-byte payload.
+fn consumed_blob(rt: &Runtime, size: usize) -> (Consumer, ConsumedRecord) {
+    let registry = format!("mock://bench-blob-{size}");
+    rt.block_on(async {
+        let log = log();
+        let producer = Producer::builder()
+            .schema_registry(&registry)
+            .transport(Arc::clone(&log))
+            .build()
+            .await
+            .expect("producer");
+        producer.send_typed(&blob(size)).await.expect("send");
+        let mut consumer = Consumer::builder()
+            .schema_registry(&registry)
+            .transport(log)
+            .subscribe("blobs")
+            .build()
+            .await
+            .expect("consumer");
+        let record = consumer
+            .poll(Duration::from_secs(1))
+            .await
+            .expect("poll")
+            .expect("the record sent");
+        (consumer, record)
+    })
+}
+
+fn decode_bytes(c: &mut Criterion) {
+    for size in [1000, 65536] {
+        decode_bytes_of(c, size);
+    }
+}
+
+fn decode_bytes_of(c: &mut Criterion, size: usize) {
+    let rt = runtime();
+    let (consumer, record) = consumed_blob(&rt, size);
+    let frame = &record.value;
+    let inside = |b: &Bytes| frame.as_ptr_range().contains(&b.as_ptr());
+    // Every row decodes the blob sent; the sliced ones share the payload, the others copy.
+    let copied = BlobRef::from_avro_borrowed(frame).expect("decodes");
+    let sliced = BlobRef::from_avro_bytes(frame).expect("decodes");
+    let owned = consumer.decode::<Blob>(&record).expect("decodes");
+    let borrowed = consumer
+        .decode_borrowed::<BlobRef>(&record)
+        .expect("decodes");
+    let want = blob(size);
+    assert_eq!(owned, want);
+    for b in [&copied, &sliced, &borrowed] {
+        assert_eq!((b.id, b.kind, &b.payload), (7, "image/png", &want.payload));
+    }
+    assert!(!inside(&copied.payload) && !inside(&owned.payload));
+    assert!(inside(&sliced.payload) && inside(&borrowed.payload));
+
+    let mut group = c.benchmark_group(format!("decode_bytes/{size}"));
+    group.bench_function("codec_copy", |b| {
+        b.iter(|| BlobRef::from_avro_borrowed(black_box(frame)).expect("decode"))
+    });
+    group.bench_function("codec_sliced", |b| {
+        b.iter(|| BlobRef::from_avro_bytes(black_box(frame)).expect("decode"))
+    });
+    bench_decode::<Blob>(&mut group, "consumer_owned_copy", &consumer, &record);
+    group.bench_function("consumer_borrowed_sliced", |b| {
+        b.iter(|| {
+            consumer
+                .decode_borrowed::<BlobRef>(black_box(&record))
+                .expect("decode")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, send_typed, decode, decode_bytes);
 criterion_main!(benches);

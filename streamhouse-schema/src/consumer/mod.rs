@@ -61,6 +61,7 @@ use crate::client::key::decode_raw_key;
 use crate::client::schema_ids::{SchemaIds, SchemaKey};
 use crate::codec::avro::resolve::Resolution;
 use crate::codec::avro::{AvroBorrowDecode, AvroDecode};
+use crate::codec::frame::sliced_from;
 use crate::codec::json::{JsonBorrowDecode, JsonDecode};
 use crate::codec::proto::ProtoBorrowRecord;
 use crate::error::ClientError;
@@ -237,6 +238,11 @@ impl Consumer {
     /// payload instead of being copied: the record owns its bytes, and the value lives as
     /// long as the borrow of the record.
     ///
+    /// `bytes::Bytes` fields (at any depth, also in `Option` and `Vec`) are slices of the
+    /// record's payload ([`ConsumedRecord::value`]) in Avro and Protobuf: they share its
+    /// buffer (a reference-count bump) and may outlive the borrow. JSON writes bytes as
+    /// base64, so a JSON `Bytes` field is decoded into new memory.
+    ///
     /// - Avro: the writer schema must be `T`'s own (same canonical form); there is no
     ///   schema resolution for borrowing types, so another writer schema is
     ///   [`RecordError::Incompatible`] (decode into an owned type with
@@ -293,7 +299,7 @@ impl Consumer {
                         },
                     ));
                 }
-                T::from_avro_borrowed(&record.value)
+                T::from_avro_bytes(&record.value)
                     .map_err(|e| invalid(record, RecordError::Decode(e)))
             }
             SchemaFormat::Json => T::decode_json_borrowed(&record.value)
@@ -305,7 +311,7 @@ impl Consumer {
                 self.proto_messages
                     .check::<T>(id, schema, &record.message_indexes)
                     .map_err(|e| invalid(record, e))?;
-                decode(&record.value)
+                sliced_from(&record.value, decode)
                     .map_err(|e| invalid(record, RecordError::Protobuf(e.to_string())))
             }
         }

@@ -12,13 +12,20 @@
 //! Borrowed decoding reads the type's own schema only: there is no schema resolution for
 //! borrowing types (a resolved read rewrites changed values into scratch bytes, which
 //! nothing may borrow from).
+//!
+//! `bytes::Bytes` fields (owned, no lifetime) copy when read from a plain `&[u8]`; read from
+//! a `Bytes` frame with [`AvroBorrowDecode::from_avro_bytes`] (or, feature `client`,
+//! `Consumer::decode_borrowed`) they are slices of it.
 
 use std::borrow::Cow;
+
+use bytes::Bytes;
 
 use super::collections::decode_array;
 use super::depth::Level;
 use super::varint::{read_bytes, read_long, read_str};
 use super::DecodeError;
+use crate::codec::frame::sliced_from;
 use crate::schema::SchemaType;
 
 /// Types that read themselves from the Avro binary encoding of their own schema, borrowing
@@ -61,6 +68,34 @@ pub trait AvroBorrowDecode<'de>: SchemaType + Sized {
     fn from_avro_borrowed(payload: &'de [u8]) -> Result<Self, DecodeError> {
         let mut input = payload;
         Self::decode_avro_borrowed(&mut input)
+    }
+
+    /// Reads a value from an Avro payload held in a [`Bytes`] frame (what the consumer
+    /// holds), as [`from_avro_borrowed`](Self::from_avro_borrowed) does, and in addition
+    /// every `bytes::Bytes` field, at any depth, is a slice of `frame` (its reference count
+    /// bumped, nothing copied) instead of a copy. See [`sliced_from`] for how.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streamhouse_schema::{AvroBorrowDecode, AvroEncode, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// struct Upload<'a> {
+    ///     name: &'a str,
+    ///     data: Bytes,
+    /// }
+    ///
+    /// let mut buf = Vec::new();
+    /// Upload { name: "a.bin", data: Bytes::from_static(b"\x00\x01") }.encode_avro(&mut buf)?;
+    /// let frame = Bytes::from(buf);
+    /// let upload = Upload::from_avro_bytes(&frame)?;
+    /// assert_eq!(upload.data, b"\x00\x01"[..]);
+    /// assert!(frame.as_ptr_range().contains(&upload.data.as_ptr()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    fn from_avro_bytes(frame: &'de Bytes) -> Result<Self, DecodeError> {
+        sliced_from(frame, Self::from_avro_borrowed)
     }
 
     /// Reads the value of union branch `branch`, counted from this type's first branch

@@ -207,11 +207,13 @@ impl AvroEncode for Cow<'_, [u8]> {
         Ok(())
     }
 }
+/// A slice of the frame when decoding inside [`sliced_from`](crate::codec::frame::sliced_from)
+/// (`from_avro_bytes`, `Consumer::decode_borrowed`), else a copy.
 impl AvroDecode for bytes::Bytes {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode_avro(input: &mut &[u8]) -> Result<Self, DecodeError> {
-        Ok(bytes::Bytes::copy_from_slice(read_bytes(input)?))
+        Ok(crate::codec::frame::bytes_of(read_bytes(input)?))
     }
 }
 

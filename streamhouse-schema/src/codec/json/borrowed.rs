@@ -6,7 +6,9 @@
 //! with [`JsonDecodeError::EscapedBorrow`] (named by field in derived types, as serde does),
 //! while `Cow<'de, str>` borrows when it can and owns the unescaped text when it must.
 //! Bytes are base64 text in JSON, so `Cow<'de, [u8]>` always owns them and `&'de [u8]` is
-//! [`JsonDecodeError::BorrowedBase64`].
+//! [`JsonDecodeError::BorrowedBase64`]. For the same reason a `bytes::Bytes` field is never a
+//! slice of the input here, unlike Avro and Protobuf ones read from a `Bytes` frame
+//! ([`frame`](crate::codec::frame)): its base64 text is decoded into a new buffer.
 
 use std::borrow::Cow;
 

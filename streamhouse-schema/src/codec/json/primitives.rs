@@ -171,6 +171,8 @@ impl JsonEncode for Cow<'_, [u8]> {
         Ok(())
     }
 }
+/// Always a new buffer: base64 text must be decoded, so unlike Avro and Protobuf a JSON
+/// `Bytes` field cannot be a slice of its frame ([`frame`](crate::codec::frame)).
 impl JsonDecode for bytes::Bytes {
     #[inline]
     fn read_json(r: &mut JsonReader<'_>) -> Result<Self, JsonDecodeError> {

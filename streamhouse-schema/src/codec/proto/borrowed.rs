@@ -17,10 +17,16 @@
 //!
 //! Reads go through the slice path ([`slice`]): the same errors as the owned decoders
 //! (prost's), the same nesting limit.
+//!
+//! `bytes::Bytes` fields (owned, no lifetime) copy when read from a plain `&[u8]`; read from
+//! a `Bytes` frame with [`ProtoBorrowDecode::from_proto_bytes`] (or `Consumer::decode_borrowed`)
+//! they are slices of it.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
+
+use bytes::Bytes;
 
 use super::slice;
 use super::{check_wire_type, DecodeError, ProtoElement, ProtoValue, WireType};
@@ -340,6 +346,38 @@ pub trait ProtoBorrowDecode<'de>: ProtoBorrowValue<'de> {
         let mut value = Self::proto_default();
         value.merge_body_borrowed(payload, slice::RECURSION_LIMIT)?;
         Ok(value)
+    }
+
+    /// Reads a whole message payload held in a [`Bytes`] frame (what the consumer holds), as
+    /// [`from_proto_borrowed`](Self::from_proto_borrowed) does, and in addition every
+    /// `bytes::Bytes` field, at any depth, is a slice of `frame` (its reference count bumped,
+    /// nothing copied) instead of a copy, as `prost` slices a `Bytes` input. See
+    /// [`sliced_from`](crate::codec::frame::sliced_from) for how.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use streamhouse_schema::{ProtoBorrowDecode, StreamSchema};
+    ///
+    /// #[derive(StreamSchema)]
+    /// #[stream_schema(protobuf)]
+    /// struct Upload<'a> {
+    ///     #[stream_schema(tag = 1)]
+    ///     name: &'a str,
+    ///     #[stream_schema(tag = 2)]
+    ///     data: Bytes,
+    /// }
+    ///
+    /// // name = "a", data = [1, 2, 3], as any Protobuf writer encodes them.
+    /// let frame = Bytes::from(vec![0x0a, 0x01, b'a', 0x12, 0x03, 1, 2, 3]);
+    /// let upload = Upload::from_proto_bytes(&frame)?;
+    /// assert_eq!(upload.data, [1, 2, 3][..]);
+    /// // `data` is the frame's own bytes 5..8: nothing was copied.
+    /// assert_eq!(upload.data.as_ptr(), frame[5..].as_ptr());
+    /// # Ok::<(), streamhouse_schema::codec::proto::DecodeError>(())
+    /// ```
+    #[inline]
+    fn from_proto_bytes(frame: &'de Bytes) -> Result<Self, DecodeError> {
+        crate::codec::frame::sliced_from(frame, Self::from_proto_borrowed)
     }
 }
 

@@ -244,6 +244,14 @@ impl ProtoValue for bytes::Bytes {
         *self = buf.copy_to_bytes(len);
         Ok(())
     }
+    /// A slice of the frame when decoding inside
+    /// [`sliced_from`](crate::codec::frame::sliced_from) (`from_proto_bytes`,
+    /// `Consumer::decode_borrowed`), else a copy.
+    #[inline]
+    fn merge_value_slice(&mut self, buf: &mut &[u8], _: u32) -> Result<(), DecodeError> {
+        *self = crate::codec::frame::bytes_of(slice::read_delimited(buf)?);
+        Ok(())
+    }
     #[inline]
     fn is_default(&self) -> bool {
         self.is_empty()
