@@ -268,8 +268,8 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                             (computed.0.as_str(), &computed.1)
                         }
                     };
-                    // A primitive field the rule does not select: what the step into it
-                    // would find, without taking it.
+                    // A primitive field the rule does not select is passed over here:
+                    // stepping into it would only find that (and cost a call per field).
                     if depth < MAX_DEPTH
                         && !self.selects(tags)
                         && avro_leaf_type(resolve(names, &field_schema.schema)).is_some()
