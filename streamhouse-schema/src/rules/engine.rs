@@ -5,6 +5,7 @@ use serde_json::Value as JsonValue;
 
 use super::action::dlq_headers;
 use super::action::{ActionContext, ActionResult, ErrorAction, NoneAction, RuleAction};
+use super::counters;
 use super::error::{RuleError, RuleFailure};
 use super::executor::{RuleContext, RuleOutput};
 use super::message::{Message, RuleSchema};
@@ -149,7 +150,10 @@ pub async fn execute_rules(
             Ok(rule_changed) => {
                 changed |= rule_changed;
                 let action = on_success(registry, rule);
-                run_action(registry, &action_ctx, action, "NONE", None).await?;
+                // NONE (also the default) lets the record go on and does nothing else.
+                if action_name(rule, mode, action).is_some_and(|name| name != "NONE") {
+                    run_action(registry, &action_ctx, action, "NONE", None).await?;
+                }
             }
             Err(error) => {
                 // A rule without an executor ends the run when its action lets the record
@@ -168,17 +172,17 @@ pub async fn execute_rules(
 
 /// Counts a rule's run in [`telemetry::RULES`](crate::telemetry::RULES).
 fn count_outcome(rule: &Rule, mode: RuleMode, success: bool) {
-    // The built-in types are labelled without copying their name for each run.
-    let rule_type: metrics::SharedString = match rule.rule_type.as_str() {
-        "CEL" => "CEL".into(),
-        "CEL_FIELD" => "CEL_FIELD".into(),
-        "ENCRYPT" => "ENCRYPT".into(),
-        "JSONATA" => "JSONATA".into(),
-        other => other.to_string().into(),
-    };
+    // The built-in rule types have their keys made at compile time: no labels to copy,
+    // allocate or hash for each run.
+    if let Some(key) = counters::rule_key(&rule.rule_type, mode, success) {
+        static METADATA: metrics::Metadata<'static> =
+            metrics::Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
+        metrics::with_recorder(|recorder| recorder.register_counter(key, &METADATA)).increment(1);
+        return;
+    }
     metrics::counter!(
         crate::telemetry::RULES,
-        "type" => rule_type,
+        "type" => rule.rule_type.clone(),
         "mode" => mode.as_str(),
         "outcome" => if success { "success" } else { "failure" },
     )
@@ -223,8 +227,10 @@ async fn run_rule(
             if shadowed_by_same_tag_transform(ctx) {
                 return Ok(false);
             }
-            let transform = executor.prepare(ctx).await?;
-            transform_fields(ctx, message, transform.as_ref())
+            match executor.prepare_now(ctx) {
+                Some(prepared) => transform_fields(ctx, message, prepared?.as_ref()),
+                None => transform_fields(ctx, message, executor.prepare(ctx).await?.as_ref()),
+            }
         }
         Executor::Migration(_) => Err(RuleError::Unsupported(format!(
             "{} rules run only as migrations (UPGRADE, DOWNGRADE, UPDOWN)",
@@ -328,11 +334,13 @@ pub async fn execute_migration_rules(
 /// Whether a rule's actions (its own or the client's override) name one other than the
 /// built-in ERROR and NONE.
 fn uses_custom_action(registry: &RuleRegistry, rule: &Rule) -> bool {
-    [on_success(registry, rule), on_failure(registry, rule)]
-        .into_iter()
-        .flatten()
-        .flat_map(|a| a.split(','))
-        .any(|a| !matches!(a.trim(), "" | "ERROR" | "NONE"))
+    let custom = |action: Option<&str>| {
+        action.is_some_and(|a| {
+            a.split(',')
+                .any(|a| !matches!(a.trim(), "" | "ERROR" | "NONE"))
+        })
+    };
+    custom(on_success(registry, rule)) || custom(on_failure(registry, rule))
 }
 
 /// `_is_disabled`: the client override, else not enabled for clients (`enableAt` other

@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serde_json::Value as JsonValue;
 
@@ -130,6 +131,19 @@ pub trait FieldRuleExecutor: Send + Sync + 'static {
         &'a self,
         ctx: &'a RuleContext<'a>,
     ) -> RuleFuture<'a, Result<Box<dyn FieldTransform + 'a>, RuleError>>;
+
+    /// Prepares the transform without awaiting, when everything it needs is at hand (a
+    /// compiled expression, a data key kept from an earlier message): the engine tries
+    /// this first and calls [`prepare`](Self::prepare) only on `None`, so the common case
+    /// makes no future. The transform is shared so that an executor may keep one per rule
+    /// and hand out clones. The default always answers `None`.
+    fn prepare_now<'a>(
+        &'a self,
+        ctx: &'a RuleContext<'a>,
+    ) -> Option<Result<Arc<dyn FieldTransform + 'a>, RuleError>> {
+        let _ = ctx;
+        None
+    }
 }
 
 /// An executor of migration rules (UPGRADE / DOWNGRADE / UPDOWN; `JSONATA`): the message

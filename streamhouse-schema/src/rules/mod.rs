@@ -54,6 +54,7 @@ pub mod action;
 mod avro_datum;
 pub mod cel;
 pub mod convert;
+mod counters;
 #[cfg(feature = "encryption")]
 pub mod encryption;
 pub mod engine;

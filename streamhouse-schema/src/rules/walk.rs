@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use apache_avro::types::Value as AvroValue;
 use apache_avro::Schema as AvroSchema;
 use serde_json::Value as JsonValue;
+use smallvec::SmallVec;
 
 use super::error::RuleError;
 use super::executor::{FieldTransform, RuleContext};
@@ -36,12 +37,12 @@ pub fn transform_fields(
             let mut walker = Walker {
                 ctx,
                 transform,
-                edits: Vec::new(),
+                edits: SmallVec::new(),
                 names,
             };
-            walker.avro(schema, value, None, &mut Vec::new(), 0)?;
+            walker.avro(schema, value, None, &mut Path::new(), 0)?;
             let changed = !walker.edits.is_empty();
-            for (path, new) in walker.edits {
+            for (path, new) in walker.edits.drain(..) {
                 if let Some(slot) = avro_at(value, &path) {
                     *slot = new;
                 }
@@ -52,12 +53,12 @@ pub fn transform_fields(
             let mut walker = Walker {
                 ctx,
                 transform,
-                edits: Vec::new(),
+                edits: SmallVec::new(),
                 names: root,
             };
-            walker.json(root, "$", value, None, &mut Vec::new(), 0)?;
+            walker.json(root, "$", value, None, &mut Path::new(), 0)?;
             let changed = !walker.edits.is_empty();
-            for (path, new) in walker.edits {
+            for (path, new) in walker.edits.drain(..) {
                 if let Some(slot) = json_at(value, &path) {
                     *slot = new;
                 }
@@ -72,6 +73,10 @@ pub fn transform_fields(
         )),
     }
 }
+
+/// Where a value is in the message: the steps from the root (on the stack unless the
+/// message is nested deeper than most).
+type Path = SmallVec<[Step; 8]>;
 
 /// One step from a value to a value inside it.
 #[derive(Debug, Clone)]
@@ -98,7 +103,7 @@ struct Current<'f, 'm, V> {
 struct Walker<'c, 't, N, V> {
     ctx: &'c RuleContext<'c>,
     transform: &'t dyn FieldTransform,
-    edits: Vec<(Vec<Step>, V)>,
+    edits: SmallVec<[(Path, V); 2]>,
     names: &'c N,
 }
 
@@ -106,18 +111,19 @@ impl<N, V> Walker<'_, '_, N, V> {
     /// Whether the rule's tags select a field with `tags` (every field when it has none):
     /// checked before a leaf's value is copied out for the transform.
     fn selects(&self, tags: &BTreeSet<String>) -> bool {
-        let rule_tags = &self.ctx.rule.tags;
-        rule_tags.is_empty() || !rule_tags.is_disjoint(tags)
+        selects(self.ctx, tags)
     }
 
     /// Runs the transform on a leaf the rule [`selects`](Self::selects); `Some(new value)`
-    /// when a TRANSFORM changed it.
+    /// when a TRANSFORM changed it (`unchanged` compares a result with the leaf's value
+    /// in the message, so the value handed over need not be copied first).
     fn leaf<C>(
         &self,
         field: &Current<'_, '_, C>,
         field_type: FieldType,
         containing: MessageRef<'_>,
         value: FieldValue,
+        unchanged: impl FnOnce(&FieldValue) -> bool,
     ) -> Result<Option<FieldValue>, RuleError> {
         let context = FieldContext {
             name: field.name,
@@ -126,7 +132,7 @@ impl<N, V> Walker<'_, '_, N, V> {
             tags: field.tags,
             containing,
         };
-        transform_leaf(self.ctx, self.transform, &context, value)
+        run_leaf(self.ctx, self.transform, &context, value, unchanged)
     }
 }
 
@@ -139,12 +145,31 @@ pub(crate) fn transform_leaf(
     field: &FieldContext<'_>,
     value: FieldValue,
 ) -> Result<Option<FieldValue>, RuleError> {
-    let rule_tags = &ctx.rule.tags;
-    if !rule_tags.is_empty() && rule_tags.is_disjoint(field.tags) {
+    if !selects(ctx, field.tags) {
         return Ok(None);
     }
+    let before = value.clone();
+    run_leaf(ctx, transform, field, value, |new| *new == before)
+}
+
+/// Whether the rule's tags select a field with `tags` (every field when it has none).
+fn selects(ctx: &RuleContext<'_>, tags: &BTreeSet<String>) -> bool {
+    // A rule names a tag or two: a lookup each is cheaper than `is_disjoint`'s setup.
+    let rule_tags = &ctx.rule.tags;
+    rule_tags.is_empty() || (!tags.is_empty() && rule_tags.iter().any(|tag| tags.contains(tag)))
+}
+
+/// [`transform_leaf`] on a field the rule [`selects`]; `unchanged` tells whether a
+/// TRANSFORM's result equals the field's value.
+fn run_leaf(
+    ctx: &RuleContext<'_>,
+    transform: &dyn FieldTransform,
+    field: &FieldContext<'_>,
+    value: FieldValue,
+    unchanged: impl FnOnce(&FieldValue) -> bool,
+) -> Result<Option<FieldValue>, RuleError> {
     let result = transform
-        .transform(ctx, field, value.clone())
+        .transform(ctx, field, value)
         .map_err(|e| e.at_field(field.full_name))?;
     if ctx.rule.kind == RuleKind::Condition {
         if result == FieldValue::Bool(false) {
@@ -152,7 +177,7 @@ pub(crate) fn transform_leaf(
         }
         return Ok(None);
     }
-    Ok((result != value).then_some(result))
+    Ok((!unchanged(&result)).then_some(result))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -174,7 +199,7 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
         schema: &AvroSchema,
         value: &AvroValue,
         field: Option<&Current<'_, '_, AvroValue>>,
-        path: &mut Vec<Step>,
+        path: &mut Path,
         depth: usize,
     ) -> Result<(), RuleError> {
         if depth > MAX_DEPTH {
@@ -201,8 +226,11 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                     match before {
                         Some(before) => {
                             let containing = MessageRef::Avro(field.containing);
-                            if let Some(new) = self.leaf(field, leaf_type, containing, before)? {
-                                let converted = union_value(union.variants(), *index, &new, names)
+                            let unchanged = |new: &FieldValue| avro_leaf_eq(inner, new);
+                            if let Some(new) =
+                                self.leaf(field, leaf_type, containing, before, unchanged)?
+                            {
+                                let converted = union_value(union.variants(), *index, new, names)
                                     .map_err(|e| e.at_field(field.full_name))?;
                                 path.pop();
                                 self.edits.push((path.clone(), converted));
@@ -240,6 +268,14 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                             (computed.0.as_str(), &computed.1)
                         }
                     };
+                    // A primitive field the rule does not select is passed over here:
+                    // stepping into it would only find that (and cost a call per field).
+                    if depth < MAX_DEPTH
+                        && !self.selects(tags)
+                        && avro_leaf_type(resolve(names, &field_schema.schema)).is_some()
+                    {
+                        continue;
+                    }
                     let current = Current {
                         name: &field_schema.name,
                         full_name,
@@ -287,9 +323,10 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
                     return Ok(());
                 };
                 let containing = MessageRef::Avro(field.containing);
-                if let Some(new) = self.leaf(field, leaf_type, containing, before)? {
+                let unchanged = |new: &FieldValue| avro_leaf_eq(value, new);
+                if let Some(new) = self.leaf(field, leaf_type, containing, before, unchanged)? {
                     let converted =
-                        avro_from_field(schema, &new).map_err(|e| e.at_field(field.full_name))?;
+                        avro_from_field(schema, new).map_err(|e| e.at_field(field.full_name))?;
                     self.edits.push((path.clone(), converted));
                 }
                 Ok(())
@@ -347,11 +384,38 @@ fn avro_field_value(value: &AvroValue) -> Option<FieldValue> {
     })
 }
 
-/// A field value checked into a primitive Avro schema.
+/// Whether `field` equals [`avro_field_value`] of `value`, without copying a string out.
+fn avro_leaf_eq(value: &AvroValue, field: &FieldValue) -> bool {
+    match value {
+        AvroValue::String(s) => matches!(field, FieldValue::String(f) if f == s),
+        AvroValue::Bytes(b) => matches!(field, FieldValue::Bytes(f) if f == b),
+        other => avro_field_value(other).as_ref() == Some(field),
+    }
+}
+
+/// A field value checked into a primitive Avro schema (a string or bytes moved, not
+/// copied).
 pub(crate) fn avro_from_field(
     schema: &AvroSchema,
-    value: &FieldValue,
+    value: FieldValue,
 ) -> Result<AvroValue, RuleError> {
+    match (schema, value) {
+        (AvroSchema::String, FieldValue::String(s)) => Ok(AvroValue::String(s)),
+        (AvroSchema::Bytes, FieldValue::Bytes(b)) => Ok(AvroValue::Bytes(b)),
+        (schema, value) => avro_from_field_ref(schema, &value),
+    }
+}
+
+/// Whether [`avro_from_field`] moves `value` into `schema` (and so cannot fail).
+fn moves_into(schema: &AvroSchema, value: &FieldValue) -> bool {
+    matches!(
+        (schema, value),
+        (AvroSchema::String, FieldValue::String(_)) | (AvroSchema::Bytes, FieldValue::Bytes(_))
+    )
+}
+
+/// [`avro_from_field`] for a borrowed value (strings and bytes are copied).
+fn avro_from_field_ref(schema: &AvroSchema, value: &FieldValue) -> Result<AvroValue, RuleError> {
     let mismatch = || {
         RuleError::execution(format!(
             "the rule returned {} ({:?}), which does not fit the field's type {}",
@@ -429,23 +493,29 @@ pub(crate) fn avro_from_field(
 fn union_value(
     variants: &[AvroSchema],
     current: u32,
-    value: &FieldValue,
+    value: FieldValue,
     names: &AvroNames,
 ) -> Result<AvroValue, RuleError> {
-    let first_error = match variants
-        .get(current as usize)
-        .map(|b| avro_from_field(resolve(names, b), value))
-    {
-        Some(Ok(converted)) => return Ok(AvroValue::Union(current, Box::new(converted))),
-        Some(Err(e)) => e,
-        None => RuleError::execution("union branch out of range"),
-    };
-    for (i, branch) in variants.iter().enumerate() {
-        if let Ok(converted) = avro_from_field(resolve(names, branch), value) {
-            return Ok(AvroValue::Union(i as u32, Box::new(converted)));
-        }
+    let mut first_error = None;
+    for index in std::iter::once(current as usize).chain(0..variants.len()) {
+        let Some(branch) = variants.get(index).map(|b| resolve(names, b)) else {
+            first_error.get_or_insert_with(|| RuleError::execution("union branch out of range"));
+            continue;
+        };
+        let converted = if moves_into(branch, &value) {
+            avro_from_field(branch, value)
+        } else {
+            match avro_from_field_ref(branch, &value) {
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                    continue;
+                }
+                ok => ok,
+            }
+        };
+        return converted.map(|v| AvroValue::Union(index as u32, Box::new(v)));
     }
-    Err(first_error)
+    Err(first_error.unwrap_or_else(|| RuleError::execution("union branch out of range")))
 }
 
 fn avro_at<'v>(value: &'v mut AvroValue, path: &[Step]) -> Option<&'v mut AvroValue> {
@@ -473,7 +543,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
         path_name: &str,
         value: &JsonValue,
         field: Option<&Current<'_, '_, JsonValue>>,
-        path: &mut Vec<Step>,
+        path: &mut Path,
         depth: usize,
     ) -> Result<(), RuleError> {
         if depth > MAX_DEPTH {
@@ -560,7 +630,8 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
                 };
                 let before = json_field_value(value);
                 let containing = MessageRef::Json(field.containing);
-                if let Some(new) = self.leaf(field, schema_type, containing, before)? {
+                let unchanged = |new: &FieldValue| json_leaf_eq(value, new);
+                if let Some(new) = self.leaf(field, schema_type, containing, before, unchanged)? {
                     let converted = json_from_field(schema_type, &new)
                         .map_err(|e| e.at_field(field.full_name))?;
                     self.edits.push((path.clone(), converted));
@@ -577,7 +648,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
         path_name: &str,
         list: &[JsonValue],
         field: Option<&Current<'_, '_, JsonValue>>,
-        path: &mut Vec<Step>,
+        path: &mut Path,
         depth: usize,
     ) -> Result<(), RuleError> {
         for (i, item) in list.iter().enumerate() {
@@ -595,7 +666,7 @@ impl<'c> Walker<'c, '_, JsonValue, JsonValue> {
         props: &serde_json::Map<String, JsonValue>,
         path_name: &str,
         object: &JsonValue,
-        path: &mut Vec<Step>,
+        path: &mut Path,
         depth: usize,
     ) -> Result<(), RuleError> {
         for (name, prop_schema) in props {
@@ -727,6 +798,14 @@ fn json_field_value(value: &JsonValue) -> FieldValue {
         JsonValue::String(s) => FieldValue::String(s.clone()),
         // Not reached: arrays and objects are walked into, not handed to transforms.
         other => FieldValue::String(other.to_string()),
+    }
+}
+
+/// Whether `field` equals [`json_field_value`] of `value`, without copying a string out.
+fn json_leaf_eq(value: &JsonValue, field: &FieldValue) -> bool {
+    match value {
+        JsonValue::String(s) => matches!(field, FieldValue::String(f) if f == s),
+        other => json_field_value(other) == *field,
     }
 }
 

@@ -281,11 +281,29 @@ impl FieldRuleExecutor for CelFieldExecutor {
         ctx: &'a RuleContext<'a>,
     ) -> RuleFuture<'a, Result<Box<dyn FieldTransform + 'a>, RuleError>> {
         Box::pin(async move {
-            let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
-            Ok(Box::new(CelFieldTransform {
-                cel: &self.cel,
-                compiled,
-            }) as Box<dyn FieldTransform + 'a>)
+            let transform = self.transform_for(ctx)?;
+            Ok(Box::new(transform) as Box<dyn FieldTransform + 'a>)
+        })
+    }
+
+    fn prepare_now<'a>(
+        &'a self,
+        ctx: &'a RuleContext<'a>,
+    ) -> Option<Result<Arc<dyn FieldTransform + 'a>, RuleError>> {
+        Some(
+            self.transform_for(ctx)
+                .map(|transform| Arc::new(transform) as Arc<dyn FieldTransform + 'a>),
+        )
+    }
+}
+
+impl CelFieldExecutor {
+    /// The rule's compiled program (compiled on its first message), as a field transform.
+    fn transform_for(&self, ctx: &RuleContext<'_>) -> Result<CelFieldTransform<'_>, RuleError> {
+        let compiled = self.cel.cache.get(&self.cel.env, ctx)?;
+        Ok(CelFieldTransform {
+            cel: &self.cel,
+            compiled,
         })
     }
 }

@@ -5,7 +5,9 @@
 //! `EncryptionExecutorTransform.transform`: null stays null; STRING fields become the
 //! base64 of the ciphertext and BYTES fields the ciphertext; other types cannot be
 //! encrypted. The DEK is resolved when the engine prepares the rule for a message (async,
-//! cached by the [`DekStore`]), so the per-field transform makes no network call; a reader
+//! cached by the [`DekStore`]; a rule without DEK rotation then keeps it, so later
+//! messages are prepared without awaiting), so the per-field transform makes no network
+//! call; a reader
 //! of rotated DEKs gets the version from each ciphertext (see [`DekStore::
 //! prefetch_read_versions`]). Errors found while preparing surface on the first field that
 //! needs the key, as Confluent's executor only fetches keys for fields it transforms.
@@ -29,17 +31,27 @@ use crate::schema::contract::RuleMode;
 /// The rule type it runs.
 pub const ENCRYPT_RULE_TYPE: &str = "ENCRYPT";
 
-/// The parsed policies of one schema's `ENCRYPT` rules, by rule name.
-type NamedPolicies = Vec<(String, Arc<EncryptPolicy>)>;
+/// One `ENCRYPT` rule of a schema, prepared once: its parsed policy and, when DEKs do not
+/// rotate, the DEKs resolved for it by subject and use. A DEK version's key is fixed once
+/// the registry holds it (and a KEK, once cached, is not replaced), so for such rules the
+/// store's answer can be kept here and a message with a cached key takes one lock and no
+/// string hashing. Rotating rules ask the store every time: a writer's DEK expires, a
+/// reader's versions come from the ciphertexts.
+struct RulePlan {
+    name: String,
+    policy: Arc<EncryptPolicy>,
+    /// By subject and use: the transform made once with the DEK.
+    keys: Vec<(String, KeyUse, Arc<Prepared<'static>>)>,
+}
 
 /// The `ENCRYPT` executor, over one [`DekStore`] (its registry, KMS drivers and rule
 /// config). Register it with
 /// [`RuleRegistry::register_field_executor`](crate::rules::RuleRegistry::register_field_executor).
 pub struct EncryptExecutor {
     store: DekStore,
-    /// Parsed policies by schema id and rule name (the parameters come from the rule and
+    /// Prepared rules by schema id and rule name (the parameters come from the rule and
     /// the schema's metadata, both fixed for a schema id).
-    policies: Mutex<HashMap<i32, NamedPolicies>>,
+    plans: Mutex<HashMap<i32, Vec<RulePlan>>>,
     /// Set when a reader met a DEK version it could not fetch in place.
     refresh: AtomicBool,
 }
@@ -64,7 +76,7 @@ impl EncryptExecutor {
     pub fn new(store: DekStore) -> Self {
         EncryptExecutor {
             store,
-            policies: Mutex::default(),
+            plans: Mutex::default(),
             refresh: AtomicBool::new(false),
         }
     }
@@ -76,14 +88,60 @@ impl EncryptExecutor {
 
     fn policy(&self, ctx: &RuleContext<'_>) -> Result<Arc<EncryptPolicy>, EncryptionError> {
         let name = ctx.rule.name.as_str();
-        let mut policies = self.policies.lock().unwrap_or_else(|e| e.into_inner());
-        let of_schema = policies.entry(ctx.schema_id).or_default();
-        if let Some((_, policy)) = of_schema.iter().find(|(n, _)| n == name) {
-            return Ok(policy.clone());
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let of_schema = plans.entry(ctx.schema_id).or_default();
+        if let Some(plan) = of_schema.iter().find(|plan| plan.name == name) {
+            return Ok(plan.policy.clone());
         }
         let policy = Arc::new(EncryptPolicy::from_params(|param| ctx.parameter(param))?);
-        of_schema.push((name.to_owned(), policy.clone()));
+        of_schema.push(RulePlan {
+            name: name.to_owned(),
+            policy: policy.clone(),
+            keys: Vec::new(),
+        });
         Ok(policy)
+    }
+
+    /// The transform a non-rotating rule keeps for `ctx`'s subject and `key_use`, if it
+    /// has one.
+    fn kept(&self, ctx: &RuleContext<'_>, key_use: KeyUse) -> Option<Arc<Prepared<'static>>> {
+        let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let plan = plans
+            .get(&ctx.schema_id)?
+            .iter()
+            .find(|plan| plan.name == ctx.rule.name)?;
+        plan.keys
+            .iter()
+            .find(|(subject, usage, _)| *usage == key_use && subject == ctx.subject)
+            .map(|(_, _, prepared)| prepared.clone())
+    }
+
+    /// Keeps the transform of `dek`, just resolved by the store, for a non-rotating rule.
+    fn keep(&self, ctx: &RuleContext<'_>, key_use: KeyUse, dek: &Arc<ResolvedDek>) {
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(plan) = plans
+            .get_mut(&ctx.schema_id)
+            .and_then(|plans| plans.iter_mut().find(|plan| plan.name == ctx.rule.name))
+        else {
+            return;
+        };
+        if plan.policy.rotates()
+            || plan
+                .keys
+                .iter()
+                .any(|(subject, usage, _)| *usage == key_use && subject == ctx.subject)
+        {
+            return;
+        }
+        let prepared = match key_use {
+            KeyUse::Write => Prepared::Seal {
+                dek: dek.clone(),
+                prefix: None,
+            },
+            KeyUse::Read => Prepared::Open(dek.clone()),
+        };
+        plan.keys
+            .push((ctx.subject.to_owned(), key_use, Arc::new(prepared)));
     }
 
     async fn prepared<'a>(
@@ -99,11 +157,13 @@ impl EncryptExecutor {
                     .store
                     .get(&policy, subject, KeyUse::Write, version)
                     .await?;
+                self.keep(ctx, KeyUse::Write, &dek);
                 let prefix = policy.rotates().then_some(dek.version());
                 Ok(Prepared::Seal { dek, prefix })
             }
             RuleMode::Read if !policy.rotates() => {
                 let dek = self.store.get(&policy, subject, KeyUse::Read, 1).await?;
+                self.keep(ctx, KeyUse::Read, &dek);
                 Ok(Prepared::Open(dek))
             }
             RuleMode::Read => {
@@ -155,6 +215,19 @@ impl FieldRuleExecutor for EncryptExecutor {
         ENCRYPT_RULE_TYPE
     }
 
+    fn prepare_now<'a>(
+        &'a self,
+        ctx: &'a RuleContext<'a>,
+    ) -> Option<Result<Arc<dyn FieldTransform + 'a>, RuleError>> {
+        let key_use = match ctx.mode {
+            RuleMode::Write => KeyUse::Write,
+            RuleMode::Read => KeyUse::Read,
+            _ => return None,
+        };
+        let prepared = self.kept(ctx, key_use)?;
+        Some(Ok(prepared as Arc<dyn FieldTransform + 'a>))
+    }
+
     fn prepare<'a>(
         &'a self,
         ctx: &'a RuleContext<'a>,
@@ -189,9 +262,9 @@ enum Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, EncryptionError> {
+    fn sealing(&self) -> Result<(&ResolvedDek, Option<i32>), EncryptionError> {
         match self {
-            Prepared::Seal { dek, prefix } => field::seal(dek.cipher(), *prefix, plaintext),
+            Prepared::Seal { dek, prefix } => Ok((dek, *prefix)),
             _ => Err(EncryptionError::InvalidParam {
                 param: "mode",
                 reason: "not prepared for WRITE".into(),
@@ -199,17 +272,19 @@ impl Prepared<'_> {
         }
     }
 
-    fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, EncryptionError> {
+    /// The plaintext of `sealed` (a field's ciphertext, with its version prefix when DEKs
+    /// rotate), decrypted in place.
+    fn open(&self, sealed: Vec<u8>) -> Result<Vec<u8>, EncryptionError> {
         match self {
-            Prepared::Open(dek) => field::open(dek.cipher(), sealed),
+            Prepared::Open(dek) => field::open_owned(dek.cipher(), sealed, 0),
             Prepared::OpenVersioned {
                 executor,
                 policy,
                 subject,
             } => {
-                let (version, ciphertext) = field::split_version(sealed)?;
+                let (version, _) = field::split_version(&sealed)?;
                 let dek = executor.read_dek(policy, subject, version)?;
-                field::open(dek.cipher(), ciphertext)
+                field::open_owned(dek.cipher(), sealed, field::VERSION_PREFIX_LEN)
             }
             _ => Err(EncryptionError::InvalidParam {
                 param: "mode",
@@ -237,19 +312,21 @@ impl FieldTransform for Prepared<'_> {
         }
         let write = ctx.mode == RuleMode::Write;
         let result = match (field.field_type, value) {
-            (FieldType::String, FieldValue::String(text)) if write => self
-                .seal(text.as_bytes())
-                .map(|sealed| FieldValue::String(field::to_base64(&sealed))),
+            (FieldType::String, FieldValue::String(text)) if write => {
+                self.sealing().and_then(|(dek, prefix)| {
+                    field::seal_to_base64(dek.cipher(), prefix, text.as_bytes())
+                        .map(FieldValue::String)
+                })
+            }
             (FieldType::String, FieldValue::String(text)) => field::from_base64(&text)
-                .and_then(|sealed| self.open(&sealed))
+                .and_then(|sealed| self.open(sealed))
                 .and_then(field::to_string)
                 .map(FieldValue::String),
-            (FieldType::Bytes, FieldValue::Bytes(bytes)) if write => {
-                self.seal(&bytes).map(FieldValue::Bytes)
-            }
-            (FieldType::Bytes, FieldValue::Bytes(bytes)) => {
-                self.open(&bytes).map(FieldValue::Bytes)
-            }
+            (FieldType::Bytes, FieldValue::Bytes(bytes)) if write => self
+                .sealing()
+                .and_then(|(dek, prefix)| field::seal(dek.cipher(), prefix, &bytes))
+                .map(FieldValue::Bytes),
+            (FieldType::Bytes, FieldValue::Bytes(bytes)) => self.open(bytes).map(FieldValue::Bytes),
             (field_type, _) => Err(EncryptionError::UnsupportedFieldType {
                 field_type: field_type.name().to_owned(),
             }),

@@ -12,6 +12,9 @@ use super::error::EncryptionError;
 /// Length of the version prefix: the magic byte 0 and a big-endian `u32` version.
 pub const VERSION_PREFIX_LEN: usize = 5;
 
+/// The longest ciphertext [`seal_to_base64`] builds on the stack.
+const STACK_SEAL_LEN: usize = 256;
+
 /// Confluent's executor encrypts with no associated data (`Cryptor.EMPTY_AAD`).
 const EMPTY_AAD: &[u8] = b"";
 
@@ -21,17 +24,43 @@ pub fn seal(
     version: Option<i32>,
     plaintext: &[u8],
 ) -> Result<Vec<u8>, EncryptionError> {
-    let ciphertext = cipher.encrypt(plaintext, EMPTY_AAD)?;
-    Ok(match version {
-        None => ciphertext,
-        Some(version) => {
-            let mut out = Vec::with_capacity(VERSION_PREFIX_LEN + ciphertext.len());
-            out.push(0);
-            out.extend_from_slice(&version.to_be_bytes());
-            out.extend_from_slice(&ciphertext);
-            out
-        }
-    })
+    let prefix = if version.is_some() {
+        VERSION_PREFIX_LEN
+    } else {
+        0
+    };
+    let mut out = Vec::with_capacity(prefix + cipher.sealed_len(plaintext.len()));
+    if let Some(version) = version {
+        out.push(0);
+        out.extend_from_slice(&version.to_be_bytes());
+    }
+    cipher.encrypt_append(plaintext, EMPTY_AAD, &mut out)?;
+    Ok(out)
+}
+
+/// A string field's encrypted form, `to_base64(seal(..))`, without the intermediate
+/// copies: the ciphertext is built in one buffer of the right size and encoded once.
+pub fn seal_to_base64(
+    cipher: &DataCipher,
+    version: Option<i32>,
+    plaintext: &[u8],
+) -> Result<String, EncryptionError> {
+    let prefix = if version.is_some() {
+        VERSION_PREFIX_LEN
+    } else {
+        0
+    };
+    let len = prefix + cipher.sealed_len(plaintext.len());
+    if len > STACK_SEAL_LEN {
+        return Ok(to_base64(&seal(cipher, version, plaintext)?));
+    }
+    // Most string fields are short: their ciphertext is built on the stack.
+    let mut buffer = [0u8; STACK_SEAL_LEN];
+    if let Some(version) = version {
+        buffer[1..VERSION_PREFIX_LEN].copy_from_slice(&version.to_be_bytes());
+    }
+    cipher.encrypt_into(plaintext, EMPTY_AAD, &mut buffer[prefix..len])?;
+    Ok(to_base64(&buffer[..len]))
 }
 
 /// The DEK version and the ciphertext after it, from a prefixed ciphertext. Like
@@ -50,6 +79,17 @@ pub fn split_version(prefixed: &[u8]) -> Result<(i32, &[u8]), EncryptionError> {
 /// The plaintext of `ciphertext` (without its version prefix).
 pub fn open(cipher: &DataCipher, ciphertext: &[u8]) -> Result<Vec<u8>, EncryptionError> {
     cipher.decrypt(ciphertext, EMPTY_AAD)
+}
+
+/// The plaintext of `sealed[skip..]` (what follows a version prefix of `skip` bytes),
+/// decrypted where it lies: `sealed` becomes the plaintext, no other buffer is made.
+pub fn open_owned(
+    cipher: &DataCipher,
+    mut sealed: Vec<u8>,
+    skip: usize,
+) -> Result<Vec<u8>, EncryptionError> {
+    cipher.decrypt_in_place(&mut sealed, skip, EMPTY_AAD)?;
+    Ok(sealed)
 }
 
 /// A string field's encrypted form: base64 of the ciphertext.
@@ -99,6 +139,35 @@ mod tests {
             split_version(&[0, 0x80, 0, 0, 0, 1]),
             Err(EncryptionError::MissingVersion)
         ));
+    }
+
+    #[test]
+    fn seal_to_base64_is_the_base64_of_seal() {
+        // AES-SIV is deterministic: both paths (stack and heap buffers, with and without a
+        // version prefix) give the same bytes as `seal`.
+        let cipher = DataCipher::from_tink_key(
+            DekAlgorithm::Aes256Siv,
+            &tink_keys::generate(DekAlgorithm::Aes256Siv),
+        )
+        .unwrap();
+        let long = vec![b'x'; 300];
+        for plaintext in [&b""[..], b"123-45-6789", &long[..235], &long[..236], &long] {
+            for version in [None, Some(258)] {
+                let sealed = seal(&cipher, version, plaintext).unwrap();
+                assert_eq!(
+                    seal_to_base64(&cipher, version, plaintext).unwrap(),
+                    to_base64(&sealed)
+                );
+            }
+        }
+        let gcm = DataCipher::from_tink_key(
+            DekAlgorithm::Aes256Gcm,
+            &tink_keys::generate(DekAlgorithm::Aes256Gcm),
+        )
+        .unwrap();
+        let sealed = from_base64(&seal_to_base64(&gcm, Some(7), b"123-45-6789").unwrap()).unwrap();
+        assert_eq!(sealed[..5], [0, 0, 0, 0, 7]);
+        assert_eq!(open(&gcm, &sealed[5..]).unwrap(), b"123-45-6789");
     }
 
     #[test]
