@@ -9,16 +9,20 @@
 //! The Protobuf target reads every payload into [`BorrowedProto`] and its owned twin
 //! [`ProtoTwin`] (a borrowing message cannot be encoded): both succeed or both fail, with
 //! the same values, and every borrowed string and bytes field points into the payload.
+//! The Avro and Protobuf targets also decode the payload into [`Sliced`] (owned
+//! `bytes::Bytes` fields) from a `Bytes` frame and from a plain slice: the two agree, and
+//! the first's `Bytes` fields are slices of the frame.
 
 use std::fmt::Debug;
 
+use streamhouse_schema::codec::frame::sliced_from;
 use streamhouse_schema::codec::proto::{Message, ProtoBorrowDecode, ProtoValue};
 use streamhouse_schema::{
     AvroBorrowDecode, AvroDecode, AvroEncode, JsonBorrowDecode, JsonDecode, JsonDecodeError,
     JsonEncode, StreamSchema,
 };
 
-use super::types::{Borrowed, BorrowedJson, BorrowedProto, Expr, ProtoTwin, Tree, Wide};
+use super::types::{Borrowed, BorrowedJson, BorrowedProto, Expr, ProtoTwin, Sliced, Tree, Wide};
 
 /// A type every codec target runs on.
 pub trait Fuzzed:
@@ -52,6 +56,7 @@ pub fn avro(data: &[u8]) {
     pick!(data, avro_as);
     if let Some((_, payload)) = data.split_first() {
         avro_borrowed(payload);
+        sliced(payload, |mut input| Sliced::decode_avro(&mut input));
     }
 }
 
@@ -118,6 +123,29 @@ pub fn proto(data: &[u8]) {
     pick!(data, proto_as);
     if let Some((_, payload)) = data.split_first() {
         proto_borrowed(payload);
+        sliced(payload, Sliced::decode_proto);
+    }
+}
+
+/// Decoding `payload` held in a `Bytes` frame (inside `sliced_from`) and as a plain slice
+/// agree, value for value and error for error, and every `Bytes` field of the first is a
+/// slice of the frame.
+fn sliced<E: Debug>(payload: &[u8], decode: impl Fn(&[u8]) -> Result<Sliced, E>) {
+    let frame = bytes::Bytes::copy_from_slice(payload);
+    let from_frame = sliced_from(&frame, |input| decode(input));
+    match (from_frame, decode(payload)) {
+        (Ok(from_frame), Ok(plain)) => {
+            assert_eq!(from_frame, plain);
+            let range = frame.as_ptr_range();
+            for field in from_frame.all_bytes() {
+                assert!(
+                    range.contains(&field.as_ptr()),
+                    "a Bytes field was copied, not sliced: {from_frame:?}"
+                );
+            }
+        }
+        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
+        (a, b) => panic!("decoding from a Bytes frame and from a slice disagree: {a:?} vs {b:?}"),
     }
 }
 

@@ -387,3 +387,42 @@ impl BorrowedProto<'_> {
         }
     }
 }
+
+/// Owned `bytes::Bytes` fields in every position a frame can be sliced into: decoded from a
+/// `Bytes` frame inside `codec::frame::sliced_from`, Avro and Protobuf make each one a slice
+/// of the frame instead of a copy.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(namespace = "fuzz", protobuf)]
+pub struct Sliced {
+    /// Bytes.
+    #[stream_schema(tag = 1)]
+    pub data: bytes::Bytes,
+    /// Optional bytes.
+    #[stream_schema(tag = 2)]
+    pub maybe: Option<bytes::Bytes>,
+    /// A list of bytes.
+    #[stream_schema(tag = 3)]
+    pub chunks: Vec<bytes::Bytes>,
+    /// A long beside them.
+    #[stream_schema(tag = 4)]
+    pub count: i64,
+    /// A self-reference, so that slices are taken at depth too.
+    #[stream_schema(tag = 5)]
+    pub next: Option<Box<Sliced>>,
+}
+
+impl Sliced {
+    /// Every non-empty `Bytes` field, at every depth.
+    pub fn all_bytes(&self) -> Vec<&bytes::Bytes> {
+        let mut all = Vec::new();
+        let mut at = Some(self);
+        while let Some(value) = at {
+            all.push(&value.data);
+            all.extend(value.maybe.iter());
+            all.extend(value.chunks.iter());
+            at = value.next.as_deref();
+        }
+        all.retain(|b| !b.is_empty());
+        all
+    }
+}
