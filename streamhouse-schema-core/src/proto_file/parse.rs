@@ -342,6 +342,67 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
             entries(&full, &m.nested_type, depth + 1, out);
         }
     }
+    /// Every map-entry message has the shape protoc gives one (`ValidateMapEntry` in
+    /// protoc's `descriptor.cc`): fields `key = 1` and `value = 2`, both singular, a key of a
+    /// scalar type other than float, double and bytes, nothing else. The printed `map<K, V>`
+    /// field reads its types from those two fields.
+    fn entry_shapes(
+        list: &[prost_types::DescriptorProto],
+        depth: usize,
+    ) -> Result<(), ProtoSchemaError> {
+        use prost_types::field_descriptor_proto::{Label, Type};
+        if depth > 100 {
+            return Ok(());
+        }
+        for m in list {
+            for entry in &m.nested_type {
+                if !entry.options.as_ref().is_some_and(|o| o.map_entry()) {
+                    continue;
+                }
+                let singular = |f: &prost_types::FieldDescriptorProto| {
+                    f.label.is_none() || f.label() == Label::Optional
+                };
+                let shaped = match entry.field.as_slice() {
+                    [key, value] => {
+                        key.name() == "key"
+                            && key.number() == 1
+                            && singular(key)
+                            && value.name() == "value"
+                            && value.number() == 2
+                            && singular(value)
+                            && !matches!(
+                                key.r#type(),
+                                Type::Float
+                                    | Type::Double
+                                    | Type::Bytes
+                                    | Type::Message
+                                    | Type::Group
+                                    | Type::Enum
+                            )
+                            && key.type_name().is_empty()
+                    }
+                    _ => false,
+                };
+                if !shaped
+                    || !entry.extension.is_empty()
+                    || !entry.extension_range.is_empty()
+                    || !entry.nested_type.is_empty()
+                    || !entry.enum_type.is_empty()
+                    || !entry.oneof_decl.is_empty()
+                {
+                    return Err(ProtoSchemaError::Compile(format!(
+                        "map entry {:?} of message {:?} is not shaped as protoc makes one \
+                         (fields `key = 1` of a scalar type other than float, double and bytes \
+                         and `value = 2`, both singular, and nothing else)",
+                        entry.name(),
+                        m.name(),
+                    )));
+                }
+            }
+            entry_shapes(&m.nested_type, depth + 1)?;
+        }
+        Ok(())
+    }
     /// The entry a field's type names, if any: a full name matches exactly, a relative one
     /// (a descriptor not compiled by protoc) by its ending.
     fn entry_of<'e>(type_name: &str, all: &'e [(String, String)]) -> Option<&'e (String, String)> {
@@ -378,6 +439,18 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
                         entry.trim_start_matches('.'),
                     )));
                 }
+                // The text names no entry: compiling `map<K, V> name` again makes one named
+                // after the field, as protoc requires of a descriptor's entry.
+                let expected = format!("{}Entry", camel_case(f.name()));
+                if entry.rsplit('.').next() != Some(expected.as_str()) {
+                    return Err(ProtoSchemaError::Compile(format!(
+                        "map field {:?} of message {:?} uses the entry {:?}: protoc names it {:?}",
+                        f.name(),
+                        full.trim_start_matches('.'),
+                        entry.trim_start_matches('.'),
+                        expected,
+                    )));
+                }
             }
             fields(&full, &m.nested_type, all, depth + 1)?;
         }
@@ -392,6 +465,7 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
     if all.is_empty() {
         return Ok(());
     }
+    entry_shapes(&file.message_type, 0)?;
     if let Some(f) = file.extension.iter().find(|f| {
         f.type_name
             .as_deref()
@@ -403,6 +477,24 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
         )));
     }
     fields(&prefix, &file.message_type, &all, 0)
+}
+
+/// protoc's `ToCamelCase(name, false)`: underscores dropped, the letter after each and the
+/// first letter upper-cased.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Refuses a descriptor where a proto3 `optional` field's synthetic oneof holds other

@@ -586,6 +586,80 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
 }
 
 #[test]
+fn a_map_entry_not_shaped_as_protoc_makes_one_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-map-entry-value-number): an entry whose `value` field was numbered 6 compiled,
+    // and the printed `map<string, > lines = 6;` had no value type.
+    let file = |entry_name: &str, key: prost_types::FieldDescriptorProto, value_number: i32| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("Order".into()),
+                field: vec![prost_types::FieldDescriptorProto {
+                    name: Some("line_notes".into()),
+                    number: Some(1),
+                    label: Some(3),
+                    r#type: Some(11),
+                    type_name: Some(format!(".p.Order.{entry_name}")),
+                    ..Default::default()
+                }],
+                nested_type: vec![prost_types::DescriptorProto {
+                    name: Some(entry_name.into()),
+                    field: vec![key, scalar_field("value", value_number, 1, 9)],
+                    options: Some(prost_types::MessageOptions {
+                        map_entry: Some(true),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let shape = |entry: &str| {
+        Err(ProtoSchemaError::Compile(format!(
+            "map entry {entry:?} of message \"Order\" is not shaped as protoc makes one (fields `key = 1` of a scalar type other than float, double and bytes and `value = 2`, both singular, and nothing else)"
+        )))
+    };
+    let int_key = || scalar_field("key", 1, 1, 5);
+    assert_eq!(
+        parse_proto(&file("LineNotesEntry", int_key(), 6)),
+        shape("LineNotesEntry")
+    );
+    // A bytes key (type 12), a key numbered 2, a repeated key.
+    assert_eq!(
+        parse_proto(&file("LineNotesEntry", scalar_field("key", 1, 1, 12), 2)),
+        shape("LineNotesEntry")
+    );
+    assert_eq!(
+        parse_proto(&file("LineNotesEntry", scalar_field("key", 3, 1, 5), 2)),
+        shape("LineNotesEntry")
+    );
+    assert_eq!(
+        parse_proto(&file("LineNotesEntry", scalar_field("key", 1, 3, 5), 2)),
+        shape("LineNotesEntry")
+    );
+    // The entry must be named after its field, as protoc names it.
+    assert_eq!(
+        parse_proto(&file("NotesEntry", int_key(), 2)),
+        Err(ProtoSchemaError::Compile(
+            "map field \"line_notes\" of message \"p.Order\" uses the entry \"p.Order.NotesEntry\": protoc names it \"LineNotesEntry\"".into()
+        ))
+    );
+    // Shaped and named as protoc makes it, it compiles and prints as a map.
+    let map = parse_proto(&file("LineNotesEntry", int_key(), 2)).unwrap();
+    let printed = print_proto(&map);
+    assert!(
+        printed.contains("map<int32, string> line_notes = 1;"),
+        "{printed}"
+    );
+    assert_eq!(print_proto(&parse_proto(&printed).unwrap()), printed);
+}
+
+#[test]
 fn a_oneof_named_as_an_optional_fields_synthetic_oneof_is_an_error() {
     // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
     // crash-synthetic-oneof-name): a real oneof `_amount` beside the proto3 optional field
