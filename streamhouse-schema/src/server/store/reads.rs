@@ -10,6 +10,10 @@ use super::{
 };
 use crate::schema::contract::{Metadata, RuleSet};
 
+/// A row of [`Store::registration_view`]'s statement: version, id, fingerprint, metadata and
+/// rule set (as stored).
+type ViewRow = (i64, i64, String, Option<String>, Option<String>);
+
 /// What a registration reads before its transaction (see [`Store::registration_view`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RegistrationView {
@@ -194,21 +198,20 @@ impl Store {
         self.timed("registration_view", async move {
             // At most two rows: the newest live version, and the live version with the
             // schema (a schema is live at most once per subject), newest first.
-            let rows: Vec<(i64, i64, String, Option<String>, Option<String>)> =
-                with_reader!(self, |pool| {
-                    sqlx::query_as(
-                        "SELECT sv.version, s.id, s.fingerprint, s.metadata_json, s.rule_set_json \
-                         FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
-                         WHERE sv.subject = $1 AND NOT sv.deleted AND (s.fingerprint = $2 OR \
-                         sv.version = (SELECT MAX(version) FROM subject_versions \
-                         WHERE subject = $1 AND NOT deleted)) \
-                         ORDER BY sv.version DESC",
-                    )
-                    .bind(subject)
-                    .bind(fingerprint)
-                    .fetch_all(pool)
-                    .await?
-                });
+            let rows: Vec<ViewRow> = with_reader!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT sv.version, s.id, s.fingerprint, s.metadata_json, s.rule_set_json \
+                     FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
+                     WHERE sv.subject = $1 AND NOT sv.deleted AND (s.fingerprint = $2 OR \
+                     sv.version = (SELECT MAX(version) FROM subject_versions \
+                     WHERE subject = $1 AND NOT deleted)) \
+                     ORDER BY sv.version DESC",
+                )
+                .bind(subject)
+                .bind(fingerprint)
+                .fetch_all(pool)
+                .await?
+            });
             let live_match = rows
                 .iter()
                 .find(|row| row.2 == fingerprint)
