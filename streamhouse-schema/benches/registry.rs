@@ -107,8 +107,8 @@ fn record(name: &str, requests: u64, wall: Duration, server_cpu: Duration, laten
 fn print_tallies() {
     let tallies = TALLIES.lock().unwrap_or_else(PoisonError::into_inner);
     println!();
-    println!("| benchmark | requests/s | server CPU / request | p50 | p99 |");
-    println!("|---|---|---|---|---|");
+    println!("| benchmark | requests | requests/s | server CPU / request | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
     for (name, tally) in tallies.iter() {
         let mut sorted = tally.latencies_us.clone();
         sorted.sort_unstable();
@@ -118,7 +118,8 @@ fn print_tallies() {
         };
         let requests = tally.requests.max(1) as f64;
         println!(
-            "| {name} | {:.0} | {:.1} µs | {:.2} ms | {:.2} ms |",
+            "| {name} | {} | {:.0} | {:.1} µs | {:.2} ms | {:.2} ms |",
+            tally.requests,
             requests / tally.wall.as_secs_f64().max(1e-9),
             tally.server_cpu.as_secs_f64() * 1e6 / requests,
             percentile(50.0),

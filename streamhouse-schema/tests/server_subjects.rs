@@ -285,6 +285,51 @@ async fn unknown_fields_and_content_types_are_accepted(backend: Backend) {
     r.finish().await;
 }
 
+/// The raw answer to registering `schema` under `subject`.
+async fn raw(r: &TestRegistry, subject: &str, schema: &str) -> String {
+    let answer = r
+        .post(
+            &format!("/subjects/{subject}/versions"),
+            &json!({ "schema": schema }),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.text
+}
+
+/// A registration of a schema without metadata and rules is answered `{"id":n}` without
+/// reading the schema back: the exact bytes the read-back answer had, on each path (a new
+/// schema, a schema known under another subject, one already live under the subject), and
+/// a known schema reused under another subject draws no id (the next new one is gapless).
+async fn id_answers_are_exact_and_ids_gapless(backend: Backend) {
+    let db = server_common::TestDb::new(backend).await;
+    // Without remembered answers, every registration goes through the store.
+    let r = TestRegistry::start_with(db, |config| config.with_registration_cache_bytes(0)).await;
+    let v1 = order_schema(&[]);
+    let v2 = order_schema(&[NOTE_FIELD]);
+    assert_eq!(raw(&r, "a-value", &v1).await, r#"{"id":1}"#);
+    assert_eq!(raw(&r, "b-value", &v1).await, r#"{"id":1}"#);
+    assert_eq!(raw(&r, "a-value", &v2).await, r#"{"id":2}"#);
+    assert_eq!(raw(&r, "a-value", &v2).await, r#"{"id":2}"#);
+    assert_eq!(raw(&r, "a-value", &v1).await, r#"{"id":1}"#);
+    assert_eq!(raw(&r, "b-value", &v2).await, r#"{"id":2}"#);
+    let v3 = order_schema(&[NOTE_FIELD, r#"{"name":"extra","type":"int","default":0}"#]);
+    assert_eq!(raw(&r, "b-value", &v3).await, r#"{"id":3}"#);
+    assert_eq!(
+        r.get("/subjects/a-value/versions").await.ok(),
+        &json!([1, 2])
+    );
+    assert_eq!(
+        r.get("/subjects/b-value/versions").await.ok(),
+        &json!([1, 2, 3])
+    );
+    assert_eq!(
+        r.get("/subjects/b-value/versions/3").await.ok()["id"],
+        json!(3)
+    );
+    r.finish().await;
+}
+
 on_both_backends!(
     register_returns_id_and_is_idempotent,
     versions_latest_and_schema_text,
@@ -294,4 +339,5 @@ on_both_backends!(
     schema_types_root_health_and_metadata,
     json_schema_and_normalize,
     unknown_fields_and_content_types_are_accepted,
+    id_answers_are_exact_and_ids_gapless,
 );

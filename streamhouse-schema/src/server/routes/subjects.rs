@@ -20,11 +20,12 @@ use super::super::response::{
 };
 use super::super::state::AppState;
 use super::super::store::reads::Visibility;
-use super::super::store::{Check, ExistingSchema, Store};
+use super::super::store::{Check, ExistingSchema, NewSchema, Store};
 use super::super::verdict::{incompatibility_messages, CheckedVersion};
 use super::super::version::VersionSpec;
 use super::render::version_response;
 use super::{flag, Params};
+use crate::schema::contract::{Metadata, RuleSet};
 use crate::server::response::JsonBody;
 
 /// How often a registration reloads the subject's referencing versions before giving up.
@@ -229,19 +230,22 @@ async fn register_in_store(
     }
     let contract = ContractConfig::from_scopes(&settings.global, &settings.own)?;
     let lasting = !contract.has_defaults_or_overrides() && !names_latest;
+    let view = store
+        .registration_view(subject, &candidate.new.fingerprint)
+        .await?;
     if !contract.has_defaults_or_overrides() {
         // `registerOrForward`: the schema as sent (its own metadata and rules, if any)
         // already live under the subject is the answer.
-        if let Some((version, id)) = store
-            .live_match(subject, &candidate.new.fingerprint)
-            .await?
-        {
-            let answer = registered_body(store, id, version).await?;
+        if let Some((version, id)) = view.live_match {
+            let answer = answer_for(store, &candidate.new, id, version).await?;
             return Ok((answer, lasting));
         }
     }
     let sent_fingerprint = candidate.new.fingerprint.clone();
-    let candidate = with_merged_contract(store, subject, &contract, &candidate).await?;
+    // The latest version was read with the match, before the registering transaction, as
+    // the references are: a version registered in between by a concurrent request may
+    // leave the merge with the one before it.
+    let candidate = merged_contract(&contract, &candidate, view.latest_contract.as_ref())?;
     let lasting = lasting && candidate.new.fingerprint == sent_fingerprint;
     // Owned by the check, which a group commit runs on the writer's task.
     let group: Option<(String, Option<String>)> =
@@ -320,14 +324,12 @@ async fn register_in_store(
             "registered schema"
         );
     }
-    let answer = registered_body(store, registered.id, registered.version).await?;
+    let answer = answer_for(store, &candidate.new, registered.id, registered.version).await?;
     Ok((answer, lasting))
 }
 
-/// `candidate` with the metadata and rule set it is stored with: its own (else the latest
-/// live version's) between the config's defaults and overrides. The latest version is read
-/// before the registering transaction, as the references are: a version registered in
-/// between by a concurrent request may leave the merge with the one before it.
+/// `candidate` with the metadata and rule set a registration would store it with (see
+/// [`merged_contract`]), the latest version read now: what a lookup also looks for.
 async fn with_merged_contract(
     store: &Store,
     subject: &str,
@@ -338,18 +340,52 @@ async fn with_merged_contract(
         .version(subject, VersionSpec::Latest, Visibility::Live)
         .await
     {
-        Ok(previous) => Some(previous),
+        Ok(previous) => Some((previous.schema.metadata, previous.schema.rule_set)),
         Err(error) if matches!(error.error_code, 40401 | 40402) => None,
         Err(error) => return Err(error),
     };
+    merged_contract(contract, candidate, previous.as_ref())
+}
+
+/// `candidate` with its own (else `previous`'s: the latest live version's metadata and rule
+/// set) between the config's defaults and overrides.
+fn merged_contract(
+    contract: &ContractConfig,
+    candidate: &Candidate,
+    previous: Option<&(Option<Metadata>, Option<RuleSet>)>,
+) -> Result<Candidate, ApiError> {
     let (metadata, rule_set) = contract.merge(
         candidate.metadata.as_ref(),
         candidate.rule_set.as_ref(),
-        previous
-            .as_ref()
-            .map(|p| (p.schema.metadata.as_ref(), p.schema.rule_set.as_ref())),
+        previous.map(|(metadata, rule_set)| (metadata.as_ref(), rule_set.as_ref())),
     );
     candidate.with_contract(metadata, rule_set)
+}
+
+/// The answer to a registration of `stored` as schema `id`: [`registered_body`], without
+/// reading the schema back when it has no metadata and no rules. Schema `id` has `stored`'s
+/// fingerprint, which covers both, so it has none either and the answer is `{"id"}`.
+async fn answer_for(
+    store: &Store,
+    stored: &NewSchema,
+    id: i64,
+    version: i64,
+) -> Result<Bytes, ApiError> {
+    if stored.metadata_json.is_none() && stored.rule_set_json.is_none() {
+        return id_body(id);
+    }
+    registered_body(store, id, version).await
+}
+
+/// `{"id": id}`, the answer to a registration of a schema without metadata and rules.
+fn id_body(id: i64) -> Result<Bytes, ApiError> {
+    serialized(serde_json::to_vec(&serde_json::json!({ "id": id })))
+}
+
+/// A serialized answer as the response's bytes.
+fn serialized(body: serde_json::Result<Vec<u8>>) -> Result<Bytes, ApiError> {
+    body.map(Bytes::from)
+        .map_err(|error| ApiError::internal(format!("cannot serialize the answer: {error}")))
 }
 
 /// The answer to a registration: `{"id"}` as before data contracts when the schema has no
@@ -358,23 +394,20 @@ async fn with_merged_contract(
 /// what the config's defaults and overrides made of its registration.
 async fn registered_body(store: &Store, id: i64, version: i64) -> Result<Bytes, ApiError> {
     let record = store.schema_by_id(id).await?;
-    let body = if record.metadata.is_none() && record.rule_set.is_none() {
-        serde_json::to_vec(&serde_json::json!({ "id": id }))
-    } else {
-        serde_json::to_vec(&RegisteredBody {
-            id,
-            version,
-            schema: SchemaBody {
-                schema: &record.text,
-                schema_type: schema_type_field(record.format),
-                references: &record.references,
-                metadata: record.metadata.as_ref(),
-                rule_set: record.rule_set.as_ref(),
-            },
-        })
-    };
-    body.map(Bytes::from)
-        .map_err(|error| ApiError::internal(format!("cannot serialize the answer: {error}")))
+    if record.metadata.is_none() && record.rule_set.is_none() {
+        return id_body(id);
+    }
+    serialized(serde_json::to_vec(&RegisteredBody {
+        id,
+        version,
+        schema: SchemaBody {
+            schema: &record.text,
+            schema_type: schema_type_field(record.format),
+            references: &record.references,
+            metadata: record.metadata.as_ref(),
+            rule_set: record.rule_set.as_ref(),
+        },
+    }))
 }
 
 /// `POST /subjects/{subject}?normalize=&deleted=`: finds the schema under the subject

@@ -26,7 +26,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::super::error::ApiError;
 use super::reference_guard::ensure_references_live;
 use super::registration::{
-    ensure_wire_id, existing_schema, registration_steps, Attempt, Check, NewSchema, Registered,
+    ensure_wire_id, existing_schema, registration_steps, Attempt, Check, LiveRow, NewSchema,
+    Registered,
 };
 use super::{is_unique_violation, BeginWrite};
 

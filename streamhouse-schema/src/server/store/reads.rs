@@ -5,9 +5,23 @@ use super::super::model::ReferenceBody;
 use super::super::version::VersionSpec;
 use super::reference_guard::references_version;
 use super::{
-    schema_from_row, version_from_row, with_reader, SchemaRecord, SchemaRow, Store, VersionRecord,
-    VersionRow,
+    decode_json, schema_from_row, version_from_row, with_reader, SchemaRecord, SchemaRow, Store,
+    VersionRecord, VersionRow,
 };
+use crate::schema::contract::{Metadata, RuleSet};
+
+/// A row of [`Store::registration_view`]'s statement: version, id, fingerprint, metadata and
+/// rule set (as stored).
+type ViewRow = (i64, i64, String, Option<String>, Option<String>);
+
+/// What a registration reads before its transaction (see [`Store::registration_view`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RegistrationView {
+    /// The newest live version holding the schema, and the schema's id.
+    pub(crate) live_match: Option<(i64, i64)>,
+    /// The newest live version's metadata and rule set; none without live versions.
+    pub(crate) latest_contract: Option<(Option<Metadata>, Option<RuleSet>)>,
+}
 
 /// Which versions a read may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,25 +185,48 @@ impl Store {
         .await
     }
 
-    /// The newest live version of `subject` whose schema has `fingerprint`, with the
-    /// schema's id (the registration's `registerOrForward`, in one statement).
-    pub(crate) async fn live_match(
+    /// What a registration of a schema with `fingerprint` under `subject` reads before its
+    /// transaction, in one statement: the newest live version holding that schema (its
+    /// version and the schema's id: the registration's `registerOrForward`), and the newest
+    /// live version's metadata and rule set (none without live versions), which the
+    /// config's contract merge inherits.
+    pub(crate) async fn registration_view(
         &self,
         subject: &str,
         fingerprint: &str,
-    ) -> Result<Option<(i64, i64)>, ApiError> {
-        self.timed("live_match", async move {
-            Ok(with_reader!(self, |pool| {
+    ) -> Result<RegistrationView, ApiError> {
+        self.timed("registration_view", async move {
+            // At most two rows: the newest live version, and the live version with the
+            // schema (a schema is live at most once per subject), newest first.
+            let rows: Vec<ViewRow> = with_reader!(self, |pool| {
                 sqlx::query_as(
-                    "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
-                     WHERE sv.subject = $1 AND s.fingerprint = $2 AND NOT sv.deleted \
-                     ORDER BY sv.version DESC LIMIT 1",
+                    "SELECT sv.version, s.id, s.fingerprint, s.metadata_json, s.rule_set_json \
+                     FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
+                     WHERE sv.subject = $1 AND NOT sv.deleted AND (s.fingerprint = $2 OR \
+                     sv.version = (SELECT MAX(version) FROM subject_versions \
+                     WHERE subject = $1 AND NOT deleted)) \
+                     ORDER BY sv.version DESC",
                 )
                 .bind(subject)
                 .bind(fingerprint)
-                .fetch_optional(pool)
+                .fetch_all(pool)
                 .await?
-            }))
+            });
+            let live_match = rows
+                .iter()
+                .find(|row| row.2 == fingerprint)
+                .map(|row| (row.0, row.1));
+            let latest_contract = match rows.into_iter().next() {
+                Some((_, _, _, metadata, rule_set)) => Some((
+                    metadata.as_deref().map(decode_json).transpose()?,
+                    rule_set.as_deref().map(decode_json).transpose()?,
+                )),
+                None => None,
+            };
+            Ok(RegistrationView {
+                live_match,
+                latest_contract,
+            })
         })
         .await
     }

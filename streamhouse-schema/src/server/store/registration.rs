@@ -38,6 +38,10 @@ pub(crate) struct NewSchema {
     pub(crate) references: Vec<ReferenceBody>,
 }
 
+/// A live version's row as the registration reads it: version, id, format, text,
+/// references, metadata (all as stored) and fingerprint.
+pub(super) type LiveRow = (i64, i64, String, String, String, Option<String>, String);
+
 /// A live version the compatibility check must consider.
 #[derive(Debug, Clone)]
 pub(crate) struct ExistingSchema {
@@ -74,25 +78,12 @@ macro_rules! registration_steps {
         async {
             let (subject, schema, is_postgres): (&str, &NewSchema, bool) =
                 ($subject, $schema, $is_postgres);
-            let existing: Option<(i64, i64)> = sqlx::query_as(
-                "SELECT sv.version, s.id FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id \
-                 WHERE sv.subject = $1 AND s.fingerprint = $2 AND NOT sv.deleted \
-                 ORDER BY sv.version DESC LIMIT 1",
-            )
-            .bind(subject)
-            .bind(&schema.fingerprint)
-            .fetch_optional(&mut *$tx)
-            .await?;
-            if let Some((version, id)) = existing {
-                return Ok(Registered {
-                    id,
-                    version,
-                    created: false,
-                });
-            }
-
-            let live: Vec<(i64, i64, String, String, String, Option<String>)> = sqlx::query_as(
-                "SELECT sv.version, s.id, s.schema_type, s.schema_text, s.references_json, s.metadata_json \
+            // One read answers both questions: is the schema already live under the subject
+            // (its newest such version is the answer), and else which live versions the
+            // compatibility check must see.
+            let rows: Vec<LiveRow> = sqlx::query_as(
+                "SELECT sv.version, s.id, s.schema_type, s.schema_text, s.references_json, s.metadata_json, \
+                 s.fingerprint \
                  FROM subject_versions sv \
                  JOIN schemas s ON s.id = sv.schema_id \
                  WHERE sv.subject = $1 AND NOT sv.deleted ORDER BY sv.version",
@@ -100,60 +91,61 @@ macro_rules! registration_steps {
             .bind(subject)
             .fetch_all(&mut *$tx)
             .await?;
-            let live = live
+            if let Some(row) = rows.iter().rev().find(|row| row.6 == schema.fingerprint) {
+                return Ok(Registered {
+                    id: row.1,
+                    version: row.0,
+                    created: false,
+                });
+            }
+            let live = rows
                 .into_iter()
                 .map(existing_schema)
                 .collect::<Result<Vec<_>, Attempt>>()?;
             ($check)(&live).map_err(Attempt::Api)?;
             ensure_references_live!($tx, &schema.references, is_postgres);
 
-            // Look first, insert only when absent: a conflicting insert would still use up
-            // a sequence value and leave a gap in the ids.
-            let known: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
-                    .bind(&schema.fingerprint)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            let id = match known {
+            // Insert only when absent (the `NOT EXISTS` is evaluated before the id is drawn):
+            // a conflicting insert would still use up a sequence value and leave a gap in the
+            // ids. No row back means the schema is known (or a concurrent registration
+            // committed it meanwhile); its id is read then.
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint, \
+                 metadata_json, rule_set_json) \
+                 SELECT $1, $2, $3, $4, $5, $6 \
+                 WHERE NOT EXISTS (SELECT 1 FROM schemas WHERE fingerprint = $4) \
+                 ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
+            )
+            .bind(schema.format.as_str())
+            .bind(&schema.text)
+            .bind(&schema.references_json)
+            .bind(&schema.fingerprint)
+            .bind(&schema.metadata_json)
+            .bind(&schema.rule_set_json)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            let id = match inserted {
                 Some(id) => id,
                 None => {
-                    sqlx::query(
-                        "INSERT INTO schemas (schema_type, schema_text, references_json, fingerprint, \
-                         metadata_json, rule_set_json) VALUES ($1, $2, $3, $4, $5, $6) \
-                         ON CONFLICT (fingerprint) DO NOTHING",
-                    )
-                    .bind(schema.format.as_str())
-                    .bind(&schema.text)
-                    .bind(&schema.references_json)
-                    .bind(&schema.fingerprint)
-                    .bind(&schema.metadata_json)
-                    .bind(&schema.rule_set_json)
-                    .execute(&mut *$tx)
-                    .await?;
-                    let id: i64 =
-                        sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
-                            .bind(&schema.fingerprint)
-                            .fetch_one(&mut *$tx)
-                            .await?;
-                    ensure_wire_id(id)?;
-                    id
+                    sqlx::query_scalar("SELECT id FROM schemas WHERE fingerprint = $1")
+                        .bind(&schema.fingerprint)
+                        .fetch_one(&mut *$tx)
+                        .await?
                 }
             };
+            ensure_wire_id(id)?;
 
-            let (latest,): (i64,) = sqlx::query_as(
-                "SELECT COALESCE(MAX(version), 0) FROM subject_versions WHERE subject = $1",
+            // The next version, computed by the insert itself (deleted versions count: a
+            // number is never reused). Two writers computing the same one collide on the
+            // primary key and the loser retries.
+            let version: i64 = sqlx::query_scalar(
+                "INSERT INTO subject_versions (subject, version, schema_id, deleted) \
+                 SELECT $1, COALESCE(MAX(version), 0) + 1, $2, FALSE \
+                 FROM subject_versions WHERE subject = $1 RETURNING version",
             )
             .bind(subject)
-            .fetch_one(&mut *$tx)
-            .await?;
-            let version = latest + 1;
-            sqlx::query(
-                "INSERT INTO subject_versions (subject, version, schema_id, deleted) VALUES ($1, $2, $3, FALSE)",
-            )
-            .bind(subject)
-            .bind(version)
             .bind(id)
-            .execute(&mut *$tx)
+            .fetch_one(&mut *$tx)
             .await?;
             Ok::<Registered, Attempt>(Registered {
                 id,
@@ -208,14 +200,7 @@ impl Store {
 
 /// A live version's row as the compatibility check sees it.
 pub(super) fn existing_schema(
-    (version, id, schema_type, text, references_json, metadata_json): (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-    ),
+    (version, id, schema_type, text, references_json, metadata_json, _fingerprint): LiveRow,
 ) -> Result<ExistingSchema, Attempt> {
     let decoding = |error: Box<dyn std::error::Error + Send + Sync>| {
         Attempt::Database(sqlx::Error::Decode(error))
