@@ -132,7 +132,7 @@ pub fn proto(data: &[u8]) {
 /// slice of the frame.
 fn sliced<E: Debug>(payload: &[u8], decode: impl Fn(&[u8]) -> Result<Sliced, E>) {
     let frame = bytes::Bytes::copy_from_slice(payload);
-    let from_frame = sliced_from(&frame, |input| decode(input));
+    let from_frame = sliced_from(&frame, &decode);
     match (from_frame, decode(payload)) {
         (Ok(from_frame), Ok(plain)) => {
             assert_eq!(from_frame, plain);
