@@ -956,8 +956,9 @@ fn prefix_clashing(seen: &HashMap<String, usize>, enums: &mut [EnumDescriptorPro
     }
 }
 
-/// protoc's name for a map field's entry message: `my_map` → `MyMap`.
-fn camel_case(name: &str) -> String {
+/// protoc's name for a map field's entry message: `my_map` → `MyMap` (protoc's
+/// `ToCamelCase(name, false)`; also how a descriptor's entries are checked).
+pub(crate) fn camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = true;
     for c in name.chars() {

@@ -441,7 +441,7 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
                 }
                 // The text names no entry: compiling `map<K, V> name` again makes one named
                 // after the field, as protoc requires of a descriptor's entry.
-                let expected = format!("{}Entry", camel_case(f.name()));
+                let expected = format!("{}Entry", crate::protobuf::camel_case(f.name()));
                 if entry.rsplit('.').next() != Some(expected.as_str()) {
                     return Err(ProtoSchemaError::Compile(format!(
                         "map field {:?} of message {:?} uses the entry {:?}: protoc names it {:?}",
@@ -477,24 +477,6 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
         )));
     }
     fields(&prefix, &file.message_type, &all, 0)
-}
-
-/// protoc's `ToCamelCase(name, false)`: underscores dropped, the letter after each and the
-/// first letter upper-cased.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Refuses a descriptor where a proto3 `optional` field's synthetic oneof holds other
