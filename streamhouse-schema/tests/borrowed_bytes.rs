@@ -3,20 +3,18 @@
 //! `Option<Bytes>`, `Vec<Bytes>`) are slices of the frame's buffer; decoded from a plain
 //! `&[u8]` they are copies with the same values. JSON `Bytes` (base64) are always copies.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use streamhouse_schema::codec::frame::sliced_from;
-use streamhouse_schema::consumer::Consumer;
-use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::Producer;
 use streamhouse_schema::schema::SchemaFormat;
-use streamhouse_schema::transport::{MemoryLog, StartOffset, Transport};
 use streamhouse_schema::{
     AvroBorrowDecode, AvroDecode, AvroEncode, DecodeError, JsonBorrowDecode, JsonEncode,
     ProtoBorrowDecode, StreamSchema,
 };
+
+mod memory_log;
+use memory_log::pair;
 
 /// An owned record nested in a borrowing one: read through the owned decoder, its `Bytes`
 /// are sliced all the same.
@@ -364,23 +362,6 @@ fn json_bytes_are_base64_and_always_copied() -> Result<(), Box<dyn std::error::E
         assert!(!inside(&frame, b), "{b:?} shares the frame");
     }
     Ok(())
-}
-
-async fn pair(registry: &str, topic: &str) -> Result<(Producer, Consumer), ClientError> {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .build()
-        .await?;
-    let consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(log)
-        .subscribe(topic)
-        .start_offset(StartOffset::Earliest)
-        .build()
-        .await?;
-    Ok((producer, consumer))
 }
 
 #[tokio::test]

@@ -3,18 +3,18 @@
 //! them out borrowing from a polled record.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 use std::time::Duration;
 
-use streamhouse_schema::consumer::{Consumer, RecordError};
+use streamhouse_schema::consumer::RecordError;
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::Producer;
 use streamhouse_schema::schema::SchemaFormat;
-use streamhouse_schema::transport::{MemoryLog, StartOffset, Transport};
 use streamhouse_schema::{
     AvroBorrowDecode, AvroDecode, AvroEncode, DecodeError, JsonBorrowDecode, JsonDecode,
     JsonDecodeError, JsonEncode, StreamSchema,
 };
+
+mod memory_log;
+use memory_log::pair;
 
 // An order line that borrows its SKU.
 #[derive(StreamSchema, Debug, PartialEq)]
@@ -359,23 +359,6 @@ fn borrowing_newtypes_and_boxes() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(json, br#"{"sku":"A-1","boxed":"b"}"#);
     assert_eq!(Holder::decode_json_borrowed(&json)?, h);
     Ok(())
-}
-
-async fn pair(registry: &str, topic: &str) -> Result<(Producer, Consumer), ClientError> {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .build()
-        .await?;
-    let consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(log)
-        .subscribe(topic)
-        .start_offset(StartOffset::Earliest)
-        .build()
-        .await?;
-    Ok((producer, consumer))
 }
 
 #[tokio::test]

@@ -3,15 +3,15 @@
 //! them out from Protobuf records, checking the frame's message indexes as for owned types.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 use std::time::Duration;
 
-use streamhouse_schema::consumer::{Consumer, RecordError};
+use streamhouse_schema::consumer::RecordError;
 use streamhouse_schema::error::ClientError;
-use streamhouse_schema::producer::Producer;
 use streamhouse_schema::schema::SchemaFormat;
-use streamhouse_schema::transport::{MemoryLog, StartOffset, Transport};
 use streamhouse_schema::{ProtoBorrowDecode, StreamSchema};
+
+mod memory_log;
+use memory_log::pair;
 
 // A line that borrows its SKU.
 #[derive(StreamSchema, Debug, PartialEq)]
@@ -339,23 +339,6 @@ fn nesting_is_bounded() -> Result<(), Box<dyn std::error::Error>> {
     let err = Tree::from_proto_borrowed(&deep).unwrap_err();
     assert!(format!("{err:?}").contains("RecursionLimit"), "{err:?}");
     Ok(())
-}
-
-async fn pair(registry: &str, topic: &str) -> Result<(Producer, Consumer), ClientError> {
-    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
-    let producer = Producer::builder()
-        .schema_registry(registry)
-        .transport(Arc::clone(&log))
-        .build()
-        .await?;
-    let consumer = Consumer::builder()
-        .schema_registry(registry)
-        .transport(log)
-        .subscribe(topic)
-        .start_offset(StartOffset::Earliest)
-        .build()
-        .await?;
-    Ok((producer, consumer))
 }
 
 #[tokio::test]

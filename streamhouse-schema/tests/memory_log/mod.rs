@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use streamhouse_schema::consumer::{Consumer, TypedRecord};
+use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 #[cfg(feature = "server")]
 use streamhouse_schema::server::{spawn, RegistryConfig, RunningServer};
-use streamhouse_schema::transport::{MemoryLog, Transport};
+use streamhouse_schema::transport::{MemoryLog, StartOffset, Transport};
 use streamhouse_schema::{AvroDecode, JsonDecode, StreamSchema};
 
 /// How long a poll waits for a record the test has written.
@@ -45,6 +46,25 @@ pub async fn consumer_of(url: &str, log: &Arc<dyn Transport>, topic: &str) -> Co
         .build()
         .await
         .expect("consumer")
+}
+
+/// A producer and a consumer of `topic` (from its earliest offset) on one fresh in-memory
+/// log, both on the registry at `url`.
+pub async fn pair(url: &str, topic: &str) -> Result<(Producer, Consumer), ClientError> {
+    let log: Arc<dyn Transport> = Arc::new(MemoryLog::new());
+    let producer = Producer::builder()
+        .schema_registry(url)
+        .transport(Arc::clone(&log))
+        .build()
+        .await?;
+    let consumer = Consumer::builder()
+        .schema_registry(url)
+        .transport(log)
+        .subscribe(topic)
+        .start_offset(StartOffset::Earliest)
+        .build()
+        .await?;
+    Ok((producer, consumer))
 }
 
 /// The next record of `consumer`, decoded as `T`: there must be one within [`WAIT`].
