@@ -257,6 +257,38 @@ async fn json_schema_and_normalize(backend: Backend) {
     r.finish().await;
 }
 
+/// A decimal `fixed` normalizes to JSON without repeated keys (apache-avro writes `precision`
+/// and `scale` twice; found by the `schema_parse` fuzz target), and the text the registry then
+/// serves is the same schema: registering it again answers the same id, no new version.
+async fn avro_decimal_fixed_normalizes_once(backend: Backend) {
+    let r = TestRegistry::start(backend).await;
+    let schema = r#"{"type":"record","name":"Price","fields":[{"name":"amount","type":
+        {"type":"fixed","name":"Dec8","size":8,"logicalType":"decimal","precision":18}}]}"#;
+    let answer = r
+        .post(
+            "/subjects/prices-value/versions?normalize=true",
+            &json!({ "schema": schema }),
+        )
+        .await;
+    let id = answer.ok()["id"].as_i64().expect("id");
+    let served = r.get(&format!("/schemas/ids/{id}")).await;
+    let served = served.ok()["schema"]
+        .as_str()
+        .expect("schema text")
+        .to_owned();
+    assert_eq!(
+        served,
+        r#"{"type":"record","name":"Price","fields":[{"name":"amount","type":{"type":"fixed","name":"Dec8","size":8,"logicalType":"decimal","scale":0,"precision":18}}]}"#
+    );
+    assert_eq!(r.register("prices-value", &served, None).await, id);
+    assert_eq!(r.register("prices-value", schema, None).await, id);
+    assert_eq!(
+        r.get("/subjects/prices-value/versions").await.ok(),
+        &json!([1])
+    );
+    r.finish().await;
+}
+
 async fn unknown_fields_and_content_types_are_accepted(backend: Backend) {
     let r = TestRegistry::start(backend).await;
     let body = json!({
@@ -338,6 +370,7 @@ on_both_backends!(
     subjects_listing_prefix_and_schemas_prefix,
     schema_types_root_health_and_metadata,
     json_schema_and_normalize,
+    avro_decimal_fixed_normalizes_once,
     unknown_fields_and_content_types_are_accepted,
     id_answers_are_exact_and_ids_gapless,
 );

@@ -124,15 +124,54 @@ impl ParsedSchema {
     /// ```
     pub fn normalized(&self) -> String {
         match self {
-            // Serializing a parsed schema cannot fail (all keys are strings); the canonical
-            // form is a correct, if coarser, fallback should apache-avro ever report an error.
-            ParsedSchema::Avro(schema) => {
-                serde_json::to_string(schema).unwrap_or_else(|_| schema.canonical_form())
-            }
+            ParsedSchema::Avro(schema) => avro_normalized(schema),
             ParsedSchema::Protobuf(file) => print_proto(file),
             ParsedSchema::ProtobufWithImports(parsed) => print_proto(parsed.file()),
             ParsedSchema::Json(value) => sorted_keys(value).to_string(),
         }
+    }
+}
+
+/// An Avro schema as apache-avro serializes it, each object key written once.
+///
+/// apache-avro's `Serialize` writes a decimal `fixed`'s `precision` and `scale` twice: once
+/// among the fixed's other attributes (where its parser keeps them, sorted by name) and once
+/// after `logicalType`. Serializing into a [`Value`] keeps each key once (at its first place,
+/// with its last value, which is also what apache-avro reads back from repeated keys); then
+/// the two keys move back behind `logicalType`, where the decimal writes them, so that
+/// normalizing the normalized text again gives the same text. A schema without a decimal
+/// `fixed` serializes to the same text as without this step, so its stored fingerprint
+/// stays as it was.
+fn avro_normalized(schema: &AvroSchema) -> String {
+    // Serializing a parsed schema cannot fail (all keys are strings); the canonical form is
+    // a correct, if coarser, fallback should apache-avro ever report an error.
+    match serde_json::to_value(schema) {
+        Ok(mut value) => {
+            place_decimal_fixed_keys(&mut value);
+            value.to_string()
+        }
+        Err(_) => schema.canonical_form(),
+    }
+}
+
+/// Moves `scale` and `precision` behind the other keys of every decimal `fixed` object in
+/// `value`. The recursion follows the serialized schema, whose depth the parser bounded.
+fn place_decimal_fixed_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let decimal_fixed = map.get("type").and_then(Value::as_str) == Some("fixed")
+                && map.get("logicalType").and_then(Value::as_str) == Some("decimal");
+            if decimal_fixed {
+                for key in ["scale", "precision"] {
+                    if let Some(moved) = map.shift_remove(key) {
+                        map.insert(key.to_owned(), moved);
+                    }
+                }
+            }
+            map.values_mut().for_each(place_decimal_fixed_keys);
+        }
+        Value::Array(items) => items.iter_mut().for_each(place_decimal_fixed_keys),
+        _ => {}
     }
 }
 
@@ -255,5 +294,48 @@ mod tests {
         let from_descriptor = parse_schema(SchemaFormat::Protobuf, &base64).unwrap();
         assert_eq!(from_text.normalized(), from_descriptor.normalized());
         assert_eq!(from_text.format(), SchemaFormat::Protobuf);
+    }
+
+    #[test]
+    fn avro_decimal_fixed_normalizes_without_repeated_keys_and_idempotently() {
+        // Found by the schema_parse fuzz target (fuzz/artifacts/schema_parse/
+        // crash-decimal-fixed-duplicate-keys): apache-avro wrote `precision` and `scale` twice.
+        for (text, expected) in [
+            (
+                r#"{"type":"fixed","name":"Dec8","size":8,"logicalType":"decimal","precision":18}"#,
+                r#"{"type":"fixed","name":"Dec8","size":8,"logicalType":"decimal","scale":0,"precision":18}"#,
+            ),
+            (
+                r#"{"type":"fixed","name":"Dec8","size":8,"logicalType":"decimal","precision":18,"scale":2,"x":1}"#,
+                r#"{"type":"fixed","name":"Dec8","size":8,"x":1,"logicalType":"decimal","scale":2,"precision":18}"#,
+            ),
+            (
+                r#"{"type":"bytes","logicalType":"decimal","precision":18,"x":1}"#,
+                r#"{"type":"bytes","logicalType":"decimal","scale":0,"precision":18}"#,
+            ),
+        ] {
+            let once = parse_schema(SchemaFormat::Avro, text).unwrap().normalized();
+            assert_eq!(once, expected);
+            let twice = parse_schema(SchemaFormat::Avro, &once)
+                .unwrap()
+                .normalized();
+            assert_eq!(twice, once, "normalizing {text} again changed it");
+        }
+    }
+
+    #[test]
+    fn avro_normalized_without_decimal_fixed_is_apache_avros_text() {
+        // Stored fingerprints hash this text: it must not change for such schemas.
+        let text = r#"{"type":"record","name":"R","namespace":"n","doc":"d","fields":[
+            {"name":"a","type":"double","default":1.5},{"name":"b","type":["null","string"],"default":null},
+            {"name":"c","type":{"type":"map","values":{"type":"array","items":"long"}},"x-y":{"k":[1,2]}},
+            {"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":3}},
+            {"name":"e","type":{"type":"fixed","name":"F","size":4,"z":"\u00e9\n"}},
+            {"name":"f","type":{"type":"enum","name":"E","symbols":["A","B"],"default":"A"}}]}"#;
+        let ParsedSchema::Avro(schema) = parse_schema(SchemaFormat::Avro, text).unwrap() else {
+            panic!("expected an Avro schema");
+        };
+        let plain = serde_json::to_string(&schema).unwrap();
+        assert_eq!(ParsedSchema::Avro(schema).normalized(), plain);
     }
 }
