@@ -160,7 +160,7 @@ fn migration(c: &mut Criterion) {
     group.bench_function("jsonata_eval", |b| {
         b.iter(|| expr.evaluate(black_box(&v1_json)).expect("evaluate"))
     });
-    let mut arena = bumpalo::Bump::new();
+    let mut arena = jsonata_rs::Arena::new();
     group.bench_function("jsonata_parse", |b| {
         b.iter(|| {
             arena.reset();

@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use bumpalo::Bump;
+use jsonata_rs::Arena;
 use jsonata_rs::JsonAta;
 
 use super::{convert, sift, JsonataError};
@@ -31,7 +31,7 @@ const KEPT_EXPRESSIONS: usize = 8;
 /// An expression parsed into its own arena, with `$sift` registered.
 #[ouroboros::self_referencing]
 struct Parsed {
-    arena: Bump,
+    arena: Arena,
     #[borrows(arena)]
     #[not_covariant]
     expr: JsonAta<'this>,
@@ -40,8 +40,8 @@ struct Parsed {
 impl Parsed {
     fn parse(text: &str) -> Result<Self, JsonataError> {
         ParsedTryBuilder {
-            arena: Bump::new(),
-            expr_builder: |arena: &Bump| {
+            arena: Arena::new(),
+            expr_builder: |arena: &Arena| {
                 let expr =
                     JsonAta::new(text, arena).map_err(|e| JsonataError::Parse(e.to_string()))?;
                 expr.register_function("sift", 2, sift::fn_sift);

@@ -1,6 +1,11 @@
 //! JSONata expressions for Confluent's `JSONATA` migration rules, evaluated with the
 //! `jsonata-rs` crate (0.3) plus `$sift`, which it lacks.
 //!
+//! The workspace builds a patched copy of jsonata-rs 0.3.4 (`third_party/jsonata-rs`,
+//! `PATCHES.md` there): as published it lost memory at every evaluation (values owning heap
+//! memory in a bump arena that runs no destructors), about 1 400 bytes per record for
+//! Confluent's documented UPGRADE rule. Its arena type is `jsonata_rs::Arena`.
+//!
 //! Confluent's clients run a migration rule's expression on the message as JSON
 //! (`confluent_kafka/schema_registry/rules/jsonata/jsonata_executor.py`,
 //! `JsonataExecutor.transform`: `jsonata.Jsonata(expr).evaluate(message)`), with the
@@ -69,7 +74,7 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use bumpalo::Bump;
+use jsonata_rs::Arena;
 use jsonata_rs::JsonAta;
 
 pub use cache::JsonataCache;
@@ -98,7 +103,7 @@ const KEPT_ARENA_BYTES: usize = 1 << 20;
 
 thread_local! {
     /// The arena evaluations on this thread allocate in, reset before each.
-    static ARENA: RefCell<Bump> = RefCell::new(Bump::new());
+    static ARENA: RefCell<Arena> = RefCell::new(Arena::new());
 }
 
 /// A checked JSONata expression, cheap to clone and shared between threads.
@@ -122,7 +127,7 @@ impl JsonataExpr {
             });
         }
         guarded(|| {
-            let arena = Bump::new();
+            let arena = Arena::new();
             JsonAta::new(expr, &arena)
                 .map(|_| ())
                 .map_err(|e| JsonataError::Parse(e.to_string()))
@@ -154,18 +159,18 @@ impl JsonataExpr {
         ARENA.with(|cell| match cell.try_borrow_mut() {
             Ok(mut arena) => {
                 if arena.allocated_bytes() > KEPT_ARENA_BYTES {
-                    *arena = Bump::new();
+                    *arena = Arena::new();
                 } else {
                     arena.reset();
                 }
                 guarded(|| self.run(&source, &arena))
             }
             // Only when an evaluation re-enters this one on the same thread.
-            Err(_) => guarded(|| self.run(&source, &Bump::new())),
+            Err(_) => guarded(|| self.run(&source, &Arena::new())),
         })
     }
 
-    fn run(&self, source: &str, arena: &Bump) -> Result<serde_json::Value, JsonataError> {
+    fn run(&self, source: &str, arena: &Arena) -> Result<serde_json::Value, JsonataError> {
         let expr =
             JsonAta::new(&self.text, arena).map_err(|e| JsonataError::Parse(e.to_string()))?;
         expr.register_function("sift", 2, sift::fn_sift);

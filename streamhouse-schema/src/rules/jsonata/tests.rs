@@ -82,6 +82,16 @@ fn parse_errors_are_typed() {
         JsonataExpr::compile("'unterminated"),
         Err(JsonataError::Parse(_))
     ));
+    // Calling what is neither a name nor a variable: jsonata-rs 0.3.4's parser panicked
+    // (`unreachable!`, found by the rule_inputs fuzz target); the patched copy in
+    // third_party/ answers a syntax error, not the panic guard's `Panicked`.
+    match JsonataExpr::compile("$merg(([each,$nunctmion]($v. $k)") {
+        Err(JsonataError::Parse(message)) => assert!(
+            message.contains("only a function name or a variable can be called"),
+            "{message}"
+        ),
+        other => panic!("expected a parse error, got {other:?}"),
+    }
 }
 
 #[test]
