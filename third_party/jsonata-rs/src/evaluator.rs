@@ -21,21 +21,44 @@ struct EvaluatorInternal {
     time_limit: Option<usize>,
 }
 
+/// The helper `~>` applies to chain two functions (`$f ~> $g`).
+pub(crate) const CHAIN_SOURCE: &str = "function($f, $g) { function($x){ $g($f($x)) } }";
+
 pub struct Evaluator<'a> {
-    chain_ast: Option<Ast>,
+    /// The chaining helper: given to `new`, or parsed from [`CHAIN_SOURCE`] when first used
+    /// if `chain_on_demand` (most expressions never chain two functions; parsing it for every
+    /// evaluation was a fifth of a small rule's cost).
+    chain_ast: std::cell::OnceCell<Ast>,
+    chain_on_demand: bool,
     arena: &'a Arena,
     internal: RefCell<EvaluatorInternal>,
 }
 
 impl<'a> Evaluator<'a> {
+    /// An evaluator that parses the chaining helper only if an expression needs it.
+    pub(crate) fn with_chain_on_demand(
+        arena: &'a Arena,
+        max_depth: Option<usize>,
+        time_limit: Option<usize>,
+    ) -> Self {
+        let mut evaluator = Self::new(None, arena, max_depth, time_limit);
+        evaluator.chain_on_demand = true;
+        evaluator
+    }
+
     pub fn new(
         chain_ast: Option<Ast>,
         arena: &'a Arena,
         max_depth: Option<usize>,
         time_limit: Option<usize>,
     ) -> Self {
+        let chain = std::cell::OnceCell::new();
+        if let Some(ast) = chain_ast {
+            let _ = chain.set(ast);
+        }
         Evaluator {
-            chain_ast,
+            chain_ast: chain,
+            chain_on_demand: false,
             arena,
             internal: RefCell::new(EvaluatorInternal {
                 depth: 0,
@@ -575,11 +598,19 @@ impl<'a> Evaluator<'a> {
 
                     if lhs.is_function() {
                         // Apply function chaining
-                        let chain = self.evaluate(
-                            self.chain_ast.as_ref().unwrap(),
-                            Value::undefined(),
-                            frame,
-                        )?;
+                        let chain_ast = match self.chain_ast.get() {
+                            Some(ast) => ast,
+                            None if self.chain_on_demand => {
+                                let parsed = crate::parser::parse(CHAIN_SOURCE)?;
+                                self.chain_ast.get_or_init(|| parsed)
+                            }
+                            None => {
+                                return Err(Error::T2006RightSideNotFunction(
+                                    rhs_ast.char_index,
+                                ))
+                            }
+                        };
+                        let chain = self.evaluate(chain_ast, Value::undefined(), frame)?;
 
                         Ok(self.apply_function(
                             lhs_ast.char_index,

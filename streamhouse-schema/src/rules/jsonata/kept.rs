@@ -51,11 +51,11 @@ impl Parsed {
         .try_build()
     }
 
-    fn evaluate(&self, source: &str) -> Result<serde_json::Value, JsonataError> {
+    fn evaluate(&self, input: &serde_json::Value) -> Result<serde_json::Value, JsonataError> {
         self.with_expr(|expr| {
             let result = expr
-                .evaluate_timeboxed(
-                    Some(source),
+                .evaluate_json_timeboxed(
+                    input,
                     Some(MAX_EVALUATION_DEPTH),
                     Some(EVALUATION_TIME_LIMIT_MS),
                 )
@@ -75,8 +75,7 @@ pub(super) fn keepable(text: &str) -> bool {
     !text.contains(":=")
 }
 
-/// Evaluates `text` (a checked, [`keepable`] expression) on `source` (the input as
-/// JSONata source text) with this thread's kept parse of it, parsing it first if the
+/// Evaluates `text` (a checked, [`keepable`] expression) on `input` with this thread's kept parse of it, parsing it first if the
 /// thread has none; `None` when the thread's storage is gone (the thread is exiting), for
 /// the caller to evaluate without it.
 ///
@@ -85,7 +84,7 @@ pub(super) fn keepable(text: &str) -> bool {
 /// evaluation re-entering on this thread finds the list free.
 pub(super) fn evaluate(
     text: &Arc<str>,
-    source: &str,
+    input: &serde_json::Value,
 ) -> Option<Result<serde_json::Value, JsonataError>> {
     let taken = KEPT
         .try_with(|kept| {
@@ -105,7 +104,7 @@ pub(super) fn evaluate(
             Err(error) => return Some(Err(error)),
         },
     };
-    let result = parsed.evaluate(source);
+    let result = parsed.evaluate(input);
     // Put back (an evaluation that re-entered meanwhile may have filled the list).
     let _ = KEPT.try_with(|kept| {
         if let Ok(mut kept) = kept.try_borrow_mut() {

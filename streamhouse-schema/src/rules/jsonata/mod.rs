@@ -30,9 +30,8 @@
 //! # Why the text is kept rather than a syntax tree
 //!
 //! `jsonata-rs` 0.3 keeps a parsed expression only inside a `JsonAta<'arena>` that borrows
-//! the arena its values are allocated in and is not `Send` (its frames are `Rc`), and it
-//! takes the message as JSONata source text. So a compiled expression here is the checked
-//! text; each thread keeps its own parse of the expressions it evaluates, with their arenas
+//! the arena its values are allocated in and is not `Send` (its frames are `Rc`). So a
+//! compiled expression here is the checked text; each thread keeps its own parse of the expressions it evaluates, with their arenas
 //! (see `kept`), and evaluates with a depth and time limit. An expression with a `:=`
 //! binding is parsed for each evaluation instead, into a per-thread arena that is reset and
 //! reused.
@@ -147,11 +146,10 @@ impl JsonataExpr {
                 limit: MAX_VALUE_DEPTH,
             });
         }
-        // The crate reads its input as JSONata source; JSON is a JSONata literal.
-        let source = serde_json::to_string(input)
-            .map_err(|e| JsonataError::Evaluation(format!("message not serializable: {e}")))?;
+        // The input goes to the crate as a value (the patched copy's
+        // `evaluate_json_timeboxed`), as jsonata-js takes it, not printed and parsed again.
         if kept::keepable(&self.text) {
-            let kept = guarded(|| kept::evaluate(&self.text, &source).transpose())?;
+            let kept = guarded(|| kept::evaluate(&self.text, input).transpose())?;
             if let Some(result) = kept {
                 return Ok(result);
             }
@@ -163,20 +161,24 @@ impl JsonataExpr {
                 } else {
                     arena.reset();
                 }
-                guarded(|| self.run(&source, &arena))
+                guarded(|| self.run(input, &arena))
             }
             // Only when an evaluation re-enters this one on the same thread.
-            Err(_) => guarded(|| self.run(&source, &Arena::new())),
+            Err(_) => guarded(|| self.run(input, &Arena::new())),
         })
     }
 
-    fn run(&self, source: &str, arena: &Arena) -> Result<serde_json::Value, JsonataError> {
+    fn run(
+        &self,
+        input: &serde_json::Value,
+        arena: &Arena,
+    ) -> Result<serde_json::Value, JsonataError> {
         let expr =
             JsonAta::new(&self.text, arena).map_err(|e| JsonataError::Parse(e.to_string()))?;
         expr.register_function("sift", 2, sift::fn_sift);
         let result = expr
-            .evaluate_timeboxed(
-                Some(source),
+            .evaluate_json_timeboxed(
+                input,
                 Some(MAX_EVALUATION_DEPTH),
                 Some(EVALUATION_TIME_LIMIT_MS),
             )

@@ -73,6 +73,26 @@ fn sift_follows_jsonata_js() {
 }
 
 #[test]
+fn chained_functions_and_repeated_evaluations() {
+    // `~>` between two functions builds their composition from a helper the patched
+    // jsonata-rs parses only when an expression needs it; the built-in functions are bound
+    // at an expression's first evaluation only, so later ones must still find them.
+    let kept = JsonataExpr::compile("$map(names, $trim ~> $uppercase)").unwrap();
+    let bound = JsonataExpr::compile("($f := $trim ~> $uppercase; $f(name))").unwrap();
+    for round in 0..3 {
+        let input = json!({"names": [" a ", "b "], "name": format!(" n{round} ")});
+        assert_eq!(kept.evaluate(&input).unwrap(), json!(["A", "B"]));
+        assert_eq!(bound.evaluate(&input).unwrap(), json!(format!("N{round}")));
+    }
+    // Arrays in the input are plain arrays (as jsonata-js takes its input), nested ones kept.
+    let nested = JsonataExpr::compile("$.grid").unwrap();
+    assert_eq!(
+        nested.evaluate(&json!({"grid": [[1, 2], [3]]})).unwrap(),
+        json!([[1, 2], [3]])
+    );
+}
+
+#[test]
 fn parse_errors_are_typed() {
     match JsonataExpr::compile("$merge([") {
         Err(JsonataError::Parse(message)) => assert!(message.starts_with('S'), "{message}"),
