@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod avro;
+pub mod cel;
 pub mod compat;
 pub mod format;
 pub mod json_schema;

@@ -103,12 +103,23 @@ fn check_tags(cx: &Ctxt, c: &Container) {
 
 /// Parses a CEL expression. The parser's errors (`ERROR: <input>:1:17: Syntax error: ...`,
 /// each followed by the source and a caret) are reduced to their `line:column: message`.
-/// A parser panic (none is known in this version) is reported as an error too.
+/// A parser panic (none is known in this version) is reported as an error too, and so is an
+/// expression nested deeper than the runtime accepts
+/// ([`MAX_CEL_NESTING`](streamhouse_schema_core::cel::MAX_CEL_NESTING)).
 fn parse(source: &str) -> Result<IdedExpr, String> {
-    match std::panic::catch_unwind(|| Parser::new().parse(source)) {
+    let parser =
+        || Parser::new().max_recursion_depth(streamhouse_schema_core::cel::MAX_CEL_NESTING);
+    match std::panic::catch_unwind(|| parser().parse(source)) {
         Ok(Ok(ast)) => Ok(ast),
         Ok(Err(e)) => {
             let text = e.to_string();
+            // The parser's own message for it is an ANTLR error's `Debug` text.
+            if text.contains("Recursion limit of") {
+                return Err(format!(
+                    "it nests deeper than {} levels",
+                    streamhouse_schema_core::cel::MAX_CEL_NESTING
+                ));
+            }
             let lines: Vec<&str> = text
                 .lines()
                 .filter_map(|l| l.strip_prefix("ERROR: <input>:"))

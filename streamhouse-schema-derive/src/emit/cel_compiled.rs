@@ -51,7 +51,9 @@ pub fn method(c: &Container) -> Option<TokenStream> {
         if source.contains(';') || seen.contains(&source) {
             continue;
         }
-        let Ok(ast) = cel::parser::Parser::new().parse(source) else {
+        let parser = cel::parser::Parser::new()
+            .max_recursion_depth(streamhouse_schema_core::cel::MAX_CEL_NESTING);
+        let Ok(ast) = parser.parse(source) else {
             continue;
         };
         let compiler = Compiler { fields };

@@ -31,6 +31,7 @@ use super::field::{FieldContext, FieldValue};
 use super::message::{Message, MessageRef, ParsedSchema};
 use super::proto::ProtoMessage;
 use crate::schema::contract::RuleKind;
+use streamhouse_schema_core::cel::MAX_CEL_NESTING;
 
 /// A compiled rule expression.
 #[derive(Debug)]
@@ -80,12 +81,56 @@ impl ProgramCache {
     }
 }
 
-/// Splits off the guard at the first `;` (as `CelExecutor.execute`) and compiles both.
+/// The stack the CEL parser runs on (see [`on_parser_stack`]): room for
+/// [`MAX_CEL_NESTING`] levels in a debug build, several times over.
+const PARSER_STACK_BYTES: usize = 16 << 20;
+
+/// Runs `parse` on a thread of its own with a [`PARSER_STACK_BYTES`] stack. The `cel`
+/// crate's ANTLR parser uses tens of KiB of stack per nesting level in a debug build, more
+/// than a tokio worker's 2 MiB can spare at [`MAX_CEL_NESTING`]; an expression is compiled
+/// once per (schema id, expression), so a thread per compilation costs nothing per message.
+fn on_parser_stack<T: Send>(
+    parse: impl FnOnce() -> Result<T, RuleError> + Send,
+) -> Result<T, RuleError> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("cel-parser".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, parse)
+            .map_err(|e| RuleError::execution(format!("no thread to parse CEL on: {e}")))?;
+        worker
+            .join()
+            .unwrap_or_else(|_| Err(RuleError::execution("the CEL parser panicked")))
+    })
+}
+
+/// Splits off the guard at the first `;` (as `CelExecutor.execute`) and compiles both, on
+/// the parser's own stack. Each part is parsed first with the nesting limit
+/// ([`MAX_CEL_NESTING`]; `Env::compile` takes the crate's default of 96, which overflows
+/// stacks), then compiled.
 fn compile(env: &Env, source: &str) -> Result<Compiled, RuleError> {
+    on_parser_stack(|| compile_parts(env, source))
+}
+
+fn compile_parts(env: &Env, source: &str) -> Result<Compiled, RuleError> {
     let compile_one = |text: &str| {
-        env.compile(text).map_err(|e| {
+        let error = |e: &dyn std::fmt::Display| {
             RuleError::execution(format!("CEL expression {text:?} does not compile: {e}"))
-        })
+        };
+        env.parser()
+            .max_recursion_depth(MAX_CEL_NESTING)
+            .parse(text)
+            .map_err(|e| {
+                // The parser's own message for it is an ANTLR error's `Debug` text.
+                if e.to_string().contains("Recursion limit of") {
+                    error(&format_args!(
+                        "it nests deeper than {MAX_CEL_NESTING} levels"
+                    ))
+                } else {
+                    error(&e)
+                }
+            })?;
+        env.compile(text).map_err(|e| error(&e))
     };
     let (guard, expr) = match source.split_once(';') {
         Some((guard, expr)) if !guard.trim().is_empty() => {
@@ -380,7 +425,43 @@ fn tags_value(tags: &BTreeSet<String>) -> CelList<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::member_reads;
+    use super::{compile, member_reads, Cel, MAX_CEL_NESTING};
+
+    /// `f` on a thread with a tokio worker's 2 MiB stack.
+    fn on_worker_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn_scoped(scope, f)
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    }
+
+    #[test]
+    fn expressions_nested_past_the_limit_are_refused_not_a_stack_overflow() {
+        let env = Cel::new().env;
+        let nested = |levels: usize| format!("{}1{} == 1", "(".repeat(levels), ")".repeat(levels));
+        let levels = usize::from(MAX_CEL_NESTING);
+        on_worker_stack(|| {
+            // The deepest expression allowed also evaluates on this stack.
+            let deepest = compile(&env, &nested(levels)).unwrap();
+            let value = deepest.expr.execute(&cel::Context::default()).unwrap();
+            assert_eq!(value, cel::Value::Bool(true));
+            let err = compile(&env, &nested(levels + 1)).unwrap_err().to_string();
+            assert!(err.contains("nests deeper than 32 levels"), "{err}");
+            // Found by the cel_rules fuzz target: ~100 nested map literals overflowed a 2 MiB
+            // stack in a release build (the crate's own limit is 96 levels).
+            let maps = format!("{}1: 2{}", "{".repeat(100), "}".repeat(100));
+            let err = compile(&env, &maps).unwrap_err().to_string();
+            assert!(err.contains("nests deeper than 32 levels"), "{err}");
+            let err = compile(&env, &format!("true ; {}", nested(200)))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("nests deeper than 32 levels"), "{err}");
+        });
+    }
 
     #[test]
     fn member_reads_of_message() {
