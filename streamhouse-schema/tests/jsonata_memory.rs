@@ -2,64 +2,25 @@
 //! record through a rule must not grow. jsonata-rs allocates its values in a bump arena,
 //! which runs no destructors, so anything in a value that owns memory of the global
 //! allocator was lost at each evaluation (found by the `rule_inputs` fuzz target's leak
-//! check). Live bytes are counted with a global allocator while this thread evaluates.
+//! check). Live bytes are counted with the tests' counting allocator (`alloc_common`).
 #![cfg(feature = "rules")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicIsize, Ordering};
+mod alloc_common;
 
+use std::sync::atomic::Ordering;
+
+use alloc_common::{COUNTING, LIVE_BYTES};
 use serde_json::json;
 use streamhouse_schema::rules::jsonata::JsonataExpr;
 
-struct LiveBytes;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn add(bytes: isize) {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        LIVE.fetch_add(bytes, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counts.
-unsafe impl GlobalAlloc for LiveBytes {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        add(layout.size() as isize);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        add(-(layout.size() as isize));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        add(layout.size() as isize);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        add(new_size as isize - layout.size() as isize);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: LiveBytes = LiveBytes;
-
-/// Bytes still live after `f`, of those this thread allocated and freed while it ran.
+/// Bytes still live after `f`, of those allocated and freed while it ran (this crate's only
+/// test: no other thread allocates meanwhile).
 fn kept_by(f: impl FnOnce()) -> isize {
-    let before = LIVE.load(Ordering::Relaxed);
-    COUNTING.with(|c| c.set(true));
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
     f();
-    COUNTING.with(|c| c.set(false));
-    LIVE.load(Ordering::Relaxed) - before
+    COUNTING.store(false, Ordering::Relaxed);
+    LIVE_BYTES.load(Ordering::Relaxed) - before
 }
 
 /// Evaluations per case: enough that the smallest loss seen before the fix (about 310
