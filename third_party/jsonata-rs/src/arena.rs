@@ -52,7 +52,9 @@ impl Arena {
         // pointer, so the reference's use does not invalidate the pointer the drop uses.
         let slot: *mut Value<'a> = self.bump.alloc(value);
         if let Some(owner) = NonNull::new(slot) {
-            self.owners.borrow_mut().push(owner.cast::<Value<'static>>());
+            self.owners
+                .borrow_mut()
+                .push(owner.cast::<Value<'static>>());
         }
         // SAFETY: `slot` is the bump's fresh, initialized allocation of `value`, valid for
         // `'a` (the bump is not reset or dropped while `self` is borrowed).

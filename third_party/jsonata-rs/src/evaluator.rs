@@ -605,9 +605,7 @@ impl<'a> Evaluator<'a> {
                                 self.chain_ast.get_or_init(|| parsed)
                             }
                             None => {
-                                return Err(Error::T2006RightSideNotFunction(
-                                    rhs_ast.char_index,
-                                ))
+                                return Err(Error::T2006RightSideNotFunction(rhs_ast.char_index))
                             }
                         };
                         let chain = self.evaluate(chain_ast, Value::undefined(), frame)?;

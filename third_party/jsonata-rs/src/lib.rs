@@ -1,7 +1,6 @@
 #![cfg_attr(not(doctest), doc = include_str!("../README.md"))]
 use std::collections::HashMap;
 
-
 mod arena;
 mod datetime;
 mod errors;

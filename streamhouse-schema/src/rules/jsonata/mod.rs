@@ -1,8 +1,9 @@
 //! JSONata expressions for Confluent's `JSONATA` migration rules, evaluated with the
 //! `jsonata-rs` crate (0.3) plus `$sift`, which it lacks.
 //!
-//! The workspace builds a patched copy of jsonata-rs 0.3.4 (`third_party/jsonata-rs`,
-//! `PATCHES.md` there): as published it lost memory at every evaluation (values owning heap
+//! The crate is a patched fork of jsonata-rs 0.3.4, the package `streamhouse-jsonata` in
+//! `third_party/jsonata-rs` (`PATCHES.md` there): as published it lost memory at every
+//! evaluation (values owning heap
 //! memory in a bump arena that runs no destructors), about 1 400 bytes per record for
 //! Confluent's documented UPGRADE rule. Its arena type is `jsonata_rs::Arena`.
 //!
