@@ -219,6 +219,7 @@ impl Source {
             check_syntax(&mut file)?;
             check_names(&file)?;
             check_map_entries(&file)?;
+            check_proto3_fields(&file)?;
             check_synthetic_oneofs(&file.message_type, 0)?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
@@ -477,6 +478,50 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
         )));
     }
     fields(&prefix, &file.message_type, &all, 0)
+}
+
+/// Refuses, in a proto3 descriptor, what protoc's `ValidateProto3Field` refuses: a
+/// `required` field, an explicit default value, a group. protox compiles such a descriptor,
+/// and the text printed from it (`required int32 x = 1;` under `syntax = "proto3"`, found by
+/// the proto_descriptor fuzz target) would not parse.
+fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    fn check(field: &prost_types::FieldDescriptorProto) -> Result<(), ProtoSchemaError> {
+        let refuse = |what: &str| {
+            Err(ProtoSchemaError::Compile(format!(
+                "field {:?}: {what} not allowed in proto3",
+                field.name()
+            )))
+        };
+        if field.label == Some(Label::Required as i32) {
+            return refuse("required fields are");
+        }
+        if field.default_value.is_some() {
+            return refuse("explicit default values are");
+        }
+        if field.r#type == Some(Type::Group as i32) {
+            return refuse("groups are");
+        }
+        Ok(())
+    }
+    fn messages(
+        list: &[prost_types::DescriptorProto],
+        depth: usize,
+    ) -> Result<(), ProtoSchemaError> {
+        if depth > 100 {
+            return Ok(());
+        }
+        for m in list {
+            m.field.iter().chain(&m.extension).try_for_each(check)?;
+            messages(&m.nested_type, depth + 1)?;
+        }
+        Ok(())
+    }
+    if file.syntax.as_deref() != Some("proto3") {
+        return Ok(());
+    }
+    file.extension.iter().try_for_each(check)?;
+    messages(&file.message_type, 0)
 }
 
 /// Refuses a descriptor where a proto3 `optional` field's synthetic oneof holds other

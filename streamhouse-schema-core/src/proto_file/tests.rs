@@ -728,3 +728,46 @@ fn a_oneof_named_as_an_optional_fields_synthetic_oneof_is_an_error() {
     assert!(text.contains("optional int64 amount = 2;"), "{text}");
     assert_eq!(print_proto(&parse_proto(&text).unwrap()), text);
 }
+
+#[test]
+fn a_proto3_descriptor_with_what_protoc_refuses_in_proto3_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-proto3-required-field): a proto3 descriptor with a `required` field compiled,
+    // and its printed `required int32 x = 1;` under `syntax = "proto3"` did not parse.
+    let file = |syntax: &str, field: prost_types::FieldDescriptorProto| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some(syntax.into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("F".into()),
+                field: vec![field],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let refused = |what: &str| {
+        Err(ProtoSchemaError::Compile(format!(
+            "field \"x\": {what} not allowed in proto3"
+        )))
+    };
+    // label 2 = required, type 5 = int32, type 10 = group.
+    assert_eq!(
+        parse_proto(&file("proto3", scalar_field("x", 1, 2, 5))).map(|_| ()),
+        refused("required fields are")
+    );
+    let with_default = prost_types::FieldDescriptorProto {
+        default_value: Some("7".into()),
+        ..scalar_field("x", 1, 1, 5)
+    };
+    assert_eq!(
+        parse_proto(&file("proto3", with_default.clone())).map(|_| ()),
+        refused("explicit default values are")
+    );
+    // The same fields are proto2's own: they compile and print as they are.
+    let required = parse_proto(&file("proto2", scalar_field("x", 1, 2, 5))).unwrap();
+    assert!(print_proto(&required).contains("required int32 x = 1;"));
+    assert!(parse_proto(&file("proto2", with_default)).is_ok());
+    assert!(parse_proto(&file("proto3", scalar_field("x", 1, 1, 5))).is_ok());
+}
