@@ -220,7 +220,9 @@ impl Source {
             check_names(&file)?;
             check_map_entries(&file)?;
             check_proto3_fields(&file)?;
-            check_synthetic_oneofs(&file.message_type, 0)?;
+            each_message("", &file.message_type, &mut |_, m| {
+                check_synthetic_oneofs(m)
+            })?;
             Ok(Source::Descriptor(Box::new(file)))
         } else {
             Ok(Source::Text(schema.to_string()))
@@ -282,20 +284,15 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
         }
         Ok(())
     }
-    // Nesting is bounded by the decoder's recursion limit (100).
-    fn messages(list: &[prost_types::DescriptorProto]) -> Result<(), ProtoSchemaError> {
-        for m in list {
-            check("message", m.name())?;
-            fields(&m.field)?;
-            fields(&m.extension)?;
-            m.oneof_decl
-                .iter()
-                .try_for_each(|o| check("oneof", o.name()))?;
-            reserved(&m.reserved_name)?;
-            enums(&m.enum_type)?;
-            messages(&m.nested_type)?;
-        }
-        Ok(())
+    fn message(m: &prost_types::DescriptorProto) -> Result<(), ProtoSchemaError> {
+        check("message", m.name())?;
+        fields(&m.field)?;
+        fields(&m.extension)?;
+        m.oneof_decl
+            .iter()
+            .try_for_each(|o| check("oneof", o.name()))?;
+        reserved(&m.reserved_name)?;
+        enums(&m.enum_type)
     }
     if !file.package().is_empty() {
         file.package()
@@ -303,7 +300,7 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
             .try_for_each(|part| check("package", part))
             .map_err(|_| bad("package", file.package()))?;
     }
-    messages(&file.message_type)?;
+    each_message("", &file.message_type, &mut |_, m| message(m))?;
     enums(&file.enum_type)?;
     fields(&file.extension)?;
     for service in &file.service {
@@ -322,85 +319,55 @@ fn check_names(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
 /// normalized form) would name a message it never defines. protoc refuses the same
 /// descriptors ("map_entry should not be set explicitly").
 fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
-    /// Full names (`.pkg.Outer.Entry`) of every map-entry message, and the message each is
-    /// nested in.
-    fn entries(
-        prefix: &str,
-        list: &[prost_types::DescriptorProto],
-        depth: usize,
-        out: &mut Vec<(String, String)>,
-    ) {
-        if depth > 100 {
-            return;
-        }
-        for m in list {
-            let full = format!("{prefix}.{}", m.name());
-            for nested in &m.nested_type {
-                if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
-                    out.push((format!("{full}.{}", nested.name()), full.clone()));
-                }
-            }
-            entries(&full, &m.nested_type, depth + 1, out);
-        }
-    }
     /// Every map-entry message has the shape protoc gives one (`ValidateMapEntry` in
     /// protoc's `descriptor.cc`): fields `key = 1` and `value = 2`, both singular, a key of a
     /// scalar type other than float, double and bytes, nothing else. The printed `map<K, V>`
     /// field reads its types from those two fields.
-    fn entry_shapes(
-        list: &[prost_types::DescriptorProto],
-        depth: usize,
-    ) -> Result<(), ProtoSchemaError> {
+    fn entry_shapes(m: &prost_types::DescriptorProto) -> Result<(), ProtoSchemaError> {
         use prost_types::field_descriptor_proto::{Label, Type};
-        if depth > 100 {
-            return Ok(());
-        }
-        for m in list {
-            for entry in &m.nested_type {
-                if !entry.options.as_ref().is_some_and(|o| o.map_entry()) {
-                    continue;
-                }
-                let singular = |f: &prost_types::FieldDescriptorProto| {
-                    f.label.is_none() || f.label() == Label::Optional
-                };
-                let shaped = match entry.field.as_slice() {
-                    [key, value] => {
-                        key.name() == "key"
-                            && key.number() == 1
-                            && singular(key)
-                            && value.name() == "value"
-                            && value.number() == 2
-                            && singular(value)
-                            && !matches!(
-                                key.r#type(),
-                                Type::Float
-                                    | Type::Double
-                                    | Type::Bytes
-                                    | Type::Message
-                                    | Type::Group
-                                    | Type::Enum
-                            )
-                            && key.type_name().is_empty()
-                    }
-                    _ => false,
-                };
-                if !shaped
-                    || !entry.extension.is_empty()
-                    || !entry.extension_range.is_empty()
-                    || !entry.nested_type.is_empty()
-                    || !entry.enum_type.is_empty()
-                    || !entry.oneof_decl.is_empty()
-                {
-                    return Err(ProtoSchemaError::Compile(format!(
-                        "map entry {:?} of message {:?} is not shaped as protoc makes one \
-                         (fields `key = 1` of a scalar type other than float, double and bytes \
-                         and `value = 2`, both singular, and nothing else)",
-                        entry.name(),
-                        m.name(),
-                    )));
-                }
+        for entry in &m.nested_type {
+            if !entry.options.as_ref().is_some_and(|o| o.map_entry()) {
+                continue;
             }
-            entry_shapes(&m.nested_type, depth + 1)?;
+            let singular = |f: &prost_types::FieldDescriptorProto| {
+                f.label.is_none() || f.label() == Label::Optional
+            };
+            let shaped = match entry.field.as_slice() {
+                [key, value] => {
+                    key.name() == "key"
+                        && key.number() == 1
+                        && singular(key)
+                        && value.name() == "value"
+                        && value.number() == 2
+                        && singular(value)
+                        && !matches!(
+                            key.r#type(),
+                            Type::Float
+                                | Type::Double
+                                | Type::Bytes
+                                | Type::Message
+                                | Type::Group
+                                | Type::Enum
+                        )
+                        && key.type_name().is_empty()
+                }
+                _ => false,
+            };
+            if !shaped
+                || !entry.extension.is_empty()
+                || !entry.extension_range.is_empty()
+                || !entry.nested_type.is_empty()
+                || !entry.enum_type.is_empty()
+                || !entry.oneof_decl.is_empty()
+            {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "map entry {:?} of message {:?} is not shaped as protoc makes one \
+                     (fields `key = 1` of a scalar type other than float, double and bytes \
+                     and `value = 2`, both singular, and nothing else)",
+                    entry.name(),
+                    m.name(),
+                )));
+            }
         }
         Ok(())
     }
@@ -413,47 +380,39 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
                 None => entry.ends_with(&format!(".{type_name}")),
             })
     }
-    fn fields(
-        prefix: &str,
-        list: &[prost_types::DescriptorProto],
+    /// The fields of message `full` that use a map entry: each must be its `map<K, V>`.
+    fn map_fields(
+        full: &str,
+        m: &prost_types::DescriptorProto,
         all: &[(String, String)],
-        depth: usize,
     ) -> Result<(), ProtoSchemaError> {
-        if depth > 100 {
-            return Ok(());
-        }
-        for m in list {
-            let full = format!("{prefix}.{}", m.name());
-            for f in m.field.iter().chain(&m.extension) {
-                let Some((entry, owner)) = f.type_name.as_deref().and_then(|t| entry_of(t, all))
-                else {
-                    continue;
-                };
-                let repeated = f.label() == prost_types::field_descriptor_proto::Label::Repeated;
-                if !repeated || *owner != full {
-                    return Err(ProtoSchemaError::Compile(format!(
-                        "field {:?} of message {:?} uses the map entry {:?}: a map entry is \
-                         only the type of a repeated field of the message it is nested in \
-                         (a map<K, V> field)",
-                        f.name(),
-                        full.trim_start_matches('.'),
-                        entry.trim_start_matches('.'),
-                    )));
-                }
-                // The text names no entry: compiling `map<K, V> name` again makes one named
-                // after the field, as protoc requires of a descriptor's entry.
-                let expected = format!("{}Entry", crate::protobuf::camel_case(f.name()));
-                if entry.rsplit('.').next() != Some(expected.as_str()) {
-                    return Err(ProtoSchemaError::Compile(format!(
-                        "map field {:?} of message {:?} uses the entry {:?}: protoc names it {:?}",
-                        f.name(),
-                        full.trim_start_matches('.'),
-                        entry.trim_start_matches('.'),
-                        expected,
-                    )));
-                }
+        for f in m.field.iter().chain(&m.extension) {
+            let Some((entry, owner)) = f.type_name.as_deref().and_then(|t| entry_of(t, all)) else {
+                continue;
+            };
+            let repeated = f.label() == prost_types::field_descriptor_proto::Label::Repeated;
+            if !repeated || *owner != full {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "field {:?} of message {:?} uses the map entry {:?}: a map entry is \
+                     only the type of a repeated field of the message it is nested in \
+                     (a map<K, V> field)",
+                    f.name(),
+                    full.trim_start_matches('.'),
+                    entry.trim_start_matches('.'),
+                )));
             }
-            fields(&full, &m.nested_type, all, depth + 1)?;
+            // The text names no entry: compiling `map<K, V> name` again makes one named
+            // after the field, as protoc requires of a descriptor's entry.
+            let expected = format!("{}Entry", crate::protobuf::camel_case(f.name()));
+            if entry.rsplit('.').next() != Some(expected.as_str()) {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "map field {:?} of message {:?} uses the entry {:?}: protoc names it {:?}",
+                    f.name(),
+                    full.trim_start_matches('.'),
+                    entry.trim_start_matches('.'),
+                    expected,
+                )));
+            }
         }
         Ok(())
     }
@@ -461,12 +420,21 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
         "" => String::new(),
         package => format!(".{package}"),
     };
-    let mut all = Vec::new();
-    entries(&prefix, &file.message_type, 0, &mut all);
+    // Full names (`.pkg.Outer.Entry`) of every map-entry message, and the message each is
+    // nested in.
+    let mut all: Vec<(String, String)> = Vec::new();
+    each_message(&prefix, &file.message_type, &mut |full, m| {
+        for nested in &m.nested_type {
+            if nested.options.as_ref().is_some_and(|o| o.map_entry()) {
+                all.push((format!("{full}.{}", nested.name()), full.to_owned()));
+            }
+        }
+        Ok(())
+    })?;
     if all.is_empty() {
         return Ok(());
     }
-    entry_shapes(&file.message_type, 0)?;
+    each_message(&prefix, &file.message_type, &mut |_, m| entry_shapes(m))?;
     if let Some(f) = file.extension.iter().find(|f| {
         f.type_name
             .as_deref()
@@ -477,7 +445,9 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
             f.name()
         )));
     }
-    fields(&prefix, &file.message_type, &all, 0)
+    each_message(&prefix, &file.message_type, &mut |full, m| {
+        map_fields(full, m, &all)
+    })
 }
 
 /// Refuses, in a proto3 descriptor, what protoc's `ValidateProto3Field` refuses: a
@@ -504,24 +474,13 @@ fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaErro
         }
         Ok(())
     }
-    fn messages(
-        list: &[prost_types::DescriptorProto],
-        depth: usize,
-    ) -> Result<(), ProtoSchemaError> {
-        if depth > 100 {
-            return Ok(());
-        }
-        for m in list {
-            m.field.iter().chain(&m.extension).try_for_each(check)?;
-            messages(&m.nested_type, depth + 1)?;
-        }
-        Ok(())
-    }
     if file.syntax.as_deref() != Some("proto3") {
         return Ok(());
     }
     file.extension.iter().try_for_each(check)?;
-    messages(&file.message_type, 0)
+    each_message("", &file.message_type, &mut |_, m| {
+        m.field.iter().chain(&m.extension).try_for_each(check)
+    })
 }
 
 /// Refuses a descriptor where a proto3 `optional` field's synthetic oneof holds other
@@ -530,51 +489,73 @@ fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaErro
 /// (`oneof _amount {...}` beside `optional int64 amount`) would define that name twice
 /// when compiled again (protox does not rename the synthetic oneof as protoc does), so the
 /// registry's normalized form would not parse.
-fn check_synthetic_oneofs(
-    list: &[prost_types::DescriptorProto],
-    depth: usize,
-) -> Result<(), ProtoSchemaError> {
-    if depth > 100 {
-        return Ok(());
-    }
-    for m in list {
-        let optional: Vec<(&str, Option<i32>)> = m
+fn check_synthetic_oneofs(m: &prost_types::DescriptorProto) -> Result<(), ProtoSchemaError> {
+    let optional: Vec<(&str, Option<i32>)> = m
+        .field
+        .iter()
+        .filter(|f| f.proto3_optional())
+        .map(|f| (f.name(), f.oneof_index))
+        .collect();
+    // A synthetic oneof holds its optional field alone (protoc's rule); printed as
+    // `optional`, any other member would move to a second oneof of the same name.
+    for (field, own) in &optional {
+        let members = m
             .field
             .iter()
-            .filter(|f| f.proto3_optional())
-            .map(|f| (f.name(), f.oneof_index))
-            .collect();
-        // A synthetic oneof holds its optional field alone (protoc's rule); printed as
-        // `optional`, any other member would move to a second oneof of the same name.
-        for (field, own) in &optional {
-            let members = m
-                .field
-                .iter()
-                .filter(|f| own.is_some() && f.oneof_index == *own)
-                .count();
-            if members > 1 {
-                return Err(ProtoSchemaError::Compile(format!(
-                    "optional field {field:?} of message {:?} shares its synthetic oneof with other fields",
-                    m.name()
-                )));
-            }
+            .filter(|f| own.is_some() && f.oneof_index == *own)
+            .count();
+        if members > 1 {
+            return Err(ProtoSchemaError::Compile(format!(
+                "optional field {field:?} of message {:?} shares its synthetic oneof with other fields",
+                m.name()
+            )));
         }
-        for (index, oneof) in m.oneof_decl.iter().enumerate() {
-            let index = i32::try_from(index).ok();
-            let clash = optional
-                .iter()
-                .find(|(name, own)| *own != index && oneof.name().strip_prefix('_') == Some(*name));
-            if let Some((field, _)) = clash {
-                return Err(ProtoSchemaError::Compile(format!(
-                    "oneof {:?} of message {:?} has the name of optional field {field:?}'s synthetic oneof",
-                    oneof.name(),
-                    m.name()
-                )));
-            }
+    }
+    for (index, oneof) in m.oneof_decl.iter().enumerate() {
+        let index = i32::try_from(index).ok();
+        let clash = optional
+            .iter()
+            .find(|(name, own)| *own != index && oneof.name().strip_prefix('_') == Some(*name));
+        if let Some((field, _)) = clash {
+            return Err(ProtoSchemaError::Compile(format!(
+                "oneof {:?} of message {:?} has the name of optional field {field:?}'s synthetic oneof",
+                oneof.name(),
+                m.name()
+            )));
         }
-        check_synthetic_oneofs(&m.nested_type, depth + 1)?;
     }
     Ok(())
+}
+
+/// Calls `visit` with every message of `list` and of the messages nested in them, depth
+/// first, and its full name (`{prefix}.{name}`, e.g. `.pkg.Outer.Inner`): the walk the
+/// descriptor checks share. A descriptor nests at most as deep as the decoder's recursion
+/// limit (100) lets it; the walk stops there all the same.
+fn each_message<'a>(
+    prefix: &str,
+    list: &'a [prost_types::DescriptorProto],
+    visit: &mut dyn FnMut(&str, &'a prost_types::DescriptorProto) -> Result<(), ProtoSchemaError>,
+) -> Result<(), ProtoSchemaError> {
+    fn walk<'a>(
+        prefix: &str,
+        list: &'a [prost_types::DescriptorProto],
+        depth: usize,
+        visit: &mut dyn FnMut(
+            &str,
+            &'a prost_types::DescriptorProto,
+        ) -> Result<(), ProtoSchemaError>,
+    ) -> Result<(), ProtoSchemaError> {
+        if depth > 100 {
+            return Ok(());
+        }
+        for m in list {
+            let full = format!("{prefix}.{}", m.name());
+            visit(&full, m)?;
+            walk(&full, &m.nested_type, depth + 1, visit)?;
+        }
+        Ok(())
+    }
+    walk(prefix, list, 0, visit)
 }
 
 fn is_base64_byte(byte: u8) -> bool {
