@@ -391,10 +391,13 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
                 continue;
             };
             let repeated = f.label() == prost_types::field_descriptor_proto::Label::Repeated;
-            if !repeated || *owner != full {
+            // A group typed with an entry is no map either (the printer writes a map only
+            // for a message field; found by the proto_descriptor fuzz target).
+            let message = f.r#type() == prost_types::field_descriptor_proto::Type::Message;
+            if !repeated || !message || *owner != full {
                 return Err(ProtoSchemaError::Compile(format!(
                     "field {:?} of message {:?} uses the map entry {:?}: a map entry is \
-                     only the type of a repeated field of the message it is nested in \
+                     only the type of a repeated message field of the message it is nested in \
                      (a map<K, V> field)",
                     f.name(),
                     full.trim_start_matches('.'),

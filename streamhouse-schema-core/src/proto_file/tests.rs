@@ -554,7 +554,8 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
         }),
         ..Default::default()
     };
-    let file = |label: Option<i32>| {
+    // `ty` 11 is a message field, 10 a group.
+    let file_typed = |label: Option<i32>, ty: i32| {
         to_base64_descriptor(&FileDescriptorProto {
             name: Some("a.proto".into()),
             package: Some("p".into()),
@@ -565,7 +566,7 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
                     name: Some("notes".into()),
                     number: Some(1),
                     label,
-                    r#type: Some(11),
+                    r#type: Some(ty),
                     type_name: Some(".p.Order.NotesEntry".into()),
                     ..Default::default()
                 }],
@@ -575,11 +576,15 @@ fn a_map_entry_used_by_a_singular_field_is_an_error() {
             ..Default::default()
         })
     };
+    let file = |label: Option<i32>| file_typed(label, 11);
     let refused = Err(ProtoSchemaError::Compile(
-        "field \"notes\" of message \"p.Order\" uses the map entry \"p.Order.NotesEntry\": a map entry is only the type of a repeated field of the message it is nested in (a map<K, V> field)".into(),
+        "field \"notes\" of message \"p.Order\" uses the map entry \"p.Order.NotesEntry\": a map entry is only the type of a repeated message field of the message it is nested in (a map<K, V> field)".into(),
     ));
     assert_eq!(parse_proto(&file(None)), refused);
     assert_eq!(parse_proto(&file(Some(1))), refused);
+    // A repeated group typed with the entry: no map either (fuzz/artifacts/proto_descriptor/
+    // crash-map-field-printed-as-repeated-entry printed it as `repeated .p.Order.NotesEntry`).
+    assert_eq!(parse_proto(&file_typed(Some(3), 10)), refused);
     // As a map (repeated), it compiles and prints as one.
     let map = parse_proto(&file(Some(3))).unwrap();
     assert!(print_proto(&map).contains("map<int32, string> notes = 1;"));
