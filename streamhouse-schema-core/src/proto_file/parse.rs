@@ -220,6 +220,7 @@ impl Source {
             check_names(&file)?;
             check_map_entries(&file)?;
             check_proto3_fields(&file)?;
+            check_ranges(&file)?;
             each_message("", &file.message_type, &mut |_, m| {
                 check_synthetic_oneofs(m)
             })?;
@@ -483,6 +484,65 @@ fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaErro
     file.extension.iter().try_for_each(check)?;
     each_message("", &file.message_type, &mut |_, m| {
         m.field.iter().chain(&m.extension).try_for_each(check)
+    })
+}
+
+/// Refuses reserved and extension ranges that protoc refuses (`BuildReservedRange`,
+/// `BuildExtensionRange` and `ValidateMessageOptions` in its `descriptor.cc`): a message's
+/// ranges (end exclusive) must start at 1 or above, end after they start, and end at
+/// most one past the largest field number; an enum's reserved ranges (end inclusive) must
+/// not end before they start. protox compiles a descriptor without these checks, and the
+/// text printed from it (`extensions 0 to -1;`, found by the proto_descriptor fuzz
+/// target) would not parse.
+fn check_ranges(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    use super::print::MAX_FIELD_NUMBER;
+    fn message_range(
+        what: &str,
+        owner: &str,
+        start: i32,
+        end: i32,
+    ) -> Result<(), ProtoSchemaError> {
+        let why = if start <= 0 {
+            "numbers must be positive integers"
+        } else if end <= start {
+            "the end number must be greater than the start number"
+        } else if end > MAX_FIELD_NUMBER + 1 {
+            "numbers cannot be greater than 536870911"
+        } else {
+            return Ok(());
+        };
+        Err(ProtoSchemaError::Compile(format!(
+            "{what} range {start} to {end} (end exclusive) of message {owner:?}: {why}"
+        )))
+    }
+    fn enums(list: &[prost_types::EnumDescriptorProto]) -> Result<(), ProtoSchemaError> {
+        for e in list {
+            if let Some(r) = e.reserved_range.iter().find(|r| r.end() < r.start()) {
+                return Err(ProtoSchemaError::Compile(format!(
+                    "reserved range {} to {} of enum {:?}: the end number must not be less \
+                     than the start number",
+                    r.start(),
+                    r.end(),
+                    e.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+    enums(&file.enum_type)?;
+    let prefix = match file.package() {
+        "" => String::new(),
+        package => format!(".{package}"),
+    };
+    each_message(&prefix, &file.message_type, &mut |full, m| {
+        let owner = full.trim_start_matches('.');
+        for r in &m.reserved_range {
+            message_range("reserved", owner, r.start(), r.end())?;
+        }
+        for r in &m.extension_range {
+            message_range("extension", owner, r.start(), r.end())?;
+        }
+        enums(&m.enum_type)
     })
 }
 

@@ -20,7 +20,7 @@ pub(crate) use syntax::{default_json_name, quote};
 use syntax::{field_options, file_options, range_text};
 
 /// The largest field number; `reserved 10 to max;` uses it.
-const MAX_FIELD_NUMBER: i32 = 536_870_911;
+pub(super) const MAX_FIELD_NUMBER: i32 = 536_870_911;
 
 /// Prints `file` as `.proto` text (its own syntax: proto3, proto2 or editions).
 ///

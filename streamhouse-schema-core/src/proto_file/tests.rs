@@ -776,3 +776,88 @@ fn a_proto3_descriptor_with_what_protoc_refuses_in_proto3_is_an_error() {
     assert!(parse_proto(&file("proto2", with_default)).is_ok());
     assert!(parse_proto(&file("proto3", scalar_field("x", 1, 1, 5))).is_ok());
 }
+
+#[test]
+fn a_descriptor_with_ranges_protoc_refuses_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-extension-range-zero): a nested message with the extension range 0..0 compiled,
+    // and its printed `extensions 0 to -1;` did not parse.
+    use prost_types::descriptor_proto::{ExtensionRange, ReservedRange};
+    use prost_types::enum_descriptor_proto::EnumReservedRange;
+    let file = |reserved: Vec<ReservedRange>, extensions: Vec<ExtensionRange>, enum_reserved| {
+        to_base64_descriptor(&FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("p".into()),
+            syntax: Some("proto2".into()),
+            message_type: vec![prost_types::DescriptorProto {
+                name: Some("F".into()),
+                field: vec![scalar_field("x", 1, 1, 5)],
+                reserved_range: reserved,
+                extension_range: extensions,
+                enum_type: vec![prost_types::EnumDescriptorProto {
+                    name: Some("E".into()),
+                    value: vec![prost_types::EnumValueDescriptorProto {
+                        name: Some("A".into()),
+                        number: Some(0),
+                        options: None,
+                    }],
+                    reserved_range: enum_reserved,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    };
+    let reserved = |start, end| ReservedRange {
+        start: Some(start),
+        end: Some(end),
+    };
+    let extensions = |start, end| ExtensionRange {
+        start: Some(start),
+        end: Some(end),
+        options: None,
+    };
+    let enum_reserved = |start, end| EnumReservedRange {
+        start: Some(start),
+        end: Some(end),
+    };
+    let refused = |text: &str, expected: &str| match parse_proto(text) {
+        Err(ProtoSchemaError::Compile(message)) => {
+            assert!(message.contains(expected), "{message}");
+        }
+        other => panic!("expected a compile error with {expected:?}, got {other:?}"),
+    };
+    refused(
+        &file(vec![], vec![extensions(0, 0)], vec![]),
+        "extension range 0 to 0 (end exclusive) of message \"p.F\": numbers must be positive integers",
+    );
+    refused(
+        &file(vec![reserved(0, 3)], vec![], vec![]),
+        "reserved range 0 to 3 (end exclusive) of message \"p.F\": numbers must be positive",
+    );
+    refused(
+        &file(vec![reserved(5, 5)], vec![], vec![]),
+        "the end number must be greater than the start number",
+    );
+    refused(
+        &file(vec![], vec![extensions(100, 536_870_913)], vec![]),
+        "numbers cannot be greater than 536870911",
+    );
+    refused(
+        &file(vec![], vec![], vec![enum_reserved(4, 3)]),
+        "reserved range 4 to 3 of enum \"E\": the end number must not be less",
+    );
+    // The widest valid ranges compile, and their printed text parses to the same ranges.
+    let valid = parse_proto(&file(
+        vec![reserved(2, 3), reserved(10, 536_870_912)],
+        vec![extensions(5, 10)],
+        vec![enum_reserved(-3, -3), enum_reserved(5, i32::MAX)],
+    ))
+    .unwrap();
+    let printed = print_proto(&valid);
+    assert!(printed.contains("reserved 2, 10 to max;"), "{printed}");
+    assert!(printed.contains("extensions 5 to 9;"), "{printed}");
+    assert!(printed.contains("reserved -3, 5 to max;"), "{printed}");
+    assert_eq!(print_proto(&parse_proto(&printed).unwrap()), printed);
+}
