@@ -1,5 +1,9 @@
 //! What the derive's CEL checks and the runtime's CEL executors agree on.
 
+pub mod fields;
+#[cfg(feature = "cel-subset")]
+pub mod subset;
+
 /// How deeply a CEL rule expression may nest (parentheses, lists, maps, calls, ternaries:
 /// each expression inside another counts one level), for the derive's compile-time checks
 /// and for the rule executors alike. The `cel` crate's ANTLR parser recurses through about a

@@ -149,6 +149,7 @@ pub mod __private {
     pub use bytes::BufMut;
     pub use serde_json;
     pub use std::sync::OnceLock;
+    pub use streamhouse_schema_core::cel::fields as cel_fields;
 
     /// Avro varints, lengths and blocks.
     pub mod varint {

@@ -15,6 +15,7 @@ use streamhouse_schema::codec::avro::AvroEncode;
 use streamhouse_schema::error::ClientError;
 use streamhouse_schema::producer::Producer;
 use streamhouse_schema::registry::{Schema, SchemaRegistryClient, ServerConfig};
+use streamhouse_schema::rules::cel::compile_condition;
 use streamhouse_schema::rules::{
     execute_rules, RuleError, RuleExecutor, RuleRegistry, RuleRun, RuleSchema,
 };
@@ -218,6 +219,178 @@ fn compiled_conditions_give_the_interpreters_verdict() {
     assert!(undecided_only_on_nan);
 }
 
+/// Conditions no type here declares, as a registry would hold them: compiled at run time
+/// against the type's field table.
+const REGISTERED_ONLY: &[&str] = &[
+    "message.ratio > 0.5 || message.big == 0",
+    "message.flag != true && size(message.items) >= 2",
+    "!(message.id == 'x') && message.count < 3",
+    "message.small <= 7 && message.amount < 2.5",
+    "message.data.size() > 1 || message.id.endsWith('1')",
+    "(message.amount == message.amount) == message.flag",
+];
+
+#[test]
+fn registered_conditions_compiled_against_the_field_table_give_the_interpreters_verdict() {
+    let registry = RuleRegistry::with_defaults();
+    let values = readings();
+    let mut verdicts = [0usize; 3];
+    for (index, expr) in COMPILED.iter().chain(REGISTERED_ONLY).enumerate() {
+        let Some(compiled) = compile_condition(Reading::cel_fields(), expr) else {
+            panic!("`{expr}` is in the subset");
+        };
+        // Ids apart from the other test's: the interpreter caches programs by id.
+        let id = i32::try_from(index).unwrap_or(0) + 101;
+        for value in &values {
+            let at_run_time = compiled.eval(&|field| value.cel_value(field));
+            if COMPILED.contains(expr) {
+                // The same subset as the derive's: the same answers.
+                assert_eq!(at_run_time, value.declared_condition(expr), "`{expr}`");
+            }
+            match (at_run_time, interpreted(&registry, id, expr, value)) {
+                (Some(c), Some(i)) => assert_eq!(c, i, "`{expr}` on {value:?}"),
+                (Some(c), None) => assert!(!c, "`{expr}` on {value:?}: true, interpreter failed"),
+                (None, _) => {}
+            }
+            verdicts[at_run_time.map_or(2, usize::from)] += 1;
+        }
+    }
+    assert!(verdicts[0] > 500 && verdicts[1] > 500, "{verdicts:?}");
+    assert!(verdicts[2] < verdicts[0] / 4, "{verdicts:?}");
+    for expr in NOT_COMPILED {
+        assert!(
+            compile_condition(Reading::cel_fields(), expr).is_none(),
+            "`{expr}`"
+        );
+    }
+    // A field the type does not have, or one of a kind compared with another kind.
+    for expr in [
+        "message.missing > 0",
+        "message.count > 1.0",
+        "message.id == 1",
+        "message.flag < true",
+        "size(message.amount) > 0",
+    ] {
+        assert!(
+            compile_condition(Reading::cel_fields(), expr).is_none(),
+            "`{expr}`"
+        );
+    }
+}
+
+#[test]
+fn the_field_table_lists_the_schema_fields_in_order_with_their_kinds() {
+    use streamhouse_schema::__private::cel_fields::{Field, Kind, Size, Value};
+    let table = Reading::cel_fields();
+    let field = |name, kind, size| Field { name, kind, size };
+    assert_eq!(
+        table,
+        [
+            field("id", Some(Kind::String), Some(Size::Chars)),
+            field("amount", Some(Kind::Double), None),
+            field("ratio", Some(Kind::Double), None),
+            field("count", Some(Kind::Int), None),
+            field("big", Some(Kind::Int), None),
+            field("small", Some(Kind::Int), None),
+            field("flag", Some(Kind::Bool), None),
+            field("items", None, Some(Size::Len)),
+            field("data", None, Some(Size::Len)),
+            field("note", None, None),
+        ]
+    );
+    let value = Reading {
+        id: "ord-1".into(),
+        amount: 2.5,
+        ratio: 0.5,
+        count: -3,
+        big: i64::MAX,
+        small: 255,
+        flag: true,
+        items: vec![1, 2],
+        data: vec![9],
+        note: Some("n".into()),
+    };
+    let read: Vec<Option<Value<'_>>> = (0..table.len() + 1).map(|i| value.cel_value(i)).collect();
+    assert_eq!(
+        read,
+        [
+            Some(Value::Str("ord-1")),
+            Some(Value::Double(2.5)),
+            Some(Value::Double(0.5)),
+            Some(Value::Int(-3)),
+            Some(Value::Int(i64::MAX)),
+            Some(Value::Int(255)),
+            Some(Value::Bool(true)),
+            Some(Value::Len(2)),
+            Some(Value::Len(1)),
+            None,
+            None,
+        ]
+    );
+}
+
+/// The order without rules of its own: its subject's rules come from the registry.
+#[derive(StreamSchema, Debug, Clone, PartialEq)]
+#[stream_schema(topic = "registered-orders", namespace = "com.acme.compiled")]
+struct PlainOrder {
+    id: String,
+    amount: f64,
+}
+
+#[tokio::test]
+async fn a_condition_registered_on_the_subject_passes_and_fails_as_the_interpreter_says() {
+    let url = "mock://registered-conditions";
+    let client = SchemaRegistryClient::new(url);
+    let schema = Schema::avro(PlainOrder::avro_schema_json()).with_rule_set(RuleSet {
+        domain_rules: vec![Rule::new(
+            "positive_amount",
+            RuleKind::Condition,
+            RuleMode::Write,
+            "CEL",
+        )
+        .with_expr("message.amount > 0.0 && size(message.id) > 0")],
+        ..RuleSet::default()
+    });
+    assert!(client
+        .register("registered-orders-value", &schema)
+        .await
+        .is_ok());
+    let log = Arc::new(MemoryLog::new());
+    let producer = producer(url, Arc::clone(&log), None).await;
+    let good = PlainOrder {
+        id: "o-1".into(),
+        amount: 12.5,
+    };
+    for _ in 0..3 {
+        let result = producer.send_typed(&good).await;
+        assert!(result.is_ok(), "{result:?}");
+    }
+    let mut payload = Vec::new();
+    assert!(good.encode_avro(&mut payload).is_ok());
+    let values = sent(&log, "registered-orders").await;
+    assert_eq!(values.len(), 3);
+    for value in &values {
+        assert_eq!(value.get(5..), Some(payload.as_slice()), "sent as encoded");
+    }
+    for bad in [("", 12.5), ("o-2", -1.0), ("o-3", f64::NAN)] {
+        let error = producer
+            .send_typed(&PlainOrder {
+                id: bad.0.into(),
+                amount: bad.1,
+            })
+            .await;
+        let Err(ClientError::Rule(failure)) = error else {
+            panic!("{bad:?} is refused: {error:?}");
+        };
+        assert_eq!(failure.rule_name, "positive_amount");
+    }
+    assert_eq!(
+        sent(&log, "registered-orders").await.len(),
+        3,
+        "nothing more was sent"
+    );
+}
+
 #[test]
 fn expressions_outside_the_subset_are_left_to_the_interpreter() {
     let value = &readings()[0];
@@ -368,9 +541,10 @@ async fn a_registered_cel_executor_runs_instead_of_the_compiled_conditions() {
 }
 
 #[tokio::test]
-async fn a_rule_the_type_does_not_declare_runs_on_the_interpreter() {
+async fn a_rule_the_type_does_not_declare_decides_too() {
     // The subject's config adds a stricter rule to every registration: the compiled
-    // condition passes, the added one does not, and the added one decides.
+    // condition passes, the added one does not, and the added one decides (compiled against
+    // the type's field table it answers false, and the interpreter reports the failure).
     let url = "mock://compiled-conditions-override";
     let client = SchemaRegistryClient::new(url);
     let config = ServerConfig {

@@ -1,44 +1,54 @@
-//! `StreamSchema::declared_condition`: the type's own `CEL` CONDITION rules compiled to Rust,
-//! so a typed send can evaluate them on the value it holds instead of decoding its bytes
-//! into a generic message for the interpreter.
+//! CEL conditions on the value a typed send holds, instead of on its encoded bytes:
+//! - `StreamSchema::declared_condition`: the type's own `CEL` CONDITION rules compiled to
+//!   Rust;
+//! - `StreamSchema::cel_fields` and `cel_value`: the type's top-level fields as CEL reads
+//!   them, so the runtime can evaluate conditions registered on the subject (not declared on
+//!   the type) the same way.
 //!
-//! Only a subset is compiled, one whose result cannot differ from what CEL gives on the
-//! message the value encodes to (Avro: ints and longs bind as `int`, floats and doubles as
-//! `double`, strings as `string`, booleans as `bool`):
-//! - `&&`, `||`, `!`, parentheses, `true`, `false`;
-//! - comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`) of two operands of one kind: `int` (a
-//!   field of `i8`..`i64`, `u8`..`u32`, an int literal, `size(..)` of a string, list or
-//!   bytes field), `double` (an `f32`/`f64` field, a double literal), `string` (a `String`
-//!   field, a string literal); `==` and `!=` of `bool` operands;
-//! - a `bool` field; `startsWith`, `endsWith`, `contains` of a string field with a literal.
-//!
-//! Every operand reads a field of the top-level record or a literal, and none of these can
-//! fail at run time (no arithmetic, no overflow, no missing field) but one: the interpreter
-//! (the `cel` crate) cannot order NaN and fails the rule. A compiled ordering of doubles that
-//! meets a NaN therefore answers `None` (undecided) for the whole expression, and the
-//! interpreter runs. A compiled `true` is the interpreter's `true`; a compiled `false` sends
-//! the record to the interpreter too, which reports the failure as it always does. Anything else (an `Option` field, mixed `int` and
-//! `double`, a nested field, a macro, a guard `cond ; expr`) is not compiled: the rule engine's
-//! interpreter runs it.
+//! Both use the subset of `streamhouse_schema_core::cel::subset`, whose result cannot differ
+//! from what CEL gives on the message the value encodes to (Avro: ints and longs bind as
+//! `int`, floats and doubles as `double`, strings as `string`, booleans as `bool`). A
+//! compiled `true` is the interpreter's `true`; a compiled `false`, or an undecided
+//! expression (an ordering of doubles that met NaN, which the interpreter cannot order),
+//! sends the record to the interpreter, which reports the outcome as it always does.
 
-use cel::common::ast::{Expr, IdedExpr, LiteralValue as Val};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use streamhouse_schema_core::cel::fields::{Field as CelField, Kind, Size};
+use streamhouse_schema_core::cel::subset::{self, Compare, Node, StrTest};
 
 use crate::ast::{Container, Data, Field, Style};
 use crate::attr_contract::Kind as RuleKind;
 use crate::ty;
 
-/// How deep an expression is compiled (attribute expressions are short; this bounds the
-/// recursion).
-const MAX_DEPTH: usize = 64;
-
-/// The `declared_condition` method of the `StreamSchema` impl, or nothing when no rule of
-/// the type compiles.
-pub fn method(c: &Container) -> Option<TokenStream> {
+/// The `declared_condition`, `cel_fields` and `cel_value` methods of the `StreamSchema`
+/// impl; nothing for a type that is no record with named fields.
+pub fn methods(c: &Container) -> Option<TokenStream> {
     let Data::Struct(Style::Named, fields) = &c.data else {
         return None;
     };
+    let schema_fields: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.attrs.skip.get() != Some(&true))
+        .collect();
+    let table: Vec<CelField> = schema_fields
+        .iter()
+        .map(|f| CelField {
+            name: &f.name,
+            kind: field_kind(f),
+            size: field_size(f),
+        })
+        .collect();
+    if table.iter().all(|f| f.kind.is_none() && f.size.is_none()) {
+        return None;
+    }
+    let declared = declared_condition(c, &schema_fields, &table);
+    let (fields_fn, value_fn) = field_methods(&schema_fields, &table);
+    Some(quote!(#declared #fields_fn #value_fn))
+}
+
+/// `declared_condition`: one arm per rule of the type that compiles.
+fn declared_condition(c: &Container, fields: &[&Field], table: &[CelField]) -> TokenStream {
     let mut arms = Vec::new();
     let mut seen = Vec::new();
     for rule in &c.attrs.contract.rules {
@@ -56,16 +66,17 @@ pub fn method(c: &Container) -> Option<TokenStream> {
         let Ok(ast) = parser.parse(source) else {
             continue;
         };
-        let compiler = Compiler { fields };
-        if let Some(body) = compiler.boolean(&ast, 0) {
-            seen.push(source);
-            arms.push(quote!(#source => ::std::option::Option::Some(#body),));
-        }
+        let Some(node) = subset::compile(&ast, table) else {
+            continue;
+        };
+        seen.push(source);
+        let body = tokens(&node, fields);
+        arms.push(quote!(#source => ::std::option::Option::Some(#body),));
     }
     if arms.is_empty() {
-        return None;
+        return quote!();
     }
-    Some(quote! {
+    quote! {
         #[inline]
         fn declared_condition(&self, expr: &str) -> ::std::option::Option<bool> {
             match expr {
@@ -73,201 +84,193 @@ pub fn method(c: &Container) -> Option<TokenStream> {
                 _ => ::std::option::Option::None,
             }
         }
-    })
+    }
 }
 
-/// The CEL kind of a compiled operand.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Int,
-    Double,
-    String,
-    Bool,
-}
-
-struct Compiler<'a> {
-    fields: &'a [Field<'a>],
-}
-
-impl Compiler<'_> {
-    /// `message.name` as the field it names (skipped fields are in no schema).
-    fn message_field(&self, e: &IdedExpr) -> Option<&Field<'_>> {
-        let Expr::Select(s) = &e.expr else {
-            return None;
-        };
-        if s.test {
-            return None;
-        }
-        let Expr::Ident(root) = &s.operand.expr else {
-            return None;
-        };
-        if root != "message" {
-            return None;
-        }
-        self.fields
-            .iter()
-            .find(|f| f.name == s.field && f.attrs.skip.get() != Some(&true))
-    }
-
-    /// A field's kind when its value binds to CEL exactly as its Rust value reads: not an
-    /// `Option`, no decimal/unit/repr mapping, a plain scalar or string.
-    fn field_kind(f: &Field) -> Option<Kind> {
-        if f.attrs.decimal.is_some() || f.attrs.unit.is_some() || f.attrs.repr.is_some() {
-            return None;
-        }
-        if ty::option_inner(f.ty).is_some() {
-            return None;
-        }
-        match ty::name(f.ty).as_deref()? {
-            "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" => Some(Kind::Int),
-            "f32" | "f64" => Some(Kind::Double),
-            "String" => Some(Kind::String),
-            "bool" => Some(Kind::Bool),
-            _ => None,
-        }
-    }
-
-    /// A bool-valued expression.
-    fn boolean(&self, e: &IdedExpr, depth: usize) -> Option<TokenStream> {
-        let (kind, tokens) = self.operand(e, depth)?;
-        (kind == Kind::Bool).then_some(tokens)
-    }
-
-    /// Any compiled expression, with its kind.
-    fn operand(&self, e: &IdedExpr, depth: usize) -> Option<(Kind, TokenStream)> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let next = depth + 1;
-        match &e.expr {
-            Expr::Literal(val) => literal(val),
-            Expr::Select(_) => {
-                let f = self.message_field(e)?;
-                let kind = Self::field_kind(f)?;
-                let member = &f.member;
-                let tokens = match kind {
-                    Kind::Int => quote!((self.#member as i64)),
-                    Kind::Double => quote!((self.#member as f64)),
-                    Kind::String => quote!(::std::string::String::as_str(&self.#member)),
-                    Kind::Bool => quote!(self.#member),
-                };
-                Some((kind, tokens))
+/// `cel_fields` (the table, in schema order) and `cel_value` (one arm per readable field).
+fn field_methods(fields: &[&Field], table: &[CelField]) -> (TokenStream, TokenStream) {
+    let fields_path = quote!(::streamhouse_schema::__private::cel_fields);
+    let entries = table.iter().map(|f| {
+        let name = f.name;
+        let kind = match f.kind {
+            Some(k) => {
+                let k = kind_ident(k);
+                quote!(::std::option::Option::Some(#fields_path::Kind::#k))
             }
-            Expr::Call(call) => {
-                let args = call.args.as_slice();
-                match (call.func_name.as_str(), &call.target, args) {
-                    ("_&&_" | "_||_", None, [left, right]) => {
-                        let l = self.boolean(left, next)?;
-                        let r = self.boolean(right, next)?;
-                        let tokens = if call.func_name == "_&&_" {
-                            quote!((#l && #r))
-                        } else {
-                            quote!((#l || #r))
-                        };
-                        Some((Kind::Bool, tokens))
-                    }
-                    ("!_", None, [inner]) => {
-                        let inner = self.boolean(inner, next)?;
-                        Some((Kind::Bool, quote!((!#inner))))
-                    }
-                    ("size", None, [arg]) => Some((Kind::Int, self.size(arg)?)),
-                    ("size", Some(target), []) => Some((Kind::Int, self.size(target)?)),
-                    ("startsWith" | "endsWith" | "contains", Some(target), [arg]) => {
-                        let (Kind::String, target) = self.operand(target, next)? else {
-                            return None;
-                        };
-                        let Expr::Literal(Val::String(lit)) = &arg.expr else {
-                            return None;
-                        };
-                        let lit = lit.inner();
-                        let tokens = match call.func_name.as_str() {
-                            "startsWith" => quote!(#target.starts_with(#lit)),
-                            "endsWith" => quote!(#target.ends_with(#lit)),
-                            _ => quote!(#target.contains(#lit)),
-                        };
-                        Some((Kind::Bool, tokens))
-                    }
-                    (op, None, [left, right]) => {
-                        let (lk, l) = self.operand(left, next)?;
-                        let (rk, r) = self.operand(right, next)?;
-                        if lk != rk {
-                            return None;
-                        }
-                        let op = match op {
-                            "_==_" => quote!(==),
-                            "_!=_" => quote!(!=),
-                            _ if lk == Kind::Bool => return None,
-                            "_<_" => quote!(<),
-                            "_<=_" => quote!(<=),
-                            "_>_" => quote!(>),
-                            "_>=_" => quote!(>=),
-                            _ => return None,
-                        };
-                        let ordering = !matches!(call.func_name.as_str(), "_==_" | "_!=_");
-                        let tokens = if lk == Kind::Double && ordering {
-                            // The interpreter has no ordering of NaN (an evaluation error,
-                            // where other CEL implementations say false): undecided, so
-                            // the interpreter runs and reports it as it always does.
-                            quote!(({
-                                let (l, r): (f64, f64) = (#l, #r);
-                                if l.is_nan() || r.is_nan() {
-                                    return ::std::option::Option::None;
-                                }
-                                l #op r
-                            }))
-                        } else {
-                            quote!((#l #op #r))
-                        };
-                        Some((Kind::Bool, tokens))
-                    }
-                    _ => None,
+            None => quote!(::std::option::Option::None),
+        };
+        let size = match f.size {
+            Some(Size::Chars) => quote!(::std::option::Option::Some(#fields_path::Size::Chars)),
+            Some(Size::Len) => quote!(::std::option::Option::Some(#fields_path::Size::Len)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(#fields_path::Field { name: #name, kind: #kind, size: #size })
+    });
+    let fields_fn = quote! {
+        #[inline]
+        fn cel_fields() -> &'static [#fields_path::Field<'static>] {
+            &[#(#entries),*]
+        }
+    };
+    let arms = fields
+        .iter()
+        .zip(table)
+        .enumerate()
+        .filter_map(|(i, (f, entry))| {
+            let member = &f.member;
+            let value = match (entry.kind, entry.size) {
+                (Some(Kind::Int), _) => quote!(Int(self.#member as i64)),
+                (Some(Kind::Double), _) => quote!(Double(self.#member as f64)),
+                (Some(Kind::String), _) | (None, Some(Size::Chars)) => {
+                    quote!(Str(::std::convert::AsRef::<str>::as_ref(&self.#member)))
                 }
+                (Some(Kind::Bool), _) => quote!(Bool(self.#member)),
+                (None, Some(Size::Len)) => quote!(Len(self.#member.len())),
+                (None, None) => return None,
+            };
+            Some(quote!(#i => ::std::option::Option::Some(#fields_path::Value::#value),))
+        });
+    let value_fn = quote! {
+        #[inline]
+        fn cel_value(&self, field: usize) -> ::std::option::Option<#fields_path::Value<'_>> {
+            match field {
+                #(#arms)*
+                _ => ::std::option::Option::None,
             }
-            _ => None,
         }
-    }
+    };
+    (fields_fn, value_fn)
+}
 
-    /// `size(message.f)`: code points of a string (as CEL counts them), elements of a list,
-    /// bytes of a byte field.
-    fn size(&self, arg: &IdedExpr) -> Option<TokenStream> {
-        let f = self.message_field(arg)?;
-        if ty::option_inner(f.ty).is_some() || f.attrs.repr.is_some() {
-            return None;
-        }
-        let member = &f.member;
-        if ty::name(f.ty).as_deref() == Some("String") {
-            return Some(quote!((self.#member.chars().count() as i64)));
-        }
-        // A `Vec<T>` is an Avro array (a CEL list) or, for `Vec<u8>`, Avro bytes: either
-        // way its length is what `size` counts.
-        ty::vec_inner(f.ty).map(|_| quote!((self.#member.len() as i64)))
+fn kind_ident(k: Kind) -> proc_macro2::Ident {
+    let name = match k {
+        Kind::Int => "Int",
+        Kind::Double => "Double",
+        Kind::String => "String",
+        Kind::Bool => "Bool",
+    };
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+/// A field's kind when its value binds to CEL exactly as its Rust value reads: not an
+/// `Option`, no decimal/unit/repr mapping, a plain scalar or string.
+fn field_kind(f: &Field) -> Option<Kind> {
+    if f.attrs.decimal.is_some() || f.attrs.unit.is_some() || f.attrs.repr.is_some() {
+        return None;
+    }
+    if ty::option_inner(f.ty).is_some() {
+        return None;
+    }
+    match ty::name(f.ty).as_deref()? {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" => Some(Kind::Int),
+        "f32" | "f64" => Some(Kind::Double),
+        "String" => Some(Kind::String),
+        "bool" => Some(Kind::Bool),
+        _ => None,
     }
 }
 
-/// A literal's kind and tokens; `None` for kinds the subset does not compare.
-fn literal(val: &Val) -> Option<(Kind, TokenStream)> {
-    match val {
-        Val::Boolean(b) => {
-            let b = *b.inner();
-            Some((Kind::Bool, quote!(#b)))
+/// How `size(message.f)` counts a field: code points of a string (as CEL counts them);
+/// the length of a `Vec<T>`, which is an Avro array (a CEL list) or, for `Vec<u8>`, Avro
+/// bytes.
+fn field_size(f: &Field) -> Option<Size> {
+    if ty::option_inner(f.ty).is_some() || f.attrs.repr.is_some() {
+        return None;
+    }
+    if ty::name(f.ty).as_deref() == Some("String") {
+        return Some(Size::Chars);
+    }
+    ty::vec_inner(f.ty).map(|_| Size::Len)
+}
+
+/// The Rust code of a compiled node; field operands read `self.<member>`.
+fn tokens(node: &Node, fields: &[&Field]) -> TokenStream {
+    let member = |index: &usize| {
+        let f = fields[*index];
+        let member = &f.member;
+        quote!(self.#member)
+    };
+    match node {
+        Node::Bool(b) => quote!(#b),
+        Node::Int(i) => {
+            let lit = Literal::i64_suffixed(*i);
+            quote!(#lit)
         }
-        Val::Int(i) => {
-            let lit = Literal::i64_suffixed(*i.inner());
-            Some((Kind::Int, quote!(#lit)))
+        Node::Double(d) => {
+            let lit = Literal::f64_suffixed(*d);
+            quote!(#lit)
         }
-        Val::Double(d) => {
-            let d = *d.inner();
-            // NaN and infinities have no literal form in CEL's grammar; refuse them anyway.
-            if !d.is_finite() {
-                return None;
+        Node::Str(s) => quote!(#s),
+        Node::Field { index, kind } => {
+            let m = member(index);
+            match kind {
+                Kind::Int => quote!((#m as i64)),
+                Kind::Double => quote!((#m as f64)),
+                Kind::String => quote!(::std::string::String::as_str(&#m)),
+                Kind::Bool => quote!(#m),
             }
-            let lit = Literal::f64_suffixed(d);
-            Some((Kind::Double, quote!(#lit)))
         }
-        Val::String(s) => {
-            let s = s.inner();
-            Some((Kind::String, quote!(#s)))
+        Node::Size { index, size } => {
+            let m = member(index);
+            match size {
+                Size::Chars => quote!((#m.chars().count() as i64)),
+                Size::Len => quote!((#m.len() as i64)),
+            }
         }
-        _ => None,
+        Node::And(l, r) => {
+            let (l, r) = (tokens(l, fields), tokens(r, fields));
+            quote!((#l && #r))
+        }
+        Node::Or(l, r) => {
+            let (l, r) = (tokens(l, fields), tokens(r, fields));
+            quote!((#l || #r))
+        }
+        Node::Not(inner) => {
+            let inner = tokens(inner, fields);
+            quote!((!#inner))
+        }
+        Node::Compare {
+            op,
+            kind,
+            left,
+            right,
+        } => {
+            let (l, r) = (tokens(left, fields), tokens(right, fields));
+            let op_tokens = match op {
+                Compare::Eq => quote!(==),
+                Compare::Ne => quote!(!=),
+                Compare::Lt => quote!(<),
+                Compare::Le => quote!(<=),
+                Compare::Gt => quote!(>),
+                Compare::Ge => quote!(>=),
+            };
+            if *kind == Kind::Double && !matches!(op, Compare::Eq | Compare::Ne) {
+                // The interpreter has no ordering of NaN (an evaluation error, where other
+                // CEL implementations say false): undecided, so the interpreter runs and
+                // reports it as it always does.
+                quote!(({
+                    let (l, r): (f64, f64) = (#l, #r);
+                    if l.is_nan() || r.is_nan() {
+                        return ::std::option::Option::None;
+                    }
+                    l #op_tokens r
+                }))
+            } else {
+                quote!((#l #op_tokens #r))
+            }
+        }
+        Node::StrTest {
+            test,
+            target,
+            literal,
+        } => {
+            let target = tokens(target, fields);
+            let lit = literal.as_str();
+            match test {
+                StrTest::StartsWith => quote!(#target.starts_with(#lit)),
+                StrTest::EndsWith => quote!(#target.ends_with(#lit)),
+                StrTest::Contains => quote!(#target.contains(#lit)),
+            }
+        }
     }
 }

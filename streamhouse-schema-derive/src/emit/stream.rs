@@ -56,7 +56,7 @@ pub fn expand(c: &Container, pinned: Option<&Pinned>) -> TokenStream {
         }
     });
     let contract = super::contract::method(c);
-    let compiled_conditions = super::cel_compiled::method(c);
+    let compiled_conditions = super::cel_compiled::methods(c);
     let stream = quote! {
         impl #impl_g ::streamhouse_schema::StreamSchema for #ident #ty_g #where_c {
             fn try_schemas() -> ::std::result::Result<

@@ -80,8 +80,8 @@ impl Producer {
             return Ok(None);
         };
         // A schema with WRITE rules (the value's, or a framed key's) takes the path that
-        // can await them, unless the value's are all the type's own compiled conditions and
-        // pass.
+        // can await them, unless the value's are all conditions that pass evaluated on the
+        // value.
         if value_id.write_rules && !self.compiled_conditions_pass(value_id, value) {
             return Ok(None);
         }
@@ -149,20 +149,23 @@ impl Producer {
             .await
     }
 
-    /// Whether the WRITE rules of `id` are all the type's own CEL conditions compiled by the
-    /// derive and all pass on `value` (then the frame goes as it is, its rules counted as
-    /// passed). Avro only: its values bind to CEL exactly as the compiled code reads them;
-    /// and only for the type's own schema, not a registry version it is rewritten into.
+    /// Whether the WRITE rules of `id` are all CEL conditions that pass on `value` when
+    /// evaluated on it: the type's own, compiled by the derive, or conditions registered on
+    /// the subject within the compiled subset, compiled against the type's field table
+    /// (then the frame goes as it is, its rules counted as passed). Avro only: its values
+    /// bind to CEL exactly as the compiled code reads them; and only for the type's own
+    /// schema, not a registry version it is rewritten into.
     #[inline]
     fn compiled_conditions_pass<T: Typed>(&self, id: TypedId, value: &T) -> bool {
         #[cfg(feature = "rules")]
         {
             !id.rewritten
                 && id.format == SchemaFormat::Avro
-                && self
-                    .inner
-                    .rules
-                    .compiled_conditions_pass(id.id, &|expr| value.declared_condition(expr))
+                && self.inner.rules.compiled_conditions_pass(id.id, &|expr| {
+                    value
+                        .declared_condition(expr)
+                        .or_else(|| self.inner.rules.registered_condition(expr, value))
+                })
         }
         #[cfg(not(feature = "rules"))]
         {

@@ -445,8 +445,8 @@ async fn run_action(
 }
 
 /// Whether every WRITE rule of `target` this client runs is a `CEL` CONDITION that
-/// `evaluate` (a derived type's compiled conditions, `StreamSchema::declared_condition`)
-/// answers `true` for, with no action on success. The run would then change nothing and
+/// `evaluate` (a derived type's compiled conditions, `StreamSchema::declared_condition`,
+/// then registered conditions compiled against its field table) answers `true` for, with no action on success. The run would then change nothing and
 /// do nothing but count its successes ([`count_compiled_pass`], once the record is handed
 /// on): the message need not be decoded. `false` sends the record down the interpreter's
 /// path, which also reports a failing condition exactly as it always does.

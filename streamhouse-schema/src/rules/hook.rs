@@ -10,6 +10,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::Bytes;
 
 use super::action::DlqAction;
+use super::cel::TypedConditions;
 use super::engine::{
     compiled_conditions_pass, count_compiled_pass, execute_rules, has_rules, runs_any, RuleRun,
 };
@@ -43,6 +44,8 @@ pub(crate) struct WriteRules {
     /// Per schema id: the schema with rules this client runs, or `None` for a schema
     /// without (or whose rules this client switched off).
     by_id: RwLock<HashMap<i32, Option<Arc<Prepared>>>>,
+    /// CEL conditions of the schemas, compiled against the types sent with them.
+    typed: TypedConditions,
 }
 
 impl WriteRules {
@@ -57,6 +60,7 @@ impl WriteRules {
             registry,
             active: AtomicBool::new(false),
             by_id: RwLock::new(HashMap::new()),
+            typed: TypedConditions::default(),
         }
     }
 
@@ -131,6 +135,24 @@ impl WriteRules {
             // Not learnt yet, or no rules: the ordinary path decides.
             _ => false,
         }
+    }
+
+    /// A `CEL` condition registered on a subject, on a value of type `T`: see
+    /// [`TypedConditions`]. For `evaluate` of
+    /// [`compiled_conditions_pass`](Self::compiled_conditions_pass), after the type's own
+    /// compiled conditions.
+    #[inline]
+    pub(crate) fn registered_condition<T: crate::StreamSchema + 'static>(
+        &self,
+        expr: &str,
+        value: &T,
+    ) -> Option<bool> {
+        self.typed.eval(
+            std::any::TypeId::of::<T>(),
+            T::cel_fields(),
+            expr,
+            |field| value.cel_value(field),
+        )
     }
 
     /// Counts the rules of schema `id` as passed (a send that

@@ -45,7 +45,7 @@ pub struct RuleRegistry {
     disabled_names: BTreeSet<String>,
     /// `CEL` runs on the built-in executor (set by [`with_defaults`](Self::with_defaults),
     /// cleared when another executor is registered for `CEL`): only then may a typed send
-    /// evaluate a type's compiled conditions instead.
+    /// evaluate compiled conditions on the value instead.
     builtin_cel: bool,
 }
 

@@ -183,6 +183,24 @@ pub trait StreamSchema: AvroEncode + Sized {
         None
     }
 
+    /// The record's top-level schema fields as CEL conditions read them from the value (in
+    /// schema order): what a condition registered on the subject, not declared on the type,
+    /// is compiled against when it is within the compiled subset, so that a typed send can
+    /// evaluate it on the value with [`cel_value`](Self::cel_value). Empty (the default)
+    /// for a type the derive gives no table.
+    #[inline]
+    fn cel_fields() -> &'static [streamhouse_schema_core::cel::fields::Field<'static>] {
+        &[]
+    }
+
+    /// Field `field` (an index into [`cel_fields`](Self::cel_fields)) of this value, when
+    /// the table gives it a kind or a size.
+    #[inline]
+    fn cel_value(&self, field: usize) -> Option<streamhouse_schema_core::cel::fields::Value<'_>> {
+        let _ = field;
+        None
+    }
+
     /// The full name (`namespace.Name`) used by record-name subject strategies.
     fn full_name() -> &'static str {
         Self::schemas().full_name()

@@ -9,7 +9,12 @@
 
 mod proto;
 mod proto_result;
+mod typed;
 mod value;
+
+pub use streamhouse_schema_core::cel::subset::Node as CompiledCondition;
+pub use typed::compile_condition;
+pub(crate) use typed::TypedConditions;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
