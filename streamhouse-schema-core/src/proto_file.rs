@@ -20,6 +20,7 @@
 //! assert!(print_proto(&file).contains("repeated .oracle.v1.Order.LineItem items = 1;"));
 //! ```
 
+mod c_escape;
 mod index;
 mod json_names;
 mod parse;

@@ -221,6 +221,7 @@ impl Source {
             check_map_entries(&file)?;
             check_proto3_fields(&file)?;
             check_ranges(&file)?;
+            check_defaults(&file)?;
             each_message("", &file.message_type, &mut |_, m| {
                 check_synthetic_oneofs(m)
             })?;
@@ -480,6 +481,42 @@ fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaErro
     }
     if file.syntax.as_deref() != Some("proto3") {
         return Ok(());
+    }
+    file.extension.iter().try_for_each(check)?;
+    each_message("", &file.message_type, &mut |_, m| {
+        m.field.iter().chain(&m.extension).try_for_each(check)
+    })
+}
+
+/// Refuses default values protoc refuses and protox compiles from a descriptor: on a
+/// repeated field (printed as `repeated ... [default = ..]`, which does not parse; found by
+/// the proto_descriptor fuzz target), on a message or group field, and a `bytes` default
+/// that is not C-escaped text prost-reflect reads safely (an octal escape above `\377`
+/// overflowed inside prost-reflect 0.16: a panic in debug builds).
+fn check_defaults(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    fn check(field: &prost_types::FieldDescriptorProto) -> Result<(), ProtoSchemaError> {
+        let Some(default) = &field.default_value else {
+            return Ok(());
+        };
+        let refuse = |why: &str| {
+            Err(ProtoSchemaError::Compile(format!(
+                "field {:?}: {why}",
+                field.name()
+            )))
+        };
+        if field.label == Some(Label::Repeated as i32) {
+            return refuse("repeated fields may not have default values");
+        }
+        if matches!(field.r#type(), Type::Message | Type::Group) && field.r#type.is_some() {
+            return refuse("message and group fields may not have default values");
+        }
+        if field.r#type == Some(Type::Bytes as i32) {
+            if let Err(why) = super::c_escape::unescape(default) {
+                return refuse(&format!("invalid bytes default value: {why}"));
+            }
+        }
+        Ok(())
     }
     file.extension.iter().try_for_each(check)?;
     each_message("", &file.message_type, &mut |_, m| {

@@ -11,8 +11,13 @@ pub(super) fn field_options(field: &FieldDescriptorProto) -> Vec<String> {
     if let Some(default) = &field.default_value {
         let literal = match field.r#type() {
             Type::String => quote(default),
-            // Descriptors keep bytes defaults C-escaped already.
-            Type::Bytes => format!("\"{default}\""),
+            // Descriptors keep bytes defaults C-escaped, in whichever escapes their writer
+            // chose: written again as protox escapes them when it compiles the text, so that
+            // printing the compiled text gives the same text.
+            Type::Bytes => match super::super::c_escape::unescape(default) {
+                Ok(bytes) => format!("\"{}\"", super::super::c_escape::escape(&bytes)),
+                Err(_) => format!("\"{default}\""),
+            },
             _ => default.clone(),
         };
         options.push(format!("default = {literal}"));
