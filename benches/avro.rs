@@ -109,6 +109,18 @@ fn bench(c: &mut Criterion) {
                 .expect("decodes")
         })
     });
+    // The same order as v2 bytes read as v2: the reader type's own decode, the floor of the
+    // resolved read above (it builds the same value, `channel` included).
+    let mut ours_v2 = Vec::new();
+    plan.decode::<avro_order::v2::Order>(&ours, &mut scratch)
+        .expect("decodes")
+        .encode_avro(&mut ours_v2)
+        .expect("encodes");
+    g.bench_function("streamhouse_v2", |b| {
+        b.iter(|| {
+            avro_order::v2::Order::decode_avro(&mut black_box(ours_v2.as_slice())).expect("decodes")
+        })
+    });
     g.bench_function("hand_written", |b| {
         b.iter(|| {
             hand::decode(black_box(&ours))
