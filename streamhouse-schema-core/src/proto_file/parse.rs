@@ -462,12 +462,7 @@ fn check_map_entries(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError>
 fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
     use prost_types::field_descriptor_proto::{Label, Type};
     fn check(field: &prost_types::FieldDescriptorProto) -> Result<(), ProtoSchemaError> {
-        let refuse = |what: &str| {
-            Err(ProtoSchemaError::Compile(format!(
-                "field {:?}: {what} not allowed in proto3",
-                field.name()
-            )))
-        };
+        let refuse = |what: &str| Err(field_error(field, format!("{what} not allowed in proto3")));
         if field.label == Some(Label::Required as i32) {
             return refuse("required fields are");
         }
@@ -482,10 +477,7 @@ fn check_proto3_fields(file: &FileDescriptorProto) -> Result<(), ProtoSchemaErro
     if file.syntax.as_deref() != Some("proto3") {
         return Ok(());
     }
-    file.extension.iter().try_for_each(check)?;
-    each_message("", &file.message_type, &mut |_, m| {
-        m.field.iter().chain(&m.extension).try_for_each(check)
-    })
+    each_field(file, &check)
 }
 
 /// Refuses default values protoc refuses and protox compiles from a descriptor: on a
@@ -499,12 +491,7 @@ fn check_defaults(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
         let Some(default) = &field.default_value else {
             return Ok(());
         };
-        let refuse = |why: &str| {
-            Err(ProtoSchemaError::Compile(format!(
-                "field {:?}: {why}",
-                field.name()
-            )))
-        };
+        let refuse = |why: &str| Err(field_error(field, why));
         if field.label == Some(Label::Repeated as i32) {
             return refuse("repeated fields may not have default values");
         }
@@ -518,10 +505,27 @@ fn check_defaults(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
         }
         Ok(())
     }
+    each_field(file, &check)
+}
+
+/// Calls `check` with every extension of the file and every field and extension of its
+/// messages, nested ones included.
+fn each_field(
+    file: &FileDescriptorProto,
+    check: &dyn Fn(&prost_types::FieldDescriptorProto) -> Result<(), ProtoSchemaError>,
+) -> Result<(), ProtoSchemaError> {
     file.extension.iter().try_for_each(check)?;
     each_message("", &file.message_type, &mut |_, m| {
         m.field.iter().chain(&m.extension).try_for_each(check)
     })
+}
+
+/// A descriptor field refused for `why`.
+fn field_error(
+    field: &prost_types::FieldDescriptorProto,
+    why: impl std::fmt::Display,
+) -> ProtoSchemaError {
+    ProtoSchemaError::Compile(format!("field {:?}: {why}", field.name()))
 }
 
 /// Refuses reserved and extension ranges that protoc refuses (`BuildReservedRange`,

@@ -785,29 +785,18 @@ fn a_descriptor_with_ranges_protoc_refuses_is_an_error() {
     use prost_types::descriptor_proto::{ExtensionRange, ReservedRange};
     use prost_types::enum_descriptor_proto::EnumReservedRange;
     let file = |reserved: Vec<ReservedRange>, extensions: Vec<ExtensionRange>, enum_reserved| {
-        to_base64_descriptor(&FileDescriptorProto {
-            name: Some("a.proto".into()),
-            package: Some("p".into()),
-            syntax: Some("proto2".into()),
-            message_type: vec![prost_types::DescriptorProto {
-                name: Some("F".into()),
-                field: vec![scalar_field("x", 1, 1, 5)],
-                reserved_range: reserved,
-                extension_range: extensions,
-                enum_type: vec![prost_types::EnumDescriptorProto {
-                    name: Some("E".into()),
-                    value: vec![prost_types::EnumValueDescriptorProto {
-                        name: Some("A".into()),
-                        number: Some(0),
-                        options: None,
-                    }],
-                    reserved_range: enum_reserved,
-                    ..Default::default()
-                }],
-                ..Default::default()
+        let message = prost_types::DescriptorProto {
+            name: Some("F".into()),
+            field: vec![scalar_field("x", 1, 1, 5)],
+            reserved_range: reserved,
+            extension_range: extensions,
+            enum_type: vec![prost_types::EnumDescriptorProto {
+                reserved_range: enum_reserved,
+                ..enum_a("E")
             }],
             ..Default::default()
-        })
+        };
+        descriptor_text("proto2", vec![message], vec![])
     };
     let reserved = |start, end| ReservedRange {
         start: Some(start),
@@ -865,32 +854,18 @@ fn a_descriptor_with_ranges_protoc_refuses_is_an_error() {
 #[test]
 fn a_descriptor_with_defaults_protoc_refuses_is_an_error() {
     let mk = |f: prost_types::FieldDescriptorProto| {
-        to_base64_descriptor(&FileDescriptorProto {
-            name: Some("a.proto".into()),
-            package: Some("p".into()),
-            syntax: Some("proto2".into()),
-            message_type: vec![
-                prost_types::DescriptorProto {
-                    name: Some("F".into()),
-                    field: vec![f],
-                    ..Default::default()
-                },
-                prost_types::DescriptorProto {
-                    name: Some("G".into()),
-                    ..Default::default()
-                },
-            ],
-            enum_type: vec![prost_types::EnumDescriptorProto {
-                name: Some("E".into()),
-                value: vec![prost_types::EnumValueDescriptorProto {
-                    name: Some("A".into()),
-                    number: Some(0),
-                    options: None,
-                }],
+        let message = |name: &str, field: Vec<prost_types::FieldDescriptorProto>| {
+            prost_types::DescriptorProto {
+                name: Some(name.into()),
+                field,
                 ..Default::default()
-            }],
-            ..Default::default()
-        })
+            }
+        };
+        descriptor_text(
+            "proto2",
+            vec![message("F", vec![f]), message("G", vec![])],
+            vec![enum_a("E")],
+        )
     };
     let d = |mut f: prost_types::FieldDescriptorProto, v: &str| {
         f.default_value = Some(v.into());
@@ -981,5 +956,35 @@ fn a_descriptor_with_defaults_protoc_refuses_is_an_error() {
         if what == "bytes escape" {
             assert!(printed.contains(r#"[default = "\001\377"]"#), "{printed}");
         }
+    }
+}
+
+/// A serialized descriptor as the registry reads one (base64): file `a.proto` of package `p`
+/// in `syntax`, holding `messages` and the file-level `enums`.
+fn descriptor_text(
+    syntax: &str,
+    messages: Vec<prost_types::DescriptorProto>,
+    enums: Vec<prost_types::EnumDescriptorProto>,
+) -> String {
+    to_base64_descriptor(&FileDescriptorProto {
+        name: Some("a.proto".into()),
+        package: Some("p".into()),
+        syntax: Some(syntax.into()),
+        message_type: messages,
+        enum_type: enums,
+        ..Default::default()
+    })
+}
+
+/// An enum `name` with the one value `A = 0`.
+fn enum_a(name: &str) -> prost_types::EnumDescriptorProto {
+    prost_types::EnumDescriptorProto {
+        name: Some(name.into()),
+        value: vec![prost_types::EnumValueDescriptorProto {
+            name: Some("A".into()),
+            number: Some(0),
+            options: None,
+        }],
+        ..Default::default()
     }
 }
