@@ -222,6 +222,7 @@ impl Source {
             check_proto3_fields(&file)?;
             check_ranges(&file)?;
             check_defaults(&file)?;
+            check_extensions(&file)?;
             each_message("", &file.message_type, &mut |_, m| {
                 check_synthetic_oneofs(m)
             })?;
@@ -506,6 +507,25 @@ fn check_defaults(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
         Ok(())
     }
     each_field(file, &check)
+}
+
+/// Refuses a `required` extension, as protoc does (protox's parser: "extension fields may
+/// not be required"): protox compiles one from a descriptor, and the text printed from it
+/// (`extend .p.A { required string e = 100; }`, found by the proto_descriptor fuzz target)
+/// would not parse.
+fn check_extensions(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
+    use prost_types::field_descriptor_proto::Label;
+    let check = |field: &prost_types::FieldDescriptorProto| {
+        if field.label == Some(Label::Required as i32) {
+            Err(field_error(field, "extension fields may not be required"))
+        } else {
+            Ok(())
+        }
+    };
+    file.extension.iter().try_for_each(check)?;
+    each_message("", &file.message_type, &mut |_, m| {
+        m.extension.iter().try_for_each(check)
+    })
 }
 
 /// Calls `check` with every extension of the file and every field and extension of its

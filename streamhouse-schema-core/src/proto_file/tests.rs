@@ -959,21 +959,76 @@ fn a_descriptor_with_defaults_protoc_refuses_is_an_error() {
     }
 }
 
-/// A serialized descriptor as the registry reads one (base64): file `a.proto` of package `p`
-/// in `syntax`, holding `messages` and the file-level `enums`.
+#[test]
+fn a_required_extension_is_an_error() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-required-extension): a `required` extension compiled, and its printed
+    // `extend .j.A { required string e_f = 100; }` did not parse.
+    let extended = |label: i32, nested: bool| {
+        let extension = prost_types::FieldDescriptorProto {
+            extendee: Some(".p.A".into()),
+            ..scalar_field("e", 100, label, 9)
+        };
+        let (file_level, in_message) = if nested {
+            (vec![], vec![extension])
+        } else {
+            (vec![extension], vec![])
+        };
+        let message = prost_types::DescriptorProto {
+            name: Some("A".into()),
+            field: vec![scalar_field("x", 1, 1, 5)],
+            extension: in_message,
+            extension_range: vec![prost_types::descriptor_proto::ExtensionRange {
+                start: Some(100),
+                end: Some(201),
+                options: None,
+            }],
+            ..Default::default()
+        };
+        to_base64_descriptor(&FileDescriptorProto {
+            extension: file_level,
+            ..descriptor_file("proto2", vec![message], vec![])
+        })
+    };
+    for nested in [false, true] {
+        // label 2 = required, 1 = optional.
+        assert_eq!(
+            parse_proto(&extended(2, nested)).map(|_| ()),
+            Err(ProtoSchemaError::Compile(
+                "field \"e\": extension fields may not be required".into()
+            )),
+            "nested: {nested}"
+        );
+        let optional = parse_proto(&extended(1, nested)).unwrap();
+        let printed = print_proto(&optional);
+        assert!(printed.contains("optional string e = 100;"), "{printed}");
+        assert_eq!(print_proto(&parse_proto(&printed).unwrap()), printed);
+    }
+}
+
+/// [`descriptor_file`] serialized as the registry reads one (base64).
 fn descriptor_text(
     syntax: &str,
     messages: Vec<prost_types::DescriptorProto>,
     enums: Vec<prost_types::EnumDescriptorProto>,
 ) -> String {
-    to_base64_descriptor(&FileDescriptorProto {
+    to_base64_descriptor(&descriptor_file(syntax, messages, enums))
+}
+
+/// File `a.proto` of package `p` in `syntax`, holding `messages` and the file-level `enums`.
+fn descriptor_file(
+    syntax: &str,
+    messages: Vec<prost_types::DescriptorProto>,
+    enums: Vec<prost_types::EnumDescriptorProto>,
+) -> FileDescriptorProto {
+    FileDescriptorProto {
         name: Some("a.proto".into()),
         package: Some("p".into()),
         syntax: Some(syntax.into()),
         message_type: messages,
         enum_type: enums,
         ..Default::default()
-    })
+    }
 }
 
 /// An enum `name` with the one value `A = 0`.
