@@ -509,22 +509,37 @@ fn check_defaults(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
     each_field(file, &check)
 }
 
-/// Refuses a `required` extension, as protoc does (protox's parser: "extension fields may
-/// not be required"): protox compiles one from a descriptor, and the text printed from it
-/// (`extend .p.A { required string e = 100; }`, found by the proto_descriptor fuzz target)
-/// would not parse.
+/// Refuses what protoc's `BuildFieldOrExtension` refuses of extensions and of the
+/// `extendee` field, which protox compiles from a descriptor: a `required` extension (its
+/// printed `extend .p.A { required string e = 100; }` would not parse; found by the
+/// proto_descriptor fuzz target), an extension without `extendee` or with a `oneof_index`,
+/// and a message field with an `extendee`.
 fn check_extensions(file: &FileDescriptorProto) -> Result<(), ProtoSchemaError> {
     use prost_types::field_descriptor_proto::Label;
-    let check = |field: &prost_types::FieldDescriptorProto| {
+    let extension = |field: &prost_types::FieldDescriptorProto| {
         if field.label == Some(Label::Required as i32) {
             Err(field_error(field, "extension fields may not be required"))
+        } else if field.extendee.is_none() {
+            Err(field_error(field, "extendee not set for an extension"))
+        } else if field.oneof_index.is_some() {
+            Err(field_error(field, "oneof_index set for an extension"))
         } else {
             Ok(())
         }
     };
-    file.extension.iter().try_for_each(check)?;
+    // A message field with an extendee skipped protox's check of its number against the
+    // message's extension ranges (found by the proto_descriptor fuzz target).
+    let message_field = |field: &prost_types::FieldDescriptorProto| match field.extendee {
+        Some(_) => Err(field_error(
+            field,
+            "extendee set for a field that is no extension",
+        )),
+        None => Ok(()),
+    };
+    file.extension.iter().try_for_each(extension)?;
     each_message("", &file.message_type, &mut |_, m| {
-        m.extension.iter().try_for_each(check)
+        m.extension.iter().try_for_each(extension)?;
+        m.field.iter().try_for_each(message_field)
     })
 }
 

@@ -960,6 +960,82 @@ fn a_descriptor_with_defaults_protoc_refuses_is_an_error() {
 }
 
 #[test]
+fn extendee_and_oneof_index_are_where_protoc_allows_them() {
+    // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
+    // crash-field-in-extension-range): a message field with an `extendee` skipped the check
+    // of its number against the message's extension ranges, compiled, and its printed
+    // `optional string a_b = 122;` beside `extensions 100 to 200;` did not parse.
+    let file = |field: prost_types::FieldDescriptorProto,
+                extension: prost_types::FieldDescriptorProto| {
+        let message = prost_types::DescriptorProto {
+            name: Some("A".into()),
+            field: vec![field],
+            extension_range: vec![prost_types::descriptor_proto::ExtensionRange {
+                start: Some(100),
+                end: Some(201),
+                options: None,
+            }],
+            oneof_decl: vec![prost_types::OneofDescriptorProto {
+                name: Some("o".into()),
+                options: None,
+            }],
+            ..Default::default()
+        };
+        to_base64_descriptor(&FileDescriptorProto {
+            extension: vec![extension],
+            ..descriptor_file("proto2", vec![message], vec![])
+        })
+    };
+    let field = scalar_field("a_b", 122, 1, 9);
+    let extension = prost_types::FieldDescriptorProto {
+        extendee: Some(".p.A".into()),
+        ..scalar_field("e", 100, 1, 9)
+    };
+    let refused = |text: &str, expected: &str| match parse_proto(text) {
+        Err(ProtoSchemaError::Compile(message)) => assert!(message.contains(expected), "{message}"),
+        other => panic!("expected {expected:?}, got {other:?}"),
+    };
+    refused(
+        &file(
+            prost_types::FieldDescriptorProto {
+                extendee: Some("other".into()),
+                ..field.clone()
+            },
+            extension.clone(),
+        ),
+        "field \"a_b\": extendee set for a field that is no extension",
+    );
+    refused(
+        &file(
+            scalar_field("a_b", 1, 1, 9),
+            prost_types::FieldDescriptorProto {
+                extendee: None,
+                ..extension.clone()
+            },
+        ),
+        "field \"e\": extendee not set for an extension",
+    );
+    refused(
+        &file(
+            scalar_field("a_b", 1, 1, 9),
+            prost_types::FieldDescriptorProto {
+                oneof_index: Some(0),
+                ..extension.clone()
+            },
+        ),
+        "field \"e\": oneof_index set for an extension",
+    );
+    // Without the extendee, the field's number is checked against the extension range.
+    refused(
+        &file(field, extension.clone()),
+        "conflicts with extension range",
+    );
+    let valid = parse_proto(&file(scalar_field("a_b", 1, 1, 9), extension)).unwrap();
+    let printed = print_proto(&valid);
+    assert_eq!(print_proto(&parse_proto(&printed).unwrap()), printed);
+}
+
+#[test]
 fn a_required_extension_is_an_error() {
     // Found by the `proto_descriptor` fuzz target (fuzz/artifacts/proto_descriptor/
     // crash-required-extension): a `required` extension compiled, and its printed
