@@ -5,7 +5,8 @@
 //! - `send_typed/cel_condition`: the same Order, its schema carrying a CEL CONDITION
 //!   `message.amount > 0.0 && size(message.id) > 0` on WRITE.
 //! - `send_typed/cel_field_mask`: its schema carrying a CEL_FIELD TRANSFORM on WRITE that
-//!   masks the field tagged `PII` (`customer_id`), so each send is re-encoded.
+//!   masks the field tagged `PII` (`customer_id`) with a constant, spliced into each frame
+//!   (`rules/avro_splice.rs`).
 //! - `send_typed/plain_beside_rules`: a type without rules (`PlainOrder`, the Order's
 //!   fields under another name and topic) sent by the producer of `cel_condition`, which
 //!   runs rules for the Order: what a type without rules pays on a producer with rules.

@@ -81,8 +81,9 @@ impl Producer {
         };
         // A schema with WRITE rules (the value's, or a framed key's) takes the path that
         // can await them, unless the value's are all conditions that pass evaluated on the
-        // value.
-        if value_id.write_rules && !self.compiled_conditions_pass(value_id, value) {
+        // value, or constant field transforms spliced into the frame.
+        let splice = value_id.write_rules && !self.compiled_conditions_pass(value_id, value);
+        if splice && !self.splices(value_id) {
             return Ok(None);
         }
         let key_bytes = match (key, self.inner.settings.key_encoding.for_key::<K>()) {
@@ -98,7 +99,14 @@ impl Producer {
                 Some(self.typed_frame(key_id, key)?)
             }
         };
-        let frame = self.typed_frame(value_id, value)?;
+        let mut frame = self.typed_frame(value_id, value)?;
+        if splice {
+            match self.spliced(value_id, &frame) {
+                Some(spliced) => frame = spliced,
+                // Not walked: the interpreter's path says why.
+                None => return Ok(None),
+            }
+        }
         #[cfg(feature = "rules")]
         if value_id.write_rules {
             self.inner.rules.count_compiled_pass(value_id.id);
@@ -171,6 +179,35 @@ impl Producer {
         {
             let _ = (id, value);
             false
+        }
+    }
+
+    /// Whether the WRITE rules of `id` are constant field transforms spliced into the frame
+    /// (`rules::avro_splice`).
+    #[inline]
+    fn splices(&self, id: TypedId) -> bool {
+        #[cfg(feature = "rules")]
+        {
+            self.inner.rules.splices(id.id)
+        }
+        #[cfg(not(feature = "rules"))]
+        {
+            let _ = id;
+            false
+        }
+    }
+
+    /// `frame` with the constant field transforms of `id` spliced in; `None` when it does
+    /// not walk.
+    fn spliced(&self, id: TypedId, frame: &[u8]) -> Option<Bytes> {
+        #[cfg(feature = "rules")]
+        {
+            self.inner.rules.spliced(id.id, frame)
+        }
+        #[cfg(not(feature = "rules"))]
+        {
+            let _ = (id, frame);
+            None
         }
     }
 

@@ -5,6 +5,8 @@ use serde_json::Value as JsonValue;
 
 use super::action::dlq_headers;
 use super::action::{ActionContext, ActionResult, ErrorAction, NoneAction, RuleAction};
+use super::avro_splice::SplicePlan;
+use super::cel::ConstantFieldRule;
 use super::counters;
 use super::error::{RuleError, RuleFailure};
 use super::executor::{RuleContext, RuleOutput};
@@ -243,8 +245,16 @@ async fn run_rule(
 /// (WRITE, UPGRADE) or later (READ, DOWNGRADE) rule transforms the same tags with the same
 /// type, kind and mode.
 fn shadowed_by_same_tag_transform(ctx: &RuleContext<'_>) -> bool {
+    shadowed(ctx.rules, ctx.index, ctx.mode)
+}
+
+/// Whether rule `index` of `rules` is shadowed in a run of `mode` (see
+/// [`shadowed_by_same_tag_transform`]).
+fn shadowed(rules: &[Rule], index: usize, mode: RuleMode) -> bool {
+    let Some(rule) = rules.get(index) else {
+        return false;
+    };
     let same = |other: &Rule| {
-        let rule = ctx.rule;
         !rule.tags.is_empty()
             && rule.kind == RuleKind::Transform
             && rule.kind == other.kind
@@ -252,14 +262,11 @@ fn shadowed_by_same_tag_transform(ctx: &RuleContext<'_>) -> bool {
             && rule.rule_type == other.rule_type
             && rule.tags == other.tags
     };
-    match ctx.mode {
-        RuleMode::Write | RuleMode::Upgrade => ctx.rules[..ctx.index].iter().any(same),
-        RuleMode::Read | RuleMode::Downgrade => ctx
-            .rules
-            .get(ctx.index + 1..)
-            .unwrap_or_default()
-            .iter()
-            .any(same),
+    match mode {
+        RuleMode::Write | RuleMode::Upgrade => rules[..index].iter().any(same),
+        RuleMode::Read | RuleMode::Downgrade => {
+            rules.get(index + 1..).unwrap_or_default().iter().any(same)
+        }
         _ => false,
     }
 }
@@ -467,6 +474,41 @@ pub(crate) fn compiled_conditions_pass(
         })
 }
 
+/// The plan of a WRITE run on `target` whose rules are all `CEL_FIELD` TRANSFORMs on the
+/// built-in executor, with no action on success, whose results on each field depend only on
+/// the schema (see [`SplicePlan`]): the run can then splice those results into each frame
+/// and count its successes ([`count_compiled_pass`]) instead of decoding the message.
+pub(crate) fn splice_plan(registry: &RuleRegistry, target: &RuleSchema) -> Option<SplicePlan> {
+    if !registry.builtin_cel_field() {
+        return None;
+    }
+    let all = rules_for(target, None, RuleMode::Write);
+    let mut rules = Vec::new();
+    for (index, rule) in all.iter().enumerate() {
+        if !write_rule_runs(registry, target, rule) {
+            continue;
+        }
+        let plain_transform = rule.kind == RuleKind::Transform
+            && rule.rule_type == "CEL_FIELD"
+            && matches!(
+                action_name(rule, RuleMode::Write, on_success(registry, rule)),
+                None | Some("NONE")
+            );
+        if !plain_transform {
+            return None;
+        }
+        // A shadowed transform does nothing (and counts a success) on the interpreter's path.
+        if shadowed(all, index, RuleMode::Write) {
+            continue;
+        }
+        rules.push((rule, ConstantFieldRule::compile(rule.expr.as_deref()?)?));
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    SplicePlan::new(target, &rules)
+}
+
 /// Counts the successes of a run [`compiled_conditions_pass`] answered for, as the
 /// interpreter's run would have.
 pub(crate) fn count_compiled_pass(registry: &RuleRegistry, target: &RuleSchema) {
@@ -480,14 +522,17 @@ fn write_rules_run<'a>(
     registry: &'a RuleRegistry,
     target: &'a RuleSchema,
 ) -> impl Iterator<Item = &'a Rule> {
+    rules_for(target, None, RuleMode::Write)
+        .iter()
+        .filter(move |rule| write_rule_runs(registry, target, rule))
+}
+
+/// Whether `rule` of `target` runs on WRITE on this client.
+fn write_rule_runs(registry: &RuleRegistry, target: &RuleSchema, rule: &Rule) -> bool {
     let enabled_env = target
         .schema
         .rule_set
         .as_ref()
         .and_then(|s| s.enable_at.as_deref());
-    rules_for(target, None, RuleMode::Write)
-        .iter()
-        .filter(move |rule| {
-            mode_applies(rule.mode, RuleMode::Write) && !is_disabled(registry, rule, enabled_env)
-        })
+    mode_applies(rule.mode, RuleMode::Write) && !is_disabled(registry, rule, enabled_env)
 }

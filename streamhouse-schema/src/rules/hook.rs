@@ -10,9 +10,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 use bytes::Bytes;
 
 use super::action::DlqAction;
+use super::avro_splice::SplicePlan;
 use super::cel::TypedConditions;
 use super::engine::{
-    compiled_conditions_pass, count_compiled_pass, execute_rules, has_rules, runs_any, RuleRun,
+    compiled_conditions_pass, count_compiled_pass, execute_rules, has_rules, runs_any, splice_plan,
+    RuleRun,
 };
 use super::message::RuleSchema;
 use super::references::Unfetched;
@@ -32,6 +34,8 @@ struct Prepared {
     schema: RuleSchema,
     /// The subject the producer resolved the id under (rules name it in DLQ headers).
     subject: String,
+    /// A WRITE run that splices constant field transforms into the frame (`avro_splice`).
+    splice: Option<SplicePlan>,
 }
 
 /// The producer's WRITE rules.
@@ -106,7 +110,13 @@ impl WriteRules {
         // Rules this client switched off need no decode (nor a format the engine reads).
         let prepared = prepare(schema, subject, RuleMode::Write, Some(registry))
             .await?
-            .filter(|p| runs_any(&self.registry, &p.schema, RuleMode::Write));
+            .filter(|p| runs_any(&self.registry, &p.schema, RuleMode::Write))
+            .map(|mut prepared| {
+                if let Some(fresh) = Arc::get_mut(&mut prepared) {
+                    fresh.splice = splice_plan(&self.registry, &fresh.schema);
+                }
+                prepared
+            });
         let runs = prepared.is_some();
         if runs {
             self.active.store(true, Ordering::Relaxed);
@@ -153,6 +163,23 @@ impl WriteRules {
             expr,
             |field| value.cel_value(field),
         )
+    }
+
+    /// Whether the WRITE rules of schema `id` are constant field transforms that
+    /// [`spliced`](Self::spliced) can apply.
+    pub(crate) fn splices(&self, id: i32) -> bool {
+        let by_id = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        matches!(by_id.get(&id), Some(Some(prepared)) if prepared.splice.is_some())
+    }
+
+    /// `frame` of schema `id` with its constant field transforms spliced in, as a run of
+    /// them would send it (the caller counts the run with
+    /// [`count_compiled_pass`](Self::count_compiled_pass)); `None` without a plan or when
+    /// the frame does not walk (the interpreter's path then runs and reports why).
+    pub(crate) fn spliced(&self, id: i32, frame: &[u8]) -> Option<Bytes> {
+        let by_id = self.by_id.read().unwrap_or_else(PoisonError::into_inner);
+        let plan = by_id.get(&id)?.as_ref()?.splice.as_ref()?;
+        plan.apply(frame, HEADER_LEN).map(Bytes::from)
     }
 
     /// Counts the rules of schema `id` as passed (a send that
@@ -219,6 +246,15 @@ impl WriteRules {
             original_key: key,
             original_wire: None,
         };
+        // Constant field transforms (a mask) go into the frame as it is, when it walks.
+        if let Some(out) = prepared
+            .splice
+            .as_ref()
+            .and_then(|plan| plan.apply(&frame, HEADER_LEN))
+        {
+            count_compiled_pass(&self.registry, &prepared.schema);
+            return Ok(Bytes::from(out));
+        }
         let payload = frame.get(HEADER_LEN..).unwrap_or_default();
         let rules_error =
             |e: super::RuleError| ClientError::Rule(Box::new(failure_of(&run, RuleMode::Write, e)));
@@ -425,6 +461,7 @@ async fn prepare(
     Ok(Some(Arc::new(Prepared {
         schema: parsed,
         subject: subject.to_string(),
+        splice: None,
     })))
 }
 

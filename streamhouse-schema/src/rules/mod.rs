@@ -18,7 +18,9 @@
 //! runs; a typed send of a type whose schema has none reads nothing more than a bit of the
 //! type's cached id, whatever other types the producer sends. With rules, the frame's payload is
 //! decoded generically, the rules run, and the payload is re-encoded only if a transform
-//! changed it. The consumer
+//! changed it; two kinds of WRITE run skip that decode: CEL conditions evaluated on a typed
+//! send's value (`cel::compile_condition`), and constant `CEL_FIELD` transforms on Avro (a
+//! mask), whose new bytes are spliced into the frame (`avro_splice`). The consumer
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
 //! runs the writer schema's READ rules on the payload before any decode.
 //!
@@ -52,6 +54,7 @@
 
 pub mod action;
 mod avro_datum;
+mod avro_splice;
 pub mod cel;
 pub mod convert;
 mod counters;

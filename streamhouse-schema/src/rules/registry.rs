@@ -47,6 +47,9 @@ pub struct RuleRegistry {
     /// cleared when another executor is registered for `CEL`): only then may a typed send
     /// evaluate compiled conditions on the value instead.
     builtin_cel: bool,
+    /// The same for `CEL_FIELD`: only then may a WRITE run of constant field transforms
+    /// splice their results into the frame (`avro_splice`).
+    builtin_cel_field: bool,
 }
 
 impl fmt::Debug for RuleRegistry {
@@ -79,6 +82,7 @@ impl RuleRegistry {
         registry.register_field_executor(super::cel::CelFieldExecutor::new());
         registry.register_migration_executor(super::jsonata::JsonataExecutor::new());
         registry.builtin_cel = true;
+        registry.builtin_cel_field = true;
         registry
     }
 
@@ -87,11 +91,17 @@ impl RuleRegistry {
         self.builtin_cel
     }
 
+    /// Whether `CEL_FIELD` rules run on the built-in executor.
+    pub(crate) fn builtin_cel_field(&self) -> bool {
+        self.builtin_cel_field
+    }
+
     /// Registers a message executor under its [`rule_type`](RuleExecutor::rule_type)
     /// (upper-cased, as Confluent looks types up).
     pub fn register_executor(&mut self, executor: impl RuleExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
         self.builtin_cel &= key != "CEL";
+        self.builtin_cel_field &= key != "CEL_FIELD";
         self.executors
             .insert(key, Executor::Message(Arc::new(executor)));
         self
@@ -101,6 +111,7 @@ impl RuleRegistry {
     pub fn register_field_executor(&mut self, executor: impl FieldRuleExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
         self.builtin_cel &= key != "CEL";
+        self.builtin_cel_field &= key != "CEL_FIELD";
         self.executors
             .insert(key, Executor::Field(Arc::new(executor)));
         self
@@ -110,6 +121,7 @@ impl RuleRegistry {
     pub fn register_migration_executor(&mut self, executor: impl MigrationExecutor) -> &mut Self {
         let key = executor.rule_type().to_uppercase();
         self.builtin_cel &= key != "CEL";
+        self.builtin_cel_field &= key != "CEL_FIELD";
         self.executors
             .insert(key, Executor::Migration(Arc::new(executor)));
         self

@@ -338,7 +338,7 @@ impl<'c> Walker<'c, '_, AvroNames, AvroValue> {
 /// The Confluent type of a primitive Avro schema (logical types as their underlying
 /// type, as fastavro reports them); `None` for records, arrays, maps, enums, fixed,
 /// decimals and durations, which are not handed to field transforms.
-fn avro_leaf_type(schema: &AvroSchema) -> Option<FieldType> {
+pub(crate) fn avro_leaf_type(schema: &AvroSchema) -> Option<FieldType> {
     Some(match schema {
         AvroSchema::Null => FieldType::Null,
         AvroSchema::Boolean => FieldType::Boolean,

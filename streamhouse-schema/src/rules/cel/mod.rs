@@ -7,11 +7,13 @@
 //! binds its variables through a resolver that converts only what the expression reads,
 //! when it reads it (see `Vars`); its context allocates nothing.
 
+mod constant;
 mod proto;
 mod proto_result;
 mod typed;
 mod value;
 
+pub(crate) use constant::{ConstantFieldRule, StaticField};
 pub use streamhouse_schema_core::cel::subset::Node as CompiledCondition;
 pub use typed::compile_condition;
 pub(crate) use typed::TypedConditions;
@@ -212,7 +214,11 @@ impl Cel {
     }
 
     /// Evaluates `compiled` with the variables `vars`: `None` when the guard did not hold.
-    fn evaluate(&self, compiled: &Compiled, vars: &Vars<'_>) -> Result<Option<Value>, RuleError> {
+    fn evaluate(
+        &self,
+        compiled: &Compiled,
+        vars: &dyn VariableResolver,
+    ) -> Result<Option<Value>, RuleError> {
         // A root context without variables of its own allocates nothing; the resolver
         // answers every variable.
         let mut context = Context::with_env(Arc::clone(&self.env));
