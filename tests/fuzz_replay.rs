@@ -92,6 +92,7 @@ replay_tests!(
     cel_rules,
     proto_descriptor,
     proto_rules,
+    avro_splice,
 );
 
 #[test]
@@ -108,6 +109,7 @@ fn every_target_is_replayed() {
         "cel_rules",
         "proto_descriptor",
         "proto_rules",
+        "avro_splice",
     ];
     let names: Vec<&str> = TARGETS.iter().map(|target| target.name).collect();
     assert_eq!(names, replayed);
@@ -570,7 +572,89 @@ mod seeds {
 
         out.insert("proto_descriptor", proto_descriptor_seeds());
         out.insert("proto_rules", proto_rules_seeds());
+        out.insert("avro_splice", avro_splice_seeds());
         out
+    }
+
+    /// `avro_splice`: payloads of the target's schema (`targets::avro_splice::SCHEMA`),
+    /// encoded by hand: full, empty, with many items, with sized blocks, with non-ASCII text.
+    fn avro_splice_seeds() -> Vec<Vec<u8>> {
+        fn long(out: &mut Vec<u8>, value: i64) {
+            let mut zigzag = ((value << 1) ^ (value >> 63)) as u64;
+            while zigzag >= 0x80 {
+                out.push(zigzag as u8 | 0x80);
+                zigzag >>= 7;
+            }
+            out.push(zigzag as u8);
+        }
+        fn string(out: &mut Vec<u8>, text: &str) {
+            long(out, text.len() as i64);
+            out.extend_from_slice(text.as_bytes());
+        }
+        // `sized`: arrays and maps written as one block of negative count and byte size.
+        let order = |ssn: &str,
+                     aliases: &[&str],
+                     lines: &[(&str, &str, i32)],
+                     note: Option<&str>,
+                     sized: bool| {
+            let mut out = Vec::new();
+            string(&mut out, "o-1");
+            string(&mut out, ssn);
+            out.extend_from_slice(&12.5f64.to_le_bytes());
+            long(&mut out, 1);
+            let block = |out: &mut Vec<u8>, count: usize, items: Vec<u8>| {
+                if count > 0 {
+                    if sized {
+                        long(out, -(count as i64));
+                        long(out, items.len() as i64);
+                    } else {
+                        long(out, count as i64);
+                    }
+                    out.extend(items);
+                }
+                out.push(0);
+            };
+            let mut items = Vec::new();
+            for alias in aliases {
+                string(&mut items, alias);
+            }
+            block(&mut out, aliases.len(), items);
+            let mut items = Vec::new();
+            for (sku, secret, qty) in lines {
+                string(&mut items, sku);
+                string(&mut items, secret);
+                long(&mut items, i64::from(*qty));
+            }
+            block(&mut out, lines.len(), items);
+            let mut items = Vec::new();
+            string(&mut items, "a");
+            long(&mut items, -3);
+            block(&mut out, 1, items);
+            match note {
+                None => long(&mut out, 0),
+                Some(note) => {
+                    long(&mut out, 1);
+                    string(&mut out, note);
+                }
+            }
+            out.extend_from_slice(&[1, 2, 3, 4]);
+            out.push(1);
+            long(&mut out, 123_456_789);
+            out
+        };
+        vec![
+            order(
+                "123-45-6789",
+                &["al", "bo"],
+                &[("s-1", "x", 2), ("s-2", "y", -1)],
+                Some("door"),
+                false,
+            ),
+            order("", &[], &[], None, false),
+            order("XXX", &["XXX"], &[("s", "XXX", 0)], Some(""), false),
+            order("123", &["al"], &[("s-1", "x", 2)], None, true),
+            order("é😀", &["ü"; 5], &[("ß", "ñ", 7); 4], Some("ø"), false),
+        ]
     }
 
     /// A schema as the registry serves it: the bytes of its `?format=serialized` form.

@@ -8,6 +8,7 @@
 //! A body returns normally on every input: errors from the code under test are expected
 //! (that is what bad input should give), and a broken property is a panic naming it.
 
+pub mod avro_splice;
 pub mod cel_rules;
 pub mod codecs;
 pub mod compat;
@@ -73,5 +74,9 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "proto_rules",
         body: proto_rules::run,
+    },
+    Target {
+        name: "avro_splice",
+        body: avro_splice::run,
     },
 ];

@@ -193,7 +193,12 @@ impl RuleSchema {
     /// indexes and the message) into a [`Message`].
     pub fn decode(&self, payload: &[u8]) -> Result<Message, RuleError> {
         match &self.parsed {
-            ParsedSchema::Avro { .. } => self.avro_datum()?.read(payload).map(Message::Avro),
+            ParsedSchema::Avro { schema, names } => {
+                // apache-avro's decoder neither bounds its recursion nor checks lengths
+                // against the input: the walk refuses what would overflow or over-allocate.
+                let depth = super::avro_bounds::check(schema, names, payload)?;
+                self.avro_datum()?.read(payload, depth).map(Message::Avro)
+            }
             ParsedSchema::Json(_) => serde_json::from_slice(payload)
                 .map(Message::Json)
                 .map_err(|e| RuleError::execution(format!("the JSON payload does not parse: {e}"))),
