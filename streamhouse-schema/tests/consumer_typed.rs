@@ -176,3 +176,70 @@ async fn non_frames_are_reported_and_skipped() {
     );
     assert_eq!(values, vec![order(4)]);
 }
+
+/// A recursive schema's record nested 100 000 levels deep (100 KB), read with
+/// `deserialize_avro` on a thread with tokio's 2 MiB worker stack: apache-avro's generic
+/// decoder alone overflows that stack and aborts the process; here it is a typed error, and
+/// a shallow record of the same schema reads.
+#[test]
+fn a_deep_generic_record_is_an_error_not_a_stack_overflow() {
+    const NODE: &str = r#"{"type": "record", "name": "Node", "namespace": "deep",
+        "fields": [{"name": "next", "type": ["null", "Node"]}]}"#;
+    let results = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let (producer, mut consumer) = pair("mock://consumer-deep-generic").await;
+                let id = streamhouse_schema::registry::SchemaRegistryClient::try_new(
+                    "mock://consumer-deep-generic",
+                )
+                .unwrap()
+                .register(
+                    "orders-value",
+                    &streamhouse_schema::registry::Schema::avro(NODE),
+                )
+                .await
+                .unwrap();
+                let mut deep = vec![2u8; 100_000];
+                deep.push(0);
+                let mut results = Vec::new();
+                for payload in [deep, vec![2, 2, 0]] {
+                    producer
+                        .send_with_schema_id("orders", None, &payload, id, Some(0))
+                        .await
+                        .unwrap();
+                    let record = consumer
+                        .poll(Duration::from_millis(50))
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    results.push(
+                        consumer
+                            .deserialize_avro(&record)
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+                results
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let error = results[0].as_ref().unwrap_err();
+    assert!(error.contains("nested deeper than 128 levels"), "{error}");
+    use apache_avro::types::Value;
+    let null = Value::Record(vec![(
+        "next".into(),
+        Value::Union(0, Box::new(Value::Null)),
+    )]);
+    let two = Value::Record(vec![(
+        "next".into(),
+        Value::Union(1, Box::new(null.clone())),
+    )]);
+    let three = Value::Record(vec![("next".into(), Value::Union(1, Box::new(two)))]);
+    assert_eq!(results[1].as_ref().ok(), Some(&three));
+}

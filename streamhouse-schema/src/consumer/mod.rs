@@ -393,11 +393,10 @@ impl Consumer {
         record: &ConsumedRecord,
     ) -> Result<apache_avro::types::Value, ClientError> {
         let (_, writer) = self.avro_writer(record)?;
-        let mut payload = &record.value[..];
-        apache_avro::reader::datum::GenericDatumReader::builder(&writer.schema)
-            .build()
-            .and_then(|reader| reader.read_value(&mut payload))
-            .map_err(|e| invalid(record, RecordError::Avro(e.to_string())))
+        // Checked against the writer schema first (lengths, counts, depth): apache-avro's
+        // decoder bounds none of them.
+        crate::codec::avro::generic::read(&writer.schema, None, &record.value)
+            .map_err(|e| invalid(record, RecordError::Avro(e)))
     }
 
     /// Decodes a record's key into `K`, as the producer's [`KeyEncoding`] wrote it: with the

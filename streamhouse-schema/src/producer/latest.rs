@@ -175,16 +175,18 @@ impl Rewrite {
     pub(crate) fn payload(&self, own_payload: &[u8]) -> Result<Vec<u8>, ClientError> {
         match self {
             Rewrite::Avro { own, chosen } => {
-                let mut input = own_payload;
-                let value = apache_avro::reader::datum::GenericDatumReader::builder(own)
-                    .reader_schema(chosen)
-                    .build()
-                    .and_then(|reader| reader.read_value(&mut input))
+                // A recursive type's value may nest deeper than apache-avro's codec fits on
+                // the caller's stack: `generic` reads (and this writes) it on one that fits.
+                let value = crate::codec::avro::generic::read(own, Some(chosen), own_payload)
                     .map_err(|e| rewrite_failed(&e))?;
-                apache_avro::writer::datum::GenericDatumWriter::builder(chosen)
-                    .build()
-                    .and_then(|writer| writer.write_value_to_vec(value))
-                    .map_err(|e| rewrite_failed(&e))
+                let depth = crate::codec::avro::generic::depth(&value);
+                crate::codec::avro::generic::on_stack_for(depth, || {
+                    apache_avro::writer::datum::GenericDatumWriter::builder(chosen)
+                        .build()
+                        .and_then(|writer| writer.write_value_to_vec(value))
+                        .map_err(|e| rewrite_failed(&e))
+                })
+                .map_err(|e| rewrite_failed(&e))?
             }
             Rewrite::Json | Rewrite::Protobuf { .. } => Ok(own_payload.to_vec()),
         }
@@ -199,7 +201,7 @@ impl Rewrite {
     }
 }
 
-fn rewrite_failed(error: &apache_avro::Error) -> ClientError {
+fn rewrite_failed(error: &dyn std::fmt::Display) -> ClientError {
     ClientError::ConfigError(format!(
         "the record could not be rewritten into the registry's chosen version: {error}"
     ))

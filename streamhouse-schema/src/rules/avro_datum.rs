@@ -12,6 +12,7 @@ use apache_avro::writer::datum::GenericDatumWriter;
 use apache_avro::Schema;
 
 use super::error::RuleError;
+use crate::codec::avro::generic;
 
 /// A schema with its resolved generic reader and writer.
 #[ouroboros::self_referencing]
@@ -47,85 +48,29 @@ impl AvroDatum {
     }
 
     /// Decodes the datum at the start of `payload`, written with the schema, `depth`
-    /// containers deep (`avro_bounds::check`, which also bounds it).
+    /// containers deep (`codec::avro::generic::check`, which also bounds it).
     pub(crate) fn read(&self, payload: &[u8], depth: usize) -> Result<AvroValue, RuleError> {
-        let read = || {
+        generic::on_stack_for(depth, || {
             let mut reader = payload;
-            self.borrow_reader()
-                .read_value(&mut reader)
-                .map_err(|e| RuleError::execution(format!("the Avro payload does not decode: {e}")))
-        };
-        if depth <= SHALLOW {
-            read()
-        } else {
-            on_deep_stack(read)
-        }
+            self.borrow_reader().read_value(&mut reader)
+        })
+        .map_err(RuleError::execution)?
+        .map_err(|e| RuleError::execution(format!("the Avro payload does not decode: {e}")))
     }
 
     /// Appends the encoding of `value`, which must fit the schema (it is validated first),
     /// to `out`.
     pub(crate) fn write(&self, value: &AvroValue, out: &mut Vec<u8>) -> Result<(), RuleError> {
-        let write = |out: &mut Vec<u8>| {
-            self.borrow_writer()
-                .write_value_ref(out, value)
-                .map(|_| ())
-                .map_err(|e| {
-                    RuleError::execution(format!(
-                        "the transformed message does not fit the Avro schema: {e}"
-                    ))
-                })
-        };
-        if depth(value, 0) <= SHALLOW {
-            write(out)
-        } else {
-            on_deep_stack(|| write(out))
-        }
-    }
-}
-
-/// How many containers deep apache-avro may read or write a value on the caller's stack.
-/// Its decoder and encoder recurse once per record, union, array and map, and take about
-/// 50 KiB of stack per level in a debug build (2-4 KiB in release): twelve levels stay
-/// within a third of a tokio worker's 2 MiB in either.
-const SHALLOW: usize = 12;
-
-/// The stack deeper values are read and written on: room for
-/// [`max_nesting_depth`](crate::codec::limits::max_nesting_depth)'s default of 128 levels
-/// at 64 KiB each, and more.
-const DEEP_STACK_BYTES: usize = 16 << 20;
-
-/// Runs `f` on a thread of its own with a [`DEEP_STACK_BYTES`] stack: only for the rare
-/// value nested deeper than [`SHALLOW`], so the thread's cost is not paid per message.
-fn on_deep_stack<T: Send>(f: impl FnOnce() -> Result<T, RuleError> + Send) -> Result<T, RuleError> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("avro-deep".into())
-            .stack_size(DEEP_STACK_BYTES)
-            .spawn_scoped(scope, f)
-            .map_err(|e| RuleError::execution(format!("no thread to decode a deep value on: {e}")))?
-            .join()
-            .unwrap_or_else(|_| Err(RuleError::execution("the Avro codec panicked")))
-    })
-}
-
-/// The containers `value` nests, counted up to just past [`SHALLOW`] (the most that
-/// matters here); its own recursion is bounded by that.
-fn depth(value: &AvroValue, level: usize) -> usize {
-    if level > SHALLOW {
-        return level;
-    }
-    let inner = |values: &mut dyn Iterator<Item = &AvroValue>| {
-        values
-            .map(|v| depth(v, level + 1))
-            .max()
-            .unwrap_or(level + 1)
-    };
-    match value {
-        AvroValue::Record(fields) => inner(&mut fields.iter().map(|(_, v)| v)),
-        AvroValue::Array(items) => inner(&mut items.iter()),
-        AvroValue::Map(entries) => inner(&mut entries.values()),
-        AvroValue::Union(_, inner_value) => depth(inner_value, level + 1),
-        _ => level,
+        generic::on_stack_for(generic::depth(value), || {
+            self.borrow_writer().write_value_ref(out, value)
+        })
+        .map_err(RuleError::execution)?
+        .map(|_| ())
+        .map_err(|e| {
+            RuleError::execution(format!(
+                "the transformed message does not fit the Avro schema: {e}"
+            ))
+        })
     }
 }
 
@@ -165,7 +110,10 @@ mod tests {
         assert_eq!(datum.read(&bytes, 3).expect("read"), value);
         // The same datum reads again (nothing in it is used up by a read), here as a deep
         // value is read: on a stack of its own.
-        assert_eq!(datum.read(&bytes, SHALLOW + 1).expect("read"), value);
+        assert_eq!(
+            datum.read(&bytes, generic::SHALLOW + 1).expect("read"),
+            value
+        );
     }
 
     #[test]

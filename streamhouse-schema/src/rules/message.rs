@@ -196,7 +196,12 @@ impl RuleSchema {
             ParsedSchema::Avro { schema, names } => {
                 // apache-avro's decoder neither bounds its recursion nor checks lengths
                 // against the input: the walk refuses what would overflow or over-allocate.
-                let depth = super::avro_bounds::check(schema, names, payload)?;
+                let named = |name: &apache_avro::schema::Name| names.get(&name.fullname(None));
+                let depth = crate::codec::avro::generic::check(schema, &named, payload).map_err(
+                    |reason| {
+                        RuleError::execution(format!("the Avro payload does not decode: {reason}"))
+                    },
+                )?;
                 self.avro_datum()?.read(payload, depth).map(Message::Avro)
             }
             ParsedSchema::Json(_) => serde_json::from_slice(payload)

@@ -53,7 +53,6 @@
 //! keys too).
 
 pub mod action;
-mod avro_bounds;
 mod avro_datum;
 mod avro_splice;
 pub mod cel;

@@ -10,6 +10,10 @@ mod borrowed;
 pub(crate) mod collections;
 pub(crate) mod depth;
 mod error;
+// apache-avro's generic values from untrusted payloads: for the consumer, the producer's
+// rewrite and the rules.
+#[cfg(feature = "client")]
+pub(crate) mod generic;
 pub(crate) mod logical;
 mod primitives;
 pub mod resolve;

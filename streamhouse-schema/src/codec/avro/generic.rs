@@ -1,39 +1,65 @@
-//! A walk of an Avro payload against its schema before apache-avro decodes it for rules,
-//! refusing what would make that decode overflow the stack or allocate far more than the
-//! payload holds.
+//! apache-avro's generic decoder (`types::Value`) made safe for untrusted payloads: a walk
+//! of the payload against its schema first, then the decode on a stack that fits it.
 //!
 //! apache-avro's generic decoder recurses once per record, union, array and map with no
 //! limit (a recursive schema and a few kilobytes of input abort the process with a stack
 //! overflow), and it reserves a collection's or a string's length before reading it, up to
-//! 512 MiB whatever the input's size. The walk refuses, with a typed error:
+//! 512 MiB whatever the input's size. [`check`] refuses, before it runs:
 //! - nesting past [`limits::max_nesting_depth`] containers (records, unions, arrays, maps);
 //! - a string or bytes length past the bytes left;
 //! - a block count past the bytes left (every item takes a byte at least), except for items
-//!   that take none (nulls, empty records), of which a message may hold
+//!   that take none (nulls, empty records), of which a payload may hold
 //!   [`MAX_ZERO_WIDTH_ITEMS`];
 //! - a union branch or an enum index out of range, a varint of more than ten bytes.
 //!
-//! What it lets through, apache-avro decodes as it always did (and may still refuse).
+//! What it lets through, apache-avro decodes as it always did (and may still refuse), on
+//! the caller's stack when the payload is shallow, else on a thread of its own
+//! ([`on_stack_for`]): its decoder and encoder take about 50 KiB of stack per level in a
+//! debug build. The rules' generic messages, `Consumer::deserialize_avro` and the
+//! producer's rewrite into a registry version all read through here.
 
-use std::collections::HashMap;
-
-use apache_avro::schema::InnerDecimalSchema;
+use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::schema::{InnerDecimalSchema, Name, ResolvedSchema};
+use apache_avro::types::Value;
 use apache_avro::Schema;
 
-use super::error::RuleError;
 use crate::codec::limits;
 
 /// How many items taking no bytes (nulls, empty records) one message may hold: each becomes
 /// a value of several words in apache-avro's model, and the input cannot bound their count.
 pub(crate) const MAX_ZERO_WIDTH_ITEMS: usize = 1 << 16;
 
-/// Checks `payload` against `schema` (its named types in `names`), as described above;
-/// the payload's nesting depth (in containers) when it passes.
-pub(crate) fn check(
-    schema: &Schema,
-    names: &HashMap<String, Schema>,
+/// Decodes `payload`, written with `writer`, into a generic value (resolved into `reader`
+/// when given): [`check`]ed first, then read on a stack that fits its depth.
+pub(crate) fn read(
+    writer: &Schema,
+    reader: Option<&Schema>,
     payload: &[u8],
-) -> Result<usize, RuleError> {
+) -> Result<Value, String> {
+    let resolved = ResolvedSchema::try_from(writer).map_err(|e| e.to_string())?;
+    let names = resolved.get_names();
+    let depth = check(writer, &|name| names.get(name).copied(), payload)?;
+    on_stack_for(depth, || {
+        let mut input = payload;
+        GenericDatumReader::builder(writer)
+            .resolved_writer_schemata(resolved)
+            .maybe_reader_schema(reader)
+            .build()
+            .and_then(|datum| datum.read_value(&mut input))
+            .map_err(|e| e.to_string())
+    })?
+}
+
+/// A schema's named types by name, for the references in it.
+pub(crate) type Names<'a> = &'a dyn Fn(&Name) -> Option<&'a Schema>;
+
+/// Checks `payload` against `schema` (its named types found with `names`), as described
+/// above; the payload's nesting depth (in containers) when it passes, else why not.
+pub(crate) fn check<'a>(
+    schema: &'a Schema,
+    names: Names<'a>,
+    payload: &[u8],
+) -> Result<usize, String> {
     let mut walk = Walk {
         input: payload,
         names,
@@ -41,24 +67,78 @@ pub(crate) fn check(
         limit: limits::max_nesting_depth(),
         deepest: 0,
     };
-    walk.value(schema, 0).map_err(|reason| {
-        RuleError::execution(format!("the Avro payload does not decode: {reason}"))
-    })?;
+    walk.value(schema, 0)?;
     Ok(walk.deepest)
 }
 
-struct Walk<'a> {
-    input: &'a [u8],
-    names: &'a HashMap<String, Schema>,
+/// How many containers deep apache-avro may read or write a value on the caller's stack.
+/// Its decoder and encoder take about 50 KiB of stack per level in a debug build (2-4 KiB
+/// in release): twelve levels stay within a third of a tokio worker's 2 MiB in either.
+pub(crate) const SHALLOW: usize = 12;
+
+/// The stack deeper values are read and written on: room for
+/// [`limits::max_nesting_depth`]'s default of 128 levels at 64 KiB each, and more.
+const DEEP_STACK_BYTES: usize = 16 << 20;
+
+/// Runs `f` (apache-avro reading or writing a value `depth` containers deep) on the
+/// caller's stack up to [`SHALLOW`], else on a thread of its own with a
+/// [`DEEP_STACK_BYTES`] stack: only for the rare deep value, so the thread's cost is not
+/// paid per message. `Err` when no thread could be started or `f` panicked.
+pub(crate) fn on_stack_for<T: Send>(
+    depth: usize,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, String> {
+    if depth <= SHALLOW {
+        return Ok(f());
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("avro-deep".into())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .map_err(|e| format!("no thread to read a deep value on: {e}"))?
+            .join()
+            .map_err(|_| "apache-avro panicked".to_string())
+    })
+}
+
+/// The containers `value` nests, counted up to just past [`SHALLOW`] (the most that
+/// matters to [`on_stack_for`]); its own recursion is bounded by that.
+pub(crate) fn depth(value: &Value) -> usize {
+    depth_from(value, 0)
+}
+
+fn depth_from(value: &Value, level: usize) -> usize {
+    if level > SHALLOW {
+        return level;
+    }
+    let inner = |values: &mut dyn Iterator<Item = &Value>| {
+        values
+            .map(|v| depth_from(v, level + 1))
+            .max()
+            .unwrap_or(level + 1)
+    };
+    match value {
+        Value::Record(fields) => inner(&mut fields.iter().map(|(_, v)| v)),
+        Value::Array(items) => inner(&mut items.iter()),
+        Value::Map(entries) => inner(&mut entries.values()),
+        Value::Union(_, inner_value) => depth_from(inner_value, level + 1),
+        _ => level,
+    }
+}
+
+struct Walk<'a, 'i> {
+    input: &'i [u8],
+    names: Names<'a>,
     zero_width_items: usize,
     limit: usize,
     deepest: usize,
 }
 
-impl<'a> Walk<'a> {
+impl<'a> Walk<'a, '_> {
     fn resolve(&self, schema: &'a Schema) -> &'a Schema {
         match schema {
-            Schema::Ref { name } => self.names.get(&name.fullname(None)).unwrap_or(schema),
+            Schema::Ref { name } => (self.names)(name).unwrap_or(schema),
             other => other,
         }
     }
@@ -247,102 +327,4 @@ impl<'a> Walk<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use crate::registry::Schema as Registered;
-    use crate::rules::message::RuleSchema;
-
-    fn target(schema: &str) -> RuleSchema {
-        RuleSchema::parse(Arc::new(Registered::avro(schema))).unwrap()
-    }
-
-    /// `RuleSchema::decode` on a thread with tokio's 2 MiB worker stack.
-    fn decodes(target: RuleSchema, payload: Vec<u8>) -> Result<(), String> {
-        std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || {
-                target
-                    .decode(&payload)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })
-            .unwrap()
-            .join()
-            .unwrap()
-    }
-
-    const LIST: &str = r#"{"type": "record", "name": "Node", "fields": [
-        {"name": "next", "type": ["null", "Node"]}]}"#;
-
-    /// A list of `n` nodes: each but the last takes branch 1 (zig-zag 2), the last null.
-    fn list(n: usize) -> Vec<u8> {
-        let mut payload = vec![2u8; n - 1];
-        payload.push(0);
-        payload
-    }
-
-    #[test]
-    fn a_deep_recursive_payload_is_an_error_not_a_stack_overflow() {
-        // 100 000 nodes in 100 KB: apache-avro alone aborts the process here.
-        let error = decodes(target(LIST), list(100_000)).unwrap_err();
-        assert!(error.contains("nested deeper than 128 levels"), "{error}");
-        // A node is a record and a union: 64 nodes are 128 levels, the limit.
-        // apache-avro's decoder takes about 50 KiB of stack per level in a debug build:
-        // these run on a stack of their own (`avro_datum::on_deep_stack`).
-        for n in [1, 6, 7, 20, 64] {
-            decodes(target(LIST), list(n)).unwrap();
-        }
-        assert!(decodes(target(LIST), list(65)).is_err());
-    }
-
-    #[test]
-    fn lengths_and_counts_past_the_input_are_errors_before_any_allocation() {
-        let strings = target(r#"{"type": "array", "items": "string"}"#);
-        // A string of 2^62 bytes, an array of 2^62 strings, in a few bytes each.
-        for payload in [
-            vec![2, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
-            vec![0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0, 0],
-            // count -2^62 (sized block) then a size.
-            vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 2, 0],
-        ] {
-            let error = strings.decode(&payload).unwrap_err().to_string();
-            assert!(error.contains("bytes left"), "{error}");
-        }
-        // A map of 88 million entries in 26 bytes (found by the `avro_splice` fuzz target:
-        // apache-avro reserved 679 MB for it).
-        let map = target(r#"{"type": "map", "values": "long"}"#);
-        let error = map
-            .decode(&[0xa0, 0xa0, 0xa0, 0x04, 0])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("a block of"), "{error}");
-        // What fits decodes.
-        assert!(strings.decode(&[4, 2, b'a', 0, 0]).is_ok());
-        assert!(map.decode(&[2, 2, b'k', 6, 0]).is_ok());
-    }
-
-    #[test]
-    fn items_that_take_no_bytes_are_bounded_by_count() {
-        let nulls = target(r#"{"type": "array", "items": "null"}"#);
-        // 1 000 nulls in three bytes: valid Avro.
-        assert!(nulls.decode(&[0xd0, 0x0f, 0]).is_ok());
-        // 2^20 of them: refused.
-        let error = nulls
-            .decode(&[0x80, 0x80, 0x80, 0x01, 0])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("take no bytes"), "{error}");
-        // Nor can blocks add up past the limit.
-        let block = [0x80, 0x80, 0x04]; // 2^15
-        let mut payload = Vec::new();
-        for _ in 0..3 {
-            payload.extend(block);
-        }
-        payload.push(0);
-        assert!(nulls.decode(&payload).is_err());
-        assert!(nulls
-            .decode(&[0x80, 0x80, 0x04, 0x80, 0x80, 0x04, 0])
-            .is_ok());
-    }
-}
+mod tests;
