@@ -216,7 +216,7 @@ impl<'a> Planner<'a> {
         field: Option<Current<'a>>,
         in_union: bool,
     ) -> Option<Op> {
-        let read = leaf_op(schema)?;
+        let read = leaf_op(schema, leaf)?;
         let Some(field) = field else {
             return Some(read);
         };
@@ -254,24 +254,21 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// How a primitive schema's value is read.
-fn leaf_op(schema: &AvroSchema) -> Option<Op> {
-    Some(match schema {
-        AvroSchema::Null => Op::Null,
-        AvroSchema::Boolean => Op::Bool,
-        AvroSchema::Int | AvroSchema::Date | AvroSchema::TimeMillis => Op::Int,
-        AvroSchema::Long
-        | AvroSchema::TimeMicros
-        | AvroSchema::TimestampMillis
-        | AvroSchema::TimestampMicros
-        | AvroSchema::TimestampNanos
-        | AvroSchema::LocalTimestampMillis
-        | AvroSchema::LocalTimestampMicros
-        | AvroSchema::LocalTimestampNanos => Op::Long,
-        AvroSchema::Float => Op::Fixed(4),
-        AvroSchema::Double => Op::Fixed(8),
-        AvroSchema::Bytes => Op::Bytes,
-        AvroSchema::String => Op::Str,
+/// How a primitive value of type `leaf` (`avro_leaf_type` of `schema`) is read; `None` for a
+/// uuid, whose text apache-avro checks as a uuid when it reads it.
+fn leaf_op(schema: &AvroSchema, leaf: FieldType) -> Option<Op> {
+    if matches!(schema, AvroSchema::Uuid(_)) {
+        return None;
+    }
+    Some(match leaf {
+        FieldType::Null => Op::Null,
+        FieldType::Boolean => Op::Bool,
+        FieldType::Int => Op::Int,
+        FieldType::Long => Op::Long,
+        FieldType::Float => Op::Fixed(4),
+        FieldType::Double => Op::Fixed(8),
+        FieldType::Bytes => Op::Bytes,
+        FieldType::String => Op::Str,
         _ => return None,
     })
 }
