@@ -7,6 +7,8 @@
 //! - `send_typed/cel_field_mask`: its schema carrying a CEL_FIELD TRANSFORM on WRITE that
 //!   masks the field tagged `PII` (`customer_id`) with a constant, spliced into each frame
 //!   (`rules/avro_splice.rs`).
+//! - `send_typed/cel_field_mask_value`: the same field masked with a result that reads its
+//!   value (`'XXX-' + value.substring(5)`), run on the field alone in the splice.
 //! - `send_typed/plain_beside_rules`: a type without rules (`PlainOrder`, the Order's
 //!   fields under another name and topic) sent by the producer of `cel_condition`, which
 //!   runs rules for the Order: what a type without rules pays on a producer with rules.
@@ -216,10 +218,20 @@ fn rules(c: &mut Criterion) {
             }],
         )
         .await;
+        let mask_value = producer(
+            "mock://bench-rules-mask-value",
+            vec![Rule {
+                tags: BTreeSet::from(["PII".to_string()]),
+                ..Rule::new("mask", RuleKind::Transform, RuleMode::Write, "CEL_FIELD")
+                    .with_expr("'XXX-' + value.substring(5)")
+            }],
+        )
+        .await;
         [
             ("plain", plain),
             ("cel_condition", condition),
             ("cel_field_mask", mask),
+            ("cel_field_mask_value", mask_value),
         ]
     });
     let mut group = c.benchmark_group("rules");

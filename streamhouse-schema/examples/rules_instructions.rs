@@ -189,6 +189,11 @@ fn run_send_typed_cel_field_mask(rt: &Runtime, producer: &Producer, value: &Orde
 }
 
 #[inline(never)]
+fn run_send_typed_cel_field_mask_value(rt: &Runtime, producer: &Producer, value: &Order, n: usize) {
+    sends(rt, producer, value, n, "cel_field_mask_value");
+}
+
+#[inline(never)]
 fn run_send_typed_plain_beside_rules(
     rt: &Runtime,
     producer: &Producer,
@@ -328,6 +333,14 @@ fn main() {
                 .with_expr("'XXX'")
         }],
     ));
+    let mask_value = rt.block_on(producer(
+        "mock://instructions-mask-value",
+        vec![Rule {
+            tags: BTreeSet::from(["PII".to_string()]),
+            ..Rule::new("mask", RuleKind::Transform, RuleMode::Write, "CEL_FIELD")
+                .with_expr("'XXX-' + value.substring(5)")
+        }],
+    ));
     let beside = plain_order();
     rt.block_on(condition.send_typed(&beside))
         .expect("first plain send");
@@ -340,6 +353,9 @@ fn main() {
     }
     if runs("cel_field_mask") {
         run_send_typed_cel_field_mask(&rt, &mask, &value, n);
+    }
+    if runs("cel_field_mask_value") {
+        run_send_typed_cel_field_mask_value(&rt, &mask_value, &value, n);
     }
     if runs("plain_beside_rules") {
         run_send_typed_plain_beside_rules(&rt, &condition, &beside, n);

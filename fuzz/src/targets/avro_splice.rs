@@ -1,9 +1,10 @@
 //! Target `avro_splice`: an Avro payload sent through a producer whose schema's only WRITE
-//! rules are constant `CEL_FIELD` transforms (a mask on the `PII` fields, a constant for
-//! one field by name), so the producer splices their bytes into the frame
+//! rules are `CEL_FIELD` transforms that do not read the record (a constant mask on the `PII`
+//! fields, a constant for one field by name, a result that reads the value of another), so
+//! the producer splices their results into the frame
 //! (`rules/avro_splice.rs`), and through a producer whose `CEL_FIELD` executor is
 //! registered by hand, so the interpreter runs them on the decoded message (after
-//! `rules/avro_bounds.rs` has checked the payload's lengths, counts and depth).
+//! `codec::avro::generic` has checked the payload's lengths, counts and depth).
 //!
 //! Property: the two agree. Both refuse the payload with the same rule failure, or both
 //! send it, and the two records decode to the same message (the splice keeps the payload's
@@ -82,6 +83,10 @@ fn fixture() -> &'static Fixture {
                     },
                     Rule::new("pin", RuleKind::Transform, RuleMode::Write, "CEL_FIELD")
                         .with_expr("name == 'pin' ; 0"),
+                    // Reads the value: run on the field alone in the splice; fails on a
+                    // `sku` shorter than two characters, on both paths.
+                    Rule::new("sku", RuleKind::Transform, RuleMode::Write, "CEL_FIELD")
+                        .with_expr("name == 'sku' ; value.substring(2) + '!'"),
                 ],
                 ..RuleSet::default()
             });

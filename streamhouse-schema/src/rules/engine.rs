@@ -6,7 +6,7 @@ use serde_json::Value as JsonValue;
 use super::action::dlq_headers;
 use super::action::{ActionContext, ActionResult, ErrorAction, NoneAction, RuleAction};
 use super::avro_splice::SplicePlan;
-use super::cel::ConstantFieldRule;
+use super::cel::FieldProgram;
 use super::counters;
 use super::error::{RuleError, RuleFailure};
 use super::executor::{RuleContext, RuleOutput};
@@ -475,9 +475,9 @@ pub(crate) fn compiled_conditions_pass(
 }
 
 /// The plan of a WRITE run on `target` whose rules are all `CEL_FIELD` TRANSFORMs on the
-/// built-in executor, with no action on success, whose results on each field depend only on
-/// the schema (see [`SplicePlan`]): the run can then splice those results into each frame
-/// and count its successes ([`count_compiled_pass`]) instead of decoding the message.
+/// built-in executor, with no action on success, none of them reading `message` (see
+/// [`SplicePlan`]): the run can then splice their results into each frame and count its
+/// successes ([`count_compiled_pass`]) instead of decoding the message.
 pub(crate) fn splice_plan(registry: &RuleRegistry, target: &RuleSchema) -> Option<SplicePlan> {
     if !registry.builtin_cel_field() {
         return None;
@@ -501,12 +501,12 @@ pub(crate) fn splice_plan(registry: &RuleRegistry, target: &RuleSchema) -> Optio
         if shadowed(all, index, RuleMode::Write) {
             continue;
         }
-        rules.push((rule, ConstantFieldRule::compile(rule.expr.as_deref()?)?));
+        rules.push((rule, FieldProgram::compile(rule.expr.as_deref()?)?));
     }
     if rules.is_empty() {
         return None;
     }
-    SplicePlan::new(target, &rules)
+    SplicePlan::new(target, rules)
 }
 
 /// Counts the successes of a run [`compiled_conditions_pass`] answered for, as the

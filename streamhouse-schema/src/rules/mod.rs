@@ -19,8 +19,9 @@
 //! type's cached id, whatever other types the producer sends. With rules, the frame's payload is
 //! decoded generically, the rules run, and the payload is re-encoded only if a transform
 //! changed it; two kinds of WRITE run skip that decode: CEL conditions evaluated on a typed
-//! send's value (`cel::compile_condition`), and constant `CEL_FIELD` transforms on Avro (a
-//! mask), whose new bytes are spliced into the frame (`avro_splice`). The consumer
+//! send's value (`cel::compile_condition`), and `CEL_FIELD` transforms on Avro that do not read
+//! `message` (a mask), run field by field with their results spliced into the frame
+//! (`avro_splice`). The consumer
 //! ([`ConsumerBuilder::rule_registry`](crate::consumer::ConsumerBuilder::rule_registry))
 //! runs the writer schema's READ rules on the payload before any decode.
 //!

@@ -8,7 +8,7 @@ use apache_avro::writer::datum::GenericDatumWriter;
 
 use super::SplicePlan;
 use crate::registry::{Metadata, Rule, RuleKind, RuleMode, RuleSet, Schema};
-use crate::rules::cel::ConstantFieldRule;
+use crate::rules::cel::FieldProgram;
 use crate::rules::engine::{execute_rules, RuleRun};
 use crate::rules::message::{Message, ParsedSchema, RuleSchema};
 use crate::rules::registry::RuleRegistry;
@@ -75,11 +75,11 @@ fn plan(target: &RuleSchema) -> Option<SplicePlan> {
         .map(|r| {
             (
                 r,
-                ConstantFieldRule::compile(r.expr.as_deref().unwrap()).unwrap(),
+                FieldProgram::compile(r.expr.as_deref().unwrap()).unwrap(),
             )
         })
         .collect();
-    SplicePlan::new(target, &compiled)
+    SplicePlan::new(target, compiled)
 }
 
 fn line(sku: &str, secret: &str, qty: i32) -> Value {
@@ -224,22 +224,79 @@ fn rules_apply_in_turn_and_a_guard_that_does_not_hold_keeps_the_value() {
 }
 
 #[test]
+fn rules_that_read_the_value_run_on_each_field_as_the_interpreter_runs_them() {
+    let target = target(
+        ORDER,
+        vec![
+            rule(
+                "mask",
+                pii(),
+                "typeName == 'STRING' ; 'XXX-' + value.substring(1)",
+            ),
+            // Sees the first rule's result, as the interpreter's second rule does.
+            rule(
+                "upper",
+                BTreeSet::new(),
+                "name == 'secret' ; value.upperAscii()",
+            ),
+            rule("pin", BTreeSet::new(), "name == 'pin' ; value * 2"),
+        ],
+    );
+    let plan = plan(&target).expect("planned");
+    let input = frame(&target, order("123", &["al", "bo"], &["s1", "s2"], 21));
+    let spliced = plan.apply(&input, HEADER.len()).unwrap();
+    let expected = frame(
+        &target,
+        order("XXX-23", &["XXX-l", "XXX-o"], &["XXX-1", "XXX-2"], 42),
+    );
+    assert_eq!(spliced, expected);
+    assert_eq!(interpreted(&target, &input), Some(expected));
+    // A rule that fails on a value (`substring` past the end of "al"): the whole frame goes
+    // to the interpreter, which reports it.
+    let target = self::target(
+        ORDER,
+        vec![rule(
+            "m",
+            pii(),
+            "typeName == 'STRING' ; value.substring(3)",
+        )],
+    );
+    let plan = self::plan(&target).unwrap();
+    let input = frame(&target, order("123-45", &["al"], &["secret"], 1));
+    assert_eq!(plan.apply(&input, HEADER.len()), None);
+    assert_eq!(interpreted(&target, &input), None);
+    let fine = frame(&target, order("123-45", &["abcd"], &["secret"], 1));
+    let expected = frame(&target, order("-45", &["d"], &["ret"], 1));
+    assert_eq!(plan.apply(&fine, HEADER.len()), Some(expected.clone()));
+    assert_eq!(interpreted(&target, &fine), Some(expected));
+}
+
+#[test]
 fn what_depends_on_the_message_is_not_planned() {
     let unplanned = |rules: Vec<Rule>| plan(&target(ORDER, rules)).is_none();
-    // The result reads the value.
-    assert!(unplanned(vec![rule(
-        "m",
-        pii(),
-        "typeName == 'STRING' ; value + '!'"
-    )]));
-    // The guard reads the value.
-    assert!(unplanned(vec![rule("m", pii(), "value == 'x' ; 'XXX'")]));
-    // The result reads the record.
+    // The result or the guard reads the record.
     assert!(unplanned(vec![rule(
         "m",
         pii(),
         "typeName == 'STRING' ; message.id"
     )]));
+    assert!(unplanned(vec![rule(
+        "m",
+        pii(),
+        "message.amount > 1.0 ; 'XXX'"
+    )]));
+    // One of two rules does.
+    assert!(unplanned(vec![
+        rule("m", pii(), "typeName == 'STRING' ; 'XXX'"),
+        rule("n", pii(), "typeName == 'STRING' ; message.id"),
+    ]));
+    // Reading the value is planned: the rule runs on the field alone.
+    assert!(!unplanned(vec![rule(
+        "m",
+        pii(),
+        "typeName == 'STRING' ; value + '!'"
+    )]));
+    assert!(!unplanned(vec![rule("m", pii(), "value == 'x' ; 'XXX'")]));
     // An error on a field (a string where an int is): the interpreter reports it.
     assert!(unplanned(vec![rule("m", pii(), "'XXX'")]));
     // Nothing replaced: no tag of the rule's on any field.
@@ -351,6 +408,7 @@ fn on_damaged_frames_the_splice_agrees_with_the_interpreter_or_gives_up() {
         vec![
             rule("mask", pii(), "typeName == 'STRING' ; 'XXX'"),
             rule("pin", BTreeSet::new(), "name == 'pin' ; 0"),
+            rule("sku", BTreeSet::new(), "name == 'sku' ; value + '!'"),
         ],
     );
     let plan = plan(&target).unwrap();

@@ -7,13 +7,13 @@
 //! binds its variables through a resolver that converts only what the expression reads,
 //! when it reads it (see `Vars`); its context allocates nothing.
 
-mod constant;
+mod field_program;
 mod proto;
 mod proto_result;
 mod typed;
 mod value;
 
-pub(crate) use constant::{ConstantFieldRule, StaticField};
+pub(crate) use field_program::{FieldProgram, StaticField};
 pub use streamhouse_schema_core::cel::subset::Node as CompiledCondition;
 pub use typed::compile_condition;
 pub(crate) use typed::TypedConditions;
