@@ -7,10 +7,12 @@
 //! the process, so expressions are measured before they are parsed. The measure
 //! over-estimates the depth of the tree: every bracket (`(`, `[`, `{`) opens a level that
 //! counts one, and within a level every operator character (`+ - * / % & = < > ! ? : ~ | .
-//! ^`) and the keywords `and`, `or`, `in` count one more until a `,` or `;` starts the
+//! ^ @ #`) and the keywords `and`, `or`, `in` count one more until a `,` or `;` starts the
 //! level's next item (items are siblings, not nested). Strings, quoted names and comments
-//! count nothing. The message given to an expression (serialized to JSON, which the crate
-//! parses as a JSONata literal) is bounded by [`json_depth_within`].
+//! count nothing; a name runs up to whitespace or an operator character, as the tokenizer
+//! reads it (a quote inside it opens no string). The message given to an expression
+//! (serialized to JSON, which the crate parses as a JSONata literal) is bounded by
+//! [`json_depth_within`].
 
 /// The deepest nesting of `expr` as measured above, or `None` once it passes `limit` (the
 /// scan stops there).
@@ -57,11 +59,11 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                 }
             }
             b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
+                // A name or variable runs, as jsonata-rs's tokenizer reads it, up to
+                // whitespace or an operator character: quotes inside it (`$"x`) are part of
+                // it and open no string.
                 let start = i;
-                while i + 1 < bytes.len() && {
-                    let c = bytes[i + 1];
-                    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
-                } {
+                while i + 1 < bytes.len() && !ends_name(bytes[i + 1]) {
                     i += 1;
                 }
                 if matches!(&bytes[start..=i], b"and" | b"or" | b"in") {
@@ -69,7 +71,7 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                 }
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'=' | b'<' | b'>' | b'!' | b'?' | b':'
-            | b'~' | b'|' | b'.' | b'^' => bump(&mut levels, &mut total),
+            | b'~' | b'|' | b'.' | b'^' | b'@' | b'#' => bump(&mut levels, &mut total),
             _ => {}
         }
         deepest = deepest.max(total);
@@ -79,6 +81,45 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
         i += 1;
     }
     Some(deepest)
+}
+
+/// Whether `b` ends a name in jsonata-rs's tokenizer (`is_whitespace` or `is_operator`).
+fn ends_name(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'
+            | b'\n'
+            | 0x0b
+            | 0x0c
+            | b'\r'
+            | b' '
+            | b'.'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'('
+            | b')'
+            | b','
+            | b'@'
+            | b'#'
+            | b';'
+            | b':'
+            | b'?'
+            | b'+'
+            | b'-'
+            | b'*'
+            | b'/'
+            | b'%'
+            | b'|'
+            | b'='
+            | b'<'
+            | b'>'
+            | b'^'
+            | b'&'
+            | b'!'
+            | b'~'
+    )
 }
 
 fn bump(levels: &mut [usize], total: &mut usize) {
@@ -159,6 +200,15 @@ mod tests {
         assert_eq!(expression_nesting(r#"'it\'s ((('"#, 100), Some(0));
         assert_eq!(expression_nesting(&"(".repeat(10_000), 64), None);
         assert_eq!(expression_nesting(&"1+".repeat(1000), 64), None);
+        // A quote inside a name is part of the name, as jsonata-rs tokenizes it: it opens no
+        // string, so what follows counts (found by `rule_inputs`: `$"i{{{…` hid 836 levels
+        // from the scan and overflowed the parser's stack).
+        assert_eq!(expression_nesting("$\"i{{a}}", 100), Some(2));
+        assert_eq!(expression_nesting("a'b + (c)", 100), Some(2));
+        assert_eq!(
+            expression_nesting(&format!("$\"i{}", "{".repeat(1000)), 32),
+            None
+        );
     }
 
     #[test]
