@@ -21,6 +21,9 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
     let mut levels: Vec<usize> = vec![0];
     let mut total = 0usize;
     let mut deepest = 0usize;
+    // Whether a `/` here starts a regular expression, as the tokenizer decides it from the
+    // token before (`TokenKind::can_precede_regex`).
+    let mut regex_may_start = true;
     let bytes = expr.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -28,18 +31,28 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
         match b {
             b'"' | b'\'' | b'`' => {
                 i = skip_quoted(bytes, i);
+                regex_may_start = false;
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = skip_comment(bytes, i);
                 continue;
             }
+            b'/' if regex_may_start => {
+                i = skip_regex(bytes, i);
+                regex_may_start = false;
+                continue;
+            }
             b'(' | b'[' | b'{' => {
                 levels.push(1);
                 total += 1;
+                regex_may_start = true;
             }
-            b')' | b']' | b'}' if levels.len() > 1 => {
-                total -= levels.pop().unwrap_or(0);
+            b')' | b']' | b'}' => {
+                if levels.len() > 1 {
+                    total -= levels.pop().unwrap_or(0);
+                }
+                regex_may_start = false;
             }
             b',' | b';' => {
                 let base = usize::from(levels.len() > 1);
@@ -47,6 +60,7 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                     total -= *level - base;
                     *level = base;
                 }
+                regex_may_start = b == b',';
             }
             b'0'..=b'9' => {
                 // A number literal, its decimal point included.
@@ -57,6 +71,7 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                 {
                     i += 1;
                 }
+                regex_may_start = false;
             }
             b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
                 // A name or variable runs, as jsonata-rs's tokenizer reads it, up to
@@ -66,12 +81,18 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
                 while i + 1 < bytes.len() && !ends_name(bytes[i + 1]) {
                     i += 1;
                 }
-                if matches!(&bytes[start..=i], b"and" | b"or" | b"in") {
+                let word = &bytes[start..=i];
+                if matches!(word, b"and" | b"or" | b"in") {
                     bump(&mut levels, &mut total);
                 }
+                regex_may_start = matches!(word, b"and" | b"or");
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'=' | b'<' | b'>' | b'!' | b'?' | b':'
-            | b'~' | b'|' | b'.' | b'^' | b'@' | b'#' => bump(&mut levels, &mut total),
+            | b'~' | b'|' | b'.' | b'^' | b'@' | b'#' => {
+                bump(&mut levels, &mut total);
+                // `=`, `!=`, `:=`, `<`, `<=`, `>`, `>=` and `~>` end on one of these.
+                regex_may_start = matches!(b, b'=' | b'<' | b'>');
+            }
             _ => {}
         }
         deepest = deepest.max(total);
@@ -81,6 +102,21 @@ pub(super) fn expression_nesting(expr: &str, limit: usize) -> Option<usize> {
         i += 1;
     }
     Some(deepest)
+}
+
+/// The index after the regular expression literal starting with the `/` at `start`, as the
+/// tokenizer reads it: up to the next `/` not escaped by a backslash (the end of the
+/// expression when there is none: the parser then reports it).
+fn skip_regex(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'/' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Whether `b` ends a name in jsonata-rs's tokenizer (`is_whitespace` or `is_operator`).
@@ -209,6 +245,17 @@ mod tests {
             expression_nesting(&format!("$\"i{}", "{".repeat(1000)), 32),
             None
         );
+        // A regular expression where the tokenizer reads one: its `/*` and quotes open no
+        // comment and no string (found by `rule_inputs`: `/e+=\x1b/*$*|||…[[[[…` hid its
+        // nesting the same way).
+        assert_eq!(expression_nesting("/a*/ ~> $x", 100), Some(2));
+        assert_eq!(expression_nesting("$match(s, /\"[(]/) + 1", 100), Some(1));
+        assert_eq!(
+            expression_nesting(&format!("/e/*$*{}", "[".repeat(1000)), 32),
+            None
+        );
+        // After an operand, `/` divides.
+        assert_eq!(expression_nesting("a / b / c", 100), Some(2));
     }
 
     #[test]
